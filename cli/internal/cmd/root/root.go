@@ -1,0 +1,25 @@
+// Package root assembles the udi command tree.
+package root
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/udiledger/udiledger/cli/internal/cmdutil"
+)
+
+// NewCmdRoot returns the udi command with every subcommand attached.
+func NewCmdRoot(f *cmdutil.Factory, version string) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "udi",
+		Short: "UDI Ledger: trace medical devices and drugs from manufacturer to patient",
+		Long: `udi is the command-line face of UDI Ledger, a UDI and drug-traceability ledger on
+Hyperledger Fabric. Local commands (parse, demo) need no gateway.`,
+		Version:       version,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	cmd.SetIn(f.IO.In)
+	cmd.SetOut(f.IO.Out)
+	cmd.SetErr(f.IO.ErrOut)
+	return cmd
+}

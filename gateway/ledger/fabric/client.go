@@ -1,0 +1,276 @@
+// Package fabric is the ledger.Client for a real Hyperledger Fabric network, built on
+// fabric-gateway: one shared gRPC connection per organisation's peer, one Gateway per identity.
+package fabric
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/hyperledger/fabric-gateway/pkg/client"
+	"github.com/hyperledger/fabric-gateway/pkg/hash"
+	"github.com/hyperledger/fabric-gateway/pkg/identity"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
+
+	"github.com/udiledger/udiledger/gateway/ledger"
+)
+
+// Peer is the gateway peer of one organisation.
+type Peer struct {
+	Address   string // host:port of the peer's gRPC listener
+	TLSCACert []byte // PEM of the CA that signed the peer's TLS certificate
+	// ServerName overrides the TLS host name; empty means the host part of Address.
+	ServerName string
+}
+
+// Config says how to reach the network. Identities connect through the peer of their own
+// organisation (Peers keyed by MSP ID).
+type Config struct {
+	ChannelID     string
+	ChaincodeName string
+	Peers         map[string]Peer
+	// EventsIdentity signs chaincode event requests.
+	EventsIdentity *ledger.Identity
+
+	EvaluateTimeout time.Duration // default 10 s
+	EndorseTimeout  time.Duration // default 30 s
+	SubmitTimeout   time.Duration // default 10 s
+	CommitTimeout   time.Duration // default 60 s
+	// Retries is how many more times a retryable failure is tried; default 4.
+	Retries int
+	// RetryBackoff is the first pause between tries, doubled each time; default 100 ms.
+	RetryBackoff time.Duration
+}
+
+// Client implements ledger.Client on fabric-gateway.
+type Client struct {
+	cfg Config
+
+	mu       sync.Mutex
+	conns    map[string]*grpc.ClientConn // by MSP ID
+	gateways map[[32]byte]*client.Gateway
+}
+
+var _ ledger.Client = (*Client)(nil)
+
+// New returns a Client; connections are dialled on first use and then shared.
+func New(cfg Config) (*Client, error) {
+	if cfg.ChannelID == "" || cfg.ChaincodeName == "" {
+		return nil, errors.New("fabric: channel and chaincode name are required")
+	}
+	if len(cfg.Peers) == 0 {
+		return nil, errors.New("fabric: no peers configured")
+	}
+	setDefault(&cfg.EvaluateTimeout, 10*time.Second)
+	setDefault(&cfg.EndorseTimeout, 30*time.Second)
+	setDefault(&cfg.SubmitTimeout, 10*time.Second)
+	setDefault(&cfg.CommitTimeout, 60*time.Second)
+	setDefault(&cfg.RetryBackoff, 100*time.Millisecond)
+	if cfg.Retries == 0 {
+		cfg.Retries = 4
+	}
+	return &Client{
+		cfg:      cfg,
+		conns:    map[string]*grpc.ClientConn{},
+		gateways: map[[32]byte]*client.Gateway{},
+	}, nil
+}
+
+func setDefault(d *time.Duration, v time.Duration) {
+	if *d == 0 {
+		*d = v
+	}
+}
+
+// Submit endorses, orders and waits for the commit of one transaction. Read conflicts and
+// unreachable peers are retried with a new transaction ID and the same arguments, so a
+// chaincode that deduplicates by event ID never writes twice.
+func (c *Client) Submit(ctx context.Context, p ledger.Proposal) (*ledger.Result, error) {
+	var res *ledger.Result
+	err := c.retry(ctx, func() error {
+		var err error
+		res, err = c.submitOnce(ctx, p)
+		return err
+	})
+	return res, err
+}
+
+func (c *Client) submitOnce(ctx context.Context, p ledger.Proposal) (*ledger.Result, error) {
+	contract, err := c.contract(p.Identity)
+	if err != nil {
+		return nil, err
+	}
+	opts := []client.ProposalOption{client.WithArguments(p.Args...)}
+	if len(p.Transient) > 0 {
+		opts = append(opts, client.WithTransient(p.Transient))
+	}
+	if len(p.EndorsingOrgs) > 0 {
+		opts = append(opts, client.WithEndorsingOrganizations(p.EndorsingOrgs...))
+	}
+	proposal, err := contract.NewProposal(p.Function, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("fabric: build proposal %s: %w", p.Function, err)
+	}
+	tx, err := proposal.EndorseWithContext(ctx)
+	if err != nil {
+		return nil, translate(err)
+	}
+	commit, err := tx.SubmitWithContext(ctx)
+	if err != nil {
+		return nil, translate(err)
+	}
+	status, err := commit.StatusWithContext(ctx)
+	if err != nil {
+		return nil, translate(err)
+	}
+	if !status.Successful {
+		return nil, &ledger.CommitError{
+			TxID:           status.TransactionID,
+			BlockNumber:    status.BlockNumber,
+			ValidationCode: status.Code.String(),
+		}
+	}
+	return &ledger.Result{TxID: status.TransactionID, BlockNumber: status.BlockNumber, Payload: tx.Result()}, nil
+}
+
+// Evaluate runs a read-only call on the identity's own organisation's peer.
+func (c *Client) Evaluate(ctx context.Context, p ledger.Proposal) ([]byte, error) {
+	var out []byte
+	err := c.retry(ctx, func() error {
+		contract, err := c.contract(p.Identity)
+		if err != nil {
+			return err
+		}
+		opts := []client.ProposalOption{client.WithArguments(p.Args...)}
+		if len(p.Transient) > 0 {
+			opts = append(opts, client.WithTransient(p.Transient))
+		}
+		out, err = contract.EvaluateWithContext(ctx, p.Function, opts...)
+		return translate(err)
+	})
+	return out, err
+}
+
+// Events streams chaincode events from block fromBlock on; the caller keeps the checkpoint
+// (the last block it has handled) and resumes from the next one.
+func (c *Client) Events(ctx context.Context, fromBlock uint64) (<-chan ledger.Event, error) {
+	if c.cfg.EventsIdentity == nil {
+		return nil, errors.New("fabric: no events identity configured")
+	}
+	gw, err := c.gateway(c.cfg.EventsIdentity)
+	if err != nil {
+		return nil, err
+	}
+	in, err := gw.GetNetwork(c.cfg.ChannelID).ChaincodeEvents(ctx, c.cfg.ChaincodeName, client.WithStartBlock(fromBlock))
+	if err != nil {
+		return nil, translate(err)
+	}
+	out := make(chan ledger.Event)
+	go func() {
+		defer close(out)
+		for ev := range in {
+			select {
+			case out <- ledger.Event{BlockNumber: ev.BlockNumber, TxID: ev.TransactionID, Name: ev.EventName, Payload: ev.Payload}:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out, nil
+}
+
+// Close closes every gateway and connection.
+func (c *Client) Close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var errs []error
+	for k, gw := range c.gateways {
+		errs = append(errs, gw.Close())
+		delete(c.gateways, k)
+	}
+	for k, conn := range c.conns {
+		errs = append(errs, conn.Close())
+		delete(c.conns, k)
+	}
+	return errors.Join(errs...)
+}
+
+func (c *Client) contract(id *ledger.Identity) (*client.Contract, error) {
+	gw, err := c.gateway(id)
+	if err != nil {
+		return nil, err
+	}
+	return gw.GetNetwork(c.cfg.ChannelID).GetContract(c.cfg.ChaincodeName), nil
+}
+
+func (c *Client) gateway(id *ledger.Identity) (*client.Gateway, error) {
+	if id == nil {
+		return nil, errors.New("fabric: a proposal needs an identity")
+	}
+	key := sha256.Sum256(append([]byte(id.MSPID+"\x00"), id.Certificate...))
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gw, ok := c.gateways[key]; ok {
+		return gw, nil
+	}
+	conn, err := c.connLocked(id.MSPID)
+	if err != nil {
+		return nil, err
+	}
+	cert, err := identity.CertificateFromPEM(id.Certificate)
+	if err != nil {
+		return nil, fmt.Errorf("fabric: identity %s certificate: %w", id.Name, err)
+	}
+	x509id, err := identity.NewX509Identity(id.MSPID, cert)
+	if err != nil {
+		return nil, fmt.Errorf("fabric: identity %s: %w", id.Name, err)
+	}
+	key0, err := identity.PrivateKeyFromPEM(id.PrivateKey)
+	if err != nil {
+		return nil, fmt.Errorf("fabric: identity %s private key: %w", id.Name, err)
+	}
+	sign, err := identity.NewPrivateKeySign(key0)
+	if err != nil {
+		return nil, fmt.Errorf("fabric: identity %s signer: %w", id.Name, err)
+	}
+	gw, err := client.Connect(x509id,
+		client.WithSign(sign),
+		client.WithHash(hash.SHA256),
+		client.WithClientConnection(conn),
+		client.WithEvaluateTimeout(c.cfg.EvaluateTimeout),
+		client.WithEndorseTimeout(c.cfg.EndorseTimeout),
+		client.WithSubmitTimeout(c.cfg.SubmitTimeout),
+		client.WithCommitStatusTimeout(c.cfg.CommitTimeout),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("fabric: connect as %s: %w", id.Name, err)
+	}
+	c.gateways[key] = gw
+	return gw, nil
+}
+
+func (c *Client) connLocked(mspID string) (*grpc.ClientConn, error) {
+	if conn, ok := c.conns[mspID]; ok {
+		return conn, nil
+	}
+	peer, ok := c.cfg.Peers[mspID]
+	if !ok {
+		return nil, fmt.Errorf("fabric: no peer configured for organisation %s", mspID)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(peer.TLSCACert) {
+		return nil, fmt.Errorf("fabric: peer %s: no certificate in TLS CA PEM", peer.Address)
+	}
+	creds := credentials.NewClientTLSFromCert(pool, peer.ServerName)
+	conn, err := grpc.NewClient(peer.Address, grpc.WithTransportCredentials(creds))
+	if err != nil {
+		return nil, fmt.Errorf("fabric: dial peer %s: %w", peer.Address, err)
+	}
+	c.conns[mspID] = conn
+	return conn, nil
+}

@@ -1,0 +1,119 @@
+package fabric
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/hyperledger/fabric-gateway/pkg/client"
+	gwproto "github.com/hyperledger/fabric-protos-go-apiv2/gateway"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/udiledger/udiledger/gateway/ledger"
+)
+
+// chaincodeResponse is how peers report a chaincode's own error: "chaincode response 500, <msg>".
+const chaincodeResponse = "chaincode response "
+
+// translate turns fabric-gateway errors into the ledger package's errors: a chaincode's
+// message becomes a *ledger.ChaincodeError carrying the message unchanged.
+func translate(err error) error {
+	if err == nil {
+		return nil
+	}
+	var commitErr *client.CommitError
+	if errors.As(err, &commitErr) {
+		return &ledger.CommitError{TxID: commitErr.TransactionID, ValidationCode: commitErr.Code.String()}
+	}
+	if msg, ok := chaincodeMessage(err); ok {
+		return &ledger.ChaincodeError{Message: msg}
+	}
+	return &unavailableError{err: err, retryable: isTransient(err)}
+}
+
+// chaincodeMessage finds the chaincode's message in a gRPC status or its error details.
+func chaincodeMessage(err error) (string, bool) {
+	st, ok := status.FromError(err)
+	if !ok {
+		return "", false
+	}
+	for _, d := range st.Details() {
+		if detail, ok := d.(*gwproto.ErrorDetail); ok {
+			if msg, ok := afterChaincodeResponse(detail.GetMessage()); ok {
+				return msg, true
+			}
+		}
+	}
+	return afterChaincodeResponse(st.Message())
+}
+
+func afterChaincodeResponse(s string) (string, bool) {
+	i := strings.Index(s, chaincodeResponse)
+	if i < 0 {
+		return "", false
+	}
+	rest := s[i+len(chaincodeResponse):]
+	if j := strings.Index(rest, ", "); j >= 0 {
+		return rest[j+2:], true
+	}
+	return "", false
+}
+
+// isTransient reports failures where the network, not the request, is at fault: a peer
+// restarting, an endorsement plan that cannot be derived for a few seconds after a restart.
+func isTransient(err error) bool {
+	st, ok := status.FromError(err)
+	if !ok {
+		return false
+	}
+	switch st.Code() {
+	case codes.Unavailable, codes.DeadlineExceeded, codes.ResourceExhausted:
+		return true
+	case codes.FailedPrecondition, codes.Unknown:
+		return strings.Contains(st.Message(), "no combination of peers can be derived")
+	}
+	return false
+}
+
+// unavailableError is a failure to reach or use the network, kept apart from chaincode
+// rejections so callers (the gateway's outbox) can tell "try later" from "refused".
+type unavailableError struct {
+	err       error
+	retryable bool
+}
+
+func (e *unavailableError) Error() string { return "fabric: " + e.err.Error() }
+func (e *unavailableError) Unwrap() error { return e.err }
+
+// Unavailable reports whether err means the network could not be reached or used, as opposed
+// to the chaincode refusing the request.
+func Unavailable(err error) bool {
+	var u *unavailableError
+	return errors.As(err, &u)
+}
+
+func (c *Client) retry(ctx context.Context, try func() error) error {
+	backoff := c.cfg.RetryBackoff
+	for attempt := 0; ; attempt++ {
+		err := try()
+		if err == nil || attempt >= c.cfg.Retries || !retryable(err) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return errors.Join(err, ctx.Err())
+		case <-time.After(backoff):
+		}
+		backoff *= 2
+	}
+}
+
+func retryable(err error) bool {
+	if ledger.Retryable(err) {
+		return true
+	}
+	var u *unavailableError
+	return errors.As(err, &u) && u.retryable
+}
