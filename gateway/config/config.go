@@ -1,0 +1,160 @@
+// Package config reads a gateway's configuration file (YAML): which backend, which
+// identities it signs with, and which API keys map to them.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/go-playground/validator/v10"
+	"github.com/goccy/go-yaml"
+)
+
+// Backend names.
+const (
+	BackendEmbedded = "embedded"
+	BackendFabric   = "fabric"
+)
+
+// Config is the whole file.
+type Config struct {
+	Listen   string   `yaml:"listen" validate:"required,hostname_port"`
+	Backend  string   `yaml:"backend" validate:"required,oneof=embedded fabric"`
+	Embedded Embedded `yaml:"embedded"`
+	Fabric   Fabric   `yaml:"fabric"`
+	// Outbox is the file of the durable outbox of accepted writes.
+	Outbox     string     `yaml:"outbox" validate:"required"`
+	Identities []Identity `yaml:"identities" validate:"required,min=1,unique=Name,dive"`
+	APIKeys    []APIKey   `yaml:"api_keys" validate:"required,min=1,unique=Hash,dive"`
+	// MaxBodyBytes bounds request bodies; 0 means the gateway's default.
+	MaxBodyBytes int64 `yaml:"max_body_bytes" validate:"gte=0"`
+	// ShutdownTimeout bounds graceful shutdown; default 15 s.
+	ShutdownTimeout time.Duration `yaml:"shutdown_timeout" validate:"gte=0"`
+}
+
+// Embedded configures the in-process ledger.
+type Embedded struct {
+	DataDir string `yaml:"data_dir"`
+}
+
+// Fabric configures the connection to a Fabric network.
+type Fabric struct {
+	Channel   string          `yaml:"channel"`
+	Chaincode string          `yaml:"chaincode"`
+	Peers     map[string]Peer `yaml:"peers" validate:"dive"` // by MSP ID
+	// EventsIdentity names the identity that listens to chaincode events.
+	EventsIdentity string `yaml:"events_identity"`
+}
+
+// Peer is one organisation's gateway peer.
+type Peer struct {
+	Address    string `yaml:"address" validate:"required,hostname_port"`
+	TLSCACert  string `yaml:"tls_ca_cert" validate:"required"` // path to a PEM file
+	ServerName string `yaml:"server_name"`
+}
+
+// Identity is an X.509 identity the gateway signs with.
+type Identity struct {
+	Name  string `yaml:"name" validate:"required"`
+	MSPID string `yaml:"msp_id" validate:"required"`
+	Cert  string `yaml:"cert" validate:"required"` // path to a PEM certificate
+	Key   string `yaml:"key" validate:"required"`  // path to a PEM PKCS#8 private key
+}
+
+// APIKey maps the hash of an API key to an identity and a role.
+type APIKey struct {
+	Name     string `yaml:"name" validate:"required"`
+	Hash     string `yaml:"hash" validate:"required,startswith=sha256:,len=71"`
+	Identity string `yaml:"identity" validate:"required"`
+	Role     string `yaml:"role" validate:"required,oneof=manufacturer distributor logistics platform hospital pharmacy regulator"`
+}
+
+// Load reads, checks and resolves the file at path; relative paths inside it are taken
+// relative to the file's folder.
+func Load(path string) (*Config, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	var c Config
+	if err := yaml.UnmarshalWithOptions(raw, &c, yaml.Strict()); err != nil {
+		return nil, fmt.Errorf("config: %s: %w", path, err)
+	}
+	if err := c.Validate(); err != nil {
+		return nil, fmt.Errorf("config: %s: %w", path, err)
+	}
+	c.resolvePaths(filepath.Dir(path))
+	return &c, nil
+}
+
+var validate = validator.New(validator.WithRequiredStructEnabled())
+
+// Validate checks the shape of c and the references between its parts.
+func (c *Config) Validate() error {
+	if err := validate.Struct(c); err != nil {
+		var verrs validator.ValidationErrors
+		if errors.As(err, &verrs) {
+			msgs := make([]string, 0, len(verrs))
+			for _, fe := range verrs {
+				msgs = append(msgs, fmt.Sprintf("%s: failed %q%s", fe.Namespace(), fe.Tag(), paramSuffix(fe.Param())))
+			}
+			return errors.New(strings.Join(msgs, "; "))
+		}
+		return err
+	}
+	ids := map[string]bool{}
+	for _, id := range c.Identities {
+		ids[id.Name] = true
+	}
+	for _, k := range c.APIKeys {
+		if !ids[k.Identity] {
+			return fmt.Errorf("api key %q names identity %q, which is not in identities", k.Name, k.Identity)
+		}
+	}
+	if c.Backend == BackendFabric {
+		if c.Fabric.Channel == "" || c.Fabric.Chaincode == "" || len(c.Fabric.Peers) == 0 {
+			return errors.New("backend fabric needs fabric.channel, fabric.chaincode and fabric.peers")
+		}
+		for _, id := range c.Identities {
+			if _, ok := c.Fabric.Peers[id.MSPID]; !ok {
+				return fmt.Errorf("identity %q belongs to %s, which has no peer in fabric.peers", id.Name, id.MSPID)
+			}
+		}
+		if c.Fabric.EventsIdentity != "" && !ids[c.Fabric.EventsIdentity] {
+			return fmt.Errorf("fabric.events_identity %q is not in identities", c.Fabric.EventsIdentity)
+		}
+	}
+	if c.Backend == BackendEmbedded && c.Embedded.DataDir == "" {
+		return errors.New("backend embedded needs embedded.data_dir")
+	}
+	return nil
+}
+
+func paramSuffix(p string) string {
+	if p == "" {
+		return ""
+	}
+	return " (" + p + ")"
+}
+
+func (c *Config) resolvePaths(dir string) {
+	abs := func(p *string) {
+		if *p != "" && !filepath.IsAbs(*p) {
+			*p = filepath.Join(dir, *p)
+		}
+	}
+	abs(&c.Outbox)
+	abs(&c.Embedded.DataDir)
+	for i := range c.Identities {
+		abs(&c.Identities[i].Cert)
+		abs(&c.Identities[i].Key)
+	}
+	for msp, p := range c.Fabric.Peers {
+		abs(&p.TLSCACert)
+		c.Fabric.Peers[msp] = p
+	}
+}

@@ -1,0 +1,275 @@
+// Package outbox keeps write requests the gateway has accepted while the ledger was
+// unreachable, on disk, and submits them in order once it is back. A request is never lost:
+// it leaves the pending queue only once the ledger has answered it. It is never written twice:
+// every request carries its client's event ID, and the chaincode answers a repeated event ID
+// with the first result instead of writing again.
+package outbox
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/udiledger/udiledger/gateway/ledger"
+)
+
+var (
+	bucketPending = []byte("pending") // sequence number -> Item, in arrival order
+	bucketDone    = []byte("done")    // item ID -> Status
+	bucketIDs     = []byte("ids")     // item ID -> sequence number while pending
+)
+
+// Item is one accepted write.
+type Item struct {
+	ID string `json:"id"` // the request's idempotency key
+	// Caller names the principal whose identity signs the submission.
+	Caller    string            `json:"caller"`
+	Function  string            `json:"function"`
+	Args      []string          `json:"args"`
+	Transient map[string][]byte `json:"transient,omitempty"`
+	Accepted  time.Time         `json:"accepted"`
+}
+
+// State of an item.
+const (
+	StatePending   = "pending"
+	StateCommitted = "committed"
+	StateRejected  = "rejected"
+)
+
+// Status is what became of an item.
+type Status struct {
+	ID          string    `json:"id"`
+	State       string    `json:"state"`
+	Accepted    time.Time `json:"accepted"`
+	Finished    time.Time `json:"finished,omitzero"`
+	TxID        string    `json:"tx_id,omitempty"`
+	BlockNumber uint64    `json:"block_number,omitempty"`
+	Payload     []byte    `json:"payload,omitempty"`
+	Error       string    `json:"error,omitempty"`
+}
+
+// SubmitFunc submits an item to the ledger.
+type SubmitFunc func(ctx context.Context, it Item) (*ledger.Result, error)
+
+// Outbox is a durable FIFO of accepted writes.
+type Outbox struct {
+	db          *bolt.DB
+	submit      SubmitFunc
+	unavailable func(error) bool
+	backoff     time.Duration
+	now         func() time.Time
+
+	wake chan struct{}
+	mu   sync.Mutex // serialises Enqueue's duplicate check with the worker's moves
+}
+
+// Options tune an Outbox.
+type Options struct {
+	// Unavailable reports whether a submit error means "try again later"; other errors
+	// are the ledger's final answer and end the item as rejected.
+	Unavailable func(error) bool
+	// Backoff is the pause before retrying while the ledger is unreachable; default 1 s.
+	Backoff time.Duration
+}
+
+// Open opens (or creates) the outbox file at path.
+func Open(path string, submit SubmitFunc, o Options) (*Outbox, error) {
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
+	if err != nil {
+		return nil, fmt.Errorf("outbox: open %s: %w", path, err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bucketPending, bucketDone, bucketIDs} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("outbox: init %s: %w", path, err)
+	}
+	if o.Backoff == 0 {
+		o.Backoff = time.Second
+	}
+	if o.Unavailable == nil {
+		o.Unavailable = func(error) bool { return false }
+	}
+	return &Outbox{db: db, submit: submit, unavailable: o.Unavailable, backoff: o.Backoff, now: time.Now, wake: make(chan struct{}, 1)}, nil
+}
+
+// Close closes the file; pending items stay for the next Open.
+func (o *Outbox) Close() error { return o.db.Close() }
+
+// ErrDuplicate is returned by Enqueue for an ID the outbox already holds.
+var ErrDuplicate = errors.New("outbox: an item with this ID was already accepted")
+
+// Enqueue stores it durably (fsync'd) behind every earlier item.
+func (o *Outbox) Enqueue(it Item) (Status, error) {
+	if it.ID == "" {
+		return Status{}, errors.New("outbox: an item needs an ID")
+	}
+	if it.Accepted.IsZero() {
+		it.Accepted = o.now().UTC()
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	var st Status
+	err := o.db.Update(func(tx *bolt.Tx) error {
+		if tx.Bucket(bucketIDs).Get([]byte(it.ID)) != nil || tx.Bucket(bucketDone).Get([]byte(it.ID)) != nil {
+			return ErrDuplicate
+		}
+		pending := tx.Bucket(bucketPending)
+		seq, err := pending.NextSequence()
+		if err != nil {
+			return err
+		}
+		raw, err := json.Marshal(it)
+		if err != nil {
+			return err
+		}
+		key := seqKey(seq)
+		if err := pending.Put(key, raw); err != nil {
+			return err
+		}
+		st = Status{ID: it.ID, State: StatePending, Accepted: it.Accepted}
+		return tx.Bucket(bucketIDs).Put([]byte(it.ID), key)
+	})
+	if err != nil {
+		return Status{}, err
+	}
+	o.notify()
+	return st, nil
+}
+
+// Status returns what became of the item with this ID.
+func (o *Outbox) Status(id string) (Status, bool, error) {
+	var st Status
+	var found bool
+	err := o.db.View(func(tx *bolt.Tx) error {
+		if raw := tx.Bucket(bucketDone).Get([]byte(id)); raw != nil {
+			found = true
+			return json.Unmarshal(raw, &st)
+		}
+		key := tx.Bucket(bucketIDs).Get([]byte(id))
+		if key == nil {
+			return nil
+		}
+		var it Item
+		if err := json.Unmarshal(tx.Bucket(bucketPending).Get(key), &it); err != nil {
+			return err
+		}
+		found = true
+		st = Status{ID: id, State: StatePending, Accepted: it.Accepted}
+		return nil
+	})
+	return st, found, err
+}
+
+// Pending returns how many items wait to be submitted.
+func (o *Outbox) Pending() (int, error) {
+	var n int
+	err := o.db.View(func(tx *bolt.Tx) error {
+		n = tx.Bucket(bucketPending).Stats().KeyN
+		return nil
+	})
+	return n, err
+}
+
+// Run submits pending items in order until ctx ends. While the ledger is unreachable it
+// waits and retries the same item, so later items never overtake it.
+func (o *Outbox) Run(ctx context.Context) error {
+	for {
+		it, ok, err := o.head()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-o.wake:
+				continue
+			}
+		}
+		res, err := o.submit(ctx, it)
+		if err != nil && o.unavailable(err) {
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-time.After(o.backoff):
+				continue
+			}
+		}
+		if ctx.Err() != nil && err != nil {
+			return nil // cancelled mid-submit: the item stays pending and is retried
+		}
+		if err := o.finish(it, res, err); err != nil {
+			return err
+		}
+	}
+}
+
+func (o *Outbox) head() (Item, bool, error) {
+	var it Item
+	var ok bool
+	err := o.db.View(func(tx *bolt.Tx) error {
+		k, v := tx.Bucket(bucketPending).Cursor().First()
+		if k == nil {
+			return nil
+		}
+		ok = true
+		return json.Unmarshal(v, &it)
+	})
+	return it, ok, err
+}
+
+// finish moves the head item to done, in one transaction, with the ledger's answer.
+func (o *Outbox) finish(it Item, res *ledger.Result, submitErr error) error {
+	st := Status{ID: it.ID, Accepted: it.Accepted, Finished: o.now().UTC()}
+	if submitErr != nil {
+		st.State, st.Error = StateRejected, submitErr.Error()
+	} else {
+		st.State, st.TxID, st.BlockNumber, st.Payload = StateCommitted, res.TxID, res.BlockNumber, res.Payload
+	}
+	raw, err := json.Marshal(st)
+	if err != nil {
+		return err
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.db.Update(func(tx *bolt.Tx) error {
+		key := tx.Bucket(bucketIDs).Get([]byte(it.ID))
+		if key == nil {
+			return fmt.Errorf("outbox: item %s vanished while being submitted", it.ID)
+		}
+		if err := tx.Bucket(bucketPending).Delete(key); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketIDs).Delete([]byte(it.ID)); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketDone).Put([]byte(it.ID), raw)
+	})
+}
+
+func (o *Outbox) notify() {
+	select {
+	case o.wake <- struct{}{}:
+	default:
+	}
+}
+
+func seqKey(seq uint64) []byte {
+	k := make([]byte, 8)
+	binary.BigEndian.PutUint64(k, seq)
+	return k
+}
