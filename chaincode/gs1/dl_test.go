@@ -1,0 +1,105 @@
+package gs1
+
+import (
+	"errors"
+	"testing"
+)
+
+func TestParseDigitalLink(t *testing.T) {
+	tests := []struct {
+		name string
+		give string
+		want string
+	}{
+		{"reads GTIN, lot, serial and expiry", "https://id.gs1.org/01/09506000134352/10/ABC123/21/XYZ987?17=241231", "(01)09506000134352(10)ABC123(21)XYZ987(17)241231"},
+		{"reads any host and path prefix", "http://example.com/some/path/01/09506000134352/21/X", "(01)09506000134352(21)X"},
+		{"reads the scheme in any case", "HTTPS://Example.COM/01/09506000134352", "(01)09506000134352"},
+		{"widens a GTIN-13", "https://example.org/01/9506000134352", "(01)09506000134352"},
+		{"percent-decodes values", "https://id.gs1.org/01/09506000134352/10/A%2FB%25", "(01)09506000134352(10)A/B%"},
+		{"ignores non-AI query keys and the fragment", "https://id.gs1.org/01/09506000134352?linkType=gs1:pip&17=241231#x", "(01)09506000134352(17)241231"},
+		{"reads an SSCC", "https://id.gs1.org/00/106141411234567897", "(00)106141411234567897"},
+		{"reads a GLN with extension", "https://id.gs1.org/414/0614141000012/254/A1", "(414)0614141000012(254)A1"},
+		{"reads the second qualifier sequence of a GTIN", "https://id.gs1.org/01/09506000134352/235/TPX1", "(01)09506000134352(235)TPX1"},
+		{"reads a GIAI", "https://id.gs1.org/8004/4000001111", "(8004)4000001111"},
+		{"treats a path prefix that looks like an AI as prefix", "https://x.org/10/foo/01/09506000134352", "(01)09506000134352"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ParseDigitalLink(tt.give)
+			if err != nil {
+				t.Fatalf("ParseDigitalLink(%q) = %v", tt.give, err)
+			}
+			if Bracketed(got) != tt.want {
+				t.Errorf("got %s, want %s", Bracketed(got), tt.want)
+			}
+		})
+	}
+}
+
+func TestParseDigitalLinkErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		give string
+		want Kind
+	}{
+		{"refuses another scheme", "ftp://id.gs1.org/01/09506000134352", KindBadDLPath},
+		{"refuses a URI without key", "https://id.gs1.org/products/x", KindBadDLPath},
+		{"refuses qualifiers out of order", "https://id.gs1.org/01/09506000134352/21/X/10/L", KindBadDLPath},
+		{"refuses a qualifier that belongs to no sequence of the key", "https://id.gs1.org/00/106141411234567897/21/X", KindBadDLPath},
+		{"refuses mixing qualifier sequences", "https://id.gs1.org/01/09506000134352/10/L/235/T", KindBadDLPath},
+		{"refuses a serial in the query string", "https://id.gs1.org/01/09506000134352?21=X", KindBadDLPath},
+		{"refuses an unknown AI in the query string", "https://id.gs1.org/01/09506000134352?04=X", KindUnknownAI},
+		{"refuses a bad percent escape", "https://id.gs1.org/01/09506000134352/10/A%2", KindBadDLPath},
+		{"refuses a bad GTIN check digit", "https://id.gs1.org/01/09506000134353", KindBadCheckDigit},
+		{"refuses a bad expiry date", "https://id.gs1.org/01/09506000134352?17=241301", KindBadDate},
+		{"refuses a duplicate attribute with another value", "https://id.gs1.org/01/09506000134352?17=241231&17=241230", KindDuplicateAI},
+		{"refuses an invalid pair", "https://id.gs1.org/01/09506000134352?37=5", KindInvalidPair},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseDigitalLink(tt.give)
+			var se *SyntaxError
+			if !errors.As(err, &se) || se.Kind != tt.want {
+				t.Errorf("ParseDigitalLink(%q) = %v, want %q", tt.give, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestDigitalLink(t *testing.T) {
+	tests := []struct {
+		name string
+		give []Element
+		base string
+		want string
+	}{
+		{"writes the canonical form with qualifiers in order and attributes sorted",
+			[]Element{{"01", "09506000134352"}, {"21", "XYZ"}, {"17", "241231"}, {"10", "L1"}, {"11", "240101"}}, "",
+			"https://id.gs1.org/01/09506000134352/10/L1/21/XYZ?11=240101&17=241231"},
+		{"uses another base", []Element{{"00", "106141411234567897"}}, "https://resolver.example.com/",
+			"https://resolver.example.com/00/106141411234567897"},
+		{"percent-encodes characters outside the unreserved set", []Element{{"01", "09506000134352"}, {"10", "A/B%C+D"}}, "",
+			"https://id.gs1.org/01/09506000134352/10/A%2FB%25C%2BD"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := DigitalLink(tt.give, tt.base)
+			if err != nil {
+				t.Fatalf("DigitalLink = %v", err)
+			}
+			if got != tt.want {
+				t.Errorf("got %s, want %s", got, tt.want)
+			}
+		})
+	}
+	t.Run("refuses elements without primary key", func(t *testing.T) {
+		if _, err := DigitalLink([]Element{{"400", "PO1"}}, ""); err == nil {
+			t.Error("got no error")
+		}
+	})
+	t.Run("refuses an element that is neither qualifier nor attribute", func(t *testing.T) {
+		if _, err := DigitalLink([]Element{{"00", "106141411234567897"}, {"8041", "123456789012345"}}, ""); err == nil {
+			t.Error("got no error")
+		}
+	})
+}

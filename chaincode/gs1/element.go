@@ -1,0 +1,383 @@
+package gs1
+
+import "strings"
+
+// GS is the ASCII group separator that scanners send for FNC1 between elements.
+const GS = '\x1d'
+
+// Element is one AI with its value.
+type Element struct {
+	AI    string `json:"ai"`
+	Value string `json:"value"`
+}
+
+// symbologyIDs are the AIM symbology identifiers of carriers holding GS1 element strings:
+// GS1 DataMatrix, GS1 QR Code, GS1-128, GS1 DataBar and GS1 DotCode.
+var symbologyIDs = [...]string{"]d2", "]Q3", "]C1", "]e0", "]J1"}
+
+// HasSymbologyID reports whether s starts with the symbology identifier of a GS1 carrier.
+func HasSymbologyID(s string) bool {
+	if len(s) < 3 || s[0] != ']' {
+		return false
+	}
+	for _, id := range symbologyIDs {
+		if s[:3] == id {
+			return true
+		}
+	}
+	return false
+}
+
+// ParseElementString reads AI element strings as a scanner sends them: an optional symbology
+// identifier (]d2, ]Q3, ]C1, ]e0, ]J1), then AIs and values with GS (ASCII 29) as the FNC1
+// separator after each variable-length value. Every value is validated and so are the
+// associations between AIs (see Validate). Identical repeated AIs are dropped.
+func ParseElementString(s string) ([]Element, error) {
+	elems, err := parseElementString(s, make([]Element, 0, 6))
+	if err != nil {
+		return nil, err
+	}
+	return elems, nil
+}
+
+func parseElementString(s string, elems []Element) ([]Element, *SyntaxError) {
+	pos := 0
+	if len(s) > 0 && s[0] == ']' {
+		if !HasSymbologyID(s) {
+			return nil, errAt(0, KindUnknownFormat, "", "symbology identifier "+quoteSafe(prefix(s, 3))+" is not one of a GS1 carrier (]d2 ]Q3 ]C1 ]e0 ]J1)")
+		}
+		pos = 3
+	}
+	if pos < len(s) && s[pos] == GS { // FNC1 in first position, as some scanners send it
+		pos++
+	}
+	if pos == len(s) {
+		return nil, errAt(pos, KindUnknownFormat, "", "no element string")
+	}
+	for pos < len(s) {
+		start := pos
+		if len(s)-pos < 2 || !isDigit(s[pos]) || !isDigit(s[pos+1]) {
+			return nil, errAt(pos, KindUnknownAI, "", "want a two to four digit AI")
+		}
+		n := aiLen(s[pos:])
+		if n == 0 || len(s)-pos < n || !allDigits(s[pos:pos+n]) {
+			return nil, errAt(pos, KindUnknownAI, "", "no AI starts "+quoteSafe(prefix(s[pos:], 4)))
+		}
+		def, ok := Lookup(s[pos : pos+n])
+		if !ok {
+			return nil, errAt(pos, KindUnknownAI, s[pos:pos+n], "not in the GS1 Barcode Syntax Dictionary")
+		}
+		pos += n
+		var value string
+		if def.FixedLen {
+			end := min(len(s), pos+def.MaxLen)
+			if i := strings.IndexByte(s[pos:end], GS); i >= 0 {
+				end = pos + i
+			}
+			if end-pos < def.MaxLen {
+				return nil, errAt(pos, KindBadLength, def.AI, lengthMsg(def, end-pos))
+			}
+			value = s[pos : pos+def.MaxLen]
+			pos += def.MaxLen
+		} else {
+			end := strings.IndexByte(s[pos:], GS)
+			if end < 0 {
+				end = len(s) - pos
+			}
+			value = s[pos : pos+end]
+			pos += end
+		}
+		if e := def.validate(value); e != nil {
+			e.Pos += start + len(def.AI)
+			return nil, e
+		}
+		if pos < len(s) && s[pos] == GS {
+			pos++
+			if pos == len(s) {
+				return nil, errAt(pos-1, KindBadChar, "", "separator at the end of the data")
+			}
+		}
+		elems = append(elems, Element{AI: def.AI, Value: value})
+	}
+	elems, e := dedupe(elems)
+	if e != nil {
+		return nil, e
+	}
+	if e := checkAssociations(elems); e != nil {
+		return nil, e
+	}
+	return elems, nil
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+func prefix(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
+// ParseBracketed reads the human-readable form "(01)09506000134352(17)241231(10)ABC123".
+// Spaces between elements are ignored. A value runs to the next "(", which must open an AI;
+// a literal "(" inside a value is written "\(" (as the GS1 Barcode Syntax Engine does).
+func ParseBracketed(s string) ([]Element, error) {
+	elems := make([]Element, 0, 6)
+	pos := skipSpaces(s, 0)
+	if pos == len(s) {
+		return nil, errAt(pos, KindUnknownFormat, "", "no element string")
+	}
+	for pos < len(s) {
+		def, next, e := bracketAI(s, pos)
+		if e != nil {
+			return nil, e
+		}
+		pos = skipSpaces(s, next)
+		var value string
+		if def.FixedLen {
+			end := pos
+			for end < len(s) && s[end] != '(' && s[end] != ' ' && end-pos < def.MaxLen {
+				end++
+			}
+			value = s[pos:end]
+			pos = end
+			if pos < len(s) && s[pos] != '(' && s[pos] != ' ' {
+				return nil, errAt(pos, KindBadLength, def.AI, "longer than "+itoa(def.MaxLen)+" characters")
+			}
+		} else {
+			end, escaped := pos, false
+			for end < len(s) && s[end] != '(' {
+				if s[end] == '\\' && end+1 < len(s) && s[end+1] == '(' {
+					escaped = true
+					end++
+				}
+				end++
+			}
+			raw := strings.TrimRight(s[pos:end], " ")
+			value = raw
+			if escaped {
+				value = strings.ReplaceAll(raw, "\\(", "(")
+			}
+			pos = end
+		}
+		if e := def.validate(value); e != nil {
+			e.Pos += next
+			return nil, e
+		}
+		elems = append(elems, Element{AI: def.AI, Value: value})
+		pos = skipSpaces(s, pos)
+	}
+	elems, e := dedupe(elems)
+	if e != nil {
+		return nil, e
+	}
+	if e := checkAssociations(elems); e != nil {
+		return nil, e
+	}
+	return elems, nil
+}
+
+// bracketAI reads "(AI)" at pos and returns the AI's definition and the offset after ")".
+func bracketAI(s string, pos int) (*AIDef, int, *SyntaxError) {
+	if s[pos] != '(' {
+		return nil, 0, errAt(pos, KindUnknownFormat, "", "want '(' and an AI")
+	}
+	end := strings.IndexByte(s[pos:], ')')
+	if end < 0 {
+		return nil, 0, errAt(pos, KindUnknownFormat, "", "no ')' closes the AI")
+	}
+	ai := s[pos+1 : pos+end]
+	def, ok := Lookup(ai)
+	if !ok {
+		return nil, 0, errAt(pos+1, KindUnknownAI, "", "AI "+quoteSafe(prefix(ai, 6))+" is not in the GS1 Barcode Syntax Dictionary")
+	}
+	return def, pos + end + 1, nil
+}
+
+func skipSpaces(s string, pos int) int {
+	for pos < len(s) && s[pos] == ' ' {
+		pos++
+	}
+	return pos
+}
+
+// dedupe drops repeated identical elements and refuses an AI repeated with another value.
+// It copies nothing when there is no repetition, the usual case.
+func dedupe(elems []Element) ([]Element, *SyntaxError) {
+	dups := 0
+	for i := 1; i < len(elems); i++ {
+		for j := 0; j < i; j++ {
+			if elems[j].AI == elems[i].AI {
+				if elems[j].Value != elems[i].Value {
+					return nil, errAt(-1, KindDuplicateAI, elems[i].AI, "given as "+quoteSafe(elems[j].Value)+" and "+quoteSafe(elems[i].Value))
+				}
+				dups++
+				break
+			}
+		}
+	}
+	if dups == 0 {
+		return elems, nil
+	}
+	out := make([]Element, 0, len(elems)-dups)
+	for i, e := range elems {
+		if _, seen := Get(elems[:i], e.AI); !seen {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+// Validate checks a list of elements as a whole: every value against its AI, duplicates,
+// mandatory associations (req=) and invalid pairs (ex=). Elements built by hand or read from
+// another source (Digital Link, EPC URN) go through it.
+func Validate(elems []Element) error {
+	if e := validateAll(elems); e != nil {
+		return e
+	}
+	return nil
+}
+
+func validateAll(elems []Element) *SyntaxError {
+	for _, el := range elems {
+		def, ok := Lookup(el.AI)
+		if !ok {
+			return errAt(-1, KindUnknownAI, "", quoteSafe(el.AI)+" is not in the GS1 Barcode Syntax Dictionary")
+		}
+		if e := def.validate(el.Value); e != nil {
+			return e
+		}
+	}
+	for i, e := range elems {
+		for _, f := range elems[:i] {
+			if f.AI == e.AI && f.Value != e.Value {
+				return errAt(-1, KindDuplicateAI, e.AI, "given as "+quoteSafe(f.Value)+" and "+quoteSafe(e.Value))
+			}
+		}
+	}
+	return checkAssociations(elems)
+}
+
+// matchAI reports whether ai matches pattern, where 'n' in the pattern stands for any digit.
+func matchAI(pattern, ai string) bool {
+	if len(pattern) != len(ai) {
+		return false
+	}
+	for i := 0; i < len(ai); i++ {
+		if pattern[i] != ai[i] && pattern[i] != 'n' {
+			return false
+		}
+	}
+	return true
+}
+
+func present(elems []Element, pattern string) bool {
+	for i := range elems {
+		if matchAI(pattern, elems[i].AI) {
+			return true
+		}
+	}
+	return false
+}
+
+func checkAssociations(elems []Element) *SyntaxError {
+	for i := range elems {
+		def, _ := Lookup(elems[i].AI)
+		if def == nil {
+			continue
+		}
+		for _, pat := range def.Ex {
+			for j := range elems {
+				if elems[j].AI != def.AI && matchAI(pat, elems[j].AI) {
+					return errAt(-1, KindInvalidPair, def.AI, "must not appear with ("+elems[j].AI+")")
+				}
+			}
+		}
+		for _, alts := range def.Req {
+			met := false
+			for _, alt := range alts {
+				all := true
+				for _, pat := range alt {
+					if !present(elems, pat) {
+						all = false
+						break
+					}
+				}
+				if all {
+					met = true
+					break
+				}
+			}
+			if !met {
+				return errAt(-1, KindMissingAI, def.AI, "needs "+describeReq(alts))
+			}
+		}
+	}
+	return nil
+}
+
+func describeReq(alts [][]string) string {
+	var b strings.Builder
+	for i, alt := range alts {
+		if i > 0 {
+			if i == len(alts)-1 {
+				b.WriteString(" or ")
+			} else {
+				b.WriteString(", ")
+			}
+		}
+		for j, p := range alt {
+			if j > 0 {
+				b.WriteString(" with ")
+			}
+			b.WriteString("(" + p + ")")
+		}
+	}
+	return b.String()
+}
+
+// ElementString writes elements as a scanner would send them, with GS after every
+// variable-length value that is not last. It does not add a symbology identifier.
+func ElementString(elems []Element) string {
+	var b strings.Builder
+	for i, e := range elems {
+		b.WriteString(e.AI)
+		b.WriteString(e.Value)
+		if def, ok := Lookup(e.AI); i < len(elems)-1 && (!ok || !def.FixedLen) {
+			b.WriteByte(GS)
+		}
+	}
+	return b.String()
+}
+
+// Bracketed writes elements in the human-readable form "(01)09506000134352(21)12345",
+// escaping a "(" inside a value as "\(" so that ParseBracketed reads it back exactly.
+func Bracketed(elems []Element) string {
+	return string(AppendBracketed(nil, elems))
+}
+
+// AppendBracketed appends the bracketed form of elems to b.
+func AppendBracketed(b []byte, elems []Element) []byte {
+	for _, e := range elems {
+		b = append(b, '(')
+		b = append(b, e.AI...)
+		b = append(b, ')')
+		for i := 0; i < len(e.Value); i++ {
+			if e.Value[i] == '(' {
+				b = append(b, '\\')
+			}
+			b = append(b, e.Value[i])
+		}
+	}
+	return b
+}
+
+// Get returns the value of the first element with the given AI.
+func Get(elems []Element, ai string) (string, bool) {
+	for _, e := range elems {
+		if e.AI == ai {
+			return e.Value, true
+		}
+	}
+	return "", false
+}

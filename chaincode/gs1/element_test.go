@@ -1,0 +1,194 @@
+package gs1
+
+import (
+	"errors"
+	"testing"
+)
+
+const gs = "\x1d"
+
+func TestParseElementString(t *testing.T) {
+	tests := []struct {
+		name string
+		give string
+		want string // bracketed form
+	}{
+		{"reads a DataMatrix string with GS after the lot", "]d201095060001343521724123110ABC123" + gs + "21XYZ987", "(01)09506000134352(17)241231(10)ABC123(21)XYZ987"},
+		{"reads a GS1 QR Code string", "]Q30109506000134352", "(01)09506000134352"},
+		{"reads a GS1-128 string", "]C100106141411234567897", "(00)106141411234567897"},
+		{"reads a GS1 DataBar string", "]e00109506000134352", "(01)09506000134352"},
+		{"reads a GS1 DotCode string", "]J10109506000134352", "(01)09506000134352"},
+		{"reads data without symbology identifier", "010950600013435210LOT", "(01)09506000134352(10)LOT"},
+		{"skips FNC1 in first position sent as GS", gs + "0109506000134352", "(01)09506000134352"},
+		{"tolerates GS after a predefined-length value", "0109506000134352" + gs + "17241231", "(01)09506000134352(17)241231"},
+		{"reads a four-digit AI", "01095060001343523103001234", "(01)09506000134352(3103)001234"},
+		{"drops an identical repeated AI", "0109506000134352" + "10A" + gs + "0109506000134352", "(01)09506000134352(10)A"},
+		{"accepts DD = 00 in an expiry date", "010950600013435217240200", "(01)09506000134352(17)240200"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ParseElementString(tt.give)
+			if err != nil {
+				t.Fatalf("ParseElementString(%q) = %v", tt.give, err)
+			}
+			if Bracketed(got) != tt.want {
+				t.Errorf("got %s, want %s", Bracketed(got), tt.want)
+			}
+		})
+	}
+}
+
+func TestParseElementStringErrors(t *testing.T) {
+	tests := []struct {
+		name    string
+		give    string
+		want    Kind
+		wantPos int
+	}{
+		{"refuses an empty string", "", KindUnknownFormat, 0},
+		{"refuses a non-GS1 symbology identifier", "]d10109506000134352", KindUnknownFormat, 0},
+		{"refuses an unknown AI", "]d20109506000134352" + "04123", KindUnknownAI, 19},
+		{"refuses an AI the dictionary skips in a range", "0109506000134352" + "3106000123", KindUnknownAI, 16},
+		{"refuses a short GTIN", "]d2010950600013435", KindBadLength, 5},
+		{"refuses a GTIN cut short by a separator", "0109506000134" + gs + "10A", KindBadLength, 2},
+		{"refuses a lot longer than 20", "010950600013435210ABCDEFGHIJKLMNOPQRSTU", KindBadLength, 18},
+		{"refuses a letter in a GTIN", "01095060001343A2", KindBadChar, 14},
+		{"refuses a space in a lot", "010950600013435210AB C", KindBadChar, 20},
+		{"refuses a wrong GTIN check digit", "]d20109506000134353", KindBadCheckDigit, 18},
+		{"refuses a wrong SSCC check digit", "00106141411234567890", KindBadCheckDigit, 19},
+		{"refuses month 13", "010950600013435217241301", KindBadDate, 18},
+		{"refuses 30 February", "010950600013435217240230", KindBadDate, 18},
+		{"refuses DD = 00 where the linter is yymmdd", "01095060001343527006240200", KindBadDate, 20},
+		{"refuses a serial without GTIN", "21XYZ", KindMissingAI, -1},
+		{"refuses an expiry date alone", "17241231", KindMissingAI, -1},
+		{"refuses GTIN with content GTIN", "0109506000134352" + "0209506000134352" + "37" + "5", KindInvalidPair, -1},
+		{"refuses the same AI with two values", "0109506000134352" + "21A" + gs + "21B", KindDuplicateAI, -1},
+		{"refuses a GS at the end", "010950600013435210A" + gs, KindBadChar, 19},
+		{"refuses a missing separator that makes a lot too long", "010950600013435210ABCDEFGHIJ21KLMNOPQRSTUV", KindBadLength, 18},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseElementString(tt.give)
+			var se *SyntaxError
+			if !errors.As(err, &se) {
+				t.Fatalf("ParseElementString(%q) = %v, want a *SyntaxError", tt.give, err)
+			}
+			if se.Kind != tt.want || se.Pos != tt.wantPos {
+				t.Errorf("got %v (kind %q, pos %d), want kind %q at %d", err, se.Kind, se.Pos, tt.want, tt.wantPos)
+			}
+		})
+	}
+}
+
+func TestParseBracketed(t *testing.T) {
+	tests := []struct {
+		name    string
+		give    string
+		want    string
+		wantErr Kind
+	}{
+		{"reads the human-readable form", "(01)09506000134352(17)241231(10)ABC123(21)XYZ987", "(01)09506000134352(17)241231(10)ABC123(21)XYZ987", 0},
+		{"ignores spaces between elements", " (01) 09506000134352 (10) ABC ", "(01)09506000134352(10)ABC", 0},
+		{"reads an escaped parenthesis in a value", `(01)09506000134352(10)A\(B)`, "(01)09506000134352(10)A\\(B)", 0},
+		{"refuses an unknown AI", "(01)09506000134352(04)1", "", KindUnknownAI},
+		{"refuses a GTIN that is too long", "(01)095060001343521", "", KindBadLength},
+		{"refuses a GTIN that is too short", "(01)0950600013435", "", KindBadLength},
+		{"refuses a missing closing bracket", "(01", "", KindUnknownFormat},
+		{"refuses text before the first AI", "x(01)09506000134352", "", KindUnknownFormat},
+		{"refuses a bad check digit", "(01)09506000134353", "", KindBadCheckDigit},
+		{"refuses two different lots", "(01)09506000134352(10)A(10)B", "", KindDuplicateAI},
+		{"refuses an empty string", "  ", "", KindUnknownFormat},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ParseBracketed(tt.give)
+			if tt.wantErr != 0 {
+				var se *SyntaxError
+				if !errors.As(err, &se) || se.Kind != tt.wantErr {
+					t.Fatalf("ParseBracketed(%q) = %v, want %q", tt.give, err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("ParseBracketed(%q) = %v", tt.give, err)
+			}
+			if Bracketed(got) != tt.want {
+				t.Errorf("got %s, want %s", Bracketed(got), tt.want)
+			}
+		})
+	}
+}
+
+func TestElementStringPutsGSOnlyAfterVariableValues(t *testing.T) {
+	elems := []Element{{"01", "09506000134352"}, {"10", "A"}, {"17", "241231"}, {"21", "B"}}
+	want := "0109506000134352" + "10A" + gs + "17241231" + "21B"
+	if got := ElementString(elems); got != want {
+		t.Errorf("ElementString = %q, want %q", got, want)
+	}
+}
+
+func TestKeyValidators(t *testing.T) {
+	tests := []struct {
+		name string
+		fn   func(string) error
+		give string
+		want Kind
+	}{
+		{"accepts a GTIN-14", ValidateGTIN, "09506000134352", 0},
+		{"accepts a GTIN-13", ValidateGTIN, "9506000134352", 0},
+		{"accepts a GTIN-8", ValidateGTIN, "95050003", 0},
+		{"refuses a GTIN of 11 digits", ValidateGTIN, "95060001343", KindBadLength},
+		{"refuses a GTIN with a wrong check digit", ValidateGTIN, "09506000134353", KindBadCheckDigit},
+		{"accepts an SSCC", ValidateSSCC, "106141411234567897", 0},
+		{"refuses an SSCC with a letter", ValidateSSCC, "10614141123456789X", KindBadChar},
+		{"accepts a GLN", ValidateGLN, "0614141000012", 0},
+		{"refuses a GLN with a wrong check digit", ValidateGLN, "0614141000013", KindBadCheckDigit},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.fn(tt.give)
+			var se *SyntaxError
+			switch {
+			case tt.want == 0 && err != nil:
+				t.Errorf("got %v, want no error", err)
+			case tt.want != 0 && (!errors.As(err, &se) || se.Kind != tt.want):
+				t.Errorf("got %v, want %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestDateISO(t *testing.T) {
+	tests := []struct {
+		give, want string
+	}{
+		{"241231", "2024-12-31"},
+		{"240200", "2024-02-29"},
+		{"230200", "2023-02-28"},
+		{"000229", "2000-02-29"},
+		{"760101", "2076-01-01"},
+		{"770101", "1977-01-01"},
+		{"241300", ""},
+		{"24123", ""},
+	}
+	for _, tt := range tests {
+		t.Run("reads "+tt.give, func(t *testing.T) {
+			got, err := DateISO(tt.give)
+			if (err != nil) != (tt.want == "") || got != tt.want {
+				t.Errorf("DateISO(%q) = %q, %v; want %q", tt.give, got, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestCheckPairVector(t *testing.T) {
+	// The GMN example of the GS1 General Specifications.
+	d, _ := Lookup("8013")
+	if err := d.Validate("1987654Ad4X4bL5ttr2310c2K"); err != nil {
+		t.Errorf("valid GMN refused: %v", err)
+	}
+	var se *SyntaxError
+	if err := d.Validate("1987654Ad4X4bL5ttr2310c2L"); !errors.As(err, &se) || se.Kind != KindBadCheckDigit {
+		t.Errorf("wrong check pair: got %v", err)
+	}
+}
