@@ -1,0 +1,120 @@
+package contract
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+
+	"github.com/udiledger/udiledger/chaincode/model"
+)
+
+// maxEventIDLength bounds client-supplied event IDs.
+const maxEventIDLength = 200
+
+// replay looks up a client-supplied event ID. It returns the stored event when the same
+// request was already recorded under that ID, a CONFLICT when another request was, and nil
+// when the ID is new. hash is the request hash to record with a new event.
+func (t *txn) replay(eventID string, req any) (prev *model.Event, hash string, err error) {
+	if eventID == "" || len(eventID) > maxEventIDLength {
+		return nil, "", model.Invalid("eventId is required, at most %d characters", maxEventIDLength)
+	}
+	fn, _ := t.stub.GetFunctionAndParameters()
+	b, err := json.Marshal(req)
+	if err != nil {
+		return nil, "", fmt.Errorf("encode request: %w", err)
+	}
+	sum := sha256.Sum256(append([]byte(fn+"\x00"), b...))
+	hash = hex.EncodeToString(sum[:])
+	k, err := t.key(otEvent, eventID)
+	if err != nil {
+		return nil, "", err
+	}
+	var ev model.Event
+	ok, err := t.getJSON(k, &ev)
+	if err != nil || !ok {
+		return nil, hash, err
+	}
+	if ev.RequestHash != hash {
+		return nil, "", model.Conflict("event %s was already recorded with other content", eventID)
+	}
+	return &ev, hash, nil
+}
+
+// record stores ev with the transaction's facts, indexes it by time and emits the
+// transaction's chaincode event.
+func (t *txn) record(ev *model.Event, hash string) (*model.EventResult, error) {
+	ev.Actor, ev.TxID, ev.EventTime, ev.RequestHash = t.caller, t.txID, t.nowText, hash
+	k, err := t.key(otEvent, ev.EventID)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.putJSON(k, ev); err != nil {
+		return nil, err
+	}
+	if err := t.stub.PutState(eventTimePrefix+t.nowText+":"+ev.EventID, indexValue); err != nil {
+		return nil, fmt.Errorf("write event time index: %w", err)
+	}
+	res := resultOf(ev)
+	codes := res.Codes
+	if len(codes) > model.MaxNotifiedCodes {
+		codes = codes[:model.MaxNotifiedCodes]
+	}
+	n := model.Notification{
+		Kind: "event", ID: ev.EventID, Type: ev.Type, BizStep: ev.BizStep,
+		Codes: codes, CodeCount: len(res.Codes), AlertID: res.AlertID,
+	}
+	if ev.Detail != nil {
+		n.To = ev.Detail.To
+	}
+	if err := t.emit(n); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// resultOf builds the result of the transaction that recorded ev.
+func resultOf(ev *model.Event) *model.EventResult {
+	r := &model.EventResult{EventID: ev.EventID, TxID: ev.TxID, EventTime: ev.EventTime}
+	if ev.Type == model.AggregationEvent {
+		r.Codes = append([]string{ev.ParentID}, ev.ChildEPCs...)
+	} else {
+		r.Codes = ev.EPCList
+	}
+	if ev.Detail != nil {
+		r.UnitCount = ev.Detail.UnitCount
+		r.AlertID = ev.Detail.AlertID
+	}
+	return r
+}
+
+// replayed returns the result of an earlier recording of the same request.
+func replayed(ev *model.Event) *model.EventResult {
+	r := resultOf(ev)
+	r.Replayed = true
+	return r
+}
+
+func (t *txn) event(id string) (*model.Event, error) {
+	k, err := t.key(otEvent, id)
+	if err != nil {
+		return nil, err
+	}
+	var ev model.Event
+	ok, err := t.getJSON(k, &ev)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, model.NotFound("event %s not found", id)
+	}
+	return &ev, nil
+}
+
+func keysOf(codes []code) []string {
+	out := make([]string, len(codes))
+	for i, c := range codes {
+		out[i] = c.Key
+	}
+	return out
+}

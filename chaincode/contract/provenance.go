@@ -1,0 +1,194 @@
+package contract
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+
+	"github.com/udiledger/udiledger/chaincode/model"
+)
+
+// version is one write of a unit or container key, from its history.
+type version struct {
+	at      time.Time
+	parent  string
+	eventID string
+}
+
+// span is a time during which a key sat in a container: [from, to), to zero while still inside.
+type span struct {
+	parent   string
+	from, to time.Time
+}
+
+// Provenance returns every event of a code in time order, with actor, place, time and
+// transaction: the code's own events (from its key's history), the events of every container
+// it was in while it was inside (from the containers' histories, limited to the time inside),
+// and the recalls of its lot and product. Containers' packing and unpacking of other items
+// are left out.
+func (c *QueryContract) Provenance(ctx contractapi.TransactionContextInterface, code string) (*model.Provenance, error) {
+	t, err := begin(ctx, c.cfg)
+	if err != nil {
+		return nil, err
+	}
+	cd, err := parseCode(code)
+	if err != nil {
+		return nil, err
+	}
+	it, err := t.lookup(cd)
+	if err != nil {
+		return nil, err
+	}
+	p := &prov{t: t, seen: map[string]bool{}}
+	objectType := otUnit
+	if it.cont != nil {
+		objectType = otContainer
+	}
+	versions, err := t.history(objectType, cd.Key)
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range versions {
+		if err := p.add(v.eventID, "", true); err != nil {
+			return nil, err
+		}
+	}
+	for _, s := range spans(versions, time.Time{}, time.Time{}) {
+		if err := p.inherit(s, 0); err != nil {
+			return nil, err
+		}
+	}
+	if it.unit != nil {
+		ids, err := t.recallIDs(it.unit)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range ids {
+			if err := p.add(id, "recall", true); err != nil {
+				return nil, err
+			}
+		}
+	}
+	sort.SliceStable(p.entries, func(i, j int) bool {
+		return p.entries[i].Event.EventTime < p.entries[j].Event.EventTime
+	})
+	return &model.Provenance{Code: code, Key: cd.Key, Events: p.entries}, nil
+}
+
+type prov struct {
+	t       *txn
+	seen    map[string]bool
+	entries []model.ProvenanceEntry
+}
+
+// add appends an event once. An aggregation inherited from a container is kept only when it
+// packs or unpacks that container itself, not when it packs other items into it.
+func (p *prov) add(id, via string, own bool) error {
+	if id == "" || p.seen[id] {
+		return nil
+	}
+	ev, err := p.t.event(id)
+	if err != nil {
+		return err
+	}
+	if !own && ev.Type == model.AggregationEvent && !slices.Contains(ev.ChildEPCs, via) {
+		return nil
+	}
+	p.seen[id] = true
+	p.entries = append(p.entries, model.ProvenanceEntry{Event: *ev, Via: via})
+	return nil
+}
+
+// inherit adds the events of s.parent during s, and of the containers around it then.
+func (p *prov) inherit(s span, depth int) error {
+	if s.parent == "" {
+		return nil
+	}
+	if depth > maxDepth {
+		return model.Invalid("containers nested deeper than %d", maxDepth)
+	}
+	versions, err := p.t.history(otContainer, s.parent)
+	if err != nil {
+		return err
+	}
+	for _, v := range versions {
+		if !v.at.Before(s.from) && (s.to.IsZero() || v.at.Before(s.to)) {
+			if err := p.add(v.eventID, s.parent, false); err != nil {
+				return err
+			}
+		}
+	}
+	for _, outer := range spans(versions, s.from, s.to) {
+		if err := p.inherit(outer, depth+1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// spans turns a key's versions (oldest first) into the times it had each parent, clipped to
+// [from, to) (zero means unbounded).
+func spans(versions []version, from, to time.Time) []span {
+	var out []span
+	for i, v := range versions {
+		s := span{parent: v.parent, from: v.at}
+		if i+1 < len(versions) {
+			s.to = versions[i+1].at
+		}
+		if !from.IsZero() && s.from.Before(from) {
+			s.from = from
+		}
+		if !to.IsZero() && (s.to.IsZero() || to.Before(s.to)) {
+			s.to = to
+		}
+		if s.parent == "" || (!s.to.IsZero() && !s.from.Before(s.to)) {
+			continue
+		}
+		if n := len(out); n > 0 && out[n-1].parent == s.parent && out[n-1].to.Equal(s.from) {
+			out[n-1].to = s.to
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// history reads a unit or container key's versions, oldest first (Fabric returns newest
+// first).
+func (t *txn) history(objectType, key string) ([]version, error) {
+	k, err := t.key(objectType, key)
+	if err != nil {
+		return nil, err
+	}
+	it, err := t.stub.GetHistoryForKey(k)
+	if err != nil {
+		return nil, fmt.Errorf("read history of %s: %w", key, err)
+	}
+	defer it.Close()
+	var out []version
+	for it.HasNext() {
+		m, err := it.Next()
+		if err != nil {
+			return nil, fmt.Errorf("read history of %s: %w", key, err)
+		}
+		if m.GetIsDelete() {
+			continue
+		}
+		var rec struct {
+			Parent      string `json:"parent"`
+			LastEventID string `json:"lastEventId"`
+		}
+		if err := json.Unmarshal(m.GetValue(), &rec); err != nil {
+			return nil, fmt.Errorf("decode history of %s: %w", key, err)
+		}
+		out = append(out, version{at: m.GetTimestamp().AsTime(), parent: rec.Parent, eventID: rec.LastEventID})
+	}
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	return out, nil
+}

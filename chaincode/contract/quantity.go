@@ -1,0 +1,200 @@
+package contract
+
+import (
+	"github.com/udiledger/udiledger/chaincode/model"
+)
+
+// Lot-controlled items without serials are traced as quantities: one key per holder and lot
+// (stock) and one per sender, receiver and lot while on the way (transit). Each key is touched
+// only by its holder's or its shipment's transactions.
+const (
+	otStock   = "stock"   // [DI, lot, holder] -> model.Stock
+	otTransit = "transit" // [DI, lot, to, from] -> model.Stock
+)
+
+// maxQuantityElements bounds the quantity list of one event.
+const maxQuantityElements = 1000
+
+// qty is a parsed quantity element.
+type qty struct {
+	code code
+	n    int
+	from string
+}
+
+// parseQuantities parses lot-level quantity elements, refusing serialized codes, amounts out
+// of range and repeated elements.
+func parseQuantities(in []model.QuantityElement) ([]qty, error) {
+	if len(in) > maxQuantityElements {
+		return nil, model.Invalid("%d quantity elements given, at most %d allowed", len(in), maxQuantityElements)
+	}
+	out := make([]qty, 0, len(in))
+	seen := map[string]bool{}
+	for _, q := range in {
+		c, err := parseCode(q.Code)
+		if err != nil {
+			return nil, err
+		}
+		if c.serialized() || c.SSCC != "" || c.Lot == "" || c.DI == "" {
+			return nil, model.Invalid("quantity code %s must name a DI and a lot without a serial", c.Key)
+		}
+		if q.Quantity <= 0 || q.Quantity > model.MaxQuantity {
+			return nil, model.Invalid("quantity of %s must be 1 to %d", c.Key, model.MaxQuantity)
+		}
+		if seen[c.Key+"\x00"+q.From] {
+			return nil, model.Invalid("quantity of %s given twice", c.Key)
+		}
+		seen[c.Key+"\x00"+q.From] = true
+		out = append(out, qty{code: c, n: q.Quantity, from: q.From})
+	}
+	return out, nil
+}
+
+// lotKey returns the canonical lot-level key of a GS1 DI and lot.
+func lotKey(di, lot string) (code, error) {
+	c, err := parseCode("(01)" + di + "(10)" + lot)
+	if err != nil {
+		return code{}, err
+	}
+	return c, nil
+}
+
+// stockAt reads a stock or transit record; a missing one has quantity 0.
+func (t *txn) stockAt(objectType string, c code, parties ...string) (*model.Stock, string, error) {
+	k, err := t.key(objectType, append([]string{c.DI, c.Lot}, parties...)...)
+	if err != nil {
+		return nil, "", err
+	}
+	if s, ok := t.stocks[k]; ok {
+		return s, k, nil
+	}
+	s := &model.Stock{Key: c.Key, DI: c.DI, Lot: c.Lot, Holder: parties[0]}
+	if len(parties) > 1 {
+		s.From = parties[1]
+	}
+	if _, err := t.getJSON(k, s); err != nil {
+		return nil, "", err
+	}
+	t.stocks[k] = s
+	return s, k, nil
+}
+
+// addStock adds n (negative to take) to a stock or transit record, deleting it at zero.
+func (t *txn) addStock(objectType string, c code, n int, parties ...string) error {
+	s, k, err := t.stockAt(objectType, c, parties...)
+	if err != nil {
+		return err
+	}
+	if s.Quantity+n < 0 {
+		where := "holds"
+		if objectType == otTransit {
+			where = "has on the way from " + parties[1] + ":"
+		}
+		return model.Invalid("%s %s only %d of %s, not %d", parties[0], where, s.Quantity, c.Key, -n)
+	}
+	s.Quantity += n
+	if s.Quantity == 0 {
+		return t.stub.DelState(k)
+	}
+	return t.putJSON(k, s)
+}
+
+// lotMovable checks that a lot's items may move: not recalled, quarantined or expired.
+func (t *txn) lotMovable(c code) error {
+	cond := model.Condition{Own: model.StatusActive, Now: t.now}
+	if err := t.addLotCondition(&cond, c.DI, c.Lot); err != nil {
+		return err
+	}
+	return cond.CanMove("lot " + c.Lot + " of " + c.DI)
+}
+
+// quantityList is the EPCIS quantityList of parsed elements.
+func quantityList(qs []qty) []model.QuantityElement {
+	out := make([]model.QuantityElement, len(qs))
+	for i, q := range qs {
+		out[i] = model.QuantityElement{Code: q.code.Key, Quantity: q.n, From: q.from}
+	}
+	return out
+}
+
+func sumQuantities(qs []qty) int {
+	n := 0
+	for _, q := range qs {
+		n += q.n
+	}
+	return n
+}
+
+// shipQuantities takes quantities from the caller's stock into transit to to.
+func (t *txn) shipQuantities(qs []qty, to string) error {
+	for _, q := range qs {
+		if err := t.lotMovable(q.code); err != nil {
+			return err
+		}
+		if err := t.addStock(otStock, q.code, -q.n, t.caller); err != nil {
+			return err
+		}
+		if err := t.addStock(otTransit, q.code, q.n, to, t.caller); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// receiveQuantities takes quantities on their way to the caller into its stock.
+func (t *txn) receiveQuantities(qs []qty) error {
+	for _, q := range qs {
+		if q.from == "" {
+			return model.Invalid("quantity of %s needs the sender in from", q.code.Key)
+		}
+		if err := t.addStock(otTransit, q.code, -q.n, t.caller, q.from); err != nil {
+			return err
+		}
+		if err := t.addStock(otStock, q.code, q.n, t.caller); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dispenseQuantities takes quantities out of the caller's stock to patients.
+func (t *txn) dispenseQuantities(qs []qty, hasPrescription bool) error {
+	for _, q := range qs {
+		if err := t.lotMovable(q.code); err != nil {
+			return err
+		}
+		p, err := t.product(q.code.DI)
+		if err != nil {
+			return err
+		}
+		if p.Prescription && !hasPrescription {
+			return model.Invalid("%s is a prescription-only product: a prescription reference is required", p.DI)
+		}
+		if err := t.addStock(otStock, q.code, -q.n, t.caller); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// stockView lists where the quantity of one lot-controlled item is.
+func (t *txn) stockView(c code) (*model.StockView, error) {
+	out := &model.StockView{Key: c.Key, InStock: []model.Stock{}, InTransit: []model.Stock{}}
+	collect := func(objectType string, into *[]model.Stock) error {
+		return t.scanAll(objectType, []string{c.DI, c.Lot}, func(_ string, v []byte) error {
+			var s model.Stock
+			if err := jsonUnmarshal(v, &s); err != nil {
+				return err
+			}
+			*into = append(*into, s)
+			return nil
+		})
+	}
+	if err := collect(otStock, &out.InStock); err != nil {
+		return nil, err
+	}
+	if err := collect(otTransit, &out.InTransit); err != nil {
+		return nil, err
+	}
+	return out, nil
+}

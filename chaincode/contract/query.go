@@ -1,0 +1,216 @@
+package contract
+
+import (
+	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+
+	"github.com/udiledger/udiledger/chaincode/model"
+)
+
+// QueryContract answers the read-only questions: provenance, verification, holdings, events
+// by time and alerts. Every function is an evaluate transaction.
+type QueryContract struct {
+	contractapi.Contract
+	cfg *Config
+}
+
+func newQueryContract(cfg *Config) *QueryContract {
+	c := &QueryContract{cfg: cfg}
+	c.Name = "query"
+	return c
+}
+
+// GetEvaluateTransactions lists the read-only transactions: all of them.
+func (c *QueryContract) GetEvaluateTransactions() []string {
+	return []string{"Provenance", "Verify", "UnitsByHolder", "EventsByTime", "Alerts", "Event", "Unit", "Stock"}
+}
+
+// Verify answers at a point of sale or dispensing: is the code genuine, what is its status,
+// is it expired or recalled, is it a suspected clone? It records nothing; unit:Inspect
+// records the scan and raises alerts.
+func (c *QueryContract) Verify(ctx contractapi.TransactionContextInterface, code string) (*model.Verification, error) {
+	t, err := begin(ctx, c.cfg)
+	if err != nil {
+		return nil, err
+	}
+	v, _, err := t.verify(code)
+	if err != nil {
+		return nil, err
+	}
+	return &v, nil
+}
+
+// Unit returns a unit with its effective status, holder, place and containers.
+func (c *QueryContract) Unit(ctx contractapi.TransactionContextInterface, code string) (*model.UnitView, error) {
+	t, err := begin(ctx, c.cfg)
+	if err != nil {
+		return nil, err
+	}
+	return t.unitView(code)
+}
+
+func (t *txn) unitView(raw string) (*model.UnitView, error) {
+	cd, err := parseCode(raw)
+	if err != nil {
+		return nil, err
+	}
+	u, err := t.unit(cd.Key)
+	if err != nil {
+		return nil, err
+	}
+	if u == nil {
+		return nil, model.NotFound("unit %s is not on the ledger", cd.Key)
+	}
+	cond, chain, err := t.unitCondition(u)
+	if err != nil {
+		return nil, err
+	}
+	v := &model.UnitView{Unit: *u, Status: cond.Effective(), Stage: cond.Stage(), Owner: u.Owner, Location: u.Location,
+		Expired: model.Expired(cond.Expiry, t.now), Recalled: cond.Recalled || cond.LotStatus == model.LotRecalled}
+	for _, c := range chain {
+		v.Chain = append(v.Chain, c.Key)
+	}
+	if len(chain) > 0 {
+		top := chain[len(chain)-1]
+		v.Owner, v.Location = top.Owner, top.Location
+	}
+	if v.RecallIDs, err = t.recallIDs(u); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// Stock returns where the quantity of a lot-controlled item (a lot-level code such as
+// "(01)<gtin>(10)<lot>") is: in stock per holder and in transit per sender and receiver.
+func (c *QueryContract) Stock(ctx contractapi.TransactionContextInterface, code string) (*model.StockView, error) {
+	t, err := begin(ctx, c.cfg)
+	if err != nil {
+		return nil, err
+	}
+	cd, err := parseCode(code)
+	if err != nil {
+		return nil, err
+	}
+	if cd.Lot == "" || cd.serialized() {
+		return nil, model.Invalid("code %s must name a DI and a lot without a serial", cd.Key)
+	}
+	return t.stockView(cd)
+}
+
+// Event returns one event by its ID.
+func (c *QueryContract) Event(ctx contractapi.TransactionContextInterface, eventID string) (*model.Event, error) {
+	t, err := begin(ctx, c.cfg)
+	if err != nil {
+		return nil, err
+	}
+	return t.event(eventID)
+}
+
+// UnitsByHolder returns a page of what a party holds at top level: loose units, and
+// containers with their contents per lot. Items shipped by the party stay on its list, in
+// transit, until they are received.
+func (c *QueryContract) UnitsByHolder(ctx contractapi.TransactionContextInterface, mspID string, pageSize int, bookmark string) (*model.HoldingPage, error) {
+	t, err := begin(ctx, c.cfg)
+	if err != nil {
+		return nil, err
+	}
+	out := &model.HoldingPage{Holder: mspID, Holdings: []model.Holding{}}
+	out.Page, err = t.scanPage(otHeld, []string{mspID}, pageSize, bookmark, func(k string, _ []byte) error {
+		_, parts, err := t.stub.SplitCompositeKey(k)
+		if err != nil || len(parts) != 3 {
+			return model.Invalid("bad holder index key %q", k)
+		}
+		h, err := t.holding(parts[1], parts[2])
+		if err != nil {
+			return err
+		}
+		out.Holdings = append(out.Holdings, h)
+		return nil
+	})
+	return out, err
+}
+
+func (t *txn) holding(kind, key string) (model.Holding, error) {
+	if kind == heldContainer {
+		ct, err := t.container(key)
+		if err != nil {
+			return model.Holding{}, err
+		}
+		if ct == nil {
+			return model.Holding{}, model.NotFound("container %s is not on the ledger", key)
+		}
+		cond, err := t.containerCondition(ct)
+		if err != nil {
+			return model.Holding{}, err
+		}
+		return model.Holding{Code: key, Container: true, Status: cond.Effective(), Location: ct.Location,
+			Contents: ct.Contents, UnitCount: model.UnitCount(ct.Contents)}, nil
+	}
+	u, err := t.unitNoCache(key)
+	if err != nil {
+		return model.Holding{}, err
+	}
+	cond, _, err := t.unitCondition(u)
+	if err != nil {
+		return model.Holding{}, err
+	}
+	return model.Holding{Code: key, Status: cond.Effective(), Location: u.Location, DI: u.DI, Lot: u.Lot, UnitCount: 1}, nil
+}
+
+// EventsByTime returns a page of events recorded from from (inclusive) to to (exclusive),
+// both RFC 3339, in time order.
+func (c *QueryContract) EventsByTime(ctx contractapi.TransactionContextInterface, from, to string, pageSize int, bookmark string) (*model.EventPage, error) {
+	t, err := begin(ctx, c.cfg)
+	if err != nil {
+		return nil, err
+	}
+	f, err := model.ParseTime(from)
+	if err != nil {
+		return nil, model.Invalid("from: %v", err)
+	}
+	e, err := model.ParseTime(to)
+	if err != nil {
+		return nil, model.Invalid("to: %v", err)
+	}
+	n, err := pageSizeOf(pageSize)
+	if err != nil {
+		return nil, err
+	}
+	it, meta, err := t.stub.GetStateByRangeWithPagination(eventTimePrefix+model.FormatTime(f), eventTimePrefix+model.FormatTime(e), n, bookmark)
+	if err != nil {
+		return nil, err
+	}
+	defer it.Close()
+	out := &model.EventPage{Events: []model.Event{}}
+	for it.HasNext() {
+		kv, err := it.Next()
+		if err != nil {
+			return nil, err
+		}
+		id := kv.Key[len(eventTimePrefix)+len(model.TimeLayout)+1:]
+		ev, err := t.event(id)
+		if err != nil {
+			return nil, err
+		}
+		out.Events = append(out.Events, *ev)
+	}
+	out.Page = model.Page{Bookmark: meta.GetBookmark(), Count: len(out.Events)}
+	return out, nil
+}
+
+// Alerts returns a page of alerts in ID order.
+func (c *QueryContract) Alerts(ctx contractapi.TransactionContextInterface, pageSize int, bookmark string) (*model.AlertPage, error) {
+	t, err := begin(ctx, c.cfg)
+	if err != nil {
+		return nil, err
+	}
+	out := &model.AlertPage{Alerts: []model.Alert{}}
+	out.Page, err = t.scanPage(otAlert, nil, pageSize, bookmark, func(_ string, v []byte) error {
+		var a model.Alert
+		if err := jsonUnmarshal(v, &a); err != nil {
+			return err
+		}
+		out.Alerts = append(out.Alerts, a)
+		return nil
+	})
+	return out, err
+}

@@ -1,0 +1,213 @@
+package contract
+
+import (
+	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+
+	"github.com/udiledger/udiledger/chaincode/model"
+)
+
+// RecallContract starts recalls, takes holders' acknowledgements and reports scope and
+// progress.
+type RecallContract struct {
+	contractapi.Contract
+	cfg *Config
+}
+
+func newRecallContract(cfg *Config) *RecallContract {
+	c := &RecallContract{cfg: cfg}
+	c.Name = "recall"
+	return c
+}
+
+// GetEvaluateTransactions lists the read-only transactions.
+func (c *RecallContract) GetEvaluateTransactions() []string { return []string{"Get", "Scope"} }
+
+// Start opens a recall: a regulator for any product, a manufacturer for its own. A lot recall
+// writes the lot, a DI recall the product, a codes recall each named unit or container and
+// the containers around it; no unit of a lot or DI is rewritten. The recall ID is also the
+// event ID: starting the same recall again returns it, another recall under the ID is a
+// CONFLICT.
+func (c *RecallContract) Start(ctx contractapi.TransactionContextInterface, req model.RecallRequest) (*model.Recall, error) {
+	t, err := begin(ctx, c.cfg)
+	if err != nil {
+		return nil, err
+	}
+	prev, hash, err := t.replay(req.ID, req)
+	if err != nil {
+		return nil, err
+	}
+	if prev != nil {
+		return t.recall(req.ID)
+	}
+	me, err := t.meAs("start a recall", model.RoleRegulator, model.RoleManufacturer)
+	if err != nil {
+		return nil, err
+	}
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	regulator := me.HasRole(model.RoleRegulator)
+	own := func(di string) error {
+		p, err := t.product(di)
+		if err != nil {
+			return err
+		}
+		if !regulator && p.Manufacturer != t.caller {
+			return model.Forbidden("product %s belongs to %s: only its manufacturer or a regulator recalls it", di, p.Manufacturer)
+		}
+		return nil
+	}
+	var epcs []string
+	switch req.Scope.Type {
+	case model.ScopeLot:
+		if err := own(req.Scope.DI); err != nil {
+			return nil, err
+		}
+		l, err := t.lot(req.Scope.DI, req.Scope.Lot)
+		if err != nil {
+			return nil, err
+		}
+		l.Status, l.RecallIDs = model.LotRecalled, insertSorted(l.RecallIDs, req.ID)
+		if err := t.putLot(l); err != nil {
+			return nil, err
+		}
+	case model.ScopeDI:
+		if err := own(req.Scope.DI); err != nil {
+			return nil, err
+		}
+		p, _ := t.product(req.Scope.DI)
+		p.RecallIDs = insertSorted(p.RecallIDs, req.ID)
+		if err := t.putProduct(p); err != nil {
+			return nil, err
+		}
+	case model.ScopeCodes:
+		codes, err := parseCodes(req.Scope.Codes, model.MaxRecallCodes)
+		if err != nil {
+			return nil, err
+		}
+		req.Scope.Codes = keysOf(codes)
+		epcs = req.Scope.Codes
+		if err := t.markRecalled(codes, req.ID, own); err != nil {
+			return nil, err
+		}
+	}
+	r := &model.Recall{ID: req.ID, Class: req.Class, Depth: req.Depth, Reason: req.Reason, Scope: req.Scope,
+		InitiatedBy: t.caller, StartedAt: t.nowText, TxID: t.txID}
+	k, err := t.key(otRecall, r.ID)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.putJSON(k, r); err != nil {
+		return nil, err
+	}
+	_, err = t.record(&model.Event{
+		EventID: req.ID, Type: model.ObjectEvent, Action: model.ActionObserve,
+		BizStep: model.BizStepRecalling, Disposition: model.DispositionRecalled, EPCList: epcs,
+		Detail: &model.EventDetail{RecallID: r.ID, Reason: r.Reason},
+	}, hash)
+	return r, err
+}
+
+// markRecalled adds the recall to each code's record and to the containers around it, so a
+// container holding a recalled unit cannot move.
+func (t *txn) markRecalled(codes []code, id string, own func(di string) error) error {
+	items, err := t.lookupAll(codes)
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		if it.unit != nil {
+			if err := own(it.unit.DI); err != nil {
+				return err
+			}
+			it.unit.RecallIDs = insertSorted(it.unit.RecallIDs, id)
+		} else {
+			for _, lc := range it.cont.Contents {
+				if err := own(lc.DI); err != nil {
+					return err
+				}
+			}
+			it.cont.RecallIDs = insertSorted(it.cont.RecallIDs, id)
+		}
+		if err := t.stamp(it); err != nil {
+			return err
+		}
+		chain, err := t.chain(it.parent())
+		if err != nil {
+			return err
+		}
+		for _, c := range chain {
+			c.RecallIDs = insertSorted(c.RecallIDs, id)
+			if err := t.putContainer(c); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// stamp writes an item without changing its last event (a change of master data, not an
+// event of the item).
+func (t *txn) stamp(it *item) error {
+	if it.unit != nil {
+		return t.putUnit(it.unit)
+	}
+	return t.putContainer(it.cont)
+}
+
+func (t *txn) recall(id string) (*model.Recall, error) {
+	k, err := t.key(otRecall, id)
+	if err != nil {
+		return nil, err
+	}
+	var r model.Recall
+	ok, err := t.getJSON(k, &r)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, model.NotFound("recall %s not found", id)
+	}
+	return &r, nil
+}
+
+// Acknowledge records that the caller's organisation received the recall notice. Each
+// organisation writes its own key, so acknowledgements never conflict.
+func (c *RecallContract) Acknowledge(ctx contractapi.TransactionContextInterface, req model.AckRequest) (*model.Acknowledgement, error) {
+	t, err := begin(ctx, c.cfg)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := t.me(); err != nil {
+		return nil, err
+	}
+	if _, err := t.recall(req.RecallID); err != nil {
+		return nil, err
+	}
+	k, err := t.key(otAck, req.RecallID, t.caller)
+	if err != nil {
+		return nil, err
+	}
+	var old model.Acknowledgement
+	ok, err := t.getJSON(k, &old)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		return &old, nil
+	}
+	a := &model.Acknowledgement{RecallID: req.RecallID, MSPID: t.caller, Note: req.Note, At: t.nowText, TxID: t.txID}
+	if err := t.putJSON(k, a); err != nil {
+		return nil, err
+	}
+	return a, t.emit(model.Notification{Kind: "acknowledgement", ID: req.RecallID})
+}
+
+// Get returns a recall.
+func (c *RecallContract) Get(ctx contractapi.TransactionContextInterface, id string) (*model.Recall, error) {
+	t, err := begin(ctx, c.cfg)
+	if err != nil {
+		return nil, err
+	}
+	return t.recall(id)
+}

@@ -1,0 +1,112 @@
+package contract
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/udiledger/udiledger/chaincode/model"
+)
+
+// Page sizes of list queries.
+const (
+	defaultPageSize = 50
+	maxPageSize     = 1000
+)
+
+func jsonUnmarshal(b []byte, v any) error {
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("decode record: %w", err)
+	}
+	return nil
+}
+
+func pageSizeOf(n int) (int32, error) {
+	switch {
+	case n == 0:
+		return defaultPageSize, nil
+	case n < 0 || n > maxPageSize:
+		return 0, model.Invalid("page size must be 1 to %d", maxPageSize)
+	}
+	return int32(n), nil
+}
+
+// scanPage visits one page of a partial composite key scan. Paginated scans are allowed
+// only in evaluate transactions on Fabric: list queries are evaluate-only.
+func (t *txn) scanPage(objectType string, attrs []string, pageSize int, bookmark string, visit func(key string, value []byte) error) (model.Page, error) {
+	n, err := pageSizeOf(pageSize)
+	if err != nil {
+		return model.Page{}, err
+	}
+	it, meta, err := t.stub.GetStateByPartialCompositeKeyWithPagination(objectType, attrs, n, bookmark)
+	if err != nil {
+		return model.Page{}, fmt.Errorf("scan %s: %w", objectType, err)
+	}
+	defer it.Close()
+	count := 0
+	for it.HasNext() {
+		kv, err := it.Next()
+		if err != nil {
+			return model.Page{}, fmt.Errorf("scan %s: %w", objectType, err)
+		}
+		if err := visit(kv.Key, kv.Value); err != nil {
+			return model.Page{}, err
+		}
+		count++
+	}
+	return model.Page{Bookmark: meta.GetBookmark(), Count: count}, nil
+}
+
+// scanAll visits every key of a partial composite key scan. Used only in evaluate
+// transactions, over prefixes that are not written by ordinary updates.
+func (t *txn) scanAll(objectType string, attrs []string, visit func(key string, value []byte) error) error {
+	it, err := t.stub.GetStateByPartialCompositeKey(objectType, attrs)
+	if err != nil {
+		return fmt.Errorf("scan %s: %w", objectType, err)
+	}
+	defer it.Close()
+	for it.HasNext() {
+		kv, err := it.Next()
+		if err != nil {
+			return fmt.Errorf("scan %s: %w", objectType, err)
+		}
+		if err := visit(kv.Key, kv.Value); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// scanPageSize is the page of scanPages, below the peer's default totalQueryLimit (100,000),
+// which would otherwise cut a long scan short without an error.
+const scanPageSize = 10000
+
+// scanPages visits every key of a partial composite key scan one page at a time, so scans of
+// more keys than the peer's query limit are complete. Paginated scans run only in evaluate
+// transactions.
+func (t *txn) scanPages(objectType string, attrs []string, visit func(key string, value []byte) error) error {
+	bookmark := ""
+	for {
+		it, meta, err := t.stub.GetStateByPartialCompositeKeyWithPagination(objectType, attrs, scanPageSize, bookmark)
+		if err != nil {
+			return fmt.Errorf("scan %s: %w", objectType, err)
+		}
+		n := 0
+		for it.HasNext() {
+			kv, err := it.Next()
+			if err != nil {
+				it.Close()
+				return fmt.Errorf("scan %s: %w", objectType, err)
+			}
+			n++
+			if err := visit(kv.Key, kv.Value); err != nil {
+				it.Close()
+				return err
+			}
+		}
+		it.Close()
+		bookmark = meta.GetBookmark()
+		if n < scanPageSize || bookmark == "" {
+			return nil
+		}
+	}
+}

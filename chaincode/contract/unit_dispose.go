@@ -1,0 +1,198 @@
+package contract
+
+import (
+	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+
+	"github.com/udiledger/udiledger/chaincode/model"
+)
+
+// Return sends units or containers back, by default to the manufacturer of their product.
+// The holder returns stock in any state but in transit or disposed of (recalled, quarantined
+// and expired goods are what returns are for); the dispenser returns units it dispensed. A
+// returned item is held by the party it went to, with status returned.
+func (c *UnitContract) Return(ctx contractapi.TransactionContextInterface, req model.ReturnRequest) (*model.EventResult, error) {
+	t, err := begin(ctx, c.cfg)
+	if err != nil {
+		return nil, err
+	}
+	prev, hash, err := t.replay(req.EventID, req)
+	if err != nil || prev != nil {
+		return replayOr(prev, err)
+	}
+	if _, err := t.trader("return", tradingRoles...); err != nil {
+		return nil, err
+	}
+	if err := validGLN(req.Location); err != nil {
+		return nil, err
+	}
+	codes, err := parseCodes(req.Codes, maxMove)
+	if err != nil {
+		return nil, err
+	}
+	items, err := t.lookupAll(codes)
+	if err != nil {
+		return nil, err
+	}
+	units := 0
+	var tos []string
+	for _, it := range items {
+		if err := t.returnable(it); err != nil {
+			return nil, err
+		}
+		to, err := t.returnTo(it, req.To)
+		if err != nil {
+			return nil, err
+		}
+		tos = insertSorted(tos, to)
+		holder := ""
+		if it.status() != model.StatusDispensed {
+			holder = t.caller
+		}
+		if err := t.setHolder(it, holder, to); err != nil {
+			return nil, err
+		}
+		it.setState(model.StatusReturned, to, to, "", "", t.caller)
+		units += it.unitCount()
+		if err := t.save(it, req.EventID); err != nil {
+			return nil, err
+		}
+	}
+	dest := make([]model.SourceDest, 0, len(tos))
+	for _, to := range tos {
+		dest = append(dest, model.SourceDest{Type: model.SDOwningParty, Value: to})
+	}
+	return t.record(&model.Event{
+		EventID: req.EventID, Type: model.ObjectEvent, Action: model.ActionObserve,
+		BizStep: model.BizStepReturning, Disposition: model.DispositionReturned, EPCList: keysOf(codes),
+		ReadPoint:       req.Location,
+		SourceList:      []model.SourceDest{{Type: model.SDOwningParty, Value: t.caller}},
+		DestinationList: dest,
+		Detail:          &model.EventDetail{To: joinSorted(tos), RecallID: req.RecallID, Reason: req.Reason, UnitCount: units},
+	}, hash)
+}
+
+// returnable checks that the caller may return it.
+func (t *txn) returnable(it *item) error {
+	if p := it.parent(); p != "" {
+		return model.Invalid("%s is packed in %s: return the container or unpack it first", it.key(), p)
+	}
+	switch s := it.status(); s {
+	case model.StatusDispensed:
+		if it.unit == nil || it.unit.Dispense == nil || it.unit.Dispense.By != t.caller {
+			return model.Forbidden("%s was dispensed by another party", it.key())
+		}
+		return nil
+	case model.StatusActive:
+	default:
+		return model.Invalid("%s is %s", it.key(), s)
+	}
+	if it.owner() != t.caller {
+		return model.Forbidden("%s is held by %s, not %s", it.key(), it.owner(), t.caller)
+	}
+	return nil
+}
+
+// returnTo is where an item goes back to: the named party, else the manufacturer of its
+// product (the one manufacturer of a container's contents).
+func (t *txn) returnTo(it *item, to string) (string, error) {
+	if to == "" {
+		dis := []string{}
+		if it.unit != nil {
+			dis = append(dis, it.unit.DI)
+		} else {
+			for _, lc := range it.cont.Contents {
+				dis = append(dis, lc.DI)
+			}
+		}
+		for _, di := range dis {
+			p, err := t.product(di)
+			if err != nil {
+				return "", err
+			}
+			if to != "" && to != p.Manufacturer {
+				return "", model.Invalid("%s holds products of several manufacturers: name the party to return to", it.key())
+			}
+			to = p.Manufacturer
+		}
+		if to == "" {
+			return "", model.Invalid("%s is empty: name the party to return to", it.key())
+		}
+	}
+	if to == t.caller {
+		return "", model.Invalid("cannot return to oneself")
+	}
+	p, err := t.party(to)
+	if err != nil {
+		return "", err
+	}
+	if !p.HasRole(tradingRoles...) {
+		return "", model.Invalid("party %s does not take goods back", to)
+	}
+	return to, nil
+}
+
+// Decommission takes units or containers out of the supply chain (damaged, sample, stolen…).
+func (c *UnitContract) Decommission(ctx contractapi.TransactionContextInterface, req model.DisposeRequest) (*model.EventResult, error) {
+	return c.dispose(ctx, req, model.StatusDecommissioned, model.BizStepDecommissioning, model.DispositionInactive, model.ActionDelete)
+}
+
+// Destroy records the destruction of units or containers; returned and recalled goods end
+// here.
+func (c *UnitContract) Destroy(ctx contractapi.TransactionContextInterface, req model.DisposeRequest) (*model.EventResult, error) {
+	return c.dispose(ctx, req, model.StatusDestroyed, model.BizStepDestroying, model.DispositionDestroyed, model.ActionDelete)
+}
+
+func (c *UnitContract) dispose(ctx contractapi.TransactionContextInterface, req model.DisposeRequest,
+	status model.Status, step model.BizStep, disp model.Disposition, action model.Action) (*model.EventResult, error) {
+	t, err := begin(ctx, c.cfg)
+	if err != nil {
+		return nil, err
+	}
+	prev, hash, err := t.replay(req.EventID, req)
+	if err != nil || prev != nil {
+		return replayOr(prev, err)
+	}
+	if _, err := t.me(); err != nil {
+		return nil, err
+	}
+	if req.Reason == "" {
+		return nil, model.Invalid("a reason is required")
+	}
+	if err := validGLN(req.Location); err != nil {
+		return nil, err
+	}
+	codes, err := parseCodes(req.Codes, maxMove)
+	if err != nil {
+		return nil, err
+	}
+	items, err := t.lookupAll(codes)
+	if err != nil {
+		return nil, err
+	}
+	units := 0
+	for _, it := range items {
+		if p := it.parent(); p != "" {
+			return nil, model.Invalid("%s is packed in %s: unpack it first", it.key(), p)
+		}
+		if it.owner() != t.caller {
+			return nil, model.Forbidden("%s is held by %s, not %s", it.key(), it.owner(), t.caller)
+		}
+		if s := it.status(); s != model.StatusActive && s != model.StatusReturned {
+			return nil, model.Invalid("%s is %s", it.key(), s)
+		}
+		if err := t.setHolder(it, t.caller, ""); err != nil {
+			return nil, err
+		}
+		it.setState(status, t.caller, t.caller, req.Location, "", "")
+		units += it.unitCount()
+		if err := t.save(it, req.EventID); err != nil {
+			return nil, err
+		}
+	}
+	return t.record(&model.Event{
+		EventID: req.EventID, Type: model.ObjectEvent, Action: action,
+		BizStep: step, Disposition: disp, EPCList: keysOf(codes),
+		ReadPoint: req.Location, BizLocation: req.Location,
+		Detail: &model.EventDetail{Reason: req.Reason, UnitCount: units},
+	}, hash)
+}

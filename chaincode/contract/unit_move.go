@@ -1,0 +1,178 @@
+package contract
+
+import (
+	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+
+	"github.com/udiledger/udiledger/chaincode/model"
+)
+
+// maxMove bounds the codes of one shipping or receiving event.
+const maxMove = model.MaxCommission
+
+// tradingRoles may ship and receive.
+var tradingRoles = []model.Role{model.RoleManufacturer, model.RoleDistributor, model.RoleLogistics,
+	model.RolePlatform, model.RoleHospital, model.RolePharmacy}
+
+// Ship sends top-level units or containers to a named party. Only the holder ships, with a
+// valid licence, to a registered party with a valid licence; every item must be active (not
+// in transit, recalled, quarantined, expired, dispensed or destroyed). A container is one
+// write, whatever it holds.
+func (c *UnitContract) Ship(ctx contractapi.TransactionContextInterface, req model.ShipRequest) (*model.EventResult, error) {
+	t, err := begin(ctx, c.cfg)
+	if err != nil {
+		return nil, err
+	}
+	prev, hash, err := t.replay(req.EventID, req)
+	if err != nil || prev != nil {
+		return replayOr(prev, err)
+	}
+	if _, err := t.trader("ship", tradingRoles...); err != nil {
+		return nil, err
+	}
+	if err := validGLN(req.Location); err != nil {
+		return nil, err
+	}
+	if err := validGLN(req.Destination); err != nil {
+		return nil, err
+	}
+	if req.To == t.caller {
+		return nil, model.Invalid("cannot ship to oneself")
+	}
+	to, err := t.party(req.To)
+	if err != nil {
+		return nil, err
+	}
+	if !to.HasRole(tradingRoles...) {
+		return nil, model.Invalid("party %s does not trade goods", to.MSPID)
+	}
+	if err := t.licensed(to); err != nil {
+		return nil, err
+	}
+	codes, qs, err := parseGoods(req.Codes, req.Quantities)
+	if err != nil {
+		return nil, err
+	}
+	items, err := t.lookupAll(codes)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.shipQuantities(qs, to.MSPID); err != nil {
+		return nil, err
+	}
+	units := sumQuantities(qs)
+	for _, it := range items {
+		if err := t.movable(it, "ship"); err != nil {
+			return nil, err
+		}
+		it.setState(model.StatusInTransit, t.caller, "", req.Location, to.MSPID, t.caller)
+		units += it.unitCount()
+		if err := t.save(it, req.EventID); err != nil {
+			return nil, err
+		}
+	}
+	return t.record(&model.Event{
+		EventID: req.EventID, Type: model.ObjectEvent, Action: model.ActionObserve,
+		BizStep: model.BizStepShipping, Disposition: model.DispositionInTransit,
+		EPCList: keysOf(codes), QuantityList: quantityList(qs), ReadPoint: req.Location, BizTransactionList: req.BizTransactions,
+		SourceList:      []model.SourceDest{{Type: model.SDOwningParty, Value: t.caller}},
+		DestinationList: destinations(to.MSPID, req.Destination),
+		Detail:          &model.EventDetail{To: to.MSPID, UnitCount: units},
+	}, hash)
+}
+
+// parseGoods parses the codes and quantities of a movement: at least one of them.
+func parseGoods(raw []string, quantities []model.QuantityElement) ([]code, []qty, error) {
+	qs, err := parseQuantities(quantities)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(raw) == 0 && len(qs) > 0 {
+		return nil, qs, nil
+	}
+	codes, err := parseCodes(raw, maxMove)
+	return codes, qs, err
+}
+
+func destinations(party, gln string) []model.SourceDest {
+	out := []model.SourceDest{{Type: model.SDOwningParty, Value: party}}
+	if gln != "" {
+		out = append(out, model.SourceDest{Type: model.SDLocation, Value: gln})
+	}
+	return out
+}
+
+// Receive takes in units or containers shipped to the caller. Only the named receiver
+// receives; receiving is allowed even when a recall or quarantine came up on the way.
+func (c *UnitContract) Receive(ctx contractapi.TransactionContextInterface, req model.ReceiveRequest) (*model.EventResult, error) {
+	t, err := begin(ctx, c.cfg)
+	if err != nil {
+		return nil, err
+	}
+	prev, hash, err := t.replay(req.EventID, req)
+	if err != nil || prev != nil {
+		return replayOr(prev, err)
+	}
+	if _, err := t.trader("receive", tradingRoles...); err != nil {
+		return nil, err
+	}
+	if err := validGLN(req.Location); err != nil {
+		return nil, err
+	}
+	codes, qs, err := parseGoods(req.Codes, req.Quantities)
+	if err != nil {
+		return nil, err
+	}
+	items, err := t.lookupAll(codes)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.receiveQuantities(qs); err != nil {
+		return nil, err
+	}
+	units := sumQuantities(qs)
+	senders := []string{}
+	for _, q := range qs {
+		senders = insertSorted(senders, q.from)
+	}
+	for _, it := range items {
+		if it.status() != model.StatusInTransit {
+			return nil, model.Invalid("%s is not in transit (status %s)", it.key(), it.status())
+		}
+		if it.shipTo() != t.caller {
+			return nil, model.Forbidden("%s is shipped to %s, not %s", it.key(), it.shipTo(), t.caller)
+		}
+		from := it.owner()
+		senders = insertSorted(senders, from)
+		if err := t.setHolder(it, from, t.caller); err != nil {
+			return nil, err
+		}
+		it.setState(model.StatusActive, t.caller, t.caller, req.Location, "", "")
+		units += it.unitCount()
+		if err := t.save(it, req.EventID); err != nil {
+			return nil, err
+		}
+	}
+	sources := make([]model.SourceDest, 0, len(senders))
+	for _, s := range senders {
+		sources = append(sources, model.SourceDest{Type: model.SDOwningParty, Value: s})
+	}
+	return t.record(&model.Event{
+		EventID: req.EventID, Type: model.ObjectEvent, Action: model.ActionObserve,
+		BizStep: model.BizStepReceiving, Disposition: model.DispositionActive,
+		EPCList: keysOf(codes), QuantityList: quantityList(qs), ReadPoint: req.Location, BizLocation: req.Location,
+		BizTransactionList: req.BizTransactions, SourceList: sources,
+		DestinationList: destinations(t.caller, req.Location),
+		Detail:          &model.EventDetail{From: joinSorted(senders), UnitCount: units},
+	}, hash)
+}
+
+func joinSorted(list []string) string {
+	out := ""
+	for i, s := range list {
+		if i > 0 {
+			out += ","
+		}
+		out += s
+	}
+	return out
+}

@@ -1,0 +1,77 @@
+package contract
+
+import (
+	"testing"
+
+	"github.com/udiledger/udiledger/chaincode/model"
+)
+
+func TestVerifyAndInspect(t *testing.T) {
+	e := newEnv(t)
+	e.seed()
+	e.commission("c1", 1, 2)
+	e.shipAndReceive("m2p", mfr, plt, deviceCode(1), deviceCode(2))
+
+	tests := []struct {
+		name         string
+		give         string
+		wantGenuine  bool
+		wantSellable bool
+		wantStatus   model.Status
+	}{
+		{"a commissioned unit in stock is genuine and sellable", deviceCode(1), true, true, model.StatusActive},
+		{"a code never commissioned is not genuine", deviceCode(99), false, false, ""},
+		{"a code with a wrong lot on the pack is not genuine", "(01)" + deviceDI + "(10)FAKE(21)S000001", false, false, model.StatusActive},
+		{"a malformed code is not genuine", "(01)12345", false, false, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var v model.Verification
+			e.mustEval(&v, hsp, "query:Verify", tt.give)
+			if v.Genuine != tt.wantGenuine || v.Sellable != tt.wantSellable || v.Status != tt.wantStatus {
+				t.Fatalf("got %+v", v)
+			}
+		})
+	}
+
+	var counterfeit model.InspectResult
+	e.must(&counterfeit, hsp, "unit:Inspect", model.InspectRequest{EventID: "i1", Code: deviceCode(99), Location: hspGLN})
+	t.Run("inspecting a counterfeit code raises a counterfeit alert", func(t *testing.T) {
+		var alerts model.AlertPage
+		e.mustEval(&alerts, reg, "query:Alerts", "0", "")
+		if counterfeit.AlertID != "i1" || len(alerts.Alerts) != 1 || alerts.Alerts[0].Kind != model.AlertCounterfeit {
+			t.Fatalf("result %+v alerts %+v", counterfeit, alerts.Alerts)
+		}
+	})
+
+	if _, err := e.submitT(plt, "unit:Dispense", dispenseTransient("buyer", ""), model.DispenseRequest{EventID: "sale1", Codes: []string{deviceCode(1)}}); err != nil {
+		t.Fatal(err)
+	}
+	var clone model.InspectResult
+	e.must(&clone, hsp, "unit:Inspect", model.InspectRequest{EventID: "i2", Code: deviceCode(1), Location: hspGLN})
+	t.Run("a code presented again after it was sold is a suspected clone", func(t *testing.T) {
+		if !clone.Verification.CloneSuspected || clone.Verification.Sellable || clone.AlertID != "i2" {
+			t.Fatalf("got %+v", clone)
+		}
+		var v model.Verification
+		e.mustEval(&v, reg, "query:Verify", deviceCode(1))
+		if !v.CloneSuspected {
+			t.Fatalf("verify after inspection = %+v", v)
+		}
+	})
+
+	var fine model.InspectResult
+	e.must(&fine, plt, "unit:Inspect", model.InspectRequest{EventID: "i3", Code: deviceCode(2)})
+	t.Run("the holder inspecting its own stock raises nothing", func(t *testing.T) {
+		if fine.AlertID != "" || !fine.Verification.Sellable {
+			t.Fatalf("got %+v", fine)
+		}
+	})
+	var elsewhere model.InspectResult
+	e.must(&elsewhere, hsp, "unit:Inspect", model.InspectRequest{EventID: "i4", Code: deviceCode(2)})
+	t.Run("the same code presented at a party that does not hold it is a suspected clone", func(t *testing.T) {
+		if !elsewhere.Verification.CloneSuspected || elsewhere.AlertID == "" {
+			t.Fatalf("got %+v", elsewhere)
+		}
+	})
+}

@@ -1,0 +1,31 @@
+package model
+
+// QuantityElement is an EPCIS quantityList entry: an amount of a lot-controlled item (a DI and
+// a lot, no serial). In requests Code is any lot-level code form ("(01)<gtin>(10)<lot>"); in
+// events it is the canonical key. From names the sender in a receive request.
+type QuantityElement struct {
+	Code     string `json:"code"`
+	Quantity int    `json:"quantity"`
+	From     string `json:"from,omitempty"`
+}
+
+// Stock is a quantity of one lot-controlled item held by one party, or on its way from one
+// party to another.
+type Stock struct {
+	Key      string `json:"key"` // lot-level canonical key
+	DI       string `json:"di"`
+	Lot      string `json:"lot"`
+	Holder   string `json:"holder"`
+	From     string `json:"from,omitempty"` // set while in transit
+	Quantity int    `json:"quantity"`
+}
+
+// StockView is where the quantity of one lot-controlled item is (query:Stock).
+type StockView struct {
+	Key       string  `json:"key"`
+	InStock   []Stock `json:"inStock"`
+	InTransit []Stock `json:"inTransit"`
+}
+
+// MaxQuantity bounds one quantity element.
+const MaxQuantity = 1_000_000_000

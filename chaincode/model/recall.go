@@ -1,0 +1,167 @@
+package model
+
+import "sort"
+
+// Recall is a recall started by a regulator or by the manufacturer of the products.
+type Recall struct {
+	ID          string      `json:"id"` // client-chosen, also the recalling event's ID
+	Class       RecallClass `json:"class"`
+	Depth       RecallDepth `json:"depth"`
+	Reason      string      `json:"reason"`
+	Scope       RecallScope `json:"scope"`
+	InitiatedBy string      `json:"initiatedBy"`
+	StartedAt   string      `json:"startedAt"`
+	TxID        string      `json:"txId"`
+}
+
+// RecallScope is what a recall covers: a lot, a DI, or a list of codes.
+type RecallScope struct {
+	Type  ScopeType `json:"type"`
+	DI    string    `json:"di,omitempty"`
+	Lot   string    `json:"lot,omitempty"`
+	Codes []string  `json:"codes,omitempty"`
+}
+
+// MaxRecallCodes is the largest list of codes one recall names.
+const MaxRecallCodes = 10000
+
+// RecallRequest starts a recall (recall:Start).
+type RecallRequest struct {
+	ID     string      `json:"id"`
+	Class  RecallClass `json:"class"`
+	Depth  RecallDepth `json:"depth"`
+	Reason string      `json:"reason"`
+	Scope  RecallScope `json:"scope"`
+}
+
+// Validate checks the shape of a recall request.
+func (r *RecallRequest) Validate() error {
+	if r.ID == "" || r.Reason == "" {
+		return Invalid("recall id and reason are required")
+	}
+	switch r.Class {
+	case RecallClassI, RecallClassII, RecallClassIII:
+	default:
+		return Invalid("recall class must be I, II or III, got %q", r.Class)
+	}
+	switch r.Depth {
+	case DepthWholesale, DepthRetail, DepthConsumer:
+	default:
+		return Invalid("recall depth must be wholesale, retail or consumer, got %q", r.Depth)
+	}
+	switch r.Scope.Type {
+	case ScopeLot:
+		if r.Scope.DI == "" || r.Scope.Lot == "" {
+			return Invalid("a lot recall needs di and lot")
+		}
+	case ScopeDI:
+		if r.Scope.DI == "" {
+			return Invalid("a di recall needs di")
+		}
+	case ScopeCodes:
+		if len(r.Scope.Codes) == 0 || len(r.Scope.Codes) > MaxRecallCodes {
+			return Invalid("a codes recall needs 1 to %d codes", MaxRecallCodes)
+		}
+	default:
+		return Invalid("recall scope type must be lot, di or codes, got %q", r.Scope.Type)
+	}
+	return nil
+}
+
+// AckRequest acknowledges a recall on behalf of the caller's organisation (recall:Acknowledge).
+type AckRequest struct {
+	RecallID string `json:"recallId"`
+	Note     string `json:"note,omitempty"`
+}
+
+// Acknowledgement is a holder's acknowledgement of a recall.
+type Acknowledgement struct {
+	RecallID string `json:"recallId"`
+	MSPID    string `json:"mspId"`
+	Note     string `json:"note,omitempty"`
+	At       string `json:"at"`
+	TxID     string `json:"txId"`
+}
+
+// StageCounts counts units by where they are.
+type StageCounts struct {
+	Total          int `json:"total"`
+	InStock        int `json:"inStock"`
+	InTransit      int `json:"inTransit"`
+	Dispensed      int `json:"dispensed"`
+	Returned       int `json:"returned"`
+	Destroyed      int `json:"destroyed"`
+	Decommissioned int `json:"decommissioned"`
+	Quarantined    int `json:"quarantined"` // of those in stock or in transit
+}
+
+// Add counts one unit of stage; quarantined marks a quarantined unit.
+func (c *StageCounts) Add(stage Status, quarantined bool) {
+	c.Total++
+	switch stage {
+	case StatusInTransit:
+		c.InTransit++
+	case StatusDispensed:
+		c.Dispensed++
+	case StatusReturned:
+		c.Returned++
+	case StatusDestroyed:
+		c.Destroyed++
+	case StatusDecommissioned:
+		c.Decommissioned++
+	default:
+		c.InStock++
+	}
+	if quarantined && (stage == StatusActive || stage == StatusInTransit) {
+		c.Quarantined++
+	}
+}
+
+// ScopeUnit is one affected unit in a recall scope.
+type ScopeUnit struct {
+	Code   string `json:"code"`
+	Stage  Status `json:"stage"`
+	Status Status `json:"status"`
+}
+
+// HolderScope is what one holder has of a recall's units.
+type HolderScope struct {
+	Holder       string         `json:"holder"`
+	Counts       StageCounts    `json:"counts"`
+	ByStatus     map[Status]int `json:"byStatus"` // effective status -> units
+	Acknowledged bool           `json:"acknowledged"`
+	Units        []ScopeUnit    `json:"units,omitempty"`
+}
+
+// RecallStatus is the scope and progress of a recall (recall:Scope).
+type RecallStatus struct {
+	Recall           Recall            `json:"recall"`
+	Counts           StageCounts       `json:"counts"`
+	Holders          []HolderScope     `json:"holders"`
+	Acknowledgements []Acknowledgement `json:"acknowledgements"`
+	Required         int               `json:"required"` // units that must come back
+	Done             int               `json:"done"`     // returned or destroyed
+	Progress         float64           `json:"progress"` // Done / Required, 1 when nothing is required
+	// Stock is where the lot's lot-controlled quantities (no serials) are, for a lot recall.
+	Stock *StockView `json:"stock,omitempty"`
+}
+
+// Progress computes required, done and progress of a recall from its counts: returned and
+// destroyed units are done; units dispensed to patients are required only at consumer depth;
+// decommissioned units are out of circulation and not required.
+func Progress(depth RecallDepth, c StageCounts) (required, done int, progress float64) {
+	done = c.Returned + c.Destroyed
+	required = c.Total - c.Decommissioned
+	if depth != DepthConsumer {
+		required -= c.Dispensed
+	}
+	if required <= 0 {
+		return 0, done, 1
+	}
+	return required, done, float64(done) / float64(required)
+}
+
+// SortHolders orders holder rows by MSP ID.
+func SortHolders(h []HolderScope) {
+	sort.Slice(h, func(i, j int) bool { return h[i].Holder < h[j].Holder })
+}

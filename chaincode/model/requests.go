@@ -1,0 +1,250 @@
+package model
+
+// Every state-changing transaction takes one JSON argument, one of the request types below;
+// every read takes plain string arguments. Event IDs are chosen by the client (an EPCIS event
+// ID such as "urn:uuid:…"): a retry with the same ID and the same request returns the first
+// result; the same ID with another request is a CONFLICT.
+
+// CommissionRequest commissions serialized units of one lot (unit:Commission).
+type CommissionRequest struct {
+	EventID  string   `json:"eventId"`
+	DI       string   `json:"di"`
+	Lot      string   `json:"lot"`
+	Codes    []string `json:"codes,omitempty"`    // at most MaxCommission codes, any accepted form
+	Quantity int      `json:"quantity,omitempty"` // instead of codes: lot-controlled items without serials
+	Location string   `json:"location,omitempty"` // GLN of the manufacturer's site
+}
+
+// MaxCommission is the largest number of codes one commissioning event takes.
+const MaxCommission = 10000
+
+// PackRequest packs units or containers into a container (unit:Pack). The container is
+// created by its first packing event.
+type PackRequest struct {
+	EventID  string   `json:"eventId"`
+	Parent   string   `json:"parent"` // SSCC or serialized case code
+	Children []string `json:"children"`
+	Location string   `json:"location,omitempty"`
+}
+
+// UnpackRequest takes children out of a container (unit:Unpack); no children means all.
+type UnpackRequest struct {
+	EventID  string   `json:"eventId"`
+	Parent   string   `json:"parent"`
+	Children []string `json:"children,omitempty"`
+	Location string   `json:"location,omitempty"`
+}
+
+// ShipRequest ships units or containers to a named party (unit:Ship).
+type ShipRequest struct {
+	EventID         string            `json:"eventId"`
+	To              string            `json:"to"` // MSP ID of the receiver
+	Codes           []string          `json:"codes,omitempty"`
+	Quantities      []QuantityElement `json:"quantities,omitempty"`  // lot-controlled items
+	Location        string            `json:"location,omitempty"`    // GLN shipped from
+	Destination     string            `json:"destination,omitempty"` // GLN shipped to
+	BizTransactions []BizTransaction  `json:"bizTransactions,omitempty"`
+}
+
+// ReceiveRequest receives units or containers shipped to the caller (unit:Receive).
+type ReceiveRequest struct {
+	EventID         string            `json:"eventId"`
+	Codes           []string          `json:"codes,omitempty"`
+	Quantities      []QuantityElement `json:"quantities,omitempty"` // each names its sender in From
+	Location        string            `json:"location,omitempty"`
+	BizTransactions []BizTransaction  `json:"bizTransactions,omitempty"`
+}
+
+// DispenseRequest dispenses (or, for a platform, sells) units to a patient (unit:Dispense).
+// The patient and prescription references travel in the transient map under
+// TransientDispense as a DispensePrivate, never in the arguments.
+type DispenseRequest struct {
+	EventID    string            `json:"eventId"`
+	Codes      []string          `json:"codes,omitempty"`
+	Quantities []QuantityElement `json:"quantities,omitempty"`
+	Location   string            `json:"location,omitempty"`
+}
+
+// TransientDispense is the transient map key of the DispensePrivate JSON.
+const TransientDispense = "dispense"
+
+// DispensePrivate is the private part of a dispense. Salt is a random string of at least
+// MinSaltLength characters chosen by the client; the public state keeps only
+// SaltedHash(salt, reference).
+type DispensePrivate struct {
+	PatientRef      string `json:"patientRef"`
+	PrescriptionRef string `json:"prescriptionRef,omitempty"`
+	Salt            string `json:"salt"`
+}
+
+// MinSaltLength is the shortest salt accepted.
+const MinSaltLength = 16
+
+// DispenseRecord is what the private data collection keeps for one dispense event.
+type DispenseRecord struct {
+	EventID         string   `json:"eventId"`
+	Codes           []string `json:"codes"`
+	PatientRef      string   `json:"patientRef"`
+	PrescriptionRef string   `json:"prescriptionRef,omitempty"`
+	Salt            string   `json:"salt"`
+	By              string   `json:"by"`
+	At              string   `json:"at"`
+}
+
+// UndoDispenseRequest reverses a dispense of the caller within UndoDispenseDays
+// (unit:UndoDispense).
+type UndoDispenseRequest struct {
+	EventID  string   `json:"eventId"`
+	Codes    []string `json:"codes"`
+	Reason   string   `json:"reason,omitempty"`
+	Location string   `json:"location,omitempty"`
+}
+
+// UndoDispenseDays is how long a dispense can be undone (as the EU FMD allows).
+const UndoDispenseDays = 10
+
+// ReturnRequest returns units or containers (unit:Return) to a party, by default the
+// manufacturer of the product.
+type ReturnRequest struct {
+	EventID  string   `json:"eventId"`
+	Codes    []string `json:"codes"`
+	To       string   `json:"to,omitempty"`
+	RecallID string   `json:"recallId,omitempty"`
+	Reason   string   `json:"reason,omitempty"`
+	Location string   `json:"location,omitempty"`
+}
+
+// DisposeRequest decommissions or destroys units or containers (unit:Decommission,
+// unit:Destroy).
+type DisposeRequest struct {
+	EventID  string   `json:"eventId"`
+	Codes    []string `json:"codes"`
+	Reason   string   `json:"reason"`
+	Location string   `json:"location,omitempty"`
+}
+
+// SensorRequest reports readings for units or containers (unit:ReportSensor).
+type SensorRequest struct {
+	EventID           string          `json:"eventId"`
+	Codes             []string        `json:"codes"`
+	Location          string          `json:"location,omitempty"`
+	SensorElementList []SensorElement `json:"sensorElementList"`
+}
+
+// InspectRequest records a verification scan at a point of sale or dispensing
+// (unit:Inspect). A code that is unknown, already dispensed or destroyed, or held by another
+// party raises an alert.
+type InspectRequest struct {
+	EventID  string `json:"eventId"`
+	Code     string `json:"code"`
+	Location string `json:"location,omitempty"`
+}
+
+// InspectResult is the answer of unit:Inspect.
+type InspectResult struct {
+	EventResult
+	Verification Verification `json:"verification"`
+}
+
+// LotStatusRequest quarantines or releases a lot (lot:SetStatus).
+type LotStatusRequest struct {
+	DI     string    `json:"di"`
+	Lot    string    `json:"lot"`
+	Status LotStatus `json:"status"`
+	Reason string    `json:"reason,omitempty"`
+}
+
+// Page is the paging part of every list answer.
+type Page struct {
+	Bookmark string `json:"bookmark"`
+	Count    int    `json:"count"`
+}
+
+// PartyPage is a page of parties.
+type PartyPage struct {
+	Page
+	Parties []Party `json:"parties"`
+}
+
+// ProductPage is a page of products.
+type ProductPage struct {
+	Page
+	Products []Product `json:"products"`
+}
+
+// EventPage is a page of events.
+type EventPage struct {
+	Page
+	Events []Event `json:"events"`
+}
+
+// AlertPage is a page of alerts.
+type AlertPage struct {
+	Page
+	Alerts []Alert `json:"alerts"`
+}
+
+// Holding is one thing a party holds at top level: a unit, or a container with its contents.
+type Holding struct {
+	Code      string     `json:"code"`
+	Container bool       `json:"container"`
+	Status    Status     `json:"status"`
+	Location  string     `json:"location,omitempty"`
+	DI        string     `json:"di,omitempty"`
+	Lot       string     `json:"lot,omitempty"`
+	Contents  []LotCount `json:"contents,omitempty"`
+	UnitCount int        `json:"unitCount"`
+}
+
+// HoldingPage is a page of what a party holds.
+type HoldingPage struct {
+	Page
+	Holder   string    `json:"holder"`
+	Holdings []Holding `json:"holdings"`
+}
+
+// UnitView is a unit as read: the stored record and what its containers, lot, product and
+// recalls make of it.
+type UnitView struct {
+	Unit      Unit     `json:"unit"`
+	Status    Status   `json:"status"` // effective status
+	Stage     Status   `json:"stage"`  // where it physically is
+	Owner     string   `json:"owner"`
+	Location  string   `json:"location,omitempty"`
+	Chain     []string `json:"chain,omitempty"` // containers around it, inner first
+	Expired   bool     `json:"expired"`
+	Recalled  bool     `json:"recalled"`
+	RecallIDs []string `json:"recallIds,omitempty"`
+}
+
+// Verification answers "may I sell or dispense this code?" (query:Verify).
+type Verification struct {
+	Code           string   `json:"code"`
+	Key            string   `json:"key,omitempty"`
+	Genuine        bool     `json:"genuine"`          // commissioned on the ledger by the product's manufacturer
+	KnownProduct   bool     `json:"knownProduct"`     // the DI is registered
+	Status         Status   `json:"status,omitempty"` // effective status
+	Owner          string   `json:"owner,omitempty"`
+	Expired        bool     `json:"expired"`
+	Recalled       bool     `json:"recalled"`
+	RecallIDs      []string `json:"recallIds,omitempty"`
+	CloneSuspected bool     `json:"cloneSuspected"`
+	Sellable       bool     `json:"sellable"`
+	Reasons        []string `json:"reasons,omitempty"`
+	ProductName    string   `json:"productName,omitempty"`
+	Lot            string   `json:"lot,omitempty"`
+	ExpiryDate     string   `json:"expiryDate,omitempty"`
+}
+
+// ProvenanceEntry is one event in a code's history.
+type ProvenanceEntry struct {
+	Event Event  `json:"event"`
+	Via   string `json:"via,omitempty"` // container key when inherited from a container
+}
+
+// Provenance is every event of a code in order, containers' events while inside included.
+type Provenance struct {
+	Code   string            `json:"code"`
+	Key    string            `json:"key"`
+	Events []ProvenanceEntry `json:"events"`
+}
