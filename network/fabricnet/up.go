@@ -1,0 +1,452 @@
+package fabricnet
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+)
+
+// logFormat is Fabric's log line without terminal colours: the logs go to files.
+const logFormat = "FABRIC_LOGGING_FORMAT=%{time:2006-01-02 15:04:05.000 MST} %{level:.4s} [%{module}] %{shortfunc} -> %{message}"
+
+// upper runs the steps of Up over one layout.
+type upper struct {
+	*layout
+	out        io.Writer
+	builderDir string
+	packageIDs map[string]string // by organisation name
+}
+
+func (u *upper) bin(name string) string { return filepath.Join(u.cfg.BinDir, name) }
+
+// run executes a Fabric command line tool and returns its combined output.
+func (u *upper) run(ctx context.Context, env []string, name string, args ...string) ([]byte, error) {
+	// #nosec G204 -- Fabric's own tools with arguments built from the network configuration
+	cmd := exec.CommandContext(ctx, u.bin(name), args...)
+	cmd.Env = append(baseEnv(), env...)
+	cmd.Dir = u.cfg.RunDir
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return out, fmt.Errorf("%s %s: %w: %s", name, firstArgs(args), err, bytes.TrimSpace(out))
+	}
+	return out, nil
+}
+
+func firstArgs(args []string) string {
+	if len(args) > 3 {
+		args = args[:3]
+	}
+	return strings.Join(args, " ")
+}
+
+// peerCLI runs the peer command as the organisation's admin against its own peer.
+func (u *upper) peerCLI(ctx context.Context, o orgLayout, args ...string) ([]byte, error) {
+	env := []string{
+		"FABRIC_CFG_PATH=" + o.peer.ConfigDir,
+		"FABRIC_LOGGING_SPEC=warning",
+		"CORE_PEER_LOCALMSPID=" + o.MSPID,
+		"CORE_PEER_MSPCONFIGPATH=" + o.Admin.MSPDir,
+		"CORE_PEER_ADDRESS=" + o.Peer.Endpoint,
+		"CORE_PEER_TLS_ENABLED=true",
+		"CORE_PEER_TLS_ROOTCERT_FILE=" + o.TLSCACert,
+	}
+	return u.run(ctx, env, "peer", args...)
+}
+
+// ordererArgs are the peer CLI flags that reach the first orderer over TLS.
+func (u *upper) ordererArgs() []string {
+	return []string{"-o", u.orderers[0].Endpoint, "--tls", "--cafile", u.ordererOrg.TLSCA}
+}
+
+// eachOrg runs fn for every organisation at once and joins the errors.
+func (u *upper) eachOrg(fn func(o orgLayout) error) error {
+	errs := make([]error, len(u.orgs))
+	var wg sync.WaitGroup
+	for i, o := range u.orgs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := fn(o); err != nil {
+				errs[i] = fmt.Errorf("%s: %w", o.Name, err)
+			}
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// retry calls fn until it succeeds or d has passed: Raft elects its leader and gossip learns
+// the other organisations in the first seconds of a network's life.
+func retry(ctx context.Context, d time.Duration, fn func() error) error {
+	deadline := time.Now().Add(d)
+	for {
+		err := fn()
+		if err == nil || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return errors.Join(err, ctx.Err())
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+}
+
+func (u *upper) crypto(ctx context.Context) error {
+	done := u.path("crypto", ".complete")
+	if _, err := os.Stat(done); err == nil {
+		return nil
+	}
+	if err := os.RemoveAll(u.path("crypto")); err != nil {
+		return err
+	}
+	cc := u.path("config", "crypto-config.yaml")
+	data := map[string]any{
+		"OrdererOrg": u.ordererOrg,
+		"Orderers":   u.orderers,
+		"Orgs":       u.orgs,
+	}
+	if err := render("crypto-config.yaml.tmpl", cc, data); err != nil {
+		return err
+	}
+	if _, err := u.run(ctx, nil, "cryptogen", "generate", "--config", cc, "--output", u.path("crypto")); err != nil {
+		return err
+	}
+	// Each chaincode server gets a TLS pair from its organisation's TLS CA; the peer dials it
+	// with a client pair of its own, carried in connection.json.
+	for _, o := range u.orgs {
+		caKey := filepath.Join(filepath.Dir(o.TLSCACert), "priv_sk")
+		if err := issueTLSPair(o.TLSCACert, caKey, "chaincode."+o.Domain, o.Host, filepath.Join(o.ccDir, "server")); err != nil {
+			return fmt.Errorf("chaincode server tls of %s: %w", o.Name, err)
+		}
+		if err := issueTLSPair(o.TLSCACert, caKey, "peer0-chaincode-client."+o.Domain, o.Host, filepath.Join(o.ccDir, "client")); err != nil {
+			return fmt.Errorf("chaincode client tls of %s: %w", o.Name, err)
+		}
+	}
+	return writeFile(done, nil, 0o600)
+}
+
+func (u *upper) configure(context.Context) error {
+	var err error
+	if u.builderDir, err = u.writeBuilder(); err != nil {
+		return err
+	}
+	data := map[string]any{
+		"OrdererOrg":      u.ordererOrg,
+		"Orderers":        u.orderers,
+		"Orgs":            u.orgs,
+		"Profile":         profileName,
+		"BatchTimeout":    u.cfg.BatchTimeout.String(),
+		"MaxMessageCount": u.cfg.MaxMessageCount,
+	}
+	if err := render("configtx.yaml.tmpl", u.path("config", "configtx.yaml"), data); err != nil {
+		return err
+	}
+	for _, o := range u.orderers {
+		data := map[string]any{"Orderer": o, "Org": u.ordererOrg, "OrdererTLSCA": u.ordererOrg.TLSCA}
+		if err := render("orderer.yaml.tmpl", filepath.Join(o.ConfigDir, "orderer.yaml"), data); err != nil {
+			return err
+		}
+	}
+	for _, o := range u.orgs {
+		data := map[string]any{"Peer": o.peer, "Org": o, "NetworkID": "udi", "BuilderDir": u.builderDir}
+		if err := render("core.yaml.tmpl", filepath.Join(o.peer.ConfigDir, "core.yaml"), data); err != nil {
+			return err
+		}
+	}
+	cols, err := collectionsJSON(u.cfg.Collections)
+	if err != nil {
+		return err
+	}
+	return writeFile(u.path("config", "collections.json"), cols, 0o600)
+}
+
+func (u *upper) blockFile() string { return u.path("channel", u.cfg.Channel+".block") }
+
+func (u *upper) genesis(ctx context.Context) error {
+	if _, err := os.Stat(u.blockFile()); err == nil {
+		return nil
+	}
+	tmp := u.blockFile() + ".tmp"
+	if err := os.MkdirAll(filepath.Dir(tmp), 0o750); err != nil {
+		return err
+	}
+	if _, err := u.run(ctx, []string{"FABRIC_LOGGING_SPEC=warning"}, "configtxgen",
+		"-configPath", u.path("config"), "-profile", profileName,
+		"-channelID", u.cfg.Channel, "-outputBlock", tmp); err != nil {
+		return err
+	}
+	return os.Rename(tmp, u.blockFile())
+}
+
+// startAll starts the daemons and waits, in parallel, until every one is ready.
+func (u *upper) startAll(ctx context.Context, ds []daemon, ready []func(context.Context) error) error {
+	for _, d := range ds {
+		started, err := u.start(d)
+		if err != nil {
+			return err
+		}
+		if started {
+			fmt.Fprintf(u.out, "  started %s\n", d.name)
+		}
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, len(ds))
+	for i := range ds {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			errs[i] = u.waitReady(ctx, ds[i].name, ready[i])
+		}(i)
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+func (u *upper) startOrderers(ctx context.Context) error {
+	var ds []daemon
+	var ready []func(context.Context) error
+	for _, o := range u.orderers {
+		ds = append(ds, daemon{name: o.Name, bin: u.bin("orderer"), env: []string{
+			"FABRIC_CFG_PATH=" + o.ConfigDir, "FABRIC_LOGGING_SPEC=" + u.cfg.LogSpec, logFormat,
+		}})
+		ready = append(ready, func(ctx context.Context) error { return healthz(ctx, o.Operations, u.ordererOrg.TLSCA) })
+	}
+	return u.startAll(ctx, ds, ready)
+}
+
+func (u *upper) joinOrderers(ctx context.Context) error {
+	for _, o := range u.orderers {
+		tlsArgs := []string{"-o", o.Admin, "--ca-file", u.ordererOrg.TLSCA,
+			"--client-cert", u.ordererOrg.Admin.TLSCert, "--client-key", u.ordererOrg.Admin.TLSKey}
+		out, err := u.run(ctx, nil, "osnadmin", append([]string{"channel", "list", "--channelID", u.cfg.Channel}, tlsArgs...)...)
+		if err == nil && bytes.Contains(out, []byte("Status: 200")) {
+			continue
+		}
+		if _, err := u.run(ctx, nil, "osnadmin", append([]string{"channel", "join", "--channelID", u.cfg.Channel,
+			"--config-block", u.blockFile()}, tlsArgs...)...); err != nil {
+			return fmt.Errorf("%s: %w", o.Name, err)
+		}
+	}
+	return nil
+}
+
+func (u *upper) startPeers(ctx context.Context) error {
+	var ds []daemon
+	var ready []func(context.Context) error
+	for _, o := range u.orgs {
+		ds = append(ds, daemon{name: o.peer.Name, bin: u.bin("peer"), args: []string{"node", "start"}, env: []string{
+			"FABRIC_CFG_PATH=" + o.peer.ConfigDir, "FABRIC_LOGGING_SPEC=" + u.cfg.LogSpec, logFormat,
+		}})
+		ready = append(ready, func(ctx context.Context) error { return healthz(ctx, o.Peer.Operations, o.TLSCACert) })
+	}
+	return u.startAll(ctx, ds, ready)
+}
+
+func (u *upper) joinPeers(ctx context.Context) error {
+	return u.eachOrg(func(o orgLayout) error {
+		out, err := u.peerCLI(ctx, o, "channel", "list")
+		if err != nil {
+			return err
+		}
+		if channelListed(out, u.cfg.Channel) {
+			return nil
+		}
+		_, err = u.peerCLI(ctx, o, "channel", "join", "-b", u.blockFile())
+		return err
+	})
+}
+
+// channelListed reads the output of `peer channel list`: one channel name per line after the
+// header.
+func channelListed(out []byte, channel string) bool {
+	for _, line := range strings.Split(string(out), "\n") {
+		if strings.TrimSpace(line) == channel {
+			return true
+		}
+	}
+	return false
+}
+
+func (u *upper) chaincodeBinary(ctx context.Context) (string, error) {
+	if u.cfg.ChaincodeBinary != "" {
+		return u.cfg.ChaincodeBinary, nil
+	}
+	bin := u.path("bin", "udi-chaincode")
+	// #nosec G204 -- builds the project's own chaincode main
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "./chaincode/cmd/udi-chaincode")
+	cmd.Dir = u.cfg.ModuleRoot
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("build chaincode: %w: %s", err, bytes.TrimSpace(out))
+	}
+	return bin, nil
+}
+
+// chaincodeServers packages, installs and starts one chaincode server per organisation.
+func (u *upper) chaincodeServers(ctx context.Context) error {
+	bin, err := u.chaincodeBinary(ctx)
+	if err != nil {
+		return err
+	}
+	u.packageIDs = map[string]string{}
+	var mu sync.Mutex
+	if err := u.eachOrg(func(o orgLayout) error {
+		id, err := u.install(ctx, o)
+		mu.Lock()
+		u.packageIDs[o.Name] = id
+		mu.Unlock()
+		return err
+	}); err != nil {
+		return err
+	}
+	var ds []daemon
+	var ready []func(context.Context) error
+	for _, o := range u.orgs {
+		env := []string{
+			"CHAINCODE_ID=" + u.packageIDs[o.Name],
+			"CHAINCODE_SERVER_ADDRESS=" + o.ChaincodeServer,
+		}
+		if !u.cfg.DisableChaincodeTLS {
+			env = append(env,
+				"CHAINCODE_TLS_CERT="+filepath.Join(o.ccDir, "server", "server.crt"),
+				"CHAINCODE_TLS_KEY="+filepath.Join(o.ccDir, "server", "server.key"),
+				"CHAINCODE_TLS_CLIENT_CA="+o.TLSCACert,
+			)
+		}
+		ds = append(ds, daemon{name: chaincodeDaemon(o), bin: bin, env: env})
+		ready = append(ready, dialCheck(o.ChaincodeServer))
+	}
+	return u.startAll(ctx, ds, ready)
+}
+
+// install writes the organisation's package, installs it on its peer when missing and returns
+// the package ID.
+func (u *upper) install(ctx context.Context, o orgLayout) (string, error) {
+	conn := connection{Address: o.ChaincodeServer, DialTimeout: "10s"}
+	if !u.cfg.DisableChaincodeTLS {
+		read := func(name string) (string, error) {
+			b, err := os.ReadFile(filepath.Join(o.ccDir, name)) // #nosec G304 -- TLS files issued by crypto
+			return string(b), err
+		}
+		var err error
+		conn.TLSRequired, conn.ClientAuthRequired = true, true
+		if conn.RootCert, err = read("server/ca.crt"); err != nil {
+			return "", err
+		}
+		if conn.ClientCert, err = read("client/server.crt"); err != nil {
+			return "", err
+		}
+		if conn.ClientKey, err = read("client/server.key"); err != nil {
+			return "", err
+		}
+	}
+	label := u.cfg.Chaincode + "_" + chaincodeVersion
+	pkg, err := chaincodePackage(label, conn)
+	if err != nil {
+		return "", err
+	}
+	file := filepath.Join(o.ccDir, label+".tar.gz")
+	if err := writeFile(file, pkg, 0o600); err != nil {
+		return "", err
+	}
+	out, err := u.peerCLI(ctx, o, "lifecycle", "chaincode", "calculatepackageid", file)
+	if err != nil {
+		return "", err
+	}
+	id := strings.TrimSpace(string(out))
+	out, err = u.peerCLI(ctx, o, "lifecycle", "chaincode", "queryinstalled", "--output", "json")
+	if err != nil {
+		return "", err
+	}
+	var installed struct {
+		Installed []struct {
+			PackageID string `json:"package_id"`
+		} `json:"installed_chaincodes"`
+	}
+	if err := json.Unmarshal(out, &installed); err != nil {
+		return "", fmt.Errorf("queryinstalled: %w", err)
+	}
+	for _, c := range installed.Installed {
+		if c.PackageID == id {
+			return id, nil
+		}
+	}
+	if _, err := u.peerCLI(ctx, o, "lifecycle", "chaincode", "install", file); err != nil {
+		return "", err
+	}
+	return id, nil
+}
+
+// definitionArgs are the flags that name the chaincode definition, the same for every org.
+func (u *upper) definitionArgs() []string {
+	args := []string{"--channelID", u.cfg.Channel, "--name", u.cfg.Chaincode,
+		"--version", chaincodeVersion, "--sequence", sequence,
+		"--collections-config", u.path("config", "collections.json")}
+	if u.cfg.EndorsementPolicy != "" {
+		args = append(args, "--signature-policy", u.cfg.EndorsementPolicy)
+	}
+	return args
+}
+
+// define approves the chaincode definition for every organisation and commits it.
+func (u *upper) define(ctx context.Context) error {
+	first := u.orgs[0]
+	if u.committed(ctx) {
+		return nil
+	}
+	// Each attempt first checks whether the previous one took effect after all.
+	if err := u.eachOrg(func(o orgLayout) error {
+		args := append([]string{"lifecycle", "chaincode", "approveformyorg",
+			"--package-id", u.packageIDs[o.Name]}, u.definitionArgs()...)
+		args = append(args, u.ordererArgs()...)
+		return retry(ctx, 30*time.Second, func() error {
+			if _, err := u.peerCLI(ctx, o, "lifecycle", "chaincode", "queryapproved",
+				"--channelID", u.cfg.Channel, "--name", u.cfg.Chaincode, "--sequence", sequence); err == nil {
+				return nil
+			}
+			_, err := u.peerCLI(ctx, o, args...)
+			return err
+		})
+	}); err != nil {
+		return fmt.Errorf("approve: %w", err)
+	}
+	args := append([]string{"lifecycle", "chaincode", "commit"}, u.definitionArgs()...)
+	args = append(args, u.ordererArgs()...)
+	for _, o := range u.orgs {
+		args = append(args, "--peerAddresses", o.Peer.Endpoint, "--tlsRootCertFiles", o.TLSCACert)
+	}
+	return retry(ctx, 30*time.Second, func() error {
+		if u.committed(ctx) {
+			return nil
+		}
+		_, err := u.peerCLI(ctx, first, args...)
+		return err
+	})
+}
+
+func (u *upper) committed(ctx context.Context) bool {
+	_, err := u.peerCLI(ctx, u.orgs[0], "lifecycle", "chaincode", "querycommitted",
+		"--channelID", u.cfg.Channel, "--name", u.cfg.Chaincode)
+	return err == nil
+}
+
+// ready evaluates the contract metadata on every peer, which makes each peer dial its
+// chaincode server once, so the first client call does not pay for it.
+func (u *upper) ready(ctx context.Context) error {
+	return u.eachOrg(func(o orgLayout) error {
+		return retry(ctx, 30*time.Second, func() error {
+			_, err := u.peerCLI(ctx, o, "chaincode", "query", "--channelID", u.cfg.Channel,
+				"--name", u.cfg.Chaincode, "--ctor", `{"Args":["org.hyperledger.fabric:GetMetadata"]}`)
+			return err
+		})
+	})
+}
