@@ -4,6 +4,7 @@ package root
 import (
 	"github.com/spf13/cobra"
 
+	"github.com/udiledger/udiledger/cli/internal/cmd/demo"
 	"github.com/udiledger/udiledger/cli/internal/cmd/network"
 	"github.com/udiledger/udiledger/cli/internal/cmd/parse"
 	"github.com/udiledger/udiledger/cli/internal/cmdutil"
@@ -23,6 +24,7 @@ Hyperledger Fabric. Local commands (parse, demo) need no gateway.`,
 	cmd.SetIn(f.IO.In)
 	cmd.SetOut(f.IO.Out)
 	cmd.SetErr(f.IO.ErrOut)
+	cmd.AddCommand(demo.NewCmdDemo(f, nil))
 	cmd.AddCommand(network.NewCmdNetwork(f))
 	cmd.AddCommand(parse.NewCmdParse(f, nil))
 	return cmd

@@ -1,0 +1,149 @@
+package demo_test
+
+import (
+	"bytes"
+	"context"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/udiledger/udiledger/gateway/demo"
+	"github.com/udiledger/udiledger/gateway/ledger"
+	"github.com/udiledger/udiledger/gateway/ledger/devledger"
+)
+
+func openLedger(t *testing.T) (*devledger.Ledger, demo.Actors) {
+	t.Helper()
+	l, err := devledger.Open(t.TempDir(), devledger.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = l.Close() })
+	admin := func(msp string) *ledger.Identity {
+		id, err := l.Admin(msp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	return l, demo.Actors{
+		Regulator: admin(devledger.Regulator), Manufacturer: admin(devledger.Manufacturer),
+		Distributor: admin(devledger.Distributor), Platform: admin(devledger.Platform), Hospital: admin(devledger.Hospital),
+	}
+}
+
+func TestStoryOnTheEmbeddedLedger(t *testing.T) {
+	l, actors := openLedger(t)
+	var story bytes.Buffer
+	got, err := demo.Run(context.Background(), l, actors, demo.Options{Out: &story})
+	if err != nil {
+		t.Fatalf("demo: %v\n%s", err, story.String())
+	}
+
+	t.Run("every party is registered and 1,000 pens and 20 stents are commissioned", func(t *testing.T) {
+		if len(got.Parties) != 5 || got.Commissioned != 1020 || got.PalletUnits != 1000 {
+			t.Fatalf("parties %v commissioned %d pallet %d", got.Parties, got.Commissioned, got.PalletUnits)
+		}
+	})
+	t.Run("distribution leaves stock where the cases went", func(t *testing.T) {
+		want := map[string]int{devledger.Manufacturer: 0, devledger.Distributor: 400, devledger.Platform: 300, devledger.Hospital: 320}
+		if !reflect.DeepEqual(got.Holdings, want) {
+			t.Fatalf("holdings %v, want %v", got.Holdings, want)
+		}
+	})
+	t.Run("the excursion quarantines exactly the overheated case", func(t *testing.T) {
+		if got.Excursion != (demo.Excursion{Alerted: true, Quarantined: 100}) {
+			t.Fatalf("excursion %+v", got.Excursion)
+		}
+	})
+	t.Run("the ledger refuses what it must, with the right code", func(t *testing.T) {
+		want := map[string]string{
+			"ship a quarantined case": "INVALID", "a distributor dispenses": "FORBIDDEN", "ship a recalled case": "INVALID",
+		}
+		if !reflect.DeepEqual(got.Errors, want) {
+			t.Fatalf("errors %v, want %v", got.Errors, want)
+		}
+	})
+	t.Run("dispense details are private to the dispenser and the regulator", func(t *testing.T) {
+		want := map[string]bool{devledger.Hospital: true, devledger.Regulator: true, devledger.Distributor: false}
+		if !reflect.DeepEqual(got.Private, want) {
+			t.Fatalf("private %v, want %v", got.Private, want)
+		}
+	})
+	t.Run("verify tells genuine stock from quarantine, counterfeit and clone", func(t *testing.T) {
+		want := []demo.Verdict{
+			{Label: "a pen in the pharmacy's stock", Genuine: true, Sellable: true, Status: "active"},
+			{Label: "a pen from the overheated case", Genuine: true, Status: "quarantined"},
+			{Label: "a counterfeit code"},
+			{Label: "the code sold online, again", Genuine: true, CloneSuspected: true, Status: "dispensed"},
+		}
+		if !reflect.DeepEqual(got.Verdicts, want) {
+			t.Fatalf("verdicts\n got %+v\nwant %+v", got.Verdicts, want)
+		}
+		wantAlerts := map[string]int{"temperature_excursion": 1, "counterfeit_suspected": 1, "clone_suspected": 1}
+		if !reflect.DeepEqual(got.Alerts, wantAlerts) {
+			t.Fatalf("alerts %v, want %v", got.Alerts, wantAlerts)
+		}
+	})
+	t.Run("the recall scope groups the lot by holder and progress reaches 100 percent", func(t *testing.T) {
+		want := []demo.HolderCount{
+			{Holder: devledger.Distributor, InStock: 400, Quarantined: 100},
+			{Holder: devledger.Hospital, InStock: 299, Dispensed: 1},
+			{Holder: devledger.Platform, InStock: 299, Dispensed: 1},
+		}
+		if !reflect.DeepEqual(got.Scope, want) {
+			t.Fatalf("scope\n got %+v\nwant %+v", got.Scope, want)
+		}
+		if !reflect.DeepEqual(got.Progress, []int{0, 30, 60, 100}) {
+			t.Fatalf("progress %v", got.Progress)
+		}
+	})
+	t.Run("the provenance runs from the plant to the patient", func(t *testing.T) {
+		var steps []string
+		for _, s := range got.Timeline {
+			steps = append(steps, s.BizStep+"/"+s.Actor+"/"+s.Via)
+		}
+		want := []string{
+			"commissioning/ManufacturerOrgMSP/", "packing/ManufacturerOrgMSP/", "packing/ManufacturerOrgMSP/case",
+			"shipping/ManufacturerOrgMSP/pallet", "receiving/DistributorOrgMSP/pallet", "unpacking/DistributorOrgMSP/case",
+			"shipping/DistributorOrgMSP/case", "receiving/PlatformOrgMSP/case", "unpacking/PlatformOrgMSP/",
+			"retail_selling/PlatformOrgMSP/", "inspecting/HospitalOrgMSP/", "recalling/RegulatorOrgMSP/lot",
+		}
+		if !reflect.DeepEqual(steps, want) {
+			t.Fatalf("timeline\n got %v\nwant %v", steps, want)
+		}
+	})
+	t.Run("the story is printed for a person to read", func(t *testing.T) {
+		for _, s := range []string{"1. The regulator opens the ledger", "progress 100 %", "Provenance of"} {
+			if !strings.Contains(story.String(), s) {
+				t.Fatalf("story lacks %q:\n%s", s, story.String())
+			}
+		}
+	})
+
+	second, err := demo.Run(context.Background(), l, actors, demo.Options{Batch: 2})
+	t.Run("a second run on the same ledger reuses the parties and tells the same story", func(t *testing.T) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(second, got) {
+			t.Fatalf("second run differs:\n got %+v\nwant %+v", second, got)
+		}
+	})
+	_, err = demo.Run(context.Background(), l, actors, demo.Options{Batch: 2})
+	t.Run("replaying a batch is refused rather than written twice", func(t *testing.T) {
+		if err == nil || !strings.Contains(err.Error(), "CONFLICT") {
+			t.Fatalf("err = %v", err)
+		}
+	})
+}
+
+func TestRunChecksItsInput(t *testing.T) {
+	l, actors := openLedger(t)
+	if _, err := demo.Run(context.Background(), l, demo.Actors{}, demo.Options{}); err == nil {
+		t.Fatal("no actors: want an error")
+	}
+	if _, err := demo.Run(context.Background(), l, actors, demo.Options{Batch: 1000}); err == nil {
+		t.Fatal("batch 1000: want an error")
+	}
+}

@@ -1,0 +1,511 @@
+package demo
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/udiledger/udiledger/chaincode/model"
+	"github.com/udiledger/udiledger/gateway/ledger"
+)
+
+// story is one run: the ledger, the cast, the codes, what is printed and what is found.
+type story struct {
+	call
+	a   Actors
+	c   codes
+	p   printer
+	now time.Time
+	out *Outcome
+
+	names      map[string]string // MSP ID -> party name
+	drugExpiry time.Time
+	saleEvent  string
+}
+
+// id is the event ID of a step of this run.
+func (s *story) id(step string) string { return fmt.Sprintf("demo-%03d-%s", s.c.batch, step) }
+
+func (s *story) name(msp string) string {
+	if n, ok := s.names[msp]; ok {
+		return n
+	}
+	return msp
+}
+
+func (s *story) register() error {
+	s.p.chapterf("The regulator opens the ledger and registers the participants")
+	parties := s.a.parties(s.now)
+	s.names = map[string]string{}
+	for i, p := range parties {
+		s.names[p.MSPID] = p.Name
+		found, err := s.exists(s.a.Regulator, "party:Get", p.MSPID)
+		if err != nil {
+			return err
+		}
+		switch {
+		case found:
+			s.p.line("%-22s already registered", p.MSPID)
+		case i == 0:
+			if err := s.submit(s.a.Regulator, "party:Init", nil, nil, p); err != nil {
+				return err
+			}
+			s.p.line("%-22s %s — the first regulator, set at instantiation", p.MSPID, p.Name)
+		default:
+			if err := s.submit(s.a.Regulator, "party:Register", nil, nil, p); err != nil {
+				return err
+			}
+			s.p.line("%-22s %s — %s, licence %s valid to %s", p.MSPID, p.Name, p.Roles[0], p.Licences[0].Number, p.Licences[0].ValidTo)
+		}
+		s.out.Parties = append(s.out.Parties, p.MSPID)
+	}
+	return nil
+}
+
+func (s *story) manufacture() error {
+	mfr := s.a.Manufacturer
+	s.p.chapterf("%s registers its products, makes a lot and palletises it", s.name(mfr.MSPID))
+	for _, p := range products() {
+		found, err := s.exists(mfr, "product:Get", p.DI)
+		if err != nil {
+			return err
+		}
+		if !found {
+			if err := s.submit(mfr, "product:Register", nil, nil, p); err != nil {
+				return err
+			}
+		}
+		s.p.line("product %-14s %s (%s, %s, stored %g–%g °C)", p.DI, p.Name, p.Kind, p.RegistrationNumber, p.Storage.Min, p.Storage.Max)
+	}
+	s.drugExpiry = s.now.AddDate(2, 0, 0)
+	deviceExpiry := s.now.AddDate(3, 0, 0)
+	lots := []model.Lot{
+		{DI: drugProduct, Lot: s.c.drugLot(), ProductionDate: model.DateOf(s.now.AddDate(0, 0, -30)), Expiry: model.DateOf(s.drugExpiry), Quantity: cases * unitsPerCase},
+		{DI: deviceGTIN, Lot: s.c.deviceLot(), ProductionDate: model.DateOf(s.now.AddDate(0, 0, -10)), Expiry: model.DateOf(deviceExpiry), Quantity: devices},
+	}
+	for _, l := range lots {
+		if err := s.submit(mfr, "lot:Register", nil, nil, l); err != nil {
+			return err
+		}
+		s.p.line("lot %s of %s: %d units, expires %s", l.Lot, l.DI, l.Quantity, l.Expiry)
+	}
+
+	var r model.EventResult
+	if err := s.submit(mfr, "unit:Commission", nil, &r, model.CommissionRequest{
+		EventID: s.id("commission-drug"), DI: drugProduct, Lot: s.c.drugLot(),
+		Codes: s.c.drugRange(1, cases*unitsPerCase), Location: mfrGLN,
+	}); err != nil {
+		return err
+	}
+	s.out.Commissioned = r.UnitCount
+	s.p.line("commissioned %d trace codes %s … %s in one transaction", r.UnitCount, s.c.drug(1), s.c.drug(cases*unitsPerCase))
+
+	deviceCodes := make([]string, devices)
+	for i := range deviceCodes {
+		deviceCodes[i] = s.c.device(i+1, deviceExpiry)
+	}
+	if err := s.submit(mfr, "unit:Commission", nil, &r, model.CommissionRequest{
+		EventID: s.id("commission-device"), DI: deviceGTIN, Lot: s.c.deviceLot(), Codes: deviceCodes, Location: mfrGLN,
+	}); err != nil {
+		return err
+	}
+	s.out.Commissioned += r.UnitCount
+	s.p.line("commissioned %d stents, first UDI %s", r.UnitCount, deviceCodes[0])
+
+	for i := 1; i <= cases; i++ {
+		if err := s.submit(mfr, "unit:Pack", nil, nil, model.PackRequest{
+			EventID: s.id(fmt.Sprintf("pack-case-%02d", i)), Parent: s.c.drugCaseCode(i),
+			Children: s.c.drugRange((i-1)*unitsPerCase+1, unitsPerCase), Location: mfrGLN,
+		}); err != nil {
+			return err
+		}
+	}
+	s.p.line("packed them into %d cases of %d (%s …)", cases, unitsPerCase, s.c.drugCaseCode(1))
+	if err := s.submit(mfr, "unit:Pack", nil, nil, model.PackRequest{
+		EventID: s.id("pack-pallet"), Parent: s.c.pallet(), Children: s.caseRange(1, cases), Location: mfrGLN,
+	}); err != nil {
+		return err
+	}
+	s.p.line("and the cases onto pallet %s", s.c.pallet())
+	return nil
+}
+
+func (s *story) caseRange(from, to int) []string {
+	var out []string
+	for i := from; i <= to; i++ {
+		out = append(out, s.c.drugCaseCode(i))
+	}
+	return out
+}
+
+// move ships codes from one party to another and has the receiver receive them.
+func (s *story) move(step string, from, to *ledger.Identity, toGLN string, codes ...string) (int, error) {
+	var r model.EventResult
+	if err := s.submit(from, "unit:Ship", nil, &r, model.ShipRequest{
+		EventID: s.id(step + "-ship"), To: to.MSPID, Codes: codes, Location: s.glnOf(from), Destination: toGLN,
+		BizTransactions: []model.BizTransaction{{Type: model.BizTransactionType("desadv"), Value: "urn:demo:desadv:" + s.id(step)}},
+	}); err != nil {
+		return 0, err
+	}
+	if err := s.submit(to, "unit:Receive", nil, nil, model.ReceiveRequest{EventID: s.id(step + "-receive"), Codes: codes, Location: toGLN}); err != nil {
+		return 0, err
+	}
+	s.p.line("%s → %s: %d units (%s), received", s.name(from.MSPID), s.name(to.MSPID), r.UnitCount, describe(codes))
+	return r.UnitCount, nil
+}
+
+func describe(codes []string) string {
+	if len(codes) == 1 {
+		return codes[0]
+	}
+	return fmt.Sprintf("%d items from %s", len(codes), codes[0])
+}
+
+func (s *story) distribute() error {
+	s.p.chapterf("The goods travel: pallet to the distributor, cases to the pharmacy and the hospital")
+	n, err := s.move("pallet", s.a.Manufacturer, s.a.Distributor, dstGLN, s.c.pallet())
+	if err != nil {
+		return err
+	}
+	s.out.PalletUnits = n
+	if err := s.submit(s.a.Distributor, "unit:Unpack", nil, nil, model.UnpackRequest{EventID: s.id("unpack-pallet"), Parent: s.c.pallet(), Location: dstGLN}); err != nil {
+		return err
+	}
+	s.p.line("%s breaks the pallet into its %d cases", s.name(s.a.Distributor.MSPID), cases)
+	if _, err := s.move("to-platform", s.a.Distributor, s.a.Platform, pltGLN, s.caseRange(1, 3)...); err != nil {
+		return err
+	}
+	if _, err := s.move("to-hospital", s.a.Distributor, s.a.Hospital, hspGLN, s.caseRange(4, 6)...); err != nil {
+		return err
+	}
+	stents := make([]string, devices)
+	for i := range stents {
+		stents[i] = s.c.device(i+1, s.now.AddDate(3, 0, 0))
+	}
+	if _, err := s.move("stents", s.a.Manufacturer, s.a.Hospital, hspGLN, stents...); err != nil {
+		return err
+	}
+	for _, id := range []*ledger.Identity{s.a.Manufacturer, s.a.Distributor, s.a.Platform, s.a.Hospital} {
+		hs, err := s.holdings(id.MSPID)
+		if err != nil {
+			return err
+		}
+		total := 0
+		for _, h := range hs {
+			total += h.UnitCount
+		}
+		s.out.Holdings[id.MSPID] = total
+		s.p.line("%-32s holds %4d units", s.name(id.MSPID), total)
+	}
+	return nil
+}
+
+// holdings lists what a party holds of this run's lots, every page.
+func (s *story) holdings(msp string) ([]model.Holding, error) {
+	var out []model.Holding
+	bookmark := ""
+	for {
+		var page model.HoldingPage
+		if err := s.evaluate(s.a.Regulator, "query:UnitsByHolder", &page, msp, 1000, bookmark); err != nil {
+			return nil, err
+		}
+		for _, h := range page.Holdings {
+			if s.ours(h) {
+				out = append(out, h)
+			}
+		}
+		if page.Bookmark == "" || len(page.Holdings) == 0 {
+			return out, nil
+		}
+		bookmark = page.Bookmark
+	}
+}
+
+// ours reports whether a holding belongs to this run's lots.
+func (s *story) ours(h model.Holding) bool {
+	if h.Lot != "" {
+		return h.Lot == s.c.drugLot() || h.Lot == s.c.deviceLot()
+	}
+	for _, c := range h.Contents {
+		if c.Lot == s.c.drugLot() || c.Lot == s.c.deviceLot() {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *story) coldChain() error {
+	dst := s.a.Distributor
+	s.p.chapterf("Cold chain: a data logger in the distributor's store reports a case at 12.4 °C")
+	hot := s.c.drugCaseCode(10)
+	var r model.EventResult
+	if err := s.submit(dst, "unit:ReportSensor", nil, &r, model.SensorRequest{
+		EventID: s.id("logger-case-10"), Codes: []string{hot}, Location: dstGLN,
+		SensorElementList: []model.SensorElement{{DeviceID: "urn:demo:logger:cold-store-3", Reports: []model.SensorReport{
+			{Type: model.TemperatureType, Value: 5.2, UOM: "CEL"},
+			{Type: model.TemperatureType, Value: 12.4, UOM: "CEL"},
+		}}},
+	}); err != nil {
+		return err
+	}
+	s.out.Excursion.Alerted = r.AlertID != ""
+	hs, err := s.holdings(dst.MSPID)
+	if err != nil {
+		return err
+	}
+	for _, h := range hs {
+		if h.Status == model.StatusQuarantined {
+			s.out.Excursion.Quarantined += h.UnitCount
+		}
+	}
+	s.p.line("alert %s raised; %d units quarantined", r.AlertID, s.out.Excursion.Quarantined)
+	err = s.submit(dst, "unit:Ship", nil, nil, model.ShipRequest{EventID: s.id("ship-hot-case"), To: s.a.Hospital.MSPID, Codes: []string{hot}})
+	s.refused("ship a quarantined case", err)
+	return nil
+}
+
+// refused records and prints a refusal the story expects; an unexpected success is recorded too.
+func (s *story) refused(what string, err error) {
+	var ce *ledger.ChaincodeError
+	switch {
+	case err == nil:
+		s.out.Errors[what] = "accepted"
+		s.p.line("✗ %s: accepted (it should have been refused)", what)
+	case errors.As(err, &ce):
+		s.out.Errors[what] = string(model.ParseCode(ce.Message))
+		s.p.line("refused, as it should be: %s", ce.Message)
+	default:
+		s.out.Errors[what] = "error"
+		s.p.line("✗ %s: %v", what, err)
+	}
+}
+
+func (s *story) dispense() error {
+	s.p.chapterf("Patients: the online pharmacy sells a pen, the hospital dispenses a pen and a stent")
+	plt, hsp := s.a.Platform, s.a.Hospital
+	sold := s.c.drug(1)
+	if err := s.submit(plt, "unit:Unpack", nil, nil, model.UnpackRequest{EventID: s.id("unpack-sale"), Parent: s.c.drugCaseCode(1), Children: []string{sold}, Location: pltGLN}); err != nil {
+		return err
+	}
+	tr, err := dispenseTransient("buyer-7781", "e-Rx 2026-118")
+	if err != nil {
+		return err
+	}
+	s.saleEvent = s.id("sale-online")
+	if err := s.submit(plt, "unit:Dispense", tr, nil, model.DispenseRequest{EventID: s.saleEvent, Codes: []string{sold}, Location: pltGLN}); err != nil {
+		return err
+	}
+	s.p.line("%s sells %s to a patient (the patient and prescription stay private)", s.name(plt.MSPID), sold)
+
+	pen := s.c.drug(3*unitsPerCase + 1)
+	if err := s.submit(hsp, "unit:Unpack", nil, nil, model.UnpackRequest{EventID: s.id("unpack-ward"), Parent: s.c.drugCaseCode(4), Children: []string{pen}, Location: hspGLN}); err != nil {
+		return err
+	}
+	if tr, err = dispenseTransient("MRN-0042", "RX-88"); err != nil {
+		return err
+	}
+	wardEvent := s.id("dispense-ward")
+	if err := s.submit(hsp, "unit:Dispense", tr, nil, model.DispenseRequest{EventID: wardEvent, Codes: []string{pen}, Location: hspGLN}); err != nil {
+		return err
+	}
+	s.p.line("%s dispenses %s to an inpatient", s.name(hsp.MSPID), pen)
+	if tr, err = dispenseTransient("MRN-0097", "OR-2026-3311"); err != nil {
+		return err
+	}
+	stent := s.c.device(1, s.now.AddDate(3, 0, 0))
+	if err := s.submit(hsp, "unit:Dispense", tr, nil, model.DispenseRequest{EventID: s.id("implant"), Codes: []string{stent}, Location: hspGLN}); err != nil {
+		return err
+	}
+	s.p.line("%s implants stent %s", s.name(hsp.MSPID), stent)
+
+	if tr, err = dispenseTransient("walk-in", "RX-1"); err != nil {
+		return err
+	}
+	err = s.submit(s.a.Distributor, "unit:Dispense", tr, nil, model.DispenseRequest{EventID: s.id("dispense-by-distributor"), Codes: []string{s.c.drug(9*unitsPerCase + 1)}})
+	s.refused("a distributor dispenses", err)
+
+	for _, id := range []*ledger.Identity{hsp, s.a.Regulator, s.a.Distributor} {
+		var rec model.DispenseRecord
+		err := s.evaluate(id, "unit:DispenseDetails", &rec, wardEvent)
+		s.out.Private[id.MSPID] = err == nil && rec.PatientRef == "MRN-0042"
+		if s.out.Private[id.MSPID] {
+			s.p.line("%-32s reads the private dispense details", s.name(id.MSPID))
+		} else {
+			s.p.line("%-32s cannot read the private dispense details", s.name(id.MSPID))
+		}
+	}
+	return nil
+}
+
+func (s *story) verify() error {
+	s.p.chapterf("Verification at the point of sale")
+	verdict := func(label string, v model.Verification) {
+		s.out.Verdicts = append(s.out.Verdicts, Verdict{
+			Label: label, Genuine: v.Genuine, Sellable: v.Sellable, CloneSuspected: v.CloneSuspected,
+			Recalled: v.Recalled, Status: string(v.Status),
+		})
+		s.p.line("%-34s genuine=%-5t sellable=%-5t clone=%-5t status=%s %s", label, v.Genuine, v.Sellable, v.CloneSuspected, v.Status, strings.Join(v.Reasons, "; "))
+	}
+	var v model.Verification
+	if err := s.evaluate(s.a.Platform, "query:Verify", &v, s.c.drug(2)); err != nil {
+		return err
+	}
+	verdict("a pen in the pharmacy's stock", v)
+	if err := s.evaluate(s.a.Hospital, "query:Verify", &v, s.c.drug(10*unitsPerCase)); err != nil {
+		return err
+	}
+	verdict("a pen from the overheated case", v)
+
+	var in model.InspectResult
+	if err := s.submit(s.a.Hospital, "unit:Inspect", nil, &in, model.InspectRequest{EventID: s.id("inspect-counterfeit"), Code: s.c.counterfeit(), Location: hspGLN}); err != nil {
+		return err
+	}
+	verdict("a counterfeit code", in.Verification)
+	if err := s.submit(s.a.Hospital, "unit:Inspect", nil, &in, model.InspectRequest{EventID: s.id("inspect-clone"), Code: s.c.drug(1), Location: hspGLN}); err != nil {
+		return err
+	}
+	verdict("the code sold online, again", in.Verification)
+
+	bookmark := ""
+	for {
+		var page model.AlertPage
+		if err := s.evaluate(s.a.Regulator, "query:Alerts", &page, 1000, bookmark); err != nil {
+			return err
+		}
+		for _, a := range page.Alerts {
+			if strings.HasPrefix(a.ID, s.id("")) {
+				s.out.Alerts[string(a.Kind)]++
+			}
+		}
+		if page.Bookmark == "" || len(page.Alerts) == 0 {
+			break
+		}
+		bookmark = page.Bookmark
+	}
+	s.p.line("alerts on the regulator's desk: %v", s.out.Alerts)
+	return nil
+}
+
+func (s *story) recall() error {
+	reg := s.a.Regulator
+	id := s.id("recall")
+	s.p.chapterf("The regulator recalls lot %s", s.c.drugLot())
+	if err := s.submit(reg, "recall:Start", nil, nil, model.RecallRequest{
+		ID: id, Class: model.RecallClassII, Depth: model.DepthRetail,
+		Reason: "potency below specification in stability testing",
+		Scope:  model.RecallScope{Type: model.ScopeLot, DI: drugProduct, Lot: s.c.drugLot()},
+	}); err != nil {
+		return err
+	}
+	st, err := s.scope(id)
+	if err != nil {
+		return err
+	}
+	s.p.line("class II, to retail level. Scope by holder:")
+	s.p.line("  %-32s %8s %10s %10s %9s %12s", "holder", "in stock", "in transit", "dispensed", "returned", "quarantined")
+	for _, h := range st.Holders {
+		c := h.Counts
+		s.out.Scope = append(s.out.Scope, HolderCount{Holder: h.Holder, InStock: c.InStock, InTransit: c.InTransit, Dispensed: c.Dispensed, Returned: c.Returned, Quarantined: c.Quarantined})
+		s.p.line("  %-32s %8d %10d %10d %9d %12d", s.name(h.Holder), c.InStock, c.InTransit, c.Dispensed, c.Returned, c.Quarantined)
+	}
+	s.progress(st)
+
+	err = s.submit(s.a.Hospital, "unit:Ship", nil, nil, model.ShipRequest{EventID: s.id("ship-recalled"), To: s.a.Distributor.MSPID, Codes: []string{s.c.drugCaseCode(5)}})
+	s.refused("ship a recalled case", err)
+
+	returns := []struct {
+		who   *ledger.Identity
+		cases []string
+	}{
+		{s.a.Platform, s.caseRange(1, 3)},
+		{s.a.Hospital, s.caseRange(4, 6)},
+		{s.a.Distributor, s.caseRange(7, 10)},
+	}
+	for _, r := range returns {
+		if err := s.submit(r.who, "recall:Acknowledge", nil, nil, model.AckRequest{RecallID: id, Note: "stock located and blocked"}); err != nil {
+			return err
+		}
+		if err := s.submit(r.who, "unit:Return", nil, nil, model.ReturnRequest{EventID: s.id("return-" + r.who.MSPID), Codes: r.cases, RecallID: id, Reason: "recall " + id, Location: s.glnOf(r.who)}); err != nil {
+			return err
+		}
+		if st, err = s.scope(id); err != nil {
+			return err
+		}
+		s.p.line("%s acknowledges and returns %d cases", s.name(r.who.MSPID), len(r.cases))
+		s.progress(st)
+	}
+	return nil
+}
+
+func (s *story) glnOf(id *ledger.Identity) string {
+	switch id {
+	case s.a.Platform:
+		return pltGLN
+	case s.a.Hospital:
+		return hspGLN
+	case s.a.Distributor:
+		return dstGLN
+	}
+	return mfrGLN
+}
+
+func (s *story) scope(id string) (*model.RecallStatus, error) {
+	var st model.RecallStatus
+	if err := s.evaluate(s.a.Regulator, "recall:Scope", &st, id, false); err != nil {
+		return nil, err
+	}
+	return &st, nil
+}
+
+func (s *story) progress(st *model.RecallStatus) {
+	pct := int(st.Progress*100 + 0.5)
+	s.out.Progress = append(s.out.Progress, pct)
+	s.p.line("  progress %3d %%  (%d of %d units back)", pct, st.Done, st.Required)
+}
+
+func (s *story) provenance() error {
+	sold := s.c.drug(1)
+	s.p.chapterf("Provenance of %s, from the plant to the patient", sold)
+	var prov model.Provenance
+	if err := s.evaluate(s.a.Regulator, "query:Provenance", &prov, sold); err != nil {
+		return err
+	}
+	places := map[string]string{mfrGLN: "plant", dstGLN: "cold store", pltGLN: "fulfilment centre", hspGLN: "hospital pharmacy"}
+	for _, e := range prov.Events {
+		ev := e.Event
+		step := Step{BizStep: string(ev.BizStep), Actor: ev.Actor, Place: places[firstOf(ev.BizLocation, ev.ReadPoint)]}
+		switch {
+		case e.Via == "recall":
+			step.Via = "lot"
+		case strings.HasPrefix(e.Via, "(00)"):
+			step.Via = "pallet"
+		case e.Via != "":
+			step.Via = "case"
+		}
+		s.out.Timeline = append(s.out.Timeline, step)
+		via := ""
+		if step.Via != "" {
+			via = "(its " + step.Via + ")"
+		}
+		s.p.line("%s  %-16s %-42s %-18s %s", shortTime(ev.EventTime), ev.BizStep, s.name(ev.Actor), step.Place, via)
+	}
+	return nil
+}
+
+func firstOf(vs ...string) string {
+	for _, v := range vs {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func shortTime(rfc3339 string) string {
+	t, err := time.Parse(time.RFC3339Nano, rfc3339)
+	if err != nil {
+		return rfc3339
+	}
+	return t.Local().Format("2006-01-02 15:04:05")
+}

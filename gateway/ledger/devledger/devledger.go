@@ -1,0 +1,88 @@
+// Package devledger opens the development ledger: the embedded engine running the UDI
+// chaincode, with the five demo organisations (localmsp.DefaultOrgs) generated on first start
+// and the dispense-details private data collection configured as on the Fabric network.
+// `udi demo` and `udi serve` without configuration run on it.
+package devledger
+
+import (
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/udiledger/udiledger/chaincode/contract"
+	"github.com/udiledger/udiledger/chaincode/model"
+	"github.com/udiledger/udiledger/gateway/ledger"
+	"github.com/udiledger/udiledger/gateway/ledger/embedded"
+	"github.com/udiledger/udiledger/gateway/ledger/localmsp"
+)
+
+// The demo organisations' MSP IDs.
+const (
+	Manufacturer = "ManufacturerOrgMSP"
+	Distributor  = "DistributorOrgMSP"
+	Platform     = "PlatformOrgMSP"
+	Hospital     = "HospitalOrgMSP"
+	Regulator    = "RegulatorOrgMSP"
+)
+
+// Collections is the private data configuration of the chaincode: dispense details are
+// shared by the dispensing organisations and the regulator, as on the Fabric network.
+func Collections() []embedded.Collection {
+	return []embedded.Collection{{
+		Name:           model.DispenseCollection,
+		MemberMSPs:     []string{Hospital, Platform, Regulator},
+		MemberOnlyRead: true, MemberOnlyWrite: true,
+	}}
+}
+
+// Options tune the development ledger.
+type Options struct {
+	// Clock gives transaction timestamps; default time.Now.
+	Clock func() time.Time
+	// NoSync skips fsync on commit (tests and throwaway demos).
+	NoSync bool
+}
+
+// Ledger is an open development ledger and the identities of its organisations.
+type Ledger struct {
+	*embedded.Engine
+	Store *localmsp.Store
+}
+
+// Open opens (creating on first start) the development ledger under dir: organisations in
+// dir/msp, the ledger in dir/ledger.
+func Open(dir string, opts Options) (*Ledger, error) {
+	store, err := localmsp.Open(filepath.Join(dir, "msp"), localmsp.DefaultOrgs())
+	if err != nil {
+		return nil, fmt.Errorf("open local organisations: %w", err)
+	}
+	cc, err := contract.New()
+	if err != nil {
+		return nil, err
+	}
+	eng, err := embedded.Open(filepath.Join(dir, "ledger"), cc, embedded.Config{
+		MSPs:        store.MSPs(),
+		Collections: Collections(),
+		Clock:       opts.Clock,
+		NoSync:      opts.NoSync,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Ledger{Engine: eng, Store: store}, nil
+}
+
+// Admin returns the admin identity of the organisation with the MSP ID.
+func (l *Ledger) Admin(mspID string) (*ledger.Identity, error) {
+	return Admin(l.Store, mspID)
+}
+
+// Admin returns the admin identity of the organisation with the MSP ID from a local store.
+func Admin(store *localmsp.Store, mspID string) (*ledger.Identity, error) {
+	for _, o := range localmsp.DefaultOrgs() {
+		if o.MSPID == mspID {
+			return store.Identity(o.Name + "/admin")
+		}
+	}
+	return nil, fmt.Errorf("no demo organisation with MSP ID %q", mspID)
+}
