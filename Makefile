@@ -9,16 +9,18 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 ERRORLINT   := github.com/polyfloyd/go-errorlint@v1.8.0
 GOSEC       := github.com/securego/gosec/v2/cmd/gosec@v2.30.0
 
-.PHONY: all build test unit vet lint fuzz bench demo clean
+.PHONY: all build test unit vet lint fuzz bench demo fabric network-up network-down network-status clean
 
 all: build
 
 build:
 	$(GO) build -o $(BIN)/ ./cli/cmd/udi ./chaincode/cmd/udi-chaincode
 
-## test: formatting, vet and every test (unit, embedded ledger, real-Fabric integration)
-test: vet
-	$(GO) test -count=1 ./...
+## test: formatting, vet and every test (unit, embedded ledger, real-Fabric integration).
+## UDI_FABRIC_IT=1 makes the real-Fabric tests run (never skip); `fabric` builds their binaries
+## once, before the packages that need them start in parallel.
+test: vet fabric
+	UDI_FABRIC_IT=1 $(GO) test -count=1 -timeout 25m ./...
 
 ## unit: the tests without the real-Fabric network
 unit:
@@ -47,8 +49,24 @@ fuzz:
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem ./...
 
+## demo: the whole story on a fresh embedded ledger; BACKEND=fabric plays it on `make network-up`
+BACKEND ?= embedded
+BATCH   ?= 1
 demo:
-	$(GO) run ./cli/cmd/udi demo
+	$(GO) run ./cli/cmd/udi demo --backend $(BACKEND) --batch $(BATCH)
+
+## fabric: build (once, then cached) the Fabric and Fabric CA binaries from the pinned modules
+fabric:
+	bash network/scripts/build-fabric.sh
+
+network-up:
+	$(GO) run ./cli/cmd/udi network up
+
+network-down:
+	$(GO) run ./cli/cmd/udi network down
+
+network-status:
+	$(GO) run ./cli/cmd/udi network status
 
 clean:
 	rm -rf $(BIN)
