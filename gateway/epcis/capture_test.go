@@ -1,0 +1,415 @@
+package epcis_test
+
+import (
+	"encoding/json"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/udiledger/udiledger/chaincode/model"
+	"github.com/udiledger/udiledger/gateway/epcis"
+)
+
+// Codes of the tests, with what they become.
+const (
+	sgtinURN  = "urn:epc:id:sgtin:9506000.013435.S1"
+	sgtinArg  = "(01)09506000134352(21)S1"
+	ssccURN   = "urn:epc:id:sscc:9506000.0000000001"
+	ssccKey   = "(00)095060000000000015"
+	siteURN   = "urn:epc:id:sgln:9506000.00001.0"
+	siteGLN   = "9506000000015"
+	distPGLN  = "urn:epc:id:pgln:9506000.00002" // DistributorMSP
+	hospPGLN  = "urn:epc:id:pgln:9506000.00003" // HospitalMSP
+	lotClass  = "urn:epc:class:lgtin:9506000.013435.L1"
+	lotKey    = "(01)09506000134352(10)L1"
+	drugCode  = "81234567890123456789"
+	otherSite = "urn:epc:id:sgln:9506000.00009.0"
+)
+
+// partyDirectory is the test's GLN → MSP ID resolver.
+type partyDirectory map[string]string
+
+func (d partyDirectory) resolve(gln string) (string, bool) { m, ok := d[gln]; return m, ok }
+
+func (d partyDirectory) glnOf(msp string) (string, bool) {
+	for g, m := range d {
+		if m == msp {
+			return g, true
+		}
+	}
+	return "", false
+}
+
+var directory = partyDirectory{"9506000000022": "DistributorMSP", "9506000000039": "HospitalMSP"}
+
+// objectEvent is an ObjectEvent with an event time and the given fields (JSON members).
+func objectEvent(fields string) string { return typedEvent("ObjectEvent", fields) }
+
+func typedEvent(typ, fields string) string {
+	return `{"type":"` + typ + `","eventTime":"2024-05-01T10:00:00.000+08:00","eventTimeZoneOffset":"+08:00",` + fields + `}`
+}
+
+// document wraps events in an EPCISDocument.
+func document(events ...string) []byte {
+	return []byte(`{"@context":["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],` +
+		`"type":"EPCISDocument","schemaVersion":"2.0","creationDate":"2024-05-01T10:00:00Z",` +
+		`"epcisBody":{"eventList":[` + strings.Join(events, ",") + `]}}`)
+}
+
+// captureOne captures a document of one event.
+func captureOne(t *testing.T, ev string) epcis.Outcome {
+	t.Helper()
+	res, err := epcis.Capture(document(ev), epcis.Options{Resolve: directory.resolve})
+	if err != nil {
+		t.Fatalf("Capture: %v", err)
+	}
+	if len(res.Outcomes) != 1 {
+		t.Fatalf("%d outcomes", len(res.Outcomes))
+	}
+	return res.Outcomes[0]
+}
+
+func TestCaptureRefusesMalformedDocuments(t *testing.T) {
+	tests := []struct {
+		name  string
+		give  string
+		field string
+		want  string
+	}{
+		{"not JSON", `{"type":`, "", "not JSON"},
+		{"trailing data", `{"type":"EPCISDocument"} {}`, "", "data after the JSON value"},
+		{"an array", `[]`, "", "want a JSON object, got an array"},
+		{"no type", `{"schemaVersion":"2.0"}`, "type", "is required"},
+		{"a query document", `{"type":"EPCISQueryDocument"}`, "type", "query answer"},
+		{"another type", `{"type":"ObjectEvent"}`, "type", `"ObjectEvent" is not "EPCISDocument"`},
+		{"no context", `{"type":"EPCISDocument","schemaVersion":"2.0","creationDate":"2024-01-01T00:00:00Z","epcisBody":{"eventList":[]}}`, "@context", "is required"},
+		{"a context that is a number", `{"@context":1,"type":"EPCISDocument"}`, "@context", "got a number"},
+		{"a context item that is not a URI", `{"@context":["not a uri"],"type":"EPCISDocument"}`, "@context[0]", "is not a URI"},
+		{"no schemaVersion", `{"@context":"https://x.example/c","type":"EPCISDocument"}`, "schemaVersion", "is required"},
+		{"a numeric schemaVersion", `{"@context":"https://x.example/c","type":"EPCISDocument","schemaVersion":2.0}`, "schemaVersion", "got a number"},
+		{"EPCIS 1.2", `{"@context":"https://x.example/c","type":"EPCISDocument","schemaVersion":"1.2","creationDate":"2024-01-01T00:00:00Z"}`, "schemaVersion", "only EPCIS 2.0"},
+		{"no creationDate", `{"@context":"https://x.example/c","type":"EPCISDocument","schemaVersion":"2.0"}`, "creationDate", "is required"},
+		{"a creationDate without zone", `{"@context":"https://x.example/c","type":"EPCISDocument","schemaVersion":"2.0","creationDate":"2024-01-01T00:00:00"}`, "creationDate", "RFC 3339"},
+		{"an unknown field", `{"@context":"https://x.example/c","type":"EPCISDocument","schemaVersion":"2.0","creationDate":"2024-01-01T00:00:00Z","epcisBody":{"eventList":[]},"extra":1}`, "extra", "is not a field of an EPCISDocument"},
+		{"no epcisBody", `{"@context":"https://x.example/c","type":"EPCISDocument","schemaVersion":"2.0","creationDate":"2024-01-01T00:00:00Z"}`, "epcisBody", "is required"},
+		{"no eventList", `{"@context":"https://x.example/c","type":"EPCISDocument","schemaVersion":"2.0","creationDate":"2024-01-01T00:00:00Z","epcisBody":{}}`, "epcisBody.eventList", "is required"},
+		{"an eventList object", `{"@context":"https://x.example/c","type":"EPCISDocument","schemaVersion":"2.0","creationDate":"2024-01-01T00:00:00Z","epcisBody":{"eventList":{}}}`, "epcisBody.eventList", "want an array"},
+		{"a sender number", `{"@context":"https://x.example/c","type":"EPCISDocument","schemaVersion":"2.0","creationDate":"2024-01-01T00:00:00Z","sender":5,"epcisBody":{"eventList":[]}}`, "sender", "want a string"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := epcis.Capture([]byte(tt.give), epcis.Options{})
+			var de *epcis.DocumentError
+			if !errors.As(err, &de) {
+				t.Fatalf("Capture = %v, %v; want a *DocumentError", res, err)
+			}
+			if de.Field != tt.field || !strings.Contains(de.Reason, tt.want) {
+				t.Errorf("error at %q: %q; want %q containing %q", de.Field, de.Reason, tt.field, tt.want)
+			}
+		})
+	}
+}
+
+func TestCaptureLimitsTheEventsOfOneDocument(t *testing.T) {
+	_, err := epcis.Capture(document(objectEvent(`"action":"OBSERVE"`), objectEvent(`"action":"OBSERVE"`)), epcis.Options{MaxEvents: 1})
+	var de *epcis.DocumentError
+	if !errors.As(err, &de) || de.Field != "epcisBody.eventList" || !strings.Contains(de.Reason, "at most 1") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+func TestCaptureAcceptsAnEmptyEventList(t *testing.T) {
+	res, err := epcis.Capture(document(), epcis.Options{})
+	if err != nil || len(res.Outcomes) != 0 || res.SchemaVersion != "2.0" || res.CreationDate.IsZero() {
+		t.Errorf("Capture = %+v, %v", res, err)
+	}
+}
+
+// shipOf is a shipping event of the given epcList JSON to the hospital.
+func shipOf(epcs string) string {
+	return objectEvent(`"eventID":"urn:uuid:1","action":"OBSERVE","bizStep":"shipping","disposition":"in_transit",` +
+		`"epcList":` + epcs + `,"readPoint":{"id":"` + siteURN + `"},` +
+		`"destinationList":[{"type":"owning_party","destination":"` + hospPGLN + `"}]`)
+}
+
+func TestCaptureReadsEveryEPCForm(t *testing.T) {
+	tests := []struct {
+		name  string
+		give  string
+		want  string // request code, empty when rejected
+		field string
+		why   string
+	}{
+		{"an SGTIN EPC URN", sgtinURN, sgtinArg, "", ""},
+		{"an SSCC EPC URN", ssccURN, ssccKey, "", ""},
+		{"a Digital Link of a serialized item", "https://id.gs1.org/01/09506000134352/21/S1", sgtinArg, "", ""},
+		{"a Digital Link on a brand's host with lot and expiry", "https://brand.example/p/01/09506000134352/10/L1/21/S1?17=261231",
+			"(01)09506000134352(10)L1(21)S1(17)261231", "", ""},
+		{"a Digital Link of an SSCC", "https://id.gs1.org/00/095060000000000015", ssccKey, "", ""},
+		{"a percent-escaped serial", "https://id.gs1.org/01/09506000134352/21/A%2FB", "(01)09506000134352(21)A/B", "", ""},
+		{"a URN-escaped serial", "urn:epc:id:sgtin:9506000.013435.A%2FB", "(01)09506000134352(21)A/B", "", ""},
+		{"a drug trace code in the ledger's code URI", epcis.CodeURIPrefix + drugCode, drugCode, "", ""},
+		{"an MA code in the ledger's code URI", epcis.CodeURIPrefix + "ma:MA.156.M0.100001.10000018.S000123", "ma:MA.156.M0.100001.10000018.S000123", "", ""},
+		{"an EPC class in epcList", lotClass, "", "epcList[0]", "names a class of objects"},
+		{"an EPC pattern in epcList", "urn:epc:idpat:sgtin:9506000.013435.*", "", "epcList[0]", "names a class of objects"},
+		{"a Digital Link of a lot", "https://id.gs1.org/01/09506000134352/10/L1", "", "epcList[0]", "names a product or a lot, not one item"},
+		{"a GIAI", "urn:epc:id:giai:952005385.w2", "", "epcList[0]", "GS1 GIAI (an individual asset), not a serialized trade item"},
+		{"a GSRN", "urn:epc:id:gsrn:95252084.000000001", "", "epcList[0]", "GS1 GSRN"},
+		{"a GRAI", "urn:epc:id:grai:4012345.55555.98765", "", "epcList[0]", "GS1 GRAI"},
+		{"an SGLN", siteURN, "", "epcList[0]", "GS1 GLN (a location)"},
+		{"a bad check digit in a Digital Link", "https://id.gs1.org/01/09506000134353/21/S1", "", "epcList[0]", "check"},
+		{"a bad company prefix in a URN", "urn:epc:id:sgtin:95.013435.S1", "", "epcList[0]", "company prefix"},
+		{"an unknown EPC scheme", "urn:epc:id:adi:1.2.3", "", "epcList[0]", "not supported"},
+		{"a URI of another scheme", "urn:example:item:1", "", "epcList[0]", "is not an EPC the ledger can trace"},
+		{"an element string", "(01)09506000134352(21)S1", "", "epcList[0]", "is not a URI"},
+		{"a bare drug trace code", drugCode, "", "epcList[0]", "is not a URI"},
+		{"a code URI without a code", epcis.CodeURIPrefix, "", "epcList[0]", "must be a path-escaped code"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := captureOne(t, shipOf(`["`+tt.give+`"]`))
+			if tt.want == "" {
+				if o.Rejection == nil || o.Rejection.Field != tt.field || !strings.Contains(o.Rejection.Reason, tt.why) {
+					t.Fatalf("outcome %+v, want rejection at %s containing %q", o, tt.field, tt.why)
+				}
+				return
+			}
+			if o.Rejection != nil {
+				t.Fatalf("rejected: %v", o.Rejection)
+			}
+			if got := o.Request.(*model.ShipRequest).Codes; !reflect.DeepEqual(got, []string{tt.want}) {
+				t.Errorf("codes = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestCaptureMapsEachBusinessStepToItsTransaction(t *testing.T) {
+	at := `"readPoint":{"id":"` + siteURN + `"}`
+	tests := []struct {
+		name string
+		give string
+		fn   string
+		want any
+	}{
+		{"commissioning with a lot in ILMD", objectEvent(`"eventID":"urn:uuid:c1","action":"ADD","bizStep":"commissioning","disposition":"active",` +
+			`"epcList":["` + sgtinURN + `","https://id.gs1.org/01/09506000134352/21/S2"],"bizLocation":{"id":"` + siteURN + `"},` +
+			`"ilmd":{"cbvmda:lotNumber":"L1","cbvmda:itemExpirationDate":"2026-12-31"}`), epcis.FnCommission,
+			&model.CommissionRequest{EventID: "urn:uuid:c1", DI: "09506000134352", Lot: "L1", Codes: []string{sgtinArg, "(01)09506000134352(21)S2"}, Location: siteGLN}},
+		{"commissioning with the lot in Digital Links and no bizStep", objectEvent(`"eventID":"urn:uuid:c2","action":"ADD",` +
+			`"epcList":["https://id.gs1.org/01/09506000134352/10/L1/21/S3"]`), epcis.FnCommission,
+			&model.CommissionRequest{EventID: "urn:uuid:c2", DI: "09506000134352", Lot: "L1", Codes: []string{"(01)09506000134352(10)L1(21)S3"}}},
+		{"commissioning a quantity of a lot", objectEvent(`"eventID":"urn:uuid:c3","action":"ADD","bizStep":"https://ref.gs1.org/cbv/BizStep-commissioning",` +
+			`"quantityList":[{"epcClass":"` + lotClass + `","quantity":500}]`), epcis.FnCommission,
+			&model.CommissionRequest{EventID: "urn:uuid:c3", DI: "09506000134352", Lot: "L1", Quantity: 500}},
+		{"packing", typedEvent("AggregationEvent", `"eventID":"urn:uuid:p1","action":"ADD","bizStep":"packing","disposition":"in_progress",`+
+			`"parentID":"`+ssccURN+`","childEPCs":["`+sgtinURN+`"],`+at), epcis.FnPack,
+			&model.PackRequest{EventID: "urn:uuid:p1", Parent: ssccKey, Children: []string{sgtinArg}, Location: siteGLN}},
+		{"unpacking everything", typedEvent("AggregationEvent", `"eventID":"urn:uuid:u1","action":"DELETE","bizStep":"urn:epcglobal:cbv:bizstep:unpacking",`+
+			`"parentID":"`+ssccURN+`"`), epcis.FnUnpack,
+			&model.UnpackRequest{EventID: "urn:uuid:u1", Parent: ssccKey}},
+		{"shipping a container and a lot quantity", objectEvent(`"eventID":"urn:uuid:s1","action":"OBSERVE","bizStep":"shipping","disposition":"in_transit",` +
+			`"epcList":["` + ssccURN + `"],"quantityList":[{"epcClass":"` + lotClass + `","quantity":5,"uom":"EA"}],` + at + `,` +
+			`"sourceList":[{"type":"owning_party","source":"` + distPGLN + `"}],` +
+			`"destinationList":[{"type":"https://ref.gs1.org/cbv/SDT-owning_party","destination":"` + hospPGLN + `"},{"type":"location","destination":"` + otherSite + `"}],` +
+			`"bizTransactionList":[{"type":"urn:epcglobal:cbv:btt:desadv","bizTransaction":"urn:epcglobal:cbv:bt:9506000000015:D1"}]`), epcis.FnShip,
+			&model.ShipRequest{EventID: "urn:uuid:s1", To: "HospitalMSP", Codes: []string{ssccKey},
+				Quantities: []model.QuantityElement{{Code: lotKey, Quantity: 5}}, Location: siteGLN, Destination: "9506000000091",
+				BizTransactions: []model.BizTransaction{{Type: model.BizTxDespatch, Value: "urn:epcglobal:cbv:bt:9506000000015:D1"}}}},
+		{"shipping as a TransactionEvent naming the container as parentID", typedEvent("TransactionEvent", `"eventID":"urn:uuid:s2","action":"ADD","bizStep":"shipping",`+
+			`"parentID":"`+ssccURN+`","bizTransactionList":[{"type":"po","bizTransaction":"urn:epcglobal:cbv:bt:9506000000015:PO1"}],`+
+			`"destinationList":[{"type":"owning_party","destination":"`+epcis.PartyURIPrefix+`HospitalMSP"}]`), epcis.FnShip,
+			&model.ShipRequest{EventID: "urn:uuid:s2", To: "HospitalMSP", Codes: []string{ssccKey},
+				BizTransactions: []model.BizTransaction{{Type: model.BizTxPO, Value: "urn:epcglobal:cbv:bt:9506000000015:PO1"}}}},
+		{"receiving quantities from a named sender", objectEvent(`"eventID":"urn:uuid:r1","action":"OBSERVE","bizStep":"receiving","disposition":"in_progress",` +
+			`"quantityList":[{"epcClass":"https://id.gs1.org/01/09506000134352/10/L1","quantity":5}],"bizLocation":{"id":"` + siteURN + `"},` +
+			`"sourceList":[{"type":"owning_party","source":"` + distPGLN + `"}]`), epcis.FnReceive,
+			&model.ReceiveRequest{EventID: "urn:uuid:r1", Quantities: []model.QuantityElement{{Code: lotKey, Quantity: 5, From: "DistributorMSP"}}, Location: siteGLN}},
+		{"dispensing", objectEvent(`"eventID":"urn:uuid:d1","action":"OBSERVE","bizStep":"dispensing","disposition":"dispensed","epcList":["` + sgtinURN + `"]`), epcis.FnDispense,
+			&model.DispenseRequest{EventID: "urn:uuid:d1", Codes: []string{sgtinArg}}},
+		{"retail selling", objectEvent(`"eventID":"urn:uuid:d2","action":"OBSERVE","bizStep":"retail_selling","disposition":"retail_sold","epcList":["` + sgtinURN + `"]`), epcis.FnDispense,
+			&model.DispenseRequest{EventID: "urn:uuid:d2", Codes: []string{sgtinArg}}},
+		{"a return", objectEvent(`"eventID":"urn:uuid:rt","action":"OBSERVE","bizStep":"shipping","disposition":"returned","epcList":["` + sgtinURN + `"],` + at + `,` +
+			`"destinationList":[{"type":"owning_party","destination":"` + distPGLN + `"}]`), epcis.FnReturn,
+			&model.ReturnRequest{EventID: "urn:uuid:rt", Codes: []string{sgtinArg}, To: "DistributorMSP", Location: siteGLN}},
+		{"a return to the manufacturer by default", objectEvent(`"eventID":"urn:uuid:rt2","action":"OBSERVE","bizStep":"shipping","disposition":"returned","epcList":["` + sgtinURN + `"]`), epcis.FnReturn,
+			&model.ReturnRequest{EventID: "urn:uuid:rt2", Codes: []string{sgtinArg}}},
+		{"decommissioning", objectEvent(`"eventID":"urn:uuid:x1","action":"DELETE","bizStep":"decommissioning","disposition":"inactive","epcList":["` + sgtinURN + `"],` + at), epcis.FnDecommission,
+			&model.DisposeRequest{EventID: "urn:uuid:x1", Codes: []string{sgtinArg}, Reason: "EPCIS decommissioning, disposition inactive", Location: siteGLN}},
+		{"destroying", objectEvent(`"eventID":"urn:uuid:x2","action":"OBSERVE","bizStep":"destroying","epcList":["` + ssccURN + `"]`), epcis.FnDestroy,
+			&model.DisposeRequest{EventID: "urn:uuid:x2", Codes: []string{ssccKey}, Reason: "EPCIS destroying"}},
+		{"inspecting one code", objectEvent(`"eventID":"urn:uuid:i1","action":"OBSERVE","bizStep":"inspecting","epcList":["` + sgtinURN + `"],` + at), epcis.FnInspect,
+			&model.InspectRequest{EventID: "urn:uuid:i1", Code: sgtinArg, Location: siteGLN}},
+		{"sensor reporting", objectEvent(`"eventID":"urn:uuid:t1","action":"OBSERVE","bizStep":"sensor_reporting","epcList":["` + ssccURN + `"],` + at + `,` +
+			`"sensorElementList":[{"sensorMetadata":{"deviceID":"urn:epc:id:giai:4000001.111"},"sensorReport":[{"type":"Temperature","value":9.5,"uom":"CEL","time":"2024-05-01T01:00:00Z"}]}]`), epcis.FnReportSensor,
+			&model.SensorRequest{EventID: "urn:uuid:t1", Codes: []string{ssccKey}, Location: siteGLN, SensorElementList: []model.SensorElement{
+				{DeviceID: "urn:epc:id:giai:4000001.111", Reports: []model.SensorReport{{Type: "gs1:Temperature", Value: 9.5, UOM: "CEL", Time: "2024-05-01T01:00:00.000000000Z"}}}}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := captureOne(t, tt.give)
+			if o.Rejection != nil {
+				t.Fatalf("rejected: %v", o.Rejection)
+			}
+			if o.Function != tt.fn || !reflect.DeepEqual(o.Request, tt.want) {
+				t.Errorf("%s %+v\nwant %s %+v", o.Function, o.Request, tt.fn, tt.want)
+			}
+			if (o.Transient != "") != (tt.fn == epcis.FnDispense) {
+				t.Errorf("transient = %q", o.Transient)
+			}
+			arg, err := o.Arg()
+			if err != nil || !json.Valid([]byte(arg)) {
+				t.Errorf("Arg = %q, %v", arg, err)
+			}
+		})
+	}
+}
+
+func TestCaptureRejectsEventsTheLedgerCannotRecord(t *testing.T) {
+	ship := `"action":"OBSERVE","bizStep":"shipping","epcList":["` + sgtinURN + `"],`
+	to := `"destinationList":[{"type":"owning_party","destination":"` + hospPGLN + `"}]`
+	tests := []struct {
+		name  string
+		give  string
+		field string
+		why   string
+	}{
+		{"an event that is not an object", `"ObjectEvent"`, "", "want an event object"},
+		{"no type", `{"action":"ADD"}`, "type", "is required"},
+		{"a TransformationEvent", typedEvent("TransformationEvent", `"inputEPCList":[]`), "type", "TransformationEvent is not supported"},
+		{"an extension event type", typedEvent("example:MyEvent", `"action":"ADD"`), "type", "is not an EPCIS 2.0 event type"},
+		{"an unknown field", objectEvent(ship + to + `,"childEPCs":[]`), "childEPCs", "is not a field of ObjectEvent"},
+		{"no eventTime", `{"type":"ObjectEvent","eventTimeZoneOffset":"+00:00",` + ship + to + `}`, "eventTime", "is required"},
+		{"an eventTime without zone", `{"type":"ObjectEvent","eventTime":"2024-05-01T10:00:00","eventTimeZoneOffset":"+00:00",` + ship + to + `}`, "eventTime", "RFC 3339"},
+		{"no eventTimeZoneOffset", `{"type":"ObjectEvent","eventTime":"2024-05-01T10:00:00Z",` + ship + to + `}`, "eventTimeZoneOffset", "is required"},
+		{"a bad eventTimeZoneOffset", `{"type":"ObjectEvent","eventTime":"2024-05-01T10:00:00Z","eventTimeZoneOffset":"+15:00",` + ship + to + `}`, "eventTimeZoneOffset", "is not an offset"},
+		{"an eventID that is not a URI", objectEvent(`"eventID":"abc",` + ship + to), "eventID", "is not a URI"},
+		{"an eventID too long", objectEvent(`"eventID":"urn:uuid:` + strings.Repeat("a", 200) + `",` + ship + to), "eventID", "at most 200"},
+		{"no action", objectEvent(`"bizStep":"shipping","epcList":["` + sgtinURN + `"],` + to), "action", "is required"},
+		{"an unknown action", objectEvent(`"action":"MOVE","bizStep":"shipping","epcList":["` + sgtinURN + `"],` + to), "action", "want ADD, OBSERVE or DELETE"},
+		{"a bare word that is no CBV step", objectEvent(`"action":"OBSERVE","bizStep":"returning","epcList":["` + sgtinURN + `"]`), "bizStep", "neither a CBV 2.0 business step nor a URI"},
+		{"a CBV URI of no step", objectEvent(`"action":"OBSERVE","bizStep":"https://ref.gs1.org/cbv/BizStep-flying","epcList":["` + sgtinURN + `"]`), "bizStep", "is not a CBV 2.0 business step"},
+		{"a CBV step the ledger does not record", objectEvent(`"action":"OBSERVE","bizStep":"storing","epcList":["` + sgtinURN + `"]`), "bizStep", `"storing" is not a business step the ledger records`},
+		{"an OBSERVE without bizStep", objectEvent(`"action":"OBSERVE","epcList":["` + sgtinURN + `"]`), "bizStep", "is required"},
+		{"shipping with action ADD", objectEvent(`"action":"ADD","bizStep":"shipping","epcList":["` + sgtinURN + `"],` + to), "action", "recorded from action OBSERVE, not ADD"},
+		{"shipping with a contradicting disposition", objectEvent(ship + `"disposition":"destroyed",` + to), "disposition", "shipping records disposition in_transit or returned"},
+		{"commissioning with action OBSERVE", objectEvent(`"action":"OBSERVE","bizStep":"commissioning","epcList":["` + sgtinURN + `"]`), "action", "from action ADD"},
+		{"receipt of returns", objectEvent(`"action":"OBSERVE","bizStep":"receiving","disposition":"returned","epcList":["` + sgtinURN + `"]`), "disposition", "receiving with disposition returned is not recorded"},
+		{"a shipment to an unknown party", objectEvent(ship + `"destinationList":[{"type":"owning_party","destination":"urn:epc:id:pgln:9506000.00007"}]`), "destinationList[0].destination", "is not a party the ledger knows"},
+		{"a shipment to two parties", objectEvent(ship + `"destinationList":[{"type":"owning_party","destination":"` + hospPGLN + `"},{"type":"owning_party","destination":"` + distPGLN + `"}]`), "destinationList[1].destination", "second owning_party"},
+		{"a shipment to a party named by an asset", objectEvent(ship + `"destinationList":[{"type":"owning_party","destination":"urn:epc:id:giai:4000001.1"}]`), "destinationList[0].destination", "want a PGLN"},
+		{"a destination without type", objectEvent(ship + `"destinationList":[{"destination":"` + hospPGLN + `"}]`), "destinationList[0].type", "is required"},
+		{"a destination with an extra field", objectEvent(ship + `"destinationList":[{"type":"owning_party","destination":"` + hospPGLN + `","x":1}]`), "destinationList[0].x", "is not a field of a destination"},
+		{"a readPoint without id", objectEvent(ship + to + `,"readPoint":{}`), "readPoint.id", "is required"},
+		{"a readPoint that is a trade item", objectEvent(ship + to + `,"readPoint":{"id":"` + sgtinURN + `"}`), "readPoint.id", "want an SGLN"},
+		{"a readPoint that is a Digital Link of a product", objectEvent(ship + to + `,"readPoint":{"id":"https://id.gs1.org/01/09506000134352"}`), "readPoint.id", "is not a location"},
+		{"the same item twice", objectEvent(`"action":"OBSERVE","bizStep":"shipping","epcList":["` + sgtinURN + `","https://id.gs1.org/01/09506000134352/21/S1"],` + to), "epcList[1]", "names (01)09506000134352(21)S1 again (as epcList[0])"},
+		{"an epcList that is a string", objectEvent(`"action":"OBSERVE","bizStep":"shipping","epcList":"` + sgtinURN + `",` + to), "epcList", "want an array"},
+		{"an EPC that is a number", objectEvent(`"action":"OBSERVE","bizStep":"shipping","epcList":[1],` + to), "epcList[0]", "want an EPC URI string"},
+		{"nothing shipped", objectEvent(`"action":"OBSERVE","bizStep":"shipping","epcList":[],` + to), "epcList", "names nothing"},
+		{"a fractional quantity", objectEvent(`"action":"OBSERVE","bizStep":"shipping","quantityList":[{"epcClass":"` + lotClass + `","quantity":2.5}],` + to), "quantityList[0].quantity", "2.5 is not a whole number"},
+		{"a quantity of a whole product", objectEvent(`"action":"OBSERVE","bizStep":"shipping","quantityList":[{"epcClass":"urn:epc:idpat:sgtin:9506000.013435.*","quantity":2}],` + to), "quantityList[0].epcClass", "the ledger counts quantities per lot"},
+		{"a quantity without quantity", objectEvent(`"action":"OBSERVE","bizStep":"shipping","quantityList":[{"epcClass":"` + lotClass + `"}],` + to), "quantityList[0].quantity", "is required"},
+		{"a quantity element with an extra field", objectEvent(`"action":"OBSERVE","bizStep":"shipping","quantityList":[{"epcClass":"` + lotClass + `","quantity":1,"lot":"x"}],` + to), "quantityList[0].lot", "is not a field of a quantity element"},
+		{"a quantity for a return", objectEvent(`"action":"OBSERVE","bizStep":"shipping","disposition":"returned","quantityList":[{"epcClass":"` + lotClass + `","quantity":1}]`), "quantityList", "unit:Return takes serialized items only"},
+		{"received quantities without sender", objectEvent(`"action":"OBSERVE","bizStep":"receiving","quantityList":[{"epcClass":"` + lotClass + `","quantity":1}]`), "sourceList", "needs an owning_party source naming the sender"},
+		{"a TransactionEvent without business transaction", typedEvent("TransactionEvent", ship+to), "bizTransactionList", "is required in a TransactionEvent"},
+		{"a TransactionEvent DELETE", typedEvent("TransactionEvent", `"action":"DELETE","bizStep":"shipping","bizTransactionList":[{"bizTransaction":"urn:x:1"}]`), "action", "DELETE"},
+		{"a TransactionEvent with parent and children", typedEvent("TransactionEvent", `"action":"ADD","bizStep":"shipping","parentID":"`+ssccURN+`","epcList":["`+sgtinURN+`"],"bizTransactionList":[{"bizTransaction":"urn:x:1"}],`+to), "parentID", "not both"},
+		{"a business transaction without URI", objectEvent(ship + to + `,"bizTransactionList":[{"type":"po","bizTransaction":"12345"}]`), "bizTransactionList[0].bizTransaction", "want a URI"},
+		{"a business transaction of an unknown CBV type", objectEvent(ship + to + `,"bizTransactionList":[{"type":"invoice","bizTransaction":"urn:x:1"}]`), "bizTransactionList[0].type", "neither a CBV 2.0 business transaction type nor a URI"},
+		{"commissioning without lot", objectEvent(`"action":"ADD","bizStep":"commissioning","epcList":["` + sgtinURN + `"]`), "ilmd", "the lot is required"},
+		{"commissioning two products", objectEvent(`"action":"ADD","bizStep":"commissioning","epcList":["` + sgtinURN + `","urn:epc:id:sgtin:0614141.107346.2017"],"ilmd":{"cbvmda:lotNumber":"L1"}`), "epcList[1]", "differs from 09506000134352"},
+		{"commissioning an SSCC", objectEvent(`"action":"ADD","bizStep":"commissioning","epcList":["` + ssccURN + `"],"ilmd":{"cbvmda:lotNumber":"L1"}`), "epcList[0]", "an SSCC is not commissioned"},
+		{"commissioning a code of another lot", objectEvent(`"action":"ADD","bizStep":"commissioning","epcList":["https://id.gs1.org/01/09506000134352/10/L2/21/S1"],"ilmd":{"cbvmda:lotNumber":"L1"}`), "epcList[0]", `carries lot "L2", not "L1"`},
+		{"commissioning codes and a quantity", objectEvent(`"action":"ADD","bizStep":"commissioning","epcList":["` + sgtinURN + `"],"quantityList":[{"epcClass":"` + lotClass + `","quantity":1}]`), "quantityList", "not both"},
+		{"packing without parent", typedEvent("AggregationEvent", `"action":"ADD","bizStep":"packing","childEPCs":["`+sgtinURN+`"]`), "parentID", "is required"},
+		{"packing without children", typedEvent("AggregationEvent", `"action":"ADD","bizStep":"packing","parentID":"`+ssccURN+`","childEPCs":[]`), "childEPCs", "is required"},
+		{"packing quantities", typedEvent("AggregationEvent", `"action":"ADD","bizStep":"packing","parentID":"`+ssccURN+`","childQuantityList":[{"epcClass":"`+lotClass+`","quantity":1}]`), "childQuantityList", "serialized items only"},
+		{"packing a container into itself", typedEvent("AggregationEvent", `"action":"ADD","parentID":"`+ssccURN+`","childEPCs":["https://id.gs1.org/00/095060000000000015"]`), "childEPCs[0]", "is the parent itself"},
+		{"packing with action DELETE", typedEvent("AggregationEvent", `"action":"DELETE","bizStep":"packing","parentID":"`+ssccURN+`"`), "action", "from action ADD"},
+		{"an aggregation ADD for shipping", typedEvent("AggregationEvent", `"action":"ADD","bizStep":"shipping","parentID":"`+ssccURN+`","childEPCs":["`+sgtinURN+`"]`), "bizStep", "is not a business step the ledger records in an AggregationEvent"},
+		{"inspecting two codes", objectEvent(`"action":"OBSERVE","bizStep":"inspecting","epcList":["` + sgtinURN + `","` + ssccURN + `"]`), "epcList", "one code per event"},
+		{"sensor data on a shipment", objectEvent(ship + to + `,"sensorElementList":[{"sensorReport":[{"type":"Temperature","value":5}]}]`), "sensorElementList", "send the readings in an event of their own"},
+		{"sensor reporting without readings", objectEvent(`"action":"OBSERVE","bizStep":"sensor_reporting","epcList":["` + sgtinURN + `"]`), "sensorElementList", "is required"},
+		{"a sensor element without reports", objectEvent(`"action":"OBSERVE","bizStep":"sensor_reporting","epcList":["` + sgtinURN + `"],"sensorElementList":[{"sensorMetadata":{}}]`), "sensorElementList[0].sensorReport", "is required"},
+		{"a sensor report without type", objectEvent(`"action":"OBSERVE","bizStep":"sensor_reporting","epcList":["` + sgtinURN + `"],"sensorElementList":[{"sensorReport":[{"value":5}]}]`), "sensorElementList[0].sensorReport[0].type", "is required"},
+		{"a sensor report with a string value", objectEvent(`"action":"OBSERVE","bizStep":"sensor_reporting","epcList":["` + sgtinURN + `"],"sensorElementList":[{"sensorReport":[{"type":"Temperature","value":"5"}]}]`), "sensorElementList[0].sensorReport[0].value", "want a number"},
+		{"a sensor report with a boolean reading", objectEvent(`"action":"OBSERVE","bizStep":"sensor_reporting","epcList":["` + sgtinURN + `"],"sensorElementList":[{"sensorReport":[{"type":"example:DoorOpen","booleanValue":true}]}]`), "sensorElementList[0].sensorReport[0].booleanValue", "numeric readings"},
+		{"a sensor report with an exception only", objectEvent(`"action":"OBSERVE","bizStep":"sensor_reporting","epcList":["` + sgtinURN + `"],"sensorElementList":[{"sensorReport":[{"type":"Temperature","exception":"ALARM_CONDITION"}]}]`), "sensorElementList[0].sensorReport[0].value", "is required"},
+		{"an error declaration", objectEvent(ship + to + `,"errorDeclaration":{"declarationTime":"2024-05-02T00:00:00Z"}`), "errorDeclaration", "not supported"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := captureOne(t, tt.give)
+			if o.Rejection == nil {
+				t.Fatalf("accepted as %s %+v; want rejection at %s", o.Function, o.Request, tt.field)
+			}
+			if o.Rejection.Field != tt.field || !strings.Contains(o.Rejection.Reason, tt.why) {
+				t.Errorf("rejected at %q: %q\nwant %q containing %q", o.Rejection.Field, o.Rejection.Reason, tt.field, tt.why)
+			}
+			if !strings.HasPrefix(o.Rejection.Error(), "epcis event 0: ") {
+				t.Errorf("Error() = %q", o.Rejection.Error())
+			}
+		})
+	}
+}
+
+func TestCaptureNeedsAResolverForPartiesItRecords(t *testing.T) {
+	res, err := epcis.Capture(document(shipOf(`["`+sgtinURN+`"]`)), epcis.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := res.Outcomes[0].Rejection
+	if r == nil || r.Field != "destinationList[0].destination" || !strings.Contains(r.Reason, "no party directory") {
+		t.Errorf("rejection = %v", r)
+	}
+}
+
+func TestCaptureNotesWhatTheLedgerDoesNotRecord(t *testing.T) {
+	o := captureOne(t, objectEvent(`"action":"OBSERVE","bizStep":"shipping","epcList":["`+sgtinURN+`"],`+
+		`"readPoint":{"id":"urn:epc:id:sgln:9506000.00001.dock4"},"bizLocation":{"id":"`+otherSite+`"},`+
+		`"destinationList":[{"type":"owning_party","destination":"`+hospPGLN+`"}],"certificationInfo":"https://cert.example/1","example:temp":"x"`))
+	if o.Rejection != nil {
+		t.Fatal(o.Rejection)
+	}
+	want := []string{
+		`extension field example:temp not recorded`,
+		`readPoint extension "dock4" not recorded: the ledger records the GLN 9506000000015`,
+		`bizLocation GLN 9506000000091 not recorded: unit:Ship records one location, the readPoint GLN 9506000000015`,
+		`eventTime and eventTimeZoneOffset not recorded: the ledger records the time of the transaction`,
+		`certificationInfo not recorded by unit:Ship`,
+	}
+	if !reflect.DeepEqual(o.Notes, want) {
+		t.Errorf("notes:\n%q\nwant\n%q", o.Notes, want)
+	}
+}
+
+func TestCaptureKeepsGoingAfterARejectedEvent(t *testing.T) {
+	res, err := epcis.Capture(document(
+		typedEvent("AssociationEvent", `"action":"ADD"`),
+		shipOf(`["`+sgtinURN+`"]`),
+	), epcis.Options{Resolve: directory.resolve})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Accepted() != 1 || res.Outcomes[0].Rejection == nil || res.Outcomes[1].Function != epcis.FnShip {
+		t.Errorf("outcomes = %+v", res.Outcomes)
+	}
+	if _, err := res.Outcomes[0].Arg(); err == nil {
+		t.Error("Arg of a rejected event succeeded")
+	}
+}
+
+func TestHashIDIgnoresRecordTimeAndTheEventTimeZoneNotation(t *testing.T) {
+	a := map[string]any{"type": "ObjectEvent", "eventTime": "2024-05-01T10:00:00+08:00", "recordTime": "2024-05-01T10:00:01Z"}
+	b := map[string]any{"type": "ObjectEvent", "eventTime": "2024-05-01T02:00:00Z"}
+	c := map[string]any{"type": "ObjectEvent", "eventTime": "2024-05-01T02:00:01Z"}
+	if epcis.HashID(a) != epcis.HashID(b) {
+		t.Error("the same event written two ways got two IDs")
+	}
+	if epcis.HashID(b) == epcis.HashID(c) {
+		t.Error("two events got one ID")
+	}
+}

@@ -1,0 +1,60 @@
+package epcis_test
+
+import (
+	"fmt"
+	"net/url"
+
+	"github.com/udiledger/udiledger/chaincode/model"
+	"github.com/udiledger/udiledger/gateway/epcis"
+)
+
+func ExampleCapture() {
+	doc := []byte(`{
+	  "@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
+	  "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2024-05-01T10:00:00Z",
+	  "epcisBody": {"eventList": [
+	    {"type": "ObjectEvent", "eventID": "urn:uuid:7f1c", "action": "OBSERVE",
+	     "bizStep": "shipping", "disposition": "in_transit",
+	     "eventTime": "2024-05-01T10:00:00+08:00", "eventTimeZoneOffset": "+08:00",
+	     "epcList": ["urn:epc:id:sscc:9506000.0000000001"],
+	     "readPoint": {"id": "urn:epc:id:sgln:9506000.00001.0"},
+	     "destinationList": [{"type": "owning_party", "destination": "urn:epc:id:pgln:9506000.00003"}]},
+	    {"type": "TransformationEvent", "eventTime": "2024-05-01T10:00:00Z", "eventTimeZoneOffset": "+00:00"}
+	  ]}}`)
+	parties := map[string]string{"9506000000039": "HospitalMSP"}
+	res, err := epcis.Capture(doc, epcis.Options{Resolve: func(gln string) (string, bool) {
+		msp, ok := parties[gln]
+		return msp, ok
+	}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, o := range res.Outcomes {
+		if o.Rejection != nil {
+			fmt.Println(o.Rejection)
+			continue
+		}
+		arg, _ := o.Arg()
+		fmt.Println(o.Function, arg)
+	}
+	// Output:
+	// unit:Ship {"eventId":"urn:uuid:7f1c","to":"HospitalMSP","codes":["(00)095060000000000015"],"location":"9506000000015"}
+	// epcis event 1: type: TransformationEvent is not supported: the ledger records ObjectEvent, AggregationEvent and TransactionEvent
+}
+
+func ExampleParseQuery() {
+	q, _ := url.ParseQuery("EQ_bizStep=shipping|receiving&MATCH_epc=urn:epc:id:sscc:9506000.0000000001")
+	f, err := epcis.ParseQuery(q)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(f.Match(model.Event{Type: model.ObjectEvent, BizStep: model.BizStepShipping,
+		EPCList: []string{"(00)095060000000000015"}, EventTime: "2024-05-01T02:00:00.000000000Z"}))
+	_, err = epcis.ParseQuery(url.Values{"MATCH_inputEPC": {"urn:epc:id:sscc:9506000.0000000001"}})
+	fmt.Println(err)
+	// Output:
+	// true
+	// epcis query parameter MATCH_inputEPC: is not supported: input EPCs belong to TransformationEvents, which the ledger does not record
+}

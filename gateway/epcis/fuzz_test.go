@@ -1,0 +1,67 @@
+package epcis_test
+
+import (
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/udiledger/udiledger/gateway/epcis"
+)
+
+// FuzzCapture feeds the capture parser arbitrary bytes, seeded with the GS1 examples and the
+// round-trip story: it must never panic, and every answer is either a document error or one
+// outcome per event, each accepted with a request or rejected with a reason.
+func FuzzCapture(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join(examplesDir, "*.jsonld"))
+	for _, path := range files {
+		if b, err := os.ReadFile(path); err == nil {
+			f.Add(b)
+		}
+	}
+	for _, ev := range roundTrip {
+		f.Add(document(ev))
+	}
+	f.Add([]byte(`{}`))
+	f.Add([]byte(`{"type":"EPCISDocument","epcisBody":{"eventList":[null,1,"x",[],{}]}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		res, err := epcis.Capture(data, epcis.Options{Resolve: directory.resolve})
+		if err != nil {
+			if res != nil {
+				t.Fatal("an error with a result")
+			}
+			return
+		}
+		for i, o := range res.Outcomes {
+			if o.Index != i {
+				t.Fatalf("outcome %d has index %d", i, o.Index)
+			}
+			if (o.Rejection == nil) == (o.Request == nil) || (o.Rejection == nil) == (o.Function == "") {
+				t.Fatalf("outcome %d is neither accepted nor rejected: %+v", i, o)
+			}
+			if o.Rejection == nil {
+				if _, err := o.Arg(); err != nil {
+					t.Fatalf("outcome %d: %v", i, err)
+				}
+			} else if o.Rejection.Reason == "" {
+				t.Fatalf("outcome %d rejected without a reason", i)
+			}
+		}
+	})
+}
+
+// FuzzParseQuery checks that no query string makes the query parser panic.
+func FuzzParseQuery(f *testing.F) {
+	f.Add("EQ_bizStep=shipping|receiving&MATCH_epc=urn:epc:idpat:sgtin:9506000.013435.*&GE_eventTime=2024-01-01T00:00:00Z")
+	f.Add("MATCH_anyEPC=https://id.gs1.org/00/095060000000000015&perPage=5&nextPageToken=a|b")
+	f.Fuzz(func(t *testing.T, raw string) {
+		q, err := url.ParseQuery(raw)
+		if err != nil {
+			return
+		}
+		if f, err := epcis.ParseQuery(q); err == nil {
+			f.Match(ledgerShip)
+			f.TimeRange()
+		}
+	})
+}

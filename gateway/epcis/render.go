@@ -1,0 +1,225 @@
+package epcis
+
+import (
+	"time"
+
+	"github.com/udiledger/udiledger/chaincode/model"
+)
+
+// RenderOptions tune Render.
+type RenderOptions struct {
+	// PartyGLN returns the party GLN of an MSP ID, so an owning party is shown as a GS1
+	// party URI; without it (or when it has none) the party is shown as PartyURIPrefix and
+	// its MSP ID.
+	PartyGLN func(mspID string) (gln string, ok bool)
+}
+
+// Event is an EPCIS 2.0 event in JSON-LD, as Render writes it.
+type Event struct {
+	Type                string            `json:"type"`
+	EventID             string            `json:"eventID"`
+	EventTime           string            `json:"eventTime"`
+	RecordTime          string            `json:"recordTime,omitempty"`
+	EventTimeZoneOffset string            `json:"eventTimeZoneOffset"`
+	EPCList             []string          `json:"epcList,omitempty"`
+	ParentID            string            `json:"parentID,omitempty"`
+	ChildEPCs           []string          `json:"childEPCs,omitempty"`
+	QuantityList        []Quantity        `json:"quantityList,omitempty"`
+	Action              string            `json:"action"`
+	BizStep             string            `json:"bizStep,omitempty"`
+	Disposition         string            `json:"disposition,omitempty"`
+	ReadPoint           *Place            `json:"readPoint,omitempty"`
+	BizLocation         *Place            `json:"bizLocation,omitempty"`
+	BizTransactionList  []BizTransaction  `json:"bizTransactionList,omitempty"`
+	SourceList          []Source          `json:"sourceList,omitempty"`
+	DestinationList     []Destination     `json:"destinationList,omitempty"`
+	SensorElementList   []SensorElement   `json:"sensorElementList,omitempty"`
+	ILMD                map[string]string `json:"ilmd,omitempty"`
+	// Ledger facts, as extension fields.
+	Actor string `json:"udi:actor,omitempty"`
+	TxID  string `json:"udi:txId,omitempty"`
+}
+
+// Quantity is an EPCIS quantity element.
+type Quantity struct {
+	EPCClass string `json:"epcClass"`
+	Quantity int    `json:"quantity"`
+}
+
+// Place is a readPoint or bizLocation.
+type Place struct {
+	ID string `json:"id"`
+}
+
+// BizTransaction is an EPCIS business transaction.
+type BizTransaction struct {
+	Type           string `json:"type,omitempty"`
+	BizTransaction string `json:"bizTransaction"`
+}
+
+// Source is an EPCIS source.
+type Source struct {
+	Type   string `json:"type"`
+	Source string `json:"source"`
+}
+
+// Destination is an EPCIS destination.
+type Destination struct {
+	Type        string `json:"type"`
+	Destination string `json:"destination"`
+}
+
+// SensorElement is an EPCIS sensor element.
+type SensorElement struct {
+	SensorMetadata *SensorMetadata `json:"sensorMetadata,omitempty"`
+	SensorReport   []SensorReport  `json:"sensorReport"`
+}
+
+// SensorMetadata is the part of EPCIS sensor metadata the ledger keeps.
+type SensorMetadata struct {
+	DeviceID string `json:"deviceID,omitempty"`
+}
+
+// SensorReport is one EPCIS sensor report.
+type SensorReport struct {
+	Type  string  `json:"type"`
+	Value float64 `json:"value"`
+	UOM   string  `json:"uom,omitempty"`
+	Time  string  `json:"time,omitempty"`
+}
+
+// QueryDocument is an EPCIS 2.0 EPCISQueryDocument.
+type QueryDocument struct {
+	Context       []any     `json:"@context"`
+	Type          string    `json:"type"`
+	SchemaVersion string    `json:"schemaVersion"`
+	CreationDate  string    `json:"creationDate"`
+	EPCISBody     QueryBody `json:"epcisBody"`
+}
+
+// QueryBody is the epcisBody of a query document.
+type QueryBody struct {
+	QueryResults QueryResults `json:"queryResults"`
+}
+
+// QueryResults holds the events that answer a query.
+type QueryResults struct {
+	QueryName   string      `json:"queryName"`
+	ResultsBody ResultsBody `json:"resultsBody"`
+}
+
+// ResultsBody is the list of events of a query answer.
+type ResultsBody struct {
+	EventList []Event `json:"eventList"`
+}
+
+// Context is the JSON-LD context of rendered documents: the EPCIS 2.0 context, the CBV
+// master data prefix of ILMD and the prefix of the ledger's extension fields.
+func Context() []any {
+	return []any{ContextURI, map[string]string{
+		"cbvmda":        "urn:epcglobal:cbv:mda:",
+		ExtensionPrefix: ExtensionNamespace,
+	}}
+}
+
+// Render shows a ledger event as an EPCIS 2.0 event. Codes become GS1 Digital Link URIs
+// (CodeURI), GLNs Digital Link /414/ URIs, owning parties party URIs. The ledger records one
+// time per event, the transaction's, so eventTime and recordTime are the same, in UTC.
+// A return, which the ledger names "returning", is shown the CBV way: shipping with
+// disposition returned.
+func Render(ev model.Event, opt RenderOptions) Event {
+	out := Event{
+		Type: string(ev.Type), EventID: ev.EventID, EventTime: ev.EventTime, RecordTime: ev.EventTime,
+		EventTimeZoneOffset: "+00:00", Action: string(ev.Action), BizStep: cbvBizStep(ev.BizStep),
+		Disposition: string(ev.Disposition), Actor: ev.Actor, TxID: ev.TxID,
+	}
+	out.EPCList = codeURIs(ev.EPCList)
+	out.ChildEPCs = codeURIs(ev.ChildEPCs)
+	if ev.ParentID != "" {
+		out.ParentID = CodeURI(ev.ParentID)
+	}
+	for _, q := range ev.QuantityList {
+		out.QuantityList = append(out.QuantityList, Quantity{EPCClass: CodeURI(q.Code), Quantity: q.Quantity})
+	}
+	if ev.ReadPoint != "" {
+		out.ReadPoint = &Place{ID: LocationURI(ev.ReadPoint)}
+	}
+	if ev.BizLocation != "" {
+		out.BizLocation = &Place{ID: LocationURI(ev.BizLocation)}
+	}
+	for _, bt := range ev.BizTransactionList {
+		out.BizTransactionList = append(out.BizTransactionList, BizTransaction{Type: string(bt.Type), BizTransaction: bt.Value})
+	}
+	for _, s := range ev.SourceList {
+		out.SourceList = append(out.SourceList, Source{Type: s.Type, Source: sourceDestURI(s, opt)})
+	}
+	for _, d := range ev.DestinationList {
+		out.DestinationList = append(out.DestinationList, Destination{Type: d.Type, Destination: sourceDestURI(d, opt)})
+	}
+	for _, el := range ev.SensorElementList {
+		se := SensorElement{SensorReport: make([]SensorReport, 0, len(el.Reports))}
+		if el.DeviceID != "" {
+			se.SensorMetadata = &SensorMetadata{DeviceID: el.DeviceID}
+		}
+		for _, r := range el.Reports {
+			se.SensorReport = append(se.SensorReport, SensorReport{Type: renderMeasurementType(r.Type), Value: r.Value, UOM: r.UOM, Time: r.Time})
+		}
+		out.SensorElementList = append(out.SensorElementList, se)
+	}
+	if ev.ILMD != nil && ev.Type == model.ObjectEvent && ev.Action == model.ActionAdd {
+		m := map[string]string{}
+		if ev.ILMD.LotNumber != "" {
+			m["cbvmda:lotNumber"] = ev.ILMD.LotNumber
+		}
+		if ev.ILMD.ItemExpirationDate != "" {
+			m["cbvmda:itemExpirationDate"] = ev.ILMD.ItemExpirationDate
+		}
+		if ev.ILMD.ProductionDate != "" {
+			m[ExtensionPrefix+":productionDate"] = ev.ILMD.ProductionDate
+		}
+		if len(m) > 0 {
+			out.ILMD = m
+		}
+	}
+	return out
+}
+
+func codeURIs(keys []string) []string {
+	if len(keys) == 0 {
+		return nil
+	}
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = CodeURI(k)
+	}
+	return out
+}
+
+func sourceDestURI(sd model.SourceDest, opt RenderOptions) string {
+	if sd.Type == model.SDLocation {
+		return LocationURI(sd.Value)
+	}
+	gln := ""
+	if opt.PartyGLN != nil {
+		if g, ok := opt.PartyGLN(sd.Value); ok {
+			gln = g
+		}
+	}
+	return PartyURI(sd.Value, gln)
+}
+
+// NewQueryDocument renders ledger events as the EPCISQueryDocument answering a
+// SimpleEventQuery, created at the given time.
+func NewQueryDocument(events []model.Event, opt RenderOptions, created time.Time) *QueryDocument {
+	list := make([]Event, len(events))
+	for i, ev := range events {
+		list[i] = Render(ev, opt)
+	}
+	return &QueryDocument{
+		Context: Context(), Type: "EPCISQueryDocument", SchemaVersion: "2.0",
+		CreationDate: created.UTC().Format(time.RFC3339Nano),
+		EPCISBody: QueryBody{QueryResults: QueryResults{
+			QueryName: "SimpleEventQuery", ResultsBody: ResultsBody{EventList: list},
+		}},
+	}
+}

@@ -1,0 +1,265 @@
+package epcis_test
+
+import (
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/udiledger/udiledger/chaincode/model"
+	"github.com/udiledger/udiledger/gateway/epcis"
+)
+
+// record builds the event the chaincode stores for a request, as chaincode/contract does
+// (unit.go, unit_pack.go, unit_move.go, unit_dispense.go, unit_dispose.go, unit_sensor.go,
+// verify.go): codes as canonical keys, its own action, disposition and locations. txTime is
+// the transaction timestamp, which the chaincode records as the event time.
+func record(t *testing.T, fn string, req any, actor string, txTime time.Time) model.Event {
+	t.Helper()
+	keys := func(codes []string) []string {
+		var out []string
+		for _, c := range codes {
+			k, err := epcis.CodeKey(c)
+			if err != nil {
+				t.Fatalf("the chaincode would refuse code %q: %v", c, err)
+			}
+			out = append(out, k)
+		}
+		return out
+	}
+	ev := model.Event{Type: model.ObjectEvent, Action: model.ActionObserve, Actor: actor, TxID: "tx-" + fn,
+		EventTime: model.FormatTime(txTime)}
+	switch r := req.(type) {
+	case *model.CommissionRequest:
+		ev.EventID, ev.Action, ev.BizStep, ev.Disposition = r.EventID, model.ActionAdd, model.BizStepCommissioning, model.DispositionActive
+		ev.EPCList, ev.ReadPoint, ev.BizLocation = keys(r.Codes), r.Location, r.Location
+		ev.ILMD = &model.ILMD{LotNumber: r.Lot, ItemExpirationDate: "2026-12-31"}
+	case *model.PackRequest:
+		ev.EventID, ev.Type, ev.Action, ev.BizStep, ev.Disposition = r.EventID, model.AggregationEvent, model.ActionAdd, model.BizStepPacking, model.DispositionInProgress
+		ev.ParentID, ev.ChildEPCs, ev.ReadPoint, ev.BizLocation = keys([]string{r.Parent})[0], keys(r.Children), r.Location, r.Location
+	case *model.UnpackRequest:
+		ev.EventID, ev.Type, ev.Action, ev.BizStep, ev.Disposition = r.EventID, model.AggregationEvent, model.ActionDelete, model.BizStepUnpacking, model.DispositionActive
+		ev.ParentID, ev.ChildEPCs, ev.ReadPoint, ev.BizLocation = keys([]string{r.Parent})[0], keys(r.Children), r.Location, r.Location
+	case *model.ShipRequest:
+		ev.EventID, ev.BizStep, ev.Disposition = r.EventID, model.BizStepShipping, model.DispositionInTransit
+		ev.EPCList, ev.QuantityList, ev.ReadPoint, ev.BizTransactionList = keys(r.Codes), r.Quantities, r.Location, r.BizTransactions
+		ev.SourceList = []model.SourceDest{{Type: model.SDOwningParty, Value: actor}}
+		ev.DestinationList = []model.SourceDest{{Type: model.SDOwningParty, Value: r.To}}
+		if r.Destination != "" {
+			ev.DestinationList = append(ev.DestinationList, model.SourceDest{Type: model.SDLocation, Value: r.Destination})
+		}
+	case *model.ReceiveRequest:
+		ev.EventID, ev.BizStep, ev.Disposition = r.EventID, model.BizStepReceiving, model.DispositionActive
+		ev.EPCList, ev.ReadPoint, ev.BizLocation, ev.BizTransactionList = keys(r.Codes), r.Location, r.Location, r.BizTransactions
+		ev.DestinationList = []model.SourceDest{{Type: model.SDOwningParty, Value: actor}, {Type: model.SDLocation, Value: r.Location}}
+	case *model.DispenseRequest:
+		ev.EventID, ev.BizStep, ev.Disposition = r.EventID, model.BizStepDispensing, model.DispositionDispensed
+		ev.EPCList, ev.ReadPoint, ev.BizLocation = keys(r.Codes), r.Location, r.Location
+	case *model.ReturnRequest:
+		ev.EventID, ev.BizStep, ev.Disposition = r.EventID, model.BizStepReturning, model.DispositionReturned
+		ev.EPCList, ev.ReadPoint = keys(r.Codes), r.Location
+		ev.SourceList = []model.SourceDest{{Type: model.SDOwningParty, Value: actor}}
+		ev.DestinationList = []model.SourceDest{{Type: model.SDOwningParty, Value: r.To}}
+	case *model.DisposeRequest:
+		ev.EventID, ev.Action = r.EventID, model.ActionDelete
+		ev.BizStep, ev.Disposition = model.BizStepDestroying, model.DispositionDestroyed
+		if fn == epcis.FnDecommission {
+			ev.BizStep, ev.Disposition = model.BizStepDecommissioning, model.DispositionInactive
+		}
+		ev.EPCList, ev.ReadPoint, ev.BizLocation = keys(r.Codes), r.Location, r.Location
+	case *model.SensorRequest:
+		ev.EventID, ev.BizStep = r.EventID, model.BizStepSensorReporting
+		ev.EPCList, ev.ReadPoint, ev.SensorElementList = keys(r.Codes), r.Location, r.SensorElementList
+	case *model.InspectRequest:
+		ev.EventID, ev.BizStep, ev.Disposition = r.EventID, model.BizStepInspecting, model.DispositionConformant
+		ev.EPCList, ev.ReadPoint, ev.BizLocation = keys([]string{r.Code}), r.Location, r.Location
+	default:
+		t.Fatalf("no stored form for %T", req)
+	}
+	return ev
+}
+
+// roundTrip is one event of the supply chain story, in EPCIS as a client sends it.
+var roundTrip = []string{
+	objectEvent(`"eventID":"urn:uuid:rt-c","action":"ADD","bizStep":"commissioning","disposition":"active",` +
+		`"epcList":["` + sgtinURN + `","https://id.gs1.org/01/09506000134352/21/S2"],"bizLocation":{"id":"` + siteURN + `"},"ilmd":{"cbvmda:lotNumber":"L1"}`),
+	typedEvent("AggregationEvent", `"eventID":"urn:uuid:rt-p","action":"ADD","bizStep":"packing","disposition":"in_progress",`+
+		`"parentID":"`+ssccURN+`","childEPCs":["`+sgtinURN+`","https://id.gs1.org/01/09506000134352/21/S2"],"readPoint":{"id":"`+siteURN+`"}`),
+	objectEvent(`"eventID":"urn:uuid:rt-s","action":"OBSERVE","bizStep":"shipping","disposition":"in_transit","epcList":["` + ssccURN + `"],` +
+		`"readPoint":{"id":"` + siteURN + `"},"destinationList":[{"type":"owning_party","destination":"` + hospPGLN + `"},{"type":"location","destination":"` + otherSite + `"}],` +
+		`"bizTransactionList":[{"type":"desadv","bizTransaction":"urn:epcglobal:cbv:bt:9506000000015:D1"}]`),
+	objectEvent(`"eventID":"urn:uuid:rt-t","action":"OBSERVE","bizStep":"sensor_reporting","epcList":["` + ssccURN + `"],"readPoint":{"id":"` + otherSite + `"},` +
+		`"sensorElementList":[{"sensorMetadata":{"deviceID":"urn:epc:id:giai:4000001.111"},"sensorReport":[{"type":"Temperature","value":6.5,"uom":"CEL","time":"2024-05-01T03:00:00Z"}]}]`),
+	objectEvent(`"eventID":"urn:uuid:rt-r","action":"OBSERVE","bizStep":"receiving","disposition":"active","epcList":["` + ssccURN + `"],"bizLocation":{"id":"` + otherSite + `"}`),
+	typedEvent("AggregationEvent", `"eventID":"urn:uuid:rt-u","action":"DELETE","bizStep":"unpacking","disposition":"active",`+
+		`"parentID":"`+ssccURN+`","childEPCs":["`+sgtinURN+`"],"readPoint":{"id":"`+otherSite+`"}`),
+	objectEvent(`"eventID":"urn:uuid:rt-i","action":"OBSERVE","bizStep":"inspecting","disposition":"conformant","epcList":["` + sgtinURN + `"],"bizLocation":{"id":"` + otherSite + `"}`),
+	objectEvent(`"eventID":"urn:uuid:rt-d","action":"OBSERVE","bizStep":"dispensing","disposition":"dispensed","epcList":["` + sgtinURN + `"],"bizLocation":{"id":"` + otherSite + `"}`),
+	objectEvent(`"eventID":"urn:uuid:rt-b","action":"OBSERVE","bizStep":"shipping","disposition":"returned","epcList":["https://id.gs1.org/01/09506000134352/21/S2"],` +
+		`"readPoint":{"id":"` + otherSite + `"},"destinationList":[{"type":"owning_party","destination":"` + distPGLN + `"}]`),
+	objectEvent(`"eventID":"urn:uuid:rt-x","action":"DELETE","bizStep":"decommissioning","disposition":"inactive","epcList":["` + epcis.CodeURIPrefix + drugCode + `"],"bizLocation":{"id":"` + siteURN + `"}`),
+	objectEvent(`"eventID":"urn:uuid:rt-y","action":"DELETE","bizStep":"destroying","disposition":"destroyed","epcList":["https://id.gs1.org/01/09506000134352/21/S2"],"bizLocation":{"id":"` + siteURN + `"}`),
+}
+
+// epcisView is what a round trip must keep of an event, in comparable form.
+type epcisView struct {
+	EventID, BizStep, Disposition string
+	EventTime                     time.Time
+	EPCs                          []string // canonical keys of epcList, parentID, childEPCs
+	ReadPoint, BizLocation        string   // GLNs
+}
+
+func viewOf(t *testing.T, m map[string]any) epcisView {
+	t.Helper()
+	v := epcisView{}
+	v.EventID, _ = m["eventID"].(string)
+	v.BizStep, _ = m["bizStep"].(string)
+	v.Disposition, _ = m["disposition"].(string)
+	if s, ok := m["eventTime"].(string); ok {
+		tm, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v.EventTime = tm.UTC()
+	}
+	for _, f := range []string{"parentID", "epcList", "childEPCs"} {
+		var list []any
+		switch x := m[f].(type) {
+		case string:
+			list = []any{x}
+		case []any:
+			list = x
+		}
+		for _, e := range list {
+			k, err := epcis.CodeKey(e.(string))
+			if err != nil {
+				t.Fatalf("%s: %v", f, err)
+			}
+			v.EPCs = append(v.EPCs, k)
+		}
+	}
+	place := func(f string) string {
+		p, ok := m[f].(map[string]any)
+		if !ok {
+			return ""
+		}
+		k, err := epcis.CodeKey(p["id"].(string))
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		return strings.TrimPrefix(k[:18], "(414)")
+	}
+	v.ReadPoint, v.BizLocation = place("readPoint"), place("bizLocation")
+	return v
+}
+
+func TestRoundTripKeepsEPCsStepsDispositionsTimesAndLocations(t *testing.T) {
+	res, err := epcis.Capture(document(roundTrip...), epcis.Options{Resolve: directory.resolve})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sent struct {
+		EPCISBody struct {
+			EventList []map[string]any `json:"eventList"`
+		} `json:"epcisBody"`
+	}
+	if err := json.Unmarshal(document(roundTrip...), &sent); err != nil {
+		t.Fatal(err)
+	}
+	for i, o := range res.Outcomes {
+		if o.Rejection != nil {
+			t.Fatalf("event %d rejected: %v", i, o.Rejection)
+		}
+		// The gateway submits each event as it arrives; the chaincode records the
+		// transaction time. Taking the EPCIS event time as that time shows what the
+		// rendering keeps; see docs/epcis.md for the event time the ledger does not store.
+		stored := record(t, o.Function, o.Request, "ManufacturerMSP", o.EventTime)
+		b, err := json.Marshal(epcis.Render(stored, epcis.RenderOptions{PartyGLN: directory.glnOf}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back map[string]any
+		if err := json.Unmarshal(b, &back); err != nil {
+			t.Fatal(err)
+		}
+		in, out := viewOf(t, sent.EPCISBody.EventList[i]), viewOf(t, back)
+		// A location the transaction records once is given once on the way in; the ledger
+		// may show it as both readPoint and bizLocation on the way out.
+		if in.ReadPoint == "" {
+			out.ReadPoint = ""
+		}
+		if in.BizLocation == "" {
+			out.BizLocation = ""
+		}
+		if !reflect.DeepEqual(in, out) {
+			t.Errorf("event %d (%s):\nsent     %+v\nrendered %+v", i, o.Function, in, out)
+		}
+	}
+}
+
+func TestRenderShowsLedgerEventsAsEPCIS(t *testing.T) {
+	got, err := json.Marshal(epcis.Render(ledgerShip, epcis.RenderOptions{PartyGLN: directory.glnOf}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"type":"ObjectEvent","eventID":"urn:uuid:s1","eventTime":"2024-05-01T02:00:00.000000000Z",` +
+		`"recordTime":"2024-05-01T02:00:00.000000000Z","eventTimeZoneOffset":"+00:00",` +
+		`"epcList":["https://id.gs1.org/01/09506000134352/21/S1","https://id.gs1.org/00/095060000000000015"],` +
+		`"quantityList":[{"epcClass":"https://id.gs1.org/01/09506000134352/10/L1","quantity":5}],` +
+		`"action":"OBSERVE","bizStep":"shipping","disposition":"in_transit",` +
+		`"readPoint":{"id":"https://id.gs1.org/414/9506000000015"},` +
+		`"bizTransactionList":[{"type":"desadv","bizTransaction":"urn:epcglobal:cbv:bt:9506000000015:D1"}],` +
+		`"sourceList":[{"type":"owning_party","source":"https://id.gs1.org/417/9506000000022"}],` +
+		`"destinationList":[{"type":"owning_party","destination":"https://id.gs1.org/417/9506000000039"},` +
+		`{"type":"location","destination":"https://id.gs1.org/414/9506000000091"}],` +
+		`"udi:actor":"DistributorMSP","udi:txId":"tx1"}`
+	if string(got) != want {
+		t.Errorf("Render =\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestRenderShowsWhatCBVLacksWithTheLedgersURIs(t *testing.T) {
+	ret := epcis.Render(ledgerReturn, epcis.RenderOptions{})
+	if ret.BizStep != "shipping" || ret.Disposition != "returned" || ret.EPCList[0] != epcis.CodeURIPrefix+drugCode {
+		t.Errorf("return rendered as %+v", ret)
+	}
+	recall := epcis.Render(model.Event{EventID: "R1", Type: model.ObjectEvent, Action: model.ActionObserve,
+		BizStep: model.BizStepRecalling, Disposition: model.DispositionRecalled,
+		SourceList: []model.SourceDest{{Type: model.SDOwningParty, Value: "Regulator MSP"}}}, epcis.RenderOptions{})
+	if recall.BizStep != epcis.BizStepURIPrefix+"recalling" || recall.SourceList[0].Source != epcis.PartyURIPrefix+"Regulator%20MSP" {
+		t.Errorf("recall rendered as %+v", recall)
+	}
+	ma := epcis.CodeURI("hibcc:A123BJC5D6E71$+SN42")
+	if k, err := epcis.CodeKey(ma); err != nil || k != "hibcc:A123BJC5D6E71$+SN42" {
+		t.Errorf("CodeURI %q reads back as %q, %v", ma, k, err)
+	}
+}
+
+func TestNewQueryDocumentIsAnEPCISQueryDocument(t *testing.T) {
+	created := time.Date(2024, 5, 1, 12, 0, 0, 0, time.FixedZone("CST", 8*3600))
+	doc := epcis.NewQueryDocument([]model.Event{ledgerPack, ledgerShip}, epcis.RenderOptions{}, created)
+	b, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	results := m["epcisBody"].(map[string]any)["queryResults"].(map[string]any)
+	events := results["resultsBody"].(map[string]any)["eventList"].([]any)
+	ctx := m["@context"].([]any)
+	if m["type"] != "EPCISQueryDocument" || m["schemaVersion"] != "2.0" || m["creationDate"] != "2024-05-01T04:00:00Z" ||
+		results["queryName"] != "SimpleEventQuery" || len(events) != 2 || ctx[0] != epcis.ContextURI {
+		t.Errorf("query document = %s", b)
+	}
+	pack := events[0].(map[string]any)
+	if pack["type"] != "AggregationEvent" || pack["parentID"] != "https://id.gs1.org/00/095060000000000015" {
+		t.Errorf("packing rendered as %v", pack)
+	}
+	empty, _ := json.Marshal(epcis.NewQueryDocument(nil, epcis.RenderOptions{}, created))
+	if !strings.Contains(string(empty), `"eventList":[]`) {
+		t.Errorf("an empty answer must still hold an eventList: %s", empty)
+	}
+}

@@ -1,0 +1,216 @@
+package epcis
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/udiledger/udiledger/chaincode/model"
+)
+
+// Chaincode functions a captured event turns into.
+const (
+	FnCommission   = "unit:Commission"
+	FnPack         = "unit:Pack"
+	FnUnpack       = "unit:Unpack"
+	FnShip         = "unit:Ship"
+	FnReceive      = "unit:Receive"
+	FnDispense     = "unit:Dispense"
+	FnReturn       = "unit:Return"
+	FnDecommission = "unit:Decommission"
+	FnDestroy      = "unit:Destroy"
+	FnReportSensor = "unit:ReportSensor"
+	FnInspect      = "unit:Inspect"
+)
+
+// EPCIS 2.0 event types as they appear in the "type" field.
+const (
+	TypeObject         = "ObjectEvent"
+	TypeAggregation    = "AggregationEvent"
+	TypeTransaction    = "TransactionEvent"
+	TypeTransformation = "TransformationEvent"
+	TypeAssociation    = "AssociationEvent"
+)
+
+// ContextURI is the JSON-LD context of EPCIS 2.0 documents.
+const ContextURI = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
+
+// The ledger's own URIs, for what neither GS1 nor the CBV names. They are URNs so that they
+// are valid wherever EPCIS wants a URI, and capture reads back what rendering writes.
+const (
+	// LedgerURIPrefix starts every URI the ledger coins.
+	LedgerURIPrefix = "urn:udiledger:"
+	// CodeURIPrefix marks a code that has no GS1 URI (a 20-digit drug trace code, MA or
+	// HIBCC) followed by its path-escaped canonical key.
+	CodeURIPrefix = LedgerURIPrefix + "code:"
+	// PartyURIPrefix marks a party named by its MSP ID (path-escaped), used when rendering an
+	// owning party whose GLN is not known.
+	PartyURIPrefix = LedgerURIPrefix + "party:"
+	// BizStepURIPrefix marks the ledger's business steps that the CBV lacks (recalling).
+	BizStepURIPrefix = LedgerURIPrefix + "bizstep:"
+	// ExtensionPrefix is the JSON-LD prefix of the ledger facts rendered beside the EPCIS
+	// fields ("udi:actor", "udi:txId"), bound to ExtensionNamespace in the context.
+	ExtensionPrefix    = "udi"
+	ExtensionNamespace = LedgerURIPrefix + "voc:"
+)
+
+// DigitalLinkBase is the host of the GS1 Digital Link URIs rendering writes.
+const DigitalLinkBase = "https://id.gs1.org"
+
+// The CBV 2.0 vocabularies the EPCIS 2.0 JSON schema enumerates.
+var (
+	cbvBizSteps = set("accepting", "arriving", "assembling", "collecting", "commissioning", "consigning",
+		"creating_class_instance", "cycle_counting", "decommissioning", "departing", "destroying",
+		"disassembling", "dispensing", "encoding", "entering_exiting", "holding", "inspecting",
+		"installing", "killing", "loading", "other", "packing", "picking", "receiving", "removing",
+		"repackaging", "repairing", "replacing", "reserving", "retail_selling", "shipping",
+		"staging_outbound", "stock_taking", "stocking", "storing", "transporting", "unloading",
+		"unpacking", "void_shipping", "sensor_reporting", "sampling")
+	cbvDispositions = set("active", "container_closed", "damaged", "destroyed", "dispensed", "disposed",
+		"encoded", "expired", "in_progress", "in_transit", "inactive", "no_pedigree_match",
+		"non_sellable_other", "partially_dispensed", "recalled", "reserved", "retail_sold", "returned",
+		"sellable_accessible", "sellable_not_accessible", "stolen", "unknown", "available",
+		"completeness_verified", "completeness_inferred", "conformant", "container_open",
+		"mismatch_instance", "mismatch_class", "mismatch_quantity", "needs_replacement",
+		"non_conformant", "unavailable")
+	cbvBizTransactionTypes = set("bol", "cert", "desadv", "inv", "pedigree", "po", "poc", "prodorder",
+		"recadv", "rma", "testprd", "testres", "upevt")
+	cbvSourceDestTypes = set(model.SDOwningParty, model.SDPossessingParty, model.SDLocation)
+)
+
+// vocabulary describes one CBV vocabulary and the prefixes of its URI forms.
+type vocabulary struct {
+	name     string
+	names    map[string]bool
+	prefixes []string // web URI, compact IRI and EPC URN forms of a term
+}
+
+var (
+	vocBizStep = vocabulary{"business step", cbvBizSteps, []string{
+		"https://ref.gs1.org/cbv/BizStep-", "cbv:BizStep-", "urn:epcglobal:cbv:bizstep:"}}
+	vocDisposition = vocabulary{"disposition", cbvDispositions, []string{
+		"https://ref.gs1.org/cbv/Disp-", "cbv:Disp-", "urn:epcglobal:cbv:disp:"}}
+	vocBizTransactionType = vocabulary{"business transaction type", cbvBizTransactionTypes, []string{
+		"https://ref.gs1.org/cbv/BTT-", "cbv:BTT-", "urn:epcglobal:cbv:btt:"}}
+	vocSourceDestType = vocabulary{"source/destination type", cbvSourceDestTypes, []string{
+		"https://ref.gs1.org/cbv/SDT-", "cbv:SDT-", "urn:epcglobal:cbv:sdt:"}}
+)
+
+// normalize returns the bare CBV name of a term given in any of its forms, or the term
+// unchanged when it is a URI of another vocabulary. It returns a reason when the term is
+// neither: a bare word the CBV does not define, or a CBV URI with an unknown name.
+func (v vocabulary) normalize(s string) (string, string) {
+	if v.names[s] {
+		return s, ""
+	}
+	for _, p := range v.prefixes {
+		if strings.HasPrefix(s, p) {
+			if n := s[len(p):]; v.names[n] {
+				return n, ""
+			}
+			return "", quote(s) + " is not a CBV 2.0 " + v.name
+		}
+	}
+	if isURI(s) {
+		return s, ""
+	}
+	return "", quote(s) + " is neither a CBV 2.0 " + v.name + " nor a URI"
+}
+
+// cbvBizStep is the EPCIS business step that stands for a business step the ledger stored.
+// The ledger names a return "returning", which the CBV does not define: a return is a
+// shipping with disposition returned. Recalling has no CBV term and gets the ledger's URI.
+func cbvBizStep(s model.BizStep) string {
+	switch s {
+	case model.BizStepReturning:
+		return string(model.BizStepShipping)
+	case "":
+		return ""
+	}
+	if cbvBizSteps[string(s)] {
+		return string(s)
+	}
+	return BizStepURIPrefix + string(s)
+}
+
+// measurementType normalises a sensor report type: a bare GS1 measurement type or its
+// gs1.org URI becomes "gs1:<Type>" as package model stores temperature ("gs1:Temperature");
+// other URIs are kept.
+func measurementType(s string) (string, string) {
+	for _, p := range []string{"https://gs1.org/voc/", "http://gs1.org/voc/", "gs1:"} {
+		if strings.HasPrefix(s, p) && isWord(s[len(p):]) {
+			return "gs1:" + s[len(p):], ""
+		}
+	}
+	switch {
+	case isWord(s):
+		return "gs1:" + s, ""
+	case isURI(s):
+		return s, ""
+	}
+	return "", quote(s) + " is neither a GS1 measurement type nor a URI"
+}
+
+// renderMeasurementType is the inverse of measurementType.
+func renderMeasurementType(s string) string {
+	if n, ok := strings.CutPrefix(s, "gs1:"); ok {
+		return n
+	}
+	return s
+}
+
+func isWord(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// isURI reports whether s starts with a URI scheme ("urn:", "https:", a compact IRI's
+// prefix) and holds no white space.
+func isURI(s string) bool {
+	i := strings.IndexByte(s, ':')
+	if i < 1 || i == len(s)-1 {
+		return false
+	}
+	for k := 0; k < i; k++ {
+		c := s[k]
+		letter := c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z'
+		if k == 0 && !letter || !letter && !(c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.') {
+			return false
+		}
+	}
+	return !strings.ContainsAny(s, " \t\r\n")
+}
+
+func set(names ...string) map[string]bool {
+	m := make(map[string]bool, len(names))
+	for _, n := range names {
+		m[n] = true
+	}
+	return m
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// quote quotes s for a message, shortened so that a hostile input cannot blow up an answer.
+func quote(s string) string {
+	const max = 120
+	if len(s) > max {
+		s = s[:max] + "…"
+	}
+	return strconv.Quote(s)
+}
