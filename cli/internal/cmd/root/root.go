@@ -8,6 +8,7 @@ import (
 	"github.com/udiledger/udiledger/cli/internal/cmd/ledger"
 	"github.com/udiledger/udiledger/cli/internal/cmd/network"
 	"github.com/udiledger/udiledger/cli/internal/cmd/parse"
+	"github.com/udiledger/udiledger/cli/internal/cmd/serve"
 	"github.com/udiledger/udiledger/cli/internal/cmdutil"
 )
 
@@ -29,5 +30,6 @@ Hyperledger Fabric. Local commands (parse, demo) need no gateway.`,
 	cmd.AddCommand(ledger.NewCmdLedger(f))
 	cmd.AddCommand(network.NewCmdNetwork(f))
 	cmd.AddCommand(parse.NewCmdParse(f, nil))
+	cmd.AddCommand(serve.NewCmdServe(f, nil))
 	return cmd
 }

@@ -1,0 +1,130 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/udiledger/udiledger/chaincode/model"
+	"github.com/udiledger/udiledger/gateway/ledger"
+	"github.com/udiledger/udiledger/gateway/outbox"
+)
+
+var errPeerDown = errors.New("peer unreachable")
+
+// switchable is the real ledger behind a link the test cuts and restores.
+type switchable struct {
+	ledger.Client
+	down atomic.Bool
+}
+
+func (s *switchable) Submit(ctx context.Context, p ledger.Proposal) (*ledger.Result, error) {
+	if s.down.Load() {
+		return nil, errPeerDown
+	}
+	return s.Client.Submit(ctx, p)
+}
+
+func (s *switchable) Evaluate(ctx context.Context, p ledger.Proposal) ([]byte, error) {
+	if s.down.Load() {
+		return nil, errPeerDown
+	}
+	return s.Client.Evaluate(ctx, p)
+}
+
+func TestOutboxKeepsWritesWhileTheLedgerIsDown(t *testing.T) {
+	var link *switchable
+	unavailable := func(err error) bool { return errors.Is(err, errPeerDown) }
+	boxPath := filepath.Join(t.TempDir(), "outbox.db")
+	identities := map[string]*ledger.Identity{}
+
+	// gateway opens the outbox and starts a gateway on it, as `udi serve` does.
+	type gateway struct {
+		w    *world
+		box  *outbox.Outbox
+		stop func()
+	}
+	start := func(w *world) gateway {
+		box, err := outbox.Open(boxPath, OutboxSubmitter(link, identities), outbox.Options{Unavailable: unavailable, Backoff: 10 * time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { defer close(done); _ = box.Run(ctx) }()
+		g := gateway{box: box, stop: func() { cancel(); <-done; _ = box.Close() }}
+		g.w = newWorldOn(t, w, func(o *Options) { o.Ledger, o.Unavailable, o.Outbox = link, unavailable, box })
+		return g
+	}
+
+	base := newWorld(t)
+	base.seed()
+	link = &switchable{Client: base.led.Engine}
+	for msp := range roleOf {
+		id, _ := base.led.Admin(msp)
+		identities[id.Name] = id
+	}
+	g := start(base)
+	link.down.Store(true)
+
+	commission := map[string]any{"eventId": "urn:uuid:ob-1", "di": deviceDI, "lot": "L1", "codes": []string{deviceCode(1)}}
+	ship := map[string]any{"eventId": "urn:uuid:ob-2", "to": dst, "codes": []string{deviceCode(1)}}
+	var first, second outbox.Status
+	t.Run("writes are accepted with 202 and a status URL while the ledger is down", func(t *testing.T) {
+		r := g.w.must(202, &first, mfr, "POST", "/v1/events/commission", commission)
+		if first.State != outbox.StatePending || r.header.Get("Location") != "/v1/outbox/"+first.ID {
+			t.Fatalf("accepted %+v at %q", first, r.header.Get("Location"))
+		}
+		var again outbox.Status
+		g.w.must(202, &again, mfr, "POST", "/v1/events/commission", commission)
+		if again.ID != first.ID {
+			t.Fatalf("a retry was queued again as %s", again.ID)
+		}
+		g.w.must(202, &second, mfr, "POST", "/v1/events/ship", ship)
+		var st outbox.Status
+		g.w.must(200, &st, mfr, "GET", "/v1/outbox/"+first.ID, nil)
+		if st.State != outbox.StatePending {
+			t.Fatalf("status %+v, want pending", st)
+		}
+		g.w.must(404, nil, mfr, "GET", "/v1/outbox/ob-unknown", nil)
+	})
+	t.Run("reads are not queued: they answer 503", func(t *testing.T) {
+		g.w.must(503, nil, mfr, "GET", "/v1/products", nil)
+	})
+
+	g.stop() // the gateway restarts while the ledger is still down
+	g = start(base)
+	defer g.stop()
+	if n, _ := g.box.Pending(); n != 2 {
+		t.Fatalf("%d writes pending after the restart, want 2", n)
+	}
+	link.down.Store(false)
+
+	t.Run("once the ledger is back the writes are submitted in order, once", func(t *testing.T) {
+		deadline := time.Now().Add(5 * time.Second)
+		var st outbox.Status
+		for {
+			g.w.must(200, &st, mfr, "GET", "/v1/outbox/"+second.ID, nil)
+			if st.State != outbox.StatePending || time.Now().After(deadline) {
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		if st.State != outbox.StateCommitted || st.TxID == "" {
+			t.Fatalf("ship status %+v, want committed after the commission", st)
+		}
+		var prov model.Provenance
+		g.w.must(200, &prov, reg, "GET", "/v1/trace?code="+deviceCode(1), nil)
+		if len(prov.Events) != 2 || prov.Events[0].Event.BizStep != model.BizStepCommissioning {
+			t.Fatalf("%d events, want commission then ship", len(prov.Events))
+		}
+		var r model.EventResult
+		g.w.must(200, &r, mfr, "POST", "/v1/events/commission", commission)
+		if !r.Replayed {
+			t.Fatalf("the client's retry after recovery %+v, want a replay of the queued write", r)
+		}
+	})
+}

@@ -1,0 +1,185 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"sync"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/udiledger/udiledger/chaincode/identifier"
+	"github.com/udiledger/udiledger/chaincode/model"
+	"github.com/udiledger/udiledger/gateway/ledger"
+	"github.com/udiledger/udiledger/gateway/problem"
+)
+
+// Scan actions a scanner station sends.
+const (
+	ScanVerify       = "verify"       // query:Verify; records nothing
+	ScanInspect      = "inspect"      // unit:Inspect; records the scan, raises alerts
+	ScanReceive      = "receive"      // unit:Receive
+	ScanShip         = "ship"         // unit:Ship to "to"
+	ScanReturn       = "return"       // unit:Return
+	ScanDestroy      = "destroy"      // unit:Destroy with "reason"
+	ScanDecommission = "decommission" // unit:Decommission with "reason"
+)
+
+// MaxScans bounds one batch.
+const MaxScans = 1000
+
+type scanBody struct {
+	// ID is the scan's event ID; without it the batch's Idempotency-Key and the scan's index
+	// give one.
+	ID       string `json:"id,omitempty" validate:"max=200"`
+	Code     string `json:"code" validate:"required,max=512"` // raw, as the scanner read it
+	Action   string `json:"action" validate:"required,oneof=verify inspect receive ship return destroy decommission"`
+	To       string `json:"to,omitempty" validate:"required_if=Action ship,max=128"`
+	Reason   string `json:"reason,omitempty" validate:"required_if=Action destroy,required_if=Action decommission,max=500"`
+	Location string `json:"location,omitempty" validate:"omitempty,gln"` // overrides the batch's
+}
+
+type scanBatchBody struct {
+	Location string     `json:"location,omitempty" validate:"omitempty,gln"`
+	Scans    []scanBody `json:"scans" validate:"required,min=1,max=1000,dive"`
+}
+
+// ScanResult is the answer for one scan: the HTTP status it would have had on its own and
+// either the ledger's result or a problem.
+type ScanResult struct {
+	Index   int              `json:"index"`
+	Code    string           `json:"code"`
+	Key     string           `json:"key,omitempty"` // canonical key when the code parsed
+	Action  string           `json:"action"`
+	Status  int              `json:"status"`
+	EventID string           `json:"eventId,omitempty"`
+	Result  json.RawMessage  `json:"result,omitempty"`
+	Problem *problem.Problem `json:"problem,omitempty"`
+}
+
+// ScanBatchResult answers POST /v1/scans.
+type ScanBatchResult struct {
+	Succeeded int          `json:"succeeded"`
+	Failed    int          `json:"failed"`
+	Results   []ScanResult `json:"results"`
+}
+
+// scanWorkers bounds the scans of one batch in flight at once.
+const scanWorkers = 8
+
+// scans records a batch of scans. Each scan is its own transaction with its own result, so
+// one bad read does not hold up the pallet. Scans of the same code run in the order sent;
+// scans of different codes run concurrently (the ledger cuts them into the same blocks).
+func (s *server) scans(c *gin.Context) {
+	var b scanBatchBody
+	if !s.bindJSON(c, &b) {
+		return
+	}
+	_, id, ok := identity(c)
+	if !ok {
+		return
+	}
+	if _, ok := eventID(c, "", ""); !ok { // checks the Idempotency-Key header once
+		return
+	}
+	out := ScanBatchResult{Results: make([]ScanResult, len(b.Scans))}
+	byKey := map[string][]int{}
+	var order []string
+	for i, sc := range b.Scans {
+		r := &out.Results[i]
+		r.Index, r.Code, r.Action = i, sc.Code, sc.Action
+		key := sc.Code
+		if cd, err := identifier.Parse(sc.Code); err == nil {
+			r.Key, key = cd.Key, cd.Key
+		} else if sc.Action != ScanVerify && sc.Action != ScanInspect {
+			// Verification answers unreadable codes itself; a move needs a code.
+			r.Status = http.StatusUnprocessableEntity
+			r.Problem = validationProblem([]problem.FieldError{{Field: "scans[" + strconv.Itoa(i) + "].code",
+				Reason: "is not a code: " + err.Error()}})
+			continue
+		}
+		if sc.Action != ScanVerify {
+			r.EventID, _ = eventID(c, sc.ID, "#"+strconv.Itoa(i))
+		}
+		if _, seen := byKey[key]; !seen {
+			order = append(order, key)
+		}
+		byKey[key] = append(byKey[key], i)
+	}
+	ctx := c.Request.Context()
+	sem := make(chan struct{}, scanWorkers)
+	var wg sync.WaitGroup
+	for _, key := range order {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(idx []int) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			for _, i := range idx {
+				sc := b.Scans[i]
+				if sc.Location == "" {
+					sc.Location = b.Location
+				}
+				s.runScan(ctx, id, sc, &out.Results[i])
+			}
+		}(byKey[key])
+	}
+	wg.Wait()
+	for _, r := range out.Results {
+		if r.Status < 300 {
+			out.Succeeded++
+		} else {
+			out.Failed++
+		}
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+func (s *server) runScan(ctx context.Context, id *ledger.Identity, sc scanBody, r *ScanResult) {
+	var (
+		payload []byte
+		err     error
+		status  = http.StatusCreated
+	)
+	if sc.Action == ScanVerify {
+		payload, err = s.ledger.evaluateAs(ctx, id, "query:Verify", sc.Code)
+		status = http.StatusOK
+	} else {
+		var w write
+		codes := []string{sc.Code}
+		switch sc.Action {
+		case ScanInspect:
+			w = write{fn: "unit:Inspect", arg: model.InspectRequest{EventID: r.EventID, Code: sc.Code, Location: sc.Location}}
+		case ScanReceive:
+			w = write{fn: "unit:Receive", arg: model.ReceiveRequest{EventID: r.EventID, Codes: codes, Location: sc.Location}}
+		case ScanShip:
+			w = write{fn: "unit:Ship", arg: model.ShipRequest{EventID: r.EventID, To: sc.To, Codes: codes, Location: sc.Location}}
+		case ScanReturn:
+			w = write{fn: "unit:Return", arg: model.ReturnRequest{EventID: r.EventID, Codes: codes, To: sc.To, Reason: sc.Reason, Location: sc.Location}}
+		case ScanDestroy:
+			w = write{fn: "unit:Destroy", arg: model.DisposeRequest{EventID: r.EventID, Codes: codes, Reason: sc.Reason, Location: sc.Location}}
+		case ScanDecommission:
+			w = write{fn: "unit:Decommission", arg: model.DisposeRequest{EventID: r.EventID, Codes: codes, Reason: sc.Reason, Location: sc.Location}}
+		}
+		var prop ledger.Proposal
+		if prop, err = proposal(id, w); err == nil {
+			var res *ledger.Result
+			if res, err = s.ledger.submitAs(ctx, prop); err == nil {
+				payload = res.Payload
+				var er struct {
+					Replayed bool `json:"replayed"`
+				}
+				if json.Unmarshal(payload, &er) == nil && er.Replayed {
+					status = http.StatusOK
+				}
+			}
+		}
+	}
+	if err != nil {
+		r.Problem = s.ledger.problemOf(err)
+		r.Status = r.Problem.Status
+		return
+	}
+	r.Status, r.Result = status, payload
+}

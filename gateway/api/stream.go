@@ -1,0 +1,99 @@
+package api
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/udiledger/udiledger/gateway/ledger"
+	"github.com/udiledger/udiledger/gateway/problem"
+)
+
+// resumePoint parses a Last-Event-ID into the block to start from and the transaction to skip to.
+func resumePoint(lastID string) (block uint64, afterTx string, err error) {
+	if lastID == "" {
+		return 0, "", nil
+	}
+	b, tx, ok := strings.Cut(lastID, ".")
+	n, perr := strconv.ParseUint(b, 10, 64)
+	if !ok || perr != nil || tx == "" {
+		return 0, "", fmt.Errorf("Last-Event-ID %q is not of the form <block>.<txid>", lastID)
+	}
+	return n, tx, nil
+}
+
+// serveEvents serves the ledger's chaincode events as server-sent events. Each event's ID is
+// "<block>.<txid>", so a client that reconnects with Last-Event-ID resumes right after the
+// last event it saw; comments are sent as heartbeats so proxies keep the stream open.
+// Streams end when closing is closed, so a graceful shutdown does not wait for them.
+func serveEvents(client ledger.Client, heartbeat time.Duration, closing <-chan struct{}) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		lastID := c.GetHeader("Last-Event-ID")
+		if lastID == "" {
+			lastID = c.Query("last_event_id")
+		}
+		from, afterTx, err := resumePoint(lastID)
+		if err != nil {
+			problem.Write(c, problem.Invalid(err.Error(), problem.FieldError{Field: "Last-Event-ID", Reason: err.Error()}))
+			return
+		}
+		if s := c.Query("from_block"); s != "" && lastID == "" {
+			if from, err = strconv.ParseUint(s, 10, 64); err != nil {
+				problem.Write(c, problem.Invalid("from_block must be a block number", problem.FieldError{Field: "from_block", Reason: "not an unsigned integer"}))
+				return
+			}
+		}
+		ctx := c.Request.Context()
+		events, err := client.Events(ctx, from)
+		if err != nil {
+			problem.Write(c, problem.New(http.StatusServiceUnavailable, "ledger-unavailable", "Ledger unavailable", err.Error()))
+			return
+		}
+		c.Header("Content-Type", "text/event-stream")
+		c.Header("Cache-Control", "no-cache")
+		c.Header("X-Accel-Buffering", "no")
+		c.Status(http.StatusOK)
+		c.Writer.Flush()
+
+		skipping := afterTx != ""
+		tick := time.NewTicker(heartbeat)
+		defer tick.Stop()
+		c.Stream(func(w io.Writer) bool {
+			select {
+			case <-ctx.Done():
+				return false
+			case <-closing:
+				return false
+			case <-tick.C:
+				_, err := io.WriteString(w, ": keep-alive\n\n")
+				return err == nil
+			case ev, ok := <-events:
+				if !ok {
+					return false
+				}
+				if skipping {
+					if ev.BlockNumber > from {
+						skipping = false
+					} else {
+						if ev.TxID == afterTx {
+							skipping = false
+						}
+						return true
+					}
+				}
+				_, err := fmt.Fprintf(w, "id: %d.%s\nevent: %s\ndata: %s\n\n", ev.BlockNumber, ev.TxID, ev.Name, oneLine(ev.Payload))
+				return err == nil
+			}
+		})
+	}
+}
+
+// oneLine keeps a JSON payload on one SSE data line.
+func oneLine(b []byte) string {
+	return strings.NewReplacer("\r", "", "\n", " ").Replace(string(b))
+}
