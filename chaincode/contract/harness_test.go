@@ -49,14 +49,20 @@ type env struct {
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
+	cc, err := testChaincode()
+	if err != nil {
+		t.Fatalf("build chaincode: %v", err)
+	}
+	return newEnvWith(t, cc)
+}
+
+// newEnvWith is newEnv running the chaincode cc.
+func newEnvWith(t testing.TB, cc *contractapi.ContractChaincode) *env {
+	t.Helper()
 	dir := t.TempDir()
 	store, err := localmsp.Open(dir+"/msp", localmsp.DefaultOrgs())
 	if err != nil {
 		t.Fatalf("open msp store: %v", err)
-	}
-	cc, err := testChaincode()
-	if err != nil {
-		t.Fatalf("build chaincode: %v", err)
 	}
 	e := &env{t: t, store: store, now: time.Now().UTC()}
 	e.start = e.now

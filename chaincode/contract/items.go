@@ -45,6 +45,7 @@ func (t *txn) unit(key string) (*model.Unit, error) {
 	if err != nil || !ok {
 		return nil, err
 	}
+	t.committedOwner(k, u.Owner)
 	t.units[key] = &u
 	return &u, nil
 }
@@ -56,7 +57,10 @@ func (t *txn) putUnit(u *model.Unit) error {
 	}
 	u.UpdatedAt = t.nowText
 	t.units[u.Key] = u
-	return t.putJSON(k, u)
+	if err := t.putJSON(k, u); err != nil {
+		return err
+	}
+	return t.guard(k, u.Owner)
 }
 
 func (t *txn) container(key string) (*model.Container, error) {
@@ -72,6 +76,7 @@ func (t *txn) container(key string) (*model.Container, error) {
 	if err != nil || !ok {
 		return nil, err
 	}
+	t.committedOwner(k, c.Owner)
 	t.containers[key] = &c
 	return &c, nil
 }
@@ -83,7 +88,10 @@ func (t *txn) putContainer(c *model.Container) error {
 	}
 	c.UpdatedAt = t.nowText
 	t.containers[c.Key] = c
-	return t.putJSON(k, c)
+	if err := t.putJSON(k, c); err != nil {
+		return err
+	}
+	return t.guard(k, c.Owner)
 }
 
 // lookup finds the unit or container a code names, or NOT_FOUND. An SSCC is always a

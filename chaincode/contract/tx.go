@@ -28,6 +28,9 @@ type txn struct {
 	containers map[string]*model.Container
 	units      map[string]*model.Unit
 	stocks     map[string]*model.Stock
+	// guards maps the state key of every unit and container read or written to the owner
+	// its key-level endorsement policy names (see endorsement.go).
+	guards map[string]string
 }
 
 func begin(ctx contractapi.TransactionContextInterface, cfg *Config) (*txn, error) {
@@ -47,6 +50,7 @@ func begin(ctx contractapi.TransactionContextInterface, cfg *Config) (*txn, erro
 		parties: map[string]*model.Party{}, products: map[string]*model.Product{},
 		lots: map[string]*model.Lot{}, containers: map[string]*model.Container{},
 		units: map[string]*model.Unit{}, stocks: map[string]*model.Stock{},
+		guards: map[string]string{},
 	}, nil
 }
 

@@ -3,15 +3,25 @@ package fabricnet
 import (
 	"fmt"
 	"os"
+	"slices"
 
 	"github.com/udiledger/udiledger/gateway/ledger"
 	"github.com/udiledger/udiledger/gateway/ledger/fabric"
 )
 
 // ClientConfig is how the Fabric ledger backend reaches this network: each organisation
-// through its own peer.
+// through its own peer; proposals with private inputs endorsed by the members of the private
+// data collections only.
 func (n *Network) ClientConfig() (fabric.Config, error) {
 	cfg := fabric.Config{ChannelID: n.Channel, ChaincodeName: n.Chaincode, Peers: map[string]fabric.Peer{}}
+	for _, c := range n.Collections {
+		for _, m := range c.Members {
+			if !slices.Contains(cfg.PrivateEndorsers, m) {
+				cfg.PrivateEndorsers = append(cfg.PrivateEndorsers, m)
+			}
+		}
+	}
+	slices.Sort(cfg.PrivateEndorsers)
 	for _, o := range n.Orgs {
 		ca, err := os.ReadFile(o.TLSCACert)
 		if err != nil {

@@ -58,10 +58,10 @@ var DefaultOrgs = []OrgSpec{
 
 // Collection is a private data collection of the chaincode definition.
 type Collection struct {
-	Name    string
-	Members []string // MSP IDs
+	Name    string   `json:"name"`
+	Members []string `json:"members"` // MSP IDs
 	// BlockToLive is how many blocks the data is kept; 0 keeps it forever.
-	BlockToLive int
+	BlockToLive int `json:"blockToLive,omitempty"`
 }
 
 // DefaultCollections: dispense details (patient and prescription references) stay with the

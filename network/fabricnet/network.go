@@ -68,6 +68,7 @@ func Up(ctx context.Context, cfg Config, progress io.Writer) (*Network, error) {
 		{"chaincode servers", u.chaincodeServers},
 		{"chaincode definition", u.define},
 		{"chaincode ready on every peer", u.ready},
+		{"peers know each other (gossip)", u.gossip},
 	}
 	start := time.Now()
 	for _, s := range steps {

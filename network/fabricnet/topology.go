@@ -19,6 +19,8 @@ type Network struct {
 	OrdererTLSCA string `json:"ordererTlsCa"`
 	// OrdererAdmin is the orderer organisation's admin (osnadmin client TLS pair).
 	OrdererAdmin Identity `json:"ordererAdmin"`
+	// Collections are the chaincode's private data collections.
+	Collections []Collection `json:"collections,omitempty"`
 }
 
 // Org is one peer organisation and how to reach and act for it.
@@ -196,6 +198,7 @@ func (l *layout) network() *Network {
 	n := &Network{
 		RunDir: l.cfg.RunDir, Channel: l.cfg.Channel, Chaincode: l.cfg.Chaincode,
 		OrdererTLSCA: l.ordererOrg.TLSCA, OrdererAdmin: l.ordererOrg.Admin,
+		Collections: l.cfg.Collections,
 	}
 	for _, o := range l.orgs {
 		n.Orgs = append(n.Orgs, o.Org)

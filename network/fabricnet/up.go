@@ -13,6 +13,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/udiledger/udiledger/gateway/ledger"
+	"github.com/udiledger/udiledger/gateway/ledger/fabric"
 )
 
 // logFormat is Fabric's log line without terminal colours: the logs go to files.
@@ -219,7 +222,13 @@ func (u *upper) startOrderers(ctx context.Context) error {
 		ds = append(ds, daemon{name: o.Name, bin: u.bin("orderer"), env: []string{
 			"FABRIC_CFG_PATH=" + o.ConfigDir, "FABRIC_LOGGING_SPEC=" + u.cfg.LogSpec, logFormat,
 		}})
-		ready = append(ready, func(ctx context.Context) error { return healthz(ctx, o.Operations, u.ordererOrg.TLSCA) })
+		dial := dialCheck(o.Admin)
+		ready = append(ready, func(ctx context.Context) error {
+			if err := healthz(ctx, o.Operations, u.ordererOrg.TLSCA); err != nil {
+				return err
+			}
+			return dial(ctx)
+		})
 	}
 	return u.startAll(ctx, ds, ready)
 }
@@ -247,7 +256,14 @@ func (u *upper) startPeers(ctx context.Context) error {
 		ds = append(ds, daemon{name: o.peer.Name, bin: u.bin("peer"), args: []string{"node", "start"}, env: []string{
 			"FABRIC_CFG_PATH=" + o.peer.ConfigDir, "FABRIC_LOGGING_SPEC=" + u.cfg.LogSpec, logFormat,
 		}})
-		ready = append(ready, func(ctx context.Context) error { return healthz(ctx, o.Peer.Operations, o.TLSCACert) })
+		// /healthz answers before the gRPC listener accepts: wait for both.
+		dial := dialCheck(o.Peer.Endpoint)
+		ready = append(ready, func(ctx context.Context) error {
+			if err := healthz(ctx, o.Peer.Operations, o.TLSCACert); err != nil {
+				return err
+			}
+			return dial(ctx)
+		})
 	}
 	return u.startAll(ctx, ds, ready)
 }
@@ -441,6 +457,42 @@ func (u *upper) committed(ctx context.Context) bool {
 
 // ready evaluates the contract metadata on every peer, which makes each peer dial its
 // chaincode server once, so the first client call does not pay for it.
+// gossip waits until the gateway of every organisation's peer can reach the peer of every
+// other organisation for the chaincode: each organisation's admin evaluates info:Version on
+// each other organisation's peer through its own gateway. Peers learn of each other through
+// gossip a few seconds after joining; until then a gateway answers "failed to find any
+// endorsing peers for org(s)" and cannot plan endorsements across organisations.
+func (u *upper) gossip(ctx context.Context) error {
+	n := u.layout.network()
+	cfg, err := n.ClientConfig()
+	if err != nil {
+		return err
+	}
+	c, err := fabric.New(cfg)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	return u.eachOrg(func(o orgLayout) error {
+		id, err := n.AdminIdentity(o.MSPID)
+		if err != nil {
+			return err
+		}
+		for _, other := range u.orgs {
+			if other.MSPID == o.MSPID {
+				continue
+			}
+			if err := retry(ctx, 60*time.Second, func() error {
+				_, err := c.Evaluate(ctx, ledger.Proposal{Identity: id, Function: "info:Version", EndorsingOrgs: []string{other.MSPID}})
+				return err
+			}); err != nil {
+				return fmt.Errorf("%s cannot reach %s: %w", o.MSPID, other.MSPID, err)
+			}
+		}
+		return nil
+	})
+}
+
 func (u *upper) ready(ctx context.Context) error {
 	return u.eachOrg(func(o orgLayout) error {
 		return retry(ctx, 30*time.Second, func() error {

@@ -8,7 +8,10 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hyperledger/fabric-gateway/pkg/client"
@@ -36,6 +39,12 @@ type Config struct {
 	Peers         map[string]Peer
 	// EventsIdentity signs chaincode event requests.
 	EventsIdentity *ledger.Identity
+	// PrivateEndorsers are the MSP IDs asked to endorse a proposal that carries transient
+	// (private) data and names no EndorsingOrgs: the members of the chaincode's private data
+	// collections, so that private inputs reach no other organisation's peer. Empty leaves
+	// the choice to the gateway peer, which refuses such a proposal whenever its plan would
+	// include a non-member ("retry specifying trusted endorsing organizations").
+	PrivateEndorsers []string
 
 	EvaluateTimeout time.Duration // default 10 s
 	EndorseTimeout  time.Duration // default 30 s
@@ -54,6 +63,11 @@ type Client struct {
 	mu       sync.Mutex
 	conns    map[string]*grpc.ClientConn // by MSP ID
 	gateways map[[32]byte]*client.Gateway
+	heights  map[string]uint64      // last known ledger height of each organisation's peer
+	polls    map[string]*sync.Mutex // one height poll per organisation at a time
+	orgs     []string               // every organisation with a configured peer, sorted
+
+	lastBlock atomic.Uint64 // the last block holding a transaction this client committed
 }
 
 var _ ledger.Client = (*Client)(nil)
@@ -78,6 +92,9 @@ func New(cfg Config) (*Client, error) {
 		cfg:      cfg,
 		conns:    map[string]*grpc.ClientConn{},
 		gateways: map[[32]byte]*client.Gateway{},
+		heights:  map[string]uint64{},
+		polls:    map[string]*sync.Mutex{},
+		orgs:     slices.Sorted(maps.Keys(cfg.Peers)),
 	}, nil
 }
 
@@ -93,6 +110,7 @@ func setDefault(d *time.Duration, v time.Duration) {
 func (c *Client) Submit(ctx context.Context, p ledger.Proposal) (*ledger.Result, error) {
 	var res *ledger.Result
 	err := c.retry(ctx, func() error {
+		c.catchUp(ctx, p.Identity, c.submitters(p))
 		var err error
 		res, err = c.submitOnce(ctx, p)
 		return err
@@ -109,8 +127,12 @@ func (c *Client) submitOnce(ctx context.Context, p ledger.Proposal) (*ledger.Res
 	if len(p.Transient) > 0 {
 		opts = append(opts, client.WithTransient(p.Transient))
 	}
-	if len(p.EndorsingOrgs) > 0 {
-		opts = append(opts, client.WithEndorsingOrganizations(p.EndorsingOrgs...))
+	endorsers := p.EndorsingOrgs
+	if len(endorsers) == 0 && len(p.Transient) > 0 {
+		endorsers = c.cfg.PrivateEndorsers
+	}
+	if len(endorsers) > 0 {
+		opts = append(opts, client.WithEndorsingOrganizations(endorsers...))
 	}
 	proposal, err := contract.NewProposal(p.Function, opts...)
 	if err != nil {
@@ -135,13 +157,18 @@ func (c *Client) submitOnce(ctx context.Context, p ledger.Proposal) (*ledger.Res
 			ValidationCode: status.Code.String(),
 		}
 	}
+	c.committed(status.BlockNumber)
+	c.setHeight(p.Identity.MSPID, status.BlockNumber+1) // the status came from this organisation's peer
 	return &ledger.Result{TxID: status.TransactionID, BlockNumber: status.BlockNumber, Payload: tx.Result()}, nil
 }
 
-// Evaluate runs a read-only call on the identity's own organisation's peer.
+// Evaluate runs a read-only call on the identity's own organisation's peer, or on a peer of
+// the organisations p.EndorsingOrgs names, once that peer has committed this client's own
+// transactions (see catchup.go).
 func (c *Client) Evaluate(ctx context.Context, p ledger.Proposal) ([]byte, error) {
 	var out []byte
 	err := c.retry(ctx, func() error {
+		c.catchUp(ctx, p.Identity, readers(p))
 		contract, err := c.contract(p.Identity)
 		if err != nil {
 			return err
@@ -149,6 +176,9 @@ func (c *Client) Evaluate(ctx context.Context, p ledger.Proposal) ([]byte, error
 		opts := []client.ProposalOption{client.WithArguments(p.Args...)}
 		if len(p.Transient) > 0 {
 			opts = append(opts, client.WithTransient(p.Transient))
+		}
+		if len(p.EndorsingOrgs) > 0 {
+			opts = append(opts, client.WithEndorsingOrganizations(p.EndorsingOrgs...))
 		}
 		out, err = contract.EvaluateWithContext(ctx, p.Function, opts...)
 		return translate(err)

@@ -1,0 +1,153 @@
+package fabric
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/hyperledger/fabric-gateway/pkg/client"
+	"github.com/hyperledger/fabric-protos-go-apiv2/common"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/udiledger/udiledger/gateway/ledger"
+)
+
+// Read your writes across organisations. Submit returns once the transaction is committed on
+// the submitting identity's own peer; another organisation's peer may commit that block a
+// moment later. A client that then reads or writes as that organisation would see the state
+// before its own transaction, which the embedded ledger (one store) never shows. So before a
+// call, the client waits, briefly and boundedly, until the peers that will run the call have
+// committed the last block holding one of its own transactions. It asks a peer its height
+// with qscc GetChainInfo only while that peer is not known to be far enough.
+
+// catchUpPoll is the pause between two height checks of a peer that is behind.
+const catchUpPoll = 10 * time.Millisecond
+
+// committed records that one of the client's transactions committed in block.
+func (c *Client) committed(block uint64) {
+	for {
+		cur := c.lastBlock.Load()
+		if block <= cur || c.lastBlock.CompareAndSwap(cur, block) {
+			return
+		}
+	}
+}
+
+// catchUp waits until the peers of orgs have committed the client's last block, at most
+// EvaluateTimeout in all. It never fails the call: on an error or at the deadline the call
+// goes ahead and may see older state. One poll per organisation runs at a time; callers
+// waiting for the same peer share its answer.
+func (c *Client) catchUp(ctx context.Context, id *ledger.Identity, orgs []string) {
+	want := c.lastBlock.Load()
+	if want == 0 || id == nil {
+		return
+	}
+	var gw *client.Gateway
+	deadline := time.Now().Add(c.cfg.EvaluateTimeout)
+	for _, org := range orgs {
+		if c.height(org) > want {
+			continue
+		}
+		if gw == nil {
+			var err error
+			if gw, err = c.gateway(id); err != nil {
+				return
+			}
+		}
+		if !c.waitPeer(ctx, gw, org, id.MSPID, want, deadline) {
+			return
+		}
+	}
+}
+
+// waitPeer polls the height of org's peer until it passes want; false means give up.
+func (c *Client) waitPeer(ctx context.Context, gw *client.Gateway, org, own string, want uint64, deadline time.Time) bool {
+	lock := c.pollLock(org)
+	lock.Lock()
+	defer lock.Unlock()
+	for c.height(org) <= want {
+		h, err := c.chainHeight(ctx, gw, org, own)
+		if err != nil {
+			return false
+		}
+		c.setHeight(org, h)
+		if h > want {
+			break
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+		select {
+		case <-ctx.Done():
+			return false
+		case <-time.After(catchUpPoll):
+		}
+	}
+	return true
+}
+
+// submitters are the organisations whose peers may take part in endorsing p: those it names,
+// or any organisation, as the gateway peer chooses.
+func (c *Client) submitters(p ledger.Proposal) []string {
+	if len(p.EndorsingOrgs) > 0 {
+		return p.EndorsingOrgs
+	}
+	if len(p.Transient) > 0 && len(c.cfg.PrivateEndorsers) > 0 {
+		return c.cfg.PrivateEndorsers
+	}
+	return c.orgs
+}
+
+// readers are the organisations whose peer answers an evaluate of p.
+func readers(p ledger.Proposal) []string {
+	if len(p.EndorsingOrgs) > 0 {
+		return p.EndorsingOrgs
+	}
+	if p.Identity == nil {
+		return nil
+	}
+	return []string{p.Identity.MSPID}
+}
+
+// chainHeight asks a peer of org for its ledger height (the number of blocks it committed).
+func (c *Client) chainHeight(ctx context.Context, gw *client.Gateway, org, own string) (uint64, error) {
+	var opts []client.ProposalOption
+	opts = append(opts, client.WithArguments(c.cfg.ChannelID))
+	if org != own {
+		opts = append(opts, client.WithEndorsingOrganizations(org))
+	}
+	b, err := gw.GetNetwork(c.cfg.ChannelID).GetContract("qscc").EvaluateWithContext(ctx, "GetChainInfo", opts...)
+	if err != nil {
+		return 0, err
+	}
+	var info common.BlockchainInfo
+	if err := proto.Unmarshal(b, &info); err != nil {
+		return 0, err
+	}
+	return info.GetHeight(), nil
+}
+
+func (c *Client) pollLock(org string) *sync.Mutex {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	l, ok := c.polls[org]
+	if !ok {
+		l = &sync.Mutex{}
+		c.polls[org] = l
+	}
+	return l
+}
+
+func (c *Client) height(org string) uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.heights[org]
+}
+
+func (c *Client) setHeight(org string, h uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if h > c.heights[org] {
+		c.heights[org] = h
+	}
+}

@@ -1,0 +1,569 @@
+package integration
+
+import (
+	"context"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/hyperledger/fabric-gateway/pkg/client"
+	"github.com/hyperledger/fabric-gateway/pkg/identity"
+	"github.com/hyperledger/fabric-protos-go-apiv2/common"
+	"github.com/hyperledger/fabric-protos-go-apiv2/msp"
+	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/udiledger/udiledger/chaincode/gs1"
+	"github.com/udiledger/udiledger/chaincode/model"
+	"github.com/udiledger/udiledger/gateway/ledger"
+	"github.com/udiledger/udiledger/gateway/ledger/fabric"
+	"github.com/udiledger/udiledger/network/fabricnet"
+	"github.com/udiledger/udiledger/network/fabricnet/fabricnettest"
+)
+
+// The organisations of the network, by MSP ID.
+const (
+	mfr = "ManufacturerOrgMSP"
+	dst = "DistributorOrgMSP"
+	plt = "PlatformOrgMSP"
+	hsp = "HospitalOrgMSP"
+	reg = "RegulatorOrgMSP"
+)
+
+// addressPrefix is this package's own loopback /24 (fabricnet's test has 127.0.100).
+const addressPrefix = "127.0.102"
+
+// batchTimeout is the orderers' BatchTimeout: short, so that a lone submit takes ~0.1 s.
+const batchTimeout = 100 * time.Millisecond
+
+// suite is one network and the Fabric backend acting as each organisation's admin.
+type suite struct {
+	ctx    context.Context
+	net    *fabricnet.Network
+	cfg    fabricnet.Config
+	client *fabric.Client
+	ids    map[string]*ledger.Identity // admin identities by MSP ID
+}
+
+// TestFabric brings one network up from nothing and runs every check against it: key-level
+// endorsement, chaincode error codes, private data, throughput and (when the demo package
+// exists) the demo story compared with the embedded ledger. The network is torn down in
+// t.Cleanup.
+func TestFabric(t *testing.T) {
+	start := time.Now()
+	n, cfg := fabricnettest.Start(t, addressPrefix, func(c *fabricnet.Config) { c.BatchTimeout = batchTimeout })
+	t.Logf("bring-up from nothing, chaincode build included: %s", time.Since(start).Round(time.Millisecond))
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	t.Cleanup(cancel)
+	s := newSuite(t, n, cfg)
+	s.ctx = ctx
+	s.logMemory(t, "at rest")
+
+	for _, st := range subtests {
+		if !t.Run(st.name, func(t *testing.T) { st.run(s, t) }) && st.required {
+			t.Fatalf("%s failed: later checks depend on it", st.name)
+		}
+	}
+	s.logMemory(t, "after the checks")
+}
+
+// subtests run in order on one network; a required one failing stops the rest.
+var subtests = []struct {
+	name     string
+	run      func(*suite, *testing.T)
+	required bool
+}{
+	{name: "the demo story ends on Fabric as on the embedded ledger", run: (*suite).demo},
+	{name: "the participants, a product and a lot are registered", run: (*suite).seed, required: true},
+	{name: "a unit cannot change hands without its owner's peer", run: (*suite).keyLevelEndorsement},
+	{name: "chaincode error codes reach the caller", run: (*suite).errorCodes},
+	{name: "dispense details stay with the hospital and the regulator", run: (*suite).privateData},
+	{name: "a burst of concurrent submits commits", run: (*suite).throughput},
+}
+
+func newSuite(t *testing.T, n *fabricnet.Network, cfg fabricnet.Config) *suite {
+	t.Helper()
+	s := &suite{net: n, cfg: cfg, ids: map[string]*ledger.Identity{}}
+	for _, m := range []string{mfr, dst, plt, hsp} {
+		id, err := n.AdminIdentity(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.ids[m] = id
+	}
+	o, ok := n.Org(reg)
+	if !ok {
+		t.Fatalf("the network has no organisation %s", reg)
+	}
+	s.ids[reg] = roleIdentity(t, o, string(model.RoleRegulator))
+	ccfg, err := n.ClientConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ccfg.EventsIdentity = s.ids[reg]
+	c, err := fabric.New(ccfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.Close() })
+	s.client = c
+	return s
+}
+
+// logMemory logs the resident memory of every process of the network.
+func (s *suite) logMemory(t *testing.T, when string) {
+	t.Helper()
+	st, err := fabricnet.Status(s.ctx, s.cfg)
+	if err != nil {
+		t.Errorf("status: %v", err)
+		return
+	}
+	total := 0
+	for _, p := range st.Processes {
+		t.Logf("rss %s: %-34s %-9s %6.1f MiB", when, p.Name, p.Kind, float64(p.RSSKiB)/1024)
+		total += p.RSSKiB
+	}
+	t.Logf("rss %s: all %d processes %.1f MiB", when, len(st.Processes), float64(total)/1024)
+}
+
+// submit runs fn as msp; endorsers, when given, are the only organisations asked to endorse.
+func (s *suite) submit(msp, fn string, arg any, endorsers ...string) (*ledger.Result, error) {
+	return s.client.Submit(s.ctx, ledger.Proposal{Identity: s.ids[msp], Function: fn, Args: jsonArgs(arg), EndorsingOrgs: endorsers})
+}
+
+func (s *suite) must(t *testing.T, msp, fn string, arg any) *ledger.Result {
+	t.Helper()
+	res, err := s.submit(msp, fn, arg)
+	if err != nil {
+		t.Fatalf("%s as %s: %v", fn, msp, err)
+	}
+	return res
+}
+
+// evaluate runs a read as msp and decodes the answer into out (when not nil).
+func (s *suite) evaluate(msp, fn string, out any, args ...string) error {
+	b, err := s.client.Evaluate(s.ctx, ledger.Proposal{Identity: s.ids[msp], Function: fn, Args: args})
+	if err != nil {
+		return err
+	}
+	if out != nil {
+		if err := json.Unmarshal(b, out); err != nil {
+			return fmt.Errorf("decode %s: %w", b, err)
+		}
+	}
+	return nil
+}
+
+func jsonArgs(v any) []string {
+	if v == nil {
+		return nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return []string{string(b)}
+}
+
+// Fixture: a device product of the manufacturer and one lot of it.
+const (
+	companyPrefix = "6901234"
+	fixtureLot    = "IT1"
+)
+
+var (
+	fixtureGTIN = withCheck("0690123400077")
+	mfrGLN      = withCheck("690123400001")
+	hspGLN      = withCheck("690777700001")
+)
+
+func withCheck(base string) string {
+	d, err := gs1.CheckDigit(base)
+	if err != nil {
+		panic(err)
+	}
+	return base + string(d)
+}
+
+// unitCode is the UDI of fixture unit n.
+func unitCode(n int) string { return fmt.Sprintf("(01)%s(21)IT%06d", fixtureGTIN, n) }
+
+// seed registers the five parties (unless an earlier run, such as the demo story, did), the
+// fixture product and its lot.
+func (s *suite) seed(t *testing.T) {
+	now := time.Now().UTC()
+	lic := func(kind string) []model.Licence {
+		return []model.Licence{{Type: kind, Number: "IT-" + kind, ValidFrom: model.DateOf(now.AddDate(-1, 0, 0)), ValidTo: model.DateOf(now.AddDate(2, 0, 0))}}
+	}
+	parties := []model.Party{
+		{MSPID: reg, Name: "Regulator", Roles: []model.Role{model.RoleRegulator}},
+		{MSPID: mfr, Name: "Manufacturer", Roles: []model.Role{model.RoleManufacturer}, Licences: lic("manufacturing"),
+			CompanyPrefixes: []string{companyPrefix}, Locations: []model.Location{{GLN: mfrGLN}}},
+		{MSPID: dst, Name: "Distributor", Roles: []model.Role{model.RoleDistributor}, Licences: lic("wholesale")},
+		{MSPID: plt, Name: "Platform", Roles: []model.Role{model.RolePlatform}, Licences: lic("online-retail")},
+		{MSPID: hsp, Name: "Hospital", Roles: []model.Role{model.RoleHospital}, Licences: lic("medical-institution"),
+			Locations: []model.Location{{GLN: hspGLN}}},
+	}
+	for i, p := range parties {
+		if s.exists(t, reg, "party:Get", p.MSPID) {
+			continue
+		}
+		fn := "party:Register"
+		if i == 0 {
+			fn = "party:Init"
+		}
+		s.must(t, reg, fn, p)
+	}
+	if !s.exists(t, mfr, "product:Get", fixtureGTIN) {
+		s.must(t, mfr, "product:Register", model.Product{DI: fixtureGTIN, Name: "Infusion set", Model: "IT-20",
+			Kind: model.KindDevice, RegistrationNumber: "国械注准20263140077"})
+	}
+	s.must(t, mfr, "lot:Register", model.Lot{DI: fixtureGTIN, Lot: fixtureLot, Expiry: model.DateOf(now.AddDate(1, 0, 0)), Quantity: 100000})
+}
+
+// exists reports whether a read finds its record; NOT_FOUND is false, other errors fail.
+func (s *suite) exists(t *testing.T, msp, fn string, args ...string) bool {
+	t.Helper()
+	err := s.evaluate(msp, fn, nil, args...)
+	var ce *ledger.ChaincodeError
+	if errors.As(err, &ce) && model.ParseCode(ce.Message) == model.CodeNotFound {
+		return false
+	}
+	if err != nil {
+		t.Fatalf("%s %v as %s: %v", fn, args, msp, err)
+	}
+	return true
+}
+
+// commission brings fixture units onto the ledger, held by the manufacturer.
+func (s *suite) commission(t *testing.T, eventID string, ns ...int) []string {
+	t.Helper()
+	codes := make([]string, len(ns))
+	for i, n := range ns {
+		codes[i] = unitCode(n)
+	}
+	s.must(t, mfr, "unit:Commission", model.CommissionRequest{EventID: eventID, DI: fixtureGTIN, Lot: fixtureLot, Codes: codes, Location: mfrGLN})
+	return codes
+}
+
+// unit reads a unit's view as the regulator.
+func (s *suite) unit(t *testing.T, code string) model.UnitView {
+	t.Helper()
+	var v model.UnitView
+	if err := s.evaluate(reg, "query:Unit", &v, code); err != nil {
+		t.Fatalf("query:Unit %s: %v", code, err)
+	}
+	return v
+}
+
+// wantCommitError checks that err is a commit-time invalidation with the validation code.
+func wantCommitError(t *testing.T, err error, code string) {
+	t.Helper()
+	var ce *ledger.CommitError
+	if !errors.As(err, &ce) {
+		t.Fatalf("got %v (%T), want a commit error %s", err, err, code)
+	}
+	if ce.ValidationCode != code {
+		t.Fatalf("validation code %s, want %s", ce.ValidationCode, code)
+	}
+}
+
+// wantChaincodeError checks that err is a chaincode refusal with the code.
+func wantChaincodeError(t *testing.T, err error, code model.Code) {
+	t.Helper()
+	var ce *ledger.ChaincodeError
+	if !errors.As(err, &ce) {
+		t.Fatalf("got %v (%T), want a chaincode error %s", err, err, code)
+	}
+	if got := model.ParseCode(ce.Message); got != code {
+		t.Fatalf("code %q in %q, want %s", got, ce.Message, code)
+	}
+}
+
+func (s *suite) keyLevelEndorsement(t *testing.T) {
+	code := s.commission(t, "sbe-commission", 1)[0]
+	ship := model.ShipRequest{EventID: "sbe-ship-1", To: dst, Codes: []string{code}}
+
+	t.Run("a ship endorsed by a majority without the owner is invalid at commit", func(t *testing.T) {
+		_, err := s.submit(mfr, "unit:Ship", ship, dst, plt, hsp)
+		wantCommitError(t, err, ledger.EndorsementPolicyFailure)
+		if v := s.unit(t, code); v.Owner != mfr || v.Status != model.StatusActive {
+			t.Fatalf("unit after the invalid ship: owner %s status %s", v.Owner, v.Status)
+		}
+	})
+	t.Run("the same ship endorsed by the owner and two others commits", func(t *testing.T) {
+		if _, err := s.submit(mfr, "unit:Ship", ship, mfr, dst, plt); err != nil {
+			t.Fatal(err)
+		}
+		if v := s.unit(t, code); v.Status != model.StatusInTransit {
+			t.Fatalf("unit status %s, want in transit", v.Status)
+		}
+	})
+	recv := model.ReceiveRequest{EventID: "sbe-recv-1", Codes: []string{code}}
+	t.Run("receiving without the sender's peer is invalid: in transit the key still names the sender", func(t *testing.T) {
+		_, err := s.submit(dst, "unit:Receive", recv, dst, plt, hsp)
+		wantCommitError(t, err, ledger.EndorsementPolicyFailure)
+	})
+	t.Run("the gateway finds the sender's peer by itself from the key's policy", func(t *testing.T) {
+		res, err := s.submit(dst, "unit:Receive", recv)
+		if err != nil {
+			t.Fatal(err)
+		}
+		endorsers := s.endorsers(t, dst, res.TxID)
+		if !slices.Contains(endorsers, mfr) {
+			t.Fatalf("receive endorsed by %v, without the sender %s", endorsers, mfr)
+		}
+		if v := s.unit(t, code); v.Owner != dst || v.Status != model.StatusActive {
+			t.Fatalf("unit after receive: owner %s status %s", v.Owner, v.Status)
+		}
+		t.Logf("receive endorsed by %v", endorsers)
+	})
+	t.Run("after receipt the former owner's peer no longer suffices", func(t *testing.T) {
+		_, err := s.submit(dst, "unit:Ship", model.ShipRequest{EventID: "sbe-ship-2", To: hsp, Codes: []string{code}}, mfr, plt, hsp)
+		wantCommitError(t, err, ledger.EndorsementPolicyFailure)
+		if _, err := s.submit(dst, "unit:Ship", model.ShipRequest{EventID: "sbe-ship-2", To: hsp, Codes: []string{code}}); err != nil {
+			t.Fatalf("the same ship planned by the gateway: %v", err)
+		}
+	})
+}
+
+func (s *suite) errorCodes(t *testing.T) {
+	code := s.commission(t, "err-commission", 2)[0]
+	tests := []struct {
+		name string
+		call func() error
+		want model.Code
+	}{
+		{name: "an evaluate of an unknown code is NOT_FOUND", want: model.CodeNotFound, call: func() error {
+			return s.evaluate(reg, "query:Unit", nil, unitCode(999999))
+		}},
+		{name: "a submit naming an unknown code is NOT_FOUND", want: model.CodeNotFound, call: func() error {
+			_, err := s.submit(mfr, "unit:Ship", model.ShipRequest{EventID: "err-ship-0", To: dst, Codes: []string{unitCode(999999)}})
+			return err
+		}},
+		{name: "a ship by someone who does not hold the unit is FORBIDDEN", want: model.CodeForbidden, call: func() error {
+			_, err := s.submit(dst, "unit:Ship", model.ShipRequest{EventID: "err-ship-1", To: hsp, Codes: []string{code}})
+			return err
+		}},
+		{name: "commissioning a code twice is a CONFLICT", want: model.CodeConflict, call: func() error {
+			_, err := s.submit(mfr, "unit:Commission", model.CommissionRequest{EventID: "err-commission-2", DI: fixtureGTIN, Lot: fixtureLot, Codes: []string{code}})
+			return err
+		}},
+		{name: "a malformed code is INVALID", want: model.CodeInvalid, call: func() error {
+			return s.evaluate(reg, "query:Unit", nil, "(01)12345")
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { wantChaincodeError(t, tt.call(), tt.want) })
+	}
+}
+
+func (s *suite) privateData(t *testing.T) {
+	code := s.commission(t, "pd-commission", 3)[0]
+	s.must(t, mfr, "unit:Ship", model.ShipRequest{EventID: "pd-ship", To: hsp, Codes: []string{code}})
+	s.must(t, hsp, "unit:Receive", model.ReceiveRequest{EventID: "pd-recv", Codes: []string{code}})
+	const patient = "MRN-IT-0007"
+	priv, err := json.Marshal(model.DispensePrivate{PatientRef: patient, PrescriptionRef: "RX-IT-1", Salt: "0123456789abcdef0123"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// No endorsers named: the backend asks the collection's members (PrivateEndorsers).
+	res, err := s.client.Submit(s.ctx, ledger.Proposal{
+		Identity: s.ids[hsp], Function: "unit:Dispense",
+		Args:      jsonArgs(model.DispenseRequest{EventID: "pd-dispense", Codes: []string{code}, Location: hspGLN}),
+		Transient: map[string][]byte{model.TransientDispense: priv},
+	})
+	if err != nil {
+		t.Fatalf("dispense: %v", err)
+	}
+
+	t.Run("only members of the collection endorsed the dispense", func(t *testing.T) {
+		endorsers := s.endorsers(t, hsp, res.TxID)
+		for _, e := range endorsers {
+			if e != hsp && e != plt && e != reg {
+				t.Fatalf("dispense endorsed by %v: %s is not a member of dispenseDetails", endorsers, e)
+			}
+		}
+		t.Logf("dispense endorsed by %v", endorsers)
+	})
+	for _, m := range []string{hsp, reg} {
+		t.Run(m+" reads the dispense details", func(t *testing.T) {
+			var rec model.DispenseRecord
+			if err := s.evaluate(m, "unit:DispenseDetails", &rec, "pd-dispense"); err != nil {
+				t.Fatal(err)
+			}
+			if rec.PatientRef != patient {
+				t.Fatalf("patient reference %q, want %q", rec.PatientRef, patient)
+			}
+		})
+	}
+	t.Run("the distributor is refused the dispense details", func(t *testing.T) {
+		wantChaincodeError(t, s.evaluate(dst, "unit:DispenseDetails", nil, "pd-dispense"), model.CodeForbidden)
+	})
+	t.Run("the distributor's peer does not hold the dispense details", func(t *testing.T) {
+		var rec model.DispenseRecord
+		b, err := s.client.Evaluate(s.ctx, ledger.Proposal{Identity: s.ids[hsp], Function: "unit:DispenseDetails",
+			Args: []string{"pd-dispense"}, EndorsingOrgs: []string{dst}})
+		if err == nil {
+			_ = json.Unmarshal(b, &rec)
+			t.Fatalf("the distributor's peer answered %s", b)
+		}
+		if strings.Contains(err.Error(), patient) {
+			t.Fatalf("the error carries the patient reference: %v", err)
+		}
+		t.Logf("the hospital asking the distributor's peer: %v", err)
+	})
+	t.Run("the public event carries no patient reference", func(t *testing.T) {
+		b, err := s.client.Evaluate(s.ctx, ledger.Proposal{Identity: s.ids[dst], Function: "query:Event", Args: []string{"pd-dispense"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(b), patient) {
+			t.Fatalf("public event holds the patient reference: %s", b)
+		}
+	})
+}
+
+// throughput commissions one unit per transaction from many concurrent clients.
+func (s *suite) throughput(t *testing.T) {
+	const (
+		txs     = 240
+		workers = 32
+		first   = 10000
+	)
+	var next, failed atomic.Int64
+	var wg sync.WaitGroup
+	var errMu sync.Mutex
+	var firstErr error
+	start := time.Now()
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := next.Add(1) - 1
+				if i >= txs {
+					return
+				}
+				n := first + int(i)
+				_, err := s.submit(mfr, "unit:Commission", model.CommissionRequest{
+					EventID: fmt.Sprintf("tps-%d", n), DI: fixtureGTIN, Lot: fixtureLot, Codes: []string{unitCode(n)}, Location: mfrGLN,
+				})
+				if err != nil {
+					failed.Add(1)
+					errMu.Lock()
+					if firstErr == nil {
+						firstErr = err
+					}
+					errMu.Unlock()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	t.Logf("%d commissioning transactions from %d concurrent clients in %s: %.1f tx/s (BatchTimeout %s, MAJORITY of 5, owner policy on every new key)",
+		txs, workers, elapsed.Round(time.Millisecond), float64(txs)/elapsed.Seconds(), s.cfg.BatchTimeout)
+	if f := failed.Load(); f > 0 {
+		t.Fatalf("%d of %d transactions failed, first: %v", f, txs, firstErr)
+	}
+}
+
+// endorsers returns the MSP IDs that endorsed a committed transaction, read through the qscc
+// system chaincode from the peer of the organisation that submitted it (which has committed
+// it: other peers may still be a block behind).
+func (s *suite) endorsers(t *testing.T, submitter, txID string) []string {
+	t.Helper()
+	o, ok := s.net.Org(submitter)
+	if !ok {
+		t.Fatalf("no organisation %s", submitter)
+	}
+	gw, closeGW := rawGateway(t, s.net, o)
+	defer closeGW()
+	b, err := gw.GetNetwork(s.net.Channel).GetContract("qscc").EvaluateWithContext(s.ctx, "GetTransactionByID",
+		client.WithArguments(s.net.Channel, txID))
+	if err != nil {
+		t.Fatalf("qscc GetTransactionByID %s: %v", txID, err)
+	}
+	var pt peer.ProcessedTransaction
+	var pl common.Payload
+	var tx peer.Transaction
+	var ap peer.ChaincodeActionPayload
+	if err := proto.Unmarshal(b, &pt); err != nil {
+		t.Fatal(err)
+	}
+	if err := proto.Unmarshal(pt.GetTransactionEnvelope().GetPayload(), &pl); err != nil {
+		t.Fatal(err)
+	}
+	if err := proto.Unmarshal(pl.GetData(), &tx); err != nil {
+		t.Fatal(err)
+	}
+	if len(tx.GetActions()) != 1 {
+		t.Fatalf("transaction %s has %d actions", txID, len(tx.GetActions()))
+	}
+	if err := proto.Unmarshal(tx.GetActions()[0].GetPayload(), &ap); err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range ap.GetAction().GetEndorsements() {
+		var id msp.SerializedIdentity
+		if err := proto.Unmarshal(e.GetEndorser(), &id); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, id.GetMspid())
+	}
+	slices.Sort(out)
+	return out
+}
+
+// rawGateway connects to the organisation's peer as its admin with fabric-gateway directly,
+// for calls the ledger backend does not make (system chaincodes).
+func rawGateway(t *testing.T, n *fabricnet.Network, o fabricnet.Org) (*client.Gateway, func()) {
+	t.Helper()
+	caPEM, err := os.ReadFile(o.TLSCACert)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(caPEM)
+	conn, err := grpc.NewClient(o.Peer.Endpoint, grpc.WithTransportCredentials(credentials.NewClientTLSFromCert(pool, "")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := n.AdminIdentity(o.MSPID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := identity.CertificateFromPEM(a.Certificate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := identity.NewX509Identity(o.MSPID, cert)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := identity.PrivateKeyFromPEM(a.PrivateKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sign, err := identity.NewPrivateKeySign(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gw, err := client.Connect(id, client.WithSign(sign), client.WithClientConnection(conn), client.WithEvaluateTimeout(10*time.Second))
+	if err != nil {
+		_ = conn.Close()
+		t.Fatal(err)
+	}
+	return gw, func() { _ = gw.Close(); _ = conn.Close() }
+}
