@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/udiledger/udiledger/chaincode/model"
 )
@@ -24,6 +25,11 @@ func (t *txn) replay(eventID string, req any) (prev *model.Event, hash string, e
 	if err != nil {
 		return nil, "", fmt.Errorf("encode request: %w", err)
 	}
+	if d, ok := req.(model.DeclaredTimer); ok {
+		if err := t.declare(d.DeclaredEventTime()); err != nil {
+			return nil, "", err
+		}
+	}
 	sum := sha256.Sum256(append([]byte(fn+"\x00"), b...))
 	hash = hex.EncodeToString(sum[:])
 	k, err := t.key(otEvent, eventID)
@@ -41,10 +47,31 @@ func (t *txn) replay(eventID string, req any) (prev *model.Event, hash string, e
 	return &ev, hash, nil
 }
 
+// declare takes the event time a request declares: RFC 3339 with an offset, not later than
+// the transaction time plus model.MaxClockSkew.
+func (t *txn) declare(s string) error {
+	if s == "" {
+		return nil
+	}
+	at, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return model.Invalid("eventTime %q must be an RFC 3339 time with an offset, e.g. 2026-11-30T09:15:00+08:00", s)
+	}
+	if at.After(t.now.Add(model.MaxClockSkew)) {
+		return model.Invalid("eventTime %s is after the transaction time %s", s, t.nowText)
+	}
+	t.declared, t.declaredOffset = model.FormatTime(at), at.Format("-07:00")
+	return nil
+}
+
 // record stores ev with the transaction's facts, indexes it by time and emits the
 // transaction's chaincode event.
 func (t *txn) record(ev *model.Event, hash string) (*model.EventResult, error) {
-	ev.Actor, ev.TxID, ev.EventTime, ev.RequestHash = t.caller, t.txID, t.nowText, hash
+	ev.Actor, ev.TxID, ev.RecordTime, ev.RequestHash = t.caller, t.txID, t.nowText, hash
+	ev.EventTime = t.nowText
+	if t.declared != "" {
+		ev.EventTime, ev.EventTimeZoneOffset = t.declared, t.declaredOffset
+	}
 	k, err := t.key(otEvent, ev.EventID)
 	if err != nil {
 		return nil, err

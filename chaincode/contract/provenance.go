@@ -74,9 +74,18 @@ func (c *QueryContract) Provenance(ctx contractapi.TransactionContextInterface, 
 		}
 	}
 	sort.SliceStable(p.entries, func(i, j int) bool {
-		return p.entries[i].Event.EventTime < p.entries[j].Event.EventTime
+		return recorded(p.entries[i].Event) < recorded(p.entries[j].Event)
 	})
 	return &model.Provenance{Code: code, Key: cd.Key, Events: p.entries}, nil
+}
+
+// recorded is when the ledger recorded ev: the order of the ledger, whatever times events
+// declare.
+func recorded(ev model.Event) string {
+	if ev.RecordTime != "" {
+		return ev.RecordTime
+	}
+	return ev.EventTime
 }
 
 type prov struct {

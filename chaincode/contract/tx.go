@@ -15,19 +15,23 @@ import (
 // master data and containers it read or wrote. Fabric reads see committed state only, so
 // records written earlier in the same transaction are served from these caches.
 type txn struct {
-	stub       shim.ChaincodeStubInterface
-	ctx        contractapi.TransactionContextInterface
-	cfg        *Config
-	now        time.Time
-	nowText    string
-	txID       string
-	caller     string
-	parties    map[string]*model.Party
-	products   map[string]*model.Product
-	lots       map[string]*model.Lot
-	containers map[string]*model.Container
-	units      map[string]*model.Unit
-	stocks     map[string]*model.Stock
+	stub    shim.ChaincodeStubInterface
+	ctx     contractapi.TransactionContextInterface
+	cfg     *Config
+	now     time.Time
+	nowText string
+	// declared is the event time a request declares (UTC text) and declaredOffset its
+	// offset; empty when the event happened at the transaction time.
+	declared       string
+	declaredOffset string
+	txID           string
+	caller         string
+	parties        map[string]*model.Party
+	products       map[string]*model.Product
+	lots           map[string]*model.Lot
+	containers     map[string]*model.Container
+	units          map[string]*model.Unit
+	stocks         map[string]*model.Stock
 	// guards maps the state key of every unit and container read or written to the owner
 	// its key-level endorsement policy names (see endorsement.go).
 	guards map[string]string

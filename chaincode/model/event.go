@@ -3,27 +3,29 @@ package model
 // Event is one EPCIS 2.0 event as the ledger stores it, with the ledger's own facts (actor,
 // transaction, request hash) beside the EPCIS fields.
 type Event struct {
-	EventID            string            `json:"eventID"`
-	Type               EventType         `json:"type"`
-	Action             Action            `json:"action"`
-	BizStep            BizStep           `json:"bizStep"`
-	Disposition        Disposition       `json:"disposition,omitempty"`
-	EventTime          string            `json:"eventTime"` // the transaction timestamp
-	EPCList            []string          `json:"epcList,omitempty"`
-	ParentID           string            `json:"parentID,omitempty"`
-	ChildEPCs          []string          `json:"childEPCs,omitempty"`
-	QuantityList       []QuantityElement `json:"quantityList,omitempty"`
-	ReadPoint          string            `json:"readPoint,omitempty"`   // GLN
-	BizLocation        string            `json:"bizLocation,omitempty"` // GLN
-	BizTransactionList []BizTransaction  `json:"bizTransactionList,omitempty"`
-	SourceList         []SourceDest      `json:"sourceList,omitempty"`
-	DestinationList    []SourceDest      `json:"destinationList,omitempty"`
-	SensorElementList  []SensorElement   `json:"sensorElementList,omitempty"`
-	ILMD               *ILMD             `json:"ilmd,omitempty"`
-	Actor              string            `json:"actor"` // MSP ID of the submitter
-	TxID               string            `json:"txId"`
-	Detail             *EventDetail      `json:"detail,omitempty"`
-	RequestHash        string            `json:"requestHash"`
+	EventID             string            `json:"eventID"`
+	Type                EventType         `json:"type"`
+	Action              Action            `json:"action"`
+	BizStep             BizStep           `json:"bizStep"`
+	Disposition         Disposition       `json:"disposition,omitempty"`
+	EventTime           string            `json:"eventTime"`                     // when it happened: declared, else the transaction time
+	EventTimeZoneOffset string            `json:"eventTimeZoneOffset,omitempty"` // offset of the declared time, e.g. "+08:00"
+	RecordTime          string            `json:"recordTime,omitempty"`          // the transaction timestamp
+	EPCList             []string          `json:"epcList,omitempty"`
+	ParentID            string            `json:"parentID,omitempty"`
+	ChildEPCs           []string          `json:"childEPCs,omitempty"`
+	QuantityList        []QuantityElement `json:"quantityList,omitempty"`
+	ReadPoint           string            `json:"readPoint,omitempty"`   // GLN
+	BizLocation         string            `json:"bizLocation,omitempty"` // GLN
+	BizTransactionList  []BizTransaction  `json:"bizTransactionList,omitempty"`
+	SourceList          []SourceDest      `json:"sourceList,omitempty"`
+	DestinationList     []SourceDest      `json:"destinationList,omitempty"`
+	SensorElementList   []SensorElement   `json:"sensorElementList,omitempty"`
+	ILMD                *ILMD             `json:"ilmd,omitempty"`
+	Actor               string            `json:"actor"` // MSP ID of the submitter
+	TxID                string            `json:"txId"`
+	Detail              *EventDetail      `json:"detail,omitempty"`
+	RequestHash         string            `json:"requestHash"`
 }
 
 // BizTransaction is a business document reference (purchase order, despatch advice…).

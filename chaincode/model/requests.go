@@ -1,5 +1,7 @@
 package model
 
+import "time"
+
 // Every state-changing transaction takes one JSON argument, one of the request types below;
 // every read takes plain string arguments. Event IDs are chosen by the client (an EPCIS event
 // ID such as "urn:uuid:…"): a retry with the same ID and the same request returns the first
@@ -7,13 +9,35 @@ package model
 
 // CommissionRequest commissions serialized units of one lot (unit:Commission).
 type CommissionRequest struct {
-	EventID  string   `json:"eventId"`
-	DI       string   `json:"di"`
-	Lot      string   `json:"lot"`
-	Codes    []string `json:"codes,omitempty"`    // at most MaxCommission codes, any accepted form
-	Quantity int      `json:"quantity,omitempty"` // instead of codes: lot-controlled items without serials
-	Location string   `json:"location,omitempty"` // GLN of the manufacturer's site
+	EventID   string   `json:"eventId"`
+	EventTime string   `json:"eventTime,omitempty"` // when it happened, if before it is recorded (RFC 3339)
+	DI        string   `json:"di"`
+	Lot       string   `json:"lot"`
+	Codes     []string `json:"codes,omitempty"`    // at most MaxCommission codes, any accepted form
+	Quantity  int      `json:"quantity,omitempty"` // instead of codes: lot-controlled items without serials
+	Location  string   `json:"location,omitempty"` // GLN of the manufacturer's site
 }
+
+// DeclaredTimer is a request that may say when its event happened. EPCIS capture sends the
+// eventTime of events that happened before they reach the ledger (a scanner offline, a batch
+// upload); the ledger keeps it as the event time and its own transaction time as the record
+// time. An empty EventTime means the transaction time.
+type DeclaredTimer interface{ DeclaredEventTime() string }
+
+// MaxClockSkew is how far a declared event time may lie after the transaction time.
+const MaxClockSkew = 5 * time.Minute
+
+func (r CommissionRequest) DeclaredEventTime() string   { return r.EventTime }
+func (r PackRequest) DeclaredEventTime() string         { return r.EventTime }
+func (r UnpackRequest) DeclaredEventTime() string       { return r.EventTime }
+func (r ShipRequest) DeclaredEventTime() string         { return r.EventTime }
+func (r ReceiveRequest) DeclaredEventTime() string      { return r.EventTime }
+func (r DispenseRequest) DeclaredEventTime() string     { return r.EventTime }
+func (r UndoDispenseRequest) DeclaredEventTime() string { return r.EventTime }
+func (r ReturnRequest) DeclaredEventTime() string       { return r.EventTime }
+func (r DisposeRequest) DeclaredEventTime() string      { return r.EventTime }
+func (r SensorRequest) DeclaredEventTime() string       { return r.EventTime }
+func (r InspectRequest) DeclaredEventTime() string      { return r.EventTime }
 
 // MaxCommission is the largest number of codes one commissioning event takes.
 const MaxCommission = 10000
@@ -21,24 +45,27 @@ const MaxCommission = 10000
 // PackRequest packs units or containers into a container (unit:Pack). The container is
 // created by its first packing event.
 type PackRequest struct {
-	EventID  string   `json:"eventId"`
-	Parent   string   `json:"parent"` // SSCC or serialized case code
-	Children []string `json:"children"`
-	Location string   `json:"location,omitempty"`
+	EventID   string   `json:"eventId"`
+	EventTime string   `json:"eventTime,omitempty"` // when it happened, if before it is recorded (RFC 3339)
+	Parent    string   `json:"parent"`              // SSCC or serialized case code
+	Children  []string `json:"children"`
+	Location  string   `json:"location,omitempty"`
 }
 
 // UnpackRequest takes children out of a container (unit:Unpack); no children means all.
 type UnpackRequest struct {
-	EventID  string   `json:"eventId"`
-	Parent   string   `json:"parent"`
-	Children []string `json:"children,omitempty"`
-	Location string   `json:"location,omitempty"`
+	EventID   string   `json:"eventId"`
+	EventTime string   `json:"eventTime,omitempty"` // when it happened, if before it is recorded (RFC 3339)
+	Parent    string   `json:"parent"`
+	Children  []string `json:"children,omitempty"`
+	Location  string   `json:"location,omitempty"`
 }
 
 // ShipRequest ships units or containers to a named party (unit:Ship).
 type ShipRequest struct {
 	EventID         string            `json:"eventId"`
-	To              string            `json:"to"` // MSP ID of the receiver
+	EventTime       string            `json:"eventTime,omitempty"` // when it happened, if before it is recorded (RFC 3339)
+	To              string            `json:"to"`                  // MSP ID of the receiver
 	Codes           []string          `json:"codes,omitempty"`
 	Quantities      []QuantityElement `json:"quantities,omitempty"`  // lot-controlled items
 	Location        string            `json:"location,omitempty"`    // GLN shipped from
@@ -49,6 +76,7 @@ type ShipRequest struct {
 // ReceiveRequest receives units or containers shipped to the caller (unit:Receive).
 type ReceiveRequest struct {
 	EventID         string            `json:"eventId"`
+	EventTime       string            `json:"eventTime,omitempty"` // when it happened, if before it is recorded (RFC 3339)
 	Codes           []string          `json:"codes,omitempty"`
 	Quantities      []QuantityElement `json:"quantities,omitempty"` // each names its sender in From
 	Location        string            `json:"location,omitempty"`
@@ -60,6 +88,7 @@ type ReceiveRequest struct {
 // TransientDispense as a DispensePrivate, never in the arguments.
 type DispenseRequest struct {
 	EventID    string            `json:"eventId"`
+	EventTime  string            `json:"eventTime,omitempty"` // when it happened, if before it is recorded (RFC 3339)
 	Codes      []string          `json:"codes,omitempty"`
 	Quantities []QuantityElement `json:"quantities,omitempty"`
 	Location   string            `json:"location,omitempty"`
@@ -94,10 +123,11 @@ type DispenseRecord struct {
 // UndoDispenseRequest reverses a dispense of the caller within UndoDispenseDays
 // (unit:UndoDispense).
 type UndoDispenseRequest struct {
-	EventID  string   `json:"eventId"`
-	Codes    []string `json:"codes"`
-	Reason   string   `json:"reason,omitempty"`
-	Location string   `json:"location,omitempty"`
+	EventID   string   `json:"eventId"`
+	EventTime string   `json:"eventTime,omitempty"` // when it happened, if before it is recorded (RFC 3339)
+	Codes     []string `json:"codes"`
+	Reason    string   `json:"reason,omitempty"`
+	Location  string   `json:"location,omitempty"`
 }
 
 // UndoDispenseDays is how long a dispense can be undone (as the EU FMD allows).
@@ -106,26 +136,29 @@ const UndoDispenseDays = 10
 // ReturnRequest returns units or containers (unit:Return) to a party, by default the
 // manufacturer of the product.
 type ReturnRequest struct {
-	EventID  string   `json:"eventId"`
-	Codes    []string `json:"codes"`
-	To       string   `json:"to,omitempty"`
-	RecallID string   `json:"recallId,omitempty"`
-	Reason   string   `json:"reason,omitempty"`
-	Location string   `json:"location,omitempty"`
+	EventID   string   `json:"eventId"`
+	EventTime string   `json:"eventTime,omitempty"` // when it happened, if before it is recorded (RFC 3339)
+	Codes     []string `json:"codes"`
+	To        string   `json:"to,omitempty"`
+	RecallID  string   `json:"recallId,omitempty"`
+	Reason    string   `json:"reason,omitempty"`
+	Location  string   `json:"location,omitempty"`
 }
 
 // DisposeRequest decommissions or destroys units or containers (unit:Decommission,
 // unit:Destroy).
 type DisposeRequest struct {
-	EventID  string   `json:"eventId"`
-	Codes    []string `json:"codes"`
-	Reason   string   `json:"reason"`
-	Location string   `json:"location,omitempty"`
+	EventID   string   `json:"eventId"`
+	EventTime string   `json:"eventTime,omitempty"` // when it happened, if before it is recorded (RFC 3339)
+	Codes     []string `json:"codes"`
+	Reason    string   `json:"reason"`
+	Location  string   `json:"location,omitempty"`
 }
 
 // SensorRequest reports readings for units or containers (unit:ReportSensor).
 type SensorRequest struct {
 	EventID           string          `json:"eventId"`
+	EventTime         string          `json:"eventTime,omitempty"` // when it happened, if before it is recorded (RFC 3339)
 	Codes             []string        `json:"codes"`
 	Location          string          `json:"location,omitempty"`
 	SensorElementList []SensorElement `json:"sensorElementList"`
@@ -135,9 +168,10 @@ type SensorRequest struct {
 // (unit:Inspect). A code that is unknown, already dispensed or destroyed, or held by another
 // party raises an alert.
 type InspectRequest struct {
-	EventID  string `json:"eventId"`
-	Code     string `json:"code"`
-	Location string `json:"location,omitempty"`
+	EventID   string `json:"eventId"`
+	EventTime string `json:"eventTime,omitempty"` // when it happened, if before it is recorded (RFC 3339)
+	Code      string `json:"code"`
+	Location  string `json:"location,omitempty"`
 }
 
 // InspectResult is the answer of unit:Inspect.

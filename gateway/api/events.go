@@ -42,34 +42,37 @@ func bizTransactions(bs []bizTransactionBody) []model.BizTransaction {
 }
 
 type commissionBody struct {
-	EventID  string   `json:"eventId,omitempty" validate:"max=200"`
-	DI       string   `json:"di" validate:"required,max=64,printascii"`
-	Lot      string   `json:"lot" validate:"required,max=20"`
-	Codes    []string `json:"codes,omitempty" validate:"required_without=Quantity,max=10000,dive,code"`
-	Quantity int      `json:"quantity,omitempty" validate:"gte=0,lte=100000000"`
-	Location string   `json:"location,omitempty" validate:"omitempty,gln"`
+	EventID   string   `json:"eventId,omitempty" validate:"max=200"`
+	EventTime string   `json:"eventTime,omitempty" validate:"omitempty,datetime=2006-01-02T15:04:05Z07:00"`
+	DI        string   `json:"di" validate:"required,max=64,printascii"`
+	Lot       string   `json:"lot" validate:"required,max=20"`
+	Codes     []string `json:"codes,omitempty" validate:"required_without=Quantity,max=10000,dive,code"`
+	Quantity  int      `json:"quantity,omitempty" validate:"gte=0,lte=100000000"`
+	Location  string   `json:"location,omitempty" validate:"omitempty,gln"`
 }
 
 func (b *commissionBody) id() *string { return &b.EventID }
 func (b *commissionBody) request() any {
-	return model.CommissionRequest{EventID: b.EventID, DI: b.DI, Lot: b.Lot, Codes: b.Codes, Quantity: b.Quantity, Location: b.Location}
+	return model.CommissionRequest{EventID: b.EventID, EventTime: b.EventTime, DI: b.DI, Lot: b.Lot, Codes: b.Codes, Quantity: b.Quantity, Location: b.Location}
 }
 
 type packBody struct {
-	EventID  string   `json:"eventId,omitempty" validate:"max=200"`
-	Parent   string   `json:"parent" validate:"required,code"`
-	Children []string `json:"children" validate:"required,min=1,max=10000,dive,code"`
-	Location string   `json:"location,omitempty" validate:"omitempty,gln"`
+	EventID   string   `json:"eventId,omitempty" validate:"max=200"`
+	EventTime string   `json:"eventTime,omitempty" validate:"omitempty,datetime=2006-01-02T15:04:05Z07:00"`
+	Parent    string   `json:"parent" validate:"required,code"`
+	Children  []string `json:"children" validate:"required,min=1,max=10000,dive,code"`
+	Location  string   `json:"location,omitempty" validate:"omitempty,gln"`
 }
 
 func (b *packBody) id() *string  { return &b.EventID }
 func (b *packBody) request() any { return model.PackRequest(*b) }
 
 type unpackBody struct {
-	EventID  string   `json:"eventId,omitempty" validate:"max=200"`
-	Parent   string   `json:"parent" validate:"required,code"`
-	Children []string `json:"children,omitempty" validate:"max=10000,dive,code"`
-	Location string   `json:"location,omitempty" validate:"omitempty,gln"`
+	EventID   string   `json:"eventId,omitempty" validate:"max=200"`
+	EventTime string   `json:"eventTime,omitempty" validate:"omitempty,datetime=2006-01-02T15:04:05Z07:00"`
+	Parent    string   `json:"parent" validate:"required,code"`
+	Children  []string `json:"children,omitempty" validate:"max=10000,dive,code"`
+	Location  string   `json:"location,omitempty" validate:"omitempty,gln"`
 }
 
 func (b *unpackBody) id() *string  { return &b.EventID }
@@ -77,6 +80,7 @@ func (b *unpackBody) request() any { return model.UnpackRequest(*b) }
 
 type shipBody struct {
 	EventID         string               `json:"eventId,omitempty" validate:"max=200"`
+	EventTime       string               `json:"eventTime,omitempty" validate:"omitempty,datetime=2006-01-02T15:04:05Z07:00"`
 	To              string               `json:"to" validate:"required,max=128"`
 	Codes           []string             `json:"codes,omitempty" validate:"required_without=Quantities,max=10000,dive,code"`
 	Quantities      []quantityBody       `json:"quantities,omitempty" validate:"max=1000,dive"`
@@ -87,12 +91,13 @@ type shipBody struct {
 
 func (b *shipBody) id() *string { return &b.EventID }
 func (b *shipBody) request() any {
-	return model.ShipRequest{EventID: b.EventID, To: b.To, Codes: b.Codes, Quantities: quantities(b.Quantities),
+	return model.ShipRequest{EventID: b.EventID, EventTime: b.EventTime, To: b.To, Codes: b.Codes, Quantities: quantities(b.Quantities),
 		Location: b.Location, Destination: b.Destination, BizTransactions: bizTransactions(b.BizTransactions)}
 }
 
 type receiveBody struct {
 	EventID         string               `json:"eventId,omitempty" validate:"max=200"`
+	EventTime       string               `json:"eventTime,omitempty" validate:"omitempty,datetime=2006-01-02T15:04:05Z07:00"`
 	Codes           []string             `json:"codes,omitempty" validate:"required_without=Quantities,max=10000,dive,code"`
 	Quantities      []quantityBody       `json:"quantities,omitempty" validate:"max=1000,dive"`
 	Location        string               `json:"location,omitempty" validate:"omitempty,gln"`
@@ -101,7 +106,7 @@ type receiveBody struct {
 
 func (b *receiveBody) id() *string { return &b.EventID }
 func (b *receiveBody) request() any {
-	return model.ReceiveRequest{EventID: b.EventID, Codes: b.Codes, Quantities: quantities(b.Quantities),
+	return model.ReceiveRequest{EventID: b.EventID, EventTime: b.EventTime, Codes: b.Codes, Quantities: quantities(b.Quantities),
 		Location: b.Location, BizTransactions: bizTransactions(b.BizTransactions)}
 }
 
@@ -109,6 +114,7 @@ func (b *receiveBody) request() any {
 // leave the gateway only in the transient map.
 type dispenseBody struct {
 	EventID         string         `json:"eventId,omitempty" validate:"max=200"`
+	EventTime       string         `json:"eventTime,omitempty" validate:"omitempty,datetime=2006-01-02T15:04:05Z07:00"`
 	Codes           []string       `json:"codes,omitempty" validate:"required_without=Quantities,max=10000,dive,code"`
 	Quantities      []quantityBody `json:"quantities,omitempty" validate:"max=1000,dive"`
 	Location        string         `json:"location,omitempty" validate:"omitempty,gln"`
@@ -119,26 +125,28 @@ type dispenseBody struct {
 
 func (b *dispenseBody) id() *string { return &b.EventID }
 func (b *dispenseBody) request() any {
-	return model.DispenseRequest{EventID: b.EventID, Codes: b.Codes, Quantities: quantities(b.Quantities), Location: b.Location}
+	return model.DispenseRequest{EventID: b.EventID, EventTime: b.EventTime, Codes: b.Codes, Quantities: quantities(b.Quantities), Location: b.Location}
 }
 
 type undoDispenseBody struct {
-	EventID  string   `json:"eventId,omitempty" validate:"max=200"`
-	Codes    []string `json:"codes" validate:"required,min=1,max=10000,dive,code"`
-	Reason   string   `json:"reason,omitempty" validate:"max=500"`
-	Location string   `json:"location,omitempty" validate:"omitempty,gln"`
+	EventID   string   `json:"eventId,omitempty" validate:"max=200"`
+	EventTime string   `json:"eventTime,omitempty" validate:"omitempty,datetime=2006-01-02T15:04:05Z07:00"`
+	Codes     []string `json:"codes" validate:"required,min=1,max=10000,dive,code"`
+	Reason    string   `json:"reason,omitempty" validate:"max=500"`
+	Location  string   `json:"location,omitempty" validate:"omitempty,gln"`
 }
 
 func (b *undoDispenseBody) id() *string  { return &b.EventID }
 func (b *undoDispenseBody) request() any { return model.UndoDispenseRequest(*b) }
 
 type returnBody struct {
-	EventID  string   `json:"eventId,omitempty" validate:"max=200"`
-	Codes    []string `json:"codes" validate:"required,min=1,max=10000,dive,code"`
-	To       string   `json:"to,omitempty" validate:"max=128"`
-	RecallID string   `json:"recallId,omitempty" validate:"max=200"`
-	Reason   string   `json:"reason,omitempty" validate:"max=500"`
-	Location string   `json:"location,omitempty" validate:"omitempty,gln"`
+	EventID   string   `json:"eventId,omitempty" validate:"max=200"`
+	EventTime string   `json:"eventTime,omitempty" validate:"omitempty,datetime=2006-01-02T15:04:05Z07:00"`
+	Codes     []string `json:"codes" validate:"required,min=1,max=10000,dive,code"`
+	To        string   `json:"to,omitempty" validate:"max=128"`
+	RecallID  string   `json:"recallId,omitempty" validate:"max=200"`
+	Reason    string   `json:"reason,omitempty" validate:"max=500"`
+	Location  string   `json:"location,omitempty" validate:"omitempty,gln"`
 }
 
 func (b *returnBody) id() *string  { return &b.EventID }
@@ -146,10 +154,11 @@ func (b *returnBody) request() any { return model.ReturnRequest(*b) }
 
 // disposeBody serves decommission, destroy and release.
 type disposeBody struct {
-	EventID  string   `json:"eventId,omitempty" validate:"max=200"`
-	Codes    []string `json:"codes" validate:"required,min=1,max=10000,dive,code"`
-	Reason   string   `json:"reason" validate:"required,max=500"`
-	Location string   `json:"location,omitempty" validate:"omitempty,gln"`
+	EventID   string   `json:"eventId,omitempty" validate:"max=200"`
+	EventTime string   `json:"eventTime,omitempty" validate:"omitempty,datetime=2006-01-02T15:04:05Z07:00"`
+	Codes     []string `json:"codes" validate:"required,min=1,max=10000,dive,code"`
+	Reason    string   `json:"reason" validate:"required,max=500"`
+	Location  string   `json:"location,omitempty" validate:"omitempty,gln"`
 }
 
 func (b *disposeBody) id() *string  { return &b.EventID }
@@ -169,6 +178,7 @@ type sensorElementBody struct {
 
 type sensorBody struct {
 	EventID           string              `json:"eventId,omitempty" validate:"max=200"`
+	EventTime         string              `json:"eventTime,omitempty" validate:"omitempty,datetime=2006-01-02T15:04:05Z07:00"`
 	Codes             []string            `json:"codes" validate:"required,min=1,max=10000,dive,code"`
 	Location          string              `json:"location,omitempty" validate:"omitempty,gln"`
 	SensorElementList []sensorElementBody `json:"sensorElementList" validate:"required,min=1,max=100,dive"`
@@ -176,7 +186,7 @@ type sensorBody struct {
 
 func (b *sensorBody) id() *string { return &b.EventID }
 func (b *sensorBody) request() any {
-	req := model.SensorRequest{EventID: b.EventID, Codes: b.Codes, Location: b.Location}
+	req := model.SensorRequest{EventID: b.EventID, EventTime: b.EventTime, Codes: b.Codes, Location: b.Location}
 	for _, se := range b.SensorElementList {
 		el := model.SensorElement{DeviceID: se.DeviceID}
 		for _, r := range se.Reports {
@@ -188,9 +198,10 @@ func (b *sensorBody) request() any {
 }
 
 type inspectBody struct {
-	EventID  string `json:"eventId,omitempty" validate:"max=200"`
-	Code     string `json:"code" validate:"required,max=512"` // unparseable codes are recorded too
-	Location string `json:"location,omitempty" validate:"omitempty,gln"`
+	EventID   string `json:"eventId,omitempty" validate:"max=200"`
+	EventTime string `json:"eventTime,omitempty" validate:"omitempty,datetime=2006-01-02T15:04:05Z07:00"`
+	Code      string `json:"code" validate:"required,max=512"` // unparseable codes are recorded too
+	Location  string `json:"location,omitempty" validate:"omitempty,gln"`
 }
 
 func (b *inspectBody) id() *string  { return &b.EventID }

@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/udiledger/udiledger/chaincode/model"
+	"github.com/udiledger/udiledger/gateway/epcis"
 	"github.com/udiledger/udiledger/gateway/outbox"
 	"github.com/udiledger/udiledger/gateway/problem"
 )
@@ -116,6 +117,10 @@ func operations() []op {
 
 		{method: "GET", path: "/v1/outbox/{id}", tag: "outbox", summary: "What became of a write queued while the ledger was unreachable", resp: outbox.Status{}},
 
+		{method: "POST", path: "/epcis/capture", tag: "epcis", summary: "Capture an EPCIS 2.0 document (JSON-LD): each supported event is recorded as its own transaction, answered per event", body: map[string]any{}, resp: CaptureResult{}},
+		{method: "GET", path: "/epcis/events", tag: "epcis", summary: "EPCIS 2.0 SimpleEventQuery over the ledger's events (EQ_bizStep, MATCH_epc, GE_eventTime, LT_eventTime, perPage, nextPageToken, ...): an EPCISQueryDocument", resp: epcis.QueryDocument{}},
+		{method: "GET", path: "/epcis/epcs/{epc}/events", tag: "epcis", summary: "EPCIS events of one EPC (URN or percent-encoded Digital Link), containers' included", resp: epcis.QueryDocument{}},
+
 		{method: "GET", path: "/01/{path}", tag: "resolver", summary: "GS1 Digital Link resolver: verification and journey of the unit (JSON, or HTML for browsers)", resp: Resolved{}, public: true},
 	}
 }
@@ -196,11 +201,6 @@ func (s *server) document() map[string]any {
 				"application/json": map[string]any{"schema": sg.schema(reflect.TypeOf(o.body), "")}}}
 		}
 		item[strings.ToLower(o.method)] = operation
-	}
-	for _, m := range s.opts.Modules {
-		for p, item := range m.OpenAPIPaths() {
-			paths[p] = item
-		}
 	}
 	return map[string]any{
 		"openapi": "3.1.0",

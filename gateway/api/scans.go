@@ -38,6 +38,8 @@ type scanBody struct {
 	To       string `json:"to,omitempty" validate:"required_if=Action ship,max=128"`
 	Reason   string `json:"reason,omitempty" validate:"required_if=Action destroy,required_if=Action decommission,max=500"`
 	Location string `json:"location,omitempty" validate:"omitempty,gln"` // overrides the batch's
+	// At is when the scan was read (RFC 3339), for stations that upload what they read offline.
+	At string `json:"at,omitempty" validate:"omitempty,datetime=2006-01-02T15:04:05Z07:00"`
 }
 
 type scanBatchBody struct {
@@ -150,17 +152,17 @@ func (s *server) runScan(ctx context.Context, id *ledger.Identity, sc scanBody, 
 		codes := []string{sc.Code}
 		switch sc.Action {
 		case ScanInspect:
-			w = write{fn: "unit:Inspect", arg: model.InspectRequest{EventID: r.EventID, Code: sc.Code, Location: sc.Location}}
+			w = write{fn: "unit:Inspect", arg: model.InspectRequest{EventID: r.EventID, EventTime: sc.At, Code: sc.Code, Location: sc.Location}}
 		case ScanReceive:
-			w = write{fn: "unit:Receive", arg: model.ReceiveRequest{EventID: r.EventID, Codes: codes, Location: sc.Location}}
+			w = write{fn: "unit:Receive", arg: model.ReceiveRequest{EventID: r.EventID, EventTime: sc.At, Codes: codes, Location: sc.Location}}
 		case ScanShip:
-			w = write{fn: "unit:Ship", arg: model.ShipRequest{EventID: r.EventID, To: sc.To, Codes: codes, Location: sc.Location}}
+			w = write{fn: "unit:Ship", arg: model.ShipRequest{EventID: r.EventID, EventTime: sc.At, To: sc.To, Codes: codes, Location: sc.Location}}
 		case ScanReturn:
-			w = write{fn: "unit:Return", arg: model.ReturnRequest{EventID: r.EventID, Codes: codes, To: sc.To, Reason: sc.Reason, Location: sc.Location}}
+			w = write{fn: "unit:Return", arg: model.ReturnRequest{EventID: r.EventID, EventTime: sc.At, Codes: codes, To: sc.To, Reason: sc.Reason, Location: sc.Location}}
 		case ScanDestroy:
-			w = write{fn: "unit:Destroy", arg: model.DisposeRequest{EventID: r.EventID, Codes: codes, Reason: sc.Reason, Location: sc.Location}}
+			w = write{fn: "unit:Destroy", arg: model.DisposeRequest{EventID: r.EventID, EventTime: sc.At, Codes: codes, Reason: sc.Reason, Location: sc.Location}}
 		case ScanDecommission:
-			w = write{fn: "unit:Decommission", arg: model.DisposeRequest{EventID: r.EventID, Codes: codes, Reason: sc.Reason, Location: sc.Location}}
+			w = write{fn: "unit:Decommission", arg: model.DisposeRequest{EventID: r.EventID, EventTime: sc.At, Codes: codes, Reason: sc.Reason, Location: sc.Location}}
 		}
 		var prop ledger.Proposal
 		if prop, err = proposal(id, w); err == nil {

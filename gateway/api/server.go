@@ -52,24 +52,10 @@ type Options struct {
 	StreamHeartbeat time.Duration
 	// Closing, when closed, ends the open event streams (graceful shutdown); nil never does.
 	Closing <-chan struct{}
-	// Modules add routes beside /v1, such as EPCIS capture and query (package gateway/epcis).
-	Modules []Module
 }
 
 // DefaultLedgerTimeout bounds a ledger call when Options.LedgerTimeout is 0.
 const DefaultLedgerTimeout = 30 * time.Second
-
-// Module is a set of routes mounted on the gateway by another package, e.g. EPCIS 2.0 capture
-// and query. Its handlers read the caller with auth.PrincipalOf and reach the ledger through
-// their own ledger.Client.
-type Module interface {
-	// Routes registers the module's handlers on r; authed is the gateway's API key check,
-	// to put in front of every route that needs a caller.
-	Routes(r gin.IRouter, authed gin.HandlerFunc)
-	// OpenAPIPaths returns the module's entries of the OpenAPI "paths" object, keyed by
-	// path in OpenAPI form ("/epcis/events/{id}").
-	OpenAPIPaths() map[string]any
-}
 
 // server holds what every handler shares.
 type server struct {
@@ -106,6 +92,10 @@ func New(o Options) *gin.Engine {
 
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
+	// Route on the raw path so that a percent-encoded Digital Link (slashes as %2F) stays one
+	// path parameter; parameters are unescaped for the handlers.
+	r.UseRawPath = true
+	r.UnescapePathValues = true
 	r.ContextWithFallback = true
 	r.Use(requestID(), accessLog(o.Logger, m), recovery(o.Logger), limitBody(o.MaxBodyBytes))
 	r.NoRoute(func(c *gin.Context) {
@@ -192,10 +182,10 @@ func (s *server) routes(r *gin.Engine) {
 	if s.opts.ResolverIdentity != nil {
 		r.GET("/01/*path", s.resolve)
 	}
-	// EPCIS 2.0 capture and query (/epcis/...) come from package gateway/epcis as a Module.
-	for _, mod := range s.opts.Modules {
-		mod.Routes(r, authed)
-	}
+	ep := r.Group("/epcis", authed)
+	ep.POST("/capture", s.epcisCapture)
+	ep.GET("/events", s.epcisEvents)
+	ep.GET("/epcs/:epc/events", s.epcisEPCEvents)
 }
 
 func readiness(ready func(context.Context) error) gin.HandlerFunc {

@@ -111,10 +111,6 @@ func (e *DocumentError) Error() string {
 	return "epcis document: " + e.Field + ": " + e.Reason
 }
 
-// noteTime is the note every accepted event carries until the chaincode stores the EPCIS
-// event time.
-const noteTime = "eventTime and eventTimeZoneOffset not recorded: the ledger records the time of the transaction"
-
 var (
 	versionRe = regexp.MustCompile(`^\d+(\.\d+)*$`)
 	offsetRe  = regexp.MustCompile(`^[+-]((0[0-9]|1[0-3]):[0-5][0-9]|14:00)$`)

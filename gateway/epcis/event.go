@@ -151,13 +151,43 @@ func (e *event) capture(out *Outcome) (any, *fieldErr) {
 	if err != nil {
 		return nil, err
 	}
-	e.note(noteTime)
+	if err := declareTime(req, e.localEventTime()); err != nil {
+		return nil, &fieldErr{"eventTime", err.Error()}
+	}
 	for _, k := range sortedKeys(e.m) {
 		if !e.used[k] && !silentFields[k] && !isURI(k) {
 			e.note(k + " not recorded by " + e.fn)
 		}
 	}
 	return req, nil
+}
+
+// localEventTime is the event's time in its own time zone (eventTimeZoneOffset), RFC 3339:
+// what the ledger keeps as the declared event time with its offset.
+func (e *event) localEventTime() string {
+	t, reason := timeField(e.m["eventTime"], true)
+	if reason != "" {
+		return ""
+	}
+	off, _ := e.m["eventTimeZoneOffset"].(string)
+	if d, ok := parseOffset(off); ok {
+		t = t.In(time.FixedZone(off, d))
+	}
+	return t.Format(time.RFC3339Nano)
+}
+
+// parseOffset reads "+08:00" as seconds east of UTC.
+func parseOffset(s string) (int, bool) {
+	if !offsetRe.MatchString(s) {
+		return 0, false
+	}
+	h := int(s[1]-'0')*10 + int(s[2]-'0')
+	m := int(s[4]-'0')*10 + int(s[5]-'0')
+	d := h*3600 + m*60
+	if s[0] == '-' {
+		d = -d
+	}
+	return d, true
 }
 
 // eventID takes the event's ID or derives one from its content.
@@ -1241,4 +1271,35 @@ func article(typ string) string {
 		return "an " + typ
 	}
 	return "a " + typ
+}
+
+// declareTime sets the declared event time on a chaincode request.
+func declareTime(req any, at string) error {
+	switch r := req.(type) {
+	case *model.CommissionRequest:
+		r.EventTime = at
+	case *model.PackRequest:
+		r.EventTime = at
+	case *model.UnpackRequest:
+		r.EventTime = at
+	case *model.ShipRequest:
+		r.EventTime = at
+	case *model.ReceiveRequest:
+		r.EventTime = at
+	case *model.DispenseRequest:
+		r.EventTime = at
+	case *model.UndoDispenseRequest:
+		r.EventTime = at
+	case *model.ReturnRequest:
+		r.EventTime = at
+	case *model.DisposeRequest:
+		r.EventTime = at
+	case *model.SensorRequest:
+		r.EventTime = at
+	case *model.InspectRequest:
+		r.EventTime = at
+	default:
+		return fmt.Errorf("no event time for a %T", req)
+	}
+	return nil
 }

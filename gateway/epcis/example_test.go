@@ -39,7 +39,7 @@ func ExampleCapture() {
 		fmt.Println(o.Function, arg)
 	}
 	// Output:
-	// unit:Ship {"eventId":"urn:uuid:7f1c","to":"HospitalMSP","codes":["(00)095060000000000015"],"location":"9506000000015"}
+	// unit:Ship {"eventId":"urn:uuid:7f1c","eventTime":"2024-05-01T10:00:00+08:00","to":"HospitalMSP","codes":["(00)095060000000000015"],"location":"9506000000015"}
 	// epcis event 1: type: TransformationEvent is not supported: the ledger records ObjectEvent, AggregationEvent and TransactionEvent
 }
 

@@ -28,6 +28,9 @@ func rejected(field, reason string) want { return want{field: field, reason: rea
 // receive9611 checks the receiving event both 9.6.1 examples share.
 func receive9611(t *testing.T, req any) {
 	r := req.(*model.ReceiveRequest)
+	if at := takeEventTime(r); at != "2005-04-04T20:33:31.116-06:00" {
+		t.Errorf("declared event time %q", at)
+	}
 	wantReq := &model.ReceiveRequest{
 		EventID:  "ni:///sha-256;00e1e6eba3a7cc6125be4793a631f0af50f8322e0ab5f2c0bab994a11cec1d79?ver=CBV2.0",
 		Codes:    []string{"(01)10614141073464(21)2018"},
@@ -69,6 +72,9 @@ var exampleOutcomes = map[string][]want{
 	"PersistentDisposition-example.jsonld": {
 		{fn: epcis.FnReceive, check: func(t *testing.T, req any) {
 			r := req.(*model.ReceiveRequest)
+			if at := takeEventTime(r); at != "2020-06-07T19:10:16+02:00" {
+				t.Errorf("declared event time %q", at)
+			}
 			if len(r.Codes) != 10 || r.Codes[0] != "(01)09520001123467(21)10000001001" || r.Codes[9] != "(01)09520001123467(21)10000001010" {
 				t.Errorf("codes = %v", r.Codes)
 			}

@@ -289,18 +289,27 @@ func (f *Filter) RequireEPC(epc string) error {
 	return nil
 }
 
-// TimeRange is the window of event times the filter allows, for the ledger's time-ordered
-// scan (query:EventsByTime, to exclusive). The ledger records one time per event, which is
-// both its eventTime and its recordTime, so both bounds apply. Zero times are unbounded.
+// TimeRange is the window of record times to scan (query:EventsByTime, to exclusive) that
+// holds every event the filter can match. The ledger's time index is by record time; a
+// declared event time is at most model.MaxClockSkew after its record time, so GE_eventTime
+// bounds the record time from below too. Zero times are unbounded.
 func (f *Filter) TimeRange() (from, to time.Time) {
-	from, to = f.GEEventTime, f.LTEventTime
-	if f.GERecordTime.After(from) {
-		from = f.GERecordTime
-	}
-	if !f.LTRecordTime.IsZero() && (to.IsZero() || f.LTRecordTime.Before(to)) {
-		to = f.LTRecordTime
+	from, to = f.GERecordTime, f.LTRecordTime
+	if !f.GEEventTime.IsZero() {
+		if lo := f.GEEventTime.Add(-model.MaxClockSkew); lo.After(from) {
+			from = lo
+		}
 	}
 	return from, to
+}
+
+// within reports whether the time text s lies in [from, to); zero bounds are open.
+func within(s string, from, to time.Time) bool {
+	if from.IsZero() && to.IsZero() {
+		return true
+	}
+	t, err := model.ParseTime(s)
+	return err == nil && (from.IsZero() || !t.Before(from)) && (to.IsZero() || t.Before(to))
 }
 
 // Match reports whether a ledger event satisfies every parameter of the filter, compared
@@ -309,11 +318,8 @@ func (f *Filter) Match(ev model.Event) bool {
 	if len(f.EventTypes) > 0 && !contains(f.EventTypes, string(ev.Type)) {
 		return false
 	}
-	if from, to := f.TimeRange(); !from.IsZero() || !to.IsZero() {
-		t, err := model.ParseTime(ev.EventTime)
-		if err != nil || !from.IsZero() && t.Before(from) || !to.IsZero() && !t.Before(to) {
-			return false
-		}
+	if !within(ev.EventTime, f.GEEventTime, f.LTEventTime) || !within(recordTime(ev), f.GERecordTime, f.LTRecordTime) {
+		return false
 	}
 	if len(f.Actions) > 0 && !contains(f.Actions, ev.Action) {
 		return false

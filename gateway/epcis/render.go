@@ -129,8 +129,8 @@ func Context() []any {
 // disposition returned.
 func Render(ev model.Event, opt RenderOptions) Event {
 	out := Event{
-		Type: string(ev.Type), EventID: ev.EventID, EventTime: ev.EventTime, RecordTime: ev.EventTime,
-		EventTimeZoneOffset: "+00:00", Action: string(ev.Action), BizStep: cbvBizStep(ev.BizStep),
+		Type: string(ev.Type), EventID: ev.EventID, EventTime: ev.EventTime, RecordTime: recordTime(ev),
+		EventTimeZoneOffset: firstNonEmpty(ev.EventTimeZoneOffset, "+00:00"), Action: string(ev.Action), BizStep: cbvBizStep(ev.BizStep),
 		Disposition: string(ev.Disposition), Actor: ev.Actor, TxID: ev.TxID,
 	}
 	out.EPCList = codeURIs(ev.EPCList)
@@ -222,4 +222,17 @@ func NewQueryDocument(events []model.Event, opt RenderOptions, created time.Time
 			QueryName: "SimpleEventQuery", ResultsBody: ResultsBody{EventList: list},
 		}},
 	}
+}
+
+// recordTime is when the ledger recorded ev (events recorded before record times were kept
+// have only their event time).
+func recordTime(ev model.Event) string { return firstNonEmpty(ev.RecordTime, ev.EventTime) }
+
+func firstNonEmpty(vs ...string) string {
+	for _, v := range vs {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
 }

@@ -1,0 +1,341 @@
+package api
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/udiledger/udiledger/chaincode/model"
+	"github.com/udiledger/udiledger/gateway/epcis"
+	"github.com/udiledger/udiledger/gateway/ledger"
+	"github.com/udiledger/udiledger/gateway/problem"
+)
+
+// EPCIS 2.0 capture and query over the ledger (package gateway/epcis does the translation).
+
+// Limits of one EPCIS request.
+const (
+	epcisDefaultPerPage = 100
+	epcisMaxPerPage     = 1000
+	epcisScanLimit      = 10000 // ledger events one query request reads at most
+)
+
+// CaptureEventResult is what became of one event of a captured document.
+type CaptureEventResult struct {
+	Index    int                `json:"index"`
+	EventID  string             `json:"eventID,omitempty"`
+	Function string             `json:"function,omitempty"`
+	Status   int                `json:"status"`
+	Result   *model.EventResult `json:"result,omitempty"`
+	Notes    []string           `json:"notes,omitempty"`
+	Problem  *problem.Problem   `json:"problem,omitempty"`
+}
+
+// CaptureResult answers POST /epcis/capture: one result per event, in document order.
+type CaptureResult struct {
+	Succeeded int                  `json:"succeeded"`
+	Failed    int                  `json:"failed"`
+	Results   []CaptureEventResult `json:"results"`
+}
+
+func epcisHeaders(c *gin.Context) {
+	c.Header("GS1-EPCIS-Version", "2.0.0")
+	c.Header("GS1-CBV-Version", "2.0.0")
+}
+
+// directory maps GLNs to parties and back, from the ledger's party records.
+type directory struct {
+	byGLN map[string]string
+	glnOf map[string]string
+}
+
+func (s *server) directory(c *gin.Context, id *ledger.Identity) (*directory, error) {
+	d := &directory{byGLN: map[string]string{}, glnOf: map[string]string{}}
+	bookmark := ""
+	for {
+		out, err := s.ledger.evaluateAs(c.Request.Context(), id, "party:List", "1000", bookmark)
+		if err != nil {
+			return nil, err
+		}
+		var page model.PartyPage
+		if err := json.Unmarshal(out, &page); err != nil {
+			return nil, err
+		}
+		for _, p := range page.Parties {
+			for i, l := range p.Locations {
+				d.byGLN[l.GLN] = p.MSPID
+				if i == 0 {
+					d.glnOf[p.MSPID] = l.GLN
+				}
+			}
+		}
+		if page.Bookmark == "" || len(page.Parties) == 0 {
+			return d, nil
+		}
+		bookmark = page.Bookmark
+	}
+}
+
+func (d *directory) resolve(gln string) (string, bool)  { m, ok := d.byGLN[gln]; return m, ok }
+func (d *directory) partyGLN(msp string) (string, bool) { g, ok := d.glnOf[msp]; return g, ok }
+
+// epcisCapture records the supported events of an EPCISDocument, in order, each as its own
+// transaction signed by the caller, and answers per event.
+func (s *server) epcisCapture(c *gin.Context) {
+	epcisHeaders(c)
+	_, id, ok := identity(c)
+	if !ok {
+		return
+	}
+	body, err := io.ReadAll(c.Request.Body)
+	if err != nil {
+		problem.Write(c, problem.From(err))
+		return
+	}
+	dir, err := s.directory(c, id)
+	if err != nil {
+		s.ledger.fail(c, err)
+		return
+	}
+	captured, err := epcis.Capture(body, epcis.Options{Resolve: dir.resolve})
+	var docErr *epcis.DocumentError
+	if errors.As(err, &docErr) {
+		problem.Write(c, problem.Invalid("the EPCIS document cannot be captured", problem.FieldError{Field: docErr.Field, Reason: docErr.Reason}))
+		return
+	}
+	if err != nil {
+		problem.Write(c, problem.From(err))
+		return
+	}
+	out := CaptureResult{Results: make([]CaptureEventResult, 0, len(captured.Outcomes))}
+	for _, o := range captured.Outcomes {
+		r := s.captureOne(c, id, o)
+		if r.Status < 300 {
+			out.Succeeded++
+		} else {
+			out.Failed++
+		}
+		out.Results = append(out.Results, r)
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+func (s *server) captureOne(c *gin.Context, id *ledger.Identity, o epcis.Outcome) CaptureEventResult {
+	r := CaptureEventResult{Index: o.Index, EventID: o.EventID, Function: o.Function, Notes: o.Notes}
+	fail := func(p *problem.Problem) CaptureEventResult {
+		r.Status, r.Problem = p.Status, p
+		return r
+	}
+	if o.Rejection != nil {
+		return fail(problem.New(http.StatusUnprocessableEntity, "epcis-event-rejected", "EPCIS event not recorded",
+			o.Rejection.Error()))
+	}
+	if o.Transient != "" {
+		return fail(problem.New(http.StatusUnprocessableEntity, "epcis-event-rejected", "EPCIS event not recorded",
+			"a dispense needs the patient reference, which EPCIS does not carry: record it with POST /v1/events/dispense"))
+	}
+	arg, err := o.Arg()
+	if err != nil {
+		return fail(problem.From(err))
+	}
+	res, err := s.ledger.submitAs(c.Request.Context(), ledger.Proposal{Identity: id, Function: o.Function, Args: []string{arg}})
+	if err != nil {
+		return fail(s.ledger.problemOf(err))
+	}
+	var er model.EventResult
+	if err := json.Unmarshal(res.Payload, &er); err != nil {
+		return fail(problem.From(err))
+	}
+	r.Status, r.Result = http.StatusCreated, &er
+	if er.Replayed {
+		r.Status = http.StatusOK
+	}
+	return r
+}
+
+// epcisEvents answers GET /epcis/events: the ledger's events in record-time order that match
+// the query, as an EPCISQueryDocument.
+func (s *server) epcisEvents(c *gin.Context) {
+	epcisHeaders(c)
+	f, ok := epcisFilter(c)
+	if !ok {
+		return
+	}
+	s.epcisTimeQuery(c, f)
+}
+
+// epcisEPCEvents answers GET /epcis/epcs/{epc}/events from the code's provenance.
+func (s *server) epcisEPCEvents(c *gin.Context) {
+	epcisHeaders(c)
+	epc := c.Param("epc")
+	f, ok := epcisFilter(c)
+	if !ok {
+		return
+	}
+	if err := f.RequireEPC(epc); err != nil {
+		epcisQueryProblem(c, err)
+		return
+	}
+	key, err := epcis.CodeKey(epc)
+	if err != nil {
+		problem.Write(c, problem.Invalid("the EPC cannot be read", problem.FieldError{Field: "epc", Reason: err.Error()}))
+		return
+	}
+	_, id, ok := identity(c)
+	if !ok {
+		return
+	}
+	out, err := s.ledger.evaluateAs(c.Request.Context(), id, "query:Provenance", key)
+	if err != nil {
+		s.ledger.fail(c, err)
+		return
+	}
+	var prov model.Provenance
+	if err := json.Unmarshal(out, &prov); err != nil {
+		problem.Write(c, problem.From(err))
+		return
+	}
+	var events []model.Event
+	for _, e := range prov.Events {
+		if f.Match(e.Event) {
+			events = append(events, e.Event)
+		}
+	}
+	s.epcisAnswer(c, id, events, "")
+}
+
+func epcisFilter(c *gin.Context) (*epcis.Filter, bool) {
+	f, err := epcis.ParseQuery(c.Request.URL.Query())
+	if err != nil {
+		epcisQueryProblem(c, err)
+		return nil, false
+	}
+	return f, true
+}
+
+func epcisQueryProblem(c *gin.Context, err error) {
+	var qe *epcis.QueryError
+	if errors.As(err, &qe) {
+		problem.Write(c, problem.Invalid("query parameter exception", problem.FieldError{Field: qe.Param, Reason: qe.Reason}))
+		return
+	}
+	problem.Write(c, problem.Invalid(err.Error()))
+}
+
+// pageToken is where a query resumes: the ledger bookmark of a page and how many of that
+// page's events were already read.
+type pageToken struct {
+	Bookmark string `json:"b"`
+	Skip     int    `json:"s"`
+}
+
+func (t pageToken) String() string {
+	b, _ := json.Marshal(t)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func parsePageToken(s string) (pageToken, error) {
+	var t pageToken
+	if s == "" {
+		return t, nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err == nil {
+		err = json.Unmarshal(b, &t)
+	}
+	if err != nil || t.Skip < 0 {
+		return t, errors.New("is not a token this server gave")
+	}
+	return t, nil
+}
+
+func (s *server) epcisTimeQuery(c *gin.Context, f *epcis.Filter) {
+	perPage := f.PerPage
+	if perPage == 0 {
+		perPage = epcisDefaultPerPage
+	}
+	if perPage > epcisMaxPerPage {
+		problem.Write(c, problem.Invalid("query parameter exception", problem.FieldError{Field: "perPage", Reason: "at most " + strconv.Itoa(epcisMaxPerPage)}))
+		return
+	}
+	tok, err := parsePageToken(f.NextPageToken)
+	if err != nil {
+		problem.Write(c, problem.Invalid("query parameter exception", problem.FieldError{Field: "nextPageToken", Reason: err.Error()}))
+		return
+	}
+	_, id, ok := identity(c)
+	if !ok {
+		return
+	}
+	from, to := f.TimeRange()
+	if from.IsZero() {
+		from = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	if to.IsZero() {
+		to = time.Now().UTC().Add(24 * time.Hour)
+	}
+	var (
+		events []model.Event
+		read   int
+		next   string
+	)
+	for {
+		out, err := s.ledger.evaluateAs(c.Request.Context(), id, "query:EventsByTime",
+			model.FormatTime(from), model.FormatTime(to), strconv.Itoa(epcisMaxPerPage), tok.Bookmark)
+		if err != nil {
+			s.ledger.fail(c, err)
+			return
+		}
+		var page model.EventPage
+		if err := json.Unmarshal(out, &page); err != nil {
+			problem.Write(c, problem.From(err))
+			return
+		}
+		i := tok.Skip
+		for ; i < len(page.Events) && len(events) < perPage && read < epcisScanLimit; i++ {
+			read++
+			if f.Match(page.Events[i]) {
+				events = append(events, page.Events[i])
+			}
+		}
+		if i < len(page.Events) { // stopped inside the page
+			next = pageToken{Bookmark: tok.Bookmark, Skip: i}.String()
+			break
+		}
+		if page.Bookmark == "" || len(page.Events) == 0 {
+			break
+		}
+		tok = pageToken{Bookmark: page.Bookmark}
+		if len(events) >= perPage || read >= epcisScanLimit {
+			next = tok.String()
+			break
+		}
+	}
+	s.epcisAnswer(c, id, events, next)
+}
+
+func (s *server) epcisAnswer(c *gin.Context, id *ledger.Identity, events []model.Event, next string) {
+	dir, err := s.directory(c, id)
+	if err != nil {
+		s.ledger.fail(c, err)
+		return
+	}
+	if next != "" {
+		q := c.Request.URL.Query()
+		q.Set("nextPageToken", next)
+		c.Header("Link", "<"+c.Request.URL.Path+"?"+q.Encode()+`>; rel="next"`)
+	}
+	doc := epcis.NewQueryDocument(events, epcis.RenderOptions{PartyGLN: dir.partyGLN}, time.Now().UTC())
+	b, err := json.Marshal(doc)
+	if err != nil {
+		problem.Write(c, problem.From(err))
+		return
+	}
+	c.Data(http.StatusOK, "application/ld+json; charset=utf-8", b)
+}
