@@ -99,6 +99,20 @@ func (e *env) advance(d time.Duration) {
 // day returns the date n days after the test started.
 func (e *env) day(n int) string { return model.DateOf(e.start.AddDate(0, 0, n)) }
 
+// user adds a user with a role attribute (or none, when role is "") to msp's organisation.
+func (e *env) user(msp, name, role string) *ledger.Identity {
+	e.t.Helper()
+	attrs := map[string]string{}
+	if role != "" {
+		attrs["role"] = role
+	}
+	id, err := e.store.AddUser(orgNames[msp], localmsp.UserSpec{Name: name, Attrs: attrs})
+	if err != nil {
+		e.t.Fatalf("add user %s/%s: %v", msp, name, err)
+	}
+	return id
+}
+
 func (e *env) identity(msp string) *ledger.Identity {
 	e.t.Helper()
 	id, err := e.store.Identity(orgNames[msp] + "/admin")
@@ -131,7 +145,12 @@ func (e *env) submit(msp, fn string, vs ...any) ([]byte, error) {
 }
 
 func (e *env) submitT(msp, fn string, transient map[string][]byte, vs ...any) ([]byte, error) {
-	res, err := e.eng.Submit(context.Background(), ledger.Proposal{Identity: e.identity(msp), Function: fn, Args: args(vs...), Transient: transient})
+	return e.submitAs(e.identity(msp), fn, transient, vs...)
+}
+
+// submitAs runs a transaction as a given identity.
+func (e *env) submitAs(id *ledger.Identity, fn string, transient map[string][]byte, vs ...any) ([]byte, error) {
+	res, err := e.eng.Submit(context.Background(), ledger.Proposal{Identity: id, Function: fn, Args: args(vs...), Transient: transient})
 	if err != nil {
 		return nil, err
 	}

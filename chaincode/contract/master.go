@@ -1,6 +1,11 @@
 package contract
 
 import (
+	"fmt"
+	"slices"
+
+	"github.com/hyperledger/fabric-chaincode-go/v2/pkg/cid"
+
 	"github.com/udiledger/udiledger/chaincode/model"
 )
 
@@ -43,7 +48,27 @@ func (t *txn) meAs(action string, roles ...model.Role) (*model.Party, error) {
 	if !p.HasRole(roles...) {
 		return nil, model.Forbidden("%s may not %s: needs role %v", t.caller, action, roles)
 	}
+	if err := t.certRole(action, roles...); err != nil {
+		return nil, err
+	}
 	return p, nil
+}
+
+// certRole checks the person behind the call: the role attribute of the caller's certificate
+// (an ecert attribute from the organisation's Fabric CA) must be one of roles. Identities
+// without it (nodes, admins made by cryptogen) may read but not act.
+func (t *txn) certRole(action string, roles ...model.Role) error {
+	role, found, err := cid.GetAttributeValue(t.stub, RoleAttribute)
+	if err != nil {
+		return fmt.Errorf("read caller role attribute: %w", err)
+	}
+	if !found {
+		return model.Forbidden("%s may not %s: the caller's certificate has no %s attribute; enrol the user through the organisation's CA", t.caller, action, RoleAttribute)
+	}
+	if !slices.Contains(roles, model.Role(role)) {
+		return model.Forbidden("%s may not %s: the caller's certificate has %s=%s, needs one of %v", t.caller, action, RoleAttribute, role, roles)
+	}
+	return nil
 }
 
 // trader returns the caller's party when it has one of roles and a licence valid now.

@@ -19,7 +19,9 @@ func TestRecallWhoMayStart(t *testing.T) {
 	d.CompanyPrefixes = []string{"6905555"}
 	e.must(nil, reg, "party:Update", d)
 	otherDI := gtin("0690555500002")
-	e.must(nil, dst, "product:Register", model.Product{DI: otherDI, Name: "Gauze", Kind: model.KindDevice})
+	if _, err := e.submitAs(e.user(dst, "maker", "manufacturer"), "product:Register", nil, model.Product{DI: otherDI, Name: "Gauze", Kind: model.KindDevice}); err != nil {
+		t.Fatal(err)
+	}
 
 	tests := []struct {
 		name string

@@ -94,18 +94,17 @@ var subtests = []struct {
 func newSuite(t *testing.T, n *fabricnet.Network, cfg fabricnet.Config) *suite {
 	t.Helper()
 	s := &suite{net: n, cfg: cfg, ids: map[string]*ledger.Identity{}}
-	for _, m := range []string{mfr, dst, plt, hsp} {
-		id, err := n.AdminIdentity(m)
-		if err != nil {
-			t.Fatal(err)
+	// People act with certificates carrying their role attribute, as the organisations' CAs
+	// issue them; the chaincode refuses actions of identities without one.
+	roles := map[string]model.Role{mfr: model.RoleManufacturer, dst: model.RoleDistributor,
+		plt: model.RolePlatform, hsp: model.RoleHospital, reg: model.RoleRegulator}
+	for m, role := range roles {
+		o, ok := n.Org(m)
+		if !ok {
+			t.Fatalf("the network has no organisation %s", m)
 		}
-		s.ids[m] = id
+		s.ids[m] = roleIdentity(t, o, string(role))
 	}
-	o, ok := n.Org(reg)
-	if !ok {
-		t.Fatalf("the network has no organisation %s", reg)
-	}
-	s.ids[reg] = roleIdentity(t, o, string(model.RoleRegulator))
 	ccfg, err := n.ClientConfig()
 	if err != nil {
 		t.Fatal(err)

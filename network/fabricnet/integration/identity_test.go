@@ -25,8 +25,8 @@ var fabricCAAttributes = asn1.ObjectIdentifier{1, 2, 3, 4, 5, 6, 7, 8, 1}
 
 // roleIdentity issues, with the organisation's cryptogen CA, a client certificate carrying the
 // attribute role=<role>, as the organisation's Fabric CA would for an enrolled user.
-// party:Init needs it: cryptogen's own users carry no attributes. (The network's Fabric CA
-// identities are another part's work; this keeps the suite independent of them.)
+// Every action needs it (the chaincode checks the role attribute) and cryptogen's own users
+// carry none; issuing here keeps the suite independent of the Fabric CA servers.
 func roleIdentity(t *testing.T, o fabricnet.Org, role string) *ledger.Identity {
 	t.Helper()
 	caDir := filepath.Join(filepath.Dir(filepath.Dir(o.TLSCACert)), "ca")
