@@ -25,6 +25,7 @@ type Options struct {
 	RunDir  string
 	Batch   int
 	Format  string
+	Direct  bool
 
 	// connect opens the chosen backend; tests replace it.
 	connect func(ctx context.Context, o *Options) (ledger.Client, demo.Actors, func(), error)
@@ -43,7 +44,10 @@ it; a cold-chain excursion quarantines a case; patients receive a pen and a sten
 catches a counterfeit and a clone; the regulator recalls the lot and follows it to 100 %; and
 the provenance of one pen is printed from plant to patient.
 
-By default it runs on a fresh embedded ledger in a temporary directory (nothing to start).
+By default it runs on a fresh embedded ledger in a temporary directory (nothing to start),
+through a REST gateway started on a loopback port for the run: every call is an HTTP request
+with an organisation's API key, as ERP and scanner systems make them. --direct calls the
+ledger without the gateway.
 --backend fabric plays it on the network of 'udi network up'; use a new --batch for each run
 on the same network.`,
 		Example: `  udi demo
@@ -70,6 +74,7 @@ on the same network.`,
 	cmd.Flags().StringVar(&opts.Backend, "backend", "embedded", "ledger to play on: embedded or fabric")
 	cmd.Flags().StringVar(&opts.DataDir, "data-dir", "", "embedded ledger directory to keep (default: a temporary one, removed after)")
 	cmd.Flags().StringVar(&opts.RunDir, "run-dir", "", "run directory of the Fabric network (default network/run)")
+	cmd.Flags().BoolVar(&opts.Direct, "direct", false, "call the ledger directly instead of through a gateway")
 	cmd.Flags().IntVar(&opts.Batch, "batch", 1, "run number (1-999) that keeps codes and lots of runs on one ledger apart")
 	cmd.Flags().StringVarP(&opts.Format, "output", "o", "table", "output format: table (the story) or json (the outcome)")
 	return cmd
@@ -86,6 +91,15 @@ func run(ctx context.Context, o *Options) error {
 		return err
 	}
 	defer closeFn()
+	if !o.Direct {
+		gw, err := startGateway(client, actors)
+		if err != nil {
+			return err
+		}
+		defer gw.close()
+		fmt.Fprintf(o.IO.ErrOut, "gateway %s\n", gw.url)
+		client = gw.client
+	}
 
 	out := o.IO.Out
 	if o.Format == string(cmdutil.FormatJSON) {

@@ -37,6 +37,16 @@ func TestDemoCommand(t *testing.T) {
 			t.Fatalf("story:\n%s", out)
 		}
 	})
+	t.Run("goes through a gateway on a loopback port unless --direct", func(t *testing.T) {
+		_, errOut, code := runCmd(t)
+		if code != cmdutil.ExitOK || !strings.Contains(errOut, "gateway http://127.0.0.1:") {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		_, errOut, code = runCmd(t, "--direct")
+		if code != cmdutil.ExitOK || strings.Contains(errOut, "gateway http") {
+			t.Fatalf("--direct: exit %d: %s", code, errOut)
+		}
+	})
 	t.Run("keeps the ledger in --data-dir and prints the outcome as JSON", func(t *testing.T) {
 		dir := t.TempDir()
 		out, errOut, code := runCmd(t, "--data-dir", dir, "-o", "json")

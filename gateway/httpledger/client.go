@@ -1,0 +1,245 @@
+// Package httpledger is a ledger.Client that reaches the ledger through a UDI Ledger gateway:
+// each chaincode function becomes the REST call the gateway serves for it, signed by the
+// gateway with the identity its API key maps to. Programs written against ledger.Client (the
+// demo, tools) run unchanged against a remote gateway, and through every check the gateway
+// makes.
+package httpledger
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/udiledger/udiledger/chaincode/model"
+	"github.com/udiledger/udiledger/gateway/ledger"
+)
+
+// Client calls a gateway. It is safe for concurrent use.
+type Client struct {
+	base   *url.URL
+	http   *http.Client
+	keys   map[string]string // MSP ID -> API key
+	events string            // MSP ID whose key reads the event stream
+}
+
+// New returns a client of the gateway at baseURL. keys maps each organisation's MSP ID to
+// its API key: a proposal is sent with the key of its identity's organisation. hc nil means
+// http.DefaultClient.
+func New(baseURL string, keys map[string]string, hc *http.Client) (*Client, error) {
+	u, err := url.Parse(strings.TrimSuffix(baseURL, "/"))
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return nil, fmt.Errorf("gateway URL %q: want http(s)://host:port", baseURL)
+	}
+	if len(keys) == 0 {
+		return nil, errors.New("no API keys")
+	}
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	msps := make([]string, 0, len(keys))
+	for m := range keys {
+		msps = append(msps, m)
+	}
+	sort.Strings(msps)
+	return &Client{base: u, http: hc, keys: keys, events: msps[0]}, nil
+}
+
+// QueuedError says the gateway accepted a write but could not reach the ledger: it keeps the
+// write in its outbox and submits it later; StatusURL tells what became of it.
+type QueuedError struct{ StatusURL string }
+
+func (e *QueuedError) Error() string {
+	return "the gateway queued the write until the ledger is reachable: " + e.StatusURL
+}
+
+// Submit runs a state-changing function through the gateway.
+func (c *Client) Submit(ctx context.Context, p ledger.Proposal) (*ledger.Result, error) {
+	status, header, body, err := c.call(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	if status == http.StatusAccepted {
+		return nil, &QueuedError{StatusURL: header.Get("Location")}
+	}
+	var ids struct {
+		TxID string `json:"txId"`
+	}
+	_ = json.Unmarshal(body, &ids) // master data answers carry no transaction ID
+	return &ledger.Result{TxID: ids.TxID, Payload: body}, nil
+}
+
+// Evaluate runs a read-only function through the gateway.
+func (c *Client) Evaluate(ctx context.Context, p ledger.Proposal) ([]byte, error) {
+	_, _, body, err := c.call(ctx, p)
+	return body, err
+}
+
+func (c *Client) call(ctx context.Context, p ledger.Proposal) (int, http.Header, []byte, error) {
+	if p.Identity == nil {
+		return 0, nil, nil, errors.New("proposal without identity")
+	}
+	key, ok := c.keys[p.Identity.MSPID]
+	if !ok {
+		return 0, nil, nil, fmt.Errorf("no API key for %s", p.Identity.MSPID)
+	}
+	rt, ok := routes[p.Function]
+	if !ok {
+		return 0, nil, nil, fmt.Errorf("the gateway serves no route for %s", p.Function)
+	}
+	path, query, err := rt.target(p.Args)
+	if err != nil {
+		return 0, nil, nil, fmt.Errorf("%s: %w", p.Function, err)
+	}
+	var rd io.Reader
+	if rt.body != nil {
+		b, err := rt.body(p.Args, p.Transient)
+		if err != nil {
+			return 0, nil, nil, fmt.Errorf("%s: %w", p.Function, err)
+		}
+		raw, err := json.Marshal(b)
+		if err != nil {
+			return 0, nil, nil, err
+		}
+		rd = bytes.NewReader(raw)
+	}
+	target := c.base.String() + path
+	if len(query) > 0 {
+		target += "?" + query.Encode()
+	}
+	req, err := http.NewRequestWithContext(ctx, rt.method, target, rd)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+key)
+	req.Header.Set("Accept", "application/json")
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	res, err := c.http.Do(req)
+	if err != nil {
+		return 0, nil, nil, fmt.Errorf("%s %s: %w", rt.method, path, err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	if res.StatusCode >= 300 {
+		return res.StatusCode, res.Header, nil, problemError(res.StatusCode, body)
+	}
+	return res.StatusCode, res.Header, body, nil
+}
+
+// problem is the part of an RFC 9457 problem document the client reads.
+type problem struct {
+	Title  string `json:"title"`
+	Status int    `json:"status"`
+	Detail string `json:"detail"`
+	Code   string `json:"code"`
+	Errors []struct {
+		Field  string `json:"field"`
+		Reason string `json:"reason"`
+	} `json:"errors"`
+}
+
+// GatewayError is a refusal by the gateway itself (authentication, request shape, backend
+// down), as opposed to a rule of the chaincode.
+type GatewayError struct {
+	Status int
+	Detail string
+}
+
+func (e *GatewayError) Error() string {
+	return fmt.Sprintf("gateway answered %d: %s", e.Status, e.Detail)
+}
+
+// problemError turns a problem answer back into the error a ledger.Client gives: the
+// chaincode's coded message, a commit failure, or a GatewayError.
+func problemError(status int, body []byte) error {
+	var p problem
+	if json.Unmarshal(body, &p) != nil {
+		return &GatewayError{Status: status, Detail: strings.TrimSpace(string(body))}
+	}
+	detail := p.Detail
+	for _, f := range p.Errors {
+		detail += "; " + f.Field + ": " + f.Reason
+	}
+	switch model.Code(p.Code) {
+	case model.CodeNotFound, model.CodeConflict, model.CodeForbidden, model.CodeInvalid:
+		return &ledger.ChaincodeError{Message: p.Code + ": " + p.Detail}
+	}
+	if status == http.StatusConflict && p.Code != "" {
+		return &ledger.CommitError{ValidationCode: p.Code}
+	}
+	return &GatewayError{Status: status, Detail: detail}
+}
+
+// Events streams the gateway's server-sent chaincode events from block fromBlock.
+func (c *Client) Events(ctx context.Context, fromBlock uint64) (<-chan ledger.Event, error) {
+	target := c.base.String() + "/v1/events/stream?from_block=" + strconv.FormatUint(fromBlock, 10)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+c.keys[c.events])
+	req.Header.Set("Accept", "text/event-stream")
+	res, err := c.http.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	if res.StatusCode != http.StatusOK {
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		return nil, problemError(res.StatusCode, body)
+	}
+	out := make(chan ledger.Event)
+	go func() {
+		defer close(out)
+		defer res.Body.Close()
+		readEvents(ctx, res.Body, out)
+	}()
+	return out, nil
+}
+
+// readEvents parses a server-sent event stream: "id: <block>.<txid>", "event: <name>",
+// "data: <payload>", a blank line ending each event; comments (":") are keep-alives.
+func readEvents(ctx context.Context, r io.Reader, out chan<- ledger.Event) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 8<<20)
+	var ev ledger.Event
+	for sc.Scan() {
+		line := sc.Text()
+		field, value, _ := strings.Cut(line, ": ")
+		switch field {
+		case "id":
+			block, tx, _ := strings.Cut(value, ".")
+			ev.BlockNumber, _ = strconv.ParseUint(block, 10, 64)
+			ev.TxID = tx
+		case "event":
+			ev.Name = value
+		case "data":
+			ev.Payload = []byte(value)
+		case "":
+			if line == "" && ev.TxID != "" {
+				select {
+				case out <- ev:
+				case <-ctx.Done():
+					return
+				}
+				ev = ledger.Event{}
+			}
+		}
+	}
+}
+
+// Close releases nothing: the client holds no connection of its own.
+func (c *Client) Close() error { return nil }
