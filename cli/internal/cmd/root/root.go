@@ -5,6 +5,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/udiledger/udiledger/cli/internal/cmd/demo"
+	"github.com/udiledger/udiledger/cli/internal/cmd/identity"
 	"github.com/udiledger/udiledger/cli/internal/cmd/ledger"
 	"github.com/udiledger/udiledger/cli/internal/cmd/network"
 	"github.com/udiledger/udiledger/cli/internal/cmd/parse"
@@ -27,6 +28,7 @@ Hyperledger Fabric. Local commands (parse, demo) need no gateway.`,
 	cmd.SetOut(f.IO.Out)
 	cmd.SetErr(f.IO.ErrOut)
 	cmd.AddCommand(demo.NewCmdDemo(f, nil))
+	cmd.AddCommand(identity.NewCmdIdentity(f))
 	cmd.AddCommand(ledger.NewCmdLedger(f))
 	cmd.AddCommand(network.NewCmdNetwork(f))
 	cmd.AddCommand(parse.NewCmdParse(f, nil))
