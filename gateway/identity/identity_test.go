@@ -29,17 +29,10 @@ var hospital = fabriccatest.Org{Name: "HospitalOrg", Domain: "hospital.udi.examp
 // attributeOID is the extension in which Fabric CA writes attributes.
 var attributeOID = asn1.ObjectIdentifier{1, 2, 3, 4, 5, 6, 7, 8, 1}
 
-// clientOf returns a CA description for the identity package from fabricca's.
+// clientOf returns a client of a CA of the local network.
 func clientOf(t *testing.T, ca fabricca.CA, wallet identity.Wallet) *identity.Client {
 	t.Helper()
-	tlsCA, err := os.ReadFile(ca.TLSCACert)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := identity.New(identity.CA{
-		Org: ca.Org, MSPID: ca.MSPID, Name: ca.Name, URL: ca.URL, TLSCACert: tlsCA,
-		Registrar: identity.Registrar{Name: ca.Registrar.Name, Secret: ca.Registrar.Secret},
-	}, wallet)
+	c, err := identity.ForLocalCA(ca, wallet.Dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -321,4 +314,24 @@ func testCertPEM(t *testing.T) []byte {
 		t.Fatal(err)
 	}
 	return s.MSPs()[0].RootCerts[0]
+}
+
+func TestPersonIsEnrolledOnceAndReused(t *testing.T) {
+	cas, _ := fabriccatest.Start(t, hospital)
+	wallet := identity.Wallet{Dir: filepath.Join(t.TempDir(), "wallet")}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	first, err := clientOf(t, cas[0], wallet).Person(ctx, "pharmacist.li", model.RoleHospital)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := clientOf(t, cas[0], wallet).Person(ctx, "pharmacist.li", model.RoleHospital)
+	if err != nil || !bytes.Equal(again.Certificate, first.Certificate) {
+		t.Fatalf("second call: %v; want the wallet's identity again", err)
+	}
+	other := identity.Wallet{Dir: filepath.Join(t.TempDir(), "other")}
+	_, err = clientOf(t, cas[0], other).Person(ctx, "pharmacist.li", model.RoleHospital)
+	if !errors.Is(err, identity.ErrAlreadyRegistered) {
+		t.Fatalf("a registered person missing from another wallet: %v, want ErrAlreadyRegistered", err)
+	}
 }

@@ -78,6 +78,10 @@ type Config struct {
 	RunDir string
 	// BinDir holds peer, orderer, configtxgen, cryptogen and osnadmin (see EnsureBinaries).
 	BinDir string
+	// CABinDir holds fabric-ca-server (Binaries.FabricCA). When set, Up runs one Fabric CA per
+	// peer organisation, signing with the organisation's cryptogen CA (network/fabricca), so
+	// people get identities with role attributes.
+	CABinDir string
 	// ModuleRoot is the root of the udiledger module; the chaincode server is built from it
 	// unless ChaincodeBinary is set.
 	ModuleRoot string
@@ -161,7 +165,7 @@ func (c Config) withDefaults() (Config, error) {
 		c.StartTimeout = 60 * time.Second
 	}
 	var err error
-	for _, p := range []*string{&c.RunDir, &c.BinDir, &c.ModuleRoot, &c.ChaincodeBinary} {
+	for _, p := range []*string{&c.RunDir, &c.BinDir, &c.CABinDir, &c.ModuleRoot, &c.ChaincodeBinary} {
 		if *p != "" {
 			if *p, err = filepath.Abs(*p); err != nil {
 				return c, fmt.Errorf("fabricnet: %w", err)

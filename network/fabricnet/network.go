@@ -13,6 +13,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/udiledger/udiledger/network/fabricca"
 )
 
 // Binaries that Up needs in Config.BinDir.
@@ -59,6 +61,7 @@ func Up(ctx context.Context, cfg Config, progress io.Writer) (*Network, error) {
 		fn   func(context.Context) error
 	}{
 		{"crypto material", u.crypto},
+		{"certificate authorities", u.certificateAuthorities},
 		{"configuration", u.configure},
 		{"channel genesis block", u.genesis},
 		{"orderers", u.startOrderers},
@@ -183,6 +186,25 @@ func (l *layout) daemonNames() ([]string, error) {
 	return names, nil
 }
 
+// caConfig describes the organisations' Fabric CA servers.
+func (l *layout) caConfig() fabricca.Config {
+	c := fabricca.Config{RunDir: l.cfg.RunDir, BinDir: l.cfg.CABinDir,
+		StopWithProcess: l.cfg.StopWithProcess, StartTimeout: l.cfg.StartTimeout}
+	for _, o := range l.orgs {
+		c.Orgs = append(c.Orgs, fabricca.CryptogenOrg(o.Name, o.MSPID, o.Host, filepath.Dir(o.MSPDir)))
+	}
+	return c
+}
+
+// certificateAuthorities starts the organisations' Fabric CAs when their binary is given.
+func (u *upper) certificateAuthorities(ctx context.Context) error {
+	if u.cfg.CABinDir == "" {
+		return nil
+	}
+	_, err := fabricca.Start(ctx, u.caConfig(), u.out)
+	return err
+}
+
 // ProcessStatus is the state of one process of the network.
 type ProcessStatus struct {
 	Name     string `json:"name"`
@@ -241,6 +263,16 @@ func Status(ctx context.Context, cfg Config) (*StatusReport, error) {
 	}
 	for _, o := range l.orgs {
 		check(chaincodeDaemon(o), "chaincode", o.MSPID, o.ChaincodeServer, dialCheck(o.ChaincodeServer))
+	}
+	if _, err := fabricca.Load(cfg.RunDir); err == nil {
+		cas, err := fabricca.Status(ctx, l.caConfig())
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range cas {
+			st.Processes = append(st.Processes, ProcessStatus{Name: c.Name, Kind: "ca", Org: c.Org, Endpoint: c.Endpoint,
+				PID: c.PID, Running: c.Running, Healthy: c.Healthy, RSSKiB: c.RSSKiB, Error: c.Error})
+		}
 	}
 	st.Up = true
 	for _, p := range st.Processes {

@@ -50,6 +50,7 @@ func Start(t testing.TB, prefix string, configure ...func(*fabricnet.Config)) (*
 	cfg := fabricnet.Config{
 		ModuleRoot:      root,
 		BinDir:          bins.Fabric,
+		CABinDir:        bins.FabricCA,
 		RunDir:          filepath.Join(t.TempDir(), "run"),
 		StopWithProcess: true,
 		AddressPrefix:   prefix,

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -25,8 +26,10 @@ import (
 
 	"github.com/udiledger/udiledger/chaincode/gs1"
 	"github.com/udiledger/udiledger/chaincode/model"
+	people "github.com/udiledger/udiledger/gateway/identity"
 	"github.com/udiledger/udiledger/gateway/ledger"
 	"github.com/udiledger/udiledger/gateway/ledger/fabric"
+	"github.com/udiledger/udiledger/network/fabricca"
 	"github.com/udiledger/udiledger/network/fabricnet"
 	"github.com/udiledger/udiledger/network/fabricnet/fabricnettest"
 )
@@ -94,16 +97,28 @@ var subtests = []struct {
 func newSuite(t *testing.T, n *fabricnet.Network, cfg fabricnet.Config) *suite {
 	t.Helper()
 	s := &suite{net: n, cfg: cfg, ids: map[string]*ledger.Identity{}}
-	// People act with certificates carrying their role attribute, as the organisations' CAs
-	// issue them; the chaincode refuses actions of identities without one.
+	// People act with certificates from their organisation's Fabric CA carrying their role
+	// attribute, registered and enrolled through fabric-sdk-go; the chaincode refuses actions
+	// of identities without one.
+	cas, err := fabricca.Load(cfg.RunDir)
+	if err != nil {
+		t.Fatal(err)
+	}
 	roles := map[string]model.Role{mfr: model.RoleManufacturer, dst: model.RoleDistributor,
 		plt: model.RolePlatform, hsp: model.RoleHospital, reg: model.RoleRegulator}
 	for m, role := range roles {
-		o, ok := n.Org(m)
+		ca, ok := fabricca.Find(cas, m)
 		if !ok {
-			t.Fatalf("the network has no organisation %s", m)
+			t.Fatalf("the network has no CA of %s", m)
 		}
-		s.ids[m] = roleIdentity(t, o, string(role))
+		c, err := people.ForLocalCA(ca, filepath.Join(cfg.RunDir, "wallet"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.ids[m], err = c.Person(context.Background(), "it-"+string(role), role); err != nil {
+			t.Fatalf("enrol a %s at %s: %v", role, ca.Org, err)
+		}
+		_ = c.Close()
 	}
 	ccfg, err := n.ClientConfig()
 	if err != nil {
@@ -360,6 +375,15 @@ func (s *suite) errorCodes(t *testing.T) {
 		}},
 		{name: "a malformed code is INVALID", want: model.CodeInvalid, call: func() error {
 			return s.evaluate(reg, "query:Unit", nil, "(01)12345")
+		}},
+		{name: "the organisation's cryptogen admin, with no role attribute, cannot act: FORBIDDEN", want: model.CodeForbidden, call: func() error {
+			admin, err := s.net.AdminIdentity(mfr)
+			if err != nil {
+				return err
+			}
+			_, err = s.client.Submit(s.ctx, ledger.Proposal{Identity: admin, Function: "unit:Ship",
+				Args: jsonArgs(model.ShipRequest{EventID: "err-ship-admin", To: dst, Codes: []string{code}})})
+			return err
 		}},
 	}
 	for _, tt := range tests {

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
@@ -185,18 +184,11 @@ func (o *Options) client() (*identity.Client, error) {
 		}
 		return nil, cmdutil.InvalidInput(fmt.Errorf("--org %q: no CA of that organisation in %s (have %s)", o.Org, runDir, strings.Join(names, ", ")))
 	}
-	tlsCA, err := os.ReadFile(ca.TLSCACert)
-	if err != nil {
-		return nil, fmt.Errorf("tls ca of %s: %w", ca.Org, err)
-	}
 	wallet := o.WalletDir
 	if wallet == "" {
 		wallet = filepath.Join(runDir, "wallet")
 	}
-	c, err := identity.New(identity.CA{
-		Org: ca.Org, MSPID: ca.MSPID, Name: ca.Name, URL: ca.URL, TLSCACert: tlsCA,
-		Registrar: identity.Registrar{Name: ca.Registrar.Name, Secret: ca.Registrar.Secret},
-	}, identity.Wallet{Dir: wallet})
+	c, err := identity.ForLocalCA(ca, wallet)
 	if err != nil {
 		return nil, exitError(err)
 	}

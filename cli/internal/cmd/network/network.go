@@ -41,7 +41,8 @@ service. Each organisation listens on its own loopback address (127.0.0.2 to 127
 orderers on 127.0.0.11 to 127.0.0.13). Logs and state live under network/run.
 
 The Fabric binaries are built from pinned Go modules on first use (a few minutes) and cached;
-set UDI_FABRIC_BIN or --bin to use binaries of your own.`,
+set UDI_FABRIC_BIN or --bin to use binaries of your own (and UDI_FABRIC_CA_BIN for the
+Fabric CA servers, one per organisation, which issue people's identities: udi identity).`,
 	}
 	cmd.AddCommand(NewCmdUp(f, nil), NewCmdDown(f, nil), NewCmdStatus(f, nil))
 	return cmd
@@ -78,7 +79,10 @@ func (o *Options) config(ctx context.Context, needBinaries bool) (fabricnet.Conf
 		if err != nil {
 			return cfg, err
 		}
-		cfg.BinDir = bins.Fabric
+		cfg.BinDir, cfg.CABinDir = bins.Fabric, bins.FabricCA
+	}
+	if needBinaries && cfg.CABinDir == "" {
+		cfg.CABinDir = o.Getenv("UDI_FABRIC_CA_BIN")
 	}
 	return cfg, nil
 }
