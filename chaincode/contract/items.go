@@ -355,13 +355,6 @@ func (it *item) shipFrom() string {
 	return it.cont.ShipFrom
 }
 
-func (it *item) location() string {
-	if it.unit != nil {
-		return it.unit.Location
-	}
-	return it.cont.Location
-}
-
 // insertSorted adds s to a sorted list.
 func insertSorted(list []string, s string) []string {
 	i, found := slices.BinarySearch(list, s)

@@ -87,7 +87,7 @@ func (t *txn) addStock(objectType string, c code, n int, parties ...string) erro
 	}
 	if s.Quantity+n < 0 {
 		where := "holds"
-		if objectType == otTransit {
+		if objectType == otTransit && len(parties) > 1 {
 			where = "has on the way from " + parties[1] + ":"
 		}
 		return model.Invalid("%s %s only %d of %s, not %d", parties[0], where, s.Quantity, c.Key, -n)

@@ -94,16 +94,18 @@ func (t *txn) scanPages(objectType string, attrs []string, visit func(key string
 		for it.HasNext() {
 			kv, err := it.Next()
 			if err != nil {
-				it.Close()
+				_ = it.Close()
 				return fmt.Errorf("scan %s: %w", objectType, err)
 			}
 			n++
 			if err := visit(kv.Key, kv.Value); err != nil {
-				it.Close()
+				_ = it.Close()
 				return err
 			}
 		}
-		it.Close()
+		if err := it.Close(); err != nil {
+			return fmt.Errorf("scan %s: %w", objectType, err)
+		}
 		bookmark = meta.GetBookmark()
 		if n < scanPageSize || bookmark == "" {
 			return nil

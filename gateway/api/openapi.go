@@ -6,7 +6,6 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/gin-gonic/gin"
 
@@ -231,7 +230,6 @@ func (s *server) openAPI(c *gin.Context) {
 
 // schemaGen derives JSON Schemas from Go types: named structs become components.
 type schemaGen struct {
-	mu         sync.Mutex
 	components map[string]any
 }
 

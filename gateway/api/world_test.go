@@ -63,7 +63,6 @@ func deviceCode(n int) string  { return fmt.Sprintf("(01)%s(21)S%06d", deviceDI,
 func deviceKey(n int) string   { return deviceCode(n) }
 func caseCode(n int) string    { return fmt.Sprintf("(01)%s(21)C%04d", caseDI, n) }
 func ssccCode(n int) string    { return "(00)" + checkDigit(fmt.Sprintf("0690123%010d", n)) }
-func drugCode(n int) string    { return fmt.Sprintf("%s%09d%04d", drugCode7, n, n%10000) }
 func day(n int) string         { return model.DateOf(time.Now().UTC().AddDate(0, 0, n)) }
 func digitalLink(n int) string { return fmt.Sprintf("https://id.gs1.org/01/%s/21/S%06d", deviceDI, n) }
 

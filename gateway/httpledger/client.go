@@ -198,7 +198,7 @@ func (c *Client) Events(ctx context.Context, fromBlock uint64) (<-chan ledger.Ev
 	}
 	if res.StatusCode != http.StatusOK {
 		body, _ := io.ReadAll(res.Body)
-		res.Body.Close()
+		_ = res.Body.Close()
 		return nil, problemError(res.StatusCode, body)
 	}
 	out := make(chan ledger.Event)

@@ -94,7 +94,7 @@ func Open(path string, submit SubmitFunc, o Options) (*Outbox, error) {
 		return nil
 	})
 	if err != nil {
-		db.Close()
+		_ = db.Close()
 		return nil, fmt.Errorf("outbox: init %s: %w", path, err)
 	}
 	if o.Backoff == 0 {

@@ -64,7 +64,7 @@ func EncodeRecord(r Record) ([]byte, error) {
 	b := make([]byte, 20, 20+len(meta)+len(r.Value))
 	binary.BigEndian.PutUint64(b[0:], r.Version.Block)
 	binary.BigEndian.PutUint64(b[8:], r.Version.Tx)
-	binary.BigEndian.PutUint32(b[16:], uint32(len(meta)))
+	binary.BigEndian.PutUint32(b[16:], uint32(len(meta))) // #nosec G115 -- metadata is a few bytes
 	b = append(b, meta...)
 	return append(b, r.Value...), nil
 }
@@ -101,7 +101,7 @@ func U64(n uint64) []byte {
 // CollectionKey prefixes key with its collection: u16 len | collection | key.
 func CollectionKey(collection string, key []byte) []byte {
 	b := make([]byte, 2, 2+len(collection)+len(key))
-	binary.BigEndian.PutUint16(b, uint16(len(collection)))
+	binary.BigEndian.PutUint16(b, uint16(len(collection))) // #nosec G115 -- collection names are short configuration names
 	b = append(b, collection...)
 	return append(b, key...)
 }
