@@ -21,7 +21,30 @@ func newLotContract(cfg *Config) *LotContract {
 }
 
 // GetEvaluateTransactions lists the read-only transactions.
-func (c *LotContract) GetEvaluateTransactions() []string { return []string{"Get"} }
+func (c *LotContract) GetEvaluateTransactions() []string { return []string{"Get", "List"} }
+
+// List returns the lots of one product, or of every product when di is empty, a page at a
+// time in key order.
+func (c *LotContract) List(ctx contractapi.TransactionContextInterface, di string, pageSize int, bookmark string) (*model.LotPage, error) {
+	t, err := begin(ctx, c.cfg)
+	if err != nil {
+		return nil, err
+	}
+	var attrs []string
+	if di != "" {
+		attrs = []string{di}
+	}
+	out := &model.LotPage{Lots: []model.Lot{}}
+	out.Page, err = t.scanPage(otLot, attrs, pageSize, bookmark, func(_ string, v []byte) error {
+		var l model.Lot
+		if err := jsonUnmarshal(v, &l); err != nil {
+			return err
+		}
+		out.Lots = append(out.Lots, l)
+		return nil
+	})
+	return out, err
+}
 
 // Register adds a lot of one of the caller's products. Registering the same record again
 // returns it; another record for a registered lot is a CONFLICT.

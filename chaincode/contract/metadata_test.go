@@ -31,9 +31,9 @@ func TestReadOnlyTransactionsAreEvaluate(t *testing.T) {
 	evaluate := map[string][]string{
 		"party":   {"Get", "List", "ExpiringLicences"},
 		"product": {"Get", "List"},
-		"lot":     {"Get"},
+		"lot":     {"Get", "List"},
 		"unit":    {"DispenseDetails"},
-		"recall":  {"Get", "Scope"},
+		"recall":  {"Get", "List", "Scope"},
 		"query":   {"Provenance", "Verify", "UnitsByHolder", "EventsByTime", "Alerts", "Event", "Unit", "Stock"},
 	}
 	for name, want := range evaluate {

@@ -20,7 +20,25 @@ func newRecallContract(cfg *Config) *RecallContract {
 }
 
 // GetEvaluateTransactions lists the read-only transactions.
-func (c *RecallContract) GetEvaluateTransactions() []string { return []string{"Get", "Scope"} }
+func (c *RecallContract) GetEvaluateTransactions() []string { return []string{"Get", "List", "Scope"} }
+
+// List returns the recalls a page at a time, in recall ID order.
+func (c *RecallContract) List(ctx contractapi.TransactionContextInterface, pageSize int, bookmark string) (*model.RecallPage, error) {
+	t, err := begin(ctx, c.cfg)
+	if err != nil {
+		return nil, err
+	}
+	out := &model.RecallPage{Recalls: []model.Recall{}}
+	out.Page, err = t.scanPage(otRecall, nil, pageSize, bookmark, func(_ string, v []byte) error {
+		var r model.Recall
+		if err := jsonUnmarshal(v, &r); err != nil {
+			return err
+		}
+		out.Recalls = append(out.Recalls, r)
+		return nil
+	})
+	return out, err
+}
 
 // Start opens a recall: a regulator for any product, a manufacturer for its own. A lot recall
 // writes the lot, a DI recall the product, a codes recall each named unit or container and

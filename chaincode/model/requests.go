@@ -206,6 +206,18 @@ type ProductPage struct {
 	Products []Product `json:"products"`
 }
 
+// LotPage is a page of lots.
+type LotPage struct {
+	Page
+	Lots []Lot `json:"lots"`
+}
+
+// RecallPage is a page of recalls.
+type RecallPage struct {
+	Page
+	Recalls []Recall `json:"recalls"`
+}
+
 // EventPage is a page of events.
 type EventPage struct {
 	Page

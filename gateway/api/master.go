@@ -198,6 +198,9 @@ func (h masterHandlers) setLotStatus(c *gin.Context) {
 
 // page serves a list query that takes (pageSize, bookmark): ?page_size=1..1000&bookmark=…;
 // the answer's bookmark (empty on the last page) is also sent as a Link rel="next".
+// listLots lists lots, of one product when ?di= is given.
+func (m masterHandlers) listLots(c *gin.Context) { m.page(c, "lot:List", c.Query("di")) }
+
 func (s *server) page(c *gin.Context, fn string, lead ...string) {
 	size, ok := queryInt(c, "page_size", 0, 0, 1000)
 	if !ok {

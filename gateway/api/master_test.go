@@ -75,6 +75,14 @@ func TestMasterData(t *testing.T) {
 			t.Fatalf("products %+v, want 2", page)
 		}
 	})
+	t.Run("lots are listed, of one product or of all", func(t *testing.T) {
+		var one, all model.LotPage
+		w.must(200, &one, dst, "GET", "/v1/lots?di="+deviceDI, nil)
+		w.must(200, &all, dst, "GET", "/v1/lots?page_size=1", nil)
+		if len(one.Lots) != 1 || one.Lots[0].Lot != "L1" || len(all.Lots) != 1 || all.Bookmark == "" {
+			t.Fatalf("one %+v all %+v", one, all)
+		}
+	})
 	t.Run("a lot is read, quarantined and released", func(t *testing.T) {
 		var l model.Lot
 		w.must(200, &l, dst, "GET", "/v1/lots/"+deviceDI+"/L1", nil)
@@ -151,9 +159,9 @@ func TestRecalls(t *testing.T) {
 		if r.Scope.Lot != "L1" {
 			t.Fatalf("recall %+v", r)
 		}
-		var page recallPage
+		var page model.RecallPage
 		w.must(200, &page, hsp, "GET", "/v1/recalls", nil)
-		if page.Count != 1 || !strings.Contains(string(page.Recalls[0]), `"RC-1"`) {
+		if page.Count != 1 || page.Recalls[0].ID != "RC-1" {
 			t.Fatalf("recalls %+v, want RC-1", page)
 		}
 		w.must(404, nil, hsp, "GET", "/v1/recalls/RC-404", nil)

@@ -75,6 +75,8 @@ func operations() []op {
 		{method: "GET", path: "/v1/products", tag: "products", summary: "List products", resp: model.ProductPage{}, query: pageParams()},
 		{method: "GET", path: "/v1/products/{di}", tag: "products", summary: "Read a product", resp: model.Product{}},
 		{method: "POST", path: "/v1/lots", tag: "lots", summary: "Register a lot of the caller's product", body: lotBody{}, resp: model.Lot{}, status: 201, accepted: true},
+		{method: "GET", path: "/v1/lots", tag: "lots", summary: "List lots, of one product with di", resp: model.LotPage{},
+			query: pageParams(param{name: "di", desc: "only the lots of this DI", schema: str})},
 		{method: "GET", path: "/v1/lots/{di}/{lot}", tag: "lots", summary: "Read a lot", resp: model.Lot{}},
 		{method: "PUT", path: "/v1/lots/{di}/{lot}/status", tag: "lots", summary: "Quarantine or release a lot", body: lotStatusBody{}, resp: model.Lot{}},
 
@@ -107,7 +109,7 @@ func operations() []op {
 			query: []param{{name: "days", desc: "0 to 3650 (default 30)", schema: integer}}},
 
 		{method: "POST", path: "/v1/recalls", tag: "recalls", summary: "Start a recall (regulator, or the manufacturer of every product in scope)", body: recallBody{}, resp: model.Recall{}, status: 201, idempotent: true, accepted: true},
-		{method: "GET", path: "/v1/recalls", tag: "recalls", summary: "Recalls started in a time window", resp: recallPage{}, query: pageParams(timeParams...)},
+		{method: "GET", path: "/v1/recalls", tag: "recalls", summary: "List recalls, in recall ID order", resp: model.RecallPage{}, query: pageParams()},
 		{method: "GET", path: "/v1/recalls/{id}", tag: "recalls", summary: "Read a recall", resp: model.Recall{}},
 		{method: "POST", path: "/v1/recalls/{id}/acknowledge", tag: "recalls", summary: "Acknowledge a recall for the caller's organisation", body: ackBody{}, resp: model.Acknowledgement{}, status: 201, accepted: true},
 		{method: "GET", path: "/v1/recalls/{id}/scope", tag: "recalls", summary: "Every affected unit grouped by holder, with counts and progress", resp: model.RecallStatus{},

@@ -9,7 +9,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/udiledger/udiledger/chaincode/model"
 	"github.com/udiledger/udiledger/gateway/problem"
 )
 
@@ -116,60 +115,5 @@ func linkNext(c *gin.Context, payload []byte) {
 	c.Header("Link", "<"+u.String()+`>; rel="next"`)
 }
 
-// recallPage is the answer of GET /v1/recalls.
-type recallPage struct {
-	model.Page
-	Recalls []json.RawMessage `json:"recalls"`
-}
-
-// recallScanPages bounds the events one recall list request reads.
-const recallScanPages = 10
-
-// listRecalls lists recalls started in a time window. The chaincode has no recall index, so
-// this reads the recalling events by time (ADR 007): a page may hold fewer recalls than asked
-// for while the bookmark says more events remain.
-func (s *server) listRecalls(c *gin.Context) {
-	from, to, ok := timeWindow(c)
-	if !ok {
-		return
-	}
-	size, ok := queryInt(c, "page_size", 50, 1, 1000)
-	if !ok {
-		return
-	}
-	out := recallPage{Recalls: []json.RawMessage{}}
-	bookmark := c.Query("bookmark")
-	for range recallScanPages {
-		out1, ok := s.ledger.evaluate(c, "query:EventsByTime", from, to, "1000", bookmark)
-		if !ok {
-			return
-		}
-		var page model.EventPage
-		if err := json.Unmarshal(out1, &page); err != nil {
-			s.ledger.fail(c, err)
-			return
-		}
-		for _, ev := range page.Events {
-			if ev.BizStep != model.BizStepRecalling {
-				continue
-			}
-			rec, ok := s.ledger.evaluate(c, "recall:Get", ev.EventID)
-			if !ok {
-				return
-			}
-			out.Recalls = append(out.Recalls, rec)
-		}
-		bookmark = page.Bookmark
-		if page.Count < 1000 || bookmark == "" || len(out.Recalls) >= size {
-			if page.Count < 1000 {
-				bookmark = ""
-			}
-			break
-		}
-	}
-	out.Bookmark, out.Count = bookmark, len(out.Recalls)
-	if b, err := json.Marshal(out); err == nil {
-		linkNext(c, b)
-	}
-	c.JSON(http.StatusOK, out)
-}
+// listRecalls lists the recalls, a page at a time in recall ID order.
+func (s *server) listRecalls(c *gin.Context) { s.page(c, "recall:List") }

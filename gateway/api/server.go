@@ -140,6 +140,7 @@ func (s *server) routes(r *gin.Engine) {
 	v1.GET("/products", m.listProducts)
 	v1.GET("/products/:di", m.getProduct)
 	v1.POST("/lots", m.createLot)
+	v1.GET("/lots", m.listLots)
 	v1.GET("/lots/:di/:lot", m.getLot)
 	v1.PUT("/lots/:di/:lot/status", m.setLotStatus)
 

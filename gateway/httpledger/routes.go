@@ -150,6 +150,16 @@ var routes = map[string]route{
 	"product:Get":            {method: "GET", target: withArg("/v1/products/", 0, "")},
 	"product:List":           {method: "GET", target: paged("/v1/products", 0, "")},
 	"lot:Register":           {method: "POST", target: fixed("/v1/lots"), body: jsonArg},
+	"lot:List": {method: "GET", target: func(args []string) (string, url.Values, error) {
+		if len(args) != 3 {
+			return "", nil, fmt.Errorf("needs di, page size and bookmark, got %d arguments", len(args))
+		}
+		_, q, err := paged("/v1/lots", 0, "")(args[1:])
+		if args[0] != "" {
+			q.Set("di", args[0])
+		}
+		return "/v1/lots", q, err
+	}},
 	"lot:Get": {method: "GET", target: func(args []string) (string, url.Values, error) {
 		if len(args) != 2 {
 			return "", nil, fmt.Errorf("needs di and lot, got %d arguments", len(args))
@@ -187,6 +197,7 @@ var routes = map[string]route{
 	}},
 	"recall:Start":       {method: "POST", target: fixed("/v1/recalls"), body: jsonArg},
 	"recall:Get":         {method: "GET", target: withArg("/v1/recalls/", 0, "")},
+	"recall:List":        {method: "GET", target: paged("/v1/recalls", 0, "")},
 	"recall:Acknowledge": {method: "POST", target: ackTarget, body: ackArg},
 	"recall:Scope": {method: "GET", target: func(args []string) (string, url.Values, error) {
 		if len(args) != 2 {
