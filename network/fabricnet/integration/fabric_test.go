@@ -86,7 +86,7 @@ var subtests = []struct {
 	run      func(*suite, *testing.T)
 	required bool
 }{
-	{name: "the demo story ends on Fabric as on the embedded ledger", run: (*suite).demo},
+	{name: "the demo story, through the gateway on Fabric, ends as on the embedded ledger", run: (*suite).demo},
 	{name: "the participants, a product and a lot are registered", run: (*suite).seed, required: true},
 	{name: "a unit cannot change hands without its owner's peer", run: (*suite).keyLevelEndorsement},
 	{name: "chaincode error codes reach the caller", run: (*suite).errorCodes},
