@@ -225,7 +225,7 @@ func fromConfig(opts *ServeOptions) (*gatewaySetup, error) {
 		client, unavailable = led, closedLedger
 	case config.BackendFabric:
 		fc := fabric.Config{ChannelID: cfg.Fabric.Channel, ChaincodeName: cfg.Fabric.Chaincode, Peers: map[string]fabric.Peer{},
-			EventsIdentity: ids[cfg.Fabric.EventsIdentity]}
+			EventsIdentity: ids[cfg.Fabric.EventsIdentity], PrivateEndorsers: cfg.Fabric.PrivateEndorsers}
 		for msp, p := range cfg.Fabric.Peers {
 			ca, err := os.ReadFile(p.TLSCACert)
 			if err != nil {
