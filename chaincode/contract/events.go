@@ -7,11 +7,23 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+
 	"github.com/udiledger/udiledger/chaincode/model"
 )
 
 // maxEventIDLength bounds client-supplied event IDs.
 const maxEventIDLength = 200
+
+// beginEvent starts an EPCIS event transaction: begin, then the replay check of the request's
+// event ID. A non-nil prev is the stored event of the same request made before.
+func beginEvent(ctx contractapi.TransactionContextInterface, cfg *Config, eventID string, req any) (t *txn, prev *model.Event, hash string, err error) {
+	if t, err = begin(ctx, cfg); err != nil {
+		return nil, nil, "", err
+	}
+	prev, hash, err = t.replay(eventID, req)
+	return t, prev, hash, err
+}
 
 // replay looks up a client-supplied event ID. It returns the stored event when the same
 // request was already recorded under that ID, a CONFLICT when another request was, and nil

@@ -29,11 +29,7 @@ func (c *UnitContract) GetEvaluateTransactions() []string {
 // Only the manufacturer whose prefix covers the DI commissions, with a valid licence, for a
 // registered lot that is neither recalled nor expired.
 func (c *UnitContract) Commission(ctx contractapi.TransactionContextInterface, req model.CommissionRequest) (*model.EventResult, error) {
-	t, err := begin(ctx, c.cfg)
-	if err != nil {
-		return nil, err
-	}
-	prev, hash, err := t.replay(req.EventID, req)
+	t, prev, hash, err := beginEvent(ctx, c.cfg, req.EventID, req)
 	if err != nil || prev != nil {
 		return replayOr(prev, err)
 	}

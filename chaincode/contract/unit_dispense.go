@@ -144,11 +144,7 @@ func (t *txn) putPrivate(collection, eventID string, v any) error {
 // UndoDispense reverses a dispense by the same party within model.UndoDispenseDays, as long
 // as the unit is neither recalled nor expired. The units go back to the dispenser's stock.
 func (c *UnitContract) UndoDispense(ctx contractapi.TransactionContextInterface, req model.UndoDispenseRequest) (*model.EventResult, error) {
-	t, err := begin(ctx, c.cfg)
-	if err != nil {
-		return nil, err
-	}
-	prev, hash, err := t.replay(req.EventID, req)
+	t, prev, hash, err := beginEvent(ctx, c.cfg, req.EventID, req)
 	if err != nil || prev != nil {
 		return replayOr(prev, err)
 	}

@@ -11,11 +11,7 @@ import (
 // and expired goods are what returns are for); the dispenser returns units it dispensed. A
 // returned item is held by the party it went to, with status returned.
 func (c *UnitContract) Return(ctx contractapi.TransactionContextInterface, req model.ReturnRequest) (*model.EventResult, error) {
-	t, err := begin(ctx, c.cfg)
-	if err != nil {
-		return nil, err
-	}
-	prev, hash, err := t.replay(req.EventID, req)
+	t, prev, hash, err := beginEvent(ctx, c.cfg, req.EventID, req)
 	if err != nil || prev != nil {
 		return replayOr(prev, err)
 	}
@@ -144,11 +140,7 @@ func (c *UnitContract) Destroy(ctx contractapi.TransactionContextInterface, req 
 
 func (c *UnitContract) dispose(ctx contractapi.TransactionContextInterface, req model.DisposeRequest,
 	status model.Status, step model.BizStep, disp model.Disposition, action model.Action) (*model.EventResult, error) {
-	t, err := begin(ctx, c.cfg)
-	if err != nil {
-		return nil, err
-	}
-	prev, hash, err := t.replay(req.EventID, req)
+	t, prev, hash, err := beginEvent(ctx, c.cfg, req.EventID, req)
 	if err != nil || prev != nil {
 		return replayOr(prev, err)
 	}

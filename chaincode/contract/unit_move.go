@@ -18,11 +18,7 @@ var tradingRoles = []model.Role{model.RoleManufacturer, model.RoleDistributor, m
 // in transit, recalled, quarantined, expired, dispensed or destroyed). A container is one
 // write, whatever it holds.
 func (c *UnitContract) Ship(ctx contractapi.TransactionContextInterface, req model.ShipRequest) (*model.EventResult, error) {
-	t, err := begin(ctx, c.cfg)
-	if err != nil {
-		return nil, err
-	}
-	prev, hash, err := t.replay(req.EventID, req)
+	t, prev, hash, err := beginEvent(ctx, c.cfg, req.EventID, req)
 	if err != nil || prev != nil {
 		return replayOr(prev, err)
 	}
@@ -104,11 +100,7 @@ func destinations(party, gln string) []model.SourceDest {
 // Receive takes in units or containers shipped to the caller. Only the named receiver
 // receives; receiving is allowed even when a recall or quarantine came up on the way.
 func (c *UnitContract) Receive(ctx contractapi.TransactionContextInterface, req model.ReceiveRequest) (*model.EventResult, error) {
-	t, err := begin(ctx, c.cfg)
-	if err != nil {
-		return nil, err
-	}
-	prev, hash, err := t.replay(req.EventID, req)
+	t, prev, hash, err := beginEvent(ctx, c.cfg, req.EventID, req)
 	if err != nil || prev != nil {
 		return replayOr(prev, err)
 	}

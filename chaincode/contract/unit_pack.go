@@ -14,11 +14,7 @@ const maxPack = model.MaxCommission
 // child at top level, all active. Each child's record is written once (its parent); moving
 // the container later never rewrites the children.
 func (c *UnitContract) Pack(ctx contractapi.TransactionContextInterface, req model.PackRequest) (*model.EventResult, error) {
-	t, err := begin(ctx, c.cfg)
-	if err != nil {
-		return nil, err
-	}
-	prev, hash, err := t.replay(req.EventID, req)
+	t, prev, hash, err := beginEvent(ctx, c.cfg, req.EventID, req)
 	if err != nil || prev != nil {
 		return replayOr(prev, err)
 	}
@@ -122,11 +118,7 @@ func (t *txn) packTarget(pc code, location string) (*model.Container, bool, erro
 // Unpack takes children out of a container (all of them when none are named). The children
 // come out at the container's place, held by its holder, and inherit its quarantine.
 func (c *UnitContract) Unpack(ctx contractapi.TransactionContextInterface, req model.UnpackRequest) (*model.EventResult, error) {
-	t, err := begin(ctx, c.cfg)
-	if err != nil {
-		return nil, err
-	}
-	prev, hash, err := t.replay(req.EventID, req)
+	t, prev, hash, err := beginEvent(ctx, c.cfg, req.EventID, req)
 	if err != nil || prev != nil {
 		return replayOr(prev, err)
 	}

@@ -15,11 +15,7 @@ import (
 // container. The holder, the sender and receiver of a shipment, a logistics party or a
 // regulator may report.
 func (c *UnitContract) ReportSensor(ctx contractapi.TransactionContextInterface, req model.SensorRequest) (*model.EventResult, error) {
-	t, err := begin(ctx, c.cfg)
-	if err != nil {
-		return nil, err
-	}
-	prev, hash, err := t.replay(req.EventID, req)
+	t, prev, hash, err := beginEvent(ctx, c.cfg, req.EventID, req)
 	if err != nil || prev != nil {
 		return replayOr(prev, err)
 	}
@@ -154,11 +150,7 @@ func (t *txn) putAlert(a *model.Alert) error {
 // Release lifts the quarantine of units or containers after inspection: the holder or a
 // regulator.
 func (c *UnitContract) Release(ctx contractapi.TransactionContextInterface, req model.DisposeRequest) (*model.EventResult, error) {
-	t, err := begin(ctx, c.cfg)
-	if err != nil {
-		return nil, err
-	}
-	prev, hash, err := t.replay(req.EventID, req)
+	t, prev, hash, err := beginEvent(ctx, c.cfg, req.EventID, req)
 	if err != nil || prev != nil {
 		return replayOr(prev, err)
 	}

@@ -134,11 +134,7 @@ func (t *txn) recallIDs(u *model.Unit) ([]string, error) {
 // unit presented after it was dispensed or disposed of, or by a party that neither holds it
 // nor expects it, is marked as a suspected clone and raises a clone alert.
 func (c *UnitContract) Inspect(ctx contractapi.TransactionContextInterface, req model.InspectRequest) (*model.InspectResult, error) {
-	t, err := begin(ctx, c.cfg)
-	if err != nil {
-		return nil, err
-	}
-	prev, hash, err := t.replay(req.EventID, req)
+	t, prev, hash, err := beginEvent(ctx, c.cfg, req.EventID, req)
 	if err != nil {
 		return nil, err
 	}

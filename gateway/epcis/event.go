@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -1273,33 +1274,15 @@ func article(typ string) string {
 	return "a " + typ
 }
 
-// declareTime sets the declared event time on a chaincode request.
+// declareTime sets the declared event time on a chaincode request: every event request of
+// package model has the field EventTime (see model.DeclaredTimer).
 func declareTime(req any, at string) error {
-	switch r := req.(type) {
-	case *model.CommissionRequest:
-		r.EventTime = at
-	case *model.PackRequest:
-		r.EventTime = at
-	case *model.UnpackRequest:
-		r.EventTime = at
-	case *model.ShipRequest:
-		r.EventTime = at
-	case *model.ReceiveRequest:
-		r.EventTime = at
-	case *model.DispenseRequest:
-		r.EventTime = at
-	case *model.UndoDispenseRequest:
-		r.EventTime = at
-	case *model.ReturnRequest:
-		r.EventTime = at
-	case *model.DisposeRequest:
-		r.EventTime = at
-	case *model.SensorRequest:
-		r.EventTime = at
-	case *model.InspectRequest:
-		r.EventTime = at
-	default:
-		return fmt.Errorf("no event time for a %T", req)
+	v := reflect.ValueOf(req)
+	if v.Kind() == reflect.Pointer && v.Elem().Kind() == reflect.Struct {
+		if f := v.Elem().FieldByName("EventTime"); f.IsValid() && f.Kind() == reflect.String && f.CanSet() {
+			f.SetString(at)
+			return nil
+		}
 	}
-	return nil
+	return fmt.Errorf("no event time for a %T", req)
 }

@@ -11,10 +11,10 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/udiledger/udiledger/network/fabricca"
+	"github.com/udiledger/udiledger/network/internal/proc"
 )
 
 // Binaries that Up needs in Config.BinDir.
@@ -289,17 +289,4 @@ func lockDir(dir string) (func(), error) {
 }
 
 // lockFile waits for an exclusive lock on the file at path and returns its release.
-func lockFile(path string) (func(), error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600) // #nosec G304 -- a lock file of this package
-	if err != nil {
-		return nil, fmt.Errorf("fabricnet: lock: %w", err)
-	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
-		_ = f.Close()
-		return nil, fmt.Errorf("fabricnet: lock: %w", err)
-	}
-	return func() {
-		_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
-		_ = f.Close()
-	}, nil
-}
+func lockFile(path string) (func(), error) { return proc.Lock(path) }

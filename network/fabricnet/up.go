@@ -199,7 +199,7 @@ func (u *upper) startAll(ctx context.Context, ds []daemon, ready []func(context.
 			return err
 		}
 		if started {
-			fmt.Fprintf(u.out, "  started %s\n", d.name)
+			fmt.Fprintf(u.out, "  started %s\n", d.Name)
 		}
 	}
 	var wg sync.WaitGroup
@@ -208,7 +208,7 @@ func (u *upper) startAll(ctx context.Context, ds []daemon, ready []func(context.
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			errs[i] = u.waitReady(ctx, ds[i].name, ready[i])
+			errs[i] = u.waitReady(ctx, ds[i].Name, ready[i])
 		}(i)
 	}
 	wg.Wait()
@@ -219,7 +219,7 @@ func (u *upper) startOrderers(ctx context.Context) error {
 	var ds []daemon
 	var ready []func(context.Context) error
 	for _, o := range u.orderers {
-		ds = append(ds, daemon{name: o.Name, bin: u.bin("orderer"), env: []string{
+		ds = append(ds, daemon{Name: o.Name, Bin: u.bin("orderer"), Env: []string{
 			"FABRIC_CFG_PATH=" + o.ConfigDir, "FABRIC_LOGGING_SPEC=" + u.cfg.LogSpec, logFormat,
 		}})
 		dial := dialCheck(o.Admin)
@@ -253,7 +253,7 @@ func (u *upper) startPeers(ctx context.Context) error {
 	var ds []daemon
 	var ready []func(context.Context) error
 	for _, o := range u.orgs {
-		ds = append(ds, daemon{name: o.peer.Name, bin: u.bin("peer"), args: []string{"node", "start"}, env: []string{
+		ds = append(ds, daemon{Name: o.peer.Name, Bin: u.bin("peer"), Args: []string{"node", "start"}, Env: []string{
 			"FABRIC_CFG_PATH=" + o.peer.ConfigDir, "FABRIC_LOGGING_SPEC=" + u.cfg.LogSpec, logFormat,
 		}})
 		// /healthz answers before the gRPC listener accepts: wait for both.
@@ -338,7 +338,7 @@ func (u *upper) chaincodeServers(ctx context.Context) error {
 				"CHAINCODE_TLS_CLIENT_CA="+o.TLSCACert,
 			)
 		}
-		ds = append(ds, daemon{name: chaincodeDaemon(o), bin: bin, env: env})
+		ds = append(ds, daemon{Name: chaincodeDaemon(o), Bin: bin, Env: env})
 		ready = append(ready, dialCheck(o.ChaincodeServer))
 	}
 	return u.startAll(ctx, ds, ready)

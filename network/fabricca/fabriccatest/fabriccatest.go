@@ -16,12 +16,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/udiledger/udiledger/network/fabricca"
 	"github.com/udiledger/udiledger/network/fabricnet"
+	"github.com/udiledger/udiledger/network/internal/proc"
 )
 
 // Binaries returns the cached Fabric binaries, builds them when UDI_FABRIC_IT=1, or skips the
@@ -120,26 +120,11 @@ func Start(t testing.TB, orgs ...Org) ([]fabricca.CA, fabricca.Config) {
 // lock waits until no other test on this machine uses host.
 func lock(t testing.TB, host string) func() {
 	t.Helper()
-	cache, err := os.UserCacheDir()
+	unlock, err := proc.TestLock("fabricca-test-" + host)
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := filepath.Join(cache, "udiledger")
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.OpenFile(filepath.Join(dir, "fabricca-test-"+host+".lock"), os.O_CREATE|os.O_RDWR, 0o600) // #nosec G304 -- a lock file in the user's cache
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
-		_ = f.Close()
-		t.Fatal(err)
-	}
-	return func() {
-		_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
-		_ = f.Close()
-	}
+	return unlock
 }
 
 type logWriter struct{ t testing.TB }

@@ -12,11 +12,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/udiledger/udiledger/network/fabricnet"
+	"github.com/udiledger/udiledger/network/internal/proc"
 )
 
 // Start brings a network up on the loopback addresses prefix.* (for example "127.0.101"; the
@@ -76,26 +76,11 @@ func Start(t testing.TB, prefix string, configure ...func(*fabricnet.Config)) (*
 // lock waits until no other test on this machine uses prefix.
 func lock(t testing.TB, prefix string) func() {
 	t.Helper()
-	cache, err := os.UserCacheDir()
+	unlock, err := proc.TestLock("fabricnet-test-" + prefix)
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := filepath.Join(cache, "udiledger")
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.OpenFile(filepath.Join(dir, "fabricnet-test-"+prefix+".lock"), os.O_CREATE|os.O_RDWR, 0o600) // #nosec G304 -- a lock file in the user's cache
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
-		_ = f.Close()
-		t.Fatal(err)
-	}
-	return func() {
-		_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
-		_ = f.Close()
-	}
+	return unlock
 }
 
 // logWriter sends progress lines to the test log.
