@@ -9,7 +9,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 ERRORLINT   := github.com/polyfloyd/go-errorlint@v1.8.0
 GOSEC       := github.com/securego/gosec/v2/cmd/gosec@v2.30.0
 
-.PHONY: all build test unit vet lint fuzz bench demo fabric network-up network-down network-status clean
+.PHONY: all build test unit vet lint fuzz bench demo demo-fabric fabric network-up network-down network-status clean
 
 all: build
 
@@ -54,6 +54,10 @@ BACKEND ?= embedded
 BATCH   ?= 1
 demo:
 	$(GO) run ./cli/cmd/udi demo --backend $(BACKEND) --batch $(BATCH)
+
+## demo-fabric: bring the Fabric network up (if it is not) and play the demo on it
+demo-fabric: network-up
+	$(MAKE) demo BACKEND=fabric BATCH=$(BATCH)
 
 ## fabric: build (once, then cached) the Fabric and Fabric CA binaries from the pinned modules
 fabric:
