@@ -9,6 +9,8 @@ import (
 	"github.com/udiledger/udiledger/cli/internal/cmd/ledger"
 	"github.com/udiledger/udiledger/cli/internal/cmd/network"
 	"github.com/udiledger/udiledger/cli/internal/cmd/parse"
+	"github.com/udiledger/udiledger/cli/internal/cmd/query"
+	"github.com/udiledger/udiledger/cli/internal/cmd/recall"
 	"github.com/udiledger/udiledger/cli/internal/cmd/serve"
 	"github.com/udiledger/udiledger/cli/internal/cmdutil"
 )
@@ -19,7 +21,8 @@ func NewCmdRoot(f *cmdutil.Factory, version string) *cobra.Command {
 		Use:   "udi",
 		Short: "UDI Ledger: trace medical devices and drugs from manufacturer to patient",
 		Long: `udi is the command-line face of UDI Ledger, a UDI and drug-traceability ledger on
-Hyperledger Fabric. Local commands (parse, demo) need no gateway.`,
+Hyperledger Fabric. Local commands (parse, demo, serve, network, identity, ledger) need no
+gateway; trace, verify and recall ask one (UDI_GATEWAY, UDI_API_KEY).`,
 		Version:       version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -32,6 +35,9 @@ Hyperledger Fabric. Local commands (parse, demo) need no gateway.`,
 	cmd.AddCommand(ledger.NewCmdLedger(f))
 	cmd.AddCommand(network.NewCmdNetwork(f))
 	cmd.AddCommand(parse.NewCmdParse(f, nil))
+	cmd.AddCommand(recall.NewCmdRecall(f))
 	cmd.AddCommand(serve.NewCmdServe(f, nil))
+	cmd.AddCommand(query.NewCmdTrace(f, nil))
+	cmd.AddCommand(query.NewCmdVerify(f, nil))
 	return cmd
 }

@@ -1,0 +1,254 @@
+// Package recall implements `udi recall`: a regulator or manufacturer starts a recall and
+// follows it, and holders acknowledge it, through a gateway.
+package recall
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/udiledger/udiledger/chaincode/model"
+	"github.com/udiledger/udiledger/cli/internal/cmdutil"
+)
+
+// Options are the flags every recall subcommand shares.
+type Options struct {
+	IO      cmdutil.IOStreams
+	Gateway cmdutil.Gateway
+	Format  string
+}
+
+// NewCmdRecall returns `udi recall` with its subcommands.
+func NewCmdRecall(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "recall <command>",
+		Short: "Start, follow and acknowledge recalls",
+		Long: `Recalls through the gateway (UDI_GATEWAY, UDI_API_KEY): a regulator, or the manufacturer
+of the products, starts one; every holder sees it in the scope, acknowledges it and returns
+the units; the progress counts what came back.`,
+	}
+	cmd.AddCommand(newCmdStart(f), newCmdList(f), newCmdShow(f), newCmdScope(f), newCmdAck(f))
+	return cmd
+}
+
+func newOptions(f *cmdutil.Factory, cmd *cobra.Command) *Options {
+	o := &Options{IO: f.IO}
+	cmdutil.AddGatewayFlags(cmd, f, &o.Gateway)
+	cmd.Flags().StringVarP(&o.Format, "output", "o", "table", "output format: table or json")
+	return o
+}
+
+func (o *Options) check() error {
+	_, err := cmdutil.ParseFormat(o.Format)
+	return err
+}
+
+func (o *Options) json() bool { return o.Format == string(cmdutil.FormatJSON) }
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func newCmdStart(f *cmdutil.Factory) *cobra.Command {
+	var req model.RecallRequest
+	var lot string
+	cmd := &cobra.Command{
+		Use:   "start --id ID --class I|II|III --depth wholesale|retail|consumer --reason TEXT (--lot DI/LOT | --di DI | --codes CODE,…)",
+		Short: "Start a recall of a lot, a product (DI) or a list of codes",
+		Example: `  udi recall start --id RC-2026-118 --class II --depth retail \
+    --reason "potency below specification" --lot 8123456/D26001`,
+		Args: cobra.NoArgs,
+	}
+	o := newOptions(f, cmd)
+	cmd.Flags().StringVar(&req.ID, "id", "", "recall ID (also the recall event's ID; a retry with the same ID and content does nothing twice)")
+	cmd.Flags().StringVar((*string)(&req.Class), "class", "", "class I, II or III")
+	cmd.Flags().StringVar((*string)(&req.Depth), "depth", "", "depth: wholesale, retail or consumer")
+	cmd.Flags().StringVar(&req.Reason, "reason", "", "why")
+	cmd.Flags().StringVar(&lot, "lot", "", "scope: one lot, as DI/LOT")
+	cmd.Flags().StringVar(&req.Scope.DI, "di", "", "scope: every lot of one product")
+	cmd.Flags().StringSliceVar(&req.Scope.Codes, "codes", nil, "scope: these codes (comma-separated)")
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		if err := o.check(); err != nil {
+			return err
+		}
+		scopes := 0
+		if lot != "" {
+			di, l, ok := strings.Cut(lot, "/")
+			if !ok || di == "" || l == "" {
+				return cmdutil.InvalidInput(fmt.Errorf("--lot %q: want DI/LOT", lot))
+			}
+			req.Scope = model.RecallScope{Type: model.ScopeLot, DI: di, Lot: l}
+			scopes++
+		}
+		if req.Scope.Type == "" && req.Scope.DI != "" {
+			req.Scope.Type = model.ScopeDI
+			scopes++
+		}
+		if len(req.Scope.Codes) > 0 {
+			req.Scope.Type = model.ScopeCodes
+			scopes++
+		}
+		if scopes != 1 {
+			return cmdutil.InvalidInput(errors.New("give exactly one scope: --lot, --di or --codes"))
+		}
+		if err := req.Validate(); err != nil {
+			return cmdutil.InvalidInput(err)
+		}
+		var r model.Recall
+		if err := o.Gateway.Submit(cmd.Context(), &r, "recall:Start", req); err != nil {
+			return err
+		}
+		if o.json() {
+			return writeJSON(o.IO.Out, r)
+		}
+		fmt.Fprintf(o.IO.Out, "recall %s started by %s at %s (transaction %s)\n", r.ID, r.InitiatedBy, r.StartedAt, r.TxID)
+		return nil
+	}
+	return cmd
+}
+
+func newCmdList(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{Use: "list", Short: "List recalls", Args: cobra.NoArgs}
+	o := newOptions(f, cmd)
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		if err := o.check(); err != nil {
+			return err
+		}
+		var all []model.Recall
+		bookmark := ""
+		for {
+			var page model.RecallPage
+			if err := o.Gateway.Evaluate(cmd.Context(), &page, "recall:List", "1000", bookmark); err != nil {
+				return err
+			}
+			all = append(all, page.Recalls...)
+			if page.Bookmark == "" || len(page.Recalls) == 0 {
+				break
+			}
+			bookmark = page.Bookmark
+		}
+		if o.json() {
+			return writeJSON(o.IO.Out, all)
+		}
+		tw := tabwriter.NewWriter(o.IO.Out, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tCLASS\tDEPTH\tSCOPE\tBY\tSTARTED\tREASON")
+		for _, r := range all {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Class, r.Depth, scopeText(r.Scope), r.InitiatedBy, r.StartedAt, r.Reason)
+		}
+		return tw.Flush()
+	}
+	return cmd
+}
+
+func scopeText(s model.RecallScope) string {
+	switch s.Type {
+	case model.ScopeLot:
+		return "lot " + s.DI + "/" + s.Lot
+	case model.ScopeDI:
+		return "product " + s.DI
+	}
+	return strconv.Itoa(len(s.Codes)) + " codes"
+}
+
+func newCmdShow(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{Use: "show ID", Short: "Show a recall", Args: cobra.ExactArgs(1)}
+	o := newOptions(f, cmd)
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		if err := o.check(); err != nil {
+			return err
+		}
+		var r model.Recall
+		if err := o.Gateway.Evaluate(cmd.Context(), &r, "recall:Get", args[0]); err != nil {
+			return err
+		}
+		if o.json() {
+			return writeJSON(o.IO.Out, r)
+		}
+		tw := tabwriter.NewWriter(o.IO.Out, 0, 4, 2, ' ', 0)
+		for _, kv := range [][2]string{{"id", r.ID}, {"class", string(r.Class)}, {"depth", string(r.Depth)}, {"scope", scopeText(r.Scope)},
+			{"reason", r.Reason}, {"started by", r.InitiatedBy}, {"started at", r.StartedAt}, {"transaction", r.TxID}} {
+			fmt.Fprintf(tw, "%s\t%s\n", kv[0], kv[1])
+		}
+		return tw.Flush()
+	}
+	return cmd
+}
+
+func newCmdScope(f *cmdutil.Factory) *cobra.Command {
+	var units bool
+	cmd := &cobra.Command{
+		Use:   "scope ID",
+		Short: "Every affected unit by holder, with counts and the recall's progress",
+		Args:  cobra.ExactArgs(1),
+	}
+	o := newOptions(f, cmd)
+	cmd.Flags().BoolVar(&units, "units", false, "list every unit (JSON output)")
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		if err := o.check(); err != nil {
+			return err
+		}
+		var st model.RecallStatus
+		if err := o.Gateway.Evaluate(cmd.Context(), &st, "recall:Scope", args[0], strconv.FormatBool(units)); err != nil {
+			return err
+		}
+		if o.json() {
+			return writeJSON(o.IO.Out, st)
+		}
+		fmt.Fprintf(o.IO.Out, "recall %s, class %s to %s level: %s\n", st.Recall.ID, st.Recall.Class, st.Recall.Depth, scopeText(st.Recall.Scope))
+		tw := tabwriter.NewWriter(o.IO.Out, 0, 4, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "HOLDER\tIN STOCK\tIN TRANSIT\tDISPENSED\tRETURNED\tDESTROYED\tQUARANTINED\tACKNOWLEDGED\t")
+		for _, h := range st.Holders {
+			c := h.Counts
+			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t\n", h.Holder, c.InStock, c.InTransit, c.Dispensed, c.Returned, c.Destroyed, c.Quarantined, yesNo(h.Acknowledged))
+		}
+		c := st.Counts
+		fmt.Fprintf(tw, "total\t%d\t%d\t%d\t%d\t%d\t%d\t\t\n", c.InStock, c.InTransit, c.Dispensed, c.Returned, c.Destroyed, c.Quarantined)
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		fmt.Fprintf(o.IO.Out, "progress %.0f %% (%d of %d units back)\n", st.Progress*100, st.Done, st.Required)
+		return nil
+	}
+	return cmd
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+func newCmdAck(f *cmdutil.Factory) *cobra.Command {
+	var note string
+	cmd := &cobra.Command{
+		Use:   "ack ID",
+		Short: "Acknowledge a recall for the caller's organisation",
+		Args:  cobra.ExactArgs(1),
+	}
+	o := newOptions(f, cmd)
+	cmd.Flags().StringVar(&note, "note", "", "what the organisation did, e.g. stock blocked")
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		if err := o.check(); err != nil {
+			return err
+		}
+		var a model.Acknowledgement
+		if err := o.Gateway.Submit(cmd.Context(), &a, "recall:Acknowledge", model.AckRequest{RecallID: args[0], Note: note}); err != nil {
+			return err
+		}
+		if o.json() {
+			return writeJSON(o.IO.Out, a)
+		}
+		fmt.Fprintf(o.IO.Out, "%s acknowledged recall %s at %s\n", a.MSPID, a.RecallID, a.At)
+		return nil
+	}
+	return cmd
+}
