@@ -14,6 +14,9 @@ import (
 	"github.com/udiledger/udiledger/gateway/ledger/embedded/internal/stub"
 )
 
+// kv is one key and value to put.
+type kv struct{ k, v []byte }
+
 // apply writes a valid transaction's writes at version (block, txNum), with history, private
 // values, their hashes and their expiry.
 func (e *Engine) apply(tx *bolt.Tx, block, txNum uint64, en *endorsement) error {
@@ -21,6 +24,7 @@ func (e *Engine) apply(tx *bolt.Tx, block, txNum uint64, en *endorsement) error 
 	ts := en.prop.timestamp.AsTime().UTC()
 	sim := en.sim
 	stateB, histB := tx.Bucket(state.BucketState), tx.Bucket(state.BucketHistory)
+	var history []kv
 	for _, key := range unionKeys(sim.Writes, sim.Metadata) {
 		w, written := sim.Writes[key]
 		md, hasMD := sim.Metadata[key]
@@ -57,10 +61,16 @@ func (e *Engine) apply(tx *bolt.Tx, block, txNum uint64, en *endorsement) error 
 			}
 		}
 		if written {
-			h := state.EncodeHistory(state.HistoryEntry{TxID: en.prop.txID, Timestamp: ts, IsDelete: w.Delete, Value: w.Value})
-			if err := histB.Put(state.HistoryKey(key, ver), h); err != nil {
-				return err
-			}
+			history = append(history, kv{state.HistoryKey(key, ver),
+				state.EncodeHistory(state.HistoryEntry{TxID: en.prop.txID, Timestamp: ts, IsDelete: w.Delete, Value: w.Value})})
+		}
+	}
+	// History keys sort by key length first: put them in their own order, so that bbolt
+	// appends instead of shifting a growing node at every insert.
+	slices.SortFunc(history, func(a, b kv) int { return bytes.Compare(a.k, b.k) })
+	for _, h := range history {
+		if err := histB.Put(h.k, h.v); err != nil {
+			return err
 		}
 	}
 	for _, coll := range sortedKeys(sim.Private) {
