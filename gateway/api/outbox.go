@@ -63,7 +63,8 @@ func (s *server) outboxStatus(c *gin.Context) {
 		problem.Write(c, problem.From(err))
 		return
 	}
-	if !found {
+	// Another identity's queued write is answered as absent: its existence is not theirs to know.
+	if p := auth.PrincipalOf(c); !found || p == nil || p.Identity == nil || p.Identity.Name != st.Caller {
 		problem.Write(c, problem.NotFound("no queued write "+c.Param("id")))
 		return
 	}

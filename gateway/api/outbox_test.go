@@ -90,6 +90,7 @@ func TestOutboxKeepsWritesWhileTheLedgerIsDown(t *testing.T) {
 			t.Fatalf("status %+v, want pending", st)
 		}
 		g.w.must(404, nil, mfr, "GET", "/v1/outbox/ob-unknown", nil)
+		g.w.must(404, nil, dst, "GET", "/v1/outbox/"+first.ID, nil) // another organisation's write
 	})
 	t.Run("reads are not queued: they answer 503", func(t *testing.T) {
 		g.w.must(503, nil, mfr, "GET", "/v1/products", nil)

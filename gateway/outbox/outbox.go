@@ -45,7 +45,9 @@ const (
 
 // Status is what became of an item.
 type Status struct {
-	ID          string    `json:"id"`
+	ID string `json:"id"`
+	// Caller is the principal that queued the item; only it may read the status.
+	Caller      string    `json:"caller"`
 	State       string    `json:"state"`
 	Accepted    time.Time `json:"accepted"`
 	Finished    time.Time `json:"finished,omitzero"`
@@ -140,7 +142,7 @@ func (o *Outbox) Enqueue(it Item) (Status, error) {
 		if err := pending.Put(key, raw); err != nil {
 			return err
 		}
-		st = Status{ID: it.ID, State: StatePending, Accepted: it.Accepted}
+		st = Status{ID: it.ID, Caller: it.Caller, State: StatePending, Accepted: it.Accepted}
 		return tx.Bucket(bucketIDs).Put([]byte(it.ID), key)
 	})
 	if err != nil {
@@ -168,7 +170,7 @@ func (o *Outbox) Status(id string) (Status, bool, error) {
 			return err
 		}
 		found = true
-		st = Status{ID: id, State: StatePending, Accepted: it.Accepted}
+		st = Status{ID: id, Caller: it.Caller, State: StatePending, Accepted: it.Accepted}
 		return nil
 	})
 	return st, found, err
@@ -234,7 +236,7 @@ func (o *Outbox) head() (Item, bool, error) {
 
 // finish moves the head item to done, in one transaction, with the ledger's answer.
 func (o *Outbox) finish(it Item, res *ledger.Result, submitErr error) error {
-	st := Status{ID: it.ID, Accepted: it.Accepted, Finished: o.now().UTC()}
+	st := Status{ID: it.ID, Caller: it.Caller, Accepted: it.Accepted, Finished: o.now().UTC()}
 	if submitErr != nil {
 		st.State, st.Error = StateRejected, submitErr.Error()
 	} else {
