@@ -29,7 +29,8 @@ func outboxID(mspID, fn, id string) string {
 	return "ob-" + hex.EncodeToString(h[:16])
 }
 
-func (o *outboxWriter) accept(c *gin.Context, _ *auth.Principal, prop ledger.Proposal, id string) {
+// queue keeps prop in the outbox under the write's own id; a retry finds the first item.
+func (o *outboxWriter) queue(prop ledger.Proposal, id string) (outbox.Status, error) {
 	it := outbox.Item{
 		ID:     outboxID(prop.Identity.MSPID, prop.Function, id),
 		Caller: prop.Identity.Name, Function: prop.Function, Args: prop.Args, Transient: prop.Transient,
@@ -42,6 +43,11 @@ func (o *outboxWriter) accept(c *gin.Context, _ *auth.Principal, prop ledger.Pro
 			err = fmt.Errorf("outbox: item %s vanished", it.ID)
 		}
 	}
+	return st, err
+}
+
+func (o *outboxWriter) accept(c *gin.Context, _ *auth.Principal, prop ledger.Proposal, id string) {
+	st, err := o.queue(prop, id)
 	if err != nil {
 		_ = c.Error(err)
 		problem.Write(c, problem.New(http.StatusServiceUnavailable, "ledger-unavailable", "Ledger unavailable",

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"path/filepath"
 	"sync/atomic"
@@ -95,12 +96,26 @@ func TestOutboxKeepsWritesWhileTheLedgerIsDown(t *testing.T) {
 	t.Run("reads are not queued: they answer 503", func(t *testing.T) {
 		g.w.must(503, nil, mfr, "GET", "/v1/products", nil)
 	})
+	var scanned outbox.Status
+	t.Run("a scanner's writes are queued per scan, its verifications answer 503", func(t *testing.T) {
+		var res ScanBatchResult
+		g.w.must(200, &res, dst, "POST", "/v1/scans", map[string]any{"scans": []map[string]any{
+			{"id": "urn:uuid:ob-3", "code": deviceCode(1), "action": "receive"},
+			{"code": deviceCode(1), "action": "verify"},
+		}})
+		if res.Results[0].Status != 202 || res.Results[1].Status != 503 {
+			t.Fatalf("results %+v", res.Results)
+		}
+		if err := json.Unmarshal(res.Results[0].Result, &scanned); err != nil || scanned.State != outbox.StatePending {
+			t.Fatalf("queued scan %s: %v", res.Results[0].Result, err)
+		}
+	})
 
 	g.stop() // the gateway restarts while the ledger is still down
 	g = start(base)
 	defer g.stop()
-	if n, _ := g.box.Pending(); n != 2 {
-		t.Fatalf("%d writes pending after the restart, want 2", n)
+	if n, _ := g.box.Pending(); n != 3 {
+		t.Fatalf("%d writes pending after the restart, want 3", n)
 	}
 	link.down.Store(false)
 
@@ -117,10 +132,20 @@ func TestOutboxKeepsWritesWhileTheLedgerIsDown(t *testing.T) {
 		if st.State != outbox.StateCommitted || st.TxID == "" {
 			t.Fatalf("ship status %+v, want committed after the commission", st)
 		}
+		for st.State == outbox.StatePending || st.ID != scanned.ID {
+			g.w.must(200, &st, dst, "GET", "/v1/outbox/"+scanned.ID, nil)
+			if time.Now().After(deadline) {
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		if st.State != outbox.StateCommitted {
+			t.Fatalf("scanned receipt %+v, want committed after the ship", st)
+		}
 		var prov model.Provenance
 		g.w.must(200, &prov, reg, "GET", "/v1/trace?code="+deviceCode(1), nil)
-		if len(prov.Events) != 2 || prov.Events[0].Event.BizStep != model.BizStepCommissioning {
-			t.Fatalf("%d events, want commission then ship", len(prov.Events))
+		if len(prov.Events) != 3 || prov.Events[0].Event.BizStep != model.BizStepCommissioning || prov.Events[2].Event.BizStep != model.BizStepReceiving {
+			t.Fatalf("%d events, want commission, ship, receive", len(prov.Events))
 		}
 		var r model.EventResult
 		g.w.must(200, &r, mfr, "POST", "/v1/events/commission", commission)

@@ -142,6 +142,7 @@ func (s *server) runScan(ctx context.Context, id *ledger.Identity, sc scanBody, 
 	var (
 		payload []byte
 		err     error
+		prop    ledger.Proposal
 		status  = http.StatusCreated
 	)
 	if sc.Action == ScanVerify {
@@ -164,7 +165,6 @@ func (s *server) runScan(ctx context.Context, id *ledger.Identity, sc scanBody, 
 		case ScanDecommission:
 			w = write{fn: "unit:Decommission", arg: model.DisposeRequest{EventID: r.EventID, EventTime: sc.At, Codes: codes, Reason: sc.Reason, Location: sc.Location}}
 		}
-		var prop ledger.Proposal
 		if prop, err = proposal(id, w); err == nil {
 			var res *ledger.Result
 			if res, err = s.ledger.submitAs(ctx, prop); err == nil {
@@ -175,6 +175,15 @@ func (s *server) runScan(ctx context.Context, id *ledger.Identity, sc scanBody, 
 				if json.Unmarshal(payload, &er) == nil && er.Replayed {
 					status = http.StatusOK
 				}
+			}
+		}
+	}
+	if err != nil && sc.Action != ScanVerify && s.ledger.outbox != nil && s.ledger.isUnavailable(err) {
+		// A write scan the ledger could not take is kept like any other write (202).
+		if st, qerr := s.ledger.outbox.queue(prop, r.EventID); qerr == nil {
+			if b, merr := json.Marshal(st); merr == nil {
+				r.Status, r.Result = http.StatusAccepted, b
+				return
 			}
 		}
 	}
