@@ -13,10 +13,12 @@ import (
 	"github.com/udiledger/udiledger/gateway/ledger/embedded/internal/state"
 )
 
-// commitLoop is the single committer: it cuts blocks of up to MaxBatch transactions, waiting
-// at most BatchTimeout after the first, and commits them in order.
+// commitLoop is the single committer: it cuts blocks of up to MaxBatch transactions, of what
+// is queued or (BatchTimeout > 0) of what comes within BatchTimeout after the first, and
+// commits them in order.
 func (e *Engine) commitLoop() {
 	defer close(e.committed)
+	busy := false // the last block held more than one transaction: others are submitting too
 	for {
 		var first *pending
 		select {
@@ -24,22 +26,50 @@ func (e *Engine) commitLoop() {
 		case <-e.closing:
 			return
 		}
-		batch := []*pending{first}
-		timer := time.NewTimer(e.cfg.BatchTimeout)
-	collect:
-		for len(batch) < e.cfg.MaxBatch {
+		batch := e.collect(first, busy)
+		busy = len(batch) > 1
+		e.commitBatch(batch)
+	}
+}
+
+// busyWait is how long a block waits for more transactions under concurrent load when no
+// BatchTimeout is set: long enough for the clients of the last block to submit again.
+const busyWait = 2 * time.Millisecond
+
+// collect cuts a block starting with first: what is queued, and when BatchTimeout is set or
+// others are submitting (busy), what comes within the timeout (busyWait by default).
+func (e *Engine) collect(first *pending, busy bool) []*pending {
+	batch := []*pending{first}
+	wait := e.cfg.BatchTimeout
+	if wait == 0 && busy {
+		wait = busyWait
+	}
+	var deadline <-chan time.Time
+	if wait > 0 {
+		timer := time.NewTimer(wait)
+		defer timer.Stop()
+		deadline = timer.C
+	}
+	for len(batch) < e.cfg.MaxBatch {
+		if deadline == nil {
 			select {
 			case p := <-e.queue:
 				batch = append(batch, p)
-			case <-timer.C:
-				break collect
-			case <-e.closing:
-				break collect
+				continue
+			default:
+				return batch
 			}
 		}
-		timer.Stop()
-		e.commitBatch(batch)
+		select {
+		case p := <-e.queue:
+			batch = append(batch, p)
+		case <-deadline:
+			return batch
+		case <-e.closing:
+			return batch
+		}
 	}
+	return batch
 }
 
 // commitBatch validates and commits one block and tells each submitter its outcome.

@@ -26,8 +26,10 @@ type Config struct {
 	Collections   []Collection
 	// MSPs are the organisations whose identities may transact (localmsp.Store.MSPs).
 	MSPs []localmsp.MSP
-	// MaxBatch and BatchTimeout cut blocks as an orderer does: a block holds up to MaxBatch
-	// transactions (default 500) and waits at most BatchTimeout (default 2 ms) for more.
+	// MaxBatch and BatchTimeout cut blocks: a block holds up to MaxBatch transactions
+	// (default 500). With BatchTimeout 0 (the default) a lone submit is committed at once, and
+	// under concurrent load (the last block held several transactions) a block waits 2 ms for
+	// more; with BatchTimeout > 0 every block waits that long for more, as an orderer does.
 	MaxBatch     int
 	BatchTimeout time.Duration
 	// TotalQueryLimit caps the results of one query, as the peer's totalQueryLimit does
@@ -49,8 +51,8 @@ func (c *Config) setDefaults() error {
 	if c.MaxBatch <= 0 {
 		c.MaxBatch = 500
 	}
-	if c.BatchTimeout <= 0 {
-		c.BatchTimeout = 2 * time.Millisecond
+	if c.BatchTimeout < 0 {
+		c.BatchTimeout = 0
 	}
 	if c.TotalQueryLimit <= 0 {
 		c.TotalQueryLimit = 100000
