@@ -9,18 +9,19 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 ERRORLINT   := github.com/polyfloyd/go-errorlint@v1.8.0
 GOSEC       := github.com/securego/gosec/v2/cmd/gosec@v2.30.0
 
-.PHONY: all build test unit vet lint fuzz bench demo demo-fabric fabric network-up network-down network-status clean
+.PHONY: all build test unit vet lint fuzz bench demo demo-fabric fabric browser network-up network-down network-status clean
 
 all: build
 
 build:
 	$(GO) build -o $(BIN)/ ./cli/cmd/udi ./chaincode/cmd/udi-chaincode
 
-## test: formatting, vet and every test (unit, embedded ledger, real-Fabric integration).
-## UDI_FABRIC_IT=1 makes the real-Fabric tests run (never skip); `fabric` builds their binaries
-## once, before the packages that need them start in parallel.
-test: vet fabric
-	UDI_FABRIC_IT=1 $(GO) test -count=1 -timeout 25m ./...
+## test: formatting, vet and every test (unit, embedded ledger, real-Fabric integration, real
+## browser). UDI_FABRIC_IT=1 and UDI_BROWSER_IT=1 make those tests run (never skip); `fabric`
+## builds the Fabric binaries once, before the packages that need them start in parallel, and
+## `browser` installs Chromium.
+test: vet fabric browser
+	UDI_FABRIC_IT=1 UDI_BROWSER_IT=1 $(GO) test -count=1 -timeout 25m ./...
 
 ## unit: the tests without the real-Fabric network
 unit:
@@ -58,6 +59,15 @@ demo:
 ## demo-fabric: bring the Fabric network up (if it is not) and play the demo on it
 demo-fabric: network-up
 	$(MAKE) demo BACKEND=fabric BATCH=$(BATCH)
+
+## browser: Chromium for the browser tests (Debian's package), unless one is installed
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+	  echo "installing chromium (apt)"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  $(SUDO) apt-get install -y -q chromium >/dev/null 2>&1 || \
+	  { $(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q chromium >/dev/null; }; }
 
 ## fabric: build (once, then cached) the Fabric and Fabric CA binaries from the pinned modules
 fabric:
