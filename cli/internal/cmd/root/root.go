@@ -4,6 +4,7 @@ package root
 import (
 	"github.com/spf13/cobra"
 
+	"github.com/udiledger/udiledger/cli/internal/cmd/apikey"
 	"github.com/udiledger/udiledger/cli/internal/cmd/demo"
 	"github.com/udiledger/udiledger/cli/internal/cmd/identity"
 	"github.com/udiledger/udiledger/cli/internal/cmd/ledger"
@@ -30,6 +31,7 @@ gateway; trace, verify and recall ask one (UDI_GATEWAY, UDI_API_KEY).`,
 	cmd.SetIn(f.IO.In)
 	cmd.SetOut(f.IO.Out)
 	cmd.SetErr(f.IO.ErrOut)
+	cmd.AddCommand(apikey.NewCmdAPIKey(f))
 	cmd.AddCommand(demo.NewCmdDemo(f, nil))
 	cmd.AddCommand(identity.NewCmdIdentity(f))
 	cmd.AddCommand(ledger.NewCmdLedger(f))

@@ -1,0 +1,61 @@
+package apikey
+
+import (
+	"bytes"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/goccy/go-yaml"
+
+	"github.com/udiledger/udiledger/cli/internal/cmdutil"
+	"github.com/udiledger/udiledger/gateway/auth"
+	"github.com/udiledger/udiledger/gateway/config"
+)
+
+func runCmd(t *testing.T, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	f := &cmdutil.Factory{IO: cmdutil.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut}}
+	cmd := NewCmdNew(f, nil)
+	cmd.SetArgs(args)
+	cmd.SetOut(&out)
+	cmd.SetErr(&errOut)
+	cmd.SilenceUsage, cmd.SilenceErrors = true, true
+	err := cmd.Execute()
+	if err != nil {
+		errOut.WriteString(err.Error())
+	}
+	return out.String(), errOut.String(), cmdutil.ExitCode(err)
+}
+
+func TestNewKey(t *testing.T) {
+	out, errOut, code := runCmd(t, "--name", "his", "--identity", "pharmacy-desk", "--role", "hospital")
+	if code != cmdutil.ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	key := regexp.MustCompile(`udi_\S+`).FindString(errOut)
+	var entries []config.APIKey
+	if err := yaml.Unmarshal([]byte(out), &entries); err != nil || len(entries) != 1 {
+		t.Fatalf("entry %q: %v", out, err)
+	}
+	t.Run("the entry holds the printed key's hash, never the key", func(t *testing.T) {
+		e := entries[0]
+		if key == "" || e.Hash != auth.HashKey(key) || strings.Contains(out, key) {
+			t.Fatalf("key %q, entry %+v", key, e)
+		}
+		if e.Name != "his" || e.Identity != "pharmacy-desk" || e.Role != "hospital" {
+			t.Fatalf("entry %+v", e)
+		}
+	})
+	for _, args := range [][]string{
+		{"--identity", "x", "--role", "hospital"},
+		{"--name", "x", "--identity", "x", "--role", "janitor"},
+	} {
+		t.Run("refuses "+strings.Join(args, " "), func(t *testing.T) {
+			if _, _, code := runCmd(t, args...); code != cmdutil.ExitInvalid {
+				t.Fatalf("exit %d", code)
+			}
+		})
+	}
+}
