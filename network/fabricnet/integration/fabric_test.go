@@ -91,6 +91,7 @@ var subtests = []struct {
 	{name: "a unit cannot change hands without its owner's peer", run: (*suite).keyLevelEndorsement},
 	{name: "chaincode error codes reach the caller", run: (*suite).errorCodes},
 	{name: "dispense details stay with the hospital and the regulator", run: (*suite).privateData},
+	{name: "chaincode events stream live and replay from a checkpoint block", run: (*suite).events},
 	{name: "a burst of concurrent submits commits", run: (*suite).throughput},
 }
 
@@ -268,6 +269,52 @@ func (s *suite) commission(t *testing.T, eventID string, ns ...int) []string {
 	}
 	s.must(t, mfr, "unit:Commission", model.CommissionRequest{EventID: eventID, DI: fixtureGTIN, Lot: fixtureLot, Codes: codes, Location: mfrGLN})
 	return codes
+}
+
+// events checks the Fabric backend's event stream: a live subscription sees a new
+// transaction's event, and a subscription from that event's block (a checkpoint) replays it.
+func (s *suite) events(t *testing.T) {
+	ctx, cancel := context.WithTimeout(s.ctx, time.Minute)
+	defer cancel()
+	next := func(ch <-chan ledger.Event, txID string) ledger.Event {
+		t.Helper()
+		for {
+			select {
+			case ev, ok := <-ch:
+				if !ok {
+					t.Fatal("event stream ended")
+				}
+				if ev.TxID == txID {
+					return ev
+				}
+			case <-ctx.Done():
+				t.Fatalf("no event of transaction %s", txID)
+			}
+		}
+	}
+	first := s.must(t, mfr, "unit:Commission", model.CommissionRequest{EventID: "ev-commission-1", DI: fixtureGTIN, Lot: fixtureLot,
+		Codes: []string{unitCode(900001)}, Location: mfrGLN})
+	live, err := s.client.Events(ctx, first.BlockNumber+1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := s.must(t, mfr, "unit:Commission", model.CommissionRequest{EventID: "ev-commission-2", DI: fixtureGTIN, Lot: fixtureLot,
+		Codes: []string{unitCode(900002)}, Location: mfrGLN})
+	ev := next(live, second.TxID)
+	var n model.Notification
+	if err := json.Unmarshal(ev.Payload, &n); err != nil || n.ID != "ev-commission-2" || ev.BlockNumber != second.BlockNumber {
+		t.Fatalf("live event %+v (%s): %v", ev, ev.Payload, err)
+	}
+	replay, err := s.client.Events(ctx, first.BlockNumber)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev := next(replay, first.TxID); ev.BlockNumber != first.BlockNumber {
+		t.Fatalf("replayed event in block %d, want %d", ev.BlockNumber, first.BlockNumber)
+	}
+	if ev := next(replay, second.TxID); ev.BlockNumber != second.BlockNumber {
+		t.Fatalf("replay went on to block %d, want %d", ev.BlockNumber, second.BlockNumber)
+	}
 }
 
 // unit reads a unit's view as the regulator.
