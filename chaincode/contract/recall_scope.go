@@ -133,13 +133,28 @@ func (t *txn) scopeUnits(s *model.RecallScope, visit func(key string) error) err
 	return nil
 }
 
-// unitNoCache reads a unit without keeping it, for scans over many units.
+// unitState is the part of a unit record that says where it is and what state it is in:
+// what scans over many units need. Decoding only these fields skips the rest of each record.
+type unitState struct {
+	DI          string       `json:"di"`
+	Lot         string       `json:"lot"`
+	Expiry      string       `json:"expiry"`
+	Status      model.Status `json:"status"`
+	Quarantined bool         `json:"quarantined"`
+	Owner       string       `json:"owner"`
+	Location    string       `json:"location"`
+	Parent      string       `json:"parent"`
+	RecallIDs   []string     `json:"recallIds"`
+}
+
+// unitNoCache reads the state of a unit (unitState's fields of model.Unit only) without
+// keeping it, for scans over many units.
 func (t *txn) unitNoCache(key string) (*model.Unit, error) {
 	k, err := t.key(otUnit, key)
 	if err != nil {
 		return nil, err
 	}
-	var u model.Unit
+	var u unitState
 	ok, err := t.getJSON(k, &u)
 	if err != nil {
 		return nil, err
@@ -147,5 +162,6 @@ func (t *txn) unitNoCache(key string) (*model.Unit, error) {
 	if !ok {
 		return nil, model.NotFound("unit %s is not on the ledger", key)
 	}
-	return &u, nil
+	return &model.Unit{Key: key, DI: u.DI, Lot: u.Lot, Expiry: u.Expiry, Status: u.Status, Quarantined: u.Quarantined,
+		Owner: u.Owner, Location: u.Location, Parent: u.Parent, RecallIDs: u.RecallIDs}, nil
 }
