@@ -10,7 +10,6 @@ package fabriccatest
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -21,36 +20,13 @@ import (
 
 	"github.com/udiledger/udiledger/network/fabricca"
 	"github.com/udiledger/udiledger/network/fabricnet"
+	"github.com/udiledger/udiledger/network/fabricnet/fabricnettest"
 	"github.com/udiledger/udiledger/network/internal/proc"
 )
 
 // Binaries returns the cached Fabric binaries, builds them when UDI_FABRIC_IT=1, or skips the
 // test.
-func Binaries(t testing.TB) fabricnet.Binaries {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("real Fabric CA: not with -short")
-	}
-	root, err := fabricnet.FindModuleRoot("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
-	defer cancel()
-	var bins fabricnet.Binaries
-	if os.Getenv("UDI_FABRIC_IT") == "1" {
-		bins, err = fabricnet.EnsureBinaries(ctx, root, logWriter{t})
-	} else {
-		bins, err = fabricnet.CachedBinaries(ctx, root)
-		if errors.Is(err, fabricnet.ErrNotBuilt) {
-			t.Skip("fabric binaries not built: run network/scripts/build-fabric.sh or set UDI_FABRIC_IT=1")
-		}
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return bins
-}
+func Binaries(t testing.TB) fabricnet.Binaries { return fabricnettest.Binaries(t) }
 
 // Org is an organisation of a test.
 type Org struct {
@@ -109,7 +85,7 @@ func Start(t testing.TB, orgs ...Org) ([]fabricca.CA, fabricca.Config) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	start := time.Now()
-	cas, err := fabricca.Start(ctx, cfg, logWriter{t})
+	cas, err := fabricca.Start(ctx, cfg, fabricnettest.LogWriter{T: t})
 	if err != nil {
 		t.Fatalf("start fabric ca: %v", err)
 	}
@@ -125,11 +101,4 @@ func lock(t testing.TB, host string) func() {
 		t.Fatal(err)
 	}
 	return unlock
-}
-
-type logWriter struct{ t testing.TB }
-
-func (w logWriter) Write(p []byte) (int, error) {
-	w.t.Log(strings.TrimRight(string(p), "\n"))
-	return len(p), nil
 }

@@ -19,13 +19,12 @@ import (
 	"github.com/udiledger/udiledger/network/internal/proc"
 )
 
-// Start brings a network up on the loopback addresses prefix.* (for example "127.0.101"; the
-// default network of `udi network up` uses 127.0.0 and fabricnet's own test 127.0.100), lets
-// configure adjust the configuration, and registers its teardown with t.Cleanup.
-func Start(t testing.TB, prefix string, configure ...func(*fabricnet.Config)) (*fabricnet.Network, fabricnet.Config) {
+// Binaries returns the cached Fabric and Fabric CA binaries, builds them when UDI_FABRIC_IT=1,
+// or skips the test (always with -short).
+func Binaries(t testing.TB) fabricnet.Binaries {
 	t.Helper()
 	if testing.Short() {
-		t.Skip("real Fabric network: not with -short")
+		t.Skip("real Fabric: not with -short")
 	}
 	root, err := fabricnet.FindModuleRoot("")
 	if err != nil {
@@ -35,13 +34,28 @@ func Start(t testing.TB, prefix string, configure ...func(*fabricnet.Config)) (*
 	defer cancel()
 	var bins fabricnet.Binaries
 	if os.Getenv("UDI_FABRIC_IT") == "1" {
-		bins, err = fabricnet.EnsureBinaries(ctx, root, logWriter{t})
+		bins, err = fabricnet.EnsureBinaries(ctx, root, LogWriter{t})
 	} else {
 		bins, err = fabricnet.CachedBinaries(ctx, root)
 		if errors.Is(err, fabricnet.ErrNotBuilt) {
 			t.Skip("fabric binaries not built: run network/scripts/build-fabric.sh or set UDI_FABRIC_IT=1")
 		}
 	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bins
+}
+
+// Start brings a network up on the loopback addresses prefix.* (for example "127.0.101"; the
+// default network of `udi network up` uses 127.0.0 and fabricnet's own test 127.0.100), lets
+// configure adjust the configuration, and registers its teardown with t.Cleanup.
+func Start(t testing.TB, prefix string, configure ...func(*fabricnet.Config)) (*fabricnet.Network, fabricnet.Config) {
+	t.Helper()
+	bins := Binaries(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
+	defer cancel()
+	root, err := fabricnet.FindModuleRoot("")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,12 +74,12 @@ func Start(t testing.TB, prefix string, configure ...func(*fabricnet.Config)) (*
 	}
 	t.Cleanup(func() {
 		defer unlock()
-		if err := fabricnet.Down(context.Background(), cfg, logWriter{t}); err != nil {
+		if err := fabricnet.Down(context.Background(), cfg, LogWriter{t}); err != nil {
 			t.Errorf("fabric network down: %v", err)
 		}
 	})
 	start := time.Now()
-	n, err := fabricnet.Up(ctx, cfg, logWriter{t})
+	n, err := fabricnet.Up(ctx, cfg, LogWriter{t})
 	if err != nil {
 		t.Fatalf("fabric network up: %v", err)
 	}
@@ -83,10 +97,10 @@ func lock(t testing.TB, prefix string) func() {
 	return unlock
 }
 
-// logWriter sends progress lines to the test log.
-type logWriter struct{ t testing.TB }
+// LogWriter sends progress lines to the test log.
+type LogWriter struct{ T testing.TB }
 
-func (w logWriter) Write(p []byte) (int, error) {
-	w.t.Log(strings.TrimRight(string(p), "\n"))
+func (w LogWriter) Write(p []byte) (int, error) {
+	w.T.Log(strings.TrimRight(string(p), "\n"))
 	return len(p), nil
 }
