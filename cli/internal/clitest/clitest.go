@@ -73,10 +73,13 @@ func (g *Gateway) Env(msp string) func(string) string {
 	}
 }
 
-// Run runs a command built by newCmd with args and the environment, and returns what it
-// printed and its exit code.
+// Run runs a command built by newCmd with args and the environment (nil: none), and returns
+// what it printed and its exit code.
 func Run(t *testing.T, env func(string) string, newCmd func(*cmdutil.Factory) *cobra.Command, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
+	if env == nil {
+		env = func(string) string { return "" }
+	}
 	var out, errOut bytes.Buffer
 	f := &cmdutil.Factory{IO: cmdutil.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut}, Getenv: env}
 	cmd := newCmd(f)
