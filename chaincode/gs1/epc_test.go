@@ -4,10 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/udiledger/udiledger/gateway/epcis/epcistest"
 )
 
 func TestParseEPCURN(t *testing.T) {
@@ -125,10 +126,7 @@ func TestRoundTrips(t *testing.T) {
 
 // epcisIdentifiers walks the EPCIS example documents for EPC URNs and GS1 Digital Link URIs.
 func epcisIdentifiers(t testing.TB) []string {
-	files, err := filepath.Glob("../../../shared/data/epcis/*.jsonld")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no EPCIS examples found: %v", err)
-	}
+	files := epcistest.Examples(t)
 	seen := map[string]bool{}
 	var walk func(v any)
 	walk = func(v any) {

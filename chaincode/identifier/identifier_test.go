@@ -4,10 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/udiledger/udiledger/gateway/epcis/epcistest"
 )
 
 // hibcc appends the mod-43 check character to data.
@@ -252,10 +253,7 @@ func TestHIBCCCheckVector(t *testing.T) {
 
 // epcisIdentifiers walks the EPCIS examples for EPC URNs and GS1 Digital Link URIs.
 func epcisIdentifiers(t testing.TB) []string {
-	files, _ := filepath.Glob("../../../shared/data/epcis/*.jsonld")
-	if len(files) == 0 {
-		t.Fatal("no EPCIS examples found")
-	}
+	files := epcistest.Examples(t)
 	var out []string
 	var walk func(v any)
 	walk = func(v any) {

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/udiledger/udiledger/gateway/epcis/epcistest"
 )
 
 // epcisDoc wraps events (JSON objects) in an EPCISDocument.
@@ -141,10 +143,7 @@ func TestEPCISCaptureAndQuery(t *testing.T) {
 // TestEPCISCaptureOfTheStandardExamples sends every example of the EPCIS 2.0 standard: each
 // event is recorded or refused with a reason; none is lost without one.
 func TestEPCISCaptureOfTheStandardExamples(t *testing.T) {
-	files, err := filepath.Glob("../../../shared/data/epcis/*.jsonld")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no EPCIS examples found: %v", err)
-	}
+	files := epcistest.Examples(t)
 	w := newWorld(t)
 	w.seed()
 	for _, f := range files {

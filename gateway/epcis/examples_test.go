@@ -9,10 +9,11 @@ import (
 
 	"github.com/udiledger/udiledger/chaincode/model"
 	"github.com/udiledger/udiledger/gateway/epcis"
+	"github.com/udiledger/udiledger/gateway/epcis/epcistest"
 )
 
 // examplesDir holds the GS1 EPCIS 2.0 JSON-LD examples.
-const examplesDir = "../../../shared/data/epcis"
+var examplesDir = epcistest.Dir()
 
 // want is the expected outcome of one event: a function and a check of its request, or a
 // rejection of a field with a reason containing the given words.
@@ -117,10 +118,7 @@ var exampleOutcomes = map[string][]want{
 }
 
 func TestCaptureOfEveryGS1Example(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join(examplesDir, "*.jsonld"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no examples in %s: %v", examplesDir, err)
-	}
+	files := epcistest.Examples(t)
 	seen := map[string]bool{}
 	for _, path := range files {
 		name := filepath.Base(path)

@@ -2,7 +2,7 @@
 //
 // Usage (from chaincode/gs1, via go generate):
 //
-//	go run ./internal/gendict -in ../../../shared/data/gs1/gs1-syntax-dictionary.txt -out ai_table_gen.go
+//	go run ./internal/gendict -in testdata/gs1-syntax-dictionary.txt -out ai_table_gen.go
 package main
 
 import (

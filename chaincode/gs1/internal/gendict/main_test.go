@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-const dictionary = "../../../../../shared/data/gs1/gs1-syntax-dictionary.txt"
+const dictionary = "../../testdata/gs1-syntax-dictionary.txt"
 
 func TestGeneratedTableIsCurrent(t *testing.T) {
 	f, err := os.Open(dictionary)
