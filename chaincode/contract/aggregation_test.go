@@ -11,10 +11,10 @@ import (
 func (e *env) packPallet() string {
 	e.t.Helper()
 	e.commission("c1", 1, 6)
-	e.must(nil, mfr, "unit:Pack", model.PackRequest{EventID: "p1", Parent: caseCode(1), Children: codes(deviceCode, 1, 3), Location: mfrGLN})
-	e.must(nil, mfr, "unit:Pack", model.PackRequest{EventID: "p2", Parent: caseCode(2), Children: codes(deviceCode, 4, 3), Location: mfrGLN})
+	e.must(nil, mfr, "unit:Pack", model.PackRequest{EventHeader: model.EventHeader{EventID: "p1", Location: mfrGLN}, Parent: caseCode(1), Children: codes(deviceCode, 1, 3)})
+	e.must(nil, mfr, "unit:Pack", model.PackRequest{EventHeader: model.EventHeader{EventID: "p2", Location: mfrGLN}, Parent: caseCode(2), Children: codes(deviceCode, 4, 3)})
 	pallet := sscc("06901234000000001")
-	e.must(nil, mfr, "unit:Pack", model.PackRequest{EventID: "p3", Parent: pallet, Children: []string{caseCode(1), caseCode(2)}, Location: mfrGLN})
+	e.must(nil, mfr, "unit:Pack", model.PackRequest{EventHeader: model.EventHeader{EventID: "p3", Location: mfrGLN}, Parent: pallet, Children: []string{caseCode(1), caseCode(2)}})
 	return pallet
 }
 
@@ -37,14 +37,14 @@ func TestPackAndShipPallet(t *testing.T) {
 		}
 	})
 
-	_, err := e.submit(mfr, "unit:Ship", model.ShipRequest{EventID: "s0", To: dst, Codes: []string{deviceCode(1)}})
+	_, err := e.submit(mfr, "unit:Ship", model.ShipRequest{EventHeader: model.EventHeader{EventID: "s0"}, To: dst, Codes: []string{deviceCode(1)}})
 	t.Run("a packed unit cannot be shipped on its own", func(t *testing.T) { wantCode(t, err, model.CodeInvalid) })
 
-	_, err = e.submit(mfr, "unit:Pack", model.PackRequest{EventID: "p9", Parent: caseCode(3), Children: []string{deviceCode(1)}})
+	_, err = e.submit(mfr, "unit:Pack", model.PackRequest{EventHeader: model.EventHeader{EventID: "p9"}, Parent: caseCode(3), Children: []string{deviceCode(1)}})
 	t.Run("a packed unit cannot be packed again", func(t *testing.T) { wantCode(t, err, model.CodeInvalid) })
 
 	var r model.EventResult
-	e.must(&r, mfr, "unit:Ship", model.ShipRequest{EventID: "s1", To: dst, Codes: []string{pallet}})
+	e.must(&r, mfr, "unit:Ship", model.ShipRequest{EventHeader: model.EventHeader{EventID: "s1"}, To: dst, Codes: []string{pallet}})
 	t.Run("shipping a pallet moves every unit inside", func(t *testing.T) {
 		if r.UnitCount != 6 {
 			t.Fatalf("unit count = %d", r.UnitCount)
@@ -61,7 +61,7 @@ func TestPackAndShipPallet(t *testing.T) {
 		}
 	})
 
-	e.must(nil, dst, "unit:Receive", model.ReceiveRequest{EventID: "r1", Codes: []string{pallet}, Location: dstGLN})
+	e.must(nil, dst, "unit:Receive", model.ReceiveRequest{EventHeader: model.EventHeader{EventID: "r1", Location: dstGLN}, Codes: []string{pallet}})
 	t.Run("after receipt the units are held by the receiver through the pallet", func(t *testing.T) {
 		v := e.unitView(deviceCode(6))
 		if v.Owner != dst || v.Location != dstGLN || v.Status != model.StatusActive {
@@ -69,11 +69,11 @@ func TestPackAndShipPallet(t *testing.T) {
 		}
 	})
 
-	_, err = e.submit(dst, "unit:Unpack", model.UnpackRequest{EventID: "u0", Parent: caseCode(1)})
+	_, err = e.submit(dst, "unit:Unpack", model.UnpackRequest{EventHeader: model.EventHeader{EventID: "u0"}, Parent: caseCode(1)})
 	t.Run("a case still on a pallet cannot be unpacked", func(t *testing.T) { wantCode(t, err, model.CodeInvalid) })
 
-	e.must(nil, dst, "unit:Unpack", model.UnpackRequest{EventID: "u1", Parent: pallet})
-	e.must(nil, dst, "unit:Unpack", model.UnpackRequest{EventID: "u2", Parent: caseCode(1), Children: []string{deviceCode(1)}})
+	e.must(nil, dst, "unit:Unpack", model.UnpackRequest{EventHeader: model.EventHeader{EventID: "u1"}, Parent: pallet})
+	e.must(nil, dst, "unit:Unpack", model.UnpackRequest{EventHeader: model.EventHeader{EventID: "u2"}, Parent: caseCode(1), Children: []string{deviceCode(1)}})
 	t.Run("an unpacked unit is loose at the holder and the case keeps the rest", func(t *testing.T) {
 		v := e.unitView(deviceCode(1))
 		if v.Unit.Parent != "" || v.Owner != dst || v.Location != dstGLN {

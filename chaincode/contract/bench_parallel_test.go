@@ -15,7 +15,7 @@ func BenchmarkEventsParallel(b *testing.B) {
 	e.seed()
 	const units = 2 * model.MaxCommission
 	for i := 0; i < units/model.MaxCommission; i++ {
-		e.must(nil, mfr, "unit:Commission", model.CommissionRequest{EventID: fmt.Sprintf("c%d", i), DI: deviceDI, Lot: "L1",
+		e.must(nil, mfr, "unit:Commission", model.CommissionRequest{EventHeader: model.EventHeader{EventID: fmt.Sprintf("c%d", i)}, DI: deviceDI, Lot: "L1",
 			Codes: codes(deviceCode, i*model.MaxCommission, model.MaxCommission)})
 	}
 	var next atomic.Int64
@@ -30,11 +30,11 @@ func BenchmarkEventsParallel(b *testing.B) {
 			if n/units%2 == 1 {
 				from, to = dst, mfr
 			}
-			if _, err := e.submit(from, "unit:Ship", model.ShipRequest{EventID: fmt.Sprintf("s%d", n), To: to, Codes: []string{code}}); err != nil {
+			if _, err := e.submit(from, "unit:Ship", model.ShipRequest{EventHeader: model.EventHeader{EventID: fmt.Sprintf("s%d", n)}, To: to, Codes: []string{code}}); err != nil {
 				b.Error(err)
 				return
 			}
-			if _, err := e.submit(to, "unit:Receive", model.ReceiveRequest{EventID: fmt.Sprintf("r%d", n), Codes: []string{code}}); err != nil {
+			if _, err := e.submit(to, "unit:Receive", model.ReceiveRequest{EventHeader: model.EventHeader{EventID: fmt.Sprintf("r%d", n)}, Codes: []string{code}}); err != nil {
 				b.Error(err)
 				return
 			}

@@ -13,7 +13,7 @@ func BenchmarkCommission10000(b *testing.B) {
 	e.seed()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		e.must(nil, mfr, "unit:Commission", model.CommissionRequest{EventID: fmt.Sprintf("c%d", i), DI: deviceDI, Lot: "L1",
+		e.must(nil, mfr, "unit:Commission", model.CommissionRequest{EventHeader: model.EventHeader{EventID: fmt.Sprintf("c%d", i)}, DI: deviceDI, Lot: "L1",
 			Codes: codes(deviceCode, i*model.MaxCommission, model.MaxCommission)})
 	}
 	b.ReportMetric(float64(b.N*model.MaxCommission)/b.Elapsed().Seconds(), "units/s")
@@ -22,14 +22,14 @@ func BenchmarkCommission10000(b *testing.B) {
 // palletOf commissions and packs 1,000 units into 10 cases on one pallet.
 func (e *env) palletOf(n int) string {
 	e.t.Helper()
-	e.must(nil, mfr, "unit:Commission", model.CommissionRequest{EventID: "bc", DI: deviceDI, Lot: "L1", Codes: codes(deviceCode, 0, 1000)})
+	e.must(nil, mfr, "unit:Commission", model.CommissionRequest{EventHeader: model.EventHeader{EventID: "bc"}, DI: deviceDI, Lot: "L1", Codes: codes(deviceCode, 0, 1000)})
 	var cases []string
 	for c := 0; c < 10; c++ {
-		e.must(nil, mfr, "unit:Pack", model.PackRequest{EventID: fmt.Sprintf("bp%d", c), Parent: caseCode(c), Children: codes(deviceCode, c*100, 100)})
+		e.must(nil, mfr, "unit:Pack", model.PackRequest{EventHeader: model.EventHeader{EventID: fmt.Sprintf("bp%d", c)}, Parent: caseCode(c), Children: codes(deviceCode, c*100, 100)})
 		cases = append(cases, caseCode(c))
 	}
 	pallet := sscc(fmt.Sprintf("069012340%08d", n))
-	e.must(nil, mfr, "unit:Pack", model.PackRequest{EventID: "bpal", Parent: pallet, Children: cases})
+	e.must(nil, mfr, "unit:Pack", model.PackRequest{EventHeader: model.EventHeader{EventID: "bpal"}, Parent: pallet, Children: cases})
 	return pallet
 }
 
@@ -41,9 +41,9 @@ func BenchmarkShipPallet(b *testing.B) {
 	from, to := mfr, dst
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		e.must(nil, from, "unit:Ship", model.ShipRequest{EventID: fmt.Sprintf("s%d", i), To: to, Codes: []string{pallet}})
+		e.must(nil, from, "unit:Ship", model.ShipRequest{EventHeader: model.EventHeader{EventID: fmt.Sprintf("s%d", i)}, To: to, Codes: []string{pallet}})
 		b.StopTimer()
-		e.must(nil, to, "unit:Receive", model.ReceiveRequest{EventID: fmt.Sprintf("r%d", i), Codes: []string{pallet}})
+		e.must(nil, to, "unit:Receive", model.ReceiveRequest{EventHeader: model.EventHeader{EventID: fmt.Sprintf("r%d", i)}, Codes: []string{pallet}})
 		from, to = to, from
 		b.StartTimer()
 	}
@@ -58,9 +58,9 @@ func BenchmarkShipUnit(b *testing.B) {
 	from, to := mfr, dst
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		e.must(nil, from, "unit:Ship", model.ShipRequest{EventID: fmt.Sprintf("s%d", i), To: to, Codes: []string{deviceCode(0)}})
+		e.must(nil, from, "unit:Ship", model.ShipRequest{EventHeader: model.EventHeader{EventID: fmt.Sprintf("s%d", i)}, To: to, Codes: []string{deviceCode(0)}})
 		b.StopTimer()
-		e.must(nil, to, "unit:Receive", model.ReceiveRequest{EventID: fmt.Sprintf("r%d", i), Codes: []string{deviceCode(0)}})
+		e.must(nil, to, "unit:Receive", model.ReceiveRequest{EventHeader: model.EventHeader{EventID: fmt.Sprintf("r%d", i)}, Codes: []string{deviceCode(0)}})
 		from, to = to, from
 		b.StartTimer()
 	}
@@ -73,7 +73,7 @@ func BenchmarkProvenance(b *testing.B) {
 	e.seed()
 	pallet := e.palletOf(1)
 	e.shipAndReceive("a", mfr, dst, pallet)
-	e.must(nil, dst, "unit:Unpack", model.UnpackRequest{EventID: "u", Parent: pallet})
+	e.must(nil, dst, "unit:Unpack", model.UnpackRequest{EventHeader: model.EventHeader{EventID: "u"}, Parent: pallet})
 	e.shipAndReceive("b", dst, hsp, caseCode(3))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -91,7 +91,7 @@ func BenchmarkRecallScope100k(b *testing.B) {
 	e.seed()
 	const lot = 100000
 	for i := 0; i < lot/model.MaxCommission; i++ {
-		e.must(nil, mfr, "unit:Commission", model.CommissionRequest{EventID: fmt.Sprintf("c%d", i), DI: deviceDI, Lot: "L1",
+		e.must(nil, mfr, "unit:Commission", model.CommissionRequest{EventHeader: model.EventHeader{EventID: fmt.Sprintf("c%d", i)}, DI: deviceDI, Lot: "L1",
 			Codes: codes(deviceCode, i*model.MaxCommission, model.MaxCommission)})
 	}
 	e.must(nil, reg, "recall:Start", lotRecall("R1", model.DepthRetail))

@@ -17,7 +17,7 @@ func dispenseTransient(patient, rx string) map[string][]byte {
 // stockHospital commissions drug units 1..n and moves them to the hospital.
 func (e *env) stockHospital(n int) {
 	e.t.Helper()
-	e.must(nil, mfr, "unit:Commission", model.CommissionRequest{EventID: "dc", DI: drugCode7, Lot: "D1", Codes: codes(drugCode, 1, n)})
+	e.must(nil, mfr, "unit:Commission", model.CommissionRequest{EventHeader: model.EventHeader{EventID: "dc"}, DI: drugCode7, Lot: "D1", Codes: codes(drugCode, 1, n)})
 	e.shipAndReceive("m2d", mfr, dst, codes(drugCode, 1, n)...)
 	e.shipAndReceive("d2h", dst, hsp, codes(drugCode, 1, n)...)
 }
@@ -27,17 +27,17 @@ func TestDispense(t *testing.T) {
 	e.seed()
 	e.stockHospital(4)
 
-	_, err := e.submitT(hsp, "unit:Dispense", dispenseTransient("patient-42", ""), model.DispenseRequest{EventID: "x1", Codes: []string{drugCode(1)}})
+	_, err := e.submitT(hsp, "unit:Dispense", dispenseTransient("patient-42", ""), model.DispenseRequest{EventHeader: model.EventHeader{EventID: "x1"}, Codes: []string{drugCode(1)}})
 	t.Run("a prescription-only product needs a prescription reference", func(t *testing.T) { wantCode(t, err, model.CodeInvalid) })
 
-	_, err = e.submitT(hsp, "unit:Dispense", nil, model.DispenseRequest{EventID: "x2", Codes: []string{drugCode(1)}})
+	_, err = e.submitT(hsp, "unit:Dispense", nil, model.DispenseRequest{EventHeader: model.EventHeader{EventID: "x2"}, Codes: []string{drugCode(1)}})
 	t.Run("a dispense without the transient patient reference is invalid", func(t *testing.T) { wantCode(t, err, model.CodeInvalid) })
 
-	_, err = e.submitT(dst, "unit:Dispense", dispenseTransient("patient-42", "rx-7"), model.DispenseRequest{EventID: "x3", Codes: []string{drugCode(1)}})
+	_, err = e.submitT(dst, "unit:Dispense", dispenseTransient("patient-42", "rx-7"), model.DispenseRequest{EventHeader: model.EventHeader{EventID: "x3"}, Codes: []string{drugCode(1)}})
 	t.Run("a distributor cannot dispense", func(t *testing.T) { wantCode(t, err, model.CodeForbidden) })
 
 	var r model.EventResult
-	b, err := e.submitT(hsp, "unit:Dispense", dispenseTransient("patient-42", "rx-7"), model.DispenseRequest{EventID: "x4", Codes: []string{drugCode(1), drugCode(2)}, Location: hspGLN})
+	b, err := e.submitT(hsp, "unit:Dispense", dispenseTransient("patient-42", "rx-7"), model.DispenseRequest{EventHeader: model.EventHeader{EventID: "x4", Location: hspGLN}, Codes: []string{drugCode(1), drugCode(2)}})
 	if err != nil {
 		t.Fatalf("dispense: %v", err)
 	}
@@ -68,7 +68,7 @@ func TestDispense(t *testing.T) {
 		wantCode(t, e.eval(nil, dst, "unit:DispenseDetails", "x4"), model.CodeForbidden)
 	})
 
-	_, err = e.submitT(hsp, "unit:Dispense", dispenseTransient("patient-43", "rx-8"), model.DispenseRequest{EventID: "x5", Codes: []string{drugCode(1)}})
+	_, err = e.submitT(hsp, "unit:Dispense", dispenseTransient("patient-43", "rx-8"), model.DispenseRequest{EventHeader: model.EventHeader{EventID: "x5"}, Codes: []string{drugCode(1)}})
 	t.Run("a dispensed unit cannot be dispensed again and the error names its status", func(t *testing.T) {
 		wantCode(t, err, model.CodeInvalid)
 		if !strings.Contains(err.Error(), "dispensed") {
@@ -76,11 +76,11 @@ func TestDispense(t *testing.T) {
 		}
 	})
 
-	_, err = e.submit(plt, "unit:UndoDispense", model.UndoDispenseRequest{EventID: "ud0", Codes: []string{drugCode(1)}})
+	_, err = e.submit(plt, "unit:UndoDispense", model.UndoDispenseRequest{EventHeader: model.EventHeader{EventID: "ud0"}, Codes: []string{drugCode(1)}})
 	t.Run("only the dispensing party undoes a dispense", func(t *testing.T) { wantCode(t, err, model.CodeForbidden) })
 
 	e.advance(3 * 24 * time.Hour)
-	e.must(nil, hsp, "unit:UndoDispense", model.UndoDispenseRequest{EventID: "ud1", Codes: []string{drugCode(1)}, Reason: "wrong patient"})
+	e.must(nil, hsp, "unit:UndoDispense", model.UndoDispenseRequest{EventHeader: model.EventHeader{EventID: "ud1"}, Codes: []string{drugCode(1)}, Reason: "wrong patient"})
 	t.Run("the dispensing party undoes within ten days and the unit is back in stock", func(t *testing.T) {
 		v := e.unitView(drugCode(1))
 		if v.Status != model.StatusActive || v.Owner != hsp || v.Unit.Dispense != nil {
@@ -89,7 +89,7 @@ func TestDispense(t *testing.T) {
 	})
 
 	e.advance(8 * 24 * time.Hour)
-	_, err = e.submit(hsp, "unit:UndoDispense", model.UndoDispenseRequest{EventID: "ud2", Codes: []string{drugCode(2)}})
+	_, err = e.submit(hsp, "unit:UndoDispense", model.UndoDispenseRequest{EventHeader: model.EventHeader{EventID: "ud2"}, Codes: []string{drugCode(2)}})
 	t.Run("a dispense older than ten days cannot be undone", func(t *testing.T) { wantCode(t, err, model.CodeInvalid) })
 }
 
@@ -97,12 +97,12 @@ func TestUndoDispenseNeverFromRecalled(t *testing.T) {
 	e := newEnv(t)
 	e.seed()
 	e.stockHospital(1)
-	if _, err := e.submitT(hsp, "unit:Dispense", dispenseTransient("p", "rx"), model.DispenseRequest{EventID: "x1", Codes: []string{drugCode(1)}}); err != nil {
+	if _, err := e.submitT(hsp, "unit:Dispense", dispenseTransient("p", "rx"), model.DispenseRequest{EventHeader: model.EventHeader{EventID: "x1"}, Codes: []string{drugCode(1)}}); err != nil {
 		t.Fatal(err)
 	}
 	e.must(nil, reg, "recall:Start", model.RecallRequest{ID: "R1", Class: model.RecallClassII, Depth: model.DepthConsumer, Reason: "potency",
 		Scope: model.RecallScope{Type: model.ScopeLot, DI: drugCode7, Lot: "D1"}})
-	_, err := e.submit(hsp, "unit:UndoDispense", model.UndoDispenseRequest{EventID: "ud1", Codes: []string{drugCode(1)}})
+	_, err := e.submit(hsp, "unit:UndoDispense", model.UndoDispenseRequest{EventHeader: model.EventHeader{EventID: "ud1"}, Codes: []string{drugCode(1)}})
 	wantCode(t, err, model.CodeInvalid)
 }
 
@@ -112,7 +112,7 @@ func TestPlatformSells(t *testing.T) {
 	e.commission("c1", 1, 1)
 	e.shipAndReceive("m2p", mfr, plt, deviceCode(1))
 	var r model.EventResult
-	b, err := e.submitT(plt, "unit:Dispense", dispenseTransient("buyer-1", ""), model.DispenseRequest{EventID: "sale1", Codes: []string{deviceCode(1)}})
+	b, err := e.submitT(plt, "unit:Dispense", dispenseTransient("buyer-1", ""), model.DispenseRequest{EventHeader: model.EventHeader{EventID: "sale1"}, Codes: []string{deviceCode(1)}})
 	if err != nil {
 		t.Fatal(err)
 	}

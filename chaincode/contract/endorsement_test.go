@@ -113,28 +113,28 @@ func TestKeyPolicyFollowsTheOwner(t *testing.T) {
 		{
 			name: "a unit in transit still names its sender",
 			do: func() {
-				e.must(nil, mfr, "unit:Ship", model.ShipRequest{EventID: "s1", To: dst, Codes: []string{unit}})
+				e.must(nil, mfr, "unit:Ship", model.ShipRequest{EventHeader: model.EventHeader{EventID: "s1"}, To: dst, Codes: []string{unit}})
 			},
 			object: otUnit, code: unit, want: mfr,
 		},
 		{
 			name: "a received unit names its receiver",
 			do: func() {
-				e.must(nil, dst, "unit:Receive", model.ReceiveRequest{EventID: "r1", Codes: []string{unit}})
+				e.must(nil, dst, "unit:Receive", model.ReceiveRequest{EventHeader: model.EventHeader{EventID: "r1"}, Codes: []string{unit}})
 			},
 			object: otUnit, code: unit, want: dst,
 		},
 		{
 			name: "a returned unit names the party it went back to",
 			do: func() {
-				e.must(nil, dst, "unit:Return", model.ReturnRequest{EventID: "ret1", Codes: []string{unit}, Reason: "damaged"})
+				e.must(nil, dst, "unit:Return", model.ReturnRequest{EventHeader: model.EventHeader{EventID: "ret1"}, Codes: []string{unit}, Reason: "damaged"})
 			},
 			object: otUnit, code: unit, want: mfr,
 		},
 		{
 			name: "a new container names its packer",
 			do: func() {
-				e.must(nil, mfr, "unit:Pack", model.PackRequest{EventID: "p1", Parent: box, Children: []string{packed}, Location: mfrGLN})
+				e.must(nil, mfr, "unit:Pack", model.PackRequest{EventHeader: model.EventHeader{EventID: "p1", Location: mfrGLN}, Parent: box, Children: []string{packed}})
 			},
 			object: otContainer, code: box, want: mfr,
 		},
@@ -152,7 +152,7 @@ func TestKeyPolicyFollowsTheOwner(t *testing.T) {
 		{
 			name: "an unpacked unit names the container's holder",
 			do: func() {
-				e.must(nil, hsp, "unit:Unpack", model.UnpackRequest{EventID: "u1", Parent: box})
+				e.must(nil, hsp, "unit:Unpack", model.UnpackRequest{EventHeader: model.EventHeader{EventID: "u1"}, Parent: box})
 			},
 			object: otUnit, code: packed, want: hsp,
 		},

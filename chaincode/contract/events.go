@@ -12,9 +12,6 @@ import (
 	"github.com/udiledger/udiledger/chaincode/model"
 )
 
-// maxEventIDLength bounds client-supplied event IDs.
-const maxEventIDLength = 200
-
 // beginEvent starts an EPCIS event transaction: begin, then the replay check of the request's
 // event ID. A non-nil prev is the stored event of the same request made before.
 func beginEvent(ctx contractapi.TransactionContextInterface, cfg *Config, eventID string, req any) (t *txn, prev *model.Event, hash string, err error) {
@@ -29,16 +26,16 @@ func beginEvent(ctx contractapi.TransactionContextInterface, cfg *Config, eventI
 // request was already recorded under that ID, a CONFLICT when another request was, and nil
 // when the ID is new. hash is the request hash to record with a new event.
 func (t *txn) replay(eventID string, req any) (prev *model.Event, hash string, err error) {
-	if eventID == "" || len(eventID) > maxEventIDLength {
-		return nil, "", model.Invalid("eventId is required, at most %d characters", maxEventIDLength)
+	if eventID == "" || len(eventID) > model.MaxEventIDLength {
+		return nil, "", model.Invalid("eventId is required, at most %d characters", model.MaxEventIDLength)
 	}
 	fn, _ := t.stub.GetFunctionAndParameters()
 	b, err := json.Marshal(req)
 	if err != nil {
 		return nil, "", fmt.Errorf("encode request: %w", err)
 	}
-	if d, ok := req.(model.DeclaredTimer); ok {
-		if err := t.declare(d.DeclaredEventTime()); err != nil {
+	if d, ok := req.(model.EventRequest); ok {
+		if err := t.declare(d.Header().EventTime); err != nil {
 			return nil, "", err
 		}
 	}
@@ -147,6 +144,7 @@ func (t *txn) event(id string) (*model.Event, error) {
 	if !ok {
 		return nil, model.NotFound("event %s not found", id)
 	}
+	ev.RequestHash = "" // the ledger's own bookkeeping, not part of any answer
 	return &ev, nil
 }
 

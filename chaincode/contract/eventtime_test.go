@@ -14,7 +14,7 @@ func TestDeclaredEventTime(t *testing.T) {
 	hourAgo := e.now.Add(-time.Hour).In(shanghai)
 
 	var r model.EventResult
-	e.must(&r, mfr, "unit:Commission", model.CommissionRequest{EventID: "c1", EventTime: hourAgo.Format(time.RFC3339), DI: deviceDI, Lot: "L1", Codes: codes(deviceCode, 1, 2)})
+	e.must(&r, mfr, "unit:Commission", model.CommissionRequest{EventHeader: model.EventHeader{EventID: "c1", EventTime: hourAgo.Format(time.RFC3339)}, DI: deviceDI, Lot: "L1", Codes: codes(deviceCode, 1, 2)})
 	var ev model.Event
 	e.mustEval(&ev, reg, "query:Event", "c1")
 	t.Run("an event keeps the time it declares and the ledger's record time beside it", func(t *testing.T) {
@@ -26,14 +26,14 @@ func TestDeclaredEventTime(t *testing.T) {
 		}
 	})
 
-	_, err := e.submit(mfr, "unit:Ship", model.ShipRequest{EventID: "s-future", EventTime: e.now.Add(time.Hour).Format(time.RFC3339), To: dst, Codes: []string{deviceCode(1)}})
+	_, err := e.submit(mfr, "unit:Ship", model.ShipRequest{EventHeader: model.EventHeader{EventID: "s-future", EventTime: e.now.Add(time.Hour).Format(time.RFC3339)}, To: dst, Codes: []string{deviceCode(1)}})
 	t.Run("an event time after the transaction is invalid", func(t *testing.T) { wantCode(t, err, model.CodeInvalid) })
-	_, err = e.submit(mfr, "unit:Ship", model.ShipRequest{EventID: "s-bad", EventTime: "2026-11-30 09:00", To: dst, Codes: []string{deviceCode(1)}})
+	_, err = e.submit(mfr, "unit:Ship", model.ShipRequest{EventHeader: model.EventHeader{EventID: "s-bad", EventTime: "2026-11-30 09:00"}, To: dst, Codes: []string{deviceCode(1)}})
 	t.Run("an event time without RFC 3339 form is invalid", func(t *testing.T) { wantCode(t, err, model.CodeInvalid) })
 
 	// Shipped and received now, but the receipt declares a time before the commissioning.
-	e.must(nil, mfr, "unit:Ship", model.ShipRequest{EventID: "s1", To: dst, Codes: []string{deviceCode(1)}})
-	e.must(nil, dst, "unit:Receive", model.ReceiveRequest{EventID: "r1", EventTime: hourAgo.Add(-time.Hour).Format(time.RFC3339), Codes: []string{deviceCode(1)}})
+	e.must(nil, mfr, "unit:Ship", model.ShipRequest{EventHeader: model.EventHeader{EventID: "s1"}, To: dst, Codes: []string{deviceCode(1)}})
+	e.must(nil, dst, "unit:Receive", model.ReceiveRequest{EventHeader: model.EventHeader{EventID: "r1", EventTime: hourAgo.Add(-time.Hour).Format(time.RFC3339)}, Codes: []string{deviceCode(1)}})
 	var p model.Provenance
 	e.mustEval(&p, reg, "query:Provenance", deviceCode(1))
 	t.Run("provenance follows the ledger's order, not declared times", func(t *testing.T) {

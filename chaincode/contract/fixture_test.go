@@ -73,7 +73,7 @@ func codes(f func(int) string, from, n int) []string {
 func (e *env) commission(eventID string, from, n int) model.EventResult {
 	e.t.Helper()
 	var r model.EventResult
-	e.must(&r, mfr, "unit:Commission", model.CommissionRequest{EventID: eventID, DI: deviceDI, Lot: "L1", Codes: codes(deviceCode, from, n), Location: mfrGLN})
+	e.must(&r, mfr, "unit:Commission", model.CommissionRequest{EventHeader: model.EventHeader{EventID: eventID, Location: mfrGLN}, DI: deviceDI, Lot: "L1", Codes: codes(deviceCode, from, n)})
 	return r
 }
 
@@ -88,6 +88,6 @@ func (e *env) unitView(code string) model.UnitView {
 // ship ships codes from one party to another and has the receiver receive them.
 func (e *env) shipAndReceive(id, from, to string, cs ...string) {
 	e.t.Helper()
-	e.must(nil, from, "unit:Ship", model.ShipRequest{EventID: id + "-ship", To: to, Codes: cs})
-	e.must(nil, to, "unit:Receive", model.ReceiveRequest{EventID: id + "-recv", Codes: cs})
+	e.must(nil, from, "unit:Ship", model.ShipRequest{EventHeader: model.EventHeader{EventID: id + "-ship"}, To: to, Codes: cs})
+	e.must(nil, to, "unit:Receive", model.ReceiveRequest{EventHeader: model.EventHeader{EventID: id + "-recv"}, Codes: cs})
 }

@@ -12,23 +12,29 @@ import (
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
 	"github.com/udiledger/udiledger/chaincode/model"
+	"github.com/udiledger/udiledger/chaincode/orgs"
 	"github.com/udiledger/udiledger/gateway/ledger"
 	"github.com/udiledger/udiledger/gateway/ledger/embedded"
 	"github.com/udiledger/udiledger/gateway/ledger/localmsp"
 )
 
-// Organisations of the tests, as localmsp.DefaultOrgs names them.
+// Organisations of the tests (package orgs; localmsp.DefaultOrgs creates them).
 const (
-	mfr = "ManufacturerOrgMSP"
-	dst = "DistributorOrgMSP"
-	plt = "PlatformOrgMSP"
-	hsp = "HospitalOrgMSP"
-	reg = "RegulatorOrgMSP"
+	mfr = orgs.Manufacturer
+	dst = orgs.Distributor
+	plt = orgs.Platform
+	hsp = orgs.Hospital
+	reg = orgs.Regulator
 )
 
-var orgNames = map[string]string{
-	mfr: "ManufacturerOrg", dst: "DistributorOrg", plt: "PlatformOrg", hsp: "HospitalOrg", reg: "RegulatorOrg",
-}
+// orgNames are the organisations' names by MSP ID.
+var orgNames = func() map[string]string {
+	m := map[string]string{}
+	for _, o := range orgs.All() {
+		m[o.MSPID] = o.Name
+	}
+	return m
+}()
 
 // testChaincode builds the chaincode once for the package: building its metadata is slow,
 // and the object keeps no state between transactions.

@@ -25,7 +25,7 @@ func TestConcurrentShipsOfOneUnit(t *testing.T) {
 		go func(i int) {
 			defer wg.Done()
 			to := []string{dst, plt, hsp}[i%3]
-			_, err := e.submit(mfr, "unit:Ship", model.ShipRequest{EventID: fmt.Sprintf("s%d", i), To: to, Codes: []string{deviceCode(1)}})
+			_, err := e.submit(mfr, "unit:Ship", model.ShipRequest{EventHeader: model.EventHeader{EventID: fmt.Sprintf("s%d", i)}, To: to, Codes: []string{deviceCode(1)}})
 			results <- err
 		}(i)
 	}
@@ -54,7 +54,7 @@ func TestChaincodeEvents(t *testing.T) {
 	e := newEnv(t)
 	e.seed()
 	e.commission("c1", 1, 2)
-	e.must(nil, mfr, "unit:Ship", model.ShipRequest{EventID: "s1", To: dst, Codes: []string{deviceCode(1)}})
+	e.must(nil, mfr, "unit:Ship", model.ShipRequest{EventHeader: model.EventHeader{EventID: "s1"}, To: dst, Codes: []string{deviceCode(1)}})
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	ch, err := e.eng.Events(ctx, 0)
@@ -92,8 +92,8 @@ func TestEventsByTime(t *testing.T) {
 	e.seed()
 	from := model.FormatTime(e.now)
 	e.commission("c1", 1, 1)
-	e.must(nil, mfr, "unit:Ship", model.ShipRequest{EventID: "s1", To: dst, Codes: []string{deviceCode(1)}})
-	e.must(nil, dst, "unit:Receive", model.ReceiveRequest{EventID: "r1", Codes: []string{deviceCode(1)}})
+	e.must(nil, mfr, "unit:Ship", model.ShipRequest{EventHeader: model.EventHeader{EventID: "s1"}, To: dst, Codes: []string{deviceCode(1)}})
+	e.must(nil, dst, "unit:Receive", model.ReceiveRequest{EventHeader: model.EventHeader{EventID: "r1"}, Codes: []string{deviceCode(1)}})
 	to := model.FormatTime(e.now.Add(time.Second))
 
 	var p1, p2 model.EventPage
@@ -116,8 +116,8 @@ func TestDecommissionAndDestroy(t *testing.T) {
 	e := newEnv(t)
 	e.seed()
 	e.commission("c1", 1, 3)
-	e.must(nil, mfr, "unit:Decommission", model.DisposeRequest{EventID: "d1", Codes: []string{deviceCode(1)}, Reason: "damaged"})
-	e.must(nil, mfr, "unit:Destroy", model.DisposeRequest{EventID: "d2", Codes: []string{deviceCode(2)}, Reason: "sample"})
+	e.must(nil, mfr, "unit:Decommission", model.DisposeRequest{EventHeader: model.EventHeader{EventID: "d1"}, Codes: []string{deviceCode(1)}, Reason: "damaged"})
+	e.must(nil, mfr, "unit:Destroy", model.DisposeRequest{EventHeader: model.EventHeader{EventID: "d2"}, Codes: []string{deviceCode(2)}, Reason: "sample"})
 	tests := []struct {
 		name string
 		give string
@@ -133,11 +133,11 @@ func TestDecommissionAndDestroy(t *testing.T) {
 			}
 		})
 	}
-	_, err := e.submit(mfr, "unit:Ship", model.ShipRequest{EventID: "s1", To: dst, Codes: []string{deviceCode(2)}})
+	_, err := e.submit(mfr, "unit:Ship", model.ShipRequest{EventHeader: model.EventHeader{EventID: "s1"}, To: dst, Codes: []string{deviceCode(2)}})
 	t.Run("a destroyed unit cannot move", func(t *testing.T) { wantCode(t, err, model.CodeInvalid) })
-	_, err = e.submit(mfr, "unit:Destroy", model.DisposeRequest{EventID: "d3", Codes: []string{deviceCode(3)}})
+	_, err = e.submit(mfr, "unit:Destroy", model.DisposeRequest{EventHeader: model.EventHeader{EventID: "d3"}, Codes: []string{deviceCode(3)}})
 	t.Run("destroying without a reason is invalid", func(t *testing.T) { wantCode(t, err, model.CodeInvalid) })
-	_, err = e.submit(dst, "unit:Destroy", model.DisposeRequest{EventID: "d4", Codes: []string{deviceCode(3)}, Reason: "x"})
+	_, err = e.submit(dst, "unit:Destroy", model.DisposeRequest{EventHeader: model.EventHeader{EventID: "d4"}, Codes: []string{deviceCode(3)}, Reason: "x"})
 	t.Run("only the holder destroys", func(t *testing.T) { wantCode(t, err, model.CodeForbidden) })
 }
 

@@ -113,12 +113,12 @@ func TestLicenceNeededToTrade(t *testing.T) {
 	p.Licences = []model.Licence{{Type: "wholesale", Number: "W-9", ValidFrom: e.day(-300), ValidTo: e.day(-1)}}
 	e.must(nil, reg, "party:Update", p)
 
-	_, err := e.submit(mfr, "unit:Ship", model.ShipRequest{EventID: "s1", To: dst, Codes: []string{deviceCode(1)}})
+	_, err := e.submit(mfr, "unit:Ship", model.ShipRequest{EventHeader: model.EventHeader{EventID: "s1"}, To: dst, Codes: []string{deviceCode(1)}})
 	t.Run("shipping to a party whose licence expired is forbidden", func(t *testing.T) { wantCode(t, err, model.CodeForbidden) })
 
 	m := e.partyRecord(mfr, model.RoleManufacturer)
 	m.Licences = nil
 	e.must(nil, reg, "party:Update", m)
-	_, err = e.submit(mfr, "unit:Commission", model.CommissionRequest{EventID: "c2", DI: deviceDI, Lot: "L1", Codes: []string{deviceCode(9)}})
+	_, err = e.submit(mfr, "unit:Commission", model.CommissionRequest{EventHeader: model.EventHeader{EventID: "c2"}, DI: deviceDI, Lot: "L1", Codes: []string{deviceCode(9)}})
 	t.Run("a manufacturer without a licence cannot commission", func(t *testing.T) { wantCode(t, err, model.CodeForbidden) })
 }

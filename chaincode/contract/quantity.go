@@ -12,9 +12,6 @@ const (
 	otTransit = "transit" // [DI, lot, to, from] -> model.Stock
 )
 
-// maxQuantityElements bounds the quantity list of one event.
-const maxQuantityElements = 1000
-
 // qty is a parsed quantity element.
 type qty struct {
 	code code
@@ -25,8 +22,8 @@ type qty struct {
 // parseQuantities parses lot-level quantity elements, refusing serialized codes, amounts out
 // of range and repeated elements.
 func parseQuantities(in []model.QuantityElement) ([]qty, error) {
-	if len(in) > maxQuantityElements {
-		return nil, model.Invalid("%d quantity elements given, at most %d allowed", len(in), maxQuantityElements)
+	if len(in) > model.MaxQuantityElements {
+		return nil, model.Invalid("%d quantity elements given, at most %d allowed", len(in), model.MaxQuantityElements)
 	}
 	out := make([]qty, 0, len(in))
 	seen := map[string]bool{}

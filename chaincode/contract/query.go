@@ -157,25 +157,21 @@ func (t *txn) holding(kind, key string) (model.Holding, error) {
 }
 
 // EventsByTime returns a page of events recorded from from (inclusive) to to (exclusive),
-// both RFC 3339, in time order.
+// both RFC 3339, in time order. An empty from or to leaves that end open.
 func (c *QueryContract) EventsByTime(ctx contractapi.TransactionContextInterface, from, to string, pageSize int, bookmark string) (*model.EventPage, error) {
 	t, err := begin(ctx, c.cfg)
 	if err != nil {
 		return nil, err
 	}
-	f, err := model.ParseTime(from)
+	start, end, err := timeRange(from, to)
 	if err != nil {
-		return nil, model.Invalid("from: %v", err)
-	}
-	e, err := model.ParseTime(to)
-	if err != nil {
-		return nil, model.Invalid("to: %v", err)
+		return nil, err
 	}
 	n, err := pageSizeOf(pageSize)
 	if err != nil {
 		return nil, err
 	}
-	it, meta, err := t.stub.GetStateByRangeWithPagination(eventTimePrefix+model.FormatTime(f), eventTimePrefix+model.FormatTime(e), n, bookmark)
+	it, meta, err := t.stub.GetStateByRangeWithPagination(start, end, n, bookmark)
 	if err != nil {
 		return nil, err
 	}
@@ -213,4 +209,25 @@ func (c *QueryContract) Alerts(ctx contractapi.TransactionContextInterface, page
 		return nil
 	})
 	return out, err
+}
+
+// timeRange is the key range of the event-time index from from (inclusive) to to
+// (exclusive); an empty bound is open.
+func timeRange(from, to string) (start, end string, err error) {
+	start, end = eventTimePrefix, eventTimePrefix+"\x7f"
+	if from != "" {
+		f, err := model.ParseTime(from)
+		if err != nil {
+			return "", "", model.Invalid("from: %v", err)
+		}
+		start = eventTimePrefix + model.FormatTime(f)
+	}
+	if to != "" {
+		e, err := model.ParseTime(to)
+		if err != nil {
+			return "", "", model.Invalid("to: %v", err)
+		}
+		end = eventTimePrefix + model.FormatTime(e)
+	}
+	return start, end, nil
 }

@@ -65,8 +65,8 @@ func TestRecallScopeAndProgress(t *testing.T) {
 	e.commission("c1", 1, 5)
 	e.shipAndReceive("a", mfr, dst, deviceCode(1), deviceCode(2))
 	e.shipAndReceive("b", mfr, hsp, deviceCode(3))
-	e.must(nil, mfr, "unit:Ship", model.ShipRequest{EventID: "c-ship", To: plt, Codes: []string{deviceCode(4)}})
-	if _, err := e.submitT(hsp, "unit:Dispense", dispenseTransient("p1", ""), model.DispenseRequest{EventID: "x1", Codes: []string{deviceCode(3)}}); err != nil {
+	e.must(nil, mfr, "unit:Ship", model.ShipRequest{EventHeader: model.EventHeader{EventID: "c-ship"}, To: plt, Codes: []string{deviceCode(4)}})
+	if _, err := e.submitT(hsp, "unit:Dispense", dispenseTransient("p1", ""), model.DispenseRequest{EventHeader: model.EventHeader{EventID: "x1"}, Codes: []string{deviceCode(3)}}); err != nil {
 		t.Fatal(err)
 	}
 	e.must(nil, reg, "recall:Start", lotRecall("R1", model.DepthConsumer))
@@ -86,7 +86,7 @@ func TestRecallScopeAndProgress(t *testing.T) {
 		}
 	})
 
-	_, err := e.submit(dst, "unit:Ship", model.ShipRequest{EventID: "s9", To: hsp, Codes: []string{deviceCode(1)}})
+	_, err := e.submit(dst, "unit:Ship", model.ShipRequest{EventHeader: model.EventHeader{EventID: "s9"}, To: hsp, Codes: []string{deviceCode(1)}})
 	t.Run("a recalled unit cannot be shipped and the error names its status", func(t *testing.T) {
 		wantCode(t, err, model.CodeInvalid)
 		if !strings.Contains(err.Error(), "recalled") {
@@ -102,15 +102,15 @@ func TestRecallScopeAndProgress(t *testing.T) {
 	})
 
 	e.must(nil, dst, "recall:Acknowledge", model.AckRequest{RecallID: "R1", Note: "quarantined 2 units"})
-	e.must(nil, plt, "unit:Receive", model.ReceiveRequest{EventID: "c-recv", Codes: []string{deviceCode(4)}})
-	e.must(nil, plt, "unit:Return", model.ReturnRequest{EventID: "ret-p", Codes: []string{deviceCode(4)}, RecallID: "R1"})
-	e.must(nil, dst, "unit:Return", model.ReturnRequest{EventID: "ret-d", Codes: []string{deviceCode(1), deviceCode(2)}, RecallID: "R1"})
+	e.must(nil, plt, "unit:Receive", model.ReceiveRequest{EventHeader: model.EventHeader{EventID: "c-recv"}, Codes: []string{deviceCode(4)}})
+	e.must(nil, plt, "unit:Return", model.ReturnRequest{EventHeader: model.EventHeader{EventID: "ret-p"}, Codes: []string{deviceCode(4)}, RecallID: "R1"})
+	e.must(nil, dst, "unit:Return", model.ReturnRequest{EventHeader: model.EventHeader{EventID: "ret-d"}, Codes: []string{deviceCode(1), deviceCode(2)}, RecallID: "R1"})
 
-	_, err = e.submit(dst, "unit:Return", model.ReturnRequest{EventID: "ret-h0", Codes: []string{deviceCode(3)}, RecallID: "R1"})
+	_, err = e.submit(dst, "unit:Return", model.ReturnRequest{EventHeader: model.EventHeader{EventID: "ret-h0"}, Codes: []string{deviceCode(3)}, RecallID: "R1"})
 	t.Run("only the dispensing party returns a dispensed unit", func(t *testing.T) { wantCode(t, err, model.CodeForbidden) })
 
-	e.must(nil, hsp, "unit:Return", model.ReturnRequest{EventID: "ret-h", Codes: []string{deviceCode(3)}, RecallID: "R1", Reason: "patient returned it"})
-	e.must(nil, mfr, "unit:Destroy", model.DisposeRequest{EventID: "d1", Codes: []string{deviceCode(5)}, Reason: "recall R1"})
+	e.must(nil, hsp, "unit:Return", model.ReturnRequest{EventHeader: model.EventHeader{EventID: "ret-h"}, Codes: []string{deviceCode(3)}, RecallID: "R1", Reason: "patient returned it"})
+	e.must(nil, mfr, "unit:Destroy", model.DisposeRequest{EventHeader: model.EventHeader{EventID: "d1"}, Codes: []string{deviceCode(5)}, Reason: "recall R1"})
 
 	e.mustEval(&s, reg, "recall:Scope", "R1", "false")
 	t.Run("returned and destroyed units bring the recall to 100 percent", func(t *testing.T) {
@@ -145,7 +145,7 @@ func TestRecallOfCodesBlocksTheirContainer(t *testing.T) {
 	pallet := e.packPallet()
 	e.must(nil, reg, "recall:Start", model.RecallRequest{ID: "R1", Class: model.RecallClassII, Depth: model.DepthRetail, Reason: "x",
 		Scope: model.RecallScope{Type: model.ScopeCodes, Codes: []string{deviceCode(2)}}})
-	_, err := e.submit(mfr, "unit:Ship", model.ShipRequest{EventID: "s1", To: dst, Codes: []string{pallet}})
+	_, err := e.submit(mfr, "unit:Ship", model.ShipRequest{EventHeader: model.EventHeader{EventID: "s1"}, To: dst, Codes: []string{pallet}})
 	t.Run("a pallet holding a recalled unit cannot be shipped", func(t *testing.T) { wantCode(t, err, model.CodeInvalid) })
 	var s model.RecallStatus
 	e.mustEval(&s, reg, "recall:Scope", "R1", "true")

@@ -12,7 +12,7 @@ func TestCertificateRoleGatesActions(t *testing.T) {
 	e := newEnv(t)
 	e.seed()
 	commission := func(eventID string) model.CommissionRequest {
-		return model.CommissionRequest{EventID: eventID, DI: deviceDI, Lot: "L1", Codes: codes(deviceCode, 1, 1)}
+		return model.CommissionRequest{EventHeader: model.EventHeader{EventID: eventID}, DI: deviceDI, Lot: "L1", Codes: codes(deviceCode, 1, 1)}
 	}
 
 	_, err := e.submitAs(e.user(mfr, "node", ""), "unit:Commission", nil, commission("c-none"))

@@ -7,12 +7,6 @@ import (
 	"github.com/udiledger/udiledger/chaincode/model"
 )
 
-// Page sizes of list queries.
-const (
-	defaultPageSize = 50
-	maxPageSize     = 1000
-)
-
 func jsonUnmarshal(b []byte, v any) error {
 	if err := json.Unmarshal(b, v); err != nil {
 		return fmt.Errorf("decode record: %w", err)
@@ -23,9 +17,9 @@ func jsonUnmarshal(b []byte, v any) error {
 func pageSizeOf(n int) (int32, error) {
 	switch {
 	case n == 0:
-		return defaultPageSize, nil
-	case n < 0 || n > maxPageSize:
-		return 0, model.Invalid("page size must be 1 to %d", maxPageSize)
+		return model.DefaultPageSize, nil
+	case n < 0 || n > model.MaxPageSize:
+		return 0, model.Invalid("page size must be 1 to %d", model.MaxPageSize)
 	}
 	return int32(n), nil
 }

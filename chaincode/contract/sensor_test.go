@@ -17,21 +17,21 @@ func TestSensorExcursionQuarantines(t *testing.T) {
 	e := newEnv(t)
 	e.seed()
 	pallet := e.packPallet()
-	e.must(nil, mfr, "unit:Ship", model.ShipRequest{EventID: "s1", To: dst, Codes: []string{pallet}})
+	e.must(nil, mfr, "unit:Ship", model.ShipRequest{EventHeader: model.EventHeader{EventID: "s1"}, To: dst, Codes: []string{pallet}})
 
 	var ok model.EventResult
-	e.must(&ok, dst, "unit:ReportSensor", model.SensorRequest{EventID: "t1", Codes: []string{caseCode(1)}, SensorElementList: reading(20)})
+	e.must(&ok, dst, "unit:ReportSensor", model.SensorRequest{EventHeader: model.EventHeader{EventID: "t1"}, Codes: []string{caseCode(1)}, SensorElementList: reading(20)})
 	t.Run("a reading within the storage range raises nothing", func(t *testing.T) {
 		if ok.AlertID != "" || e.unitView(deviceCode(1)).Unit.Quarantined {
 			t.Fatalf("got %+v", ok)
 		}
 	})
 
-	_, err := e.submit(hsp, "unit:ReportSensor", model.SensorRequest{EventID: "t0", Codes: []string{caseCode(1)}, SensorElementList: reading(40)})
+	_, err := e.submit(hsp, "unit:ReportSensor", model.SensorRequest{EventHeader: model.EventHeader{EventID: "t0"}, Codes: []string{caseCode(1)}, SensorElementList: reading(40)})
 	t.Run("a party with nothing to do with the goods cannot report", func(t *testing.T) { wantCode(t, err, model.CodeForbidden) })
 
 	var hot model.EventResult
-	e.must(&hot, dst, "unit:ReportSensor", model.SensorRequest{EventID: "t2", Codes: []string{deviceCode(1)}, SensorElementList: reading(35)})
+	e.must(&hot, dst, "unit:ReportSensor", model.SensorRequest{EventHeader: model.EventHeader{EventID: "t2"}, Codes: []string{deviceCode(1)}, SensorElementList: reading(35)})
 	t.Run("a reading outside the range raises an alert", func(t *testing.T) {
 		var alerts model.AlertPage
 		e.mustEval(&alerts, reg, "query:Alerts", "0", "")
@@ -50,14 +50,14 @@ func TestSensorExcursionQuarantines(t *testing.T) {
 		}
 	})
 
-	e.must(nil, dst, "unit:Receive", model.ReceiveRequest{EventID: "r1", Codes: []string{pallet}})
-	_, err = e.submit(dst, "unit:Ship", model.ShipRequest{EventID: "s2", To: hsp, Codes: []string{pallet}})
+	e.must(nil, dst, "unit:Receive", model.ReceiveRequest{EventHeader: model.EventHeader{EventID: "r1"}, Codes: []string{pallet}})
+	_, err = e.submit(dst, "unit:Ship", model.ShipRequest{EventHeader: model.EventHeader{EventID: "s2"}, To: hsp, Codes: []string{pallet}})
 	t.Run("a pallet holding a quarantined case cannot be shipped", func(t *testing.T) {
 		wantCode(t, err, model.CodeInvalid)
 	})
 
-	e.must(nil, dst, "unit:Unpack", model.UnpackRequest{EventID: "u1", Parent: pallet})
-	e.must(nil, dst, "unit:Unpack", model.UnpackRequest{EventID: "u2", Parent: caseCode(1)})
+	e.must(nil, dst, "unit:Unpack", model.UnpackRequest{EventHeader: model.EventHeader{EventID: "u1"}, Parent: pallet})
+	e.must(nil, dst, "unit:Unpack", model.UnpackRequest{EventHeader: model.EventHeader{EventID: "u2"}, Parent: caseCode(1)})
 	t.Run("units unpacked from a quarantined case stay quarantined", func(t *testing.T) {
 		if s := e.unitView(deviceCode(2)).Status; s != model.StatusQuarantined {
 			t.Fatalf("status = %s", s)
@@ -69,7 +69,7 @@ func TestSensorExcursionQuarantines(t *testing.T) {
 			t.Fatalf("owner = %s", o)
 		}
 	})
-	e.must(nil, reg, "unit:Release", model.DisposeRequest{EventID: "rel1", Codes: []string{deviceCode(2)}, Reason: "lab test passed"})
+	e.must(nil, reg, "unit:Release", model.DisposeRequest{EventHeader: model.EventHeader{EventID: "rel1"}, Codes: []string{deviceCode(2)}, Reason: "lab test passed"})
 	t.Run("a regulator releases a quarantined unit", func(t *testing.T) {
 		if s := e.unitView(deviceCode(2)).Status; s != model.StatusActive {
 			t.Fatalf("status = %s", s)

@@ -151,7 +151,7 @@ func (c *UnitContract) UndoDispense(ctx contractapi.TransactionContextInterface,
 	if _, err := t.trader("undo a dispense", dispensingRoles...); err != nil {
 		return nil, err
 	}
-	codes, err := parseCodes(req.Codes, maxMove)
+	codes, err := parseCodes(req.Codes, model.MaxEventCodes)
 	if err != nil {
 		return nil, err
 	}

@@ -21,7 +21,7 @@ func (c *UnitContract) Return(ctx contractapi.TransactionContextInterface, req m
 	if err := validGLN(req.Location); err != nil {
 		return nil, err
 	}
-	codes, err := parseCodes(req.Codes, maxMove)
+	codes, err := parseCodes(req.Codes, model.MaxEventCodes)
 	if err != nil {
 		return nil, err
 	}
@@ -153,7 +153,7 @@ func (c *UnitContract) dispose(ctx contractapi.TransactionContextInterface, req 
 	if err := validGLN(req.Location); err != nil {
 		return nil, err
 	}
-	codes, err := parseCodes(req.Codes, maxMove)
+	codes, err := parseCodes(req.Codes, model.MaxEventCodes)
 	if err != nil {
 		return nil, err
 	}

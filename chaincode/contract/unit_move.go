@@ -6,9 +6,6 @@ import (
 	"github.com/udiledger/udiledger/chaincode/model"
 )
 
-// maxMove bounds the codes of one shipping or receiving event.
-const maxMove = model.MaxCommission
-
 // tradingRoles may ship and receive.
 var tradingRoles = []model.Role{model.RoleManufacturer, model.RoleDistributor, model.RoleLogistics,
 	model.RolePlatform, model.RoleHospital, model.RolePharmacy}
@@ -85,7 +82,7 @@ func parseGoods(raw []string, quantities []model.QuantityElement) ([]code, []qty
 	if len(raw) == 0 && len(qs) > 0 {
 		return nil, qs, nil
 	}
-	codes, err := parseCodes(raw, maxMove)
+	codes, err := parseCodes(raw, model.MaxEventCodes)
 	return codes, qs, err
 }
 

@@ -6,9 +6,6 @@ import (
 	"github.com/udiledger/udiledger/chaincode/model"
 )
 
-// maxPack bounds the children of one packing event.
-const maxPack = model.MaxCommission
-
 // Pack puts units or containers into a container (an SSCC, or the serialized code of a case),
 // creating the container on its first packing. The caller must hold the container and every
 // child at top level, all active. Each child's record is written once (its parent); moving
@@ -33,7 +30,7 @@ func (c *UnitContract) Pack(ctx contractapi.TransactionContextInterface, req mod
 	if err != nil {
 		return nil, err
 	}
-	codes, err := parseCodes(req.Children, maxPack)
+	codes, err := parseCodes(req.Children, model.MaxEventCodes)
 	if err != nil {
 		return nil, err
 	}
@@ -152,7 +149,7 @@ func (c *UnitContract) Unpack(ctx contractapi.TransactionContextInterface, req m
 	if len(req.Children) == 0 {
 		keys = append(append(keys, ct.Units...), ct.Containers...)
 	} else {
-		codes, err := parseCodes(req.Children, maxPack)
+		codes, err := parseCodes(req.Children, model.MaxEventCodes)
 		if err != nil {
 			return nil, err
 		}

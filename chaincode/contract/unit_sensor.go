@@ -29,7 +29,7 @@ func (c *UnitContract) ReportSensor(ctx contractapi.TransactionContextInterface,
 	if len(req.SensorElementList) == 0 {
 		return nil, model.Invalid("sensorElementList is empty")
 	}
-	codes, err := parseCodes(req.Codes, maxMove)
+	codes, err := parseCodes(req.Codes, model.MaxEventCodes)
 	if err != nil {
 		return nil, err
 	}
@@ -158,7 +158,7 @@ func (c *UnitContract) Release(ctx contractapi.TransactionContextInterface, req 
 	if err != nil {
 		return nil, err
 	}
-	codes, err := parseCodes(req.Codes, maxMove)
+	codes, err := parseCodes(req.Codes, model.MaxEventCodes)
 	if err != nil {
 		return nil, err
 	}

@@ -29,14 +29,14 @@ func TestCommission(t *testing.T) {
 		give model.CommissionRequest
 		want model.Code
 	}{
-		{"a code commissioned before is a conflict", mfr, model.CommissionRequest{EventID: "c2", DI: deviceDI, Lot: "L1", Codes: []string{deviceCode(1)}}, model.CodeConflict},
-		{"a distributor cannot commission", dst, model.CommissionRequest{EventID: "c3", DI: deviceDI, Lot: "L1", Codes: []string{deviceCode(9)}}, model.CodeForbidden},
-		{"a code of another product is invalid", mfr, model.CommissionRequest{EventID: "c4", DI: deviceDI, Lot: "L1", Codes: []string{drugCode(1)}}, model.CodeInvalid},
-		{"a code carrying another lot is invalid", mfr, model.CommissionRequest{EventID: "c5", DI: deviceDI, Lot: "L1", Codes: []string{"(01)" + deviceDI + "(10)L2(21)X1"}}, model.CodeInvalid},
-		{"a malformed code is invalid", mfr, model.CommissionRequest{EventID: "c6", DI: deviceDI, Lot: "L1", Codes: []string{"(01)123"}}, model.CodeInvalid},
-		{"an unknown lot is not found", mfr, model.CommissionRequest{EventID: "c7", DI: deviceDI, Lot: "NOPE", Codes: []string{deviceCode(9)}}, model.CodeNotFound},
-		{"more than 10,000 codes are invalid", mfr, model.CommissionRequest{EventID: "c8", DI: deviceDI, Lot: "L1", Codes: codes(deviceCode, 100, model.MaxCommission+1)}, model.CodeInvalid},
-		{"a lot-controlled code without serial is invalid", mfr, model.CommissionRequest{EventID: "c9", DI: deviceDI, Lot: "L1", Codes: []string{"(01)" + deviceDI + "(10)L1"}}, model.CodeInvalid},
+		{"a code commissioned before is a conflict", mfr, model.CommissionRequest{EventHeader: model.EventHeader{EventID: "c2"}, DI: deviceDI, Lot: "L1", Codes: []string{deviceCode(1)}}, model.CodeConflict},
+		{"a distributor cannot commission", dst, model.CommissionRequest{EventHeader: model.EventHeader{EventID: "c3"}, DI: deviceDI, Lot: "L1", Codes: []string{deviceCode(9)}}, model.CodeForbidden},
+		{"a code of another product is invalid", mfr, model.CommissionRequest{EventHeader: model.EventHeader{EventID: "c4"}, DI: deviceDI, Lot: "L1", Codes: []string{drugCode(1)}}, model.CodeInvalid},
+		{"a code carrying another lot is invalid", mfr, model.CommissionRequest{EventHeader: model.EventHeader{EventID: "c5"}, DI: deviceDI, Lot: "L1", Codes: []string{"(01)" + deviceDI + "(10)L2(21)X1"}}, model.CodeInvalid},
+		{"a malformed code is invalid", mfr, model.CommissionRequest{EventHeader: model.EventHeader{EventID: "c6"}, DI: deviceDI, Lot: "L1", Codes: []string{"(01)123"}}, model.CodeInvalid},
+		{"an unknown lot is not found", mfr, model.CommissionRequest{EventHeader: model.EventHeader{EventID: "c7"}, DI: deviceDI, Lot: "NOPE", Codes: []string{deviceCode(9)}}, model.CodeNotFound},
+		{"more than 10,000 codes are invalid", mfr, model.CommissionRequest{EventHeader: model.EventHeader{EventID: "c8"}, DI: deviceDI, Lot: "L1", Codes: codes(deviceCode, 100, model.MaxCommission+1)}, model.CodeInvalid},
+		{"a lot-controlled code without serial is invalid", mfr, model.CommissionRequest{EventHeader: model.EventHeader{EventID: "c9"}, DI: deviceDI, Lot: "L1", Codes: []string{"(01)" + deviceDI + "(10)L1"}}, model.CodeInvalid},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -46,7 +46,7 @@ func TestCommission(t *testing.T) {
 	}
 
 	t.Run("a drug trace code is commissioned under its 7-digit product code", func(t *testing.T) {
-		e.must(nil, mfr, "unit:Commission", model.CommissionRequest{EventID: "d1", DI: drugCode7, Lot: "D1", Codes: codes(drugCode, 1, 2)})
+		e.must(nil, mfr, "unit:Commission", model.CommissionRequest{EventHeader: model.EventHeader{EventID: "d1"}, DI: drugCode7, Lot: "D1", Codes: codes(drugCode, 1, 2)})
 		v := e.unitView(drugCode(1))
 		if v.Unit.Scheme != model.SchemeCNDrug || v.Unit.DI != drugCode7 {
 			t.Fatalf("got %+v", v.Unit)
@@ -59,7 +59,7 @@ func TestCommissionExpiredLot(t *testing.T) {
 	e.seed()
 	e.must(nil, mfr, "lot:Register", model.Lot{DI: deviceDI, Lot: "OLD", Expiry: e.day(0)})
 	e.advance(48 * 3600e9)
-	_, err := e.submit(mfr, "unit:Commission", model.CommissionRequest{EventID: "c1", DI: deviceDI, Lot: "OLD", Codes: []string{deviceCode(1)}})
+	_, err := e.submit(mfr, "unit:Commission", model.CommissionRequest{EventHeader: model.EventHeader{EventID: "c1"}, DI: deviceDI, Lot: "OLD", Codes: []string{deviceCode(1)}})
 	wantCode(t, err, model.CodeInvalid)
 }
 
@@ -68,18 +68,18 @@ func TestEventIDIdempotency(t *testing.T) {
 	e.seed()
 	first := e.commission("c1", 1, 2)
 	var again model.EventResult
-	e.must(&again, mfr, "unit:Commission", model.CommissionRequest{EventID: "c1", DI: deviceDI, Lot: "L1", Codes: codes(deviceCode, 1, 2), Location: mfrGLN})
+	e.must(&again, mfr, "unit:Commission", model.CommissionRequest{EventHeader: model.EventHeader{EventID: "c1", Location: mfrGLN}, DI: deviceDI, Lot: "L1", Codes: codes(deviceCode, 1, 2)})
 	t.Run("the same event ID with the same request returns the first result", func(t *testing.T) {
 		if !again.Replayed || again.TxID != first.TxID || again.EventTime != first.EventTime {
 			t.Fatalf("first %+v, again %+v", first, again)
 		}
 	})
 	t.Run("the same event ID with another request is a conflict", func(t *testing.T) {
-		_, err := e.submit(mfr, "unit:Commission", model.CommissionRequest{EventID: "c1", DI: deviceDI, Lot: "L1", Codes: codes(deviceCode, 5, 2)})
+		_, err := e.submit(mfr, "unit:Commission", model.CommissionRequest{EventHeader: model.EventHeader{EventID: "c1"}, DI: deviceDI, Lot: "L1", Codes: codes(deviceCode, 5, 2)})
 		wantCode(t, err, model.CodeConflict)
 	})
 	t.Run("the same event ID in another transaction type is a conflict", func(t *testing.T) {
-		_, err := e.submit(mfr, "unit:Ship", model.ShipRequest{EventID: "c1", To: dst, Codes: []string{deviceCode(1)}})
+		_, err := e.submit(mfr, "unit:Ship", model.ShipRequest{EventHeader: model.EventHeader{EventID: "c1"}, To: dst, Codes: []string{deviceCode(1)}})
 		wantCode(t, err, model.CodeConflict)
 	})
 	t.Run("a missing event ID is invalid", func(t *testing.T) {
@@ -93,15 +93,14 @@ func TestShipAndReceive(t *testing.T) {
 	e.seed()
 	e.commission("c1", 1, 3)
 
-	_, err := e.submit(dst, "unit:Ship", model.ShipRequest{EventID: "s0", To: hsp, Codes: []string{deviceCode(1)}})
+	_, err := e.submit(dst, "unit:Ship", model.ShipRequest{EventHeader: model.EventHeader{EventID: "s0"}, To: hsp, Codes: []string{deviceCode(1)}})
 	t.Run("only the holder ships", func(t *testing.T) { wantCode(t, err, model.CodeForbidden) })
 
-	_, err = e.submit(mfr, "unit:Ship", model.ShipRequest{EventID: "s0b", To: "NobodyMSP", Codes: []string{deviceCode(1)}})
+	_, err = e.submit(mfr, "unit:Ship", model.ShipRequest{EventHeader: model.EventHeader{EventID: "s0b"}, To: "NobodyMSP", Codes: []string{deviceCode(1)}})
 	t.Run("shipping to an unregistered party is not found", func(t *testing.T) { wantCode(t, err, model.CodeNotFound) })
 
 	var shipped model.EventResult
-	e.must(&shipped, mfr, "unit:Ship", model.ShipRequest{EventID: "s1", To: dst, Codes: []string{deviceCode(1), deviceCode(2)}, Location: mfrGLN,
-		BizTransactions: []model.BizTransaction{{Type: model.BizTxDespatch, Value: "urn:desadv:1"}}})
+	e.must(&shipped, mfr, "unit:Ship", model.ShipRequest{EventHeader: model.EventHeader{EventID: "s1", Location: mfrGLN}, To: dst, Codes: []string{deviceCode(1), deviceCode(2)}, BizTransactions: []model.BizTransaction{{Type: model.BizTxDespatch, Value: "urn:desadv:1"}}})
 	t.Run("a shipped unit is in transit, still held by the sender", func(t *testing.T) {
 		v := e.unitView(deviceCode(1))
 		if v.Status != model.StatusInTransit || v.Owner != mfr || v.Unit.ShipTo != dst {
@@ -109,7 +108,7 @@ func TestShipAndReceive(t *testing.T) {
 		}
 	})
 
-	_, err = e.submit(mfr, "unit:Ship", model.ShipRequest{EventID: "s2", To: hsp, Codes: []string{deviceCode(1)}})
+	_, err = e.submit(mfr, "unit:Ship", model.ShipRequest{EventHeader: model.EventHeader{EventID: "s2"}, To: hsp, Codes: []string{deviceCode(1)}})
 	t.Run("a unit in transit cannot be shipped again and the error names its status", func(t *testing.T) {
 		wantCode(t, err, model.CodeInvalid)
 		if !strings.Contains(err.Error(), "in_transit") {
@@ -117,13 +116,13 @@ func TestShipAndReceive(t *testing.T) {
 		}
 	})
 
-	_, err = e.submit(hsp, "unit:Receive", model.ReceiveRequest{EventID: "r0", Codes: []string{deviceCode(1)}})
+	_, err = e.submit(hsp, "unit:Receive", model.ReceiveRequest{EventHeader: model.EventHeader{EventID: "r0"}, Codes: []string{deviceCode(1)}})
 	t.Run("only the named receiver receives", func(t *testing.T) { wantCode(t, err, model.CodeForbidden) })
 
-	_, err = e.submit(dst, "unit:Receive", model.ReceiveRequest{EventID: "r0b", Codes: []string{deviceCode(3)}})
+	_, err = e.submit(dst, "unit:Receive", model.ReceiveRequest{EventHeader: model.EventHeader{EventID: "r0b"}, Codes: []string{deviceCode(3)}})
 	t.Run("a unit not in transit cannot be received", func(t *testing.T) { wantCode(t, err, model.CodeInvalid) })
 
-	e.must(nil, dst, "unit:Receive", model.ReceiveRequest{EventID: "r1", Codes: []string{deviceCode(1), deviceCode(2)}, Location: dstGLN})
+	e.must(nil, dst, "unit:Receive", model.ReceiveRequest{EventHeader: model.EventHeader{EventID: "r1", Location: dstGLN}, Codes: []string{deviceCode(1), deviceCode(2)}})
 	t.Run("a received unit is active at the receiver's place", func(t *testing.T) {
 		v := e.unitView(deviceCode(2))
 		if v.Status != model.StatusActive || v.Owner != dst || v.Location != dstGLN {
@@ -144,9 +143,9 @@ func TestExpiredLotCannotMove(t *testing.T) {
 	e := newEnv(t)
 	e.seed()
 	e.must(nil, mfr, "lot:Register", model.Lot{DI: deviceDI, Lot: "SHORT", Expiry: e.day(1)})
-	e.must(nil, mfr, "unit:Commission", model.CommissionRequest{EventID: "c1", DI: deviceDI, Lot: "SHORT", Codes: []string{deviceCode(1)}})
+	e.must(nil, mfr, "unit:Commission", model.CommissionRequest{EventHeader: model.EventHeader{EventID: "c1"}, DI: deviceDI, Lot: "SHORT", Codes: []string{deviceCode(1)}})
 	e.advance(3 * 24 * 3600e9)
-	_, err := e.submit(mfr, "unit:Ship", model.ShipRequest{EventID: "s1", To: dst, Codes: []string{deviceCode(1)}})
+	_, err := e.submit(mfr, "unit:Ship", model.ShipRequest{EventHeader: model.EventHeader{EventID: "s1"}, To: dst, Codes: []string{deviceCode(1)}})
 	t.Run("a unit of an expired lot cannot be shipped", func(t *testing.T) {
 		wantCode(t, err, model.CodeInvalid)
 		if !strings.Contains(err.Error(), "expired") {

@@ -35,7 +35,7 @@ func TestVerifyAndInspect(t *testing.T) {
 	}
 
 	var counterfeit model.InspectResult
-	e.must(&counterfeit, hsp, "unit:Inspect", model.InspectRequest{EventID: "i1", Code: deviceCode(99), Location: hspGLN})
+	e.must(&counterfeit, hsp, "unit:Inspect", model.InspectRequest{EventHeader: model.EventHeader{EventID: "i1", Location: hspGLN}, Code: deviceCode(99)})
 	t.Run("inspecting a counterfeit code raises a counterfeit alert", func(t *testing.T) {
 		var alerts model.AlertPage
 		e.mustEval(&alerts, reg, "query:Alerts", "0", "")
@@ -44,11 +44,11 @@ func TestVerifyAndInspect(t *testing.T) {
 		}
 	})
 
-	if _, err := e.submitT(plt, "unit:Dispense", dispenseTransient("buyer", ""), model.DispenseRequest{EventID: "sale1", Codes: []string{deviceCode(1)}}); err != nil {
+	if _, err := e.submitT(plt, "unit:Dispense", dispenseTransient("buyer", ""), model.DispenseRequest{EventHeader: model.EventHeader{EventID: "sale1"}, Codes: []string{deviceCode(1)}}); err != nil {
 		t.Fatal(err)
 	}
 	var clone model.InspectResult
-	e.must(&clone, hsp, "unit:Inspect", model.InspectRequest{EventID: "i2", Code: deviceCode(1), Location: hspGLN})
+	e.must(&clone, hsp, "unit:Inspect", model.InspectRequest{EventHeader: model.EventHeader{EventID: "i2", Location: hspGLN}, Code: deviceCode(1)})
 	t.Run("a code presented again after it was sold is a suspected clone", func(t *testing.T) {
 		if !clone.Verification.CloneSuspected || clone.Verification.Sellable || clone.AlertID != "i2" {
 			t.Fatalf("got %+v", clone)
@@ -61,14 +61,14 @@ func TestVerifyAndInspect(t *testing.T) {
 	})
 
 	var fine model.InspectResult
-	e.must(&fine, plt, "unit:Inspect", model.InspectRequest{EventID: "i3", Code: deviceCode(2)})
+	e.must(&fine, plt, "unit:Inspect", model.InspectRequest{EventHeader: model.EventHeader{EventID: "i3"}, Code: deviceCode(2)})
 	t.Run("the holder inspecting its own stock raises nothing", func(t *testing.T) {
 		if fine.AlertID != "" || !fine.Verification.Sellable {
 			t.Fatalf("got %+v", fine)
 		}
 	})
 	var elsewhere model.InspectResult
-	e.must(&elsewhere, hsp, "unit:Inspect", model.InspectRequest{EventID: "i4", Code: deviceCode(2)})
+	e.must(&elsewhere, hsp, "unit:Inspect", model.InspectRequest{EventHeader: model.EventHeader{EventID: "i4"}, Code: deviceCode(2)})
 	t.Run("the same code presented at a party that does not hold it is a suspected clone", func(t *testing.T) {
 		if !elsewhere.Verification.CloneSuspected || elsewhere.AlertID == "" {
 			t.Fatalf("got %+v", elsewhere)

@@ -35,7 +35,7 @@ type Code struct {
 	Lot            string        `json:"lot,omitempty"`
 	Serial         string        `json:"serial,omitempty"`
 	Expiry         string        `json:"expiry,omitempty"`
-	ProductionDate string        `json:"production_date,omitempty"`
+	ProductionDate string        `json:"productionDate,omitempty"`
 	SSCC           string        `json:"sscc,omitempty"`
 	AIs            []gs1.Element `json:"ais,omitempty"`
 }

@@ -25,13 +25,15 @@ type Event struct {
 	Actor               string            `json:"actor"` // MSP ID of the submitter
 	TxID                string            `json:"txId"`
 	Detail              *EventDetail      `json:"detail,omitempty"`
-	RequestHash         string            `json:"requestHash"`
+	// RequestHash is kept in the stored record to recognise a retried event ID; answers
+	// leave it out.
+	RequestHash string `json:"requestHash,omitempty"`
 }
 
 // BizTransaction is a business document reference (purchase order, despatch advice…).
 type BizTransaction struct {
-	Type  BizTransactionType `json:"type"`
-	Value string             `json:"bizTransaction"`
+	Type  BizTransactionType `json:"type" validate:"required,max=64"`
+	Value string             `json:"bizTransaction" validate:"required,max=256"`
 }
 
 // SourceDest is an EPCIS source or destination: a party or a location by type.
@@ -56,17 +58,17 @@ type ILMD struct {
 
 // SensorElement is one EPCIS sensorElement: metadata and reports.
 type SensorElement struct {
-	DeviceID string         `json:"deviceID,omitempty"`
-	Reports  []SensorReport `json:"sensorReport"`
+	DeviceID string         `json:"deviceID,omitempty" validate:"max=256"`
+	Reports  []SensorReport `json:"sensorReport" validate:"required,min=1,max=1000,dive"`
 }
 
 // SensorReport is one reading. Type is a GS1 measurement type such as "gs1:Temperature";
 // UOM is a UN/CEFACT code, "CEL" for degrees Celsius, "FAH" for Fahrenheit.
 type SensorReport struct {
-	Type  string  `json:"type"`
+	Type  string  `json:"type" validate:"required,max=64"`
 	Value float64 `json:"value"`
-	UOM   string  `json:"uom,omitempty"`
-	Time  string  `json:"time,omitempty"`
+	UOM   string  `json:"uom,omitempty" validate:"max=8"`
+	Time  string  `json:"time,omitempty" validate:"omitempty,datetime=2006-01-02T15:04:05Z07:00"`
 }
 
 // TemperatureType is the GS1 measurement type of a temperature reading.

@@ -8,30 +8,30 @@ import (
 
 // Party is an organisation on the ledger, identified by its MSP ID.
 type Party struct {
-	MSPID           string     `json:"mspId"`
-	Name            string     `json:"name"`
-	Roles           []Role     `json:"roles"`
-	Licences        []Licence  `json:"licences,omitempty"`
-	CompanyPrefixes []string   `json:"companyPrefixes,omitempty"` // GS1 company prefixes
-	DrugCodes       []string   `json:"drugCodes,omitempty"`       // 7-digit product codes of 20-digit drug trace codes
-	Locations       []Location `json:"locations,omitempty"`
-	RegisteredBy    string     `json:"registeredBy,omitempty"`
-	UpdatedAt       string     `json:"updatedAt,omitempty"`
+	MSPID           string     `json:"mspId" validate:"required,mspid"`
+	Name            string     `json:"name" validate:"required,max=200"`
+	Roles           []Role     `json:"roles" validate:"required,min=1,max=7,dive,role"`
+	Licences        []Licence  `json:"licences,omitempty" validate:"max=100,dive"`
+	CompanyPrefixes []string   `json:"companyPrefixes,omitempty" validate:"max=100,dive,numeric,min=4,max=12"` // GS1 company prefixes
+	DrugCodes       []string   `json:"drugCodes,omitempty" validate:"max=1000,dive,numeric,len=7"`             // 7-digit product codes of 20-digit drug trace codes
+	Locations       []Location `json:"locations,omitempty" validate:"max=1000,dive"`
+	RegisteredBy    string     `json:"registeredBy,omitempty" validate:"isdefault"` // set by the ledger
+	UpdatedAt       string     `json:"updatedAt,omitempty" validate:"isdefault"`    // set by the ledger
 }
 
 // Licence is a permit to trade: manufacturing, wholesale, retail, medical institution…
 type Licence struct {
-	Type      string `json:"type"`
-	Number    string `json:"number"`
-	ValidFrom string `json:"validFrom"` // YYYY-MM-DD, inclusive
-	ValidTo   string `json:"validTo"`   // YYYY-MM-DD, inclusive
+	Type      string `json:"type" validate:"required,max=64"`
+	Number    string `json:"number" validate:"required,max=128"`
+	ValidFrom string `json:"validFrom" validate:"required,datetime=2006-01-02"` // YYYY-MM-DD, inclusive
+	ValidTo   string `json:"validTo" validate:"required,datetime=2006-01-02"`   // YYYY-MM-DD, inclusive
 }
 
 // Location is a place of a party, identified by its GLN.
 type Location struct {
-	GLN     string `json:"gln"`
-	Name    string `json:"name,omitempty"`
-	Address string `json:"address,omitempty"`
+	GLN     string `json:"gln" validate:"required,gln"`
+	Name    string `json:"name,omitempty" validate:"max=200"`
+	Address string `json:"address,omitempty" validate:"max=500"`
 }
 
 // HasRole reports whether p has any of roles.

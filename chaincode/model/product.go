@@ -4,25 +4,25 @@ import "time"
 
 // Product is the DI record, as in the FDA GUDID or the NMPA UDI database.
 type Product struct {
-	DI                 string            `json:"di"`
-	IssuingAgency      string            `json:"issuingAgency"` // GS1, NMPA-drug, MA, HIBCC
-	Scheme             Scheme            `json:"scheme"`
-	Name               string            `json:"name"`
-	Model              string            `json:"model,omitempty"` // model or specification
-	Kind               ProductKind       `json:"kind"`
-	RegistrationNumber string            `json:"registrationNumber,omitempty"`
+	DI                 string            `json:"di" validate:"required,max=64,printascii"`
+	IssuingAgency      string            `json:"issuingAgency" validate:"max=32"` // GS1, NMPA-drug, MA, HIBCC
+	Scheme             Scheme            `json:"scheme" validate:"isdefault"`     // set by the ledger from the DI
+	Name               string            `json:"name" validate:"required,max=200"`
+	Model              string            `json:"model,omitempty" validate:"max=200"` // model or specification
+	Kind               ProductKind       `json:"kind" validate:"required,oneof=drug device"`
+	RegistrationNumber string            `json:"registrationNumber,omitempty" validate:"max=128"`
 	Prescription       bool              `json:"prescription"` // Rx when true, OTC when false
 	Storage            *TemperatureRange `json:"storage,omitempty"`
-	PackageLevels      []PackageLevel    `json:"packageLevels,omitempty"`
-	Manufacturer       string            `json:"manufacturer"` // MSP ID of the owner
-	RecallIDs          []string          `json:"recallIds,omitempty"`
-	RegisteredAt       string            `json:"registeredAt,omitempty"`
+	PackageLevels      []PackageLevel    `json:"packageLevels,omitempty" validate:"max=20,dive"`
+	Manufacturer       string            `json:"manufacturer" validate:"isdefault"` // MSP ID of the owner, set by the ledger
+	RecallIDs          []string          `json:"recallIds,omitempty" validate:"isdefault"`
+	RegisteredAt       string            `json:"registeredAt,omitempty" validate:"isdefault"`
 }
 
 // TemperatureRange is a storage condition in degrees Celsius, both ends inclusive.
 type TemperatureRange struct {
 	Min float64 `json:"min"`
-	Max float64 `json:"max"`
+	Max float64 `json:"max" validate:"gtefield=Min"`
 }
 
 // Contains reports whether celsius is within the range.
@@ -32,9 +32,9 @@ func (r *TemperatureRange) Contains(celsius float64) bool {
 
 // PackageLevel is one packaging level of a product (unit of use, box, case) with its own DI.
 type PackageLevel struct {
-	DI       string `json:"di"`
-	Quantity int    `json:"quantity"`           // units of the contained level
-	Contains string `json:"contains,omitempty"` // DI of the contained level
+	DI       string `json:"di" validate:"required,max=64"`
+	Quantity int    `json:"quantity" validate:"gt=0"`             // units of the contained level
+	Contains string `json:"contains,omitempty" validate:"max=64"` // DI of the contained level
 }
 
 // Validate checks the shape of a product record (ownership is checked by the contract).
@@ -58,15 +58,15 @@ func (p *Product) Validate() error {
 
 // Lot is a production batch of one product.
 type Lot struct {
-	DI             string    `json:"di"`
-	Lot            string    `json:"lot"`
-	ProductionDate string    `json:"productionDate,omitempty"` // YYYY-MM-DD
-	Expiry         string    `json:"expiry"`                   // YYYY-MM-DD; usable through this day
-	Quantity       int       `json:"quantity"`
-	Status         LotStatus `json:"status"`
-	RecallIDs      []string  `json:"recallIds,omitempty"`
-	Manufacturer   string    `json:"manufacturer"`
-	RegisteredAt   string    `json:"registeredAt,omitempty"`
+	DI             string    `json:"di" validate:"required,max=64,printascii"`
+	Lot            string    `json:"lot" validate:"required,max=20,printascii"`
+	ProductionDate string    `json:"productionDate,omitempty" validate:"omitempty,datetime=2006-01-02"` // YYYY-MM-DD
+	Expiry         string    `json:"expiry" validate:"required,datetime=2006-01-02"`                    // YYYY-MM-DD; usable through this day
+	Quantity       int       `json:"quantity" validate:"gte=0"`
+	Status         LotStatus `json:"status" validate:"omitempty,oneof=released quarantined recalled"`
+	RecallIDs      []string  `json:"recallIds,omitempty" validate:"isdefault"`
+	Manufacturer   string    `json:"manufacturer" validate:"isdefault"` // set by the ledger
+	RegisteredAt   string    `json:"registeredAt,omitempty" validate:"isdefault"`
 }
 
 // ExpiredAt reports whether the lot is past its expiry date at t.

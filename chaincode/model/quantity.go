@@ -4,9 +4,9 @@ package model
 // a lot, no serial). In requests Code is any lot-level code form ("(01)<gtin>(10)<lot>"); in
 // events it is the canonical key. From names the sender in a receive request.
 type QuantityElement struct {
-	Code     string `json:"code"`
-	Quantity int    `json:"quantity"`
-	From     string `json:"from,omitempty"`
+	Code     string `json:"code" validate:"required,code"`
+	Quantity int    `json:"quantity" validate:"gt=0"`
+	From     string `json:"from,omitempty" validate:"omitempty,mspid"`
 }
 
 // Stock is a quantity of one lot-controlled item held by one party, or on its way from one

@@ -16,21 +16,21 @@ type Recall struct {
 
 // RecallScope is what a recall covers: a lot, a DI, or a list of codes.
 type RecallScope struct {
-	Type  ScopeType `json:"type"`
-	DI    string    `json:"di,omitempty"`
-	Lot   string    `json:"lot,omitempty"`
-	Codes []string  `json:"codes,omitempty"`
+	Type  ScopeType `json:"type" validate:"required,oneof=lot di codes"`
+	DI    string    `json:"di,omitempty" validate:"required_if=Type lot,required_if=Type di,max=64"`
+	Lot   string    `json:"lot,omitempty" validate:"required_if=Type lot,max=20"`
+	Codes []string  `json:"codes,omitempty" validate:"required_if=Type codes,codes"`
 }
 
 // MaxRecallCodes is the largest list of codes one recall names.
-const MaxRecallCodes = 10000
+const MaxRecallCodes = MaxEventCodes
 
 // RecallRequest starts a recall (recall:Start).
 type RecallRequest struct {
-	ID     string      `json:"id"`
-	Class  RecallClass `json:"class"`
-	Depth  RecallDepth `json:"depth"`
-	Reason string      `json:"reason"`
+	ID     string      `json:"id" validate:"omitempty,eventid"` // also its event ID
+	Class  RecallClass `json:"class" validate:"required,oneof=I II III"`
+	Depth  RecallDepth `json:"depth" validate:"required,oneof=wholesale retail consumer"`
+	Reason string      `json:"reason" validate:"required,reason"`
 	Scope  RecallScope `json:"scope"`
 }
 
@@ -70,8 +70,8 @@ func (r *RecallRequest) Validate() error {
 
 // AckRequest acknowledges a recall on behalf of the caller's organisation (recall:Acknowledge).
 type AckRequest struct {
-	RecallID string `json:"recallId"`
-	Note     string `json:"note,omitempty"`
+	RecallID string `json:"recallId" validate:"required,eventid"`
+	Note     string `json:"note,omitempty" validate:"reason"`
 }
 
 // Acknowledgement is a holder's acknowledgement of a recall.

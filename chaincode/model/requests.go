@@ -1,7 +1,5 @@
 package model
 
-import "time"
-
 // Every state-changing transaction takes one JSON argument, one of the request types below;
 // every read takes plain string arguments. Event IDs are chosen by the client (an EPCIS event
 // ID such as "urn:uuid:…"): a retry with the same ID and the same request returns the first
@@ -9,89 +7,53 @@ import "time"
 
 // CommissionRequest commissions serialized units of one lot (unit:Commission).
 type CommissionRequest struct {
-	EventID   string   `json:"eventId"`
-	EventTime string   `json:"eventTime,omitempty"` // when it happened, if before it is recorded (RFC 3339)
-	DI        string   `json:"di"`
-	Lot       string   `json:"lot"`
-	Codes     []string `json:"codes,omitempty"`    // at most MaxCommission codes, any accepted form
-	Quantity  int      `json:"quantity,omitempty"` // instead of codes: lot-controlled items without serials
-	Location  string   `json:"location,omitempty"` // GLN of the manufacturer's site
+	EventHeader
+	DI       string   `json:"di" validate:"required,max=64,printascii"`
+	Lot      string   `json:"lot" validate:"required,max=20"`
+	Codes    []string `json:"codes,omitempty" validate:"required_without=Quantity,codes"` // at most MaxCommission codes, any accepted form
+	Quantity int      `json:"quantity,omitempty" validate:"gte=0,lte=100000000"`          // instead of codes: lot-controlled items without serials
 }
-
-// DeclaredTimer is a request that may say when its event happened. EPCIS capture sends the
-// eventTime of events that happened before they reach the ledger (a scanner offline, a batch
-// upload); the ledger keeps it as the event time and its own transaction time as the record
-// time. An empty EventTime means the transaction time.
-type DeclaredTimer interface{ DeclaredEventTime() string }
-
-// MaxClockSkew is how far a declared event time may lie after the transaction time.
-const MaxClockSkew = 5 * time.Minute
-
-func (r CommissionRequest) DeclaredEventTime() string   { return r.EventTime }
-func (r PackRequest) DeclaredEventTime() string         { return r.EventTime }
-func (r UnpackRequest) DeclaredEventTime() string       { return r.EventTime }
-func (r ShipRequest) DeclaredEventTime() string         { return r.EventTime }
-func (r ReceiveRequest) DeclaredEventTime() string      { return r.EventTime }
-func (r DispenseRequest) DeclaredEventTime() string     { return r.EventTime }
-func (r UndoDispenseRequest) DeclaredEventTime() string { return r.EventTime }
-func (r ReturnRequest) DeclaredEventTime() string       { return r.EventTime }
-func (r DisposeRequest) DeclaredEventTime() string      { return r.EventTime }
-func (r SensorRequest) DeclaredEventTime() string       { return r.EventTime }
-func (r InspectRequest) DeclaredEventTime() string      { return r.EventTime }
-
-// MaxCommission is the largest number of codes one commissioning event takes.
-const MaxCommission = 10000
 
 // PackRequest packs units or containers into a container (unit:Pack). The container is
 // created by its first packing event.
 type PackRequest struct {
-	EventID   string   `json:"eventId"`
-	EventTime string   `json:"eventTime,omitempty"` // when it happened, if before it is recorded (RFC 3339)
-	Parent    string   `json:"parent"`              // SSCC or serialized case code
-	Children  []string `json:"children"`
-	Location  string   `json:"location,omitempty"`
+	EventHeader
+	Parent   string   `json:"parent" validate:"required,code"` // SSCC or serialized case code
+	Children []string `json:"children" validate:"required,min=1,codes"`
 }
 
 // UnpackRequest takes children out of a container (unit:Unpack); no children means all.
 type UnpackRequest struct {
-	EventID   string   `json:"eventId"`
-	EventTime string   `json:"eventTime,omitempty"` // when it happened, if before it is recorded (RFC 3339)
-	Parent    string   `json:"parent"`
-	Children  []string `json:"children,omitempty"`
-	Location  string   `json:"location,omitempty"`
+	EventHeader
+	Parent   string   `json:"parent" validate:"required,code"`
+	Children []string `json:"children,omitempty" validate:"codes"`
 }
 
 // ShipRequest ships units or containers to a named party (unit:Ship).
 type ShipRequest struct {
-	EventID         string            `json:"eventId"`
-	EventTime       string            `json:"eventTime,omitempty"` // when it happened, if before it is recorded (RFC 3339)
-	To              string            `json:"to"`                  // MSP ID of the receiver
-	Codes           []string          `json:"codes,omitempty"`
-	Quantities      []QuantityElement `json:"quantities,omitempty"`  // lot-controlled items
-	Location        string            `json:"location,omitempty"`    // GLN shipped from
-	Destination     string            `json:"destination,omitempty"` // GLN shipped to
-	BizTransactions []BizTransaction  `json:"bizTransactions,omitempty"`
+	EventHeader
+	To              string            `json:"to" validate:"required,mspid"` // MSP ID of the receiver
+	Codes           []string          `json:"codes,omitempty" validate:"required_without=Quantities,codes"`
+	Quantities      []QuantityElement `json:"quantities,omitempty" validate:"quantities"`     // lot-controlled items
+	Destination     string            `json:"destination,omitempty" validate:"omitempty,gln"` // GLN shipped to
+	BizTransactions []BizTransaction  `json:"bizTransactions,omitempty" validate:"max=50,dive"`
 }
 
 // ReceiveRequest receives units or containers shipped to the caller (unit:Receive).
 type ReceiveRequest struct {
-	EventID         string            `json:"eventId"`
-	EventTime       string            `json:"eventTime,omitempty"` // when it happened, if before it is recorded (RFC 3339)
-	Codes           []string          `json:"codes,omitempty"`
-	Quantities      []QuantityElement `json:"quantities,omitempty"` // each names its sender in From
-	Location        string            `json:"location,omitempty"`
-	BizTransactions []BizTransaction  `json:"bizTransactions,omitempty"`
+	EventHeader
+	Codes           []string          `json:"codes,omitempty" validate:"required_without=Quantities,codes"`
+	Quantities      []QuantityElement `json:"quantities,omitempty" validate:"quantities"` // each names its sender in From
+	BizTransactions []BizTransaction  `json:"bizTransactions,omitempty" validate:"max=50,dive"`
 }
 
 // DispenseRequest dispenses (or, for a platform, sells) units to a patient (unit:Dispense).
 // The patient and prescription references travel in the transient map under
 // TransientDispense as a DispensePrivate, never in the arguments.
 type DispenseRequest struct {
-	EventID    string            `json:"eventId"`
-	EventTime  string            `json:"eventTime,omitempty"` // when it happened, if before it is recorded (RFC 3339)
-	Codes      []string          `json:"codes,omitempty"`
-	Quantities []QuantityElement `json:"quantities,omitempty"`
-	Location   string            `json:"location,omitempty"`
+	EventHeader
+	Codes      []string          `json:"codes,omitempty" validate:"required_without=Quantities,codes"`
+	Quantities []QuantityElement `json:"quantities,omitempty" validate:"quantities"`
 }
 
 // TransientDispense is the transient map key of the DispensePrivate JSON.
@@ -101,9 +63,17 @@ const TransientDispense = "dispense"
 // MinSaltLength characters chosen by the client; the public state keeps only
 // SaltedHash(salt, reference).
 type DispensePrivate struct {
-	PatientRef      string `json:"patientRef"`
-	PrescriptionRef string `json:"prescriptionRef,omitempty"`
-	Salt            string `json:"salt"`
+	PatientRef      string `json:"patientRef" validate:"required,max=256"`
+	PrescriptionRef string `json:"prescriptionRef,omitempty" validate:"max=256"`
+	Salt            string `json:"salt,omitempty" validate:"omitempty,min=16,max=256"`
+}
+
+// DispenseInput is a dispense with its private part: the request travels as the argument,
+// the private part in the transient map. Its JSON is the two side by side, as the REST
+// gateway takes it.
+type DispenseInput struct {
+	DispenseRequest
+	DispensePrivate
 }
 
 // MinSaltLength is the shortest salt accepted.
@@ -123,11 +93,9 @@ type DispenseRecord struct {
 // UndoDispenseRequest reverses a dispense of the caller within UndoDispenseDays
 // (unit:UndoDispense).
 type UndoDispenseRequest struct {
-	EventID   string   `json:"eventId"`
-	EventTime string   `json:"eventTime,omitempty"` // when it happened, if before it is recorded (RFC 3339)
-	Codes     []string `json:"codes"`
-	Reason    string   `json:"reason,omitempty"`
-	Location  string   `json:"location,omitempty"`
+	EventHeader
+	Codes  []string `json:"codes" validate:"required,min=1,codes"`
+	Reason string   `json:"reason,omitempty" validate:"reason"`
 }
 
 // UndoDispenseDays is how long a dispense can be undone (as the EU FMD allows).
@@ -136,42 +104,34 @@ const UndoDispenseDays = 10
 // ReturnRequest returns units or containers (unit:Return) to a party, by default the
 // manufacturer of the product.
 type ReturnRequest struct {
-	EventID   string   `json:"eventId"`
-	EventTime string   `json:"eventTime,omitempty"` // when it happened, if before it is recorded (RFC 3339)
-	Codes     []string `json:"codes"`
-	To        string   `json:"to,omitempty"`
-	RecallID  string   `json:"recallId,omitempty"`
-	Reason    string   `json:"reason,omitempty"`
-	Location  string   `json:"location,omitempty"`
+	EventHeader
+	Codes    []string `json:"codes" validate:"required,min=1,codes"`
+	To       string   `json:"to,omitempty" validate:"omitempty,mspid"`
+	RecallID string   `json:"recallId,omitempty" validate:"omitempty,eventid"`
+	Reason   string   `json:"reason,omitempty" validate:"reason"`
 }
 
 // DisposeRequest decommissions or destroys units or containers (unit:Decommission,
 // unit:Destroy).
 type DisposeRequest struct {
-	EventID   string   `json:"eventId"`
-	EventTime string   `json:"eventTime,omitempty"` // when it happened, if before it is recorded (RFC 3339)
-	Codes     []string `json:"codes"`
-	Reason    string   `json:"reason"`
-	Location  string   `json:"location,omitempty"`
+	EventHeader
+	Codes  []string `json:"codes" validate:"required,min=1,codes"`
+	Reason string   `json:"reason" validate:"required,reason"`
 }
 
 // SensorRequest reports readings for units or containers (unit:ReportSensor).
 type SensorRequest struct {
-	EventID           string          `json:"eventId"`
-	EventTime         string          `json:"eventTime,omitempty"` // when it happened, if before it is recorded (RFC 3339)
-	Codes             []string        `json:"codes"`
-	Location          string          `json:"location,omitempty"`
-	SensorElementList []SensorElement `json:"sensorElementList"`
+	EventHeader
+	Codes             []string        `json:"codes" validate:"required,min=1,codes"`
+	SensorElementList []SensorElement `json:"sensorElementList" validate:"required,min=1,max=100,dive"`
 }
 
 // InspectRequest records a verification scan at a point of sale or dispensing
 // (unit:Inspect). A code that is unknown, already dispensed or destroyed, or held by another
 // party raises an alert.
 type InspectRequest struct {
-	EventID   string `json:"eventId"`
-	EventTime string `json:"eventTime,omitempty"` // when it happened, if before it is recorded (RFC 3339)
-	Code      string `json:"code"`
-	Location  string `json:"location,omitempty"`
+	EventHeader
+	Code string `json:"code" validate:"required,max=512"` // unparseable codes are recorded too
 }
 
 // InspectResult is the answer of unit:Inspect.
@@ -182,10 +142,10 @@ type InspectResult struct {
 
 // LotStatusRequest quarantines or releases a lot (lot:SetStatus).
 type LotStatusRequest struct {
-	DI     string    `json:"di"`
-	Lot    string    `json:"lot"`
-	Status LotStatus `json:"status"`
-	Reason string    `json:"reason,omitempty"`
+	DI     string    `json:"di" validate:"required,max=64,printascii"`
+	Lot    string    `json:"lot" validate:"required,max=20"`
+	Status LotStatus `json:"status" validate:"required,oneof=released quarantined"`
+	Reason string    `json:"reason,omitempty" validate:"reason"`
 }
 
 // Page is the paging part of every list answer.

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -14,11 +15,27 @@ import (
 	"github.com/go-playground/validator/v10"
 
 	"github.com/udiledger/udiledger/chaincode/identifier"
+	"github.com/udiledger/udiledger/chaincode/model"
 	"github.com/udiledger/udiledger/gateway/problem"
+	"github.com/udiledger/udiledger/gateway/routes"
 )
 
 // The gateway checks the shape of requests only: types, required fields, lengths, enums and
 // that codes parse. Whether a request is allowed is the chaincode's decision.
+
+// aliases are the validation tags built from the ledger's limits (package model), so that
+// every request type refers to one definition. The OpenAPI document expands them the same way.
+func aliases() map[string]string {
+	return map[string]string{
+		"eventid":    "max=" + strconv.Itoa(model.MaxEventIDLength),
+		"codes":      "max=" + strconv.Itoa(model.MaxEventCodes) + ",dive,code",
+		"quantities": "max=" + strconv.Itoa(model.MaxQuantityElements) + ",dive",
+		"reason":     "max=" + strconv.Itoa(model.MaxReasonLength),
+		"pagesize":   "lte=" + strconv.Itoa(model.MaxPageSize),
+		"mspid":      "max=128,printascii",
+		"scans":      "min=1,max=" + strconv.Itoa(MaxScans) + ",dive",
+	}
+}
 
 func newValidator() *validator.Validate {
 	v := validator.New(validator.WithRequiredStructEnabled())
@@ -48,15 +65,32 @@ func newValidator() *validator.Validate {
 	must(v.RegisterValidation("gtin", func(fl validator.FieldLevel) bool {
 		return identifier.ValidateGTIN(fl.Field().String()) == nil
 	}))
+	must(v.RegisterValidation("role", func(fl validator.FieldLevel) bool {
+		return model.Role(fl.Field().String()).Valid()
+	}))
+	for name, tags := range aliases() {
+		v.RegisterAlias(name, tags)
+	}
 	return v
 }
 
 // bindJSON decodes the body into v, refusing unknown fields and trailing data (400), then
 // checks v's validate tags (422). On false the problem has been written.
 func (s *server) bindJSON(c *gin.Context, v any) bool {
+	return s.decodeBody(c, v, false) && s.check(c, v)
+}
+
+// decodeBody decodes a JSON body strictly into v; an empty body is {} when allowed.
+func (s *server) decodeBody(c *gin.Context, v any, emptyOK bool) bool {
+	if emptyOK && c.Request.ContentLength == 0 {
+		return true
+	}
 	dec := json.NewDecoder(c.Request.Body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
+		if emptyOK && errors.Is(err, io.EOF) {
+			return true
+		}
 		problem.Write(c, decodeProblem(err))
 		return false
 	}
@@ -64,7 +98,97 @@ func (s *server) bindJSON(c *gin.Context, v any) bool {
 		problem.Write(c, problem.Invalid("the body must be one JSON object"))
 		return false
 	}
-	return s.check(c, v)
+	return true
+}
+
+// bindRequest builds the request of a route's operation: a write's from its JSON body, a
+// read's from its query parameters, and either's path parameters into the fields they name.
+// It checks the shape (422 naming each bad field). On false the problem has been written.
+func (s *server) bindRequest(c *gin.Context, rt routes.Route) (any, bool) {
+	req := reflect.New(rt.Op.RequestType())
+	params := map[string]string{}
+	for _, name := range rt.PathParams() {
+		params[name] = c.Param(name)
+	}
+	if rt.Method == http.MethodGet {
+		for name := range queryFields(rt.Op.RequestType()) {
+			if v, ok := c.GetQuery(name); ok {
+				params[name] = v
+			}
+		}
+	} else if !s.decodeBody(c, req.Interface(), len(params) > 0) {
+		return nil, false
+	}
+	if bad := setFields(req, params); len(bad) > 0 {
+		problem.Write(c, validationProblem(bad))
+		return nil, false
+	}
+	if !s.check(c, req.Interface()) {
+		return nil, false
+	}
+	return req.Interface(), true
+}
+
+// queryFields lists a request type's fields by JSON name (embedded structs flattened), with
+// their kinds and defaults.
+func queryFields(t reflect.Type) map[string]reflect.StructField {
+	out := map[string]reflect.StructField{}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if f.Anonymous && f.Type.Kind() == reflect.Struct {
+			for k, v := range queryFields(f.Type) {
+				v.Index = append([]int{i}, v.Index...)
+				out[k] = v
+			}
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if f.IsExported() && name != "" && name != "-" {
+			out[name] = f
+		}
+	}
+	return out
+}
+
+// setFields sets the fields params name, converting to each field's kind, and fills zero
+// fields from their `default` tags. A path parameter the body also names must agree.
+func setFields(req reflect.Value, params map[string]string) []problem.FieldError {
+	fields := queryFields(req.Elem().Type())
+	var bad []problem.FieldError
+	for name, f := range fields {
+		fv := req.Elem().FieldByIndex(f.Index)
+		v, given := params[name]
+		if !given {
+			v, given = f.Tag.Lookup("default")
+			if !given || !fv.IsZero() {
+				continue
+			}
+		}
+		switch fv.Kind() {
+		case reflect.String:
+			if cur := fv.String(); cur != "" && cur != v {
+				bad = append(bad, problem.FieldError{Field: name, Reason: "must equal the " + name + " in the path"})
+				continue
+			}
+			fv.SetString(v)
+		case reflect.Int, reflect.Int64, reflect.Int32:
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				bad = append(bad, problem.FieldError{Field: name, Reason: "must be an integer"})
+				continue
+			}
+			fv.SetInt(n)
+		case reflect.Bool:
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				bad = append(bad, problem.FieldError{Field: name, Reason: "must be true or false"})
+				continue
+			}
+			fv.SetBool(b)
+		}
+	}
+	sort.Slice(bad, func(i, j int) bool { return bad[i].Field < bad[j].Field })
+	return bad
 }
 
 // check validates v and writes a 422 naming every bad field.
@@ -103,17 +227,23 @@ func fieldErrors(verrs validator.ValidationErrors) []problem.FieldError {
 	return out
 }
 
-// fieldPath drops the struct name from a namespace: "shipBody.codes[2]" -> "codes[2]".
+// fieldPath drops the struct names from a namespace, the request's own and those of
+// embedded structs: "ShipRequest.EventHeader.location" -> "location".
 func fieldPath(ns string) string {
-	if _, rest, ok := strings.Cut(ns, "."); ok {
-		return rest
+	parts := strings.Split(ns, ".")
+	out := parts[:0]
+	for i, p := range parts {
+		if i == 0 || (p != "" && p[0] >= 'A' && p[0] <= 'Z') {
+			continue
+		}
+		out = append(out, p)
 	}
-	return ns
+	return strings.Join(out, ".")
 }
 
 func reason(fe validator.FieldError) string {
 	many := fe.Kind() == reflect.Slice || fe.Kind() == reflect.Map
-	switch fe.Tag() {
+	switch fe.ActualTag() {
 	case "required", "required_without", "required_if":
 		return "is required"
 	case "code":
@@ -161,6 +291,12 @@ func reason(fe validator.FieldError) string {
 		return "must be a time in RFC 3339 form"
 	case "printascii":
 		return "must be printable ASCII"
+	case "lte":
+		return "must be at most " + fe.Param()
+	case "isdefault":
+		return "is set by the ledger, not by the client"
+	case "role":
+		return "must be one of the roles: " + roleList()
 	}
 	if fe.Param() != "" {
 		return "failed " + fe.Tag() + "=" + fe.Param()
@@ -221,29 +357,10 @@ func jsonKind(t reflect.Type) string {
 	return t.String()
 }
 
-// queryInt reads an optional integer query parameter within [lo, hi]; on false the problem
-// has been written.
-func queryInt(c *gin.Context, name string, def, lo, hi int) (int, bool) {
-	s := c.Query(name)
-	if s == "" {
-		return def, true
+func roleList() string {
+	names := make([]string, len(model.Roles))
+	for i, r := range model.Roles {
+		names[i] = string(r)
 	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < lo || n > hi {
-		problem.Write(c, validationProblem([]problem.FieldError{{Field: name,
-			Reason: fmt.Sprintf("must be an integer from %d to %d", lo, hi)}}))
-		return 0, false
-	}
-	return n, true
-}
-
-// queryRequired reads a required query parameter of at most max bytes.
-func queryRequired(c *gin.Context, name string, max int) (string, bool) {
-	s := c.Query(name)
-	if s == "" || len(s) > max {
-		problem.Write(c, validationProblem([]problem.FieldError{{Field: name,
-			Reason: fmt.Sprintf("is required, at most %d characters", max)}}))
-		return "", false
-	}
-	return s, true
+	return strings.Join(names, ", ")
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/udiledger/udiledger/chaincode/model"
+	"github.com/udiledger/udiledger/chaincode/ops"
 	"github.com/udiledger/udiledger/gateway/epcis"
 	"github.com/udiledger/udiledger/gateway/ledger"
 	"github.com/udiledger/udiledger/gateway/problem"
@@ -28,13 +29,14 @@ const (
 
 // CaptureEventResult is what became of one event of a captured document.
 type CaptureEventResult struct {
-	Index    int                `json:"index"`
-	EventID  string             `json:"eventID,omitempty"`
-	Function string             `json:"function,omitempty"`
-	Status   int                `json:"status"`
-	Result   *model.EventResult `json:"result,omitempty"`
-	Notes    []string           `json:"notes,omitempty"`
-	Problem  *problem.Problem   `json:"problem,omitempty"`
+	Index     int                `json:"index"`
+	EventID   string             `json:"eventID,omitempty"`
+	Operation string             `json:"operation,omitempty"` // the ledger operation, "unit:Ship"
+	Status    int                `json:"status"`
+	Result    *model.EventResult `json:"result,omitempty"`
+	Queued    string             `json:"queued,omitempty"` // status URL of a write kept in the outbox (202)
+	Notes     []string           `json:"notes,omitempty"`
+	Problem   *problem.Problem   `json:"problem,omitempty"`
 }
 
 // CaptureResult answers POST /epcis/capture: one result per event, in document order.
@@ -55,16 +57,30 @@ type directory struct {
 	glnOf map[string]string
 }
 
+// directory reads the parties' GLNs from the ledger. While the ledger is unreachable it
+// answers the last directory this gateway read (an empty one before any), so that a capture
+// can still be queued; events that name an unknown party are then refused one by one.
 func (s *server) directory(c *gin.Context, id *ledger.Identity) (*directory, error) {
+	d, err := s.readDirectory(c, id)
+	s.dirMu.Lock()
+	defer s.dirMu.Unlock()
+	switch {
+	case err == nil:
+		s.dirLast = d
+	case s.caller.IsUnreachable(err) && s.dirLast != nil:
+		return s.dirLast, nil
+	case s.caller.IsUnreachable(err):
+		return &directory{byGLN: map[string]string{}, glnOf: map[string]string{}}, nil
+	}
+	return d, err
+}
+
+func (s *server) readDirectory(c *gin.Context, id *ledger.Identity) (*directory, error) {
 	d := &directory{byGLN: map[string]string{}, glnOf: map[string]string{}}
 	bookmark := ""
 	for {
-		out, err := s.ledger.evaluateAs(c.Request.Context(), id, "party:List", "1000", bookmark)
+		page, err := evaluateAs(c.Request.Context(), s, id, ops.ListParties, model.PageQuery{PageSize: model.MaxPageSize, Bookmark: bookmark})
 		if err != nil {
-			return nil, err
-		}
-		var page model.PartyPage
-		if err := json.Unmarshal(out, &page); err != nil {
 			return nil, err
 		}
 		for _, p := range page.Parties {
@@ -100,7 +116,7 @@ func (s *server) epcisCapture(c *gin.Context) {
 	}
 	dir, err := s.directory(c, id)
 	if err != nil {
-		s.ledger.fail(c, err)
+		s.fail(c, err)
 		return
 	}
 	captured, err := epcis.Capture(body, epcis.Options{Resolve: dir.resolve})
@@ -127,7 +143,10 @@ func (s *server) epcisCapture(c *gin.Context) {
 }
 
 func (s *server) captureOne(c *gin.Context, id *ledger.Identity, o epcis.Outcome) CaptureEventResult {
-	r := CaptureEventResult{Index: o.Index, EventID: o.EventID, Function: o.Function, Notes: o.Notes}
+	r := CaptureEventResult{Index: o.Index, EventID: o.EventID, Notes: o.Notes}
+	if o.Op != nil {
+		r.Operation = o.Op.Name()
+	}
 	fail := func(p *problem.Problem) CaptureEventResult {
 		r.Status, r.Problem = p.Status, p
 		return r
@@ -140,20 +159,21 @@ func (s *server) captureOne(c *gin.Context, id *ledger.Identity, o epcis.Outcome
 		return fail(problem.New(http.StatusUnprocessableEntity, "epcis-event-rejected", "EPCIS event not recorded",
 			"a dispense needs the patient reference, which EPCIS does not carry: record it with POST /v1/events/dispense"))
 	}
-	arg, err := o.Arg()
-	if err != nil {
-		return fail(problem.From(err))
+	a, err := ledger.Run(c.Request.Context(), s.caller, id, o.Op, o.Request)
+	var queued *ledger.QueuedError
+	if errors.As(err, &queued) {
+		r.Status, r.Queued = http.StatusAccepted, "/v1/outbox/"+queued.ID
+		return r
 	}
-	res, err := s.ledger.submitAs(c.Request.Context(), ledger.Proposal{Identity: id, Function: o.Function, Args: []string{arg}})
 	if err != nil {
-		return fail(s.ledger.problemOf(err))
+		return fail(s.problemOf(err))
 	}
 	var er model.EventResult
-	if err := json.Unmarshal(res.Payload, &er); err != nil {
+	if err := json.Unmarshal(a.Payload, &er); err != nil {
 		return fail(problem.From(err))
 	}
 	r.Status, r.Result = http.StatusCreated, &er
-	if er.Replayed {
+	if a.Replayed {
 		r.Status = http.StatusOK
 	}
 	return r
@@ -191,14 +211,9 @@ func (s *server) epcisEPCEvents(c *gin.Context) {
 	if !ok {
 		return
 	}
-	out, err := s.ledger.evaluateAs(c.Request.Context(), id, "query:Provenance", key)
+	prov, err := evaluateAs(c.Request.Context(), s, id, ops.Provenance, model.CodeQuery{Code: key})
 	if err != nil {
-		s.ledger.fail(c, err)
-		return
-	}
-	var prov model.Provenance
-	if err := json.Unmarshal(out, &prov); err != nil {
-		problem.Write(c, problem.From(err))
+		s.fail(c, err)
 		return
 	}
 	var events []model.Event
@@ -286,15 +301,10 @@ func (s *server) epcisTimeQuery(c *gin.Context, f *epcis.Filter) {
 		next   string
 	)
 	for {
-		out, err := s.ledger.evaluateAs(c.Request.Context(), id, "query:EventsByTime",
-			model.FormatTime(from), model.FormatTime(to), strconv.Itoa(epcisMaxPerPage), tok.Bookmark)
+		page, err := evaluateAs(c.Request.Context(), s, id, ops.EventsByTime, model.TimeQuery{From: model.FormatTime(from),
+			To: model.FormatTime(to), PageQuery: model.PageQuery{PageSize: epcisMaxPerPage, Bookmark: tok.Bookmark}})
 		if err != nil {
-			s.ledger.fail(c, err)
-			return
-		}
-		var page model.EventPage
-		if err := json.Unmarshal(out, &page); err != nil {
-			problem.Write(c, problem.From(err))
+			s.fail(c, err)
 			return
 		}
 		i := tok.Skip
@@ -323,7 +333,7 @@ func (s *server) epcisTimeQuery(c *gin.Context, f *epcis.Filter) {
 func (s *server) epcisAnswer(c *gin.Context, id *ledger.Identity, events []model.Event, next string) {
 	dir, err := s.directory(c, id)
 	if err != nil {
-		s.ledger.fail(c, err)
+		s.fail(c, err)
 		return
 	}
 	if next != "" {

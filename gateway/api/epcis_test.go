@@ -65,7 +65,7 @@ func TestEPCISCaptureAndQuery(t *testing.T) {
 		if res.Succeeded != 2 || res.Failed != 1 || res.Results[0].Status != 201 || res.Results[1].Status != 201 {
 			t.Fatalf("results %+v", res)
 		}
-		if res.Results[1].Function != "unit:Ship" || res.Results[1].Result.UnitCount != 1 {
+		if res.Results[1].Operation != "unit:Ship" || res.Results[1].Result.UnitCount != 1 {
 			t.Fatalf("ship result %+v", res.Results[1])
 		}
 		r := res.Results[2]
@@ -179,5 +179,5 @@ func detailOf(r CaptureEventResult) string {
 	if r.Problem != nil {
 		return r.Problem.Detail
 	}
-	return r.Function
+	return r.Operation
 }

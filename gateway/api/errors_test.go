@@ -57,7 +57,7 @@ func TestErrorMapping(t *testing.T) {
 			wantStatus: 422, wantType: "validation-failed", wantField: "location"},
 		{name: "more than 10,000 codes are a 422", msp: mfr, method: "POST", path: "/v1/events/commission", body: map[string]any{"di": deviceDI, "lot": "L1", "codes": make([]string, 10001)},
 			wantStatus: 422, wantType: "validation-failed", wantField: "codes"},
-		{name: "a bad page size is a 422", msp: mfr, method: "GET", path: "/v1/products?page_size=5000", wantStatus: 422, wantField: "page_size"},
+		{name: "a bad page size is a 422", msp: mfr, method: "GET", path: "/v1/products?pageSize=5000", wantStatus: 422, wantField: "pageSize"},
 		{name: "a trace without a code is a 422", msp: mfr, method: "GET", path: "/v1/trace", wantStatus: 422, wantField: "code"},
 		{name: "a trace of an unreadable code is the chaincode's 422", msp: mfr, method: "GET", path: "/v1/trace?code=" + url.QueryEscape("(01)123"), wantStatus: 422, wantCode: "INVALID"},
 		{name: "a bad Last-Event-ID is a 400", msp: mfr, method: "GET", path: "/v1/events/stream", headers: []string{"Last-Event-ID: yesterday"}, wantStatus: 400, wantField: "Last-Event-ID"},

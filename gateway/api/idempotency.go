@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"net/http"
 
 	"github.com/gin-gonic/gin"
 
@@ -107,18 +106,4 @@ func dispenseSalt(p *auth.Principal, eventID string) string {
 	mac := hmac.New(sha256.New, k.Sum(nil))
 	mac.Write([]byte(eventID))
 	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
-}
-
-// created answers a write: 201 for a new record, 200 (with Idempotent-Replayed) when the
-// ledger recognised a retry and wrote nothing.
-func created(c *gin.Context, replayed bool, location string, payload []byte) {
-	status := http.StatusCreated
-	if replayed {
-		status = http.StatusOK
-		c.Header("Idempotent-Replayed", "true")
-	}
-	if location != "" {
-		c.Header("Location", location)
-	}
-	raw(c, status, payload)
 }

@@ -29,7 +29,7 @@ func TestMasterData(t *testing.T) {
 	})
 	t.Run("parties are listed page by page with a bookmark", func(t *testing.T) {
 		seen := map[string]bool{}
-		path := "/v1/parties?page_size=2"
+		path := "/v1/parties?pageSize=2"
 		for pages := 0; path != ""; pages++ {
 			if pages > 5 {
 				t.Fatal("paging does not end")
@@ -78,7 +78,7 @@ func TestMasterData(t *testing.T) {
 	t.Run("lots are listed, of one product or of all", func(t *testing.T) {
 		var one, all model.LotPage
 		w.must(200, &one, dst, "GET", "/v1/lots?di="+deviceDI, nil)
-		w.must(200, &all, dst, "GET", "/v1/lots?page_size=1", nil)
+		w.must(200, &all, dst, "GET", "/v1/lots?pageSize=1", nil)
 		if len(one.Lots) != 1 || one.Lots[0].Lot != "L1" || len(all.Lots) != 1 || all.Bookmark == "" {
 			t.Fatalf("one %+v all %+v", one, all)
 		}

@@ -4,21 +4,22 @@ import (
 	"encoding/json"
 	"net/http"
 	"reflect"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/udiledger/udiledger/chaincode/model"
 	"github.com/udiledger/udiledger/gateway/epcis"
-	"github.com/udiledger/udiledger/gateway/outbox"
 	"github.com/udiledger/udiledger/gateway/problem"
+	"github.com/udiledger/udiledger/gateway/routes"
 )
 
-// The OpenAPI 3.1 document is written here by hand, operation by operation; the schemas of
-// request and answer bodies are derived from the Go types (json and validate tags), so they
-// cannot drift from what the handlers decode. TestOpenAPIMatchesRoutes checks that the
-// operations listed here and the routes registered in server.go are the same set.
+// The OpenAPI document is derived from the route table (package routes): each operation's
+// request and answer types give its parameters and schemas (json and validate tags), so the
+// document cannot drift from what the handlers decode. The gateway's own routes name their
+// body and answer types here.
 
 type param struct {
 	name, desc string
@@ -28,122 +29,75 @@ type param struct {
 
 type op struct {
 	method, path, tag, summary string
-	body                       any // request body type, nil for none
-	resp                       any // answer body type, nil for "any JSON"
-	status                     int // success status; 0 means 200
+	body                       reflect.Type // request body type, nil for none
+	bodyExcept                 []string     // body fields that are path parameters
+	resp                       reflect.Type // answer body type, nil for "any JSON"
+	status                     int          // success status; 0 means 200
 	query                      []param
 	public                     bool // no API key
 	idempotent                 bool // takes Idempotency-Key
 	accepted                   bool // may answer 202 (queued in the outbox)
+	created                    bool // a retry answers 200
 }
 
-var (
-	str     = map[string]any{"type": "string"}
-	integer = map[string]any{"type": "integer"}
-)
+var str = map[string]any{"type": "string"}
 
-func pageParams(extra ...param) []param {
-	return append(extra,
-		param{name: "page_size", desc: "items per page, 1 to 1000 (default 50)", schema: map[string]any{"type": "integer", "minimum": 0, "maximum": 1000}},
-		param{name: "bookmark", desc: "the bookmark of the previous page", schema: str})
+// ownTypes are the body and answer types of the gateway's own routes.
+var ownTypes = map[string][2]reflect.Type{
+	routes.Scans:          {reflect.TypeFor[scanBatchBody](), reflect.TypeFor[ScanBatchResult]()},
+	routes.RecallProgress: {nil, reflect.TypeFor[recallProgress]()},
+	routes.OutboxStatus:   {nil, reflect.TypeFor[QueuedWrite]()},
+	routes.EPCISCapture:   {reflect.TypeFor[map[string]any](), reflect.TypeFor[CaptureResult]()},
+	routes.EPCISEvents:    {nil, reflect.TypeFor[epcis.QueryDocument]()},
+	routes.EPCISEPCEvents: {nil, reflect.TypeFor[epcis.QueryDocument]()},
+	routes.Resolve:        {nil, reflect.TypeFor[Resolved]()},
 }
 
-var codeParam = param{name: "code", desc: "a code in any accepted form (element string, bracketed, Digital Link, EPC URN, 20-digit drug code, MA, HIBCC)", schema: str, required: true}
-
-var timeParams = []param{
-	{name: "from", desc: "RFC 3339, inclusive (default 2000-01-01)", schema: map[string]any{"type": "string", "format": "date-time"}},
-	{name: "to", desc: "RFC 3339, exclusive (default a day from now)", schema: map[string]any{"type": "string", "format": "date-time"}},
-}
-
-func operations() []op {
-	ev := func(path, fn, summary string, body any) op {
-		return op{method: "POST", path: "/v1/events/" + path, tag: "events", summary: summary + " (" + fn + ")",
-			body: body, resp: model.EventResult{}, status: http.StatusCreated, idempotent: true, accepted: true}
-	}
-	return []op{
-		{method: "GET", path: "/healthz", tag: "operations", summary: "Liveness", public: true},
-		{method: "GET", path: "/readyz", tag: "operations", summary: "Readiness: the ledger backend is reachable", public: true},
-		{method: "GET", path: "/metrics", tag: "operations", summary: "Prometheus metrics (text exposition format)", public: true},
-		{method: "GET", path: "/openapi.json", tag: "operations", summary: "This document", public: true},
-
-		{method: "POST", path: "/v1/ledger/init", tag: "parties", summary: "Register the first regulator, once per ledger (party:Init)", body: partyBody{}, resp: model.Party{}, status: 201},
-		{method: "POST", path: "/v1/parties", tag: "parties", summary: "Register a party (regulator only)", body: partyBody{}, resp: model.Party{}, status: 201, accepted: true},
-		{method: "GET", path: "/v1/parties", tag: "parties", summary: "List parties", resp: model.PartyPage{}, query: pageParams()},
-		{method: "GET", path: "/v1/parties/{msp}", tag: "parties", summary: "Read a party", resp: model.Party{}},
-		{method: "PUT", path: "/v1/parties/{msp}", tag: "parties", summary: "Replace a party's record (regulator only)", body: partyBody{}, resp: model.Party{}},
-		{method: "POST", path: "/v1/products", tag: "products", summary: "Register a product (DI record) under the caller's prefix", body: productBody{}, resp: model.Product{}, status: 201, accepted: true},
-		{method: "GET", path: "/v1/products", tag: "products", summary: "List products", resp: model.ProductPage{}, query: pageParams()},
-		{method: "GET", path: "/v1/products/{di}", tag: "products", summary: "Read a product", resp: model.Product{}},
-		{method: "POST", path: "/v1/lots", tag: "lots", summary: "Register a lot of the caller's product", body: lotBody{}, resp: model.Lot{}, status: 201, accepted: true},
-		{method: "GET", path: "/v1/lots", tag: "lots", summary: "List lots, of one product with di", resp: model.LotPage{},
-			query: pageParams(param{name: "di", desc: "only the lots of this DI", schema: str})},
-		{method: "GET", path: "/v1/lots/{di}/{lot}", tag: "lots", summary: "Read a lot", resp: model.Lot{}},
-		{method: "PUT", path: "/v1/lots/{di}/{lot}/status", tag: "lots", summary: "Quarantine or release a lot", body: lotStatusBody{}, resp: model.Lot{}},
-
-		ev("commission", "unit:Commission", "Commission serialized units of a lot, up to 10,000 codes", commissionBody{}),
-		ev("pack", "unit:Pack", "Pack units or containers into a container", packBody{}),
-		ev("unpack", "unit:Unpack", "Take children out of a container", unpackBody{}),
-		ev("ship", "unit:Ship", "Ship units or containers to a party", shipBody{}),
-		ev("receive", "unit:Receive", "Receive what was shipped to the caller", receiveBody{}),
-		ev("dispense", "unit:Dispense", "Dispense to a patient; patientRef and prescriptionRef travel only in the transient map", dispenseBody{}),
-		ev("undo-dispense", "unit:UndoDispense", "Undo a dispense within 10 days", undoDispenseBody{}),
-		ev("return", "unit:Return", "Return units or containers", returnBody{}),
-		ev("destroy", "unit:Destroy", "Destroy units or containers", disposeBody{}),
-		ev("decommission", "unit:Decommission", "Decommission units or containers", disposeBody{}),
-		ev("release", "unit:Release", "Lift a quarantine", disposeBody{}),
-		ev("sensor", "unit:ReportSensor", "Report sensor readings (cold chain)", sensorBody{}),
-		ev("inspect", "unit:Inspect", "Record a verification scan; unknown codes and clones raise alerts", inspectBody{}),
-		{method: "GET", path: "/v1/events", tag: "events", summary: "Events in a time window, in time order", resp: model.EventPage{}, query: pageParams(timeParams...)},
-		{method: "GET", path: "/v1/events/{id}", tag: "events", summary: "Read one event", resp: model.Event{}},
-		{method: "GET", path: "/v1/events/stream", tag: "events", summary: "Server-sent events of the ledger's chaincode events; resume with Last-Event-ID (<block>.<txid>)",
-			query: []param{{name: "from_block", desc: "first block to replay (ignored with Last-Event-ID)", schema: integer}}},
-		{method: "GET", path: "/v1/dispenses/{id}", tag: "events", summary: "Private details of a dispense (the dispensing organisation and regulators)", resp: model.DispenseRecord{}},
-
-		{method: "POST", path: "/v1/scans", tag: "scans", summary: "A batch of scans from a scanner station, answered per scan", body: scanBatchBody{}, resp: ScanBatchResult{}, idempotent: true},
-		{method: "GET", path: "/v1/trace", tag: "queries", summary: "Provenance of a code: every event in order, containers' included", resp: model.Provenance{}, query: []param{codeParam}},
-		{method: "GET", path: "/v1/verify", tag: "queries", summary: "May this code be sold or dispensed?", resp: model.Verification{}, query: []param{codeParam}},
-		{method: "GET", path: "/v1/units", tag: "queries", summary: "A unit with its effective status, holder and containers", resp: model.UnitView{}, query: []param{codeParam}},
-		{method: "GET", path: "/v1/holders/{msp}/units", tag: "queries", summary: "What a party holds at top level", resp: model.HoldingPage{}, query: pageParams()},
-		{method: "GET", path: "/v1/alerts", tag: "queries", summary: "Alerts (temperature excursions, suspected clones and counterfeits)", resp: model.AlertPage{}, query: pageParams()},
-		{method: "GET", path: "/v1/licences/expiring", tag: "queries", summary: "Licences ending within days, expired ones included", resp: []model.ExpiringLicence{},
-			query: []param{{name: "days", desc: "0 to 3650 (default 30)", schema: integer}}},
-
-		{method: "POST", path: "/v1/recalls", tag: "recalls", summary: "Start a recall (regulator, or the manufacturer of every product in scope)", body: recallBody{}, resp: model.Recall{}, status: 201, idempotent: true, accepted: true},
-		{method: "GET", path: "/v1/recalls", tag: "recalls", summary: "List recalls, in recall ID order", resp: model.RecallPage{}, query: pageParams()},
-		{method: "GET", path: "/v1/recalls/{id}", tag: "recalls", summary: "Read a recall", resp: model.Recall{}},
-		{method: "POST", path: "/v1/recalls/{id}/acknowledge", tag: "recalls", summary: "Acknowledge a recall for the caller's organisation", body: ackBody{}, resp: model.Acknowledgement{}, status: 201, accepted: true},
-		{method: "GET", path: "/v1/recalls/{id}/scope", tag: "recalls", summary: "Every affected unit grouped by holder, with counts and progress", resp: model.RecallStatus{},
-			query: []param{{name: "units", desc: "list each unit (true or false)", schema: map[string]any{"type": "boolean"}}}},
-		{method: "GET", path: "/v1/recalls/{id}/progress", tag: "recalls", summary: "How far a recall is: required, done, acknowledgements", resp: recallProgress{}},
-
-		{method: "GET", path: "/v1/outbox/{id}", tag: "outbox", summary: "What became of a write queued while the ledger was unreachable", resp: outbox.Status{}},
-
-		{method: "POST", path: "/epcis/capture", tag: "epcis", summary: "Capture an EPCIS 2.0 document (JSON-LD): each supported event is recorded as its own transaction, answered per event", body: map[string]any{}, resp: CaptureResult{}},
-		{method: "GET", path: "/epcis/events", tag: "epcis", summary: "EPCIS 2.0 SimpleEventQuery over the ledger's events (EQ_bizStep, MATCH_epc, GE_eventTime, LT_eventTime, perPage, nextPageToken, ...): an EPCISQueryDocument", resp: epcis.QueryDocument{}},
-		{method: "GET", path: "/epcis/epcs/{epc}/events", tag: "epcis", summary: "EPCIS events of one EPC (URN or percent-encoded Digital Link), containers' included", resp: epcis.QueryDocument{}},
-
-		{method: "GET", path: "/01/{path}", tag: "resolver", summary: "GS1 Digital Link resolver: verification and journey of the unit (JSON, or HTML for browsers)", resp: Resolved{}, public: true},
-	}
-}
-
-// openAPIPath turns a gin route into its OpenAPI form: ":id" -> "{id}", "*path" -> "{path}".
-func openAPIPath(ginPath string) string {
-	parts := strings.Split(ginPath, "/")
-	for i, p := range parts {
-		if strings.HasPrefix(p, ":") || strings.HasPrefix(p, "*") {
-			parts[i] = "{" + p[1:] + "}"
+// operations lists the document's operations, one per route of the table.
+func operations(sg *schemaGen) []op {
+	var out []op
+	for _, rt := range routes.Table {
+		o := op{method: rt.Method, path: rt.Path, tag: rt.Tag, summary: rt.Summary, public: rt.Public,
+			idempotent: rt.Idempotent, accepted: rt.Queued, created: rt.Created}
+		if rt.Created {
+			o.status = http.StatusCreated
 		}
+		if rt.Op == nil {
+			t := ownTypes[rt.Own]
+			o.body, o.resp = t[0], t[1]
+			for _, q := range rt.Query {
+				o.query = append(o.query, param{name: q.Name, desc: q.Description, schema: map[string]any{"type": q.Type}, required: q.Required})
+			}
+			out = append(out, o)
+			continue
+		}
+		o.summary += " (" + rt.Op.Name() + ")"
+		o.resp = rt.Op.ResultType()
+		if rt.Method == http.MethodGet {
+			inPath := map[string]bool{}
+			for _, p := range rt.PathParams() {
+				inPath[p] = true
+			}
+			for _, f := range sg.fields(rt.Op.RequestType()) {
+				if !inPath[f.name] {
+					o.query = append(o.query, param{name: f.name, schema: f.schema, required: f.required})
+				}
+			}
+		} else {
+			o.body, o.bodyExcept = rt.Op.RequestType(), rt.PathParams()
+		}
+		out = append(out, o)
 	}
-	return strings.Join(parts, "/")
+	return out
 }
 
 // document builds the OpenAPI document of the gateway, modules included.
 func (s *server) document() map[string]any {
-	sg := &schemaGen{components: map[string]any{}}
+	sg := newSchemaGen()
 	problemRef := sg.ref(reflect.TypeFor[problem.Problem]())
 	paths := map[string]any{}
-	for _, o := range operations() {
-		if o.path == "/01/{path}" && s.opts.ResolverIdentity == nil {
+	for _, o := range operations(sg) {
+		if o.tag == "resolver" && s.opts.ResolverIdentity == nil {
 			continue
 		}
 		item, _ := paths[o.path].(map[string]any)
@@ -157,6 +111,7 @@ func (s *server) document() map[string]any {
 				params = append(params, map[string]any{"name": strings.Trim(seg, "{}"), "in": "path", "required": true, "schema": str})
 			}
 		}
+		sort.Slice(o.query, func(i, j int) bool { return o.query[i].name < o.query[j].name })
 		for _, q := range o.query {
 			params = append(params, map[string]any{"name": q.name, "in": "query", "required": q.required, "description": q.desc, "schema": q.schema})
 		}
@@ -170,7 +125,10 @@ func (s *server) document() map[string]any {
 		}
 		var content map[string]any
 		if o.resp != nil {
-			content = map[string]any{"application/json": map[string]any{"schema": sg.schema(reflect.TypeOf(o.resp), "")}}
+			content = map[string]any{"application/json": map[string]any{"schema": sg.schema(o.resp, "")}}
+			if o.tag == "epcis" {
+				content["application/ld+json"] = content["application/json"]
+			}
 		} else {
 			content = map[string]any{"application/json": map[string]any{"schema": map[string]any{}}}
 		}
@@ -178,12 +136,12 @@ func (s *server) document() map[string]any {
 			strconv.Itoa(status): map[string]any{"description": "success", "content": content},
 			"default":            map[string]any{"description": "a problem (RFC 9457)", "content": map[string]any{problem.ContentType: map[string]any{"schema": problemRef}}},
 		}
-		if status == http.StatusCreated {
+		if o.created {
 			responses["200"] = map[string]any{"description": "a retry: the first result, nothing written again", "content": content}
 		}
 		if o.accepted {
 			responses["202"] = map[string]any{"description": "the ledger is unreachable: kept in the outbox; see Location",
-				"content": map[string]any{"application/json": map[string]any{"schema": sg.schema(reflect.TypeFor[outbox.Status](), "")}}}
+				"content": map[string]any{"application/json": map[string]any{"schema": sg.schema(reflect.TypeFor[QueuedWrite](), "")}}}
 		}
 		operation := map[string]any{
 			"operationId": strings.ToLower(o.method) + strings.NewReplacer("/", "_", "{", "", "}", "", "-", "_").Replace(o.path),
@@ -198,13 +156,17 @@ func (s *server) document() map[string]any {
 			operation["security"] = []any{}
 		}
 		if o.body != nil {
-			operation["requestBody"] = map[string]any{"required": true, "content": map[string]any{
-				"application/json": map[string]any{"schema": sg.schema(reflect.TypeOf(o.body), "")}}}
+			schema := sg.schema(o.body, "")
+			if len(o.bodyExcept) > 0 {
+				schema = sg.objectExcept(o.body, o.bodyExcept)
+			}
+			operation["requestBody"] = map[string]any{"required": len(o.bodyExcept) == 0, "content": map[string]any{
+				"application/json": map[string]any{"schema": schema}}}
 		}
 		item[strings.ToLower(o.method)] = operation
 	}
 	return map[string]any{
-		"openapi": "3.1.0",
+		"openapi": "3.0.3",
 		"info": map[string]any{
 			"title":       "UDI Ledger gateway",
 			"version":     "1",
@@ -233,12 +195,23 @@ func (s *server) openAPI(c *gin.Context) {
 // schemaGen derives JSON Schemas from Go types: named structs become components.
 type schemaGen struct {
 	components map[string]any
+	names      map[reflect.Type]string
+	taken      map[string]bool
+}
+
+func newSchemaGen() *schemaGen {
+	return &schemaGen{components: map[string]any{}, names: map[reflect.Type]string{}, taken: map[string]bool{}}
 }
 
 func (g *schemaGen) ref(t reflect.Type) map[string]any {
-	name := t.Name()
-	name = strings.ToUpper(name[:1]) + name[1:]
-	if _, done := g.components[name]; !done {
+	name, ok := g.names[t]
+	if !ok {
+		name = strings.ToUpper(t.Name()[:1]) + t.Name()[1:]
+		if g.taken[name] { // the same name in another package: qualify it
+			pkg := t.PkgPath()[strings.LastIndex(t.PkgPath(), "/")+1:]
+			name = strings.ToUpper(pkg[:1]) + pkg[1:] + name
+		}
+		g.names[t], g.taken[name] = name, true
 		g.components[name] = map[string]any{} // breaks cycles
 		g.components[name] = g.object(t)
 	}
@@ -247,8 +220,9 @@ func (g *schemaGen) ref(t reflect.Type) map[string]any {
 
 // schema returns the schema of t under the validate rules tag (the part before any "dive").
 func (g *schemaGen) schema(t reflect.Type, tag string) map[string]any {
-	if t == reflect.TypeFor[json.RawMessage]() {
-		return map[string]any{}
+	marshaler := reflect.TypeFor[json.Marshaler]()
+	if t == reflect.TypeFor[json.RawMessage]() || t.Implements(marshaler) || reflect.PointerTo(t).Implements(marshaler) {
+		return map[string]any{} // its own encoding decides its shape
 	}
 	rules, items, _ := strings.Cut(tag, ",dive")
 	items = strings.TrimPrefix(items, ",")
@@ -269,7 +243,7 @@ func (g *schemaGen) schema(t reflect.Type, tag string) map[string]any {
 		s = map[string]any{"type": "number"}
 	case reflect.Slice:
 		if t.Elem().Kind() == reflect.Uint8 {
-			return map[string]any{"type": "string", "contentEncoding": "base64"}
+			return map[string]any{"type": "string", "format": "byte"}
 		}
 		s = map[string]any{"type": "array", "items": g.schema(t.Elem(), items)}
 	case reflect.Map:
@@ -318,7 +292,7 @@ func applyRules(s map[string]any, rules string) {
 		case (k == "min" || k == "gte") && num:
 			s["minimum"] = n
 		case k == "gt" && num:
-			s["exclusiveMinimum"] = n
+			s["minimum"], s["exclusiveMinimum"] = n, true
 		case k == "max":
 			s["maxLength"] = n
 		case k == "min":
@@ -329,41 +303,98 @@ func applyRules(s map[string]any, rules string) {
 	}
 }
 
-func (g *schemaGen) object(t reflect.Type) map[string]any {
-	props := map[string]any{}
-	var required []string
-	var walk func(t reflect.Type)
-	walk = func(t reflect.Type) {
-		for i := 0; i < t.NumField(); i++ {
-			f := t.Field(i)
-			if f.Anonymous && f.Type.Kind() == reflect.Struct {
-				walk(f.Type)
-				continue
-			}
-			if !f.IsExported() {
-				continue
-			}
-			name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
-			if name == "-" {
-				continue
-			}
-			if name == "" {
-				name = f.Name
-			}
-			tag := f.Tag.Get("validate")
-			props[name] = g.schema(f.Type, tag)
-			rules, _, _ := strings.Cut(tag, ",dive")
-			if strings.HasPrefix(rules, "required,") || rules == "required" {
-				required = append(required, name)
-			} else if tag == "" && !strings.Contains(opts, "omitempty") && !strings.Contains(opts, "omitzero") && t.Name() != "" && !strings.HasSuffix(t.Name(), "Body") {
-				required = append(required, name) // answers: always present
+// field is one property of an object schema.
+type field struct {
+	name     string
+	schema   map[string]any
+	required bool
+}
+
+// fields lists the properties of a struct type, embedded structs flattened.
+func (g *schemaGen) fields(t reflect.Type) []field {
+	// A type whose fields carry validation rules is a request: its rules say what is
+	// required. Any other is an answer, whose fields without omitempty are always present.
+	request := hasRules(t)
+	var out []field
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if f.Anonymous && f.Type.Kind() == reflect.Struct {
+			out = append(out, g.fields(f.Type)...)
+			continue
+		}
+		if !f.IsExported() {
+			continue
+		}
+		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		tag := expandAliases(f.Tag.Get("validate"))
+		fd := field{name: name, schema: g.schema(f.Type, tag)}
+		if d, ok := f.Tag.Lookup("default"); ok {
+			fd.schema["default"] = d
+			if n, err := strconv.Atoi(d); err == nil {
+				fd.schema["default"] = n
 			}
 		}
+		rules, _, _ := strings.Cut(tag, ",dive")
+		if strings.HasPrefix(rules, "required,") || rules == "required" {
+			fd.required = true
+		} else if !request && !strings.Contains(opts, "omitempty") && !strings.Contains(opts, "omitzero") && t.Name() != "" {
+			fd.required = true // answers: always present
+		}
+		out = append(out, fd)
 	}
-	walk(t)
+	return out
+}
+
+func (g *schemaGen) object(t reflect.Type) map[string]any { return g.objectExcept(t, nil) }
+
+// objectExcept is the object schema of t without the named properties (path parameters).
+func (g *schemaGen) objectExcept(t reflect.Type, except []string) map[string]any {
+	props := map[string]any{}
+	var required []string
+	for _, f := range g.fields(t) {
+		if slices.Contains(except, f.name) {
+			continue
+		}
+		props[f.name] = f.schema
+		if f.required {
+			required = append(required, f.name)
+		}
+	}
 	s := map[string]any{"type": "object", "properties": props}
 	if len(required) > 0 {
 		s["required"] = required
 	}
 	return s
+}
+
+// expandAliases replaces the validation aliases in a tag with what they stand for.
+func expandAliases(tag string) string {
+	if tag == "" {
+		return tag
+	}
+	al := aliases()
+	parts := strings.Split(tag, ",")
+	for i, p := range parts {
+		if x, ok := al[p]; ok {
+			parts[i] = x
+		}
+	}
+	return strings.Join(parts, ",")
+}
+
+// hasRules reports whether any field of t (embedded structs included) has validation rules.
+func hasRules(t reflect.Type) bool {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if f.Tag.Get("validate") != "" || (f.Anonymous && f.Type.Kind() == reflect.Struct && hasRules(f.Type)) {
+			return true
+		}
+	}
+	return false
 }

@@ -4,9 +4,11 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -16,38 +18,59 @@ import (
 	"github.com/udiledger/udiledger/gateway/problem"
 )
 
-// outboxWriter keeps writes that the ledger could not take while it was unreachable in the
-// durable outbox, and answers 202 with the URL of their status.
-type outboxWriter struct {
+// QueuedWrite is what the gateway answers of a write kept in its outbox.
+type QueuedWrite struct {
+	ID          string          `json:"id"`
+	State       string          `json:"state"` // pending, committed or rejected
+	Accepted    time.Time       `json:"accepted"`
+	Finished    time.Time       `json:"finished,omitzero"`
+	TxID        string          `json:"txId,omitempty"`
+	BlockNumber uint64          `json:"blockNumber,omitempty"`
+	Result      json.RawMessage `json:"result,omitempty"` // the ledger's answer once committed
+	Error       string          `json:"error,omitempty"`  // why the ledger refused it
+}
+
+func queuedWrite(st outbox.Status) QueuedWrite {
+	q := QueuedWrite{ID: st.ID, State: st.State, Accepted: st.Accepted, Finished: st.Finished, TxID: st.TxID,
+		BlockNumber: st.BlockNumber, Error: st.Error}
+	if json.Valid(st.Payload) {
+		q.Result = st.Payload
+	}
+	return q
+}
+
+// outboxQueue is the ledger.Queue of the gateway: writes the ledger could not take while it
+// was unreachable are kept in the durable outbox and answered 202 with their status URL.
+type outboxQueue struct {
 	box *outbox.Outbox
 }
 
 // outboxID names a write in the outbox: the caller's organisation, the function and the write's
-// own ID (event ID, recall ID or master data key), so the same retried request finds its item.
-func outboxID(mspID, fn, id string) string {
-	h := sha256.Sum256([]byte(mspID + "\x00" + fn + "\x00" + id))
+// own key (event ID, recall ID or master data key), so the same retried request finds its item.
+func outboxID(mspID, fn, key string) string {
+	h := sha256.Sum256([]byte(mspID + "\x00" + fn + "\x00" + key))
 	return "ob-" + hex.EncodeToString(h[:16])
 }
 
-// queue keeps prop in the outbox under the write's own id; a retry finds the first item.
-func (o *outboxWriter) queue(prop ledger.Proposal, id string) (outbox.Status, error) {
+// Queue keeps p in the outbox under the write's key; a retry finds the first item.
+func (o *outboxQueue) Queue(p ledger.Proposal, key string) (string, error) {
 	it := outbox.Item{
-		ID:     outboxID(prop.Identity.MSPID, prop.Function, id),
-		Caller: prop.Identity.Name, Function: prop.Function, Args: prop.Args, Transient: prop.Transient,
+		ID:     outboxID(p.Identity.MSPID, p.Function, key),
+		Caller: p.Identity.Name, Function: p.Function, Args: p.Args, Transient: p.Transient,
 	}
-	st, err := o.box.Enqueue(it)
+	_, err := o.box.Enqueue(it)
 	if errors.Is(err, outbox.ErrDuplicate) {
-		var found bool
-		st, found, err = o.box.Status(it.ID)
-		if err == nil && !found {
-			err = fmt.Errorf("outbox: item %s vanished", it.ID)
-		}
+		err = nil
 	}
-	return st, err
+	return it.ID, err
 }
 
-func (o *outboxWriter) accept(c *gin.Context, _ *auth.Principal, prop ledger.Proposal, id string) {
-	st, err := o.queue(prop, id)
+// accepted answers 202 for a queued write, with its status.
+func (o *outboxQueue) accepted(c *gin.Context, id string) {
+	st, found, err := o.box.Status(id)
+	if err == nil && !found {
+		err = fmt.Errorf("outbox: item %s vanished", id)
+	}
 	if err != nil {
 		_ = c.Error(err)
 		problem.Write(c, problem.New(http.StatusServiceUnavailable, "ledger-unavailable", "Ledger unavailable",
@@ -55,16 +78,16 @@ func (o *outboxWriter) accept(c *gin.Context, _ *auth.Principal, prop ledger.Pro
 		return
 	}
 	c.Header("Location", "/v1/outbox/"+st.ID)
-	c.JSON(http.StatusAccepted, st)
+	c.JSON(http.StatusAccepted, queuedWrite(st))
 }
 
 // outboxStatus answers what became of a queued write.
 func (s *server) outboxStatus(c *gin.Context) {
-	if s.ledger.outbox == nil {
+	if s.outbox == nil {
 		problem.Write(c, problem.NotFound("this gateway keeps no outbox"))
 		return
 	}
-	st, found, err := s.ledger.outbox.box.Status(c.Param("id"))
+	st, found, err := s.outbox.box.Status(c.Param("id"))
 	if err != nil {
 		problem.Write(c, problem.From(err))
 		return
@@ -74,7 +97,7 @@ func (s *server) outboxStatus(c *gin.Context) {
 		problem.Write(c, problem.NotFound("no queued write "+c.Param("id")))
 		return
 	}
-	c.JSON(http.StatusOK, st)
+	c.JSON(http.StatusOK, queuedWrite(st))
 }
 
 // OutboxSubmitter returns the outbox's submit function: it signs each queued write with the

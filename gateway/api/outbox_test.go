@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -73,19 +74,19 @@ func TestOutboxKeepsWritesWhileTheLedgerIsDown(t *testing.T) {
 
 	commission := map[string]any{"eventId": "urn:uuid:ob-1", "di": deviceDI, "lot": "L1", "codes": []string{deviceCode(1)}}
 	ship := map[string]any{"eventId": "urn:uuid:ob-2", "to": dst, "codes": []string{deviceCode(1)}}
-	var first, second outbox.Status
+	var first, second QueuedWrite
 	t.Run("writes are accepted with 202 and a status URL while the ledger is down", func(t *testing.T) {
 		r := g.w.must(202, &first, mfr, "POST", "/v1/events/commission", commission)
 		if first.State != outbox.StatePending || r.header.Get("Location") != "/v1/outbox/"+first.ID {
 			t.Fatalf("accepted %+v at %q", first, r.header.Get("Location"))
 		}
-		var again outbox.Status
+		var again QueuedWrite
 		g.w.must(202, &again, mfr, "POST", "/v1/events/commission", commission)
 		if again.ID != first.ID {
 			t.Fatalf("a retry was queued again as %s", again.ID)
 		}
 		g.w.must(202, &second, mfr, "POST", "/v1/events/ship", ship)
-		var st outbox.Status
+		var st QueuedWrite
 		g.w.must(200, &st, mfr, "GET", "/v1/outbox/"+first.ID, nil)
 		if st.State != outbox.StatePending {
 			t.Fatalf("status %+v, want pending", st)
@@ -93,10 +94,20 @@ func TestOutboxKeepsWritesWhileTheLedgerIsDown(t *testing.T) {
 		g.w.must(404, nil, mfr, "GET", "/v1/outbox/ob-unknown", nil)
 		g.w.must(404, nil, dst, "GET", "/v1/outbox/"+first.ID, nil) // another organisation's write
 	})
+	var captured CaptureResult
+	t.Run("an EPCIS capture is queued per event too", func(t *testing.T) {
+		commission5 := `{"type":"ObjectEvent","eventID":"urn:uuid:ob-epcis-5","eventTime":"` + time.Now().UTC().Format(time.RFC3339) + `",` +
+			`"eventTimeZoneOffset":"+00:00","action":"ADD","bizStep":"commissioning","disposition":"active","epcList":["` + dlURI(5) + `"],` +
+			`"ilmd":{"cbvmda:lotNumber":"L1"}}`
+		g.w.must(200, &captured, mfr, "POST", "/epcis/capture", epcisDoc(commission5))
+		if r := captured.Results[0]; r.Status != 202 || !strings.HasPrefix(r.Queued, "/v1/outbox/ob-") || r.Operation != "unit:Commission" {
+			t.Fatalf("captured %+v, want the event kept in the outbox", captured)
+		}
+	})
 	t.Run("reads are not queued: they answer 503", func(t *testing.T) {
 		g.w.must(503, nil, mfr, "GET", "/v1/products", nil)
 	})
-	var scanned outbox.Status
+	var scanned QueuedWrite
 	t.Run("a scanner's writes are queued per scan, its verifications answer 503", func(t *testing.T) {
 		var res ScanBatchResult
 		g.w.must(200, &res, dst, "POST", "/v1/scans", map[string]any{"scans": []map[string]any{
@@ -114,14 +125,14 @@ func TestOutboxKeepsWritesWhileTheLedgerIsDown(t *testing.T) {
 	g.stop() // the gateway restarts while the ledger is still down
 	g = start(base)
 	defer g.stop()
-	if n, _ := g.box.Pending(); n != 3 {
-		t.Fatalf("%d writes pending after the restart, want 3", n)
+	if n, _ := g.box.Pending(); n != 4 {
+		t.Fatalf("%d writes pending after the restart, want 4", n)
 	}
 	link.down.Store(false)
 
 	t.Run("once the ledger is back the writes are submitted in order, once", func(t *testing.T) {
 		deadline := time.Now().Add(5 * time.Second)
-		var st outbox.Status
+		var st QueuedWrite
 		for {
 			g.w.must(200, &st, mfr, "GET", "/v1/outbox/"+second.ID, nil)
 			if st.State != outbox.StatePending || time.Now().After(deadline) {
@@ -146,6 +157,17 @@ func TestOutboxKeepsWritesWhileTheLedgerIsDown(t *testing.T) {
 		g.w.must(200, &prov, reg, "GET", "/v1/trace?code="+deviceCode(1), nil)
 		if len(prov.Events) != 3 || prov.Events[0].Event.BizStep != model.BizStepCommissioning || prov.Events[2].Event.BizStep != model.BizStepReceiving {
 			t.Fatalf("%d events, want commission, ship, receive", len(prov.Events))
+		}
+		var st5 QueuedWrite
+		for st5.State == "" || st5.State == outbox.StatePending {
+			g.w.must(200, &st5, mfr, "GET", captured.Results[0].Queued, nil)
+			if time.Now().After(deadline) {
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		if st5.State != outbox.StateCommitted {
+			t.Fatalf("captured commission %+v, want committed", st5)
 		}
 		var r model.EventResult
 		g.w.must(200, &r, mfr, "POST", "/v1/events/commission", commission)

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/json"
 	"html/template"
 	"net/http"
 	"strings"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/udiledger/udiledger/chaincode/identifier"
 	"github.com/udiledger/udiledger/chaincode/model"
+	"github.com/udiledger/udiledger/chaincode/ops"
 	"github.com/udiledger/udiledger/gateway/problem"
 )
 
@@ -50,26 +50,16 @@ func (s *server) resolve(c *gin.Context) {
 	}
 	id := s.opts.ResolverIdentity
 	ctx := c.Request.Context()
-	vb, err := s.ledger.evaluateAs(ctx, id, "query:Verify", link)
+	v, err := evaluateAs(ctx, s, id, ops.Verify, model.CodeQuery{Code: link})
 	if err != nil {
-		s.ledger.fail(c, err)
+		s.fail(c, err)
 		return
 	}
-	out := Resolved{Code: link, Journey: []ResolvedStep{}}
-	if err := json.Unmarshal(vb, &out.Verification); err != nil {
-		s.ledger.fail(c, err)
-		return
-	}
-	out.Code = out.Verification.Key
+	out := Resolved{Code: v.Key, Verification: *v, Journey: []ResolvedStep{}}
 	if out.Verification.Genuine {
-		pb, err := s.ledger.evaluateAs(ctx, id, "query:Provenance", link)
+		prov, err := evaluateAs(ctx, s, id, ops.Provenance, model.CodeQuery{Code: link})
 		if err != nil {
-			s.ledger.fail(c, err)
-			return
-		}
-		var prov model.Provenance
-		if err := json.Unmarshal(pb, &prov); err != nil {
-			s.ledger.fail(c, err)
+			s.fail(c, err)
 			return
 		}
 		for _, e := range prov.Events {

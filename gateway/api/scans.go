@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strconv"
 	"sync"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/udiledger/udiledger/chaincode/identifier"
 	"github.com/udiledger/udiledger/chaincode/model"
+	"github.com/udiledger/udiledger/chaincode/ops"
 	"github.com/udiledger/udiledger/gateway/ledger"
 	"github.com/udiledger/udiledger/gateway/problem"
 )
@@ -32,11 +34,11 @@ const MaxScans = 1000
 type scanBody struct {
 	// ID is the scan's event ID; without it the batch's Idempotency-Key and the scan's index
 	// give one.
-	ID       string `json:"id,omitempty" validate:"max=200"`
+	ID       string `json:"id,omitempty" validate:"omitempty,eventid"`
 	Code     string `json:"code" validate:"required,max=512"` // raw, as the scanner read it
 	Action   string `json:"action" validate:"required,oneof=verify inspect receive ship return destroy decommission"`
-	To       string `json:"to,omitempty" validate:"required_if=Action ship,max=128"`
-	Reason   string `json:"reason,omitempty" validate:"required_if=Action destroy,required_if=Action decommission,max=500"`
+	To       string `json:"to,omitempty" validate:"required_if=Action ship,mspid"`
+	Reason   string `json:"reason,omitempty" validate:"required_if=Action destroy,required_if=Action decommission,reason"`
 	Location string `json:"location,omitempty" validate:"omitempty,gln"` // overrides the batch's
 	// At is when the scan was read (RFC 3339), for stations that upload what they read offline.
 	At string `json:"at,omitempty" validate:"omitempty,datetime=2006-01-02T15:04:05Z07:00"`
@@ -44,7 +46,7 @@ type scanBody struct {
 
 type scanBatchBody struct {
 	Location string     `json:"location,omitempty" validate:"omitempty,gln"`
-	Scans    []scanBody `json:"scans" validate:"required,min=1,max=1000,dive"`
+	Scans    []scanBody `json:"scans" validate:"required,scans"`
 }
 
 // ScanResult is the answer for one scan: the HTTP status it would have had on its own and
@@ -140,57 +142,47 @@ func (s *server) scans(c *gin.Context) {
 
 func (s *server) runScan(ctx context.Context, id *ledger.Identity, sc scanBody, r *ScanResult) {
 	var (
-		payload []byte
-		err     error
-		prop    ledger.Proposal
-		status  = http.StatusCreated
+		a   *ledger.Answer
+		err error
 	)
-	if sc.Action == ScanVerify {
-		payload, err = s.ledger.evaluateAs(ctx, id, "query:Verify", sc.Code)
-		status = http.StatusOK
-	} else {
-		var w write
-		codes := []string{sc.Code}
-		switch sc.Action {
-		case ScanInspect:
-			w = write{fn: "unit:Inspect", arg: model.InspectRequest{EventID: r.EventID, EventTime: sc.At, Code: sc.Code, Location: sc.Location}}
-		case ScanReceive:
-			w = write{fn: "unit:Receive", arg: model.ReceiveRequest{EventID: r.EventID, EventTime: sc.At, Codes: codes, Location: sc.Location}}
-		case ScanShip:
-			w = write{fn: "unit:Ship", arg: model.ShipRequest{EventID: r.EventID, EventTime: sc.At, To: sc.To, Codes: codes, Location: sc.Location}}
-		case ScanReturn:
-			w = write{fn: "unit:Return", arg: model.ReturnRequest{EventID: r.EventID, EventTime: sc.At, Codes: codes, To: sc.To, Reason: sc.Reason, Location: sc.Location}}
-		case ScanDestroy:
-			w = write{fn: "unit:Destroy", arg: model.DisposeRequest{EventID: r.EventID, EventTime: sc.At, Codes: codes, Reason: sc.Reason, Location: sc.Location}}
-		case ScanDecommission:
-			w = write{fn: "unit:Decommission", arg: model.DisposeRequest{EventID: r.EventID, EventTime: sc.At, Codes: codes, Reason: sc.Reason, Location: sc.Location}}
-		}
-		if prop, err = proposal(id, w); err == nil {
-			var res *ledger.Result
-			if res, err = s.ledger.submitAs(ctx, prop); err == nil {
-				payload = res.Payload
-				var er struct {
-					Replayed bool `json:"replayed"`
-				}
-				if json.Unmarshal(payload, &er) == nil && er.Replayed {
-					status = http.StatusOK
-				}
-			}
-		}
+	h := model.EventHeader{EventID: r.EventID, EventTime: sc.At, Location: sc.Location}
+	codes := []string{sc.Code}
+	switch sc.Action {
+	case ScanVerify:
+		a, err = ledger.Run(ctx, s.caller, id, ops.Verify, model.CodeQuery{Code: sc.Code})
+	case ScanInspect:
+		a, err = ledger.Run(ctx, s.caller, id, ops.Inspect, model.InspectRequest{EventHeader: h, Code: sc.Code})
+	case ScanReceive:
+		a, err = ledger.Run(ctx, s.caller, id, ops.Receive, model.ReceiveRequest{EventHeader: h, Codes: codes})
+	case ScanShip:
+		a, err = ledger.Run(ctx, s.caller, id, ops.Ship, model.ShipRequest{EventHeader: h, To: sc.To, Codes: codes})
+	case ScanReturn:
+		a, err = ledger.Run(ctx, s.caller, id, ops.Return, model.ReturnRequest{EventHeader: h, Codes: codes, To: sc.To, Reason: sc.Reason})
+	case ScanDestroy:
+		a, err = ledger.Run(ctx, s.caller, id, ops.Destroy, model.DisposeRequest{EventHeader: h, Codes: codes, Reason: sc.Reason})
+	case ScanDecommission:
+		a, err = ledger.Run(ctx, s.caller, id, ops.Decommission, model.DisposeRequest{EventHeader: h, Codes: codes, Reason: sc.Reason})
 	}
-	if err != nil && sc.Action != ScanVerify && s.ledger.outbox != nil && s.ledger.isUnavailable(err) {
+	var queued *ledger.QueuedError
+	switch {
+	case errors.As(err, &queued) && s.outbox != nil:
 		// A write scan the ledger could not take is kept like any other write (202).
-		if st, qerr := s.ledger.outbox.queue(prop, r.EventID); qerr == nil {
-			if b, merr := json.Marshal(st); merr == nil {
+		st, found, serr := s.outbox.box.Status(queued.ID)
+		if serr == nil && found {
+			if b, merr := json.Marshal(queuedWrite(st)); merr == nil {
 				r.Status, r.Result = http.StatusAccepted, b
 				return
 			}
 		}
-	}
-	if err != nil {
-		r.Problem = s.ledger.problemOf(err)
+		r.Problem = s.problemOf(err)
 		r.Status = r.Problem.Status
-		return
+	case err != nil:
+		r.Problem = s.problemOf(err)
+		r.Status = r.Problem.Status
+	default:
+		r.Status, r.Result = http.StatusCreated, a.Payload
+		if sc.Action == ScanVerify || a.Replayed {
+			r.Status = http.StatusOK
+		}
 	}
-	r.Status, r.Result = status, payload
 }

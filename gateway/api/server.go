@@ -18,6 +18,7 @@ import (
 	"github.com/udiledger/udiledger/gateway/ledger"
 	"github.com/udiledger/udiledger/gateway/outbox"
 	"github.com/udiledger/udiledger/gateway/problem"
+	"github.com/udiledger/udiledger/gateway/routes"
 )
 
 // DefaultMaxBodyBytes bounds a request body: a 10,000-code commission fits with room to spare.
@@ -59,9 +60,14 @@ const DefaultLedgerTimeout = 30 * time.Second
 
 // server holds what every handler shares.
 type server struct {
-	ledger   *caller
+	caller   *ledger.Caller
+	outbox   *outboxQueue // nil: writes are answered only once committed
 	validate *validator.Validate
 	opts     Options
+	registry *prometheus.Registry
+
+	dirMu   sync.Mutex
+	dirLast *directory // the parties' GLNs as last read, for captures while the ledger is down
 
 	docOnce sync.Once
 	doc     []byte
@@ -106,87 +112,61 @@ func New(o Options) *gin.Engine {
 			c.Request.Method+" is not allowed on "+c.Request.URL.Path))
 	})
 
-	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
-	r.GET("/readyz", readiness(o.Ready))
-	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(o.Registry, promhttp.HandlerOpts{})))
-	if o.Ledger != nil {
-		s := &server{
-			ledger:   &caller{client: o.Ledger, unavailable: o.Unavailable, timeout: o.LedgerTimeout},
-			validate: newValidator(),
-			opts:     o,
-		}
-		if o.Outbox != nil {
-			s.ledger.outbox = &outboxWriter{box: o.Outbox}
-		}
-		s.routes(r)
+	s := &server{
+		caller:   &ledger.Caller{Client: o.Ledger, Timeout: o.LedgerTimeout, Unreachable: o.Unavailable},
+		validate: newValidator(),
+		opts:     o,
+		registry: o.Registry,
 	}
+	if o.Outbox != nil {
+		s.outbox = &outboxQueue{box: o.Outbox}
+		s.caller.Queue = s.outbox
+	}
+	s.routes(r)
 	return r
 }
 
-// routes registers the API. Keep docs/api.md and openapi.go in step: a test checks that the
-// OpenAPI document and the registered routes agree.
+// routes registers every route of the table (package routes): the ledger operations through
+// one handler, the gateway's own routes through theirs. Without a ledger only the public
+// operational routes are served.
 func (s *server) routes(r *gin.Engine) {
 	authed := auth.Required(s.opts.Keyring)
-	r.GET("/openapi.json", s.openAPI)
-
-	v1 := r.Group("/v1", authed)
-	m := masterHandlers{s}
-	v1.POST("/ledger/init", m.initLedger)
-	v1.POST("/parties", m.createParty)
-	v1.GET("/parties", m.listParties)
-	v1.GET("/parties/:msp", m.getParty)
-	v1.PUT("/parties/:msp", m.updateParty)
-	v1.POST("/products", m.createProduct)
-	v1.GET("/products", m.listProducts)
-	v1.GET("/products/:di", m.getProduct)
-	v1.POST("/lots", m.createLot)
-	v1.GET("/lots", m.listLots)
-	v1.GET("/lots/:di/:lot", m.getLot)
-	v1.PUT("/lots/:di/:lot/status", m.setLotStatus)
-
-	ev := v1.Group("/events")
-	ev.POST("/commission", s.eventRoute("unit:Commission", func() eventBody { return &commissionBody{} }))
-	ev.POST("/pack", s.eventRoute("unit:Pack", func() eventBody { return &packBody{} }))
-	ev.POST("/unpack", s.eventRoute("unit:Unpack", func() eventBody { return &unpackBody{} }))
-	ev.POST("/ship", s.eventRoute("unit:Ship", func() eventBody { return &shipBody{} }))
-	ev.POST("/receive", s.eventRoute("unit:Receive", func() eventBody { return &receiveBody{} }))
-	ev.POST("/dispense", s.dispense)
-	ev.POST("/undo-dispense", s.eventRoute("unit:UndoDispense", func() eventBody { return &undoDispenseBody{} }))
-	ev.POST("/return", s.eventRoute("unit:Return", func() eventBody { return &returnBody{} }))
-	ev.POST("/destroy", s.eventRoute("unit:Destroy", func() eventBody { return &disposeBody{} }))
-	ev.POST("/decommission", s.eventRoute("unit:Decommission", func() eventBody { return &disposeBody{} }))
-	ev.POST("/release", s.eventRoute("unit:Release", func() eventBody { return &disposeBody{} }))
-	ev.POST("/sensor", s.eventRoute("unit:ReportSensor", func() eventBody { return &sensorBody{} }))
-	ev.POST("/inspect", s.eventRoute("unit:Inspect", func() eventBody { return &inspectBody{} }))
-	ev.GET("", s.eventsByTime)
-	ev.GET("/stream", serveEvents(s.opts.Ledger, s.opts.StreamHeartbeat, s.opts.Closing))
-	ev.GET("/:id", s.getEvent)
-	v1.GET("/dispenses/:id", s.dispenseDetails)
-
-	v1.POST("/scans", s.scans)
-	v1.GET("/trace", s.trace)
-	v1.GET("/verify", s.verify)
-	v1.GET("/units", s.unit)
-	v1.GET("/holders/:msp/units", s.holderUnits)
-	v1.GET("/alerts", s.alerts)
-	v1.GET("/licences/expiring", s.expiringLicences)
-
-	v1.POST("/recalls", s.startRecall)
-	v1.GET("/recalls", s.listRecalls)
-	v1.GET("/recalls/:id", s.getRecall)
-	v1.POST("/recalls/:id/acknowledge", s.acknowledgeRecall)
-	v1.GET("/recalls/:id/scope", s.recallScope)
-	v1.GET("/recalls/:id/progress", s.recallProgress)
-
-	v1.GET("/outbox/:id", s.outboxStatus)
-
-	if s.opts.ResolverIdentity != nil {
-		r.GET("/01/*path", s.resolve)
+	own := s.ownHandlers()
+	for _, rt := range routes.Table {
+		var h gin.HandlerFunc
+		switch {
+		case rt.Op != nil:
+			h = s.opHandler(rt)
+		default:
+			h = own[rt.Own]
+		}
+		if h == nil || (s.opts.Ledger == nil && !rt.Public) || (rt.Own == routes.Resolve && s.opts.ResolverIdentity == nil) {
+			continue
+		}
+		if rt.Public {
+			r.Handle(rt.Method, rt.GinPath(), h)
+		} else {
+			r.Handle(rt.Method, rt.GinPath(), authed, h)
+		}
 	}
-	ep := r.Group("/epcis", authed)
-	ep.POST("/capture", s.epcisCapture)
-	ep.GET("/events", s.epcisEvents)
-	ep.GET("/epcs/:epc/events", s.epcisEPCEvents)
+}
+
+// ownHandlers are the handlers of the gateway's own routes, by name.
+func (s *server) ownHandlers() map[string]gin.HandlerFunc {
+	return map[string]gin.HandlerFunc{
+		routes.Healthz:        func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) },
+		routes.Readyz:         readiness(s.opts.Ready),
+		routes.Metrics:        gin.WrapH(promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{})),
+		routes.OpenAPI:        s.openAPI,
+		routes.EventStream:    serveEvents(s.opts.Ledger, s.opts.StreamHeartbeat, s.opts.Closing),
+		routes.Scans:          s.scans,
+		routes.RecallProgress: s.recallProgress,
+		routes.OutboxStatus:   s.outboxStatus,
+		routes.EPCISCapture:   s.epcisCapture,
+		routes.EPCISEvents:    s.epcisEvents,
+		routes.EPCISEPCEvents: s.epcisEPCEvents,
+		routes.Resolve:        s.resolve,
+	}
 }
 
 func readiness(ready func(context.Context) error) gin.HandlerFunc {

@@ -158,12 +158,12 @@ func TestSupplyChainStory(t *testing.T) {
 	})
 	t.Run("events are listed by time and read one by one", func(t *testing.T) {
 		var page model.EventPage
-		r := w.must(200, &page, reg, "GET", "/v1/events?page_size=3", nil)
+		r := w.must(200, &page, reg, "GET", "/v1/events?pageSize=3", nil)
 		if page.Count != 3 || page.Bookmark == "" || !strings.Contains(r.header.Get("Link"), `rel="next"`) {
 			t.Fatalf("first page %+v (Link %q), want 3 events and a next link", page, r.header.Get("Link"))
 		}
 		var next model.EventPage
-		w.must(200, &next, reg, "GET", "/v1/events?page_size=3&bookmark="+url.QueryEscape(page.Bookmark), nil)
+		w.must(200, &next, reg, "GET", "/v1/events?pageSize=3&bookmark="+url.QueryEscape(page.Bookmark), nil)
 		if next.Count == 0 || next.Events[0].EventID == page.Events[0].EventID {
 			t.Fatalf("second page %+v repeats the first", next)
 		}

@@ -42,9 +42,9 @@ func serveEvents(client ledger.Client, heartbeat time.Duration, closing <-chan s
 			problem.Write(c, problem.Invalid(err.Error(), problem.FieldError{Field: "Last-Event-ID", Reason: err.Error()}))
 			return
 		}
-		if s := c.Query("from_block"); s != "" && lastID == "" {
+		if s := c.Query("fromBlock"); s != "" && lastID == "" {
 			if from, err = strconv.ParseUint(s, 10, 64); err != nil {
-				problem.Write(c, problem.Invalid("from_block must be a block number", problem.FieldError{Field: "from_block", Reason: "not an unsigned integer"}))
+				problem.Write(c, problem.Invalid("fromBlock must be a block number", problem.FieldError{Field: "fromBlock", Reason: "not an unsigned integer"}))
 				return
 			}
 		}

@@ -137,7 +137,7 @@ func newWorld(t testing.TB, wo ...worldOptions) *world {
 			x.tweak(&o)
 		}
 	}
-	w.srv = httptest.NewServer(New(o))
+	w.srv = httptest.NewServer((&conformance{t: t}).wrap(New(o)))
 	t.Cleanup(w.srv.Close)
 	return w
 }
@@ -152,7 +152,7 @@ func newWorldOn(t testing.TB, w *world, tweak func(*Options)) *world {
 	w2 := &world{t: t, led: w.led, rec: w.rec, keys: w.keys, kr: w.kr}
 	o := w.options()
 	tweak(&o)
-	w2.srv = httptest.NewServer(New(o))
+	w2.srv = httptest.NewServer((&conformance{t: t}).wrap(New(o)))
 	t.Cleanup(w2.srv.Close)
 	return w2
 }

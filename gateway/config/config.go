@@ -12,6 +12,8 @@ import (
 
 	"github.com/go-playground/validator/v10"
 	"github.com/goccy/go-yaml"
+
+	"github.com/udiledger/udiledger/chaincode/model"
 )
 
 // Backend names.
@@ -73,7 +75,7 @@ type APIKey struct {
 	Name     string `yaml:"name" validate:"required"`
 	Hash     string `yaml:"hash" validate:"required,startswith=sha256:,len=71"`
 	Identity string `yaml:"identity" validate:"required"`
-	Role     string `yaml:"role" validate:"required,oneof=manufacturer distributor logistics platform hospital pharmacy regulator"`
+	Role     string `yaml:"role" validate:"required,role"` // one of model.Roles
 }
 
 // Load reads, checks and resolves the file at path; relative paths inside it are taken
@@ -94,7 +96,16 @@ func Load(path string) (*Config, error) {
 	return &c, nil
 }
 
-var validate = validator.New(validator.WithRequiredStructEnabled())
+var validate = func() *validator.Validate {
+	v := validator.New(validator.WithRequiredStructEnabled())
+	// role: a party role as the chaincode knows them (model.Roles).
+	if err := v.RegisterValidation("role", func(fl validator.FieldLevel) bool {
+		return model.Role(fl.Field().String()).Valid()
+	}); err != nil {
+		panic(err)
+	}
+	return v
+}()
 
 // Validate checks the shape of c and the references between its parts.
 func (c *Config) Validate() error {

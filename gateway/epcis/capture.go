@@ -13,6 +13,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/udiledger/udiledger/chaincode/ops"
 )
 
 // Resolver maps the GLN of a party named in a sourceList or destinationList (owning_party)
@@ -30,9 +32,6 @@ type Options struct {
 
 // DefaultMaxEvents is the most events one captured document may hold by default.
 const DefaultMaxEvents = 1000
-
-// MaxEventIDLength is the longest event ID the chaincode takes.
-const MaxEventIDLength = 200
 
 // CaptureResult is a parsed EPCISDocument: one outcome per event, in document order.
 type CaptureResult struct {
@@ -52,35 +51,26 @@ func (r *CaptureResult) Accepted() int {
 	return n
 }
 
-// Outcome is what became of one event: either a chaincode function with its request, or a
+// Outcome is what became of one event: either a chaincode operation with its request, or a
 // rejection.
 type Outcome struct {
 	Index     int       // position in epcisBody.eventList
 	EventID   string    // the event's eventID, or the hash ID derived from its content
 	EventType string    // "ObjectEvent", … as the event says
 	EventTime time.Time // eventTime in UTC (zero when missing or malformed)
-	// Function is the chaincode function ("unit:Ship") and Request a pointer to the request
-	// of package model it takes (*model.ShipRequest); both empty when rejected.
-	Function string
-	Request  any
+	// Op is the chaincode operation (ops.Ship) and Request a pointer to the request of
+	// package model it takes (*model.ShipRequest); both nil when rejected. A caller submits
+	// Op with Request, e.g. Op.EncodeAny(Request).
+	Op      ops.Descriptor
+	Request any
 	// Transient names the transient map entry the caller must add before submitting
 	// (model.TransientDispense for a dispense: the patient reference never travels in EPCIS).
+	// Request is then the public part only (*model.DispenseRequest), which the caller wraps
+	// in the operation's request (model.DispenseInput) with the private part.
 	Transient string
 	// Notes list what the event holds that the ledger does not record.
 	Notes     []string
 	Rejection *Rejection
-}
-
-// Arg returns the request as the one JSON argument of the chaincode function.
-func (o Outcome) Arg() (string, error) {
-	if o.Rejection != nil || o.Request == nil {
-		return "", errors.New("epcis: a rejected event has no request")
-	}
-	b, err := json.Marshal(o.Request)
-	if err != nil {
-		return "", fmt.Errorf("epcis: encode request: %w", err)
-	}
-	return string(b), nil
 }
 
 // Rejection says why one event cannot be recorded: the event's index, the field at fault

@@ -3,11 +3,13 @@ package epcis_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/udiledger/udiledger/chaincode/model"
+	"github.com/udiledger/udiledger/chaincode/ops"
 	"github.com/udiledger/udiledger/gateway/epcis"
 )
 
@@ -26,6 +28,28 @@ const (
 	drugCode  = "81234567890123456789"
 	otherSite = "urn:epc:id:sgln:9506000.00009.0"
 )
+
+// opName names an outcome's operation; "" for none.
+func opName(op ops.Descriptor) string {
+	if op == nil {
+		return ""
+	}
+	return op.Name()
+}
+
+// submission encodes an accepted outcome as a caller submits it. A dispense (Transient set)
+// carries the public request only; the caller adds the private part the operation takes.
+func submission(o epcis.Outcome) (ops.Call, error) {
+	req := o.Request
+	if o.Transient == model.TransientDispense {
+		pub, ok := o.Request.(*model.DispenseRequest)
+		if !ok {
+			return ops.Call{}, fmt.Errorf("a dispense outcome carries %T", o.Request)
+		}
+		req = model.DispenseInput{DispenseRequest: *pub, DispensePrivate: model.DispensePrivate{PatientRef: "patient-1"}}
+	}
+	return o.Op.EncodeAny(req)
+}
 
 // partyDirectory is the test's GLN → MSP ID resolver.
 type partyDirectory map[string]string
@@ -199,60 +223,60 @@ func TestCaptureMapsEachBusinessStepToItsTransaction(t *testing.T) {
 	tests := []struct {
 		name string
 		give string
-		fn   string
+		fn   ops.Descriptor
 		want any
 	}{
 		{"commissioning with a lot in ILMD", objectEvent(`"eventID":"urn:uuid:c1","action":"ADD","bizStep":"commissioning","disposition":"active",` +
 			`"epcList":["` + sgtinURN + `","https://id.gs1.org/01/09506000134352/21/S2"],"bizLocation":{"id":"` + siteURN + `"},` +
-			`"ilmd":{"cbvmda:lotNumber":"L1","cbvmda:itemExpirationDate":"2026-12-31"}`), epcis.FnCommission,
-			&model.CommissionRequest{EventID: "urn:uuid:c1", DI: "09506000134352", Lot: "L1", Codes: []string{sgtinArg, "(01)09506000134352(21)S2"}, Location: siteGLN}},
+			`"ilmd":{"cbvmda:lotNumber":"L1","cbvmda:itemExpirationDate":"2026-12-31"}`), ops.Commission,
+			&model.CommissionRequest{EventHeader: model.EventHeader{EventID: "urn:uuid:c1", Location: siteGLN}, DI: "09506000134352", Lot: "L1", Codes: []string{sgtinArg, "(01)09506000134352(21)S2"}}},
 		{"commissioning with the lot in Digital Links and no bizStep", objectEvent(`"eventID":"urn:uuid:c2","action":"ADD",` +
-			`"epcList":["https://id.gs1.org/01/09506000134352/10/L1/21/S3"]`), epcis.FnCommission,
-			&model.CommissionRequest{EventID: "urn:uuid:c2", DI: "09506000134352", Lot: "L1", Codes: []string{"(01)09506000134352(10)L1(21)S3"}}},
+			`"epcList":["https://id.gs1.org/01/09506000134352/10/L1/21/S3"]`), ops.Commission,
+			&model.CommissionRequest{EventHeader: model.EventHeader{EventID: "urn:uuid:c2"}, DI: "09506000134352", Lot: "L1", Codes: []string{"(01)09506000134352(10)L1(21)S3"}}},
 		{"commissioning a quantity of a lot", objectEvent(`"eventID":"urn:uuid:c3","action":"ADD","bizStep":"https://ref.gs1.org/cbv/BizStep-commissioning",` +
-			`"quantityList":[{"epcClass":"` + lotClass + `","quantity":500}]`), epcis.FnCommission,
-			&model.CommissionRequest{EventID: "urn:uuid:c3", DI: "09506000134352", Lot: "L1", Quantity: 500}},
+			`"quantityList":[{"epcClass":"` + lotClass + `","quantity":500}]`), ops.Commission,
+			&model.CommissionRequest{EventHeader: model.EventHeader{EventID: "urn:uuid:c3"}, DI: "09506000134352", Lot: "L1", Quantity: 500}},
 		{"packing", typedEvent("AggregationEvent", `"eventID":"urn:uuid:p1","action":"ADD","bizStep":"packing","disposition":"in_progress",`+
-			`"parentID":"`+ssccURN+`","childEPCs":["`+sgtinURN+`"],`+at), epcis.FnPack,
-			&model.PackRequest{EventID: "urn:uuid:p1", Parent: ssccKey, Children: []string{sgtinArg}, Location: siteGLN}},
+			`"parentID":"`+ssccURN+`","childEPCs":["`+sgtinURN+`"],`+at), ops.Pack,
+			&model.PackRequest{EventHeader: model.EventHeader{EventID: "urn:uuid:p1", Location: siteGLN}, Parent: ssccKey, Children: []string{sgtinArg}}},
 		{"unpacking everything", typedEvent("AggregationEvent", `"eventID":"urn:uuid:u1","action":"DELETE","bizStep":"urn:epcglobal:cbv:bizstep:unpacking",`+
-			`"parentID":"`+ssccURN+`"`), epcis.FnUnpack,
-			&model.UnpackRequest{EventID: "urn:uuid:u1", Parent: ssccKey}},
+			`"parentID":"`+ssccURN+`"`), ops.Unpack,
+			&model.UnpackRequest{EventHeader: model.EventHeader{EventID: "urn:uuid:u1"}, Parent: ssccKey}},
 		{"shipping a container and a lot quantity", objectEvent(`"eventID":"urn:uuid:s1","action":"OBSERVE","bizStep":"shipping","disposition":"in_transit",` +
 			`"epcList":["` + ssccURN + `"],"quantityList":[{"epcClass":"` + lotClass + `","quantity":5,"uom":"EA"}],` + at + `,` +
 			`"sourceList":[{"type":"owning_party","source":"` + distPGLN + `"}],` +
 			`"destinationList":[{"type":"https://ref.gs1.org/cbv/SDT-owning_party","destination":"` + hospPGLN + `"},{"type":"location","destination":"` + otherSite + `"}],` +
-			`"bizTransactionList":[{"type":"urn:epcglobal:cbv:btt:desadv","bizTransaction":"urn:epcglobal:cbv:bt:9506000000015:D1"}]`), epcis.FnShip,
-			&model.ShipRequest{EventID: "urn:uuid:s1", To: "HospitalMSP", Codes: []string{ssccKey},
-				Quantities: []model.QuantityElement{{Code: lotKey, Quantity: 5}}, Location: siteGLN, Destination: "9506000000091",
+			`"bizTransactionList":[{"type":"urn:epcglobal:cbv:btt:desadv","bizTransaction":"urn:epcglobal:cbv:bt:9506000000015:D1"}]`), ops.Ship,
+			&model.ShipRequest{EventHeader: model.EventHeader{EventID: "urn:uuid:s1", Location: siteGLN}, To: "HospitalMSP", Codes: []string{ssccKey},
+				Quantities: []model.QuantityElement{{Code: lotKey, Quantity: 5}}, Destination: "9506000000091",
 				BizTransactions: []model.BizTransaction{{Type: model.BizTxDespatch, Value: "urn:epcglobal:cbv:bt:9506000000015:D1"}}}},
 		{"shipping as a TransactionEvent naming the container as parentID", typedEvent("TransactionEvent", `"eventID":"urn:uuid:s2","action":"ADD","bizStep":"shipping",`+
 			`"parentID":"`+ssccURN+`","bizTransactionList":[{"type":"po","bizTransaction":"urn:epcglobal:cbv:bt:9506000000015:PO1"}],`+
-			`"destinationList":[{"type":"owning_party","destination":"`+epcis.PartyURIPrefix+`HospitalMSP"}]`), epcis.FnShip,
-			&model.ShipRequest{EventID: "urn:uuid:s2", To: "HospitalMSP", Codes: []string{ssccKey},
+			`"destinationList":[{"type":"owning_party","destination":"`+epcis.PartyURIPrefix+`HospitalMSP"}]`), ops.Ship,
+			&model.ShipRequest{EventHeader: model.EventHeader{EventID: "urn:uuid:s2"}, To: "HospitalMSP", Codes: []string{ssccKey},
 				BizTransactions: []model.BizTransaction{{Type: model.BizTxPO, Value: "urn:epcglobal:cbv:bt:9506000000015:PO1"}}}},
 		{"receiving quantities from a named sender", objectEvent(`"eventID":"urn:uuid:r1","action":"OBSERVE","bizStep":"receiving","disposition":"in_progress",` +
 			`"quantityList":[{"epcClass":"https://id.gs1.org/01/09506000134352/10/L1","quantity":5}],"bizLocation":{"id":"` + siteURN + `"},` +
-			`"sourceList":[{"type":"owning_party","source":"` + distPGLN + `"}]`), epcis.FnReceive,
-			&model.ReceiveRequest{EventID: "urn:uuid:r1", Quantities: []model.QuantityElement{{Code: lotKey, Quantity: 5, From: "DistributorMSP"}}, Location: siteGLN}},
-		{"dispensing", objectEvent(`"eventID":"urn:uuid:d1","action":"OBSERVE","bizStep":"dispensing","disposition":"dispensed","epcList":["` + sgtinURN + `"]`), epcis.FnDispense,
-			&model.DispenseRequest{EventID: "urn:uuid:d1", Codes: []string{sgtinArg}}},
-		{"retail selling", objectEvent(`"eventID":"urn:uuid:d2","action":"OBSERVE","bizStep":"retail_selling","disposition":"retail_sold","epcList":["` + sgtinURN + `"]`), epcis.FnDispense,
-			&model.DispenseRequest{EventID: "urn:uuid:d2", Codes: []string{sgtinArg}}},
+			`"sourceList":[{"type":"owning_party","source":"` + distPGLN + `"}]`), ops.Receive,
+			&model.ReceiveRequest{EventHeader: model.EventHeader{EventID: "urn:uuid:r1", Location: siteGLN}, Quantities: []model.QuantityElement{{Code: lotKey, Quantity: 5, From: "DistributorMSP"}}}},
+		{"dispensing", objectEvent(`"eventID":"urn:uuid:d1","action":"OBSERVE","bizStep":"dispensing","disposition":"dispensed","epcList":["` + sgtinURN + `"]`), ops.Dispense,
+			&model.DispenseRequest{EventHeader: model.EventHeader{EventID: "urn:uuid:d1"}, Codes: []string{sgtinArg}}},
+		{"retail selling", objectEvent(`"eventID":"urn:uuid:d2","action":"OBSERVE","bizStep":"retail_selling","disposition":"retail_sold","epcList":["` + sgtinURN + `"]`), ops.Dispense,
+			&model.DispenseRequest{EventHeader: model.EventHeader{EventID: "urn:uuid:d2"}, Codes: []string{sgtinArg}}},
 		{"a return", objectEvent(`"eventID":"urn:uuid:rt","action":"OBSERVE","bizStep":"shipping","disposition":"returned","epcList":["` + sgtinURN + `"],` + at + `,` +
-			`"destinationList":[{"type":"owning_party","destination":"` + distPGLN + `"}]`), epcis.FnReturn,
-			&model.ReturnRequest{EventID: "urn:uuid:rt", Codes: []string{sgtinArg}, To: "DistributorMSP", Location: siteGLN}},
-		{"a return to the manufacturer by default", objectEvent(`"eventID":"urn:uuid:rt2","action":"OBSERVE","bizStep":"shipping","disposition":"returned","epcList":["` + sgtinURN + `"]`), epcis.FnReturn,
-			&model.ReturnRequest{EventID: "urn:uuid:rt2", Codes: []string{sgtinArg}}},
-		{"decommissioning", objectEvent(`"eventID":"urn:uuid:x1","action":"DELETE","bizStep":"decommissioning","disposition":"inactive","epcList":["` + sgtinURN + `"],` + at), epcis.FnDecommission,
-			&model.DisposeRequest{EventID: "urn:uuid:x1", Codes: []string{sgtinArg}, Reason: "EPCIS decommissioning, disposition inactive", Location: siteGLN}},
-		{"destroying", objectEvent(`"eventID":"urn:uuid:x2","action":"OBSERVE","bizStep":"destroying","epcList":["` + ssccURN + `"]`), epcis.FnDestroy,
-			&model.DisposeRequest{EventID: "urn:uuid:x2", Codes: []string{ssccKey}, Reason: "EPCIS destroying"}},
-		{"inspecting one code", objectEvent(`"eventID":"urn:uuid:i1","action":"OBSERVE","bizStep":"inspecting","epcList":["` + sgtinURN + `"],` + at), epcis.FnInspect,
-			&model.InspectRequest{EventID: "urn:uuid:i1", Code: sgtinArg, Location: siteGLN}},
+			`"destinationList":[{"type":"owning_party","destination":"` + distPGLN + `"}]`), ops.Return,
+			&model.ReturnRequest{EventHeader: model.EventHeader{EventID: "urn:uuid:rt", Location: siteGLN}, Codes: []string{sgtinArg}, To: "DistributorMSP"}},
+		{"a return to the manufacturer by default", objectEvent(`"eventID":"urn:uuid:rt2","action":"OBSERVE","bizStep":"shipping","disposition":"returned","epcList":["` + sgtinURN + `"]`), ops.Return,
+			&model.ReturnRequest{EventHeader: model.EventHeader{EventID: "urn:uuid:rt2"}, Codes: []string{sgtinArg}}},
+		{"decommissioning", objectEvent(`"eventID":"urn:uuid:x1","action":"DELETE","bizStep":"decommissioning","disposition":"inactive","epcList":["` + sgtinURN + `"],` + at), ops.Decommission,
+			&model.DisposeRequest{EventHeader: model.EventHeader{EventID: "urn:uuid:x1", Location: siteGLN}, Codes: []string{sgtinArg}, Reason: "EPCIS decommissioning, disposition inactive"}},
+		{"destroying", objectEvent(`"eventID":"urn:uuid:x2","action":"OBSERVE","bizStep":"destroying","epcList":["` + ssccURN + `"]`), ops.Destroy,
+			&model.DisposeRequest{EventHeader: model.EventHeader{EventID: "urn:uuid:x2"}, Codes: []string{ssccKey}, Reason: "EPCIS destroying"}},
+		{"inspecting one code", objectEvent(`"eventID":"urn:uuid:i1","action":"OBSERVE","bizStep":"inspecting","epcList":["` + sgtinURN + `"],` + at), ops.Inspect,
+			&model.InspectRequest{EventHeader: model.EventHeader{EventID: "urn:uuid:i1", Location: siteGLN}, Code: sgtinArg}},
 		{"sensor reporting", objectEvent(`"eventID":"urn:uuid:t1","action":"OBSERVE","bizStep":"sensor_reporting","epcList":["` + ssccURN + `"],` + at + `,` +
-			`"sensorElementList":[{"sensorMetadata":{"deviceID":"urn:epc:id:giai:4000001.111"},"sensorReport":[{"type":"Temperature","value":9.5,"uom":"CEL","time":"2024-05-01T01:00:00Z"}]}]`), epcis.FnReportSensor,
-			&model.SensorRequest{EventID: "urn:uuid:t1", Codes: []string{ssccKey}, Location: siteGLN, SensorElementList: []model.SensorElement{
+			`"sensorElementList":[{"sensorMetadata":{"deviceID":"urn:epc:id:giai:4000001.111"},"sensorReport":[{"type":"Temperature","value":9.5,"uom":"CEL","time":"2024-05-01T01:00:00Z"}]}]`), ops.ReportSensor,
+			&model.SensorRequest{EventHeader: model.EventHeader{EventID: "urn:uuid:t1", Location: siteGLN}, Codes: []string{ssccKey}, SensorElementList: []model.SensorElement{
 				{DeviceID: "urn:epc:id:giai:4000001.111", Reports: []model.SensorReport{{Type: "gs1:Temperature", Value: 9.5, UOM: "CEL", Time: "2024-05-01T01:00:00.000000000Z"}}}}}},
 	}
 	for _, tt := range tests {
@@ -264,15 +288,15 @@ func TestCaptureMapsEachBusinessStepToItsTransaction(t *testing.T) {
 			if got := takeEventTime(o.Request); got != "2024-05-01T10:00:00+08:00" {
 				t.Errorf("declared event time %q, want the event's local time", got)
 			}
-			if o.Function != tt.fn || !reflect.DeepEqual(o.Request, tt.want) {
-				t.Errorf("%s %+v\nwant %s %+v", o.Function, o.Request, tt.fn, tt.want)
+			if opName(o.Op) != tt.fn.Name() || !reflect.DeepEqual(o.Request, tt.want) {
+				t.Errorf("%s %+v\nwant %s %+v", opName(o.Op), o.Request, tt.fn.Name(), tt.want)
 			}
-			if (o.Transient != "") != (tt.fn == epcis.FnDispense) {
+			if (o.Transient != "") != (tt.fn.Name() == ops.Dispense.Name()) {
 				t.Errorf("transient = %q", o.Transient)
 			}
-			arg, err := o.Arg()
-			if err != nil || !json.Valid([]byte(arg)) {
-				t.Errorf("Arg = %q, %v", arg, err)
+			call, err := submission(o)
+			if err != nil || call.Function != tt.fn.Name() || len(call.Args) != 1 || !json.Valid([]byte(call.Args[0])) {
+				t.Errorf("submission = %+v, %v", call, err)
 			}
 		})
 	}
@@ -356,7 +380,7 @@ func TestCaptureRejectsEventsTheLedgerCannotRecord(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			o := captureOne(t, tt.give)
 			if o.Rejection == nil {
-				t.Fatalf("accepted as %s %+v; want rejection at %s", o.Function, o.Request, tt.field)
+				t.Fatalf("accepted as %s %+v; want rejection at %s", opName(o.Op), o.Request, tt.field)
 			}
 			if o.Rejection.Field != tt.field || !strings.Contains(o.Rejection.Reason, tt.why) {
 				t.Errorf("rejected at %q: %q\nwant %q containing %q", o.Rejection.Field, o.Rejection.Reason, tt.field, tt.why)
@@ -405,11 +429,11 @@ func TestCaptureKeepsGoingAfterARejectedEvent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Accepted() != 1 || res.Outcomes[0].Rejection == nil || res.Outcomes[1].Function != epcis.FnShip {
+	if res.Accepted() != 1 || res.Outcomes[0].Rejection == nil || opName(res.Outcomes[1].Op) != ops.Ship.Name() {
 		t.Errorf("outcomes = %+v", res.Outcomes)
 	}
-	if _, err := res.Outcomes[0].Arg(); err == nil {
-		t.Error("Arg of a rejected event succeeded")
+	if o := res.Outcomes[0]; o.Op != nil || o.Request != nil {
+		t.Errorf("a rejected event carries %s %v", opName(o.Op), o.Request)
 	}
 }
 

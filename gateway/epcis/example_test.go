@@ -35,11 +35,16 @@ func ExampleCapture() {
 			fmt.Println(o.Rejection)
 			continue
 		}
-		arg, _ := o.Arg()
-		fmt.Println(o.Function, arg)
+		// The caller submits o.Op with o.Request, e.g. invoker.Invoke(ctx, id, o.Op, o.Request).
+		call, err := o.Op.EncodeAny(o.Request)
+		if err != nil {
+			fmt.Println(err)
+			continue
+		}
+		fmt.Println(call.Function, call.Args[0])
 	}
 	// Output:
-	// unit:Ship {"eventId":"urn:uuid:7f1c","eventTime":"2024-05-01T10:00:00+08:00","to":"HospitalMSP","codes":["(00)095060000000000015"],"location":"9506000000015"}
+	// unit:Ship {"eventId":"urn:uuid:7f1c","eventTime":"2024-05-01T10:00:00+08:00","location":"9506000000015","to":"HospitalMSP","codes":["(00)095060000000000015"]}
 	// epcis event 1: type: TransformationEvent is not supported: the ledger records ObjectEvent, AggregationEvent and TransactionEvent
 }
 

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/udiledger/udiledger/chaincode/model"
+	"github.com/udiledger/udiledger/chaincode/ops"
 	"github.com/udiledger/udiledger/gateway/epcis"
 	"github.com/udiledger/udiledger/gateway/epcis/epcistest"
 )
@@ -18,7 +19,7 @@ var examplesDir = epcistest.Dir()
 // want is the expected outcome of one event: a function and a check of its request, or a
 // rejection of a field with a reason containing the given words.
 type want struct {
-	fn     string
+	fn     ops.Descriptor
 	check  func(t *testing.T, req any)
 	field  string
 	reason string
@@ -32,10 +33,8 @@ func receive9611(t *testing.T, req any) {
 	if at := takeEventTime(r); at != "2005-04-04T20:33:31.116-06:00" {
 		t.Errorf("declared event time %q", at)
 	}
-	wantReq := &model.ReceiveRequest{
-		EventID:  "ni:///sha-256;00e1e6eba3a7cc6125be4793a631f0af50f8322e0ab5f2c0bab994a11cec1d79?ver=CBV2.0",
-		Codes:    []string{"(01)10614141073464(21)2018"},
-		Location: "0012345111112", // bizLocation urn:epc:id:sgln:0012345.11111.0
+	wantReq := &model.ReceiveRequest{EventHeader: model.EventHeader{EventID: "ni:///sha-256;00e1e6eba3a7cc6125be4793a631f0af50f8322e0ab5f2c0bab994a11cec1d79?ver=CBV2.0", Location: "0012345111112"},
+		Codes: []string{"(01)10614141073464(21)2018"},
 		BizTransactions: []model.BizTransaction{
 			{Type: model.BizTxPO, Value: "http://transaction.acme.com/po/12345678"},
 			{Type: model.BizTxDespatch, Value: "urn:epcglobal:cbv:bt:0614141073467:1152"},
@@ -57,12 +56,12 @@ var exampleOutcomes = map[string][]want{
 	},
 	"Example_9.6.1-ObjectEvent-with-error-declaration.jsonld": {
 		rejected("errorDeclaration", "error declarations are not supported"),
-		{fn: epcis.FnReceive, check: receive9611},
+		{fn: ops.Receive, check: receive9611},
 	},
 	"Example_9.6.1-ObjectEvent.jsonld": {
 		// A shipment without an owning_party destination names no receiver.
 		rejected("destinationList", "needs an owning_party destination naming the receiver"),
-		{fn: epcis.FnReceive, check: receive9611},
+		{fn: ops.Receive, check: receive9611},
 	},
 	"Example_9.6.2-ObjectEvent.jsonld": {
 		rejected("quantityList[0].uom", `"KGM" is a measure, not a count`),
@@ -71,7 +70,7 @@ var exampleOutcomes = map[string][]want{
 		rejected("action", "AggregationEvent with action OBSERVE is not recorded"),
 	},
 	"PersistentDisposition-example.jsonld": {
-		{fn: epcis.FnReceive, check: func(t *testing.T, req any) {
+		{fn: ops.Receive, check: func(t *testing.T, req any) {
 			r := req.(*model.ReceiveRequest)
 			if at := takeEventTime(r); at != "2020-06-07T19:10:16+02:00" {
 				t.Errorf("declared event time %q", at)
@@ -94,7 +93,7 @@ var exampleOutcomes = map[string][]want{
 		rejected("epcList", "inspecting verifies one code per event (unit:Inspect), got 10"),
 	},
 	"SensorDataExample1.jsonld": {
-		{fn: epcis.FnReportSensor, check: func(t *testing.T, req any) {
+		{fn: ops.ReportSensor, check: func(t *testing.T, req any) {
 			r := req.(*model.SensorRequest)
 			if !reflect.DeepEqual(r.Codes, []string{"(01)04012345111118(21)9876"}) || r.Location != "4012345000054" {
 				t.Errorf("codes %v at %q", r.Codes, r.Location)
@@ -144,25 +143,25 @@ func TestCaptureOfEveryGS1Example(t *testing.T) {
 				if o.Index != i || o.EventID == "" || o.EventTime.IsZero() {
 					t.Errorf("event %d: index %d, id %q, time %v", i, o.Index, o.EventID, o.EventTime)
 				}
-				if w.fn == "" {
+				if w.fn == nil {
 					if o.Rejection == nil {
-						t.Errorf("event %d accepted as %s, want rejected at %s", i, o.Function, w.field)
+						t.Errorf("event %d accepted as %s, want rejected at %s", i, opName(o.Op), w.field)
 						continue
 					}
 					if o.Rejection.Index != i || o.Rejection.Field != w.field || !strings.Contains(o.Rejection.Reason, w.reason) {
 						t.Errorf("event %d: rejection %q at %q, want %q containing %q", i, o.Rejection.Reason, o.Rejection.Field, w.field, w.reason)
 					}
-					if o.Function != "" || o.Request != nil {
-						t.Errorf("event %d: rejected event carries %s %v", i, o.Function, o.Request)
+					if o.Op != nil || o.Request != nil {
+						t.Errorf("event %d: rejected event carries %s %v", i, opName(o.Op), o.Request)
 					}
 					continue
 				}
 				if o.Rejection != nil {
-					t.Errorf("event %d rejected: %v; want %s", i, o.Rejection, w.fn)
+					t.Errorf("event %d rejected: %v; want %s", i, o.Rejection, w.fn.Name())
 					continue
 				}
-				if o.Function != w.fn {
-					t.Errorf("event %d: function %s, want %s", i, o.Function, w.fn)
+				if opName(o.Op) != w.fn.Name() {
+					t.Errorf("event %d: operation %s, want %s", i, opName(o.Op), w.fn.Name())
 				}
 				w.check(t, o.Request)
 			}

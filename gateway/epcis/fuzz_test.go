@@ -36,11 +36,11 @@ func FuzzCapture(f *testing.F) {
 			if o.Index != i {
 				t.Fatalf("outcome %d has index %d", i, o.Index)
 			}
-			if (o.Rejection == nil) == (o.Request == nil) || (o.Rejection == nil) == (o.Function == "") {
+			if (o.Rejection == nil) == (o.Request == nil) || (o.Rejection == nil) == (o.Op == nil) {
 				t.Fatalf("outcome %d is neither accepted nor rejected: %+v", i, o)
 			}
 			if o.Rejection == nil {
-				if _, err := o.Arg(); err != nil {
+				if _, err := submission(o); err != nil {
 					t.Fatalf("outcome %d: %v", i, err)
 				}
 			} else if o.Rejection.Reason == "" {

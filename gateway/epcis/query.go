@@ -19,7 +19,7 @@ type QueryError struct {
 func (e *QueryError) Error() string { return "epcis query parameter " + e.Param + ": " + e.Reason }
 
 // MaxPerPage is the largest page a query may ask for (the chaincode's largest page).
-const MaxPerPage = 1000
+const MaxPerPage = model.MaxPageSize
 
 // EPCPattern matches the codes of events: one code by its canonical key, or, with GTIN set,
 // every code of that product (an EPC pattern urn:epc:idpat:sgtin:…, a Digital Link or a
@@ -126,8 +126,8 @@ func (f *Filter) param(name string, raw []string) error {
 	switch {
 	case name == "eventType":
 		for _, v := range values {
-			switch v {
-			case TypeObject, TypeAggregation, TypeTransaction, TypeTransformation, TypeAssociation:
+			switch model.EventType(v) {
+			case model.ObjectEvent, model.AggregationEvent, model.TransactionEvent, TypeTransformation, TypeAssociation:
 				f.EventTypes = append(f.EventTypes, v)
 			default:
 				return fail(quote(v) + " is not an EPCIS event type")

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/udiledger/udiledger/chaincode/model"
+	"github.com/udiledger/udiledger/chaincode/ops"
 	"github.com/udiledger/udiledger/gateway/epcis"
 )
 
@@ -15,7 +16,7 @@ import (
 // (unit.go, unit_pack.go, unit_move.go, unit_dispense.go, unit_dispose.go, unit_sensor.go,
 // verify.go): codes as canonical keys, its own action, disposition and locations. txTime is
 // the transaction timestamp, which the chaincode records as the event time.
-func record(t *testing.T, fn string, req any, actor string, txTime time.Time) model.Event {
+func record(t *testing.T, op ops.Descriptor, req any, actor string, txTime time.Time) model.Event {
 	t.Helper()
 	keys := func(codes []string) []string {
 		var out []string
@@ -28,7 +29,7 @@ func record(t *testing.T, fn string, req any, actor string, txTime time.Time) mo
 		}
 		return out
 	}
-	ev := model.Event{Type: model.ObjectEvent, Action: model.ActionObserve, Actor: actor, TxID: "tx-" + fn,
+	ev := model.Event{Type: model.ObjectEvent, Action: model.ActionObserve, Actor: actor, TxID: "tx-" + op.Name(),
 		EventTime: model.FormatTime(txTime)}
 	switch r := req.(type) {
 	case *model.CommissionRequest:
@@ -64,7 +65,7 @@ func record(t *testing.T, fn string, req any, actor string, txTime time.Time) mo
 	case *model.DisposeRequest:
 		ev.EventID, ev.Action = r.EventID, model.ActionDelete
 		ev.BizStep, ev.Disposition = model.BizStepDestroying, model.DispositionDestroyed
-		if fn == epcis.FnDecommission {
+		if op.Name() == ops.Decommission.Name() {
 			ev.BizStep, ev.Disposition = model.BizStepDecommissioning, model.DispositionInactive
 		}
 		ev.EPCList, ev.ReadPoint, ev.BizLocation = keys(r.Codes), r.Location, r.Location
@@ -174,7 +175,7 @@ func TestRoundTripKeepsEPCsStepsDispositionsTimesAndLocations(t *testing.T) {
 		// The gateway submits each event as it arrives; the chaincode records the
 		// transaction time. Taking the EPCIS event time as that time shows what the
 		// rendering keeps; see docs/epcis.md for the event time the ledger does not store.
-		stored := record(t, o.Function, o.Request, "ManufacturerMSP", o.EventTime)
+		stored := record(t, o.Op, o.Request, "ManufacturerMSP", o.EventTime)
 		b, err := json.Marshal(epcis.Render(stored, epcis.RenderOptions{PartyGLN: directory.glnOf}))
 		if err != nil {
 			t.Fatal(err)
@@ -193,7 +194,7 @@ func TestRoundTripKeepsEPCsStepsDispositionsTimesAndLocations(t *testing.T) {
 			out.BizLocation = ""
 		}
 		if !reflect.DeepEqual(in, out) {
-			t.Errorf("event %d (%s):\nsent     %+v\nrendered %+v", i, o.Function, in, out)
+			t.Errorf("event %d (%s):\nsent     %+v\nrendered %+v", i, opName(o.Op), in, out)
 		}
 	}
 }

@@ -8,28 +8,11 @@ import (
 	"github.com/udiledger/udiledger/chaincode/model"
 )
 
-// Chaincode functions a captured event turns into.
+// EPCIS 2.0 event types the ledger does not record. Package model names the three it records
+// (model.ObjectEvent, model.AggregationEvent, model.TransactionEvent).
 const (
-	FnCommission   = "unit:Commission"
-	FnPack         = "unit:Pack"
-	FnUnpack       = "unit:Unpack"
-	FnShip         = "unit:Ship"
-	FnReceive      = "unit:Receive"
-	FnDispense     = "unit:Dispense"
-	FnReturn       = "unit:Return"
-	FnDecommission = "unit:Decommission"
-	FnDestroy      = "unit:Destroy"
-	FnReportSensor = "unit:ReportSensor"
-	FnInspect      = "unit:Inspect"
-)
-
-// EPCIS 2.0 event types as they appear in the "type" field.
-const (
-	TypeObject         = "ObjectEvent"
-	TypeAggregation    = "AggregationEvent"
-	TypeTransaction    = "TransactionEvent"
-	TypeTransformation = "TransformationEvent"
-	TypeAssociation    = "AssociationEvent"
+	TypeTransformation model.EventType = "TransformationEvent"
+	TypeAssociation    model.EventType = "AssociationEvent"
 )
 
 // ContextURI is the JSON-LD context of EPCIS 2.0 documents.

@@ -20,7 +20,9 @@ import (
 	"strings"
 
 	"github.com/udiledger/udiledger/chaincode/model"
+	"github.com/udiledger/udiledger/chaincode/ops"
 	"github.com/udiledger/udiledger/gateway/ledger"
+	"github.com/udiledger/udiledger/gateway/routes"
 )
 
 // Client calls a gateway. It is safe for concurrent use.
@@ -68,71 +70,87 @@ func NewWithKey(baseURL, key string, hc *http.Client) (*Client, error) {
 // anyIdentity keys the API key of a client made by NewWithKey.
 const anyIdentity = "*"
 
-// QueuedError says the gateway accepted a write but could not reach the ledger: it keeps the
-// write in its outbox and submits it later; StatusURL tells what became of it.
-type QueuedError struct{ StatusURL string }
-
-func (e *QueuedError) Error() string {
-	return "the gateway queued the write until the ledger is reachable: " + e.StatusURL
-}
-
-// Submit runs a state-changing function through the gateway.
-func (c *Client) Submit(ctx context.Context, p ledger.Proposal) (*ledger.Result, error) {
-	status, header, body, err := c.call(ctx, p)
+// Invoke runs one operation through the gateway's route for it (package routes).
+func (c *Client) Invoke(ctx context.Context, id *ledger.Identity, op ops.Descriptor, req any) (*ledger.Result, error) {
+	key, ok := c.keys[anyIdentity]
+	if !ok {
+		if id == nil {
+			return nil, errors.New("a call without identity")
+		}
+		if key, ok = c.keys[id.MSPID]; !ok {
+			return nil, fmt.Errorf("no API key for %s", id.MSPID)
+		}
+	}
+	rt, ok := routes.ForOp(op.Name())
+	if !ok {
+		return nil, fmt.Errorf("the gateway serves no route for %s", op.Name())
+	}
+	path, query, body, err := target(rt, req)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op.Name(), err)
+	}
+	status, header, answer, err := c.do(ctx, rt.Method, path, query, body, key)
 	if err != nil {
 		return nil, err
 	}
 	if status == http.StatusAccepted {
-		return nil, &QueuedError{StatusURL: header.Get("Location")}
+		loc := header.Get("Location")
+		return nil, &ledger.QueuedError{ID: loc[strings.LastIndex(loc, "/")+1:], StatusURL: loc}
 	}
 	var ids struct {
 		TxID string `json:"txId"`
 	}
-	_ = json.Unmarshal(body, &ids) // master data answers carry no transaction ID
-	return &ledger.Result{TxID: ids.TxID, Payload: body}, nil
+	_ = json.Unmarshal(answer, &ids) // master data answers carry no transaction ID
+	return &ledger.Result{TxID: ids.TxID, Payload: answer, Replayed: header.Get("Idempotent-Replayed") == "true"}, nil
 }
 
-// Evaluate runs a read-only function through the gateway.
-func (c *Client) Evaluate(ctx context.Context, p ledger.Proposal) ([]byte, error) {
-	_, _, body, err := c.call(ctx, p)
-	return body, err
-}
-
-func (c *Client) call(ctx context.Context, p ledger.Proposal) (int, http.Header, []byte, error) {
-	key, ok := c.keys[anyIdentity]
-	if !ok {
-		if p.Identity == nil {
-			return 0, nil, nil, errors.New("proposal without identity")
-		}
-		if key, ok = c.keys[p.Identity.MSPID]; !ok {
-			return 0, nil, nil, fmt.Errorf("no API key for %s", p.Identity.MSPID)
-		}
-	}
-	rt, ok := routes[p.Function]
-	if !ok {
-		return 0, nil, nil, fmt.Errorf("the gateway serves no route for %s", p.Function)
-	}
-	path, query, err := rt.target(p.Args)
+// target builds a route's request from an operation's request: path parameters from the
+// fields they name, then a read's other fields as query parameters, a write's as its body.
+func target(rt routes.Route, req any) (path string, query url.Values, body []byte, err error) {
+	b, err := json.Marshal(req)
 	if err != nil {
-		return 0, nil, nil, fmt.Errorf("%s: %w", p.Function, err)
+		return "", nil, nil, err
 	}
-	var rd io.Reader
-	if rt.body != nil {
-		b, err := rt.body(p.Args, p.Transient)
-		if err != nil {
-			return 0, nil, nil, fmt.Errorf("%s: %w", p.Function, err)
-		}
-		raw, err := json.Marshal(b)
-		if err != nil {
-			return 0, nil, nil, err
-		}
-		rd = bytes.NewReader(raw)
+	fields := map[string]any{}
+	if err := json.Unmarshal(b, &fields); err != nil {
+		return "", nil, nil, fmt.Errorf("request is not a JSON object: %w", err)
 	}
+	parts := strings.Split(rt.Path, "/")
+	for i, p := range parts {
+		if name, ok := strings.CutPrefix(p, "{"); ok {
+			name = strings.TrimSuffix(name, "}")
+			v, _ := fields[name].(string)
+			if v == "" {
+				return "", nil, nil, fmt.Errorf("%s is required", name)
+			}
+			parts[i] = url.PathEscape(v)
+			delete(fields, name)
+		}
+	}
+	path = strings.Join(parts, "/")
+	if rt.Method == http.MethodGet {
+		query = url.Values{}
+		for k, v := range fields {
+			if s := fmt.Sprint(v); s != "" && s != "0" && s != "false" && v != nil {
+				query.Set(k, s)
+			}
+		}
+		return path, query, nil, nil
+	}
+	body, err = json.Marshal(fields)
+	return path, nil, body, err
+}
+
+func (c *Client) do(ctx context.Context, method, path string, query url.Values, body []byte, key string) (int, http.Header, []byte, error) {
 	target := c.base.String() + path
 	if len(query) > 0 {
 		target += "?" + query.Encode()
 	}
-	req, err := http.NewRequestWithContext(ctx, rt.method, target, rd)
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, target, rd)
 	if err != nil {
 		return 0, nil, nil, err
 	}
@@ -143,17 +161,17 @@ func (c *Client) call(ctx context.Context, p ledger.Proposal) (int, http.Header,
 	}
 	res, err := c.http.Do(req)
 	if err != nil {
-		return 0, nil, nil, fmt.Errorf("%s %s: %w", rt.method, path, err)
+		return 0, nil, nil, fmt.Errorf("%s %s: %w", method, path, err)
 	}
 	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
+	answer, err := io.ReadAll(res.Body)
 	if err != nil {
 		return 0, nil, nil, err
 	}
 	if res.StatusCode >= 300 {
-		return res.StatusCode, res.Header, nil, problemError(res.StatusCode, body)
+		return res.StatusCode, res.Header, nil, problemError(res.StatusCode, answer)
 	}
-	return res.StatusCode, res.Header, body, nil
+	return res.StatusCode, res.Header, answer, nil
 }
 
 // problem is the part of an RFC 9457 problem document the client reads.
@@ -202,7 +220,7 @@ func problemError(status int, body []byte) error {
 
 // Events streams the gateway's server-sent chaincode events from block fromBlock.
 func (c *Client) Events(ctx context.Context, fromBlock uint64) (<-chan ledger.Event, error) {
-	target := c.base.String() + "/v1/events/stream?from_block=" + strconv.FormatUint(fromBlock, 10)
+	target := c.base.String() + "/v1/events/stream?fromBlock=" + strconv.FormatUint(fromBlock, 10)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 	if err != nil {
 		return nil, err

@@ -2,17 +2,15 @@ package httpledger_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http/httptest"
-	"reflect"
 	"testing"
 	"time"
 
 	"github.com/udiledger/udiledger/chaincode/model"
+	"github.com/udiledger/udiledger/chaincode/ops"
 	"github.com/udiledger/udiledger/gateway/api"
 	"github.com/udiledger/udiledger/gateway/auth"
-	"github.com/udiledger/udiledger/gateway/demo"
 	"github.com/udiledger/udiledger/gateway/httpledger"
 	"github.com/udiledger/udiledger/gateway/ledger"
 	"github.com/udiledger/udiledger/gateway/ledger/devledger"
@@ -24,7 +22,7 @@ var msps = []string{devledger.Regulator, devledger.Manufacturer, devledger.Distr
 type world struct {
 	led    *devledger.Ledger
 	client *httpledger.Client
-	actors demo.Actors
+	ids    map[string]*ledger.Identity // by MSP ID
 }
 
 func newWorld(t *testing.T) *world {
@@ -55,49 +53,25 @@ func newWorld(t *testing.T) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &world{led: led, client: c, actors: demo.Actors{
-		Regulator: ids[devledger.Regulator], Manufacturer: ids[devledger.Manufacturer], Distributor: ids[devledger.Distributor],
-		Platform: ids[devledger.Platform], Hospital: ids[devledger.Hospital],
-	}}
-}
-
-func TestTheDemoThroughTheGatewayEndsAsOnTheLedgerItself(t *testing.T) {
-	now := time.Now().UTC()
-	w := newWorld(t)
-	viaGateway, err := demo.Run(context.Background(), w.client, w.actors, demo.Options{Now: func() time.Time { return now }})
-	if err != nil {
-		t.Fatalf("demo through the gateway: %v", err)
-	}
-	direct := newWorld(t)
-	onLedger, err := demo.Run(context.Background(), direct.led, direct.actors, demo.Options{Now: func() time.Time { return now }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(viaGateway, onLedger) {
-		t.Fatalf("outcomes differ\n gateway %+v\n ledger  %+v", viaGateway, onLedger)
-	}
+	return &world{led: led, client: c, ids: ids}
 }
 
 func TestErrorsComeBackAsTheLedgerGivesThem(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
-	_, err := w.client.Evaluate(ctx, ledger.Proposal{Identity: w.actors.Hospital, Function: "party:Get", Args: []string{"NobodyMSP"}})
+	_, err := ledger.Do(ctx, w.client, w.ids[devledger.Hospital], ops.GetParty, model.PartyQuery{MSPID: "NobodyMSP"})
 	var ce *ledger.ChaincodeError
 	if !errors.As(err, &ce) || model.ParseCode(ce.Message) != model.CodeNotFound {
 		t.Fatalf("unknown party: %v, want a NOT_FOUND chaincode error", err)
 	}
-	_, err = w.client.Submit(ctx, ledger.Proposal{Identity: w.actors.Hospital, Function: "unit:Ship", Args: []string{`{"eventId":"x","to":"","codes":["nonsense"]}`}})
+	_, err = ledger.Do(ctx, w.client, w.ids[devledger.Hospital], ops.Ship, model.ShipRequest{EventHeader: model.EventHeader{EventID: "x"}, Codes: []string{"nonsense"}})
 	var ge *httpledger.GatewayError
 	if !errors.As(err, &ge) || ge.Status != 422 {
 		t.Fatalf("a malformed ship: %v, want the gateway's 422", err)
 	}
-	_, err = w.client.Submit(ctx, ledger.Proposal{Identity: &ledger.Identity{MSPID: "StrangerMSP"}, Function: "unit:Ship"})
+	_, err = ledger.Do(ctx, w.client, &ledger.Identity{MSPID: "StrangerMSP"}, ops.Ship, model.ShipRequest{})
 	if err == nil {
 		t.Fatal("an organisation without a key: want an error")
-	}
-	_, err = w.client.Submit(ctx, ledger.Proposal{Identity: w.actors.Hospital, Function: "unit:Teleport"})
-	if err == nil {
-		t.Fatal("a function the gateway does not serve: want an error")
 	}
 }
 
@@ -110,7 +84,7 @@ func TestEventsStreamThroughTheGateway(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := model.Party{MSPID: devledger.Regulator, Name: "Regulator", Roles: []model.Role{model.RoleRegulator}}
-	res, err := w.client.Submit(ctx, ledger.Proposal{Identity: w.actors.Regulator, Function: "party:Init", Args: []string{mustJSON(t, p)}})
+	res, err := ledger.Do(ctx, w.client, w.ids[devledger.Regulator], ops.InitLedger, p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,13 +97,4 @@ func TestEventsStreamThroughTheGateway(t *testing.T) {
 	case <-ctx.Done():
 		t.Fatal("no event arrived")
 	}
-}
-
-func mustJSON(t *testing.T, v any) string {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }

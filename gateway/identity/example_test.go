@@ -8,25 +8,20 @@ import (
 
 	"github.com/udiledger/udiledger/chaincode/model"
 	"github.com/udiledger/udiledger/gateway/identity"
-	"github.com/udiledger/udiledger/network/fabricca"
 )
 
 // A hospital registers a nurse at its CA and enrols her; her identity then signs transactions
-// and the chaincode sees role=hospital.
+// and the chaincode sees role=hospital. (On the local network, caclient.New in
+// network/fabricca/caclient fills in the CA from the network's run directory.)
 func Example() {
-	cas, err := fabricca.Load("network/run")
-	if err != nil {
-		log.Fatal(err)
-	}
-	ca, _ := fabricca.Find(cas, "HospitalOrg")
-	tlsCA, err := os.ReadFile(ca.TLSCACert)
+	tlsCA, err := os.ReadFile("/etc/udi/hospital-ca-tls.pem")
 	if err != nil {
 		log.Fatal(err)
 	}
 	c, err := identity.New(identity.CA{
-		Org: ca.Org, MSPID: ca.MSPID, Name: ca.Name, URL: ca.URL, TLSCACert: tlsCA,
-		Registrar: identity.Registrar{Name: ca.Registrar.Name, Secret: ca.Registrar.Secret},
-	}, identity.Wallet{Dir: "network/run/wallet"})
+		Org: "HospitalOrg", MSPID: "HospitalOrgMSP", Name: "ca-hospitalorg", URL: "https://ca.hospital.example:7054",
+		TLSCACert: tlsCA, Registrar: identity.Registrar{Name: "registrar", Secret: os.Getenv("CA_REGISTRAR_SECRET")},
+	}, identity.Wallet{Dir: "wallet"})
 	if err != nil {
 		log.Fatal(err)
 	}

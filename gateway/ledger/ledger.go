@@ -34,6 +34,9 @@ type Result struct {
 	TxID        string
 	BlockNumber uint64
 	Payload     []byte
+	// Replayed is set by a backend that is told the write was a recognised retry (a
+	// gateway's Idempotent-Replayed header); Run also reads it from the answer.
+	Replayed bool
 }
 
 // Event is one chaincode event from a committed, valid transaction.

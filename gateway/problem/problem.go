@@ -31,7 +31,7 @@ type Problem struct {
 	Code     string       `json:"code,omitempty"` // the chaincode's error code, when it refused
 	Errors   []FieldError `json:"errors,omitempty"`
 	// RequestID lets an operator find the request in the gateway's log.
-	RequestID string `json:"request_id,omitempty"`
+	RequestID string `json:"requestId,omitempty"`
 }
 
 func (p *Problem) Error() string {

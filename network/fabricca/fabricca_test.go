@@ -12,12 +12,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/udiledger/udiledger/chaincode/orgs"
 	"github.com/udiledger/udiledger/network/fabricca"
 	"github.com/udiledger/udiledger/network/fabricca/fabriccatest"
 	"github.com/udiledger/udiledger/network/fabricnet"
 )
 
-var hospital = fabriccatest.Org{Name: "HospitalOrg", Domain: "hospital.udi.example", Host: "127.0.103.21"}
+var hospital = fabriccatest.OrgAt(orgs.Hospital, "127.0.103.21")
 
 func TestDefaultPortsDoNotCollideWithTheNetwork(t *testing.T) {
 	p := fabricnet.DefaultPorts
@@ -32,7 +33,7 @@ func TestDefaultPortsDoNotCollideWithTheNetwork(t *testing.T) {
 }
 
 func TestConfigIsChecked(t *testing.T) {
-	org := fabricca.Org{Name: "HospitalOrg", MSPID: "HospitalOrgMSP", Host: "127.0.103.21"}
+	org := fabricca.Org{Name: hospital.Name, MSPID: orgs.Hospital, Host: hospital.Host}
 	tests := []struct {
 		name string
 		give fabricca.Config
@@ -117,7 +118,7 @@ func TestCAServerLifecycle(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		c, ok := fabricca.Find(got, "HospitalOrgMSP")
+		c, ok := fabricca.Find(got, orgs.Hospital)
 		if !ok || c != ca || c.Registrar.Name != fabricca.RegistrarName || len(c.Registrar.Secret) < 32 {
 			t.Fatalf("loaded %+v, want %+v", got, ca)
 		}

@@ -16,6 +16,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/udiledger/udiledger/chaincode/orgs"
 )
 
 // PortMap holds every port the network listens on. Each node has its own loopback address,
@@ -47,14 +49,15 @@ type OrgSpec struct {
 	Domain string // e.g. manufacturer.udi.example
 }
 
-// DefaultOrgs are the five organisations of UDI Ledger, in address order (127.0.0.2 …).
-var DefaultOrgs = []OrgSpec{
-	{Name: "ManufacturerOrg", Domain: "manufacturer.udi.example"},
-	{Name: "DistributorOrg", Domain: "distributor.udi.example"},
-	{Name: "PlatformOrg", Domain: "platform.udi.example"},
-	{Name: "HospitalOrg", Domain: "hospital.udi.example"},
-	{Name: "RegulatorOrg", Domain: "regulator.udi.example"},
-}
+// DefaultOrgs are the five organisations of UDI Ledger (chaincode/orgs), in address order
+// (127.0.0.2 …).
+var DefaultOrgs = func() []OrgSpec {
+	var out []OrgSpec
+	for _, o := range orgs.All() {
+		out = append(out, OrgSpec{Name: o.Name, Domain: o.Domain})
+	}
+	return out
+}()
 
 // Collection is a private data collection of the chaincode definition.
 type Collection struct {
@@ -64,11 +67,16 @@ type Collection struct {
 	BlockToLive int `json:"blockToLive,omitempty"`
 }
 
-// DefaultCollections: dispense details (patient and prescription references) stay with the
-// dispensing organisations and the regulator. The name is chaincode/model.DispenseCollection.
-var DefaultCollections = []Collection{
-	{Name: "dispenseDetails", Members: []string{"HospitalOrgMSP", "PlatformOrgMSP", "RegulatorOrgMSP"}},
-}
+// DefaultCollections are the chaincode's private data collections (chaincode/orgs): dispense
+// details (patient and prescription references) stay with the dispensing organisations and
+// the regulator.
+var DefaultCollections = func() []Collection {
+	var out []Collection
+	for _, c := range orgs.Collections() {
+		out = append(out, Collection{Name: c.Name, Members: c.Members})
+	}
+	return out
+}()
 
 // Config describes the network to bring up. The zero value of every field but BinDir and
 // ModuleRoot means its default.

@@ -14,6 +14,8 @@ import (
 	"github.com/hyperledger/fabric-gateway/pkg/identity"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
+
+	"github.com/udiledger/udiledger/chaincode/orgs"
 )
 
 // TestNetworkUpDown brings a whole network up from nothing, checks it and tears it down. It
@@ -116,8 +118,8 @@ func TestNetworkUpDown(t *testing.T) {
 				t.Errorf("%s: querycommitted: %v", o.Name, err)
 				continue
 			}
-			if !strings.Contains(string(out), `"dispenseDetails"`) {
-				t.Errorf("%s: committed definition has no dispenseDetails collection: %s", o.Name, out)
+			if col := orgs.DispenseDetails().Name; !strings.Contains(string(out), `"`+col+`"`) {
+				t.Errorf("%s: committed definition has no %s collection: %s", o.Name, col, out)
 			}
 		}
 	})

@@ -5,22 +5,18 @@ package clitest
 import (
 	"bytes"
 	"context"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
-	"github.com/gin-gonic/gin"
 	"github.com/spf13/cobra"
 
+	"github.com/udiledger/udiledger/chaincode/orgs"
+	"github.com/udiledger/udiledger/cli/demo"
 	"github.com/udiledger/udiledger/cli/internal/cmdutil"
-	"github.com/udiledger/udiledger/gateway/api"
-	"github.com/udiledger/udiledger/gateway/auth"
-	"github.com/udiledger/udiledger/gateway/demo"
 	"github.com/udiledger/udiledger/gateway/ledger"
 	"github.com/udiledger/udiledger/gateway/ledger/devledger"
+	"github.com/udiledger/udiledger/gateway/server"
 )
-
-func init() { gin.SetMode(gin.TestMode) }
 
 // Gateway is a running gateway and an API key per organisation (by MSP ID).
 type Gateway struct {
@@ -36,28 +32,19 @@ func StoryGateway(t *testing.T) *Gateway {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = led.Close() })
-	ring, keys, ids := auth.NewKeyring(), map[string]string{}, map[string]*ledger.Identity{}
-	for _, m := range []string{devledger.Regulator, devledger.Manufacturer, devledger.Distributor, devledger.Platform, devledger.Hospital} {
-		id, err := led.Admin(m)
-		if err != nil {
-			t.Fatal(err)
-		}
-		key, hash, err := auth.NewKey()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := ring.Add(hash, &auth.Principal{Name: m, Identity: id}); err != nil {
-			t.Fatal(err)
-		}
-		keys[m], ids[m] = key, id
-	}
-	if _, err := demo.Run(context.Background(), led, demo.Actors{Regulator: ids[devledger.Regulator], Manufacturer: ids[devledger.Manufacturer],
-		Distributor: ids[devledger.Distributor], Platform: ids[devledger.Platform], Hospital: ids[devledger.Hospital]}, demo.Options{}); err != nil {
+	a, err := demo.ActorsOf(func(o orgs.Org) (*ledger.Identity, error) { return led.Admin(o.MSPID) })
+	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(api.New(api.Options{Ledger: led, Keyring: ring}))
-	t.Cleanup(srv.Close)
-	return &Gateway{URL: srv.URL, Keys: keys}
+	if _, err := demo.Run(context.Background(), &ledger.Caller{Client: led}, a, demo.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	gw, err := server.StartLoopback(led, a.Regulator, a.Manufacturer, a.Distributor, a.Platform, a.Hospital)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = gw.Close() })
+	return &Gateway{URL: gw.URL, Keys: gw.Keys}
 }
 
 // Env is the environment a user of msp's organisation would have set.

@@ -2,7 +2,6 @@ package cmdutil
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -10,12 +9,14 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/udiledger/udiledger/chaincode/ops"
 	"github.com/udiledger/udiledger/gateway/httpledger"
 	"github.com/udiledger/udiledger/gateway/ledger"
+	"github.com/udiledger/udiledger/gateway/server"
 )
 
 // DefaultGateway is where `udi serve` listens unless told otherwise.
-const DefaultGateway = "http://127.0.0.1:8080"
+const DefaultGateway = "http://" + server.DefaultAddr
 
 // Gateway is how a command reaches a UDI Ledger gateway: its URL and the caller's API key.
 type Gateway struct {
@@ -45,35 +46,17 @@ func (g Gateway) Client() (*httpledger.Client, error) {
 	return c, nil
 }
 
-// Evaluate runs a read through the gateway and decodes its answer into out.
-func (g Gateway) Evaluate(ctx context.Context, out any, fn string, args ...string) error {
+// Call runs one ledger operation through the gateway, signed as the API key's identity.
+func Call[Req, Res any](ctx context.Context, g Gateway, op ops.Op[Req, Res], req Req) (*Res, error) {
 	c, err := g.Client()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	b, err := c.Evaluate(ctx, ledger.Proposal{Function: fn, Args: args})
+	r, err := ledger.Do(ctx, c, nil, op, req)
 	if err != nil {
-		return LedgerError(err)
+		return nil, LedgerError(err)
 	}
-	return json.Unmarshal(b, out)
-}
-
-// Submit runs a state change through the gateway with one JSON argument and decodes its
-// answer into out.
-func (g Gateway) Submit(ctx context.Context, out any, fn string, arg any) error {
-	c, err := g.Client()
-	if err != nil {
-		return err
-	}
-	b, err := json.Marshal(arg)
-	if err != nil {
-		return err
-	}
-	res, err := c.Submit(ctx, ledger.Proposal{Function: fn, Args: []string{string(b)}})
-	if err != nil {
-		return LedgerError(err)
-	}
-	return json.Unmarshal(res.Payload, out)
+	return r.Value, nil
 }
 
 // LedgerError gives an error of a gateway call its exit code: a refusal by the ledger or of

@@ -1,6 +1,6 @@
 // Package devledger opens the development ledger: the embedded engine running the UDI
-// chaincode, with the five demo organisations (localmsp.DefaultOrgs) generated on first start
-// and the dispense-details private data collection configured as on the Fabric network.
+// chaincode, with the five organisations of chaincode/orgs (localmsp.DefaultOrgs) generated on
+// first start and their private data collections configured as on the Fabric network.
 // `udi demo` and `udi serve` without configuration run on it.
 package devledger
 
@@ -10,29 +10,30 @@ import (
 	"time"
 
 	"github.com/udiledger/udiledger/chaincode/contract"
-	"github.com/udiledger/udiledger/chaincode/model"
+	"github.com/udiledger/udiledger/chaincode/orgs"
 	"github.com/udiledger/udiledger/gateway/ledger"
 	"github.com/udiledger/udiledger/gateway/ledger/embedded"
 	"github.com/udiledger/udiledger/gateway/ledger/localmsp"
 )
 
-// The demo organisations' MSP IDs.
+// The organisations' MSP IDs, as package orgs defines them.
 const (
-	Manufacturer = "ManufacturerOrgMSP"
-	Distributor  = "DistributorOrgMSP"
-	Platform     = "PlatformOrgMSP"
-	Hospital     = "HospitalOrgMSP"
-	Regulator    = "RegulatorOrgMSP"
+	Manufacturer = orgs.Manufacturer
+	Distributor  = orgs.Distributor
+	Platform     = orgs.Platform
+	Hospital     = orgs.Hospital
+	Regulator    = orgs.Regulator
 )
 
-// Collections is the private data configuration of the chaincode: dispense details are
-// shared by the dispensing organisations and the regulator, as on the Fabric network.
+// Collections is the private data configuration of the chaincode (orgs.Collections): dispense
+// details are shared by the dispensing organisations and the regulator, as on the Fabric
+// network.
 func Collections() []embedded.Collection {
-	return []embedded.Collection{{
-		Name:           model.DispenseCollection,
-		MemberMSPs:     []string{Hospital, Platform, Regulator},
-		MemberOnlyRead: true, MemberOnlyWrite: true,
-	}}
+	var out []embedded.Collection
+	for _, c := range orgs.Collections() {
+		out = append(out, embedded.Collection{Name: c.Name, MemberMSPs: c.Members, MemberOnlyRead: true, MemberOnlyWrite: true})
+	}
+	return out
 }
 
 // Options tune the development ledger.
@@ -79,10 +80,9 @@ func (l *Ledger) Admin(mspID string) (*ledger.Identity, error) {
 
 // Admin returns the admin identity of the organisation with the MSP ID from a local store.
 func Admin(store *localmsp.Store, mspID string) (*ledger.Identity, error) {
-	for _, o := range localmsp.DefaultOrgs() {
-		if o.MSPID == mspID {
-			return store.Identity(o.Name + "/admin")
-		}
+	o, ok := orgs.Find(mspID)
+	if !ok || o.MSPID != mspID {
+		return nil, fmt.Errorf("no demo organisation with MSP ID %q", mspID)
 	}
-	return nil, fmt.Errorf("no demo organisation with MSP ID %q", mspID)
+	return store.Identity(o.Name + "/admin")
 }

@@ -4,6 +4,8 @@
 // MSP does.
 package localmsp
 
+import "github.com/udiledger/udiledger/chaincode/orgs"
+
 // OrgSpec describes one organisation to create.
 type OrgSpec struct {
 	Name  string // e.g. "ManufacturerOrg"; also the directory name
@@ -17,21 +19,16 @@ type UserSpec struct {
 	Attrs map[string]string // Fabric CA attributes written into the certificate, e.g. role
 }
 
-// DefaultOrgs are the organisations of development mode, each with an admin whose role
-// attribute names the organisation's role.
+// DefaultOrgs are the organisations of development mode (chaincode/orgs), each with an admin
+// whose role attribute names the organisation's role.
 func DefaultOrgs() []OrgSpec {
-	org := func(name, role string) OrgSpec {
-		return OrgSpec{
-			Name:  name,
-			MSPID: name + "MSP",
-			Users: []UserSpec{{Name: "admin", Attrs: map[string]string{"role": role}}},
-		}
+	var out []OrgSpec
+	for _, o := range orgs.All() {
+		out = append(out, OrgSpec{
+			Name:  o.Name,
+			MSPID: o.MSPID,
+			Users: []UserSpec{{Name: "admin", Attrs: map[string]string{"role": string(o.Role)}}},
+		})
 	}
-	return []OrgSpec{
-		org("ManufacturerOrg", "manufacturer"),
-		org("DistributorOrg", "distributor"),
-		org("PlatformOrg", "platform"),
-		org("HospitalOrg", "hospital"),
-		org("RegulatorOrg", "regulator"),
-	}
+	return out
 }

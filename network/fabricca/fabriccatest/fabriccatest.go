@@ -3,9 +3,8 @@
 // It follows the convention of fabricnettest: a test that calls Start runs when the Fabric
 // binaries are cached on the machine or when UDI_FABRIC_IT=1 (which builds them); it is
 // skipped with -short or when neither holds. Each package's tests take their own loopback
-// address (127.0.103.21 network/fabricca, .22 gateway/identity, .23 cli/internal/cmd/identity;
-// gateway/identity's network test has 127.0.103.2-.13 through fabricnettest); tests that share
-// one take turns.
+// address (127.0.103.21 network/fabricca, .22 network/fabricca/caclient, .23
+// cli/internal/cmd/identity); tests that share one take turns.
 package fabriccatest
 
 import (
@@ -18,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/udiledger/udiledger/chaincode/orgs"
 	"github.com/udiledger/udiledger/network/fabricca"
 	"github.com/udiledger/udiledger/network/fabricnet"
 	"github.com/udiledger/udiledger/network/fabricnet/fabricnettest"
@@ -27,6 +27,15 @@ import (
 // Binaries returns the cached Fabric binaries, builds them when UDI_FABRIC_IT=1, or skips the
 // test.
 func Binaries(t testing.TB) fabricnet.Binaries { return fabricnettest.Binaries(t) }
+
+// OrgAt is the organisation with an MSP ID (package orgs) on a host of the test's own.
+func OrgAt(mspID, host string) Org {
+	o, ok := orgs.Find(mspID)
+	if !ok {
+		panic("fabriccatest: no organisation " + mspID)
+	}
+	return Org{Name: o.Name, Domain: o.Domain, Host: host}
+}
 
 // Org is an organisation of a test.
 type Org struct {

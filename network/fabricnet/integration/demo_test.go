@@ -2,39 +2,33 @@ package integration
 
 import (
 	"bytes"
-	"net/http/httptest"
 	"reflect"
 	"testing"
 	"time"
 
-	"github.com/udiledger/udiledger/gateway/api"
-	"github.com/udiledger/udiledger/gateway/auth"
-	"github.com/udiledger/udiledger/gateway/demo"
+	"github.com/udiledger/udiledger/chaincode/orgs"
+	"github.com/udiledger/udiledger/cli/demo"
 	"github.com/udiledger/udiledger/gateway/httpledger"
 	"github.com/udiledger/udiledger/gateway/ledger"
 	"github.com/udiledger/udiledger/gateway/ledger/devledger"
-	"github.com/udiledger/udiledger/gateway/ledger/fabric"
+	"github.com/udiledger/udiledger/gateway/server"
 )
 
 // gatewayOnFabric serves the Fabric backend through the REST gateway, each organisation's API
-// key mapped to its person enrolled at the organisation's CA, and returns a ledger.Client
-// that goes through it.
-func (s *suite) gatewayOnFabric(t *testing.T) ledger.Client {
+// key mapped to its person enrolled at the organisation's CA, and returns a client that goes
+// through it.
+func (s *suite) gatewayOnFabric(t *testing.T) ledger.Invoker {
 	t.Helper()
-	ring, keys := auth.NewKeyring(), map[string]string{}
-	for msp, id := range s.ids {
-		key, hash, err := auth.NewKey()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := ring.Add(hash, &auth.Principal{Name: id.Name, Identity: id}); err != nil {
-			t.Fatal(err)
-		}
-		keys[msp] = key
+	var ids []*ledger.Identity
+	for _, id := range s.ids {
+		ids = append(ids, id)
 	}
-	srv := httptest.NewServer(api.New(api.Options{Ledger: s.client, Keyring: ring, Unavailable: fabric.Unavailable}))
-	t.Cleanup(srv.Close)
-	c, err := httpledger.New(srv.URL, keys, srv.Client())
+	gw, err := server.StartLoopback(s.client, ids...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = gw.Close() })
+	c, err := httpledger.New(gw.URL, gw.Keys, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,18 +60,12 @@ func (s *suite) demo(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = l.Close() })
-	admin := func(msp string) *ledger.Identity {
-		id, err := l.Admin(msp)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return id
+	actors, err := demo.ActorsOf(func(o orgs.Org) (*ledger.Identity, error) { return l.Admin(o.MSPID) })
+	if err != nil {
+		t.Fatal(err)
 	}
 	var embeddedStory bytes.Buffer
-	embedded, err := demo.Run(s.ctx, l, demo.Actors{
-		Regulator: admin(devledger.Regulator), Manufacturer: admin(devledger.Manufacturer),
-		Distributor: admin(devledger.Distributor), Platform: admin(devledger.Platform), Hospital: admin(devledger.Hospital),
-	}, opts(&embeddedStory))
+	embedded, err := demo.Run(s.ctx, &ledger.Caller{Client: l}, actors, opts(&embeddedStory))
 	if err != nil {
 		t.Fatalf("demo on the embedded ledger: %v\n%s", err, embeddedStory.String())
 	}

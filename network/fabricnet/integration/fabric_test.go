@@ -26,21 +26,22 @@ import (
 
 	"github.com/udiledger/udiledger/chaincode/gs1"
 	"github.com/udiledger/udiledger/chaincode/model"
-	people "github.com/udiledger/udiledger/gateway/identity"
+	"github.com/udiledger/udiledger/chaincode/orgs"
 	"github.com/udiledger/udiledger/gateway/ledger"
 	"github.com/udiledger/udiledger/gateway/ledger/fabric"
 	"github.com/udiledger/udiledger/network/fabricca"
+	"github.com/udiledger/udiledger/network/fabricca/caclient"
 	"github.com/udiledger/udiledger/network/fabricnet"
 	"github.com/udiledger/udiledger/network/fabricnet/fabricnettest"
 )
 
 // The organisations of the network, by MSP ID.
 const (
-	mfr = "ManufacturerOrgMSP"
-	dst = "DistributorOrgMSP"
-	plt = "PlatformOrgMSP"
-	hsp = "HospitalOrgMSP"
-	reg = "RegulatorOrgMSP"
+	mfr = orgs.Manufacturer
+	dst = orgs.Distributor
+	plt = orgs.Platform
+	hsp = orgs.Hospital
+	reg = orgs.Regulator
 )
 
 // addressPrefix is this package's own loopback /24 (fabricnet's test has 127.0.100).
@@ -105,14 +106,13 @@ func newSuite(t *testing.T, n *fabricnet.Network, cfg fabricnet.Config) *suite {
 	if err != nil {
 		t.Fatal(err)
 	}
-	roles := map[string]model.Role{mfr: model.RoleManufacturer, dst: model.RoleDistributor,
-		plt: model.RolePlatform, hsp: model.RoleHospital, reg: model.RoleRegulator}
-	for m, role := range roles {
+	for _, o := range orgs.All() {
+		m, role := o.MSPID, o.Role
 		ca, ok := fabricca.Find(cas, m)
 		if !ok {
 			t.Fatalf("the network has no CA of %s", m)
 		}
-		c, err := people.ForLocalCA(ca, filepath.Join(cfg.RunDir, "wallet"))
+		c, err := caclient.New(ca, filepath.Join(cfg.RunDir, "wallet"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -267,7 +267,7 @@ func (s *suite) commission(t *testing.T, eventID string, ns ...int) []string {
 	for i, n := range ns {
 		codes[i] = unitCode(n)
 	}
-	s.must(t, mfr, "unit:Commission", model.CommissionRequest{EventID: eventID, DI: fixtureGTIN, Lot: fixtureLot, Codes: codes, Location: mfrGLN})
+	s.must(t, mfr, "unit:Commission", model.CommissionRequest{EventHeader: model.EventHeader{EventID: eventID, Location: mfrGLN}, DI: fixtureGTIN, Lot: fixtureLot, Codes: codes})
 	return codes
 }
 
@@ -292,14 +292,14 @@ func (s *suite) events(t *testing.T) {
 			}
 		}
 	}
-	first := s.must(t, mfr, "unit:Commission", model.CommissionRequest{EventID: "ev-commission-1", DI: fixtureGTIN, Lot: fixtureLot,
-		Codes: []string{unitCode(900001)}, Location: mfrGLN})
+	first := s.must(t, mfr, "unit:Commission", model.CommissionRequest{EventHeader: model.EventHeader{EventID: "ev-commission-1", Location: mfrGLN}, DI: fixtureGTIN, Lot: fixtureLot,
+		Codes: []string{unitCode(900001)}})
 	live, err := s.client.Events(ctx, first.BlockNumber+1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	second := s.must(t, mfr, "unit:Commission", model.CommissionRequest{EventID: "ev-commission-2", DI: fixtureGTIN, Lot: fixtureLot,
-		Codes: []string{unitCode(900002)}, Location: mfrGLN})
+	second := s.must(t, mfr, "unit:Commission", model.CommissionRequest{EventHeader: model.EventHeader{EventID: "ev-commission-2", Location: mfrGLN}, DI: fixtureGTIN, Lot: fixtureLot,
+		Codes: []string{unitCode(900002)}})
 	ev := next(live, second.TxID)
 	var n model.Notification
 	if err := json.Unmarshal(ev.Payload, &n); err != nil || n.ID != "ev-commission-2" || ev.BlockNumber != second.BlockNumber {
@@ -353,7 +353,7 @@ func wantChaincodeError(t *testing.T, err error, code model.Code) {
 
 func (s *suite) keyLevelEndorsement(t *testing.T) {
 	code := s.commission(t, "sbe-commission", 1)[0]
-	ship := model.ShipRequest{EventID: "sbe-ship-1", To: dst, Codes: []string{code}}
+	ship := model.ShipRequest{EventHeader: model.EventHeader{EventID: "sbe-ship-1"}, To: dst, Codes: []string{code}}
 
 	t.Run("a ship endorsed by a majority without the owner is invalid at commit", func(t *testing.T) {
 		_, err := s.submit(mfr, "unit:Ship", ship, dst, plt, hsp)
@@ -370,7 +370,7 @@ func (s *suite) keyLevelEndorsement(t *testing.T) {
 			t.Fatalf("unit status %s, want in transit", v.Status)
 		}
 	})
-	recv := model.ReceiveRequest{EventID: "sbe-recv-1", Codes: []string{code}}
+	recv := model.ReceiveRequest{EventHeader: model.EventHeader{EventID: "sbe-recv-1"}, Codes: []string{code}}
 	t.Run("receiving without the sender's peer is invalid: in transit the key still names the sender", func(t *testing.T) {
 		_, err := s.submit(dst, "unit:Receive", recv, dst, plt, hsp)
 		wantCommitError(t, err, ledger.EndorsementPolicyFailure)
@@ -390,9 +390,9 @@ func (s *suite) keyLevelEndorsement(t *testing.T) {
 		t.Logf("receive endorsed by %v", endorsers)
 	})
 	t.Run("after receipt the former owner's peer no longer suffices", func(t *testing.T) {
-		_, err := s.submit(dst, "unit:Ship", model.ShipRequest{EventID: "sbe-ship-2", To: hsp, Codes: []string{code}}, mfr, plt, hsp)
+		_, err := s.submit(dst, "unit:Ship", model.ShipRequest{EventHeader: model.EventHeader{EventID: "sbe-ship-2"}, To: hsp, Codes: []string{code}}, mfr, plt, hsp)
 		wantCommitError(t, err, ledger.EndorsementPolicyFailure)
-		if _, err := s.submit(dst, "unit:Ship", model.ShipRequest{EventID: "sbe-ship-2", To: hsp, Codes: []string{code}}); err != nil {
+		if _, err := s.submit(dst, "unit:Ship", model.ShipRequest{EventHeader: model.EventHeader{EventID: "sbe-ship-2"}, To: hsp, Codes: []string{code}}); err != nil {
 			t.Fatalf("the same ship planned by the gateway: %v", err)
 		}
 	})
@@ -409,15 +409,15 @@ func (s *suite) errorCodes(t *testing.T) {
 			return s.evaluate(reg, "query:Unit", nil, unitCode(999999))
 		}},
 		{name: "a submit naming an unknown code is NOT_FOUND", want: model.CodeNotFound, call: func() error {
-			_, err := s.submit(mfr, "unit:Ship", model.ShipRequest{EventID: "err-ship-0", To: dst, Codes: []string{unitCode(999999)}})
+			_, err := s.submit(mfr, "unit:Ship", model.ShipRequest{EventHeader: model.EventHeader{EventID: "err-ship-0"}, To: dst, Codes: []string{unitCode(999999)}})
 			return err
 		}},
 		{name: "a ship by someone who does not hold the unit is FORBIDDEN", want: model.CodeForbidden, call: func() error {
-			_, err := s.submit(dst, "unit:Ship", model.ShipRequest{EventID: "err-ship-1", To: hsp, Codes: []string{code}})
+			_, err := s.submit(dst, "unit:Ship", model.ShipRequest{EventHeader: model.EventHeader{EventID: "err-ship-1"}, To: hsp, Codes: []string{code}})
 			return err
 		}},
 		{name: "commissioning a code twice is a CONFLICT", want: model.CodeConflict, call: func() error {
-			_, err := s.submit(mfr, "unit:Commission", model.CommissionRequest{EventID: "err-commission-2", DI: fixtureGTIN, Lot: fixtureLot, Codes: []string{code}})
+			_, err := s.submit(mfr, "unit:Commission", model.CommissionRequest{EventHeader: model.EventHeader{EventID: "err-commission-2"}, DI: fixtureGTIN, Lot: fixtureLot, Codes: []string{code}})
 			return err
 		}},
 		{name: "a malformed code is INVALID", want: model.CodeInvalid, call: func() error {
@@ -429,7 +429,7 @@ func (s *suite) errorCodes(t *testing.T) {
 				return err
 			}
 			_, err = s.client.Submit(s.ctx, ledger.Proposal{Identity: admin, Function: "unit:Ship",
-				Args: jsonArgs(model.ShipRequest{EventID: "err-ship-admin", To: dst, Codes: []string{code}})})
+				Args: jsonArgs(model.ShipRequest{EventHeader: model.EventHeader{EventID: "err-ship-admin"}, To: dst, Codes: []string{code}})})
 			return err
 		}},
 	}
@@ -440,8 +440,8 @@ func (s *suite) errorCodes(t *testing.T) {
 
 func (s *suite) privateData(t *testing.T) {
 	code := s.commission(t, "pd-commission", 3)[0]
-	s.must(t, mfr, "unit:Ship", model.ShipRequest{EventID: "pd-ship", To: hsp, Codes: []string{code}})
-	s.must(t, hsp, "unit:Receive", model.ReceiveRequest{EventID: "pd-recv", Codes: []string{code}})
+	s.must(t, mfr, "unit:Ship", model.ShipRequest{EventHeader: model.EventHeader{EventID: "pd-ship"}, To: hsp, Codes: []string{code}})
+	s.must(t, hsp, "unit:Receive", model.ReceiveRequest{EventHeader: model.EventHeader{EventID: "pd-recv"}, Codes: []string{code}})
 	const patient = "MRN-IT-0007"
 	priv, err := json.Marshal(model.DispensePrivate{PatientRef: patient, PrescriptionRef: "RX-IT-1", Salt: "0123456789abcdef0123"})
 	if err != nil {
@@ -450,7 +450,7 @@ func (s *suite) privateData(t *testing.T) {
 	// No endorsers named: the backend asks the collection's members (PrivateEndorsers).
 	res, err := s.client.Submit(s.ctx, ledger.Proposal{
 		Identity: s.ids[hsp], Function: "unit:Dispense",
-		Args:      jsonArgs(model.DispenseRequest{EventID: "pd-dispense", Codes: []string{code}, Location: hspGLN}),
+		Args:      jsonArgs(model.DispenseRequest{EventHeader: model.EventHeader{EventID: "pd-dispense", Location: hspGLN}, Codes: []string{code}}),
 		Transient: map[string][]byte{model.TransientDispense: priv},
 	})
 	if err != nil {
@@ -460,8 +460,8 @@ func (s *suite) privateData(t *testing.T) {
 	t.Run("only members of the collection endorsed the dispense", func(t *testing.T) {
 		endorsers := s.endorsers(t, hsp, res.TxID)
 		for _, e := range endorsers {
-			if e != hsp && e != plt && e != reg {
-				t.Fatalf("dispense endorsed by %v: %s is not a member of dispenseDetails", endorsers, e)
+			if col := orgs.DispenseDetails(); !slices.Contains(col.Members, e) {
+				t.Fatalf("dispense endorsed by %v: %s is not a member of %s", endorsers, e, col.Name)
 			}
 		}
 		t.Logf("dispense endorsed by %v", endorsers)
@@ -526,8 +526,8 @@ func (s *suite) throughput(t *testing.T) {
 					return
 				}
 				n := first + int(i)
-				_, err := s.submit(mfr, "unit:Commission", model.CommissionRequest{
-					EventID: fmt.Sprintf("tps-%d", n), DI: fixtureGTIN, Lot: fixtureLot, Codes: []string{unitCode(n)}, Location: mfrGLN,
+				_, err := s.submit(mfr, "unit:Commission", model.CommissionRequest{EventHeader: model.EventHeader{EventID: fmt.Sprintf("tps-%d", n), Location: mfrGLN},
+					DI: fixtureGTIN, Lot: fixtureLot, Codes: []string{unitCode(n)},
 				})
 				if err != nil {
 					failed.Add(1)

@@ -4,7 +4,6 @@ package apikey
 import (
 	"encoding/json"
 	"fmt"
-	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -21,9 +20,6 @@ type Options struct {
 	Role     string
 	Format   string
 }
-
-var roles = []model.Role{model.RoleManufacturer, model.RoleDistributor, model.RoleLogistics, model.RolePlatform,
-	model.RoleHospital, model.RolePharmacy, model.RoleRegulator}
 
 // NewCmdAPIKey returns `udi apikey` with its subcommand.
 func NewCmdAPIKey(f *cmdutil.Factory) *cobra.Command {
@@ -48,8 +44,8 @@ new one.`,
 			if opts.Name == "" || opts.Identity == "" {
 				return cmdutil.InvalidInput(fmt.Errorf("--name and --identity are required"))
 			}
-			if !slices.Contains(roles, model.Role(opts.Role)) {
-				return cmdutil.InvalidInput(fmt.Errorf("--role %q: want one of %v", opts.Role, roles))
+			if !model.Role(opts.Role).Valid() {
+				return cmdutil.InvalidInput(fmt.Errorf("--role %q: want one of %v", opts.Role, model.Roles))
 			}
 			if _, err := cmdutil.ParseFormat(opts.Format); err != nil {
 				return err

@@ -6,15 +6,20 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"os/signal"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/udiledger/udiledger/chaincode/orgs"
+	"github.com/udiledger/udiledger/cli/demo"
 	"github.com/udiledger/udiledger/cli/internal/cmdutil"
-	"github.com/udiledger/udiledger/gateway/demo"
+	"github.com/udiledger/udiledger/gateway/httpledger"
 	"github.com/udiledger/udiledger/gateway/ledger"
 	"github.com/udiledger/udiledger/gateway/ledger/devledger"
+	"github.com/udiledger/udiledger/gateway/server"
 )
 
 // Options are the flags of `udi demo`.
@@ -91,21 +96,27 @@ func run(ctx context.Context, o *Options) error {
 		return err
 	}
 	defer closeFn()
+	var inv ledger.Invoker = &ledger.Caller{Client: client}
 	if !o.Direct {
-		gw, err := startGateway(client, actors)
+		gw, err := server.StartLoopback(client, actors.Regulator, actors.Manufacturer, actors.Distributor, actors.Platform, actors.Hospital)
 		if err != nil {
 			return err
 		}
-		defer gw.close()
-		fmt.Fprintf(o.IO.ErrOut, "gateway %s\n", gw.url)
-		client = gw.client
+		// The run's outcome is out before the gateway stops; a failed shutdown changes nothing.
+		defer func() { _ = gw.Close() }()
+		fmt.Fprintf(o.IO.ErrOut, "gateway %s\n", gw.URL)
+		hc, err := httpledger.New(gw.URL, gw.Keys, &http.Client{Timeout: 2 * time.Minute})
+		if err != nil {
+			return err
+		}
+		inv = hc
 	}
 
 	out := o.IO.Out
 	if o.Format == string(cmdutil.FormatJSON) {
 		out = nil
 	}
-	outcome, err := demo.Run(ctx, client, actors, demo.Options{Batch: o.Batch, Out: out})
+	outcome, err := demo.Run(ctx, inv, actors, demo.Options{Batch: o.Batch, Out: out})
 	if err != nil {
 		return fmt.Errorf("demo stopped: %w", err)
 	}
@@ -136,7 +147,7 @@ func connect(ctx context.Context, o *Options) (ledger.Client, demo.Actors, func(
 		cleanup()
 		return nil, demo.Actors{}, nil, err
 	}
-	actors, err := demoActors(func(msp string) (*ledger.Identity, error) { return l.Admin(msp) })
+	actors, err := demo.ActorsOf(func(o orgs.Org) (*ledger.Identity, error) { return l.Admin(o.MSPID) })
 	if err != nil {
 		_ = l.Close()
 		cleanup()
@@ -144,22 +155,4 @@ func connect(ctx context.Context, o *Options) (ledger.Client, demo.Actors, func(
 	}
 	fmt.Fprintf(o.IO.ErrOut, "embedded ledger in %s\n", dir)
 	return l, actors, func() { _ = l.Close(); cleanup() }, nil
-}
-
-func demoActors(admin func(msp string) (*ledger.Identity, error)) (demo.Actors, error) {
-	var a demo.Actors
-	for _, x := range []struct {
-		msp string
-		to  **ledger.Identity
-	}{
-		{devledger.Regulator, &a.Regulator}, {devledger.Manufacturer, &a.Manufacturer},
-		{devledger.Distributor, &a.Distributor}, {devledger.Platform, &a.Platform}, {devledger.Hospital, &a.Hospital},
-	} {
-		id, err := admin(x.msp)
-		if err != nil {
-			return a, err
-		}
-		*x.to = id
-	}
-	return a, nil
 }

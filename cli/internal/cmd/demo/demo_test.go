@@ -7,9 +7,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/udiledger/udiledger/cli/demo"
 	"github.com/udiledger/udiledger/cli/internal/clitest"
 	"github.com/udiledger/udiledger/cli/internal/cmdutil"
-	"github.com/udiledger/udiledger/gateway/demo"
 )
 
 func runCmd(t *testing.T, args ...string) (stdout, stderr string, code int) {

@@ -5,21 +5,14 @@ import (
 	"fmt"
 	"path/filepath"
 
-	"github.com/udiledger/udiledger/chaincode/model"
-	"github.com/udiledger/udiledger/gateway/demo"
-	"github.com/udiledger/udiledger/gateway/identity"
+	"github.com/udiledger/udiledger/chaincode/orgs"
+	"github.com/udiledger/udiledger/cli/demo"
 	"github.com/udiledger/udiledger/gateway/ledger"
-	"github.com/udiledger/udiledger/gateway/ledger/devledger"
 	"github.com/udiledger/udiledger/gateway/ledger/fabric"
 	"github.com/udiledger/udiledger/network/fabricca"
+	"github.com/udiledger/udiledger/network/fabricca/caclient"
 	"github.com/udiledger/udiledger/network/fabricnet"
 )
-
-// demoRoles is the role each demo organisation's person acts in.
-var demoRoles = map[string]model.Role{
-	devledger.Regulator: model.RoleRegulator, devledger.Manufacturer: model.RoleManufacturer,
-	devledger.Distributor: model.RoleDistributor, devledger.Platform: model.RolePlatform, devledger.Hospital: model.RoleHospital,
-}
 
 // connectFabric connects to the network of `udi network up`. Each organisation acts through
 // a person enrolled at its Fabric CA with the organisation's role ("demo-<role>", kept in the
@@ -41,20 +34,19 @@ func connectFabric(ctx context.Context, o *Options) (ledger.Client, demo.Actors,
 	if err != nil {
 		return nil, demo.Actors{}, nil, fmt.Errorf("the network in %s has no certificate authorities (bring it up again with 'udi network up'): %w", runDir, err)
 	}
-	person := func(msp string) (*ledger.Identity, error) {
-		ca, ok := fabricca.Find(cas, msp)
+	person := func(o orgs.Org) (*ledger.Identity, error) {
+		ca, ok := fabricca.Find(cas, o.MSPID)
 		if !ok {
-			return nil, fmt.Errorf("no CA of %s in %s", msp, runDir)
+			return nil, fmt.Errorf("no CA of %s in %s", o.MSPID, runDir)
 		}
-		c, err := identity.ForLocalCA(ca, filepath.Join(runDir, "wallet"))
+		c, err := caclient.New(ca, filepath.Join(runDir, "wallet"))
 		if err != nil {
 			return nil, err
 		}
 		defer c.Close()
-		role := demoRoles[msp]
-		return c.Person(ctx, "demo-"+string(role), role)
+		return c.Person(ctx, "demo-"+string(o.Role), o.Role)
 	}
-	actors, err := demoActors(person)
+	actors, err := demo.ActorsOf(person)
 	if err != nil {
 		return nil, demo.Actors{}, nil, err
 	}

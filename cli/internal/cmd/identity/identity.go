@@ -1,5 +1,6 @@
 // Package identity implements `udi identity register|enroll|list`: people's identities at their
-// organisation's Fabric CA on the local network (see network/fabricca and gateway/identity).
+// organisation's Fabric CA on the local network (see network/fabricca/caclient and
+// gateway/identity).
 package identity
 
 import (
@@ -20,6 +21,7 @@ import (
 	"github.com/udiledger/udiledger/gateway/identity"
 	"github.com/udiledger/udiledger/gateway/ledger/localmsp"
 	"github.com/udiledger/udiledger/network/fabricca"
+	"github.com/udiledger/udiledger/network/fabricca/caclient"
 	"github.com/udiledger/udiledger/network/fabricnet"
 )
 
@@ -45,10 +47,10 @@ func NewCmdIdentity(f *cmdutil.Factory) *cobra.Command {
 		Long: `Register, enrol and list people's identities at an organisation's Fabric CA on the local
 network (one CA per organisation, on the organisation's address, port 7054).
 
-A person is registered with a role (manufacturer, distributor, logistics, platform, hospital,
-pharmacy or regulator), which the CA writes into each certificate it issues them as the
-attribute "role"; the chaincode reads it. Enrolling stores the certificate and its private key
-in the wallet, an MSP folder per person: <wallet>/<MSP ID>/<name>/msp.
+A person is registered with a role (` + roleList(" or ") + `),
+which the CA writes into each certificate it issues them as the attribute "role"; the
+chaincode reads it. Enrolling stores the certificate and its private key in the wallet, an
+MSP folder per person: <wallet>/<MSP ID>/<name>/msp.
 
 The CAs' addresses and registrars are read from <run-dir>/ca/cas.json.`,
 	}
@@ -77,16 +79,24 @@ func validate(opts *Options, needName, needSecret, needRole bool) error {
 		return cmdutil.InvalidInput(errors.New("--secret is required"))
 	}
 	if needRole && !model.Role(opts.Role).Valid() {
-		names := make([]string, len(model.Roles))
-		for i, r := range model.Roles {
-			names[i] = string(r)
-		}
-		return cmdutil.InvalidInput(fmt.Errorf("--role %q: want one of %s", opts.Role, strings.Join(names, ", ")))
+		return cmdutil.InvalidInput(fmt.Errorf("--role %q: want one of %s", opts.Role, roleList(", ")))
 	}
 	if opts.MaxEnrollments < 0 {
 		return cmdutil.InvalidInput(errors.New("--max-enrollments must not be negative"))
 	}
 	return nil
+}
+
+// roleList names every role (model.Roles), the last after lastSep.
+func roleList(lastSep string) string {
+	names := make([]string, len(model.Roles))
+	for i, r := range model.Roles {
+		names[i] = string(r)
+	}
+	if lastSep == ", " || len(names) < 2 {
+		return strings.Join(names, ", ")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + lastSep + names[len(names)-1]
 }
 
 // NewCmdRegister returns `udi identity register`.
@@ -188,7 +198,7 @@ func (o *Options) client() (*identity.Client, error) {
 	if wallet == "" {
 		wallet = filepath.Join(runDir, "wallet")
 	}
-	c, err := identity.ForLocalCA(ca, wallet)
+	c, err := caclient.New(ca, wallet)
 	if err != nil {
 		return nil, exitError(err)
 	}

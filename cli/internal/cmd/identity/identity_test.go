@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/udiledger/udiledger/chaincode/orgs"
 	"github.com/udiledger/udiledger/cli/internal/cmd/identity"
 	"github.com/udiledger/udiledger/cli/internal/cmd/root"
 	"github.com/udiledger/udiledger/cli/internal/cmdutil"
@@ -101,7 +102,7 @@ func TestUdiHasTheIdentityCommands(t *testing.T) {
 
 // TestAgainstARealCA runs the commands against a real fabric-ca-server.
 func TestAgainstARealCA(t *testing.T) {
-	_, cfg := fabriccatest.Start(t, fabriccatest.Org{Name: "HospitalOrg", Domain: "hospital.udi.example", Host: "127.0.103.23"})
+	_, cfg := fabriccatest.Start(t, fabriccatest.OrgAt(orgs.Hospital, "127.0.103.23"))
 	run := func(t *testing.T, newCmd func(*cmdutil.Factory, func(*identity.Options) error) *cobra.Command, args ...string) (string, string, error) {
 		t.Helper()
 		f := testFactory()

@@ -11,9 +11,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/udiledger/udiledger/chaincode/orgs"
+	"github.com/udiledger/udiledger/cli/demo"
 	"github.com/udiledger/udiledger/cli/internal/clitest"
 	"github.com/udiledger/udiledger/cli/internal/cmdutil"
-	"github.com/udiledger/udiledger/gateway/demo"
 	"github.com/udiledger/udiledger/gateway/ledger"
 	"github.com/udiledger/udiledger/gateway/ledger/devledger"
 	"github.com/udiledger/udiledger/gateway/ledger/embedded"
@@ -32,16 +33,11 @@ func playDemo(t *testing.T, dir string) {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	var a demo.Actors
-	for msp, to := range map[string]**ledger.Identity{
-		devledger.Regulator: &a.Regulator, devledger.Manufacturer: &a.Manufacturer, devledger.Distributor: &a.Distributor,
-		devledger.Platform: &a.Platform, devledger.Hospital: &a.Hospital,
-	} {
-		if *to, err = l.Admin(msp); err != nil {
-			t.Fatal(err)
-		}
+	a, err := demo.ActorsOf(func(o orgs.Org) (*ledger.Identity, error) { return l.Admin(o.MSPID) })
+	if err != nil {
+		t.Fatal(err)
 	}
-	if _, err := demo.Run(context.Background(), l, a, demo.Options{}); err != nil {
+	if _, err := demo.Run(context.Background(), &ledger.Caller{Client: l}, a, demo.Options{}); err != nil {
 		t.Fatal(err)
 	}
 }

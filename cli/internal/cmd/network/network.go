@@ -8,11 +8,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/udiledger/udiledger/chaincode/orgs"
 	"github.com/udiledger/udiledger/cli/internal/cmdutil"
 	"github.com/udiledger/udiledger/network/fabricnet"
 )
@@ -35,7 +37,7 @@ func NewCmdNetwork(f *cmdutil.Factory) *cobra.Command {
 		Use:   "network <command>",
 		Short: "Run a local five-organisation Fabric network (no Docker)",
 		Long: `Bring up, inspect and tear down a real Hyperledger Fabric network on this machine:
-ManufacturerOrg, DistributorOrg, PlatformOrg, HospitalOrg and RegulatorOrg with one peer each,
+` + orgNames() + ` with one peer each,
 three Raft orderers, TLS everywhere, channel "udi" and the UDI Ledger chaincode run as a
 service. Each organisation listens on its own loopback address (127.0.0.2 to 127.0.0.6, the
 orderers on 127.0.0.11 to 127.0.0.13). Logs and state live under network/run.
@@ -46,6 +48,15 @@ Fabric CA servers, one per organisation, which issue people's identities: udi id
 	}
 	cmd.AddCommand(NewCmdUp(f, nil), NewCmdDown(f, nil), NewCmdStatus(f, nil))
 	return cmd
+}
+
+// orgNames lists the network's organisations (chaincode/orgs) for a person to read.
+func orgNames() string {
+	var names []string
+	for _, o := range orgs.All() {
+		names = append(names, o.Name)
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
 func newOptions(f *cmdutil.Factory) *Options {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/udiledger/udiledger/chaincode/identifier"
 	"github.com/udiledger/udiledger/chaincode/model"
+	"github.com/udiledger/udiledger/chaincode/ops"
 	"github.com/udiledger/udiledger/cli/internal/cmdutil"
 )
 
@@ -44,14 +45,14 @@ including the events of the cases and pallets it travelled in and the recalls of
 			if runF != nil {
 				return runF(opts)
 			}
-			var p model.Provenance
-			if err := opts.Gateway.Evaluate(cmd.Context(), &p, "query:Provenance", opts.Code); err != nil {
+			p, err := cmdutil.Call(cmd.Context(), opts.Gateway, ops.Provenance, model.CodeQuery{Code: opts.Code})
+			if err != nil {
 				return err
 			}
 			if opts.Format == string(cmdutil.FormatJSON) {
 				return writeJSON(opts.IO.Out, p)
 			}
-			return printTrace(opts.IO.Out, p)
+			return printTrace(opts.IO.Out, *p)
 		},
 	}
 	addFlags(cmd, f, opts)
@@ -77,15 +78,14 @@ may be sold or dispensed, 3 when it may not.`,
 			if runF != nil {
 				return runF(opts)
 			}
-			var v model.Verification
-			if err := opts.Gateway.Evaluate(cmd.Context(), &v, "query:Verify", opts.Code); err != nil {
+			v, err := cmdutil.Call(cmd.Context(), opts.Gateway, ops.Verify, model.CodeQuery{Code: opts.Code})
+			if err != nil {
 				return err
 			}
-			var err error
 			if opts.Format == string(cmdutil.FormatJSON) {
 				err = writeJSON(opts.IO.Out, v)
 			} else {
-				err = printVerification(opts.IO.Out, v)
+				err = printVerification(opts.IO.Out, *v)
 			}
 			if err == nil && !v.Sellable {
 				return &cmdutil.ExitError{Code: cmdutil.ExitRejected, Err: fmt.Errorf("%s may not be sold or dispensed", opts.Code), Silent: true}

@@ -9,9 +9,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/udiledger/udiledger/chaincode/model"
+	"github.com/udiledger/udiledger/chaincode/orgs"
 	"github.com/udiledger/udiledger/cli/internal/clitest"
 	"github.com/udiledger/udiledger/cli/internal/cmdutil"
-	"github.com/udiledger/udiledger/gateway/ledger/devledger"
 )
 
 // The demo's first pen, sold online and later presented again at the hospital.
@@ -22,7 +22,7 @@ func verify(f *cmdutil.Factory) *cobra.Command { return NewCmdVerify(f, nil) }
 
 func TestTraceAndVerify(t *testing.T) {
 	g := clitest.StoryGateway(t)
-	regulator := g.Env(devledger.Regulator)
+	regulator := g.Env(orgs.Regulator)
 
 	t.Run("trace prints the journey from the plant to the patient", func(t *testing.T) {
 		out, errOut, code := clitest.Run(t, regulator, trace, soldPen)
@@ -38,7 +38,7 @@ func TestTraceAndVerify(t *testing.T) {
 		}
 	})
 	t.Run("verify of a dispensed, recalled pen says why it may not be sold, exit 3", func(t *testing.T) {
-		out, _, code := clitest.Run(t, g.Env(devledger.Hospital), verify, soldPen)
+		out, _, code := clitest.Run(t, g.Env(orgs.Hospital), verify, soldPen)
 		if code != cmdutil.ExitRejected || !regexp.MustCompile(`sellable\s+no`).MatchString(out) || !strings.Contains(out, "why not") {
 			t.Fatalf("exit %d\n%s", code, out)
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/udiledger/udiledger/chaincode/model"
+	"github.com/udiledger/udiledger/chaincode/ops"
 	"github.com/udiledger/udiledger/cli/internal/cmdutil"
 )
 
@@ -102,8 +103,8 @@ func newCmdStart(f *cmdutil.Factory) *cobra.Command {
 		if err := req.Validate(); err != nil {
 			return cmdutil.InvalidInput(err)
 		}
-		var r model.Recall
-		if err := o.Gateway.Submit(cmd.Context(), &r, "recall:Start", req); err != nil {
+		r, err := cmdutil.Call(cmd.Context(), o.Gateway, ops.StartRecall, req)
+		if err != nil {
 			return err
 		}
 		if o.json() {
@@ -125,8 +126,8 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 		var all []model.Recall
 		bookmark := ""
 		for {
-			var page model.RecallPage
-			if err := o.Gateway.Evaluate(cmd.Context(), &page, "recall:List", "1000", bookmark); err != nil {
+			page, err := cmdutil.Call(cmd.Context(), o.Gateway, ops.ListRecalls, model.PageQuery{PageSize: model.MaxPageSize, Bookmark: bookmark})
+			if err != nil {
 				return err
 			}
 			all = append(all, page.Recalls...)
@@ -165,8 +166,8 @@ func newCmdShow(f *cmdutil.Factory) *cobra.Command {
 		if err := o.check(); err != nil {
 			return err
 		}
-		var r model.Recall
-		if err := o.Gateway.Evaluate(cmd.Context(), &r, "recall:Get", args[0]); err != nil {
+		r, err := cmdutil.Call(cmd.Context(), o.Gateway, ops.GetRecall, model.RecallQuery{RecallID: args[0]})
+		if err != nil {
 			return err
 		}
 		if o.json() {
@@ -195,8 +196,8 @@ func newCmdScope(f *cmdutil.Factory) *cobra.Command {
 		if err := o.check(); err != nil {
 			return err
 		}
-		var st model.RecallStatus
-		if err := o.Gateway.Evaluate(cmd.Context(), &st, "recall:Scope", args[0], strconv.FormatBool(units)); err != nil {
+		st, err := cmdutil.Call(cmd.Context(), o.Gateway, ops.RecallScope, model.ScopeQuery{RecallID: args[0], Units: units})
+		if err != nil {
 			return err
 		}
 		if o.json() {
@@ -240,8 +241,8 @@ func newCmdAck(f *cmdutil.Factory) *cobra.Command {
 		if err := o.check(); err != nil {
 			return err
 		}
-		var a model.Acknowledgement
-		if err := o.Gateway.Submit(cmd.Context(), &a, "recall:Acknowledge", model.AckRequest{RecallID: args[0], Note: note}); err != nil {
+		a, err := cmdutil.Call(cmd.Context(), o.Gateway, ops.AcknowledgeRecall, model.AckRequest{RecallID: args[0], Note: note})
+		if err != nil {
 			return err
 		}
 		if o.json() {

@@ -7,14 +7,14 @@ import (
 	"testing"
 
 	"github.com/udiledger/udiledger/chaincode/model"
+	"github.com/udiledger/udiledger/chaincode/orgs"
 	"github.com/udiledger/udiledger/cli/internal/clitest"
 	"github.com/udiledger/udiledger/cli/internal/cmdutil"
-	"github.com/udiledger/udiledger/gateway/ledger/devledger"
 )
 
 func TestRecallCommands(t *testing.T) {
 	g := clitest.StoryGateway(t)
-	regulator, hospital := g.Env(devledger.Regulator), g.Env(devledger.Hospital)
+	regulator, hospital := g.Env(orgs.Regulator), g.Env(orgs.Hospital)
 	// The demo's stent lot is not recalled; its 19 stents left are at the hospital.
 	start := []string{"start", "--id", "RC-STENT-1", "--class", "I", "--depth", "consumer",
 		"--reason", "delivery system may detach", "--lot", "06901234000016/V26001"}
@@ -27,7 +27,7 @@ func TestRecallCommands(t *testing.T) {
 	})
 	out, errOut, code = clitest.Run(t, regulator, NewCmdRecall, start...)
 	t.Run("the regulator starts it", func(t *testing.T) {
-		if code != cmdutil.ExitOK || !strings.Contains(out, "recall RC-STENT-1 started by RegulatorOrgMSP") {
+		if code != cmdutil.ExitOK || !strings.Contains(out, "recall RC-STENT-1 started by "+orgs.Regulator) {
 			t.Fatalf("exit %d: %s%s", code, out, errOut)
 		}
 	})
@@ -45,13 +45,13 @@ func TestRecallCommands(t *testing.T) {
 	})
 	t.Run("the hospital acknowledges it", func(t *testing.T) {
 		out, errOut, code := clitest.Run(t, hospital, NewCmdRecall, "ack", "RC-STENT-1", "--note", "stents blocked in theatre stock")
-		if code != cmdutil.ExitOK || !strings.Contains(out, "HospitalOrgMSP acknowledged recall RC-STENT-1") {
+		if code != cmdutil.ExitOK || !strings.Contains(out, orgs.Hospital+" acknowledged recall RC-STENT-1") {
 			t.Fatalf("exit %d: %s%s", code, out, errOut)
 		}
 	})
 	t.Run("the scope shows the hospital's stock, the implanted stent and the progress", func(t *testing.T) {
 		out, errOut, code := clitest.Run(t, regulator, NewCmdRecall, "scope", "RC-STENT-1")
-		row := regexp.MustCompile(`HospitalOrgMSP\s+19\s+0\s+1\s+0\s+0\s+0\s+yes`)
+		row := regexp.MustCompile(orgs.Hospital + `\s+19\s+0\s+1\s+0\s+0\s+0\s+yes`)
 		if code != cmdutil.ExitOK || !row.MatchString(out) || !strings.Contains(out, "progress 0 % (0 of 20 units back)") {
 			t.Fatalf("exit %d:\n%s%s", code, out, errOut)
 		}

@@ -9,13 +9,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/udiledger/udiledger/chaincode/model"
+	"github.com/udiledger/udiledger/chaincode/orgs"
+	"github.com/udiledger/udiledger/cli/demo"
 	"github.com/udiledger/udiledger/gateway/auth"
-	"github.com/udiledger/udiledger/gateway/demo"
 	"github.com/udiledger/udiledger/gateway/httpledger"
-	"github.com/udiledger/udiledger/gateway/identity"
 	"github.com/udiledger/udiledger/gateway/ledger"
 	"github.com/udiledger/udiledger/network/fabricca"
+	"github.com/udiledger/udiledger/network/fabricca/caclient"
 	"github.com/udiledger/udiledger/network/fabricnet/fabricnettest"
 )
 
@@ -31,26 +31,26 @@ func TestServeOnFabric(t *testing.T) {
 		t.Fatal(err)
 	}
 	wallet := filepath.Join(cfg.RunDir, "wallet")
-	roles := map[string]model.Role{"RegulatorOrgMSP": model.RoleRegulator, "ManufacturerOrgMSP": model.RoleManufacturer,
-		"DistributorOrgMSP": model.RoleDistributor, "PlatformOrgMSP": model.RolePlatform, "HospitalOrgMSP": model.RoleHospital}
 	var yaml strings.Builder
 	fmt.Fprintf(&yaml, "listen: 127.0.0.1:1\nbackend: fabric\noutbox: outbox.db\nfabric:\n  channel: %s\n  chaincode: %s\n", n.Channel, n.Chaincode)
-	fmt.Fprintf(&yaml, "  events_identity: RegulatorOrgMSP\n  private_endorsers: [HospitalOrgMSP, PlatformOrgMSP, RegulatorOrgMSP]\n  peers:\n")
+	fmt.Fprintf(&yaml, "  events_identity: %s\n  private_endorsers: [%s]\n  peers:\n", orgs.Regulator, strings.Join(orgs.DispenseDetails().Members, ", "))
 	for _, o := range n.Orgs {
 		fmt.Fprintf(&yaml, "    %s: {address: %q, tls_ca_cert: %q}\n", o.MSPID, o.Peer.Endpoint, o.TLSCACert)
 	}
-	keys, ids := map[string]string{}, map[string]*ledger.Identity{}
+	keys := map[string]string{}
 	var idLines, keyLines strings.Builder
-	for msp, role := range roles {
+	actors, err := demo.ActorsOf(func(o orgs.Org) (*ledger.Identity, error) {
+		msp, role := o.MSPID, o.Role
 		ca, ok := fabricca.Find(cas, msp)
 		if !ok {
 			t.Fatalf("no CA of %s", msp)
 		}
-		c, err := identity.ForLocalCA(ca, wallet)
+		c, err := caclient.New(ca, wallet)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ids[msp], err = c.Person(ctx, "desk-"+string(role), role); err != nil {
+		id, err := c.Person(ctx, "desk-"+string(role), role)
+		if err != nil {
 			t.Fatal(err)
 		}
 		_ = c.Close()
@@ -63,6 +63,10 @@ func TestServeOnFabric(t *testing.T) {
 		}
 		keys[msp] = key
 		fmt.Fprintf(&keyLines, "  - {name: %s-desk, hash: %q, identity: %s, role: %s}\n", msp, hash, msp, role)
+		return id, nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 	yaml.WriteString("identities:\n" + idLines.String() + "api_keys:\n" + keyLines.String())
 	path := filepath.Join(t.TempDir(), "gateway.yaml")
@@ -83,12 +87,11 @@ func TestServeOnFabric(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := demo.Run(ctx, client, demo.Actors{Regulator: ids["RegulatorOrgMSP"], Manufacturer: ids["ManufacturerOrgMSP"],
-		Distributor: ids["DistributorOrgMSP"], Platform: ids["PlatformOrgMSP"], Hospital: ids["HospitalOrgMSP"]}, demo.Options{})
+	out, err := demo.Run(ctx, client, actors, demo.Options{})
 	if err != nil {
 		t.Fatalf("demo through the configured gateway: %v\n%s", err, r.errOut)
 	}
-	if out.Progress[len(out.Progress)-1] != 100 || !out.Private["HospitalOrgMSP"] || out.Private["DistributorOrgMSP"] {
+	if out.Progress[len(out.Progress)-1] != 100 || !out.Private[orgs.Hospital] || out.Private[orgs.Distributor] {
 		t.Fatalf("outcome %+v", out)
 	}
 }

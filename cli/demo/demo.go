@@ -1,10 +1,11 @@
-// Package demo plays the UDI Ledger story end to end through a ledger.Client: a regulator
+// Package demo plays the UDI Ledger story end to end through a ledger.Invoker: a regulator
 // registers the participants, a manufacturer makes a lot of insulin pens and a few stents,
 // the goods travel by pallet and case to an online pharmacy and a hospital, a cold-chain
 // excursion quarantines a case, patients receive their medicine, a counterfeit and a clone are
 // caught, and a recall brings every unit back. It prints the story for a person to read and
 // returns an Outcome that does not depend on the backend, so the embedded engine and a real
-// Fabric network can be compared.
+// Fabric network can be compared. It is the story of `udi demo`; its cast is the five
+// organisations of package orgs.
 package demo
 
 import (
@@ -77,8 +78,9 @@ type Step struct {
 	Place   string `json:"place,omitempty"`
 }
 
-// Run plays the story on client as actors.
-func Run(ctx context.Context, client ledger.Client, actors Actors, opts Options) (*Outcome, error) {
+// Run plays the story as actors through inv: a ledger.Client wrapped in a *ledger.Caller, or
+// a gateway's HTTP client.
+func Run(ctx context.Context, inv ledger.Invoker, actors Actors, opts Options) (*Outcome, error) {
 	if err := actors.check(); err != nil {
 		return nil, err
 	}
@@ -95,7 +97,7 @@ func Run(ctx context.Context, client ledger.Client, actors Actors, opts Options)
 		opts.Now = time.Now
 	}
 	s := &story{
-		call: call{client: client, ctx: ctx}, a: actors, c: codes{batch: opts.Batch},
+		call: call{inv: inv, ctx: ctx}, a: actors, c: codes{batch: opts.Batch},
 		p: printer{w: opts.Out}, now: opts.Now().UTC(),
 		out: &Outcome{Holdings: map[string]int{}, Alerts: map[string]int{}, Private: map[string]bool{}, Errors: map[string]string{}},
 	}

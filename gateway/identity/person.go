@@ -5,26 +5,10 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
-	"fmt"
-	"os"
 
 	"github.com/udiledger/udiledger/chaincode/model"
 	"github.com/udiledger/udiledger/gateway/ledger"
-	"github.com/udiledger/udiledger/network/fabricca"
 )
-
-// ForLocalCA returns a client of a CA server of the local network (network/fabricca), keeping
-// enrolled people in the wallet directory.
-func ForLocalCA(ca fabricca.CA, walletDir string) (*Client, error) {
-	tlsCA, err := os.ReadFile(ca.TLSCACert)
-	if err != nil {
-		return nil, fmt.Errorf("tls ca of %s: %w", ca.Org, err)
-	}
-	return New(CA{
-		Org: ca.Org, MSPID: ca.MSPID, Name: ca.Name, URL: ca.URL, TLSCACert: tlsCA,
-		Registrar: Registrar{Name: ca.Registrar.Name, Secret: ca.Registrar.Secret},
-	}, Wallet{Dir: walletDir})
-}
 
 // Person returns the identity of name from the wallet; a person not yet in the wallet is
 // registered with role and a fresh random secret, and enrolled. A name registered before but

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/udiledger/udiledger/chaincode/model"
+	"github.com/udiledger/udiledger/chaincode/ops"
 	"github.com/udiledger/udiledger/gateway/ledger"
 )
 
@@ -40,7 +41,7 @@ func (s *story) register() error {
 	s.names = map[string]string{}
 	for i, p := range parties {
 		s.names[p.MSPID] = p.Name
-		found, err := s.exists(s.a.Regulator, "party:Get", p.MSPID)
+		found, err := exists(s.call, s.a.Regulator, ops.GetParty, model.PartyQuery{MSPID: p.MSPID})
 		if err != nil {
 			return err
 		}
@@ -48,12 +49,12 @@ func (s *story) register() error {
 		case found:
 			s.p.line("%-22s already registered", p.MSPID)
 		case i == 0:
-			if err := s.submit(s.a.Regulator, "party:Init", nil, nil, p); err != nil {
+			if _, err := do(s.call, s.a.Regulator, ops.InitLedger, p); err != nil {
 				return err
 			}
 			s.p.line("%-22s %s — the first regulator, set at instantiation", p.MSPID, p.Name)
 		default:
-			if err := s.submit(s.a.Regulator, "party:Register", nil, nil, p); err != nil {
+			if _, err := do(s.call, s.a.Regulator, ops.RegisterParty, p); err != nil {
 				return err
 			}
 			s.p.line("%-22s %s — %s, licence %s valid to %s", p.MSPID, p.Name, p.Roles[0], p.Licences[0].Number, p.Licences[0].ValidTo)
@@ -67,12 +68,12 @@ func (s *story) manufacture() error {
 	mfr := s.a.Manufacturer
 	s.p.chapterf("%s registers its products, makes a lot and palletises it", s.name(mfr.MSPID))
 	for _, p := range products() {
-		found, err := s.exists(mfr, "product:Get", p.DI)
+		found, err := exists(s.call, mfr, ops.GetProduct, model.ProductQuery{DI: p.DI})
 		if err != nil {
 			return err
 		}
 		if !found {
-			if err := s.submit(mfr, "product:Register", nil, nil, p); err != nil {
+			if _, err := do(s.call, mfr, ops.RegisterProduct, p); err != nil {
 				return err
 			}
 		}
@@ -85,17 +86,17 @@ func (s *story) manufacture() error {
 		{DI: deviceGTIN, Lot: s.c.deviceLot(), ProductionDate: model.DateOf(s.now.AddDate(0, 0, -10)), Expiry: model.DateOf(deviceExpiry), Quantity: devices},
 	}
 	for _, l := range lots {
-		if err := s.submit(mfr, "lot:Register", nil, nil, l); err != nil {
+		if _, err := do(s.call, mfr, ops.RegisterLot, l); err != nil {
 			return err
 		}
 		s.p.line("lot %s of %s: %d units, expires %s", l.Lot, l.DI, l.Quantity, l.Expiry)
 	}
 
-	var r model.EventResult
-	if err := s.submit(mfr, "unit:Commission", nil, &r, model.CommissionRequest{
-		EventID: s.id("commission-drug"), DI: drugProduct, Lot: s.c.drugLot(),
-		Codes: s.c.drugRange(1, cases*unitsPerCase), Location: mfrGLN,
-	}); err != nil {
+	r, err := do(s.call, mfr, ops.Commission, model.CommissionRequest{EventHeader: model.EventHeader{EventID: s.id("commission-drug"), Location: mfrGLN},
+		DI: drugProduct, Lot: s.c.drugLot(),
+		Codes: s.c.drugRange(1, cases*unitsPerCase),
+	})
+	if err != nil {
 		return err
 	}
 	s.out.Commissioned = r.UnitCount
@@ -105,8 +106,8 @@ func (s *story) manufacture() error {
 	for i := range deviceCodes {
 		deviceCodes[i] = s.c.device(i+1, deviceExpiry)
 	}
-	if err := s.submit(mfr, "unit:Commission", nil, &r, model.CommissionRequest{
-		EventID: s.id("commission-device"), DI: deviceGTIN, Lot: s.c.deviceLot(), Codes: deviceCodes, Location: mfrGLN,
+	if r, err = do(s.call, mfr, ops.Commission, model.CommissionRequest{EventHeader: model.EventHeader{EventID: s.id("commission-device"), Location: mfrGLN},
+		DI: deviceGTIN, Lot: s.c.deviceLot(), Codes: deviceCodes,
 	}); err != nil {
 		return err
 	}
@@ -114,16 +115,16 @@ func (s *story) manufacture() error {
 	s.p.line("commissioned %d stents, first UDI %s", r.UnitCount, deviceCodes[0])
 
 	for i := 1; i <= cases; i++ {
-		if err := s.submit(mfr, "unit:Pack", nil, nil, model.PackRequest{
-			EventID: s.id(fmt.Sprintf("pack-case-%02d", i)), Parent: s.c.drugCaseCode(i),
-			Children: s.c.drugRange((i-1)*unitsPerCase+1, unitsPerCase), Location: mfrGLN,
+		if _, err := do(s.call, mfr, ops.Pack, model.PackRequest{EventHeader: model.EventHeader{EventID: s.id(fmt.Sprintf("pack-case-%02d", i)), Location: mfrGLN},
+			Parent:   s.c.drugCaseCode(i),
+			Children: s.c.drugRange((i-1)*unitsPerCase+1, unitsPerCase),
 		}); err != nil {
 			return err
 		}
 	}
 	s.p.line("packed them into %d cases of %d (%s …)", cases, unitsPerCase, s.c.drugCaseCode(1))
-	if err := s.submit(mfr, "unit:Pack", nil, nil, model.PackRequest{
-		EventID: s.id("pack-pallet"), Parent: s.c.pallet(), Children: s.caseRange(1, cases), Location: mfrGLN,
+	if _, err := do(s.call, mfr, ops.Pack, model.PackRequest{EventHeader: model.EventHeader{EventID: s.id("pack-pallet"), Location: mfrGLN},
+		Parent: s.c.pallet(), Children: s.caseRange(1, cases),
 	}); err != nil {
 		return err
 	}
@@ -141,14 +142,14 @@ func (s *story) caseRange(from, to int) []string {
 
 // move ships codes from one party to another and has the receiver receive them.
 func (s *story) move(step string, from, to *ledger.Identity, toGLN string, codes ...string) (int, error) {
-	var r model.EventResult
-	if err := s.submit(from, "unit:Ship", nil, &r, model.ShipRequest{
-		EventID: s.id(step + "-ship"), To: to.MSPID, Codes: codes, Location: s.glnOf(from), Destination: toGLN,
+	r, err := do(s.call, from, ops.Ship, model.ShipRequest{EventHeader: model.EventHeader{EventID: s.id(step + "-ship"), Location: s.glnOf(from)},
+		To: to.MSPID, Codes: codes, Destination: toGLN,
 		BizTransactions: []model.BizTransaction{{Type: model.BizTransactionType("desadv"), Value: "urn:demo:desadv:" + s.id(step)}},
-	}); err != nil {
+	})
+	if err != nil {
 		return 0, err
 	}
-	if err := s.submit(to, "unit:Receive", nil, nil, model.ReceiveRequest{EventID: s.id(step + "-receive"), Codes: codes, Location: toGLN}); err != nil {
+	if _, err := do(s.call, to, ops.Receive, model.ReceiveRequest{EventHeader: model.EventHeader{EventID: s.id(step + "-receive"), Location: toGLN}, Codes: codes}); err != nil {
 		return 0, err
 	}
 	s.p.line("%s → %s: %d units (%s), received", s.name(from.MSPID), s.name(to.MSPID), r.UnitCount, describe(codes))
@@ -169,7 +170,7 @@ func (s *story) distribute() error {
 		return err
 	}
 	s.out.PalletUnits = n
-	if err := s.submit(s.a.Distributor, "unit:Unpack", nil, nil, model.UnpackRequest{EventID: s.id("unpack-pallet"), Parent: s.c.pallet(), Location: dstGLN}); err != nil {
+	if _, err := do(s.call, s.a.Distributor, ops.Unpack, model.UnpackRequest{EventHeader: model.EventHeader{EventID: s.id("unpack-pallet"), Location: dstGLN}, Parent: s.c.pallet()}); err != nil {
 		return err
 	}
 	s.p.line("%s breaks the pallet into its %d cases", s.name(s.a.Distributor.MSPID), cases)
@@ -206,8 +207,9 @@ func (s *story) holdings(msp string) ([]model.Holding, error) {
 	var out []model.Holding
 	bookmark := ""
 	for {
-		var page model.HoldingPage
-		if err := s.evaluate(s.a.Regulator, "query:UnitsByHolder", &page, msp, 1000, bookmark); err != nil {
+		page, err := do(s.call, s.a.Regulator, ops.UnitsByHolder,
+			model.HolderQuery{MSPID: msp, PageQuery: model.PageQuery{PageSize: model.MaxPageSize, Bookmark: bookmark}})
+		if err != nil {
 			return nil, err
 		}
 		for _, h := range page.Holdings {
@@ -239,14 +241,13 @@ func (s *story) coldChain() error {
 	dst := s.a.Distributor
 	s.p.chapterf("Cold chain: a data logger in the distributor's store reports a case at 12.4 °C")
 	hot := s.c.drugCaseCode(10)
-	var r model.EventResult
-	if err := s.submit(dst, "unit:ReportSensor", nil, &r, model.SensorRequest{
-		EventID: s.id("logger-case-10"), Codes: []string{hot}, Location: dstGLN,
-		SensorElementList: []model.SensorElement{{DeviceID: "urn:demo:logger:cold-store-3", Reports: []model.SensorReport{
+	r, err := do(s.call, dst, ops.ReportSensor, model.SensorRequest{EventHeader: model.EventHeader{EventID: s.id("logger-case-10"), Location: dstGLN},
+		Codes: []string{hot}, SensorElementList: []model.SensorElement{{DeviceID: "urn:demo:logger:cold-store-3", Reports: []model.SensorReport{
 			{Type: model.TemperatureType, Value: 5.2, UOM: "CEL"},
 			{Type: model.TemperatureType, Value: 12.4, UOM: "CEL"},
 		}}},
-	}); err != nil {
+	})
+	if err != nil {
 		return err
 	}
 	s.out.Excursion.Alerted = r.AlertID != ""
@@ -260,7 +261,7 @@ func (s *story) coldChain() error {
 		}
 	}
 	s.p.line("alert %s raised; %d units quarantined", r.AlertID, s.out.Excursion.Quarantined)
-	err = s.submit(dst, "unit:Ship", nil, nil, model.ShipRequest{EventID: s.id("ship-hot-case"), To: s.a.Hospital.MSPID, Codes: []string{hot}})
+	_, err = do(s.call, dst, ops.Ship, model.ShipRequest{EventHeader: model.EventHeader{EventID: s.id("ship-hot-case")}, To: s.a.Hospital.MSPID, Codes: []string{hot}})
 	s.refused("ship a quarantined case", err)
 	return nil
 }
@@ -285,49 +286,39 @@ func (s *story) dispense() error {
 	s.p.chapterf("Patients: the online pharmacy sells a pen, the hospital dispenses a pen and a stent")
 	plt, hsp := s.a.Platform, s.a.Hospital
 	sold := s.c.drug(1)
-	if err := s.submit(plt, "unit:Unpack", nil, nil, model.UnpackRequest{EventID: s.id("unpack-sale"), Parent: s.c.drugCaseCode(1), Children: []string{sold}, Location: pltGLN}); err != nil {
-		return err
-	}
-	tr, err := dispenseTransient("buyer-7781", "e-Rx 2026-118")
-	if err != nil {
+	if _, err := do(s.call, plt, ops.Unpack, model.UnpackRequest{EventHeader: model.EventHeader{EventID: s.id("unpack-sale"), Location: pltGLN}, Parent: s.c.drugCaseCode(1), Children: []string{sold}}); err != nil {
 		return err
 	}
 	s.saleEvent = s.id("sale-online")
-	if err := s.submit(plt, "unit:Dispense", tr, nil, model.DispenseRequest{EventID: s.saleEvent, Codes: []string{sold}, Location: pltGLN}); err != nil {
+	if err := s.dispenseTo(plt, model.DispenseRequest{EventHeader: model.EventHeader{EventID: s.saleEvent, Location: pltGLN}, Codes: []string{sold}},
+		"buyer-7781", "e-Rx 2026-118"); err != nil {
 		return err
 	}
 	s.p.line("%s sells %s to a patient (the patient and prescription stay private)", s.name(plt.MSPID), sold)
 
 	pen := s.c.drug(3*unitsPerCase + 1)
-	if err := s.submit(hsp, "unit:Unpack", nil, nil, model.UnpackRequest{EventID: s.id("unpack-ward"), Parent: s.c.drugCaseCode(4), Children: []string{pen}, Location: hspGLN}); err != nil {
-		return err
-	}
-	if tr, err = dispenseTransient("MRN-0042", "RX-88"); err != nil {
+	if _, err := do(s.call, hsp, ops.Unpack, model.UnpackRequest{EventHeader: model.EventHeader{EventID: s.id("unpack-ward"), Location: hspGLN}, Parent: s.c.drugCaseCode(4), Children: []string{pen}}); err != nil {
 		return err
 	}
 	wardEvent := s.id("dispense-ward")
-	if err := s.submit(hsp, "unit:Dispense", tr, nil, model.DispenseRequest{EventID: wardEvent, Codes: []string{pen}, Location: hspGLN}); err != nil {
+	if err := s.dispenseTo(hsp, model.DispenseRequest{EventHeader: model.EventHeader{EventID: wardEvent, Location: hspGLN}, Codes: []string{pen}},
+		"MRN-0042", "RX-88"); err != nil {
 		return err
 	}
 	s.p.line("%s dispenses %s to an inpatient", s.name(hsp.MSPID), pen)
-	if tr, err = dispenseTransient("MRN-0097", "OR-2026-3311"); err != nil {
-		return err
-	}
 	stent := s.c.device(1, s.now.AddDate(3, 0, 0))
-	if err := s.submit(hsp, "unit:Dispense", tr, nil, model.DispenseRequest{EventID: s.id("implant"), Codes: []string{stent}, Location: hspGLN}); err != nil {
+	if err := s.dispenseTo(hsp, model.DispenseRequest{EventHeader: model.EventHeader{EventID: s.id("implant"), Location: hspGLN}, Codes: []string{stent}},
+		"MRN-0097", "OR-2026-3311"); err != nil {
 		return err
 	}
 	s.p.line("%s implants stent %s", s.name(hsp.MSPID), stent)
 
-	if tr, err = dispenseTransient("walk-in", "RX-1"); err != nil {
-		return err
-	}
-	err = s.submit(s.a.Distributor, "unit:Dispense", tr, nil, model.DispenseRequest{EventID: s.id("dispense-by-distributor"), Codes: []string{s.c.drug(9*unitsPerCase + 1)}})
+	err := s.dispenseTo(s.a.Distributor, model.DispenseRequest{EventHeader: model.EventHeader{EventID: s.id("dispense-by-distributor")}, Codes: []string{s.c.drug(9*unitsPerCase + 1)}},
+		"walk-in", "RX-1")
 	s.refused("a distributor dispenses", err)
 
 	for _, id := range []*ledger.Identity{hsp, s.a.Regulator, s.a.Distributor} {
-		var rec model.DispenseRecord
-		err := s.evaluate(id, "unit:DispenseDetails", &rec, wardEvent)
+		rec, err := do(s.call, id, ops.DispenseDetails, model.EventIDQuery{EventID: wardEvent})
 		s.out.Private[id.MSPID] = err == nil && rec.PatientRef == "MRN-0042"
 		if s.out.Private[id.MSPID] {
 			s.p.line("%-32s reads the private dispense details", s.name(id.MSPID))
@@ -336,6 +327,17 @@ func (s *story) dispense() error {
 		}
 	}
 	return nil
+}
+
+// dispenseTo dispenses as id, the patient and prescription references (with a fresh salt) in
+// the private part.
+func (s *story) dispenseTo(id *ledger.Identity, req model.DispenseRequest, patient, prescription string) error {
+	in, err := dispenseInput(req, patient, prescription)
+	if err != nil {
+		return err
+	}
+	_, err = do(s.call, id, ops.Dispense, in)
+	return err
 }
 
 func (s *story) verify() error {
@@ -347,30 +349,30 @@ func (s *story) verify() error {
 		})
 		s.p.line("%-34s genuine=%-5t sellable=%-5t clone=%-5t status=%s %s", label, v.Genuine, v.Sellable, v.CloneSuspected, v.Status, strings.Join(v.Reasons, "; "))
 	}
-	var v model.Verification
-	if err := s.evaluate(s.a.Platform, "query:Verify", &v, s.c.drug(2)); err != nil {
+	v, err := do(s.call, s.a.Platform, ops.Verify, model.CodeQuery{Code: s.c.drug(2)})
+	if err != nil {
 		return err
 	}
-	verdict("a pen in the pharmacy's stock", v)
-	if err := s.evaluate(s.a.Hospital, "query:Verify", &v, s.c.drug(10*unitsPerCase)); err != nil {
+	verdict("a pen in the pharmacy's stock", *v)
+	if v, err = do(s.call, s.a.Hospital, ops.Verify, model.CodeQuery{Code: s.c.drug(10 * unitsPerCase)}); err != nil {
 		return err
 	}
-	verdict("a pen from the overheated case", v)
+	verdict("a pen from the overheated case", *v)
 
-	var in model.InspectResult
-	if err := s.submit(s.a.Hospital, "unit:Inspect", nil, &in, model.InspectRequest{EventID: s.id("inspect-counterfeit"), Code: s.c.counterfeit(), Location: hspGLN}); err != nil {
+	in, err := do(s.call, s.a.Hospital, ops.Inspect, model.InspectRequest{EventHeader: model.EventHeader{EventID: s.id("inspect-counterfeit"), Location: hspGLN}, Code: s.c.counterfeit()})
+	if err != nil {
 		return err
 	}
 	verdict("a counterfeit code", in.Verification)
-	if err := s.submit(s.a.Hospital, "unit:Inspect", nil, &in, model.InspectRequest{EventID: s.id("inspect-clone"), Code: s.c.drug(1), Location: hspGLN}); err != nil {
+	if in, err = do(s.call, s.a.Hospital, ops.Inspect, model.InspectRequest{EventHeader: model.EventHeader{EventID: s.id("inspect-clone"), Location: hspGLN}, Code: s.c.drug(1)}); err != nil {
 		return err
 	}
 	verdict("the code sold online, again", in.Verification)
 
 	bookmark := ""
 	for {
-		var page model.AlertPage
-		if err := s.evaluate(s.a.Regulator, "query:Alerts", &page, 1000, bookmark); err != nil {
+		page, err := do(s.call, s.a.Regulator, ops.Alerts, model.PageQuery{PageSize: model.MaxPageSize, Bookmark: bookmark})
+		if err != nil {
 			return err
 		}
 		for _, a := range page.Alerts {
@@ -391,7 +393,7 @@ func (s *story) recall() error {
 	reg := s.a.Regulator
 	id := s.id("recall")
 	s.p.chapterf("The regulator recalls lot %s", s.c.drugLot())
-	if err := s.submit(reg, "recall:Start", nil, nil, model.RecallRequest{
+	if _, err := do(s.call, reg, ops.StartRecall, model.RecallRequest{
 		ID: id, Class: model.RecallClassII, Depth: model.DepthRetail,
 		Reason: "potency below specification in stability testing",
 		Scope:  model.RecallScope{Type: model.ScopeLot, DI: drugProduct, Lot: s.c.drugLot()},
@@ -411,7 +413,7 @@ func (s *story) recall() error {
 	}
 	s.progress(st)
 
-	err = s.submit(s.a.Hospital, "unit:Ship", nil, nil, model.ShipRequest{EventID: s.id("ship-recalled"), To: s.a.Distributor.MSPID, Codes: []string{s.c.drugCaseCode(5)}})
+	_, err = do(s.call, s.a.Hospital, ops.Ship, model.ShipRequest{EventHeader: model.EventHeader{EventID: s.id("ship-recalled")}, To: s.a.Distributor.MSPID, Codes: []string{s.c.drugCaseCode(5)}})
 	s.refused("ship a recalled case", err)
 
 	returns := []struct {
@@ -423,10 +425,10 @@ func (s *story) recall() error {
 		{s.a.Distributor, s.caseRange(7, 10)},
 	}
 	for _, r := range returns {
-		if err := s.submit(r.who, "recall:Acknowledge", nil, nil, model.AckRequest{RecallID: id, Note: "stock located and blocked"}); err != nil {
+		if _, err := do(s.call, r.who, ops.AcknowledgeRecall, model.AckRequest{RecallID: id, Note: "stock located and blocked"}); err != nil {
 			return err
 		}
-		if err := s.submit(r.who, "unit:Return", nil, nil, model.ReturnRequest{EventID: s.id("return-" + r.who.MSPID), Codes: r.cases, RecallID: id, Reason: "recall " + id, Location: s.glnOf(r.who)}); err != nil {
+		if _, err := do(s.call, r.who, ops.Return, model.ReturnRequest{EventHeader: model.EventHeader{EventID: s.id("return-" + r.who.MSPID), Location: s.glnOf(r.who)}, Codes: r.cases, RecallID: id, Reason: "recall " + id}); err != nil {
 			return err
 		}
 		if st, err = s.scope(id); err != nil {
@@ -451,11 +453,7 @@ func (s *story) glnOf(id *ledger.Identity) string {
 }
 
 func (s *story) scope(id string) (*model.RecallStatus, error) {
-	var st model.RecallStatus
-	if err := s.evaluate(s.a.Regulator, "recall:Scope", &st, id, false); err != nil {
-		return nil, err
-	}
-	return &st, nil
+	return do(s.call, s.a.Regulator, ops.RecallScope, model.ScopeQuery{RecallID: id})
 }
 
 func (s *story) progress(st *model.RecallStatus) {
@@ -467,8 +465,8 @@ func (s *story) progress(st *model.RecallStatus) {
 func (s *story) provenance() error {
 	sold := s.c.drug(1)
 	s.p.chapterf("Provenance of %s, from the plant to the patient", sold)
-	var prov model.Provenance
-	if err := s.evaluate(s.a.Regulator, "query:Provenance", &prov, sold); err != nil {
+	prov, err := do(s.call, s.a.Regulator, ops.Provenance, model.CodeQuery{Code: sold})
+	if err != nil {
 		return err
 	}
 	places := map[string]string{mfrGLN: "plant", dstGLN: "cold store", pltGLN: "fulfilment centre", hspGLN: "hospital pharmacy"}

@@ -6,30 +6,29 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
-	"github.com/udiledger/udiledger/gateway/demo"
+	"github.com/udiledger/udiledger/chaincode/orgs"
+	"github.com/udiledger/udiledger/cli/demo"
+	"github.com/udiledger/udiledger/gateway/httpledger"
 	"github.com/udiledger/udiledger/gateway/ledger"
 	"github.com/udiledger/udiledger/gateway/ledger/devledger"
+	"github.com/udiledger/udiledger/gateway/server"
 )
 
-func openLedger(t *testing.T) (*devledger.Ledger, demo.Actors) {
+// openLedger opens a development ledger and casts each organisation's admin.
+func openLedger(t *testing.T) (ledger.Invoker, demo.Actors) {
 	t.Helper()
 	l, err := devledger.Open(t.TempDir(), devledger.Options{NoSync: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = l.Close() })
-	admin := func(msp string) *ledger.Identity {
-		id, err := l.Admin(msp)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return id
+	actors, err := demo.ActorsOf(func(o orgs.Org) (*ledger.Identity, error) { return l.Admin(o.MSPID) })
+	if err != nil {
+		t.Fatal(err)
 	}
-	return l, demo.Actors{
-		Regulator: admin(devledger.Regulator), Manufacturer: admin(devledger.Manufacturer),
-		Distributor: admin(devledger.Distributor), Platform: admin(devledger.Platform), Hospital: admin(devledger.Hospital),
-	}
+	return &ledger.Caller{Client: l}, actors
 }
 
 func TestStoryOnTheEmbeddedLedger(t *testing.T) {
@@ -46,7 +45,7 @@ func TestStoryOnTheEmbeddedLedger(t *testing.T) {
 		}
 	})
 	t.Run("distribution leaves stock where the cases went", func(t *testing.T) {
-		want := map[string]int{devledger.Manufacturer: 0, devledger.Distributor: 400, devledger.Platform: 300, devledger.Hospital: 320}
+		want := map[string]int{orgs.Manufacturer: 0, orgs.Distributor: 400, orgs.Platform: 300, orgs.Hospital: 320}
 		if !reflect.DeepEqual(got.Holdings, want) {
 			t.Fatalf("holdings %v, want %v", got.Holdings, want)
 		}
@@ -65,7 +64,7 @@ func TestStoryOnTheEmbeddedLedger(t *testing.T) {
 		}
 	})
 	t.Run("dispense details are private to the dispenser and the regulator", func(t *testing.T) {
-		want := map[string]bool{devledger.Hospital: true, devledger.Regulator: true, devledger.Distributor: false}
+		want := map[string]bool{orgs.Hospital: true, orgs.Regulator: true, orgs.Distributor: false}
 		if !reflect.DeepEqual(got.Private, want) {
 			t.Fatalf("private %v, want %v", got.Private, want)
 		}
@@ -87,9 +86,9 @@ func TestStoryOnTheEmbeddedLedger(t *testing.T) {
 	})
 	t.Run("the recall scope groups the lot by holder and progress reaches 100 percent", func(t *testing.T) {
 		want := []demo.HolderCount{
-			{Holder: devledger.Distributor, InStock: 400, Quarantined: 100},
-			{Holder: devledger.Hospital, InStock: 299, Dispensed: 1},
-			{Holder: devledger.Platform, InStock: 299, Dispensed: 1},
+			{Holder: orgs.Distributor, InStock: 400, Quarantined: 100},
+			{Holder: orgs.Hospital, InStock: 299, Dispensed: 1},
+			{Holder: orgs.Platform, InStock: 299, Dispensed: 1},
 		}
 		if !reflect.DeepEqual(got.Scope, want) {
 			t.Fatalf("scope\n got %+v\nwant %+v", got.Scope, want)
@@ -104,10 +103,10 @@ func TestStoryOnTheEmbeddedLedger(t *testing.T) {
 			steps = append(steps, s.BizStep+"/"+s.Actor+"/"+s.Via)
 		}
 		want := []string{
-			"commissioning/ManufacturerOrgMSP/", "packing/ManufacturerOrgMSP/", "packing/ManufacturerOrgMSP/case",
-			"shipping/ManufacturerOrgMSP/pallet", "receiving/DistributorOrgMSP/pallet", "unpacking/DistributorOrgMSP/case",
-			"shipping/DistributorOrgMSP/case", "receiving/PlatformOrgMSP/case", "unpacking/PlatformOrgMSP/",
-			"retail_selling/PlatformOrgMSP/", "inspecting/HospitalOrgMSP/", "recalling/RegulatorOrgMSP/lot",
+			"commissioning/" + orgs.Manufacturer + "/", "packing/" + orgs.Manufacturer + "/", "packing/" + orgs.Manufacturer + "/case",
+			"shipping/" + orgs.Manufacturer + "/pallet", "receiving/" + orgs.Distributor + "/pallet", "unpacking/" + orgs.Distributor + "/case",
+			"shipping/" + orgs.Distributor + "/case", "receiving/" + orgs.Platform + "/case", "unpacking/" + orgs.Platform + "/",
+			"retail_selling/" + orgs.Platform + "/", "inspecting/" + orgs.Hospital + "/", "recalling/" + orgs.Regulator + "/lot",
 		}
 		if !reflect.DeepEqual(steps, want) {
 			t.Fatalf("timeline\n got %v\nwant %v", steps, want)
@@ -145,5 +144,41 @@ func TestRunChecksItsInput(t *testing.T) {
 	}
 	if _, err := demo.Run(context.Background(), l, actors, demo.Options{Batch: 1000}); err == nil {
 		t.Fatal("batch 1000: want an error")
+	}
+}
+
+func TestTheDemoThroughAGatewayEndsAsOnTheLedgerItself(t *testing.T) {
+	now := time.Now().UTC()
+	opts := demo.Options{Now: func() time.Time { return now }}
+	l, actors := openLedger(t)
+	onLedger, err := demo.Run(context.Background(), l, actors, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	led, err := devledger.Open(t.TempDir(), devledger.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = led.Close() })
+	gwActors, err := demo.ActorsOf(func(o orgs.Org) (*ledger.Identity, error) { return led.Admin(o.MSPID) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	gw, err := server.StartLoopback(led, gwActors.Regulator, gwActors.Manufacturer, gwActors.Distributor, gwActors.Platform, gwActors.Hospital)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = gw.Close() })
+	client, err := httpledger.New(gw.URL, gw.Keys, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	viaGateway, err := demo.Run(context.Background(), client, gwActors, opts)
+	if err != nil {
+		t.Fatalf("demo through the gateway: %v", err)
+	}
+	if !reflect.DeepEqual(viaGateway, onLedger) {
+		t.Fatalf("outcomes differ\n gateway %+v\n ledger  %+v", viaGateway, onLedger)
 	}
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/udiledger/udiledger/chaincode/gs1"
 	"github.com/udiledger/udiledger/chaincode/model"
+	"github.com/udiledger/udiledger/chaincode/orgs"
 	"github.com/udiledger/udiledger/gateway/ledger"
 )
 
@@ -14,24 +15,53 @@ type Actors struct {
 	Regulator, Manufacturer, Distributor, Platform, Hospital *ledger.Identity
 }
 
+// byRole lists the actors by the role they play.
+func (a Actors) byRole() map[model.Role]*ledger.Identity {
+	return map[model.Role]*ledger.Identity{
+		model.RoleRegulator: a.Regulator, model.RoleManufacturer: a.Manufacturer, model.RoleDistributor: a.Distributor,
+		model.RolePlatform: a.Platform, model.RoleHospital: a.Hospital,
+	}
+}
+
 func (a Actors) check() error {
-	for name, id := range map[string]*ledger.Identity{
-		"regulator": a.Regulator, "manufacturer": a.Manufacturer, "distributor": a.Distributor,
-		"platform": a.Platform, "hospital": a.Hospital,
-	} {
+	for role, id := range a.byRole() {
 		if id == nil || id.MSPID == "" {
-			return fmt.Errorf("demo: no %s identity", name)
+			return fmt.Errorf("demo: no %s identity", role)
 		}
 	}
 	return nil
 }
 
-// The fixed facts of the story: company prefix, product codes and places.
-const (
-	companyPrefix = "6901234" // GS1 China company prefix of the manufacturer
-	drugProduct   = "8123456" // 7-digit product code of the drug's unit of sale
-	drugCase      = "8123457" // 7-digit code of its case of 100
-	deviceItem    = "0690123400001"
+// ActorsOf casts the five organisations of package orgs: each acts as the identity that
+// identity returns for it (its admin on a development ledger, a person enrolled with its role
+// at its CA on Fabric).
+func ActorsOf(identity func(orgs.Org) (*ledger.Identity, error)) (Actors, error) {
+	cast := map[model.Role]*ledger.Identity{}
+	for _, o := range orgs.All() {
+		id, err := identity(o)
+		if err != nil {
+			return Actors{}, err
+		}
+		cast[o.Role] = id
+	}
+	a := Actors{Regulator: cast[model.RoleRegulator], Manufacturer: cast[model.RoleManufacturer],
+		Distributor: cast[model.RoleDistributor], Platform: cast[model.RolePlatform], Hospital: cast[model.RoleHospital]}
+	return a, a.check()
+}
+
+// The fixed facts of the story: the organisations' numbers (package orgs), product codes and
+// places.
+var (
+	maker         = org(orgs.Manufacturer)
+	companyPrefix = maker.CompanyPrefixes[0] // GS1 China company prefix of the manufacturer
+	drugProduct   = maker.DrugCodes[0]       // 7-digit product code of the drug's unit of sale
+	drugCase      = maker.DrugCodes[1]       // 7-digit code of its case of 100
+	deviceGTIN    = withCheck("0" + companyPrefix + "00001")
+
+	mfrGLN = maker.GLN
+	dstGLN = org(orgs.Distributor).GLN
+	pltGLN = org(orgs.Platform).GLN
+	hspGLN = org(orgs.Hospital).GLN
 )
 
 // Story sizes.
@@ -41,6 +71,14 @@ const (
 	devices      = 20
 )
 
+func org(msp string) orgs.Org {
+	o, ok := orgs.Find(msp)
+	if !ok {
+		panic("demo: no organisation " + msp)
+	}
+	return o
+}
+
 func withCheck(base string) string {
 	d, err := gs1.CheckDigit(base)
 	if err != nil {
@@ -48,14 +86,6 @@ func withCheck(base string) string {
 	}
 	return base + string(d)
 }
-
-var (
-	deviceGTIN = withCheck(deviceItem)
-	mfrGLN     = withCheck("690123400001")
-	dstGLN     = withCheck("690555500001")
-	pltGLN     = withCheck("690666600001")
-	hspGLN     = withCheck("690777700001")
-)
 
 // codes names every code of one run. Batch keeps runs on one ledger apart.
 type codes struct{ batch int }

@@ -1,0 +1,103 @@
+package ops
+
+import (
+	"encoding/json"
+
+	"github.com/udiledger/udiledger/chaincode/model"
+)
+
+// Parties: the regulator registers participants and their licences.
+var (
+	InitLedger       = submit[model.Party, model.Party]("party:Init")
+	RegisterParty    = submit[model.Party, model.Party]("party:Register")
+	UpdateParty      = submit[model.Party, model.Party]("party:Update")
+	GetParty         = evaluate[model.PartyQuery, model.Party]("party:Get")
+	ListParties      = evaluate[model.PageQuery, model.PartyPage]("party:List")
+	ExpiringLicences = evaluate[model.LicenceQuery, []model.ExpiringLicence]("party:ExpiringLicences")
+)
+
+// Products and lots: a manufacturer's master data.
+var (
+	RegisterProduct = submit[model.Product, model.Product]("product:Register")
+	GetProduct      = evaluate[model.ProductQuery, model.Product]("product:Get")
+	ListProducts    = evaluate[model.PageQuery, model.ProductPage]("product:List")
+	RegisterLot     = submit[model.Lot, model.Lot]("lot:Register")
+	SetLotStatus    = submit[model.LotStatusRequest, model.Lot]("lot:SetStatus")
+	GetLot          = evaluate[model.LotQuery, model.Lot]("lot:Get")
+	ListLots        = evaluate[model.LotListQuery, model.LotPage]("lot:List")
+)
+
+// Events: every hand-over of a unit, as an EPCIS event.
+var (
+	Commission      = submit[model.CommissionRequest, model.EventResult]("unit:Commission")
+	Pack            = submit[model.PackRequest, model.EventResult]("unit:Pack")
+	Unpack          = submit[model.UnpackRequest, model.EventResult]("unit:Unpack")
+	Ship            = submit[model.ShipRequest, model.EventResult]("unit:Ship")
+	Receive         = submit[model.ReceiveRequest, model.EventResult]("unit:Receive")
+	Dispense        = submitWith[model.DispenseInput, model.EventResult]("unit:Dispense", encodeDispense)
+	UndoDispense    = submit[model.UndoDispenseRequest, model.EventResult]("unit:UndoDispense")
+	Return          = submit[model.ReturnRequest, model.EventResult]("unit:Return")
+	Decommission    = submit[model.DisposeRequest, model.EventResult]("unit:Decommission")
+	Destroy         = submit[model.DisposeRequest, model.EventResult]("unit:Destroy")
+	Release         = submit[model.DisposeRequest, model.EventResult]("unit:Release")
+	ReportSensor    = submit[model.SensorRequest, model.EventResult]("unit:ReportSensor")
+	Inspect         = submit[model.InspectRequest, model.InspectResult]("unit:Inspect")
+	DispenseDetails = evaluate[model.EventIDQuery, model.DispenseRecord]("unit:DispenseDetails")
+)
+
+// Recalls: started by a regulator or the manufacturer, acknowledged by every holder.
+var (
+	StartRecall       = submit[model.RecallRequest, model.Recall]("recall:Start")
+	AcknowledgeRecall = submit[model.AckRequest, model.Acknowledgement]("recall:Acknowledge")
+	GetRecall         = evaluate[model.RecallQuery, model.Recall]("recall:Get")
+	ListRecalls       = evaluate[model.PageQuery, model.RecallPage]("recall:List")
+	RecallScope       = evaluate[model.ScopeQuery, model.RecallStatus]("recall:Scope")
+)
+
+// Queries: provenance, verification, holdings, alerts.
+var (
+	Provenance    = evaluate[model.CodeQuery, model.Provenance]("query:Provenance")
+	Verify        = evaluate[model.CodeQuery, model.Verification]("query:Verify")
+	Unit          = evaluate[model.CodeQuery, model.UnitView]("query:Unit")
+	Stock         = evaluate[model.CodeQuery, model.StockView]("query:Stock")
+	Event         = evaluate[model.EventIDQuery, model.Event]("query:Event")
+	UnitsByHolder = evaluate[model.HolderQuery, model.HoldingPage]("query:UnitsByHolder")
+	EventsByTime  = evaluate[model.TimeQuery, model.EventPage]("query:EventsByTime")
+	Alerts        = evaluate[model.PageQuery, model.AlertPage]("query:Alerts")
+	Version       = evaluate[model.NoQuery, string]("info:Version")
+)
+
+// All lists every operation, in the order of the catalogue.
+var All = []Descriptor{
+	InitLedger, RegisterParty, UpdateParty, GetParty, ListParties, ExpiringLicences,
+	RegisterProduct, GetProduct, ListProducts, RegisterLot, SetLotStatus, GetLot, ListLots,
+	Commission, Pack, Unpack, Ship, Receive, Dispense, UndoDispense, Return, Decommission,
+	Destroy, Release, ReportSensor, Inspect, DispenseDetails,
+	StartRecall, AcknowledgeRecall, GetRecall, ListRecalls, RecallScope,
+	Provenance, Verify, Unit, Stock, Event, UnitsByHolder, EventsByTime, Alerts, Version,
+}
+
+// ByName finds an operation by its function name.
+func ByName(name string) (Descriptor, bool) {
+	for _, d := range All {
+		if d.Name() == name {
+			return d, true
+		}
+	}
+	return nil, false
+}
+
+// encodeDispense sends the public request as the argument and the private part in the
+// transient map, never in the arguments.
+func encodeDispense(in model.DispenseInput) (Call, error) {
+	c, err := jsonArg[model.DispenseRequest]("unit:Dispense")(in.DispenseRequest)
+	if err != nil {
+		return Call{}, err
+	}
+	priv, err := json.Marshal(in.DispensePrivate)
+	if err != nil {
+		return Call{}, err
+	}
+	c.Transient = map[string][]byte{model.TransientDispense: priv}
+	return c, nil
+}

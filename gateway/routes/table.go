@@ -1,0 +1,87 @@
+package routes
+
+import "github.com/udiledger/udiledger/chaincode/ops"
+
+// The gateway's own handlers.
+const (
+	Healthz        = "healthz"
+	Readyz         = "readyz"
+	Metrics        = "metrics"
+	OpenAPI        = "openapi"
+	EventStream    = "eventStream"
+	Scans          = "scans"
+	RecallProgress = "recallProgress"
+	OutboxStatus   = "outboxStatus"
+	EPCISCapture   = "epcisCapture"
+	EPCISEvents    = "epcisEvents"
+	EPCISEPCEvents = "epcisEpcEvents"
+	Resolve        = "resolve"
+)
+
+func event(path string, op ops.Descriptor, summary string) Route {
+	return Route{Method: "POST", Path: "/v1/events/" + path, Op: op, Tag: "events", Summary: summary,
+		Created: true, Location: "/v1/events/{eventId}", Idempotent: true, Queued: true}
+}
+
+// Table is every route of the gateway.
+var Table = []Route{
+	{Method: "GET", Path: "/healthz", Own: Healthz, Tag: "operations", Summary: "Liveness", Public: true},
+	{Method: "GET", Path: "/readyz", Own: Readyz, Tag: "operations", Summary: "Readiness: the ledger backend is reachable", Public: true},
+	{Method: "GET", Path: "/metrics", Own: Metrics, Tag: "operations", Summary: "Prometheus metrics (text exposition format)", Public: true},
+	{Method: "GET", Path: "/openapi.json", Own: OpenAPI, Tag: "operations", Summary: "This document", Public: true},
+
+	{Method: "POST", Path: "/v1/ledger/init", Op: ops.InitLedger, Tag: "parties", Summary: "Register the first regulator, once per ledger", Created: true, Location: "/v1/parties/{mspId}"},
+	{Method: "POST", Path: "/v1/parties", Op: ops.RegisterParty, Tag: "parties", Summary: "Register a party (regulator only)", Created: true, Location: "/v1/parties/{mspId}", Queued: true},
+	{Method: "GET", Path: "/v1/parties", Op: ops.ListParties, Tag: "parties", Summary: "List parties"},
+	{Method: "GET", Path: "/v1/parties/{mspId}", Op: ops.GetParty, Tag: "parties", Summary: "Read a party"},
+	{Method: "PUT", Path: "/v1/parties/{mspId}", Op: ops.UpdateParty, Tag: "parties", Summary: "Replace a party's record (regulator only)"},
+	{Method: "POST", Path: "/v1/products", Op: ops.RegisterProduct, Tag: "products", Summary: "Register a product (DI record) under the caller's prefix", Created: true, Location: "/v1/products/{di}", Queued: true},
+	{Method: "GET", Path: "/v1/products", Op: ops.ListProducts, Tag: "products", Summary: "List products"},
+	{Method: "GET", Path: "/v1/products/{di}", Op: ops.GetProduct, Tag: "products", Summary: "Read a product"},
+	{Method: "POST", Path: "/v1/lots", Op: ops.RegisterLot, Tag: "lots", Summary: "Register a lot of the caller's product", Created: true, Location: "/v1/lots/{di}/{lot}", Queued: true},
+	{Method: "GET", Path: "/v1/lots", Op: ops.ListLots, Tag: "lots", Summary: "List lots, of one product with di"},
+	{Method: "GET", Path: "/v1/lots/{di}/{lot}", Op: ops.GetLot, Tag: "lots", Summary: "Read a lot"},
+	{Method: "PUT", Path: "/v1/lots/{di}/{lot}/status", Op: ops.SetLotStatus, Tag: "lots", Summary: "Quarantine or release a lot"},
+
+	event("commission", ops.Commission, "Commission serialized units of a lot"),
+	event("pack", ops.Pack, "Pack units or containers into a container"),
+	event("unpack", ops.Unpack, "Take children out of a container"),
+	event("ship", ops.Ship, "Ship units or containers to a party"),
+	event("receive", ops.Receive, "Receive what was shipped to the caller"),
+	event("dispense", ops.Dispense, "Dispense to a patient; patientRef and prescriptionRef travel only in the transient map"),
+	event("undo-dispense", ops.UndoDispense, "Undo a dispense within 10 days"),
+	event("return", ops.Return, "Return units or containers"),
+	event("destroy", ops.Destroy, "Destroy units or containers"),
+	event("decommission", ops.Decommission, "Decommission units or containers"),
+	event("release", ops.Release, "Lift a quarantine"),
+	event("sensor", ops.ReportSensor, "Report sensor readings (cold chain)"),
+	event("inspect", ops.Inspect, "Record a verification scan; unknown codes and clones raise alerts"),
+	{Method: "GET", Path: "/v1/events", Op: ops.EventsByTime, Tag: "events", Summary: "Events recorded in a time window, in time order"},
+	{Method: "GET", Path: "/v1/events/stream", Own: EventStream, Tag: "events", Summary: "Server-sent events of the ledger's chaincode events; resume with Last-Event-ID (<block>.<txid>)",
+		Query: []Param{{Name: "fromBlock", Description: "first block to replay (ignored with Last-Event-ID)", Type: "integer"}}},
+	{Method: "GET", Path: "/v1/events/{eventId}", Op: ops.Event, Tag: "events", Summary: "Read one event"},
+	{Method: "GET", Path: "/v1/dispenses/{eventId}", Op: ops.DispenseDetails, Tag: "events", Summary: "Private details of a dispense (the dispensing organisation and regulators)"},
+
+	{Method: "POST", Path: "/v1/scans", Own: Scans, Tag: "scans", Summary: "A batch of scans from a scanner station, answered per scan", Idempotent: true},
+	{Method: "GET", Path: "/v1/trace", Op: ops.Provenance, Tag: "queries", Summary: "Provenance of a code: every event in order, containers' included"},
+	{Method: "GET", Path: "/v1/verify", Op: ops.Verify, Tag: "queries", Summary: "May this code be sold or dispensed?"},
+	{Method: "GET", Path: "/v1/units", Op: ops.Unit, Tag: "queries", Summary: "A unit with its effective status, holder and containers"},
+	{Method: "GET", Path: "/v1/holders/{mspId}/units", Op: ops.UnitsByHolder, Tag: "queries", Summary: "What a party holds at top level"},
+	{Method: "GET", Path: "/v1/alerts", Op: ops.Alerts, Tag: "queries", Summary: "Alerts (temperature excursions, suspected clones and counterfeits)"},
+	{Method: "GET", Path: "/v1/licences/expiring", Op: ops.ExpiringLicences, Tag: "queries", Summary: "Licences ending within days (default 30), expired ones included"},
+
+	{Method: "POST", Path: "/v1/recalls", Op: ops.StartRecall, Tag: "recalls", Summary: "Start a recall (regulator, or the manufacturer of every product in scope)", Created: true, Location: "/v1/recalls/{id}", Idempotent: true, Queued: true},
+	{Method: "GET", Path: "/v1/recalls", Op: ops.ListRecalls, Tag: "recalls", Summary: "List recalls, in recall ID order"},
+	{Method: "GET", Path: "/v1/recalls/{recallId}", Op: ops.GetRecall, Tag: "recalls", Summary: "Read a recall"},
+	{Method: "POST", Path: "/v1/recalls/{recallId}/acknowledge", Op: ops.AcknowledgeRecall, Tag: "recalls", Summary: "Acknowledge a recall for the caller's organisation", Created: true, Queued: true},
+	{Method: "GET", Path: "/v1/recalls/{recallId}/scope", Op: ops.RecallScope, Tag: "recalls", Summary: "Every affected unit grouped by holder, with counts and progress"},
+	{Method: "GET", Path: "/v1/recalls/{recallId}/progress", Own: RecallProgress, Tag: "recalls", Summary: "How far a recall is: required, done, acknowledgements"},
+
+	{Method: "GET", Path: "/v1/outbox/{id}", Own: OutboxStatus, Tag: "outbox", Summary: "What became of a write queued while the ledger was unreachable"},
+
+	{Method: "POST", Path: "/epcis/capture", Own: EPCISCapture, Tag: "epcis", Summary: "Capture an EPCIS 2.0 document (JSON-LD): each supported event is recorded as its own transaction, answered per event"},
+	{Method: "GET", Path: "/epcis/events", Own: EPCISEvents, Tag: "epcis", Summary: "EPCIS 2.0 SimpleEventQuery over the ledger's events (EQ_bizStep, MATCH_epc, GE_eventTime, LT_eventTime, perPage, nextPageToken, ...): an EPCISQueryDocument"},
+	{Method: "GET", Path: "/epcis/epcs/{epc}/events", Own: EPCISEPCEvents, Tag: "epcis", Summary: "EPCIS events of one EPC (URN or percent-encoded Digital Link), containers' included"},
+
+	{Method: "GET", Path: "/01/{path}", Own: Resolve, Tag: "resolver", Summary: "GS1 Digital Link resolver: verification and journey of the unit (JSON, or HTML for browsers)", Public: true},
+}

@@ -1,0 +1,168 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/udiledger/udiledger/chaincode/model"
+	"github.com/udiledger/udiledger/chaincode/ops"
+	"github.com/udiledger/udiledger/chaincode/orgs"
+	"github.com/udiledger/udiledger/gateway/api"
+	"github.com/udiledger/udiledger/gateway/auth"
+	"github.com/udiledger/udiledger/gateway/ledger"
+	"github.com/udiledger/udiledger/gateway/ledger/devledger"
+)
+
+// DevKeysFile keeps development mode's API keys in the data directory, readable by its owner
+// only.
+const DevKeysFile = "dev-api-keys.json"
+
+// Account is one organisation's development API key, with the numbers it is registered with
+// in a note a newcomer can use at once.
+type Account struct {
+	MSPID string
+	Role  model.Role
+	Key   string
+	Note  string
+}
+
+// devOrgs are the organisations of development mode, the regulator first: it initialises the
+// ledger and registers the others.
+func devOrgs() []orgs.Org {
+	var reg, others []orgs.Org
+	for _, o := range orgs.All() {
+		if o.Role == model.RoleRegulator {
+			reg = append(reg, o)
+		} else {
+			others = append(others, o)
+		}
+	}
+	return append(reg, others...)
+}
+
+// development opens the development ledger, registers the organisations on a new ledger and
+// gives each an API key.
+func (g *Gateway) development(ctx context.Context) error {
+	dir := g.cfg.DataDir
+	if dir == "" {
+		return &ConfigError{Err: errors.New("development mode needs a data directory")}
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("data dir: %w", err)
+	}
+	led, err := devledger.Open(dir, devledger.Options{})
+	if err != nil {
+		return fmt.Errorf("open development ledger in %s: %w", dir, err)
+	}
+	g.closers = append(g.closers, led.Close)
+	if g.addr == "" {
+		g.addr = DefaultAddr
+	}
+	keys, err := loadKeys(filepath.Join(dir, DevKeysFile))
+	if err != nil {
+		return err
+	}
+	if !g.cfg.NoSeed {
+		if err := seed(ctx, led); err != nil {
+			return fmt.Errorf("register the demo organisations: %w", err)
+		}
+	}
+	kr := auth.NewKeyring()
+	for _, o := range devOrgs() {
+		id, err := led.Admin(o.MSPID)
+		if err != nil {
+			return err
+		}
+		if err := kr.Add(auth.HashKey(keys[o.MSPID]), &auth.Principal{Name: o.Name + "-dev", Role: string(o.Role), Identity: id}); err != nil {
+			return err
+		}
+		a := Account{MSPID: o.MSPID, Role: o.Role, Key: keys[o.MSPID]}
+		switch {
+		case len(o.CompanyPrefixes) > 0:
+			a.Note = fmt.Sprintf("GS1 company prefix %s, drug product code %s, GLN %s", o.CompanyPrefixes[0], o.DrugCodes[0], o.GLN)
+		case o.GLN != "":
+			a.Note = "GLN " + o.GLN
+		}
+		g.accounts = append(g.accounts, a)
+	}
+	resolver, err := led.Admin(orgs.Regulator)
+	if err != nil {
+		return err
+	}
+	g.api = api.Options{Ledger: led, Keyring: kr, Unavailable: closedLedger, ResolverIdentity: resolver}
+	return nil
+}
+
+// loadKeys reads the development keys, making (and saving) those missing.
+func loadKeys(path string) (map[string]string, error) {
+	keys := map[string]string{}
+	raw, err := os.ReadFile(path) // #nosec G304 -- the path is the operator's data dir
+	switch {
+	case err == nil:
+		if err := json.Unmarshal(raw, &keys); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+	case !errors.Is(err, os.ErrNotExist):
+		return nil, err
+	}
+	changed := false
+	for _, o := range devOrgs() {
+		if keys[o.MSPID] != "" {
+			continue
+		}
+		k, _, err := auth.NewKey()
+		if err != nil {
+			return nil, err
+		}
+		keys[o.MSPID], changed = k, true
+	}
+	if changed {
+		out, _ := json.MarshalIndent(keys, "", "  ")
+		if err := os.WriteFile(path, append(out, '\n'), 0o600); err != nil {
+			return nil, fmt.Errorf("save development keys: %w", err)
+		}
+	}
+	return keys, nil
+}
+
+// seed registers the organisations on a ledger that has none: the regulator initialises the
+// ledger, then registers the others with a trade licence and their numbers.
+func seed(ctx context.Context, led *devledger.Ledger) error {
+	regID, err := led.Admin(orgs.Regulator)
+	if err != nil {
+		return err
+	}
+	inv := &ledger.Caller{Client: led}
+	_, err = ledger.Do(ctx, inv, regID, ops.GetParty, model.PartyQuery{MSPID: orgs.Regulator})
+	var ce *ledger.ChaincodeError
+	switch {
+	case err == nil:
+		return nil // already done on an earlier start
+	case !errors.As(err, &ce) || model.ParseCode(ce.Message) != model.CodeNotFound:
+		return err
+	}
+	today := time.Now().UTC()
+	for i, o := range devOrgs() {
+		p := model.Party{MSPID: o.MSPID, Name: o.Name, Roles: []model.Role{o.Role}, CompanyPrefixes: o.CompanyPrefixes, DrugCodes: o.DrugCodes}
+		if o.Role != model.RoleRegulator {
+			p.Licences = []model.Licence{{Type: "trade", Number: "DEV-" + o.Name, ValidFrom: model.DateOf(today.AddDate(0, 0, -30)),
+				ValidTo: model.DateOf(today.AddDate(3, 0, 0))}}
+		}
+		if o.GLN != "" {
+			p.Locations = []model.Location{{GLN: o.GLN, Name: o.Name + " site"}}
+		}
+		op := ops.RegisterParty
+		if i == 0 {
+			op = ops.InitLedger
+		}
+		if _, err := ledger.Do(ctx, inv, regID, op, p); err != nil {
+			return fmt.Errorf("%s %s: %w", op.Name(), o.MSPID, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,116 @@
+package server
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/udiledger/udiledger/gateway/api"
+	"github.com/udiledger/udiledger/gateway/auth"
+	"github.com/udiledger/udiledger/gateway/config"
+	"github.com/udiledger/udiledger/gateway/ledger"
+	"github.com/udiledger/udiledger/gateway/ledger/devledger"
+	"github.com/udiledger/udiledger/gateway/ledger/fabric"
+	"github.com/udiledger/udiledger/gateway/outbox"
+)
+
+// fromFile builds the gateway a configuration file describes: identities, then the keyring,
+// then the ledger backend, then the outbox in front of it.
+func (g *Gateway) fromFile(path string) error {
+	cfg, err := config.Load(path)
+	if err != nil {
+		return &ConfigError{Err: err}
+	}
+	if g.addr == "" {
+		g.addr = cfg.Listen
+	}
+	if g.shutdown == 0 {
+		g.shutdown = cfg.ShutdownTimeout
+	}
+	ids, err := identities(cfg)
+	if err != nil {
+		return err
+	}
+	kr, err := keyring(cfg, ids)
+	if err != nil {
+		return err
+	}
+	client, unavailable, err := backend(cfg, ids)
+	if err != nil {
+		return err
+	}
+	g.closers = append(g.closers, client.Close)
+	box, err := outbox.Open(cfg.Outbox, api.OutboxSubmitter(client, ids), outbox.Options{Unavailable: unavailable})
+	if err != nil {
+		return err
+	}
+	g.closers = append(g.closers, box.Close)
+	g.workers = append(g.workers, box.Run)
+	g.api = api.Options{Ledger: client, Keyring: kr, Unavailable: unavailable, Outbox: box, MaxBodyBytes: cfg.MaxBodyBytes,
+		ResolverIdentity: resolverIdentity(cfg, ids)}
+	return nil
+}
+
+// identities reads the certificates and keys the gateway signs with, by the file's names.
+func identities(cfg *config.Config) (map[string]*ledger.Identity, error) {
+	ids := map[string]*ledger.Identity{}
+	for _, c := range cfg.Identities {
+		cert, err := os.ReadFile(c.Cert)
+		if err != nil {
+			return nil, fmt.Errorf("identity %s: %w", c.Name, err)
+		}
+		key, err := os.ReadFile(c.Key)
+		if err != nil {
+			return nil, fmt.Errorf("identity %s: %w", c.Name, err)
+		}
+		ids[c.Name] = &ledger.Identity{Name: c.Name, MSPID: c.MSPID, Certificate: cert, PrivateKey: key}
+	}
+	return ids, nil
+}
+
+// keyring maps each API key's hash to the identity it names.
+func keyring(cfg *config.Config, ids map[string]*ledger.Identity) (*auth.Keyring, error) {
+	kr := auth.NewKeyring()
+	for _, k := range cfg.APIKeys {
+		if err := kr.Add(k.Hash, &auth.Principal{Name: k.Name, Role: k.Role, Identity: ids[k.Identity]}); err != nil {
+			return nil, &ConfigError{Err: err}
+		}
+	}
+	return kr, nil
+}
+
+// backend opens the configured ledger, and says which of its errors mean it is unreachable.
+func backend(cfg *config.Config, ids map[string]*ledger.Identity) (ledger.Client, func(error) bool, error) {
+	switch cfg.Backend {
+	case config.BackendEmbedded:
+		led, err := devledger.Open(cfg.Embedded.DataDir, devledger.Options{})
+		if err != nil {
+			return nil, nil, err
+		}
+		return led, closedLedger, nil
+	case config.BackendFabric:
+		fc := fabric.Config{ChannelID: cfg.Fabric.Channel, ChaincodeName: cfg.Fabric.Chaincode, Peers: map[string]fabric.Peer{},
+			EventsIdentity: ids[cfg.Fabric.EventsIdentity], PrivateEndorsers: cfg.Fabric.PrivateEndorsers}
+		for msp, p := range cfg.Fabric.Peers {
+			ca, err := os.ReadFile(p.TLSCACert)
+			if err != nil {
+				return nil, nil, fmt.Errorf("peer of %s: %w", msp, err)
+			}
+			fc.Peers[msp] = fabric.Peer{Address: p.Address, TLSCACert: ca, ServerName: p.ServerName}
+		}
+		fcl, err := fabric.New(fc)
+		if err != nil {
+			return nil, nil, err
+		}
+		return fcl, fabric.Unavailable, nil
+	}
+	return nil, nil, &ConfigError{Err: fmt.Errorf("unknown backend %q", cfg.Backend)}
+}
+
+// resolverIdentity is the identity of the public Digital Link resolver: the events identity
+// when there is one, else the first identity of the file.
+func resolverIdentity(cfg *config.Config, ids map[string]*ledger.Identity) *ledger.Identity {
+	if id := ids[cfg.Fabric.EventsIdentity]; id != nil {
+		return id
+	}
+	return ids[cfg.Identities[0].Name]
+}

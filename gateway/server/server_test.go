@@ -1,0 +1,248 @@
+package server_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/udiledger/udiledger/chaincode/model"
+	"github.com/udiledger/udiledger/chaincode/orgs"
+	"github.com/udiledger/udiledger/gateway/auth"
+	"github.com/udiledger/udiledger/gateway/ledger/devledger"
+	"github.com/udiledger/udiledger/gateway/server"
+)
+
+// running is a gateway started by a test.
+type running struct {
+	g    *server.Gateway
+	url  string
+	stop func() error
+}
+
+// start builds the gateway cfg describes, serves it on a free port and waits until it listens.
+func start(t *testing.T, cfg server.Config) *running {
+	t.Helper()
+	cfg.Addr = "127.0.0.1:0"
+	cfg.ShutdownTimeout = 5 * time.Second
+	addr := make(chan string, 1)
+	cfg.Listening = func(a string) { addr <- a }
+	ctx, cancel := context.WithCancel(context.Background())
+	g, err := server.New(ctx, cfg)
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- g.Run(ctx) }()
+	r := &running{g: g, stop: func() error {
+		cancel()
+		select {
+		case err := <-done:
+			return errors.Join(err, g.Close())
+		case <-time.After(10 * time.Second):
+			return fmt.Errorf("the gateway did not stop")
+		}
+	}}
+	select {
+	case a := <-addr:
+		r.url = "http://" + a
+	case err := <-done:
+		cancel()
+		_ = g.Close()
+		t.Fatalf("the gateway ended before listening: %v", err)
+	}
+	return r
+}
+
+func get(t *testing.T, url, key string) (int, []byte) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, b
+}
+
+func keysOf(t *testing.T, g *server.Gateway) map[string]string {
+	t.Helper()
+	keys := map[string]string{}
+	for _, a := range g.Accounts() {
+		keys[a.MSPID] = a.Key
+	}
+	if len(keys) != len(orgs.All()) {
+		t.Fatalf("%d accounts, want one per organisation: %+v", len(keys), g.Accounts())
+	}
+	return keys
+}
+
+func TestDevelopmentMode(t *testing.T) {
+	dir := t.TempDir()
+	var keys map[string]string
+	t.Run("a first start registers the organisations and gives each a key", func(t *testing.T) {
+		r := start(t, server.Config{DataDir: dir})
+		keys = keysOf(t, r.g)
+		if a := r.g.Accounts()[0]; a.MSPID != orgs.Regulator || a.Role != model.RoleRegulator {
+			t.Errorf("first account %+v, want the regulator's", a)
+		}
+		for _, a := range r.g.Accounts() {
+			if a.MSPID == orgs.Manufacturer && !strings.Contains(a.Note, "GS1 company prefix 6901234") {
+				t.Errorf("the manufacturer's note %q lacks its company prefix", a.Note)
+			}
+		}
+		if st, body := get(t, r.url+"/healthz", ""); st != 200 {
+			t.Fatalf("/healthz = %d %s", st, body)
+		}
+		st, body := get(t, r.url+"/v1/parties", keys[orgs.Manufacturer])
+		var page model.PartyPage
+		if st != 200 || json.Unmarshal(body, &page) != nil || page.Count != len(orgs.All()) {
+			t.Fatalf("/v1/parties = %d %s, want the %d organisations", st, body, len(orgs.All()))
+		}
+		if st, _ := get(t, r.url+"/v1/parties", ""); st != 401 {
+			t.Fatalf("/v1/parties without a key = %d, want 401", st)
+		}
+		if err := r.stop(); err != nil {
+			t.Fatalf("stop: %v", err)
+		}
+	})
+	t.Run("the keys are kept for the owner only", func(t *testing.T) {
+		fi, err := os.Stat(filepath.Join(dir, server.DevKeysFile))
+		if err != nil || fi.Mode().Perm() != 0o600 {
+			t.Fatalf("keys file: %v, mode %v", err, fi.Mode())
+		}
+	})
+	t.Run("a second start on the same data keeps the keys and the ledger", func(t *testing.T) {
+		r := start(t, server.Config{DataDir: dir})
+		defer func() {
+			if err := r.stop(); err != nil {
+				t.Error(err)
+			}
+		}()
+		again := keysOf(t, r.g)
+		for msp, k := range keys {
+			if again[msp] != k {
+				t.Fatalf("key of %s changed across restarts", msp)
+			}
+		}
+		if st, body := get(t, r.url+"/v1/parties/"+orgs.Hospital, keys[orgs.Regulator]); st != 200 {
+			t.Fatalf("party after restart = %d %s", st, body)
+		}
+	})
+	t.Run("without seeding a new ledger has no parties", func(t *testing.T) {
+		r := start(t, server.Config{DataDir: t.TempDir(), NoSeed: true})
+		defer func() {
+			if err := r.stop(); err != nil {
+				t.Error(err)
+			}
+		}()
+		if st, body := get(t, r.url+"/v1/parties/"+orgs.Hospital, keysOf(t, r.g)[orgs.Regulator]); st != 404 {
+			t.Fatalf("party on an unseeded ledger = %d %s, want 404", st, body)
+		}
+	})
+}
+
+func TestFromAConfigurationFile(t *testing.T) {
+	dir := t.TempDir()
+	// A development ledger's organisations serve as the embedded backend's identities.
+	led, err := devledger.Open(dir, devledger.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := led.Close(); err != nil {
+		t.Fatal(err)
+	}
+	hospital, _ := orgs.Find(orgs.Hospital)
+	key, hash, err := auth.NewKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := fmt.Sprintf(`listen: 127.0.0.1:1
+backend: embedded
+embedded: {data_dir: %q}
+outbox: outbox.db
+identities:
+  - {name: hospital-admin, msp_id: %s, cert: %q, key: %q}
+api_keys:
+  - {name: pharmacy-desk, hash: %q, identity: hospital-admin, role: %s}
+`, dir, hospital.MSPID, filepath.Join(dir, "msp", hospital.Name, "users/admin/cert.pem"),
+		filepath.Join(dir, "msp", hospital.Name, "users/admin/key.pem"), hash, hospital.Role)
+	path := filepath.Join(t.TempDir(), "gateway.yaml")
+	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := start(t, server.Config{File: path}) // the test's address wins over listen
+	defer func() {
+		if err := r.stop(); err != nil {
+			t.Error(err)
+		}
+	}()
+	if r.g.Accounts() != nil {
+		t.Errorf("a configured gateway has development accounts: %+v", r.g.Accounts())
+	}
+	st, body := get(t, r.url+"/v1/holders/"+orgs.Hospital+"/units", key)
+	if st != 200 || !strings.Contains(string(body), `"holder":"`+orgs.Hospital+`"`) {
+		t.Fatalf("holdings as the configured key = %d %s", st, body)
+	}
+	if st, _ := get(t, r.url+"/v1/holders/"+orgs.Hospital+"/units", "udi_other"); st != 401 {
+		t.Fatalf("an unknown key = %d, want 401", st)
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(path), "outbox.db")); err != nil {
+		t.Fatalf("the outbox file was not opened beside the configuration: %v", err)
+	}
+}
+
+func TestABadConfigurationIsAConfigError(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "gateway.yaml")
+	if err := os.WriteFile(path, []byte("listen: nowhere\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := server.New(context.Background(), server.Config{File: path})
+	var ce *server.ConfigError
+	if !errors.As(err, &ce) {
+		t.Fatalf("bad file: %v, want a *ConfigError", err)
+	}
+}
+
+func TestLoopback(t *testing.T) {
+	led, err := devledger.Open(t.TempDir(), devledger.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer led.Close()
+	reg, err := led.Admin(orgs.Regulator)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := server.StartLoopback(led, reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(l.URL, "http://127.0.0.1:") || len(l.Keys) != 1 {
+		t.Fatalf("loopback %s, keys %v", l.URL, l.Keys)
+	}
+	if st, body := get(t, l.URL+"/v1/parties", l.Keys[orgs.Regulator]); st != 200 {
+		t.Fatalf("/v1/parties = %d %s", st, body)
+	}
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Close(); err != nil {
+		t.Fatalf("closing again: %v", err)
+	}
+	if _, err := http.Get(l.URL + "/healthz"); err == nil {
+		t.Fatal("the gateway still answers after Close")
+	}
+}
