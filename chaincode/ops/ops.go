@@ -82,13 +82,23 @@ func (o Op[Req, Res]) EncodeAny(req any) (Call, error) {
 // Decode reads the chaincode's answer.
 func (o Op[Req, Res]) Decode(payload []byte) (*Res, error) {
 	var res Res
-	if len(payload) == 0 {
-		return &res, nil
-	}
-	if err := json.Unmarshal(payload, &res); err != nil {
+	if err := DecodeAnswer(payload, &res); err != nil {
 		return nil, fmt.Errorf("%s: decode answer: %w", o.name, err)
 	}
 	return &res, nil
+}
+
+// DecodeAnswer reads an answer into out, a pointer. contractapi returns a string result as
+// it is, not as JSON, while a gateway answers it as a JSON string: both are read.
+func DecodeAnswer(payload []byte, out any) error {
+	if len(payload) == 0 {
+		return nil
+	}
+	if s, ok := out.(*string); ok && payload[0] != '"' {
+		*s = string(payload)
+		return nil
+	}
+	return json.Unmarshal(payload, out)
 }
 
 // submit is a write whose one argument is the request as JSON.

@@ -2,7 +2,6 @@ package ledger
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"reflect"
@@ -57,10 +56,8 @@ func Run(ctx context.Context, inv Invoker, id *Identity, op ops.Descriptor, req 
 		return nil, err
 	}
 	v := reflect.New(op.ResultType())
-	if len(res.Payload) > 0 {
-		if err := json.Unmarshal(res.Payload, v.Interface()); err != nil {
-			return nil, fmt.Errorf("%s: decode answer: %w", op.Name(), err)
-		}
+	if err := ops.DecodeAnswer(res.Payload, v.Interface()); err != nil {
+		return nil, fmt.Errorf("%s: decode answer: %w", op.Name(), err)
 	}
 	a := &Answer{Value: v.Interface(), TxID: res.TxID, BlockNumber: res.BlockNumber, Payload: res.Payload, Replayed: res.Replayed}
 	if rp, ok := v.Elem().Interface().(ops.Replayer); ok && op.Kind() == ops.Submit {
