@@ -195,3 +195,27 @@ func TestRecalls(t *testing.T) {
 		w.must(404, nil, dst, "POST", "/v1/recalls/"+url.PathEscape("RC-404")+"/acknowledge", nil)
 	})
 }
+
+func TestStockAndVersion(t *testing.T) {
+	w := newWorld(t)
+	w.seed()
+	lotCode := "(01)" + deviceDI + "(10)L1"
+	w.must(201, nil, mfr, "POST", "/v1/events/commission", map[string]any{"eventId": "urn:uuid:stock-1", "di": deviceDI, "lot": "L1", "quantity": 40})
+	w.must(201, nil, mfr, "POST", "/v1/events/ship", map[string]any{"eventId": "urn:uuid:stock-2", "to": dst,
+		"quantities": []map[string]any{{"code": lotCode, "quantity": 15}}})
+
+	t.Run("stock of a lot-controlled item is read per holder and in transit", func(t *testing.T) {
+		var sv model.StockView
+		w.must(200, &sv, mfr, "GET", "/v1/stock?code="+url.QueryEscape(lotCode), nil)
+		if len(sv.InStock) != 1 || sv.InStock[0].Quantity != 25 || len(sv.InTransit) != 1 || sv.InTransit[0].Quantity != 15 {
+			t.Fatalf("stock %+v, want 25 held and 15 in transit", sv)
+		}
+	})
+	t.Run("the chaincode's version is answered", func(t *testing.T) {
+		var v string
+		w.must(200, &v, hsp, "GET", "/v1/version", nil)
+		if v != model.ChaincodeVersion {
+			t.Fatalf("version %q, want %q", v, model.ChaincodeVersion)
+		}
+	})
+}

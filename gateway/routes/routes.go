@@ -82,7 +82,4 @@ func ForOp(name string) (Route, bool) {
 }
 
 // Internal lists the operations deliberately served by no route of their own, with why.
-var Internal = map[string]string{
-	"query:Stock":  "not routed yet",
-	"info:Version": "not routed yet",
-}
+var Internal = map[string]string{}

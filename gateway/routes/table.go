@@ -29,6 +29,7 @@ var Table = []Route{
 	{Method: "GET", Path: "/readyz", Own: Readyz, Tag: "operations", Summary: "Readiness: the ledger backend is reachable", Public: true},
 	{Method: "GET", Path: "/metrics", Own: Metrics, Tag: "operations", Summary: "Prometheus metrics (text exposition format)", Public: true},
 	{Method: "GET", Path: "/openapi.json", Own: OpenAPI, Tag: "operations", Summary: "This document", Public: true},
+	{Method: "GET", Path: "/v1/version", Op: ops.Version, Tag: "operations", Summary: "The chaincode's version"},
 
 	{Method: "POST", Path: "/v1/ledger/init", Op: ops.InitLedger, Tag: "parties", Summary: "Register the first regulator, once per ledger", Created: true, Location: "/v1/parties/{mspId}"},
 	{Method: "POST", Path: "/v1/parties", Op: ops.RegisterParty, Tag: "parties", Summary: "Register a party (regulator only)", Created: true, Location: "/v1/parties/{mspId}", Queued: true},
@@ -66,6 +67,7 @@ var Table = []Route{
 	{Method: "GET", Path: "/v1/trace", Op: ops.Provenance, Tag: "queries", Summary: "Provenance of a code: every event in order, containers' included"},
 	{Method: "GET", Path: "/v1/verify", Op: ops.Verify, Tag: "queries", Summary: "May this code be sold or dispensed?"},
 	{Method: "GET", Path: "/v1/units", Op: ops.Unit, Tag: "queries", Summary: "A unit with its effective status, holder and containers"},
+	{Method: "GET", Path: "/v1/stock", Op: ops.Stock, Tag: "queries", Summary: "Stock of a lot-controlled item: quantities per holder and in transit"},
 	{Method: "GET", Path: "/v1/holders/{mspId}/units", Op: ops.UnitsByHolder, Tag: "queries", Summary: "What a party holds at top level"},
 	{Method: "GET", Path: "/v1/alerts", Op: ops.Alerts, Tag: "queries", Summary: "Alerts (temperature excursions, suspected clones and counterfeits)"},
 	{Method: "GET", Path: "/v1/licences/expiring", Op: ops.ExpiringLicences, Tag: "queries", Summary: "Licences ending within days (default 30), expired ones included"},
