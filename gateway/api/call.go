@@ -112,14 +112,31 @@ func (s *server) answer(c *gin.Context, rt routes.Route, req any, a *ledger.Answ
 			c.Header("Location", fillPath(rt.Location, req))
 		}
 	}
-	if p, ok := a.Value.(interface{ NextBookmark() string }); ok && p.NextBookmark() != "" {
-		q := c.Request.URL.Query()
-		q.Set("bookmark", p.NextBookmark())
-		u := url.URL{Path: c.Request.URL.Path, RawQuery: q.Encode()}
-		c.Header("Link", "<"+u.String()+`>; rel="next"`)
+	result := rt.Op.ResultType()
+	if reflect.PointerTo(result).Implements(pager) {
+		if v, err := a.Value(); err == nil {
+			if next := v.(interface{ NextBookmark() string }).NextBookmark(); next != "" {
+				q := c.Request.URL.Query()
+				q.Set("bookmark", next)
+				u := url.URL{Path: c.Request.URL.Path, RawQuery: q.Encode()}
+				c.Header("Link", "<"+u.String()+`>; rel="next"`)
+			}
+		}
 	}
-	c.JSON(status, a.Value)
+	if result.Kind() == reflect.String || len(a.Payload) == 0 {
+		v, err := a.Value()
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		c.JSON(status, v)
+		return
+	}
+	// The chaincode's answer is the JSON of the operation's result type already.
+	c.Data(status, "application/json; charset=utf-8", a.Payload)
 }
+
+var pager = reflect.TypeFor[interface{ NextBookmark() string }]()
 
 // fillPath fills a path template's parameters from the request's JSON fields.
 func fillPath(tmpl string, req any) string {
@@ -215,5 +232,3 @@ func evaluateAs[Req, Res any](ctx context.Context, s *server, id *ledger.Identit
 	}
 	return r.Value, nil
 }
-
-var _ = reflect.TypeFor[int]

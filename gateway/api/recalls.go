@@ -30,7 +30,12 @@ func (s *server) recallProgress(c *gin.Context) {
 	if !ok {
 		return
 	}
-	st := a.Value.(*model.RecallStatus)
+	v, err := a.Value()
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	st := v.(*model.RecallStatus)
 	p := recallProgress{RecallID: st.Recall.ID, Class: st.Recall.Class, Depth: st.Recall.Depth, StartedAt: st.Recall.StartedAt,
 		Required: st.Required, Done: st.Done, Progress: st.Progress, Counts: st.Counts, Holders: len(st.Holders),
 		Acknowledged: len(st.Acknowledgements), Pending: []string{}}

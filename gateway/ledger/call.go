@@ -35,32 +35,54 @@ func Do[Req, Res any](ctx context.Context, inv Invoker, id *Identity, op ops.Op[
 	if err != nil {
 		return nil, err
 	}
-	return &Reply[Res]{Value: a.Value.(*Res), TxID: a.TxID, BlockNumber: a.BlockNumber, Replayed: a.Replayed, Payload: a.Payload}, nil
+	v, err := a.Value()
+	if err != nil {
+		return nil, err
+	}
+	return &Reply[Res]{Value: v.(*Res), TxID: a.TxID, BlockNumber: a.BlockNumber, Replayed: a.Replayed, Payload: a.Payload}, nil
 }
 
-// Answer is an operation's answer when the operation is known only by its descriptor:
-// Value is a pointer to a value of op.ResultType().
+// Answer is an operation's answer when the operation is known only by its descriptor.
 type Answer struct {
-	Value       any
 	TxID        string
 	BlockNumber uint64
 	Replayed    bool
-	Payload     []byte
+	Payload     []byte // the answer as the chaincode returned it
+
+	op    ops.Descriptor
+	value any
+}
+
+// Value decodes the answer, once: a pointer to a value of the operation's ResultType.
+func (a *Answer) Value() (any, error) {
+	if a.value != nil {
+		return a.value, nil
+	}
+	v := reflect.New(a.op.ResultType())
+	if err := ops.DecodeAnswer(a.Payload, v.Interface()); err != nil {
+		return nil, fmt.Errorf("%s: decode answer: %w", a.op.Name(), err)
+	}
+	a.value = v.Interface()
+	return a.value, nil
 }
 
 // Run is Do for an operation known by its descriptor (a route table, an EPCIS event). It is
-// the only place a replayed write is recognised.
+// the only place a replayed write is recognised. A read's answer is decoded only when asked
+// (Answer.Value), so a gateway can pass a large answer on as it came.
 func Run(ctx context.Context, inv Invoker, id *Identity, op ops.Descriptor, req any) (*Answer, error) {
 	res, err := inv.Invoke(ctx, id, op, req)
 	if err != nil {
 		return nil, err
 	}
-	v := reflect.New(op.ResultType())
-	if err := ops.DecodeAnswer(res.Payload, v.Interface()); err != nil {
-		return nil, fmt.Errorf("%s: decode answer: %w", op.Name(), err)
+	a := &Answer{op: op, TxID: res.TxID, BlockNumber: res.BlockNumber, Payload: res.Payload, Replayed: res.Replayed}
+	if op.Kind() != ops.Submit {
+		return a, nil
 	}
-	a := &Answer{Value: v.Interface(), TxID: res.TxID, BlockNumber: res.BlockNumber, Payload: res.Payload, Replayed: res.Replayed}
-	if rp, ok := v.Elem().Interface().(ops.Replayer); ok && op.Kind() == ops.Submit {
+	v, err := a.Value()
+	if err != nil {
+		return nil, err
+	}
+	if rp, ok := reflect.ValueOf(v).Elem().Interface().(ops.Replayer); ok {
 		a.Replayed = a.Replayed || rp.ReplayedIn(res.TxID)
 	}
 	return a, nil
