@@ -1,6 +1,8 @@
 package contract
 
 import (
+	"fmt"
+
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
 	"github.com/udiledger/udiledger/chaincode/model"
@@ -171,6 +173,9 @@ func (c *QueryContract) EventsByTime(ctx contractapi.TransactionContextInterface
 	if err != nil {
 		return nil, err
 	}
+	if err := checkBookmark(bookmark, start, end); err != nil {
+		return nil, err
+	}
 	it, meta, err := t.stub.GetStateByRangeWithPagination(start, end, n, bookmark)
 	if err != nil {
 		return nil, err
@@ -181,6 +186,9 @@ func (c *QueryContract) EventsByTime(ctx contractapi.TransactionContextInterface
 		kv, err := it.Next()
 		if err != nil {
 			return nil, err
+		}
+		if len(kv.Key) <= len(eventTimePrefix)+len(model.TimeLayout)+1 {
+			return nil, fmt.Errorf("event time index: malformed key %q", kv.Key)
 		}
 		id := kv.Key[len(eventTimePrefix)+len(model.TimeLayout)+1:]
 		ev, err := t.event(id)

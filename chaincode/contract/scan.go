@@ -3,6 +3,7 @@ package contract
 import (
 	"encoding/json"
 	"fmt"
+	"unicode/utf8"
 
 	"github.com/udiledger/udiledger/chaincode/model"
 )
@@ -24,11 +25,28 @@ func pageSizeOf(n int) (int32, error) {
 	return int32(n), nil
 }
 
+// checkBookmark refuses a bookmark outside the scan's range [start, end): a peer resumes a
+// paginated scan at the bookmark whatever it is, so a crafted one would read another
+// partition (another holder's index) or keys of another kind.
+func checkBookmark(bookmark, start, end string) error {
+	if bookmark != "" && (bookmark < start || bookmark >= end) {
+		return model.Invalid("the bookmark does not belong to this list: pass the bookmark of its previous page, or none")
+	}
+	return nil
+}
+
 // scanPage visits one page of a partial composite key scan. Paginated scans are allowed
 // only in evaluate transactions on Fabric: list queries are evaluate-only.
 func (t *txn) scanPage(objectType string, attrs []string, pageSize int, bookmark string, visit func(key string, value []byte) error) (model.Page, error) {
 	n, err := pageSizeOf(pageSize)
 	if err != nil {
+		return model.Page{}, err
+	}
+	prefix, err := t.stub.CreateCompositeKey(objectType, attrs)
+	if err != nil {
+		return model.Page{}, model.Invalid("scan %s: %v", objectType, err)
+	}
+	if err := checkBookmark(bookmark, prefix, prefix+string(utf8.MaxRune)); err != nil {
 		return model.Page{}, err
 	}
 	it, meta, err := t.stub.GetStateByPartialCompositeKeyWithPagination(objectType, attrs, n, bookmark)
