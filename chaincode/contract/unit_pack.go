@@ -102,6 +102,13 @@ func (t *txn) packTarget(pc code, location string) (*model.Container, bool, erro
 			return nil, false, model.Conflict("code %s is a commissioned unit, not a container", pc.Key)
 		}
 	}
+	owner, err := t.containerOwner(pc)
+	if err != nil {
+		return nil, false, err
+	}
+	if owner != "" && owner != t.caller {
+		return nil, false, model.Forbidden("container code %s lies under a prefix of %s: create containers under your own prefix", pc.Key, owner)
+	}
 	kind := model.ContainerCase
 	if pc.SSCC != "" {
 		kind = model.ContainerLogistic
@@ -210,4 +217,23 @@ func (t *txn) childOf(ct *model.Container, key string) (*item, error) {
 		return &item{code: code{Key: key}, cont: in}, nil
 	}
 	return nil, model.Invalid("%s is not packed in %s", key, ct.Key)
+}
+
+// containerOwner returns the party whose GS1 company prefix (or drug product code) a new
+// container's code lies under, or "" when nobody registered it.
+func (t *txn) containerOwner(pc code) (string, error) {
+	switch {
+	case pc.SSCC != "":
+		// SSCC: extension digit, then the company prefix (4 to 12 digits).
+		for n := 4; n <= 12 && 1+n < len(pc.SSCC); n++ {
+			owner, err := t.prefixOwner(prefixGS1, pc.SSCC[1:1+n])
+			if err != nil || owner != "" {
+				return owner, err
+			}
+		}
+		return "", nil
+	case pc.Scheme == model.SchemeGS1 || pc.Scheme == model.SchemeCNDrug:
+		return t.diOwner(pc.Scheme, pc.DI)
+	}
+	return "", nil
 }
