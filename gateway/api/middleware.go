@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/udiledger/udiledger/gateway/auth"
 	"github.com/udiledger/udiledger/gateway/problem"
@@ -46,45 +45,22 @@ func printableID(s string) bool {
 	return true
 }
 
-type metrics struct {
-	requests *prometheus.CounterVec
-	duration *prometheus.HistogramVec
-}
-
-func newMetrics(reg *prometheus.Registry) *metrics {
-	m := &metrics{
-		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "udi_http_requests_total", Help: "HTTP requests by route and status.",
-		}, []string{"method", "route", "status"}),
-		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name: "udi_http_request_duration_seconds", Help: "HTTP request latency by route.",
-			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
-		}, []string{"method", "route"}),
-	}
-	reg.MustRegister(m.requests, m.duration)
-	return m
-}
-
 // accessLog writes one structured line per request and records its metrics.
 func accessLog(log *slog.Logger, m *metrics) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
 		c.Next()
-		route := c.FullPath()
-		if route == "" {
-			route = "unmatched"
-		}
+		route := routeLabel(c)
 		elapsed := time.Since(start)
 		status := c.Writer.Status()
-		m.requests.WithLabelValues(c.Request.Method, route, strconv.Itoa(status)).Inc()
-		m.duration.WithLabelValues(c.Request.Method, route).Observe(elapsed.Seconds())
+		m.observe(methodLabel(c.Request.Method), route, status, elapsed)
 		level := slog.LevelInfo
 		if status >= 500 {
 			level = slog.LevelError
 		}
 		log.LogAttrs(c.Request.Context(), level, "request",
 			slog.String("request_id", c.GetString(problem.RequestIDKey)),
-			slog.String("method", c.Request.Method),
+			slog.String("method", clip(c.Request.Method, 16)),
 			slog.String("route", route),
 			slog.Int("status", status),
 			slog.Duration("elapsed", elapsed),
@@ -127,4 +103,12 @@ func principalName(c *gin.Context) string {
 		return p.Name
 	}
 	return ""
+}
+
+// clip shortens what a caller chose (a method) before it reaches the log.
+func clip(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
 }
