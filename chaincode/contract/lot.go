@@ -95,7 +95,7 @@ func (c *LotContract) SetStatus(ctx contractapi.TransactionContextInterface, req
 	if err != nil {
 		return nil, err
 	}
-	me, err := t.me()
+	me, err := t.trader("change a lot's status", model.RoleManufacturer, model.RoleRegulator)
 	if err != nil {
 		return nil, err
 	}

@@ -196,7 +196,7 @@ func (c *RecallContract) Acknowledge(ctx contractapi.TransactionContextInterface
 	if err != nil {
 		return nil, err
 	}
-	if _, err := t.me(); err != nil {
+	if _, err := t.meAs("acknowledge a recall", tradingRoles...); err != nil {
 		return nil, err
 	}
 	if _, err := t.recall(req.RecallID); err != nil {

@@ -144,7 +144,7 @@ func (c *UnitContract) dispose(ctx contractapi.TransactionContextInterface, req 
 	if err != nil || prev != nil {
 		return replayOr(prev, err)
 	}
-	if _, err := t.me(); err != nil {
+	if _, err := t.trader(string(step), append(tradingRoles, model.RoleRegulator)...); err != nil {
 		return nil, err
 	}
 	if req.Reason == "" {

@@ -15,8 +15,7 @@ func (c *UnitContract) Pack(ctx contractapi.TransactionContextInterface, req mod
 	if err != nil || prev != nil {
 		return replayOr(prev, err)
 	}
-	if _, err := t.trader("pack", model.RoleManufacturer, model.RoleDistributor, model.RoleLogistics,
-		model.RolePlatform, model.RoleHospital, model.RolePharmacy); err != nil {
+	if _, err := t.trader("pack", tradingRoles...); err != nil {
 		return nil, err
 	}
 	if err := validGLN(req.Location); err != nil {
@@ -126,7 +125,7 @@ func (c *UnitContract) Unpack(ctx contractapi.TransactionContextInterface, req m
 	if err != nil || prev != nil {
 		return replayOr(prev, err)
 	}
-	if _, err := t.me(); err != nil {
+	if _, err := t.trader("unpack", tradingRoles...); err != nil {
 		return nil, err
 	}
 	if err := validGLN(req.Location); err != nil {

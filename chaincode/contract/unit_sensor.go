@@ -19,7 +19,7 @@ func (c *UnitContract) ReportSensor(ctx contractapi.TransactionContextInterface,
 	if err != nil || prev != nil {
 		return replayOr(prev, err)
 	}
-	me, err := t.me()
+	me, err := t.trader("report sensor readings", tradingRoles...)
 	if err != nil {
 		return nil, err
 	}
@@ -147,14 +147,15 @@ func (t *txn) putAlert(a *model.Alert) error {
 	return t.putJSON(k, a)
 }
 
-// Release lifts the quarantine of units or containers after inspection: the holder or a
-// regulator.
+// Release lifts the quarantine of units or containers after inspection: the manufacturer of
+// every product inside (its quality function) or a regulator, never the holder on its own
+// say, since a quarantine protects those further down the chain.
 func (c *UnitContract) Release(ctx contractapi.TransactionContextInterface, req model.DisposeRequest) (*model.EventResult, error) {
 	t, prev, hash, err := beginEvent(ctx, c.cfg, req.EventID, req)
 	if err != nil || prev != nil {
 		return replayOr(prev, err)
 	}
-	me, err := t.me()
+	me, err := t.trader("release a quarantine", model.RoleManufacturer, model.RoleRegulator)
 	if err != nil {
 		return nil, err
 	}
@@ -167,12 +168,10 @@ func (c *UnitContract) Release(ctx contractapi.TransactionContextInterface, req 
 		return nil, err
 	}
 	for _, it := range items {
-		holder, err := t.topOwner(it)
-		if err != nil {
-			return nil, err
-		}
-		if holder != t.caller && !me.HasRole(model.RoleRegulator) {
-			return nil, model.Forbidden("%s is held by %s, not %s", it.key(), holder, t.caller)
+		if !me.HasRole(model.RoleRegulator) {
+			if err := t.madeBy(it, t.caller); err != nil {
+				return nil, err
+			}
 		}
 		if it.unit != nil && it.unit.Quarantined {
 			it.unit.Quarantined = false
@@ -190,4 +189,26 @@ func (c *UnitContract) Release(ctx contractapi.TransactionContextInterface, req 
 		BizStep: model.BizStepInspecting, Disposition: model.DispositionConformant, EPCList: keysOf(codes),
 		ReadPoint: req.Location, Detail: &model.EventDetail{Reason: req.Reason},
 	}, hash)
+}
+
+// madeBy returns FORBIDDEN unless msp manufactures every product in it.
+func (t *txn) madeBy(it *item, msp string) error {
+	dis := []string{}
+	if it.unit != nil {
+		dis = append(dis, it.unit.DI)
+	} else {
+		for _, lc := range it.cont.Contents {
+			dis = append(dis, lc.DI)
+		}
+	}
+	for _, di := range dis {
+		p, err := t.product(di)
+		if err != nil {
+			return err
+		}
+		if p.Manufacturer != msp {
+			return model.Forbidden("%s holds products of %s: only their manufacturer or a regulator releases it", it.key(), p.Manufacturer)
+		}
+	}
+	return nil
 }

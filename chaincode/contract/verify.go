@@ -138,7 +138,7 @@ func (c *UnitContract) Inspect(ctx contractapi.TransactionContextInterface, req 
 	if err != nil {
 		return nil, err
 	}
-	me, err := t.me()
+	me, err := t.trader("inspect", append(tradingRoles, model.RoleRegulator)...)
 	if err != nil {
 		return nil, err
 	}
