@@ -50,6 +50,10 @@ func (t *txn) replay(eventID string, req any) (prev *model.Event, hash string, e
 	if err != nil || !ok {
 		return nil, hash, err
 	}
+	if ev.Actor != t.caller {
+		// Another organisation's event: its result is not the caller's to see.
+		return nil, "", model.Conflict("event ID %s is already taken: choose another", eventID)
+	}
 	if ev.RequestHash != hash {
 		return nil, "", model.Conflict("event %s was already recorded with other content", eventID)
 	}
