@@ -199,7 +199,7 @@ func (s *server) check(c *gin.Context, v any) bool {
 	}
 	var verrs validator.ValidationErrors
 	if !errors.As(err, &verrs) {
-		problem.Write(c, problem.From(err))
+		writeError(c, err)
 		return false
 	}
 	problem.Write(c, validationProblem(fieldErrors(verrs)))

@@ -181,6 +181,28 @@ func (s *server) fail(c *gin.Context, err error) {
 	problem.Write(c, p)
 }
 
+// writeError answers an error of the gateway itself: its problem if it is one, else a 500
+// whose cause goes to the access log and never into the answer.
+func writeError(c *gin.Context, err error) {
+	p := problem.From(err)
+	if p.Status >= 500 {
+		_ = c.Error(err)
+	}
+	problem.Write(c, p)
+}
+
+// itemProblem is the problem of one item of a batch (a scan, a captured event) answered
+// inside a 200: a 5xx carries the request ID, and its cause goes to the access log. Call it
+// from the handler's goroutine only.
+func (s *server) itemProblem(c *gin.Context, err error) *problem.Problem {
+	p := *s.problemOf(err)
+	if p.Status >= 500 {
+		p.RequestID = c.GetString(problem.RequestIDKey)
+		_ = c.Error(err)
+	}
+	return &p
+}
+
 // problemOf maps a ledger error to its problem: the chaincode's code to 404/409/403/422, a
 // transaction invalidated at commit to 409, an unreachable backend to 503, the rest to 500.
 func (s *server) problemOf(err error) *problem.Problem {
@@ -217,8 +239,10 @@ func chaincodeProblem(msg string) *problem.Problem {
 	case model.CodeInvalid:
 		p = problem.New(http.StatusUnprocessableEntity, "rejected", "Rejected by the ledger", text)
 	default:
-		// A message without a code is a failure of the chaincode's plumbing, not a rule.
-		return problem.New(http.StatusInternalServerError, "chaincode-failure", "Chaincode failure", msg)
+		// A message without a code is a failure of the chaincode's plumbing, not a rule; its
+		// text (the caller's fail) goes to the log only.
+		return problem.New(http.StatusInternalServerError, "chaincode-failure", "Chaincode failure",
+			"the chaincode failed to handle the request; see the gateway's log")
 	}
 	p.Code = string(code)
 	return p

@@ -111,7 +111,7 @@ func (s *server) epcisCapture(c *gin.Context) {
 	}
 	body, err := io.ReadAll(c.Request.Body)
 	if err != nil {
-		problem.Write(c, problem.From(err))
+		writeError(c, err)
 		return
 	}
 	dir, err := s.directory(c, id)
@@ -126,7 +126,7 @@ func (s *server) epcisCapture(c *gin.Context) {
 		return
 	}
 	if err != nil {
-		problem.Write(c, problem.From(err))
+		writeError(c, err)
 		return
 	}
 	out := CaptureResult{Results: make([]CaptureEventResult, 0, len(captured.Outcomes))}
@@ -166,11 +166,11 @@ func (s *server) captureOne(c *gin.Context, id *ledger.Identity, o epcis.Outcome
 		return r
 	}
 	if err != nil {
-		return fail(s.problemOf(err))
+		return fail(s.itemProblem(c, err))
 	}
 	var er model.EventResult
 	if err := json.Unmarshal(a.Payload, &er); err != nil {
-		return fail(problem.From(err))
+		return fail(s.itemProblem(c, err))
 	}
 	r.Status, r.Result = http.StatusCreated, &er
 	if a.Replayed {
@@ -344,7 +344,7 @@ func (s *server) epcisAnswer(c *gin.Context, id *ledger.Identity, events []model
 	doc := epcis.NewQueryDocument(events, epcis.RenderOptions{PartyGLN: dir.partyGLN}, time.Now().UTC())
 	b, err := json.Marshal(doc)
 	if err != nil {
-		problem.Write(c, problem.From(err))
+		writeError(c, err)
 		return
 	}
 	c.Data(http.StatusOK, "application/ld+json; charset=utf-8", b)

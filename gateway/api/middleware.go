@@ -4,9 +4,12 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -58,18 +61,33 @@ func accessLog(log *slog.Logger, m *metrics) gin.HandlerFunc {
 		if status >= 500 {
 			level = slog.LevelError
 		}
-		log.LogAttrs(c.Request.Context(), level, "request",
+		attrs := []slog.Attr{
 			slog.String("request_id", c.GetString(problem.RequestIDKey)),
 			slog.String("method", clip(c.Request.Method, 16)),
 			slog.String("route", route),
 			slog.Int("status", status),
 			slog.Duration("elapsed", elapsed),
 			slog.String("caller", principalName(c)),
-		)
+		}
+		if len(c.Errors) > 0 {
+			attrs = append(attrs, slog.String("error", causes(c.Errors)))
+		}
+		log.LogAttrs(c.Request.Context(), level, "request", attrs...)
 	}
 }
 
-// recovery turns a handler panic into a 500 problem and logs it; the process keeps serving.
+// causes joins what handlers recorded with c.Error: the causes of 5xx answers, which the
+// answers themselves never carry.
+func causes(errs []*gin.Error) string {
+	parts := make([]string, len(errs))
+	for i, e := range errs {
+		parts[i] = e.Error()
+	}
+	return strings.Join(parts, "; ")
+}
+
+// recovery turns a handler panic into a 500 problem and logs it with its stack; the process
+// keeps serving.
 func recovery(log *slog.Logger) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		defer func() {
@@ -77,7 +95,9 @@ func recovery(log *slog.Logger) gin.HandlerFunc {
 				if err, ok := v.(error); ok && errors.Is(err, http.ErrAbortHandler) {
 					panic(v)
 				}
-				log.Error("handler panic", "request_id", c.GetString(problem.RequestIDKey), "panic", v)
+				log.Error("handler panic", "request_id", c.GetString(problem.RequestIDKey), "panic", fmt.Sprint(v),
+					"stack", string(debug.Stack()))
+				_ = c.Error(fmt.Errorf("handler panic: %v", v))
 				problem.Write(c, problem.From(nil))
 			}
 		}()

@@ -186,7 +186,7 @@ func (s *server) document() map[string]any {
 func (s *server) openAPI(c *gin.Context) {
 	s.docOnce.Do(func() { s.doc, s.docErr = json.Marshal(s.document()) })
 	if s.docErr != nil {
-		problem.Write(c, problem.From(s.docErr))
+		writeError(c, s.docErr)
 		return
 	}
 	c.Data(http.StatusOK, "application/json", s.doc)

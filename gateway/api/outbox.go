@@ -89,7 +89,7 @@ func (s *server) outboxStatus(c *gin.Context) {
 	}
 	st, found, err := s.outbox.box.Status(c.Param("id"))
 	if err != nil {
-		problem.Write(c, problem.From(err))
+		writeError(c, err)
 		return
 	}
 	// Another identity's queued write is answered as absent: its existence is not theirs to know.

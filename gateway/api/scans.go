@@ -60,6 +60,8 @@ type ScanResult struct {
 	EventID string           `json:"eventId,omitempty"`
 	Result  json.RawMessage  `json:"result,omitempty"`
 	Problem *problem.Problem `json:"problem,omitempty"`
+
+	err error // the ledger's error, made the Problem once every scan has run
 }
 
 // ScanBatchResult answers POST /v1/scans.
@@ -130,7 +132,12 @@ func (s *server) scans(c *gin.Context) {
 		}(byKey[key])
 	}
 	wg.Wait()
-	for _, r := range out.Results {
+	for i := range out.Results {
+		r := &out.Results[i]
+		if r.err != nil {
+			r.Problem = s.itemProblem(c, r.err)
+			r.Status = r.Problem.Status
+		}
 		if r.Status < 300 {
 			out.Succeeded++
 		} else {
@@ -174,11 +181,9 @@ func (s *server) runScan(ctx context.Context, id *ledger.Identity, sc scanBody, 
 				return
 			}
 		}
-		r.Problem = s.problemOf(err)
-		r.Status = r.Problem.Status
+		r.err = err
 	case err != nil:
-		r.Problem = s.problemOf(err)
-		r.Status = r.Problem.Status
+		r.err = err
 	default:
 		r.Status, r.Result = http.StatusCreated, a.Payload
 		if sc.Action == ScanVerify || a.Replayed {

@@ -51,7 +51,10 @@ func serveEvents(client ledger.Client, heartbeat time.Duration, closing <-chan s
 		ctx := c.Request.Context()
 		events, err := client.Events(ctx, from)
 		if err != nil {
-			problem.Write(c, problem.New(http.StatusServiceUnavailable, "ledger-unavailable", "Ledger unavailable", err.Error()))
+			_ = c.Error(err) // for the access log
+			c.Header("Retry-After", "5")
+			problem.Write(c, problem.New(http.StatusServiceUnavailable, "ledger-unavailable", "Ledger unavailable",
+				"the ledger's events cannot be read now; retry later with Last-Event-ID"))
 			return
 		}
 		c.Header("Content-Type", "text/event-stream")

@@ -299,7 +299,9 @@ type problemDoc struct {
 	Status int    `json:"status"`
 	Detail string `json:"detail"`
 	Code   string `json:"code"`
-	Errors []struct {
+	// RequestID names the request in the gateway's log.
+	RequestID string `json:"requestId"`
+	Errors    []struct {
 		Field  string `json:"field"`
 		Reason string `json:"reason"`
 	} `json:"errors"`
