@@ -13,6 +13,7 @@ const (
 	otHeld      = "held"      // [mspID, kind, key] -> 0x00: top-level things a party holds
 	otEvent     = "event"     // [eventID] -> model.Event
 	otAlert     = "alert"     // [alertID] -> model.Alert
+	otAlertBy   = "alertby"   // [kind, code, reporting MSP] -> alert ID: one open alert per reporter
 	otRecall    = "recall"    // [recallID] -> model.Recall
 	otAck       = "recallack" // [recallID, mspID] -> model.Acknowledgement
 	otConfig    = "config"    // ["init"] -> the init record

@@ -145,6 +145,9 @@ func (c *UnitContract) Inspect(ctx contractapi.TransactionContextInterface, req 
 	if err := validGLN(req.Location); err != nil {
 		return nil, err
 	}
+	if len(req.Code) > model.MaxCodeLength {
+		return nil, model.Invalid("code is %d characters, at most %d", len(req.Code), model.MaxCodeLength)
+	}
 	v, it, err := t.verify(req.Code)
 	if err != nil {
 		return nil, err
@@ -167,13 +170,25 @@ func (c *UnitContract) Inspect(ctx contractapi.TransactionContextInterface, req 
 		}
 		stage := it.unit.Status
 		if stage.Terminal() || !involved(top, t.caller) {
-			it.unit.CloneSuspected = true
-			v.CloneSuspected, v.Sellable = true, false
-			v.Reasons = append(v.Reasons, "presented to "+t.caller+" while "+string(stage)+" at "+top.owner())
-			if err := t.save(it, req.EventID); err != nil {
-				return nil, err
+			reason := "presented to " + t.caller + " while " + string(stage) + " at " + top.owner()
+			// A code that already left the chain (dispensed, destroyed) can be marked at once: it
+			// is nobody's sellable stock. Goods another party holds are marked only on the word of
+			// their manufacturer; anyone else's scan raises an alert for them to resolve.
+			decisive := stage.Terminal()
+			if !decisive {
+				if decisive, err = t.manufactures(it.unit.DI, t.caller); err != nil {
+					return nil, err
+				}
 			}
-			alert = &model.Alert{Kind: model.AlertClone, Message: "suspected clone: " + joinReasons(v.Reasons)}
+			if decisive {
+				it.unit.CloneSuspected = true
+				v.CloneSuspected, v.Sellable = true, false
+				v.Reasons = append(v.Reasons, reason)
+				if err := t.save(it, req.EventID); err != nil {
+					return nil, err
+				}
+			}
+			alert = &model.Alert{Kind: model.AlertClone, Message: "suspected clone: " + reason}
 		}
 	}
 	disp := model.DispositionConformant
@@ -181,10 +196,9 @@ func (c *UnitContract) Inspect(ctx contractapi.TransactionContextInterface, req 
 	if alert != nil {
 		disp = model.DispositionNonConformant
 		alert.ID, alert.Codes, alert.Party, alert.Location, alert.Time = req.EventID, []string{epc}, t.caller, req.Location, t.nowText
-		if err := t.putAlert(alert); err != nil {
+		if detail.AlertID, err = t.raiseOnce(alert); err != nil {
 			return nil, err
 		}
-		detail.AlertID = alert.ID
 	}
 	res, err := t.record(&model.Event{
 		EventID: req.EventID, Type: model.ObjectEvent, Action: model.ActionObserve,
@@ -206,4 +220,33 @@ func joinReasons(r []string) string {
 		out += s
 	}
 	return out
+}
+
+// manufactures reports whether msp is the manufacturer of product di.
+func (t *txn) manufactures(di, msp string) (bool, error) {
+	p, err := t.product(di)
+	if err != nil {
+		return false, err
+	}
+	return p.Manufacturer == msp, nil
+}
+
+// raiseOnce stores an alert unless the same party already raised one of the same kind for
+// the same code; it returns the ID of the alert that stands.
+func (t *txn) raiseOnce(a *model.Alert) (string, error) {
+	k, err := t.key(otAlertBy, string(a.Kind), a.Codes[0], a.Party)
+	if err != nil {
+		return "", err
+	}
+	b, err := t.stub.GetState(k)
+	if err != nil {
+		return "", err
+	}
+	if len(b) > 0 {
+		return string(b), nil
+	}
+	if err := t.stub.PutState(k, []byte(a.ID)); err != nil {
+		return "", err
+	}
+	return a.ID, t.putAlert(a)
 }

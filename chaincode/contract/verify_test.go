@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/udiledger/udiledger/chaincode/model"
@@ -69,9 +70,40 @@ func TestVerifyAndInspect(t *testing.T) {
 	})
 	var elsewhere model.InspectResult
 	e.must(&elsewhere, hsp, "unit:Inspect", model.InspectRequest{EventHeader: model.EventHeader{EventID: "i4"}, Code: deviceCode(2)})
-	t.Run("the same code presented at a party that does not hold it is a suspected clone", func(t *testing.T) {
-		if !elsewhere.Verification.CloneSuspected || elsewhere.AlertID == "" {
+	t.Run("a code presented at a party that does not hold it raises an alert but leaves the holder's goods sellable", func(t *testing.T) {
+		if elsewhere.AlertID != "i4" || elsewhere.Verification.CloneSuspected || !elsewhere.Verification.Sellable {
 			t.Fatalf("got %+v", elsewhere)
 		}
+		var v model.Verification
+		e.mustEval(&v, reg, "query:Verify", deviceCode(2))
+		if v.CloneSuspected || !v.Sellable {
+			t.Fatalf("verify after another party's scan = %+v", v)
+		}
+	})
+	t.Run("the same party scanning the same code again raises no second alert", func(t *testing.T) {
+		var again model.InspectResult
+		e.must(&again, hsp, "unit:Inspect", model.InspectRequest{EventHeader: model.EventHeader{EventID: "i5"}, Code: deviceCode(2)})
+		var alerts model.AlertPage
+		e.mustEval(&alerts, reg, "query:Alerts", "0", "")
+		n := 0
+		for _, a := range alerts.Alerts {
+			if a.Kind == model.AlertClone && a.Codes[0] == deviceCode(2) {
+				n++
+			}
+		}
+		if again.AlertID != "i4" || n != 1 {
+			t.Fatalf("second scan %+v, %d clone alerts for the code, want the first alert once", again, n)
+		}
+	})
+	t.Run("the manufacturer's word marks its goods held elsewhere", func(t *testing.T) {
+		var marked model.InspectResult
+		e.must(&marked, mfr, "unit:Inspect", model.InspectRequest{EventHeader: model.EventHeader{EventID: "i6"}, Code: deviceCode(2)})
+		if !marked.Verification.CloneSuspected || marked.Verification.Sellable {
+			t.Fatalf("got %+v", marked)
+		}
+	})
+	t.Run("a code longer than any code is refused", func(t *testing.T) {
+		_, err := e.submit(hsp, "unit:Inspect", model.InspectRequest{EventHeader: model.EventHeader{EventID: "i7"}, Code: strings.Repeat("x", model.MaxCodeLength+1)})
+		wantCode(t, err, model.CodeInvalid)
 	})
 }
