@@ -83,11 +83,17 @@ func wantsHTML(c *gin.Context) bool {
 	return h >= 0 && (j < 0 || h < j)
 }
 
+// resolvedStyle is the page's one style sheet; its hash is in the page's
+// Content-Security-Policy, so it must stay free of template actions.
+const resolvedStyle = `body{font-family:sans-serif;max-width:36em;margin:1em auto;padding:0 1em}
+.ok{color:#176f2c}.bad{color:#b00020}td{padding:.2em .6em .2em 0}`
+
+var resolvedPolicy = pagePolicy(resolvedStyle)
+
 var resolvedTemplate = template.Must(template.New("resolved").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>{{with .Verification.ProductName}}{{.}} – {{end}}UDI Ledger</title>
-<style>body{font-family:sans-serif;max-width:36em;margin:1em auto;padding:0 1em}
-.ok{color:#176f2c}.bad{color:#b00020}td{padding:.2em .6em .2em 0}</style></head><body>
+<style>` + resolvedStyle + `</style></head><body>
 <h1>{{with .Verification.ProductName}}{{.}}{{else}}Unknown product{{end}}</h1>
 <p><code>{{.Code}}</code></p>
 {{if .Verification.Sellable}}<p class="ok"><strong>Genuine, may be used.</strong></p>
@@ -106,6 +112,7 @@ var resolvedTemplate = template.Must(template.New("resolved").Parse(`<!doctype h
 
 func (s *server) resolvedPage(c *gin.Context, r *Resolved) {
 	c.Header("Content-Type", "text/html; charset=utf-8")
+	c.Header("Content-Security-Policy", resolvedPolicy)
 	if err := resolvedTemplate.Execute(c.Writer, r); err != nil {
 		_ = c.Error(err)
 	}

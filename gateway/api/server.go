@@ -103,7 +103,7 @@ func New(o Options) *gin.Engine {
 	r.UseRawPath = true
 	r.UnescapePathValues = true
 	r.ContextWithFallback = true
-	r.Use(requestID(), accessLog(o.Logger, m), recovery(o.Logger), limitBody(o.MaxBodyBytes))
+	r.Use(requestID(), securityHeaders(), accessLog(o.Logger, m), recovery(o.Logger), limitBody(o.MaxBodyBytes))
 	r.NoRoute(func(c *gin.Context) {
 		problem.Write(c, problem.NotFound("no route for "+c.Request.Method+" "+c.Request.URL.Path))
 	})
