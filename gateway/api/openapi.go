@@ -53,11 +53,12 @@ var ownTypes = map[string][2]reflect.Type{
 	routes.Resolve:        {nil, reflect.TypeFor[Resolved]()},
 }
 
-// operations lists the document's operations, one per route of the table.
-func operations(sg *schemaGen) []op {
+// operations lists the document's operations, one per route of the table; public says which
+// need no API key.
+func operations(sg *schemaGen, public func(routes.Route) bool) []op {
 	var out []op
 	for _, rt := range routes.Table {
-		o := op{method: rt.Method, path: rt.Path, tag: rt.Tag, summary: rt.Summary, public: rt.Public,
+		o := op{method: rt.Method, path: rt.Path, tag: rt.Tag, summary: rt.Summary, public: public(rt),
 			idempotent: rt.Idempotent, accepted: rt.Queued, created: rt.Created}
 		if rt.Created {
 			o.status = http.StatusCreated
@@ -96,7 +97,7 @@ func (s *server) document() map[string]any {
 	sg := newSchemaGen()
 	problemRef := sg.ref(reflect.TypeFor[problem.Problem]())
 	paths := map[string]any{}
-	for _, o := range operations(sg) {
+	for _, o := range operations(sg, s.public) {
 		if o.tag == "resolver" && s.opts.ResolverIdentity == nil {
 			continue
 		}

@@ -53,6 +53,12 @@ type Options struct {
 	StreamHeartbeat time.Duration
 	// Closing, when closed, ends the open event streams (graceful shutdown); nil never does.
 	Closing <-chan struct{}
+
+	// PrivateMetrics makes /metrics need an API key (any key the keyring knows, an operator's
+	// included); by default it is public.
+	PrivateMetrics bool
+	// PrivateDocs makes /openapi.json need an API key; by default it is public.
+	PrivateDocs bool
 }
 
 // DefaultLedgerTimeout bounds a ledger call when Options.LedgerTimeout is 0.
@@ -143,12 +149,24 @@ func (s *server) routes(r *gin.Engine) {
 		if h == nil || (s.opts.Ledger == nil && !rt.Public) || (rt.Own == routes.Resolve && s.opts.ResolverIdentity == nil) {
 			continue
 		}
-		if rt.Public {
+		if s.public(rt) {
 			r.Handle(rt.Method, rt.GinPath(), h)
 		} else {
 			r.Handle(rt.Method, rt.GinPath(), authed, h)
 		}
 	}
+}
+
+// public reports whether rt is served without an API key: the table says which routes may
+// be, the options which operational routes are not.
+func (s *server) public(rt routes.Route) bool {
+	switch rt.Own {
+	case routes.Metrics:
+		return rt.Public && !s.opts.PrivateMetrics
+	case routes.OpenAPI:
+		return rt.Public && !s.opts.PrivateDocs
+	}
+	return rt.Public
 }
 
 // ownHandlers are the handlers of the gateway's own routes, by name.

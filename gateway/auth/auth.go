@@ -20,11 +20,15 @@ import (
 // KeyPrefix starts every API key, so a leaked key is easy to recognise in logs and scanners.
 const KeyPrefix = "udi_"
 
+// RoleOperator is the role of a key that maps to no identity: it reads the operational
+// routes a gateway keeps private (metrics, the document) and nothing of the ledger.
+const RoleOperator = "operator"
+
 // Principal is who a request acts as.
 type Principal struct {
-	Name     string // a label for logs, e.g. "hospital-pharmacy-desk"
-	Role     string // the party role, e.g. "hospital"; the chaincode still decides what it may do
-	Identity *ledger.Identity
+	Name     string           // a label for logs, e.g. "hospital-pharmacy-desk"
+	Role     string           // the party role, e.g. "hospital"; the chaincode still decides what it may do
+	Identity *ledger.Identity // nil for an operator: the key signs nothing
 }
 
 // Keyring holds the hashes of the API keys a gateway accepts.

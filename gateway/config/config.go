@@ -1,5 +1,6 @@
 // Package config reads a gateway's configuration file (YAML): which backend, which
-// identities it signs with, and which API keys map to them.
+// identities it signs with, which API keys map to them, and how it guards itself (limits per
+// key, private operational routes, TLS).
 package config
 
 import (
@@ -14,6 +15,7 @@ import (
 	"github.com/goccy/go-yaml"
 
 	"github.com/udiledger/udiledger/chaincode/model"
+	"github.com/udiledger/udiledger/gateway/auth"
 )
 
 // Backend names.
@@ -36,6 +38,56 @@ type Config struct {
 	MaxBodyBytes int64 `yaml:"max_body_bytes" validate:"gte=0"`
 	// ShutdownTimeout bounds graceful shutdown; default 15 s.
 	ShutdownTimeout time.Duration `yaml:"shutdown_timeout" validate:"gte=0"`
+	// WriteTimeout bounds writing an answer; 0 means the gateway's default (2 min). Event
+	// streams have none.
+	WriteTimeout time.Duration `yaml:"write_timeout" validate:"gte=0"`
+	// CaptureWriteTimeout bounds the answer of an EPCIS capture, which records one
+	// transaction per event; 0 means the gateway's default (10 min).
+	CaptureWriteTimeout time.Duration `yaml:"capture_write_timeout" validate:"gte=0"`
+
+	// Metrics says who reads /metrics: unless public, an API key is needed.
+	Metrics Access `yaml:"metrics"`
+	// Docs says who reads /openapi.json: public unless public: false.
+	Docs Access `yaml:"docs"`
+	// Limits bound what each API key may ask of the gateway.
+	Limits Limits `yaml:"limits"`
+	// TLS, when set, makes the gateway serve HTTPS only.
+	TLS *TLS `yaml:"tls"`
+}
+
+// Access says whether an operational route needs an API key.
+type Access struct {
+	Public *bool `yaml:"public"`
+}
+
+// IsPublic is the file's choice, or byDefault when it names none.
+func (a Access) IsPublic(byDefault bool) bool {
+	if a.Public == nil {
+		return byDefault
+	}
+	return *a.Public
+}
+
+// Limits bound each API key; 0 (or omitted) means the gateway's default.
+type Limits struct {
+	// Rate is the requests per second a key may send, on average.
+	Rate float64 `yaml:"rate" validate:"gte=0"`
+	// Burst is how many requests a key may send at once above Rate.
+	Burst int `yaml:"burst" validate:"gte=0"`
+	// Concurrent is how many of a key's requests may be in flight (event streams apart).
+	Concurrent int `yaml:"concurrent" validate:"gte=0"`
+	// Streams is how many event streams a key may hold open.
+	Streams int `yaml:"streams" validate:"gte=0"`
+}
+
+// TLS is the gateway's server certificate and, optionally, the CA its clients' certificates
+// must chain to.
+type TLS struct {
+	Cert string `yaml:"cert" validate:"required"` // path to a PEM certificate (chain)
+	Key  string `yaml:"key" validate:"required"`  // path to its PEM private key
+	// ClientCA, when set, is a PEM file of CA certificates: every client must present a
+	// certificate one of them signed (mutual TLS), before any API key is read.
+	ClientCA string `yaml:"client_ca"`
 }
 
 // Embedded configures the in-process ledger.
@@ -70,12 +122,14 @@ type Identity struct {
 	Key   string `yaml:"key" validate:"required"`  // path to a PEM PKCS#8 private key
 }
 
-// APIKey maps the hash of an API key to an identity and a role.
+// APIKey maps the hash of an API key to an identity and a role. A key of role operator
+// (auth.RoleOperator) names no identity: it signs nothing and reads only the operational
+// routes.
 type APIKey struct {
 	Name     string `yaml:"name" validate:"required"`
 	Hash     string `yaml:"hash" validate:"required,startswith=sha256:,len=71"`
-	Identity string `yaml:"identity" validate:"required"`
-	Role     string `yaml:"role" validate:"required,role"` // one of model.Roles
+	Identity string `yaml:"identity" validate:"required_unless=Role operator,excluded_if=Role operator"`
+	Role     string `yaml:"role" validate:"required,keyrole"` // one of model.Roles, or operator
 }
 
 // Load reads, checks and resolves the file at path; relative paths inside it are taken
@@ -98,9 +152,10 @@ func Load(path string) (*Config, error) {
 
 var validate = func() *validator.Validate {
 	v := validator.New(validator.WithRequiredStructEnabled())
-	// role: a party role as the chaincode knows them (model.Roles).
-	if err := v.RegisterValidation("role", func(fl validator.FieldLevel) bool {
-		return model.Role(fl.Field().String()).Valid()
+	// keyrole: a party role as the chaincode knows them (model.Roles), or operator.
+	if err := v.RegisterValidation("keyrole", func(fl validator.FieldLevel) bool {
+		r := fl.Field().String()
+		return r == auth.RoleOperator || model.Role(r).Valid()
 	}); err != nil {
 		panic(err)
 	}
@@ -125,7 +180,7 @@ func (c *Config) Validate() error {
 		ids[id.Name] = true
 	}
 	for _, k := range c.APIKeys {
-		if !ids[k.Identity] {
+		if k.Role != auth.RoleOperator && !ids[k.Identity] {
 			return fmt.Errorf("api key %q names identity %q, which is not in identities", k.Name, k.Identity)
 		}
 	}
@@ -166,6 +221,11 @@ func (c *Config) resolvePaths(dir string) {
 	for i := range c.Identities {
 		abs(&c.Identities[i].Cert)
 		abs(&c.Identities[i].Key)
+	}
+	if c.TLS != nil {
+		abs(&c.TLS.Cert)
+		abs(&c.TLS.Key)
+		abs(&c.TLS.ClientCA)
 	}
 	for msp, p := range c.Fabric.Peers {
 		abs(&p.TLSCACert)

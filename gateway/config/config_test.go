@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 const validFile = `
@@ -60,6 +61,10 @@ func TestLoadRejectsBadFiles(t *testing.T) {
 		{"a key naming a missing identity is refused", strings.Replace(validFile, "    identity: hospital-admin", "    identity: nobody", 1), `identity "nobody"`},
 		{"an identity without a peer for its organisation is refused", strings.Replace(validFile, "msp_id: HospitalOrgMSP", "msp_id: PlatformOrgMSP", 1), "PlatformOrgMSP"},
 		{"an unknown role is refused", strings.Replace(validFile, "role: hospital", "role: king", 1), "Config.APIKeys[0].Role"},
+		{"an operator's key naming an identity is refused", strings.Replace(validFile, "role: hospital", "role: operator", 1), "Config.APIKeys[0].Identity"},
+		{"a party's key without an identity is refused", strings.Replace(validFile, "    identity: hospital-admin\n", "", 1), "Config.APIKeys[0].Identity"},
+		{"TLS without a key is refused", validFile + "tls: {cert: tls/gateway.pem}\n", "Config.TLS.Key"},
+		{"a negative rate is refused", validFile + "limits: {rate: -1}\n", "Config.Limits.Rate"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -69,4 +74,38 @@ func TestLoadRejectsBadFiles(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestHardeningSettings(t *testing.T) {
+	t.Run("by default metrics are private, the document public, no TLS", func(t *testing.T) {
+		c, err := Load(writeFile(t, validFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Metrics.IsPublic(false) || !c.Docs.IsPublic(true) || c.TLS != nil || c.Limits != (Limits{}) {
+			t.Fatalf("defaults %+v", c)
+		}
+	})
+	t.Run("the file's choices, TLS paths beside it, an operator's key without identity", func(t *testing.T) {
+		p := writeFile(t, validFile+`  - {name: prometheus, hash: "sha256:1111111111111111111111111111111111111111111111111111111111111111", role: operator}
+metrics: {public: true}
+docs: {public: false}
+limits: {rate: 20.5, burst: 40, concurrent: 8, streams: 2}
+write_timeout: 90s
+capture_write_timeout: 15m
+tls: {cert: tls/gateway.pem, key: tls/gateway.key, client_ca: /etc/udi/clients.pem}
+`)
+		c, err := Load(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := filepath.Dir(p)
+		if !c.Metrics.IsPublic(false) || c.Docs.IsPublic(true) || c.Limits != (Limits{Rate: 20.5, Burst: 40, Concurrent: 8, Streams: 2}) ||
+			c.WriteTimeout != 90*time.Second || c.CaptureWriteTimeout != 15*time.Minute {
+			t.Fatalf("settings %+v", c)
+		}
+		if *c.TLS != (TLS{Cert: filepath.Join(dir, "tls/gateway.pem"), Key: filepath.Join(dir, "tls/gateway.key"), ClientCA: "/etc/udi/clients.pem"}) {
+			t.Fatalf("tls %+v", c.TLS)
+		}
+	})
 }

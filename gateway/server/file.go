@@ -46,7 +46,9 @@ func (g *Gateway) fromFile(path string) error {
 	g.closers = append(g.closers, box.Close)
 	g.workers = append(g.workers, box.Run)
 	g.api = api.Options{Ledger: client, Keyring: kr, Unavailable: unavailable, Outbox: box, MaxBodyBytes: cfg.MaxBodyBytes,
-		ResolverIdentity: resolverIdentity(cfg, ids)}
+		ResolverIdentity: resolverIdentity(cfg, ids),
+		// A configured gateway shows its metrics only to API keys; its document to anyone.
+		PrivateMetrics: !cfg.Metrics.IsPublic(false), PrivateDocs: !cfg.Docs.IsPublic(true)}
 	return nil
 }
 
@@ -67,7 +69,7 @@ func identities(cfg *config.Config) (map[string]*ledger.Identity, error) {
 	return ids, nil
 }
 
-// keyring maps each API key's hash to the identity it names.
+// keyring maps each API key's hash to the identity it names; an operator's key names none.
 func keyring(cfg *config.Config, ids map[string]*ledger.Identity) (*auth.Keyring, error) {
 	kr := auth.NewKeyring()
 	for _, k := range cfg.APIKeys {

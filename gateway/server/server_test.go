@@ -114,6 +114,9 @@ func TestDevelopmentMode(t *testing.T) {
 		if st, _ := get(t, r.url+"/v1/parties", ""); st != 401 {
 			t.Fatalf("/v1/parties without a key = %d, want 401", st)
 		}
+		if st, _ := get(t, r.url+"/metrics", ""); st != 200 {
+			t.Fatalf("anonymous /metrics in development mode = %d, want 200", st)
+		}
 		if err := r.stop(); err != nil {
 			t.Fatalf("stop: %v", err)
 		}
@@ -198,6 +201,15 @@ api_keys:
 	}
 	if st, _ := get(t, r.url+"/v1/holders/"+orgs.Hospital+"/units", "udi_other"); st != 401 {
 		t.Fatalf("an unknown key = %d, want 401", st)
+	}
+	if st, _ := get(t, r.url+"/metrics", ""); st != 401 {
+		t.Fatalf("anonymous /metrics on a configured gateway = %d, want 401", st)
+	}
+	if st, _ := get(t, r.url+"/metrics", key); st != 200 {
+		t.Fatalf("/metrics with a key = %d, want 200", st)
+	}
+	if st, _ := get(t, r.url+"/openapi.json", ""); st != 200 {
+		t.Fatalf("anonymous /openapi.json = %d, want 200", st)
 	}
 	if _, err := os.Stat(filepath.Join(filepath.Dir(path), "outbox.db")); err != nil {
 		t.Fatalf("the outbox file was not opened beside the configuration: %v", err)
