@@ -38,6 +38,16 @@ func (c *QueryContract) Verify(ctx contractapi.TransactionContextInterface, code
 	if err != nil {
 		return nil, err
 	}
+	if v.Owner != "" {
+		r, err := t.reader()
+		if err != nil {
+			return nil, err
+		}
+		di, _ := diOf(v.Key)
+		if ok, err := t.seesHolder(r, di, v.Owner); err != nil || !ok {
+			v.Owner = "" // who holds goods is for the holder, their manufacturer and regulators
+		}
+	}
 	return &v, nil
 }
 
@@ -104,7 +114,18 @@ func (c *QueryContract) Event(ctx contractapi.TransactionContextInterface, event
 	if err != nil {
 		return nil, err
 	}
-	return t.event(eventID)
+	ev, err := t.event(eventID)
+	if err != nil {
+		return nil, err
+	}
+	r, err := t.reader()
+	if err != nil {
+		return nil, err
+	}
+	if !r.tookPart(ev) {
+		return nil, model.NotFound("event %s not found", eventID) // another's event is not the reader's to know of
+	}
+	return ev, nil
 }
 
 // UnitsByHolder returns a page of what a party holds at top level: loose units, and
@@ -114,6 +135,13 @@ func (c *QueryContract) UnitsByHolder(ctx contractapi.TransactionContextInterfac
 	t, err := begin(ctx, c.cfg)
 	if err != nil {
 		return nil, err
+	}
+	r, err := t.reader()
+	if err != nil {
+		return nil, err
+	}
+	if !r.regulator && r.msp != mspID {
+		return nil, model.Forbidden("what %s holds is for %s and regulators to see", mspID, mspID)
 	}
 	out := &model.HoldingPage{Holder: mspID, Holdings: []model.Holding{}}
 	out.Page, err = t.scanPage(otHeld, []string{mspID}, pageSize, bookmark, func(k string, _ []byte) error {
@@ -165,6 +193,10 @@ func (c *QueryContract) EventsByTime(ctx contractapi.TransactionContextInterface
 	if err != nil {
 		return nil, err
 	}
+	r, err := t.reader()
+	if err != nil {
+		return nil, err
+	}
 	start, end, err := timeRange(from, to)
 	if err != nil {
 		return nil, err
@@ -182,6 +214,7 @@ func (c *QueryContract) EventsByTime(ctx contractapi.TransactionContextInterface
 	}
 	defer it.Close()
 	out := &model.EventPage{Events: []model.Event{}}
+	scanned := 0
 	for it.HasNext() {
 		kv, err := it.Next()
 		if err != nil {
@@ -195,9 +228,12 @@ func (c *QueryContract) EventsByTime(ctx contractapi.TransactionContextInterface
 		if err != nil {
 			return nil, err
 		}
-		out.Events = append(out.Events, *ev)
+		scanned++
+		if r.tookPart(ev) {
+			out.Events = append(out.Events, *ev)
+		}
 	}
-	out.Page = model.Page{Bookmark: meta.GetBookmark(), Count: len(out.Events)}
+	out.Page = model.Page{Bookmark: meta.GetBookmark(), Count: len(out.Events), Scanned: scanned}
 	return out, nil
 }
 
@@ -207,15 +243,22 @@ func (c *QueryContract) Alerts(ctx contractapi.TransactionContextInterface, page
 	if err != nil {
 		return nil, err
 	}
+	r, err := t.reader()
+	if err != nil {
+		return nil, err
+	}
 	out := &model.AlertPage{Alerts: []model.Alert{}}
 	out.Page, err = t.scanPage(otAlert, nil, pageSize, bookmark, func(_ string, v []byte) error {
 		var a model.Alert
 		if err := jsonUnmarshal(v, &a); err != nil {
 			return err
 		}
-		out.Alerts = append(out.Alerts, a)
+		if r.regulator || a.Party == r.msp { // a party sees the alerts it raised
+			out.Alerts = append(out.Alerts, a)
+		}
 		return nil
 	})
+	out.Count = len(out.Alerts)
 	return out, err
 }
 
@@ -238,4 +281,10 @@ func timeRange(from, to string) (start, end string, err error) {
 		end = eventTimePrefix + model.FormatTime(e)
 	}
 	return start, end, nil
+}
+
+// diOf returns the DI of a canonical key, "" when it has none.
+func diOf(key string) (string, error) {
+	cd, err := parseCode(key)
+	return cd.DI, err
 }

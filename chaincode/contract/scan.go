@@ -65,7 +65,7 @@ func (t *txn) scanPage(objectType string, attrs []string, pageSize int, bookmark
 		}
 		count++
 	}
-	return model.Page{Bookmark: meta.GetBookmark(), Count: count}, nil
+	return model.Page{Bookmark: meta.GetBookmark(), Count: count, Scanned: count}, nil
 }
 
 // scanAll visits every key of a partial composite key scan. Used only in evaluate

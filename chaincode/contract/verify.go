@@ -170,7 +170,8 @@ func (c *UnitContract) Inspect(ctx contractapi.TransactionContextInterface, req 
 		}
 		stage := it.unit.Status
 		if stage.Terminal() || !involved(top, t.caller) {
-			reason := "presented to " + t.caller + " while " + string(stage) + " at " + top.owner()
+			// The alert, which its reporter reads, does not name the holder.
+			reason := "presented to " + t.caller + " while " + string(stage)
 			// A code that already left the chain (dispensed, destroyed) can be marked at once: it
 			// is nobody's sellable stock. Goods another party holds are marked only on the word of
 			// their manufacturer; anyone else's scan raises an alert for them to resolve.
@@ -183,7 +184,7 @@ func (c *UnitContract) Inspect(ctx contractapi.TransactionContextInterface, req 
 			if decisive {
 				it.unit.CloneSuspected = true
 				v.CloneSuspected, v.Sellable = true, false
-				v.Reasons = append(v.Reasons, reason)
+				v.Reasons = append(v.Reasons, reason+" at "+top.owner())
 				if err := t.save(it, req.EventID); err != nil {
 					return nil, err
 				}

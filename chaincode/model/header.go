@@ -56,7 +56,7 @@ func (r *RecallRequest) SetEventID(id string) { r.ID = id }
 
 // NextBookmark is the bookmark of the next page; empty on the last page.
 func (p Page) NextBookmark() string {
-	if p.Count == 0 {
+	if p.Count == 0 && p.Scanned == 0 {
 		return ""
 	}
 	return p.Bookmark

@@ -152,6 +152,9 @@ type LotStatusRequest struct {
 type Page struct {
 	Bookmark string `json:"bookmark"`
 	Count    int    `json:"count"`
+	// Scanned is how many records the page read; it exceeds Count where the read policy
+	// hides some of them from the reader.
+	Scanned int `json:"scanned,omitempty"`
 }
 
 // PartyPage is a page of parties.

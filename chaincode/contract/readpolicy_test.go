@@ -1,0 +1,77 @@
+package contract
+
+import (
+	"testing"
+
+	"github.com/udiledger/udiledger/chaincode/model"
+)
+
+// The read policy: a party sees its own goods and the events it took part in, a manufacturer
+// follows its products, a regulator sees everything.
+func TestReadsAreNeedToKnow(t *testing.T) {
+	e := newEnv(t)
+	e.seed()
+	e.commission("c1", 1, 2)
+	e.shipAndReceive("s1", mfr, dst, deviceCode(1))
+	e.must(nil, plt, "unit:Inspect", model.InspectRequest{EventHeader: model.EventHeader{EventID: "plt-scan"}, Code: deviceCode(1)})
+
+	t.Run("a competitor may not list what a party holds", func(t *testing.T) {
+		wantCode(t, e.eval(nil, plt, "query:UnitsByHolder", dst, "0", ""), model.CodeForbidden)
+		var own, all model.HoldingPage
+		e.mustEval(&own, dst, "query:UnitsByHolder", dst, "0", "")
+		e.mustEval(&all, reg, "query:UnitsByHolder", dst, "0", "")
+		if own.Count != 1 || all.Count != 1 {
+			t.Fatalf("the holder sees %d, the regulator %d, want 1 each", own.Count, all.Count)
+		}
+	})
+	t.Run("verify names the holder only to the holder, the manufacturer and regulators", func(t *testing.T) {
+		for msp, want := range map[string]string{hsp: "", plt: "", dst: dst, mfr: dst, reg: dst} {
+			var v model.Verification
+			e.mustEval(&v, msp, "query:Verify", deviceCode(1))
+			if !v.Genuine || v.Owner != want {
+				t.Errorf("%s reads owner %q, want %q", msp, v.Owner, want)
+			}
+		}
+	})
+	t.Run("a party sees the alerts it raised, a regulator all", func(t *testing.T) {
+		var mine, others, all model.AlertPage
+		e.mustEval(&mine, plt, "query:Alerts", "0", "")
+		e.mustEval(&others, hsp, "query:Alerts", "0", "")
+		e.mustEval(&all, reg, "query:Alerts", "0", "")
+		if mine.Count != 1 || others.Count != 0 || all.Count != 1 {
+			t.Fatalf("platform %d, hospital %d, regulator %d alerts; want 1, 0, 1", mine.Count, others.Count, all.Count)
+		}
+		if mine.Alerts[0].Message != "suspected clone: presented to "+plt+" while active" {
+			t.Fatalf("the reporter's alert %q names more than it may", mine.Alerts[0].Message)
+		}
+	})
+	t.Run("events are listed to those who took part in them", func(t *testing.T) {
+		ids := func(msp string) map[string]bool {
+			var p model.EventPage
+			e.mustEval(&p, msp, "query:EventsByTime", "", "", "0", "")
+			out := map[string]bool{}
+			for _, ev := range p.Events {
+				out[ev.EventID] = true
+			}
+			return out
+		}
+		if got := ids(hsp); len(got) != 0 {
+			t.Errorf("the hospital sees %v, want nothing", got)
+		}
+		if got := ids(dst); !got["s1-ship"] {
+			t.Errorf("the receiver does not see the shipment to it: %v", got)
+		}
+		if got := ids(dst); got["c1"] {
+			t.Errorf("the distributor sees the manufacturer's commissioning: %v", got)
+		}
+		if got := ids(reg); !got["c1"] || !got["plt-scan"] {
+			t.Errorf("the regulator misses events: %v", got)
+		}
+	})
+	t.Run("another party's event is not found", func(t *testing.T) {
+		wantCode(t, e.eval(nil, hsp, "query:Event", "c1"), model.CodeNotFound)
+		if err := e.eval(nil, mfr, "query:Event", "c1"); err != nil {
+			t.Fatalf("the submitter reads its event: %v", err)
+		}
+	})
+}
