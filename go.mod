@@ -14,6 +14,7 @@ require (
 	github.com/prometheus/client_golang v1.23.2
 	github.com/spf13/cobra v1.10.2
 	go.etcd.io/bbolt v1.5.0
+	golang.org/x/time v0.16.0
 	google.golang.org/grpc v1.67.1
 	google.golang.org/protobuf v1.36.10
 )

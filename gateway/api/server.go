@@ -59,6 +59,8 @@ type Options struct {
 	PrivateMetrics bool
 	// PrivateDocs makes /openapi.json need an API key; by default it is public.
 	PrivateDocs bool
+	// Limits bound each API key's requests; the zero value bounds nothing.
+	Limits Limits
 }
 
 // DefaultLedgerTimeout bounds a ledger call when Options.LedgerTimeout is 0.
@@ -67,6 +69,7 @@ const DefaultLedgerTimeout = 30 * time.Second
 // server holds what every handler shares.
 type server struct {
 	caller   *ledger.Caller
+	limits   *limiter
 	outbox   *outboxQueue // nil: writes are answered only once committed
 	validate *validator.Validate
 	opts     Options
@@ -121,6 +124,7 @@ func New(o Options) *gin.Engine {
 	s := &server{
 		caller:   &ledger.Caller{Client: o.Ledger, Timeout: o.LedgerTimeout, Unreachable: o.Unavailable},
 		validate: newValidator(),
+		limits:   newLimiter(o.Limits),
 		opts:     o,
 		registry: o.Registry,
 	}
@@ -152,7 +156,7 @@ func (s *server) routes(r *gin.Engine) {
 		if s.public(rt) {
 			r.Handle(rt.Method, rt.GinPath(), h)
 		} else {
-			r.Handle(rt.Method, rt.GinPath(), authed, h)
+			r.Handle(rt.Method, rt.GinPath(), authed, s.limits.perKey(rt.Own == routes.EventStream), h)
 		}
 	}
 }

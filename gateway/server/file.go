@@ -48,8 +48,30 @@ func (g *Gateway) fromFile(path string) error {
 	g.api = api.Options{Ledger: client, Keyring: kr, Unavailable: unavailable, Outbox: box, MaxBodyBytes: cfg.MaxBodyBytes,
 		ResolverIdentity: resolverIdentity(cfg, ids),
 		// A configured gateway shows its metrics only to API keys; its document to anyone.
-		PrivateMetrics: !cfg.Metrics.IsPublic(false), PrivateDocs: !cfg.Docs.IsPublic(true)}
+		PrivateMetrics: !cfg.Metrics.IsPublic(false), PrivateDocs: !cfg.Docs.IsPublic(true),
+		Limits: limits(cfg.Limits)}
 	return nil
+}
+
+// DefaultLimits bound each API key of a configured gateway where its file names no limit:
+// room for a busy integration, not for a runaway loop.
+var DefaultLimits = api.Limits{Rate: 100, Burst: 200, Concurrent: 32, Streams: 4}
+
+// limits are the file's limits, DefaultLimits where it names none. A rate without a burst
+// gets the api's (the rate rounded up), not the default's.
+func limits(l config.Limits) api.Limits {
+	or := func(v, def int) int {
+		if v == 0 {
+			return def
+		}
+		return v
+	}
+	out := api.Limits{Rate: l.Rate, Burst: l.Burst, Concurrent: or(l.Concurrent, DefaultLimits.Concurrent),
+		Streams: or(l.Streams, DefaultLimits.Streams)}
+	if out.Rate == 0 {
+		out.Rate, out.Burst = DefaultLimits.Rate, or(l.Burst, DefaultLimits.Burst)
+	}
+	return out
 }
 
 // identities reads the certificates and keys the gateway signs with, by the file's names.

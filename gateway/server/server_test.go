@@ -157,7 +157,10 @@ func TestDevelopmentMode(t *testing.T) {
 	})
 }
 
-func TestFromAConfigurationFile(t *testing.T) {
+// configured writes the configuration of a gateway on an embedded ledger, signing as the
+// hospital's admin for one API key, with extra lines appended; it returns the file and the key.
+func configured(t *testing.T, extra string) (path, key string) {
+	t.Helper()
 	dir := t.TempDir()
 	// A development ledger's organisations serve as the embedded backend's identities.
 	led, err := devledger.Open(dir, devledger.Options{NoSync: true})
@@ -182,10 +185,15 @@ api_keys:
   - {name: pharmacy-desk, hash: %q, identity: hospital-admin, role: %s}
 `, dir, hospital.MSPID, filepath.Join(dir, "msp", hospital.Name, "users/admin/cert.pem"),
 		filepath.Join(dir, "msp", hospital.Name, "users/admin/key.pem"), hash, hospital.Role)
-	path := filepath.Join(t.TempDir(), "gateway.yaml")
-	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+	path = filepath.Join(t.TempDir(), "gateway.yaml")
+	if err := os.WriteFile(path, []byte(cfg+extra), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	return path, key
+}
+
+func TestFromAConfigurationFile(t *testing.T) {
+	path, key := configured(t, "")
 	r := start(t, server.Config{File: path}) // the test's address wins over listen
 	defer func() {
 		if err := r.stop(); err != nil {
@@ -256,5 +264,20 @@ func TestLoopback(t *testing.T) {
 	}
 	if _, err := http.Get(l.URL + "/healthz"); err == nil {
 		t.Fatal("the gateway still answers after Close")
+	}
+}
+
+func TestConfiguredLimits(t *testing.T) {
+	path, key := configured(t, "limits: {rate: 0.1, burst: 2}\n")
+	r := start(t, server.Config{File: path})
+	defer func() {
+		if err := r.stop(); err != nil {
+			t.Error(err)
+		}
+	}()
+	for i, want := range []int{200, 200, 429} {
+		if st, body := get(t, r.url+"/v1/version", key); st != want {
+			t.Fatalf("request %d = %d %s, want %d", i, st, body, want)
+		}
 	}
 }
