@@ -76,7 +76,32 @@ func (c *QueryContract) Provenance(ctx contractapi.TransactionContextInterface, 
 	sort.SliceStable(p.entries, func(i, j int) bool {
 		return recorded(p.entries[i].Event) < recorded(p.entries[j].Event)
 	})
-	return &model.Provenance{Code: code, Key: cd.Key, Events: p.entries}, nil
+	entries, err := t.visibleProvenance(it, p.entries)
+	if err != nil {
+		return nil, err
+	}
+	return &model.Provenance{Code: code, Key: cd.Key, Events: entries}, nil
+}
+
+// visibleProvenance keeps what the reader may see (ADR 012): all of it for a regulator and
+// for the manufacturer of every product in it, else the events the reader took part in.
+func (t *txn) visibleProvenance(it *item, entries []model.ProvenanceEntry) ([]model.ProvenanceEntry, error) {
+	r, err := t.reader()
+	if err != nil || r.regulator {
+		return entries, err
+	}
+	if err := t.madeBy(it, r.msp); err == nil {
+		return entries, nil
+	} else if model.CodeOf(err) != model.CodeForbidden {
+		return nil, err
+	}
+	out := []model.ProvenanceEntry{}
+	for _, e := range entries {
+		if r.tookPart(&e.Event) {
+			out = append(out, e)
+		}
+	}
+	return out, nil
 }
 
 // recorded is when the ledger recorded ev: the order of the ledger, whatever times events

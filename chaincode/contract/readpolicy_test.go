@@ -75,3 +75,21 @@ func TestReadsAreNeedToKnow(t *testing.T) {
 		}
 	})
 }
+
+func TestProvenanceIsForTheManufacturerRegulatorsAndThoseWhoTookPart(t *testing.T) {
+	e := newEnv(t)
+	e.seed()
+	e.commission("c1", 1, 1)
+	e.shipAndReceive("s1", mfr, dst, deviceCode(1))
+	e.shipAndReceive("s2", dst, hsp, deviceCode(1))
+	count := func(msp string) int {
+		var p model.Provenance
+		e.mustEval(&p, msp, "query:Provenance", deviceCode(1))
+		return len(p.Events)
+	}
+	for msp, want := range map[string]int{reg: 5, mfr: 5, dst: 4, hsp: 2, plt: 0} {
+		if got := count(msp); got != want {
+			t.Errorf("%s sees %d events of the unit, want %d", msp, got, want)
+		}
+	}
+}

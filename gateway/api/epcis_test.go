@@ -114,10 +114,14 @@ func TestEPCISCaptureAndQuery(t *testing.T) {
 		}
 	})
 	t.Run("the events of one EPC, given as a percent-encoded Digital Link", func(t *testing.T) {
-		var d queryDoc
-		w.must(200, &d, hsp, "GET", "/epcis/epcs/"+url.PathEscape(dlURI(1))+"/events", nil)
+		var d, outsider queryDoc
+		w.must(200, &d, reg, "GET", "/epcis/epcs/"+url.PathEscape(dlURI(1))+"/events", nil)
 		if strings.Join(d.ids(), " ") != "urn:uuid:epcis-c1 urn:uuid:epcis-s1" {
 			t.Fatalf("events %v", d.ids())
+		}
+		w.must(200, &outsider, hsp, "GET", "/epcis/epcs/"+url.PathEscape(dlURI(1))+"/events", nil)
+		if len(outsider.ids()) != 0 {
+			t.Fatalf("a party that took no part sees %v (ADR 012)", outsider.ids())
 		}
 	})
 	t.Run("a bad query parameter is a 400 that names it", func(t *testing.T) {
