@@ -105,7 +105,33 @@ func (c *QueryContract) Stock(ctx contractapi.TransactionContextInterface, code 
 	if cd.Lot == "" || cd.serialized() {
 		return nil, model.Invalid("code %s must name a DI and a lot without a serial", cd.Key)
 	}
-	return t.stockView(cd)
+	sv, err := t.stockView(cd)
+	if err != nil {
+		return nil, err
+	}
+	r, err := t.reader()
+	if err != nil {
+		return nil, err
+	}
+	all := r.regulator
+	if !all {
+		if all, err = t.manufactures(cd.DI, r.msp); err != nil {
+			return nil, err
+		}
+	}
+	if !all { // a party sees its own lines: what it holds and what it sends or is sent
+		own := func(ss []model.Stock) []model.Stock {
+			out := []model.Stock{}
+			for _, s := range ss {
+				if s.Holder == r.msp || s.From == r.msp {
+					out = append(out, s)
+				}
+			}
+			return out
+		}
+		sv.InStock, sv.InTransit = own(sv.InStock), own(sv.InTransit)
+	}
+	return sv, nil
 }
 
 // Event returns one event by its ID.

@@ -93,3 +93,23 @@ func TestProvenanceIsForTheManufacturerRegulatorsAndThoseWhoTookPart(t *testing.
 		}
 	}
 }
+
+func TestStockLinesAreTheirHoldersOwn(t *testing.T) {
+	e := newEnv(t)
+	e.seed()
+	lot := "(01)" + deviceDI + "(10)L1"
+	e.must(nil, mfr, "unit:Commission", model.CommissionRequest{EventHeader: model.EventHeader{EventID: "q1"}, DI: deviceDI, Lot: "L1", Quantity: 50})
+	e.must(nil, mfr, "unit:Ship", model.ShipRequest{EventHeader: model.EventHeader{EventID: "q2"}, To: dst, Quantities: []model.QuantityElement{{Code: lot, Quantity: 20}}})
+	e.must(nil, dst, "unit:Receive", model.ReceiveRequest{EventHeader: model.EventHeader{EventID: "q3"}, Quantities: []model.QuantityElement{{Code: lot, Quantity: 20, From: mfr}}})
+	e.must(nil, dst, "unit:Ship", model.ShipRequest{EventHeader: model.EventHeader{EventID: "q4"}, To: hsp, Quantities: []model.QuantityElement{{Code: lot, Quantity: 5}}})
+	lines := func(msp string) (int, int) {
+		var sv model.StockView
+		e.mustEval(&sv, msp, "query:Stock", lot)
+		return len(sv.InStock), len(sv.InTransit)
+	}
+	for msp, want := range map[string][2]int{mfr: {2, 1}, reg: {2, 1}, dst: {1, 1}, hsp: {0, 1}, plt: {0, 0}} {
+		if s, tr := lines(msp); s != want[0] || tr != want[1] {
+			t.Errorf("%s sees %d stock and %d transit lines, want %v", msp, s, tr, want)
+		}
+	}
+}
