@@ -29,8 +29,12 @@ type Options struct {
 	Ledger  ledger.Client
 	Keyring *auth.Keyring
 	Logger  *slog.Logger
-	// Ready reports whether the ledger backend is reachable; nil means always ready.
+	// Ready reports whether the ledger backend is reachable. Nil means the gateway asks the
+	// ledger: a read of the chaincode's version as ReadyIdentity (ResolverIdentity when that
+	// is nil); without either identity or without a ledger, always ready.
 	Ready func(context.Context) error
+	// ReadyIdentity signs the readiness check's read.
+	ReadyIdentity *ledger.Identity
 	// MaxBodyBytes bounds request bodies; 0 means DefaultMaxBodyBytes.
 	MaxBodyBytes int64
 	// Registry receives the gateway's metrics; nil means a new registry.
@@ -177,7 +181,7 @@ func (s *server) public(rt routes.Route) bool {
 func (s *server) ownHandlers() map[string]gin.HandlerFunc {
 	return map[string]gin.HandlerFunc{
 		routes.Healthz:        func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) },
-		routes.Readyz:         readiness(s.opts.Ready),
+		routes.Readyz:         newReadiness(s.opts, s.caller).handle,
 		routes.Metrics:        gin.WrapH(promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{})),
 		routes.OpenAPI:        s.openAPI,
 		routes.EventStream:    serveEvents(s.opts.Ledger, s.opts.StreamHeartbeat, s.opts.Closing),
@@ -188,19 +192,5 @@ func (s *server) ownHandlers() map[string]gin.HandlerFunc {
 		routes.EPCISEvents:    s.epcisEvents,
 		routes.EPCISEPCEvents: s.epcisEPCEvents,
 		routes.Resolve:        s.resolve,
-	}
-}
-
-func readiness(ready func(context.Context) error) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		if ready != nil {
-			ctx, cancel := context.WithTimeout(c.Request.Context(), 3*time.Second)
-			defer cancel()
-			if err := ready(ctx); err != nil {
-				problem.Write(c, problem.New(http.StatusServiceUnavailable, "not-ready", "Ledger backend unreachable", err.Error()))
-				return
-			}
-		}
-		c.JSON(http.StatusOK, gin.H{"status": "ready"})
 	}
 }

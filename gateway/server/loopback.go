@@ -44,6 +44,9 @@ func StartLoopback(client ledger.Client, ids ...*ledger.Identity) (*Loopback, er
 		return nil, err
 	}
 	g := &Gateway{api: api.Options{Ledger: client, Keyring: ring, Unavailable: unreachable}, shutdown: 5 * time.Second}
+	if len(ids) > 0 {
+		g.api.ReadyIdentity = ids[0] // /readyz reads the chaincode's version as the first
+	}
 	g.cfg.Logger = discard()
 	ctx, stop := context.WithCancel(context.Background())
 	done := make(chan error, 1)

@@ -154,6 +154,9 @@ func TestDevelopmentMode(t *testing.T) {
 		if st, body := get(t, r.url+"/v1/parties/"+orgs.Hospital, keysOf(t, r.g)[orgs.Regulator]); st != 404 {
 			t.Fatalf("party on an unseeded ledger = %d %s, want 404", st, body)
 		}
+		if st, body := get(t, r.url+"/readyz", ""); st != 200 {
+			t.Fatalf("/readyz on an unseeded ledger = %d %s", st, body)
+		}
 	})
 }
 
@@ -219,6 +222,9 @@ func TestFromAConfigurationFile(t *testing.T) {
 	if st, _ := get(t, r.url+"/openapi.json", ""); st != 200 {
 		t.Fatalf("anonymous /openapi.json = %d, want 200", st)
 	}
+	if st, body := get(t, r.url+"/readyz", ""); st != 200 {
+		t.Fatalf("/readyz = %d %s", st, body)
+	}
 	if _, err := os.Stat(filepath.Join(filepath.Dir(path), "outbox.db")); err != nil {
 		t.Fatalf("the outbox file was not opened beside the configuration: %v", err)
 	}
@@ -255,6 +261,9 @@ func TestLoopback(t *testing.T) {
 	}
 	if st, body := get(t, l.URL+"/v1/parties", l.Keys[orgs.Regulator]); st != 200 {
 		t.Fatalf("/v1/parties = %d %s", st, body)
+	}
+	if st, body := get(t, l.URL+"/readyz", ""); st != 200 {
+		t.Fatalf("/readyz = %d %s", st, body)
 	}
 	if err := l.Close(); err != nil {
 		t.Fatal(err)
