@@ -113,3 +113,23 @@ func TestStockLinesAreTheirHoldersOwn(t *testing.T) {
 		}
 	}
 }
+
+func TestARecallsScopeShowsEachHolderItsOwnPart(t *testing.T) {
+	e := newEnv(t)
+	e.seed()
+	e.commission("c1", 1, 3)
+	e.shipAndReceive("s1", mfr, dst, deviceCode(1))
+	e.shipAndReceive("s2", mfr, hsp, deviceCode(2))
+	e.must(nil, mfr, "recall:Start", model.RecallRequest{ID: "R1", Class: model.RecallClassII, Depth: model.DepthRetail,
+		Reason: "seal", Scope: model.RecallScope{Type: model.ScopeLot, DI: deviceDI, Lot: "L1"}})
+	for msp, want := range map[string]int{reg: 3, mfr: 3, dst: 1, hsp: 1, plt: 0} {
+		var st model.RecallStatus
+		e.mustEval(&st, msp, "recall:Scope", "R1", "false")
+		if len(st.Holders) != want || st.Counts.InStock+st.Counts.InTransit != 3 {
+			t.Errorf("%s sees %d holders and counts %+v, want %d holders and the totals", msp, len(st.Holders), st.Counts, want)
+		}
+		if want == 1 && st.Holders[0].Holder != msp {
+			t.Errorf("%s sees %s's part", msp, st.Holders[0].Holder)
+		}
+	}
+}

@@ -78,7 +78,48 @@ func (c *RecallContract) Scope(ctx contractapi.TransactionContextInterface, id s
 			}
 		}
 	}
-	return out, nil
+	return out, t.onlyOwnScope(r, out)
+}
+
+// onlyOwnScope keeps a holder to its own part of a recall's scope (ADR 012): the regulators,
+// the party that started the recall and the manufacturer of its product see every holder;
+// anyone else its own line and acknowledgement, and the recall's totals.
+func (t *txn) onlyOwnScope(r *model.Recall, st *model.RecallStatus) error {
+	rd, err := t.reader()
+	if err != nil || rd.regulator || r.InitiatedBy == rd.msp {
+		return err
+	}
+	if r.Scope.DI != "" {
+		if mine, err := t.manufactures(r.Scope.DI, rd.msp); err != nil || mine {
+			return err
+		}
+	}
+	holders := []model.HolderScope{}
+	for _, h := range st.Holders {
+		if h.Holder == rd.msp {
+			holders = append(holders, h)
+		}
+	}
+	acks := []model.Acknowledgement{}
+	for _, a := range st.Acknowledgements {
+		if a.MSPID == rd.msp {
+			acks = append(acks, a)
+		}
+	}
+	st.Holders, st.Acknowledgements = holders, acks
+	if st.Stock != nil {
+		keep := func(ss []model.Stock) []model.Stock {
+			out := []model.Stock{}
+			for _, s := range ss {
+				if s.Holder == rd.msp || s.From == rd.msp {
+					out = append(out, s)
+				}
+			}
+			return out
+		}
+		st.Stock.InStock, st.Stock.InTransit = keep(st.Stock.InStock), keep(st.Stock.InTransit)
+	}
+	return nil
 }
 
 // scopeUnits visits the key of every unit a recall scope covers, containers' contents
