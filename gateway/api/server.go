@@ -65,6 +65,12 @@ type Options struct {
 	PrivateDocs bool
 	// Limits bound each API key's requests; the zero value bounds nothing.
 	Limits Limits
+	// WriteTimeout bounds the writing of an answer from the moment it is routed; 0 means
+	// DefaultWriteTimeout. Event streams have none.
+	WriteTimeout time.Duration
+	// CaptureWriteTimeout is the write deadline of an EPCIS capture's answer; 0 means
+	// DefaultCaptureWriteTimeout.
+	CaptureWriteTimeout time.Duration
 }
 
 // DefaultLedgerTimeout bounds a ledger call when Options.LedgerTimeout is 0.
@@ -107,6 +113,12 @@ func New(o Options) *gin.Engine {
 	if o.StreamHeartbeat == 0 {
 		o.StreamHeartbeat = 15 * time.Second
 	}
+	if o.WriteTimeout == 0 {
+		o.WriteTimeout = DefaultWriteTimeout
+	}
+	if o.CaptureWriteTimeout == 0 {
+		o.CaptureWriteTimeout = DefaultCaptureWriteTimeout
+	}
 	m := newMetrics(o.Registry)
 
 	r := gin.New()
@@ -116,7 +128,7 @@ func New(o Options) *gin.Engine {
 	r.UseRawPath = true
 	r.UnescapePathValues = true
 	r.ContextWithFallback = true
-	r.Use(requestID(), securityHeaders(), accessLog(o.Logger, m), recovery(o.Logger), limitBody(o.MaxBodyBytes))
+	r.Use(requestID(), writeDeadlines(o), securityHeaders(), accessLog(o.Logger, m), recovery(o.Logger), limitBody(o.MaxBodyBytes))
 	r.NoRoute(func(c *gin.Context) {
 		problem.Write(c, problem.NotFound("no route for "+c.Request.Method+" "+c.Request.URL.Path))
 	})

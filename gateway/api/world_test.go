@@ -108,6 +108,8 @@ type worldOptions struct {
 	// unchecked leaves out the OpenAPI conformance check: a test of what the check hides
 	// (write deadlines, which its recorder does not support) or needs (a public document).
 	unchecked bool
+	// server, when set, configures the HTTP server before it starts.
+	server func(*http.Server)
 }
 
 func newWorld(t testing.TB, wo ...worldOptions) *world {
@@ -144,7 +146,11 @@ func newWorld(t testing.TB, wo ...worldOptions) *world {
 	if !(len(wo) > 0 && wo[0].unchecked) {
 		h = checked(t, h)
 	}
-	w.srv = httptest.NewServer(h)
+	w.srv = httptest.NewUnstartedServer(h)
+	if len(wo) > 0 && wo[0].server != nil {
+		wo[0].server(w.srv.Config)
+	}
+	w.srv.Start()
 	t.Cleanup(w.srv.Close)
 	return w
 }

@@ -49,7 +49,7 @@ func (g *Gateway) fromFile(path string) error {
 		ResolverIdentity: resolverIdentity(cfg, ids),
 		// A configured gateway shows its metrics only to API keys; its document to anyone.
 		PrivateMetrics: !cfg.Metrics.IsPublic(false), PrivateDocs: !cfg.Docs.IsPublic(true),
-		Limits: limits(cfg.Limits)}
+		Limits: limits(cfg.Limits), WriteTimeout: cfg.WriteTimeout, CaptureWriteTimeout: cfg.CaptureWriteTimeout}
 	return nil
 }
 

@@ -33,8 +33,10 @@ const DefaultAddr = "127.0.0.1:8080"
 // DefaultShutdownTimeout bounds the graceful shutdown unless told otherwise.
 const DefaultShutdownTimeout = 15 * time.Second
 
-// The HTTP server's timeouts. There is no write timeout: event streams stay open, and every
-// ledger call has its own timeout (api.Options.LedgerTimeout).
+// The HTTP server's timeouts. Its write timeout is the api's default write deadline, a
+// backstop for what no route answers; the api sets each answer's own (none for event streams,
+// longer for EPCIS capture), and every ledger call has its own timeout
+// (api.Options.LedgerTimeout).
 const (
 	ReadHeaderTimeout = 10 * time.Second
 	ReadTimeout       = 2 * time.Minute
@@ -150,10 +152,14 @@ func (g *Gateway) Serve(ctx context.Context, ln net.Listener) error {
 	closing := make(chan struct{})
 	opts := g.api
 	opts.Logger, opts.Closing = log, closing
+	if opts.WriteTimeout == 0 {
+		opts.WriteTimeout = api.DefaultWriteTimeout
+	}
 	srv := &http.Server{
 		Handler:           api.New(opts),
 		ReadHeaderTimeout: ReadHeaderTimeout,
 		ReadTimeout:       ReadTimeout,
+		WriteTimeout:      opts.WriteTimeout,
 		IdleTimeout:       IdleTimeout,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
