@@ -28,6 +28,8 @@ func TestLotAndRecallLists(t *testing.T) {
 		}
 	})
 
+	e.commission("c1", 1, 1)
+	e.shipAndReceive("s1", mfr, dst, deviceCode(1))
 	e.must(nil, reg, "recall:Start", lotRecall("R1", model.DepthRetail))
 	e.must(nil, dst, "recall:Acknowledge", model.AckRequest{RecallID: "R1"})
 	t.Run("recalls are listed without their acknowledgements", func(t *testing.T) {

@@ -133,3 +133,23 @@ func TestARecallsScopeShowsEachHolderItsOwnPart(t *testing.T) {
 		}
 	}
 }
+
+func TestOnlyHoldersAcknowledgeARecall(t *testing.T) {
+	e := newEnv(t)
+	e.seed()
+	pallet := e.packPallet()
+	e.must(nil, mfr, "unit:Ship", model.ShipRequest{EventHeader: model.EventHeader{EventID: "s1"}, To: dst, Codes: []string{pallet}})
+	e.must(nil, dst, "unit:Receive", model.ReceiveRequest{EventHeader: model.EventHeader{EventID: "r1"}, Codes: []string{pallet}})
+	e.must(nil, reg, "recall:Start", lotRecall("R1", model.DepthRetail))
+
+	_, err := e.submit(plt, "recall:Acknowledge", model.AckRequest{RecallID: "R1"})
+	wantCode(t, err, model.CodeForbidden)
+	if _, err := e.submit(dst, "recall:Acknowledge", model.AckRequest{RecallID: "R1"}); err != nil {
+		t.Fatalf("the holder of a pallet of the lot acknowledges: %v", err)
+	}
+	var st model.RecallStatus
+	e.mustEval(&st, reg, "recall:Scope", "R1", "false")
+	if len(st.Acknowledgements) != 1 || st.Acknowledgements[0].MSPID != dst {
+		t.Fatalf("acknowledgements %+v, want the holder's only", st.Acknowledgements)
+	}
+}

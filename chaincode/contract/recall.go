@@ -1,6 +1,8 @@
 package contract
 
 import (
+	"slices"
+
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
 	"github.com/udiledger/udiledger/chaincode/model"
@@ -199,7 +201,8 @@ func (c *RecallContract) Acknowledge(ctx contractapi.TransactionContextInterface
 	if _, err := t.meAs("acknowledge a recall", tradingRoles...); err != nil {
 		return nil, err
 	}
-	if _, err := t.recall(req.RecallID); err != nil {
+	r, err := t.recall(req.RecallID)
+	if err != nil {
 		return nil, err
 	}
 	k, err := t.key(otAck, req.RecallID, t.caller)
@@ -213,6 +216,13 @@ func (c *RecallContract) Acknowledge(ctx contractapi.TransactionContextInterface
 	}
 	if ok {
 		return &old, nil
+	}
+	holds, err := t.holdsScope(&r.Scope, t.caller)
+	if err != nil {
+		return nil, err
+	}
+	if !holds {
+		return nil, model.Forbidden("%s holds nothing recall %s covers: only holders acknowledge", t.caller, r.ID)
 	}
 	a := &model.Acknowledgement{RecallID: req.RecallID, MSPID: t.caller, Note: req.Note, At: t.nowText, TxID: t.txID}
 	if err := t.putJSON(k, a); err != nil {
@@ -228,4 +238,58 @@ func (c *RecallContract) Get(ctx contractapi.TransactionContextInterface, id str
 		return nil, err
 	}
 	return t.recall(id)
+}
+
+// holdsScope reports whether msp holds goods a recall covers: a unit or container at top
+// level (or a unit directly inside one), or stock of a recalled lot. It reads msp's own
+// holdings index, so it runs in a submit.
+func (t *txn) holdsScope(s *model.RecallScope, msp string) (bool, error) {
+	covers := func(di, lot, key string) bool {
+		switch s.Type {
+		case model.ScopeLot:
+			return di == s.DI && lot == s.Lot
+		case model.ScopeDI:
+			return di == s.DI
+		}
+		return slices.Contains(s.Codes, key)
+	}
+	found := false
+	err := t.scanAll(otHeld, []string{msp}, func(k string, _ []byte) error {
+		if found {
+			return nil
+		}
+		_, parts, err := t.stub.SplitCompositeKey(k)
+		if err != nil || len(parts) != 3 {
+			return model.Invalid("bad holder index key %q", k)
+		}
+		if parts[1] == heldUnit {
+			u, err := t.unit(parts[2])
+			if err != nil || u == nil {
+				return err
+			}
+			found = covers(u.DI, u.Lot, u.Key)
+			return nil
+		}
+		ct, err := t.container(parts[2])
+		if err != nil || ct == nil {
+			return err
+		}
+		found = covers("", "", ct.Key)
+		for _, lc := range ct.Contents {
+			found = found || (s.Type != model.ScopeCodes && covers(lc.DI, lc.Lot, ""))
+		}
+		for _, u := range ct.Units {
+			found = found || (s.Type == model.ScopeCodes && covers("", "", u))
+		}
+		return nil
+	})
+	if err != nil || found || s.Type != model.ScopeLot {
+		return found, err
+	}
+	k, err := t.key(otStock, s.DI, s.Lot, msp)
+	if err != nil {
+		return false, err
+	}
+	b, err := t.stub.GetState(k)
+	return len(b) > 0, err
 }
