@@ -65,7 +65,8 @@ const TransientDispense = "dispense"
 type DispensePrivate struct {
 	PatientRef      string `json:"patientRef" validate:"required,max=256"`
 	PrescriptionRef string `json:"prescriptionRef,omitempty" validate:"max=256"`
-	Salt            string `json:"salt,omitempty" validate:"omitempty,min=16,max=256"`
+	// Salt is chosen by the submitting side (ledger.DispenseSalt), never by an API client.
+	Salt string `json:"salt,omitempty" validate:"isdefault"`
 }
 
 // DispenseInput is a dispense with its private part: the request travels as the argument,

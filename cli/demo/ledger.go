@@ -2,8 +2,6 @@ package demo
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 
@@ -37,13 +35,10 @@ func exists[Req, Res any](c call, id *ledger.Identity, op ops.Op[Req, Res], req 
 	return err == nil, err
 }
 
-// dispenseInput is a dispense of codes with its private part, with a fresh random salt.
+// dispenseInput is a dispense of codes with its private part; the salt of the patient hash
+// is the submitting side's to choose (ledger.DispenseSalt), so the story sends none.
 func dispenseInput(req model.DispenseRequest, patient, prescription string) (model.DispenseInput, error) {
-	salt := make([]byte, 16)
-	if _, err := rand.Read(salt); err != nil {
-		return model.DispenseInput{}, err
-	}
 	return model.DispenseInput{DispenseRequest: req, DispensePrivate: model.DispensePrivate{
-		PatientRef: patient, PrescriptionRef: prescription, Salt: hex.EncodeToString(salt),
+		PatientRef: patient, PrescriptionRef: prescription,
 	}}, nil
 }

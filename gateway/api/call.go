@@ -57,9 +57,6 @@ func (s *server) opHandler(rt routes.Route) gin.HandlerFunc {
 		if rt.Idempotent && !s.giveEventID(c, req) {
 			return
 		}
-		if prepare, ok := preparers[rt.Op.Name()]; ok {
-			prepare(c, req)
-		}
 		a, ok := s.run(c, rt.Op, req)
 		if !ok {
 			return
@@ -84,17 +81,6 @@ func (s *server) giveEventID(c *gin.Context, req any) bool {
 		r.SetEventID(id)
 	}
 	return ok
-}
-
-// preparers complete a request before it is run, by operation.
-var preparers = map[string]func(*gin.Context, any){
-	// A dispense whose client sent no salt gets one derived so that a retry hashes the same.
-	ops.Dispense.Name(): func(c *gin.Context, req any) {
-		in := req.(*model.DispenseInput)
-		if in.Salt == "" {
-			in.Salt = dispenseSalt(auth.PrincipalOf(c), in.EventID)
-		}
-	},
 }
 
 // answer writes an operation's answer: 201 with Location for a created record (200 with

@@ -218,6 +218,13 @@ func TestIdempotentRetries(t *testing.T) {
 			t.Fatal("the retry was sent with another salt")
 		}
 	})
+	t.Run("a client may not choose the salt of a patient hash", func(t *testing.T) {
+		p := problemOf(t, w.must(422, nil, hsp, "POST", "/v1/events/dispense",
+			map[string]any{"codes": []string{deviceCode(1)}, "patientRef": "P-2", "salt": "0000000000000000"}))
+		if len(p.Errors) != 1 || p.Errors[0].Field != "salt" {
+			t.Fatalf("problem %+v, want the salt named", p)
+		}
+	})
 	t.Run("a dispense of another patient gets another salt", func(t *testing.T) {
 		w.commission("urn:uuid:idem-3", 3, 1)
 		w.must(201, nil, mfr, "POST", "/v1/events/ship", map[string]any{"to": hsp, "codes": []string{deviceCode(3)}})

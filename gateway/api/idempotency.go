@@ -1,10 +1,8 @@
 package api
 
 import (
-	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
 
 	"github.com/gin-gonic/gin"
@@ -90,20 +88,4 @@ func formatUUID(u [16]byte) string {
 	b[23] = '-'
 	hex.Encode(b[24:], u[10:])
 	return string(b[:])
-}
-
-// dispenseSalt returns the salt of a dispense whose client sent none. It must be secret
-// (the public state keeps SaltedHash(salt, patientRef), and patient references are guessable)
-// and it must be the same on a retry of the same event (the chaincode compares the salted
-// hashes of a retried event ID). So it is an HMAC of the event ID under a key drawn from the
-// signing identity's private key: secret to the organisation, stable across restarts.
-func dispenseSalt(p *auth.Principal, eventID string) string {
-	k := sha256.New()
-	k.Write([]byte("udiledger dispense salt v1\x00"))
-	if p != nil && p.Identity != nil {
-		k.Write(p.Identity.PrivateKey)
-	}
-	mac := hmac.New(sha256.New, k.Sum(nil))
-	mac.Write([]byte(eventID))
-	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
 }
