@@ -196,7 +196,7 @@ func (s *server) ownHandlers() map[string]gin.HandlerFunc {
 		routes.Readyz:         newReadiness(s.opts, s.caller).handle,
 		routes.Metrics:        gin.WrapH(promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{})),
 		routes.OpenAPI:        s.openAPI,
-		routes.EventStream:    serveEvents(s.opts.Ledger, s.opts.StreamHeartbeat, s.opts.Closing),
+		routes.EventStream:    s.serveEvents(s.opts.Ledger, s.opts.StreamHeartbeat, s.opts.Closing),
 		routes.Scans:          s.scans,
 		routes.RecallProgress: s.recallProgress,
 		routes.OutboxStatus:   s.outboxStatus,

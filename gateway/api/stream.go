@@ -1,6 +1,8 @@
 package api
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -10,6 +12,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/udiledger/udiledger/chaincode/model"
+	"github.com/udiledger/udiledger/chaincode/ops"
+	"github.com/udiledger/udiledger/gateway/auth"
 	"github.com/udiledger/udiledger/gateway/ledger"
 	"github.com/udiledger/udiledger/gateway/problem"
 )
@@ -31,7 +36,7 @@ func resumePoint(lastID string) (block uint64, afterTx string, err error) {
 // "<block>.<txid>", so a client that reconnects with Last-Event-ID resumes right after the
 // last event it saw; comments are sent as heartbeats so proxies keep the stream open.
 // Streams end when closing is closed, so a graceful shutdown does not wait for them.
-func serveEvents(client ledger.Client, heartbeat time.Duration, closing <-chan struct{}) gin.HandlerFunc {
+func (s *server) serveEvents(client ledger.Client, heartbeat time.Duration, closing <-chan struct{}) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		lastID := c.GetHeader("Last-Event-ID")
 		if lastID == "" {
@@ -49,6 +54,11 @@ func serveEvents(client ledger.Client, heartbeat time.Duration, closing <-chan s
 			}
 		}
 		ctx := c.Request.Context()
+		visible, err := s.streamPolicy(c)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
 		events, err := client.Events(ctx, from)
 		if err != nil {
 			_ = c.Error(err) // for the access log
@@ -89,6 +99,9 @@ func serveEvents(client ledger.Client, heartbeat time.Duration, closing <-chan s
 						return true
 					}
 				}
+				if !visible(ev) {
+					return true
+				}
 				_, err := fmt.Fprintf(w, "id: %d.%s\nevent: %s\ndata: %s\n\n", ev.BlockNumber, ev.TxID, ev.Name, oneLine(ev.Payload))
 				return err == nil
 			}
@@ -99,4 +112,42 @@ func serveEvents(client ledger.Client, heartbeat time.Duration, closing <-chan s
 // oneLine keeps a JSON payload on one SSE data line.
 func oneLine(b []byte) string {
 	return strings.NewReplacer("\r", "", "\n", " ").Replace(string(b))
+}
+
+// streamPolicy is the read policy (ADR 012) for the event stream: a regulator sees every
+// notification; any other party the events it submitted or is the receiver of, and the
+// public notices: master data and recalls. Whether the caller is a regulator is the
+// ledger's word (its party record), read once as the stream opens.
+func (s *server) streamPolicy(c *gin.Context) (func(ledger.Event) bool, error) {
+	p := auth.PrincipalOf(c)
+	if p == nil || p.Identity == nil {
+		return func(ledger.Event) bool { return false }, nil
+	}
+	msp := p.Identity.MSPID
+	party, err := ledger.Do(c.Request.Context(), s.caller, p.Identity, ops.GetParty, model.PartyQuery{MSPID: msp})
+	if err != nil && model.ParseCode(errMessage(err)) != model.CodeNotFound {
+		return nil, err
+	}
+	if err == nil && party.Value.HasRole(model.RoleRegulator) {
+		return func(ledger.Event) bool { return true }, nil
+	}
+	return func(ev ledger.Event) bool {
+		var n model.Notification
+		if json.Unmarshal(ev.Payload, &n) != nil {
+			return false
+		}
+		switch {
+		case n.Kind == "party", n.Kind == "product", n.Kind == "lot", n.BizStep == model.BizStepRecalling:
+			return true
+		}
+		return n.Actor == msp || n.To == msp
+	}, nil
+}
+
+func errMessage(err error) string {
+	var ce *ledger.ChaincodeError
+	if errors.As(err, &ce) {
+		return ce.Message
+	}
+	return ""
 }

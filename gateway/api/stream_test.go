@@ -19,8 +19,13 @@ type sse struct {
 
 // readEvents opens the event stream with lastID and reads n events (heartbeats skipped).
 func (w *world) readEvents(t *testing.T, lastID string, n int) []sse {
+	return w.readEventsAs(t, reg, lastID, n)
+}
+
+// readEventsAs reads n events of the stream as the organisation msp sees it.
+func (w *world) readEventsAs(t *testing.T, msp, lastID string, n int) []sse {
 	t.Helper()
-	out, err := w.streamEvents(lastID, n)
+	out, err := w.streamEventsAs(msp, lastID, n)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,10 +33,14 @@ func (w *world) readEvents(t *testing.T, lastID string, n int) []sse {
 }
 
 func (w *world) streamEvents(lastID string, n int) ([]sse, error) {
+	return w.streamEventsAs(reg, lastID, n)
+}
+
+func (w *world) streamEventsAs(msp, lastID string, n int) ([]sse, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, "GET", w.srv.URL+"/v1/events/stream", nil)
-	req.Header.Set("Authorization", "Bearer "+w.keys[hsp])
+	req.Header.Set("Authorization", "Bearer "+w.keys[msp])
 	if lastID != "" {
 		req.Header.Set("Last-Event-ID", lastID)
 	}
@@ -110,6 +119,19 @@ func TestEventStream(t *testing.T) {
 		got := a.evs
 		if !strings.HasSuffix(got[0].id, "."+r.TxID) || !strings.Contains(got[0].data, "urn:uuid:live") {
 			t.Fatalf("live event %+v, want the commission of tx %s", got[0], r.TxID)
+		}
+	})
+	t.Run("a party's stream carries only what it took part in, and the public notices", func(t *testing.T) {
+		w.must(201, nil, mfr, "POST", "/v1/events/ship", map[string]any{"eventId": "urn:uuid:to-hsp", "to": hsp, "codes": []string{deviceCode(1)}})
+		evs := w.readEventsAs(t, hsp, "", 10) // 9 master data notices, then the shipment to it
+		last := evs[9]
+		if !strings.Contains(last.data, "urn:uuid:to-hsp") {
+			t.Fatalf("the hospital's tenth event %+v, want the shipment to it", last)
+		}
+		for _, ev := range evs {
+			if strings.Contains(ev.data, "urn:uuid:live") {
+				t.Fatalf("the hospital sees the manufacturer's commissioning: %+v", ev)
+			}
 		}
 	})
 }
