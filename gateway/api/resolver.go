@@ -18,19 +18,11 @@ import (
 // key. It reads as the gateway's resolver identity and shows only what a patient may see:
 // the verification and the steps of the unit's journey, not the counterparties' documents.
 
-// ResolvedStep is one step of a unit's journey as the resolver shows it.
-type ResolvedStep struct {
-	Time        string            `json:"time"`
-	BizStep     model.BizStep     `json:"bizStep"`
-	Disposition model.Disposition `json:"disposition,omitempty"`
-	Actor       string            `json:"actor"`
-}
-
-// Resolved is the resolver's answer.
+// Resolved is the resolver's answer to anyone who scans a pack: whether the code is genuine
+// and may be used (ADR 012). Who holds it and where it has been are not the public's to know.
 type Resolved struct {
 	Code         string             `json:"code"`
-	Verification model.Verification `json:"verification"`
-	Journey      []ResolvedStep     `json:"journey"`
+	Verification model.Verification `json:"verification"` // without its owner
 }
 
 func (s *server) resolve(c *gin.Context) {
@@ -55,18 +47,8 @@ func (s *server) resolve(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	out := Resolved{Code: v.Key, Verification: *v, Journey: []ResolvedStep{}}
-	if out.Verification.Genuine {
-		prov, err := evaluateAs(ctx, s, id, ops.Provenance, model.CodeQuery{Code: link})
-		if err != nil {
-			s.fail(c, err)
-			return
-		}
-		for _, e := range prov.Events {
-			out.Journey = append(out.Journey, ResolvedStep{Time: e.Event.EventTime, BizStep: e.Event.BizStep,
-				Disposition: e.Event.Disposition, Actor: e.Event.Actor})
-		}
-	}
+	out := Resolved{Code: v.Key, Verification: *v}
+	out.Verification.Owner = ""
 	if wantsHTML(c) {
 		c.Status(http.StatusOK)
 		s.resolvedPage(c, &out)
@@ -106,7 +88,6 @@ var resolvedTemplate = template.Must(template.New("resolved").Parse(`<!doctype h
 <tr><td>Recalled</td><td>{{if .Verification.Recalled}}yes{{else}}no{{end}}</td></tr>
 </table>
 {{with .Verification.Reasons}}<ul>{{range .}}<li>{{.}}</li>{{end}}</ul>{{end}}
-{{with .Journey}}<h2>Journey</h2><ol>{{range .}}<li>{{.Time}}: {{.BizStep}} by {{.Actor}}</li>{{end}}</ol>{{end}}
 </body></html>
 `))
 

@@ -85,5 +85,5 @@ var Table = []Route{
 	{Method: "GET", Path: "/epcis/events", Own: EPCISEvents, Tag: "epcis", Summary: "EPCIS 2.0 SimpleEventQuery over the ledger's events (EQ_bizStep, MATCH_epc, GE_eventTime, LT_eventTime, perPage, nextPageToken, ...): an EPCISQueryDocument"},
 	{Method: "GET", Path: "/epcis/epcs/{epc}/events", Own: EPCISEPCEvents, Tag: "epcis", Summary: "EPCIS events of one EPC (URN or percent-encoded Digital Link), containers' included"},
 
-	{Method: "GET", Path: "/01/{path}", Own: Resolve, Tag: "resolver", Summary: "GS1 Digital Link resolver: verification and journey of the unit (JSON, or HTML for browsers)", Public: true},
+	{Method: "GET", Path: "/01/{path}", Own: Resolve, Tag: "resolver", Summary: "GS1 Digital Link resolver: whether the code is genuine and may be used (JSON, or HTML for browsers); names no party", Public: true},
 }
