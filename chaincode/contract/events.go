@@ -73,6 +73,9 @@ func (t *txn) declare(s string) error {
 	if at.After(t.now.Add(model.MaxClockSkew)) {
 		return model.Invalid("eventTime %s is after the transaction time %s", s, t.nowText)
 	}
+	if at.Before(t.now.Add(-model.MaxEventAge)) {
+		return model.Invalid("eventTime %s is more than %d days before the transaction time %s: events are recorded within that", s, int(model.MaxEventAge.Hours()/24), t.nowText)
+	}
 	t.declared, t.declaredOffset = model.FormatTime(at), at.Format("-07:00")
 	return nil
 }

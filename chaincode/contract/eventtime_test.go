@@ -30,6 +30,8 @@ func TestDeclaredEventTime(t *testing.T) {
 	t.Run("an event time after the transaction is invalid", func(t *testing.T) { wantCode(t, err, model.CodeInvalid) })
 	_, err = e.submit(mfr, "unit:Ship", model.ShipRequest{EventHeader: model.EventHeader{EventID: "s-bad", EventTime: "2026-11-30 09:00"}, To: dst, Codes: []string{deviceCode(1)}})
 	t.Run("an event time without RFC 3339 form is invalid", func(t *testing.T) { wantCode(t, err, model.CodeInvalid) })
+	_, err = e.submit(mfr, "unit:Ship", model.ShipRequest{EventHeader: model.EventHeader{EventID: "s-old", EventTime: e.now.Add(-model.MaxEventAge - time.Hour).Format(time.RFC3339)}, To: dst, Codes: []string{deviceCode(1)}})
+	t.Run("an event time further back than the upload window is invalid", func(t *testing.T) { wantCode(t, err, model.CodeInvalid) })
 
 	// Shipped and received now, but the receipt declares a time before the commissioning.
 	e.must(nil, mfr, "unit:Ship", model.ShipRequest{EventHeader: model.EventHeader{EventID: "s1"}, To: dst, Codes: []string{deviceCode(1)}})

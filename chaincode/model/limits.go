@@ -23,4 +23,7 @@ const (
 	MaxCodeLength = 512
 	// MaxClockSkew is how far a declared event time may lie after the transaction time.
 	MaxClockSkew = 5 * time.Minute
+	// MaxEventAge is how far a declared event time may lie before the transaction time: a
+	// scanner that was offline uploads within it, and no event is back-dated further.
+	MaxEventAge = 30 * 24 * time.Hour
 )
