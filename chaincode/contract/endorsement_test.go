@@ -125,9 +125,10 @@ func TestKeyPolicyFollowsTheOwner(t *testing.T) {
 			object: otUnit, code: unit, want: dst,
 		},
 		{
-			name: "a returned unit names the party it went back to",
+			name: "a returned unit names the party that accepted it back",
 			do: func() {
 				e.must(nil, dst, "unit:Return", model.ReturnRequest{EventHeader: model.EventHeader{EventID: "ret1"}, Codes: []string{unit}, Reason: "damaged"})
+				e.must(nil, mfr, "unit:Receive", model.ReceiveRequest{EventHeader: model.EventHeader{EventID: "ret1-accept"}, Codes: []string{unit}})
 			},
 			object: otUnit, code: unit, want: mfr,
 		},

@@ -372,3 +372,19 @@ func removeSorted(list []string, s string) []string {
 	}
 	return slices.Delete(list, i, i+1)
 }
+
+// returning reports whether it travels as a return; setReturning marks or clears it.
+func (it *item) returning() bool {
+	if it.unit != nil {
+		return it.unit.Returning
+	}
+	return it.cont.Returning
+}
+
+func (it *item) setReturning(r bool) {
+	if it.unit != nil {
+		it.unit.Returning = r
+		return
+	}
+	it.cont.Returning = r
+}

@@ -153,3 +153,31 @@ func TestOnlyHoldersAcknowledgeARecall(t *testing.T) {
 		t.Fatalf("acknowledgements %+v, want the holder's only", st.Acknowledgements)
 	}
 }
+
+// A return is a shipment its receiver accepts: nobody puts goods into another's books.
+func TestAReturnWaitsForItsReceiver(t *testing.T) {
+	e := newEnv(t)
+	e.seed()
+	e.commission("c1", 1, 2)
+	e.shipAndReceive("s1", mfr, dst, deviceCode(1), deviceCode(2))
+	e.must(nil, dst, "unit:Return", model.ReturnRequest{EventHeader: model.EventHeader{EventID: "ret"}, Codes: []string{deviceCode(1)}, To: plt, Reason: "wrong order"})
+
+	if v := e.unitView(deviceCode(1)); v.Stage != model.StatusInTransit || v.Owner != dst {
+		t.Fatalf("a return on its way: %+v, want in transit and still the sender's", v)
+	}
+	var held model.HoldingPage
+	e.mustEval(&held, plt, "query:UnitsByHolder", plt, "0", "")
+	if held.Count != 0 {
+		t.Fatalf("the receiver's books hold %+v before it accepted anything", held)
+	}
+	_, err := e.submit(hsp, "unit:Receive", model.ReceiveRequest{EventHeader: model.EventHeader{EventID: "grab"}, Codes: []string{deviceCode(1)}})
+	wantCode(t, err, model.CodeForbidden)
+	e.must(nil, dst, "unit:Ship", model.ShipRequest{EventHeader: model.EventHeader{EventID: "s2"}, To: plt, Codes: []string{deviceCode(2)}})
+	_, err = e.submit(plt, "unit:Receive", model.ReceiveRequest{EventHeader: model.EventHeader{EventID: "mixed"}, Codes: []string{deviceCode(1), deviceCode(2)}})
+	wantCode(t, err, model.CodeInvalid)
+
+	e.must(nil, plt, "unit:Receive", model.ReceiveRequest{EventHeader: model.EventHeader{EventID: "accept"}, Codes: []string{deviceCode(1)}})
+	if v := e.unitView(deviceCode(1)); v.Unit.Status != model.StatusReturned || v.Owner != plt || v.Unit.Returning {
+		t.Fatalf("an accepted return: %+v, want returned and the receiver's", v)
+	}
+}

@@ -113,6 +113,13 @@ func TestRecallScopeAndProgress(t *testing.T) {
 	e.must(nil, mfr, "unit:Destroy", model.DisposeRequest{EventHeader: model.EventHeader{EventID: "d1"}, Codes: []string{deviceCode(5)}, Reason: "recall R1"})
 
 	e.mustEval(&s, reg, "recall:Scope", "R1", "false")
+	t.Run("returns on their way count as in transit until the manufacturer accepts them", func(t *testing.T) {
+		if s.Counts.InTransit != 4 || s.Counts.Returned != 0 || s.Progress != 0.2 {
+			t.Fatalf("counts %+v progress %v", s.Counts, s.Progress)
+		}
+	})
+	e.must(nil, mfr, "unit:Receive", model.ReceiveRequest{EventHeader: model.EventHeader{EventID: "acc"}, Codes: []string{deviceCode(1), deviceCode(2), deviceCode(3), deviceCode(4)}})
+	e.mustEval(&s, reg, "recall:Scope", "R1", "false")
 	t.Run("returned and destroyed units bring the recall to 100 percent", func(t *testing.T) {
 		if s.Counts.Returned != 4 || s.Counts.Destroyed != 1 || s.Progress != 1 {
 			t.Fatalf("counts %+v progress %v", s.Counts, s.Progress)

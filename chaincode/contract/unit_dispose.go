@@ -9,7 +9,8 @@ import (
 // Return sends units or containers back, by default to the manufacturer of their product.
 // The holder returns stock in any state but in transit or disposed of (recalled, quarantined
 // and expired goods are what returns are for); the dispenser returns units it dispensed. A
-// returned item is held by the party it went to, with status returned.
+// return is a shipment: the item is in transit to the party it goes to, which accepts it with
+// unit:Receive; only then is it in that party's books, with status returned.
 func (c *UnitContract) Return(ctx contractapi.TransactionContextInterface, req model.ReturnRequest) (*model.EventResult, error) {
 	t, prev, hash, err := beginEvent(ctx, c.cfg, req.EventID, req)
 	if err != nil || prev != nil {
@@ -40,14 +41,13 @@ func (c *UnitContract) Return(ctx contractapi.TransactionContextInterface, req m
 			return nil, err
 		}
 		tos = insertSorted(tos, to)
-		holder := ""
-		if it.status() != model.StatusDispensed {
-			holder = t.caller
+		if it.status() == model.StatusDispensed { // back on the dispenser's list while on its way
+			if err := t.setHolder(it, "", t.caller); err != nil {
+				return nil, err
+			}
 		}
-		if err := t.setHolder(it, holder, to); err != nil {
-			return nil, err
-		}
-		it.setState(model.StatusReturned, to, to, "", "", t.caller)
+		it.setState(model.StatusInTransit, t.caller, "", req.Location, to, t.caller)
+		it.setReturning(true)
 		units += it.unitCount()
 		if err := t.save(it, req.EventID); err != nil {
 			return nil, err
@@ -59,7 +59,7 @@ func (c *UnitContract) Return(ctx contractapi.TransactionContextInterface, req m
 	}
 	return t.record(&model.Event{
 		EventID: req.EventID, Type: model.ObjectEvent, Action: model.ActionObserve,
-		BizStep: model.BizStepReturning, Disposition: model.DispositionReturned, EPCList: keysOf(codes),
+		BizStep: model.BizStepReturning, Disposition: model.DispositionInTransit, EPCList: keysOf(codes),
 		ReadPoint:       req.Location,
 		SourceList:      []model.SourceDest{{Type: model.SDOwningParty, Value: t.caller}},
 		DestinationList: dest,

@@ -123,7 +123,11 @@ func (c *UnitContract) Receive(ctx contractapi.TransactionContextInterface, req 
 	for _, q := range qs {
 		senders = insertSorted(senders, q.from)
 	}
+	returns := len(items) > 0 && items[0].returning()
 	for _, it := range items {
+		if it.returning() != returns {
+			return nil, model.Invalid("a receipt takes returns or deliveries, not both: receive %s on its own", it.key())
+		}
 		if it.status() != model.StatusInTransit {
 			return nil, model.Invalid("%s is not in transit (status %s)", it.key(), it.status())
 		}
@@ -135,7 +139,12 @@ func (c *UnitContract) Receive(ctx contractapi.TransactionContextInterface, req 
 		if err := t.setHolder(it, from, t.caller); err != nil {
 			return nil, err
 		}
-		it.setState(model.StatusActive, t.caller, t.caller, req.Location, "", "")
+		status := model.StatusActive
+		if returns {
+			status = model.StatusReturned
+			it.setReturning(false)
+		}
+		it.setState(status, t.caller, t.caller, req.Location, "", "")
 		units += it.unitCount()
 		if err := t.save(it, req.EventID); err != nil {
 			return nil, err
@@ -145,9 +154,13 @@ func (c *UnitContract) Receive(ctx contractapi.TransactionContextInterface, req 
 	for _, s := range senders {
 		sources = append(sources, model.SourceDest{Type: model.SDOwningParty, Value: s})
 	}
+	disposition := model.DispositionActive
+	if returns {
+		disposition = model.DispositionReturned
+	}
 	return t.record(&model.Event{
 		EventID: req.EventID, Type: model.ObjectEvent, Action: model.ActionObserve,
-		BizStep: model.BizStepReceiving, Disposition: model.DispositionActive,
+		BizStep: model.BizStepReceiving, Disposition: disposition,
 		EPCList: keysOf(codes), QuantityList: quantityList(qs), ReadPoint: req.Location, BizLocation: req.Location,
 		BizTransactionList: req.BizTransactions, SourceList: sources,
 		DestinationList: destinations(t.caller, req.Location),

@@ -21,6 +21,7 @@ type Unit struct {
 	Parent         string        `json:"parent,omitempty"`    // key of the container it is packed in
 	ShipTo         string        `json:"shipTo,omitempty"`    // receiver while in transit
 	ShipFrom       string        `json:"shipFrom,omitempty"`
+	Returning      bool          `json:"returning,omitempty"` // in transit as a return, until its receiver accepts it
 	RecallIDs      []string      `json:"recallIds,omitempty"` // recalls naming this code
 	Dispense       *DispenseInfo `json:"dispense,omitempty"`
 	CloneSuspected bool          `json:"cloneSuspected,omitempty"`
@@ -49,9 +50,10 @@ type Container struct {
 	Parent      string        `json:"parent,omitempty"`
 	ShipTo      string        `json:"shipTo,omitempty"`
 	ShipFrom    string        `json:"shipFrom,omitempty"`
-	Units       []string      `json:"units"`      // direct child units, sorted
-	Containers  []string      `json:"containers"` // direct child containers, sorted
-	Contents    []LotCount    `json:"contents"`   // units inside at any depth, per lot
+	Returning   bool          `json:"returning,omitempty"` // in transit as a return
+	Units       []string      `json:"units"`               // direct child units, sorted
+	Containers  []string      `json:"containers"`          // direct child containers, sorted
+	Contents    []LotCount    `json:"contents"`            // units inside at any depth, per lot
 	RecallIDs   []string      `json:"recallIds,omitempty"`
 	LastEventID string        `json:"lastEventId"`
 	UpdatedAt   string        `json:"updatedAt"`

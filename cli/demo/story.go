@@ -431,10 +431,14 @@ func (s *story) recall() error {
 		if _, err := do(s.call, r.who, ops.Return, model.ReturnRequest{EventHeader: model.EventHeader{EventID: s.id("return-" + r.who.MSPID), Location: s.glnOf(r.who)}, Codes: r.cases, RecallID: id, Reason: "recall " + id}); err != nil {
 			return err
 		}
+		// A return is a shipment: it counts once the manufacturer has accepted it.
+		if _, err := do(s.call, s.a.Manufacturer, ops.Receive, model.ReceiveRequest{EventHeader: model.EventHeader{EventID: s.id("accept-" + r.who.MSPID), Location: mfrGLN}, Codes: r.cases}); err != nil {
+			return err
+		}
 		if st, err = s.scope(id); err != nil {
 			return err
 		}
-		s.p.line("%s acknowledges and returns %d cases", s.name(r.who.MSPID), len(r.cases))
+		s.p.line("%s acknowledges and returns %d cases; %s accepts them", s.name(r.who.MSPID), len(r.cases), s.name(s.a.Manufacturer.MSPID))
 		s.progress(st)
 	}
 	return nil

@@ -182,6 +182,7 @@ func TestRecalls(t *testing.T) {
 			t.Fatal("a second acknowledgement is not answered as a replay")
 		}
 		w.must(201, nil, dst, "POST", "/v1/events/return", map[string]any{"codes": []string{deviceCode(1), deviceCode(2)}, "recallId": "RC-1"})
+		w.must(201, nil, mfr, "POST", "/v1/events/receive", map[string]any{"codes": []string{deviceCode(1), deviceCode(2)}}) // a return counts once accepted
 		var p recallProgress
 		w.must(200, &p, reg, "GET", "/v1/recalls/RC-1/progress", nil)
 		if p.Done != 2 || p.Required != 6 || p.Acknowledged != 1 || strings.Join(p.Pending, ",") != mfr {

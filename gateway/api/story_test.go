@@ -113,6 +113,7 @@ func TestSupplyChainStory(t *testing.T) {
 		w.must(201, nil, hsp, "POST", "/v1/events/undo-dispense", map[string]any{"codes": []string{deviceCode(1)}, "reason": "wrong patient"})
 		var r model.EventResult
 		w.must(201, &r, hsp, "POST", "/v1/events/return", map[string]any{"codes": []string{deviceCode(1)}, "reason": "damaged"})
+		w.must(201, nil, mfr, "POST", "/v1/events/receive", map[string]any{"codes": []string{deviceCode(1)}})
 		w.must(201, nil, hsp, "POST", "/v1/events/destroy", map[string]any{"codes": []string{deviceCode(2)}, "reason": "broken seal"})
 		w.must(201, nil, mfr, "POST", "/v1/events/decommission", map[string]any{"codes": []string{deviceCode(5)}, "reason": "sample"})
 		var v model.Verification
