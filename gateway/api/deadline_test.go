@@ -38,10 +38,16 @@ func (s slow) Submit(ctx context.Context, p ledger.Proposal) (*ledger.Result, er
 }
 
 func TestWriteDeadlines(t *testing.T) {
+	for _, proto := range []string{"HTTP/1.1", "HTTP/2"} {
+		t.Run(proto, func(t *testing.T) { testWriteDeadlines(t, proto == "HTTP/2") })
+	}
+}
+
+func testWriteDeadlines(t *testing.T, http2 bool) {
 	const deadline = 300 * time.Millisecond
 	// As gateway/server runs it: the server's write timeout as a backstop, the same deadline
 	// per route.
-	w := newWorld(t, worldOptions{unchecked: true,
+	w := newWorld(t, worldOptions{unchecked: true, http2: http2,
 		server: func(s *http.Server) { s.WriteTimeout = deadline },
 		tweak: func(o *Options) {
 			o.Ledger = slow{Client: slow{Client: o.Ledger, function: "info:Version", delay: 3 * deadline}, function: "unit:Commission", delay: 2 * deadline}
@@ -69,6 +75,9 @@ func TestWriteDeadlines(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer res.Body.Close()
+		if res.ProtoMajor != map[bool]int{false: 1, true: 2}[http2] {
+			t.Fatalf("the stream is served over %s", res.Proto)
+		}
 		opened := time.Now()
 		buf := make([]byte, 4096)
 		for time.Since(opened) < 4*deadline {

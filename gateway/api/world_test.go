@@ -110,6 +110,8 @@ type worldOptions struct {
 	unchecked bool
 	// server, when set, configures the HTTP server before it starts.
 	server func(*http.Server)
+	// http2 serves HTTP/2 over TLS, as a gateway with a certificate does.
+	http2 bool
 }
 
 func newWorld(t testing.TB, wo ...worldOptions) *world {
@@ -150,7 +152,12 @@ func newWorld(t testing.TB, wo ...worldOptions) *world {
 	if len(wo) > 0 && wo[0].server != nil {
 		wo[0].server(w.srv.Config)
 	}
-	w.srv.Start()
+	if len(wo) > 0 && wo[0].http2 {
+		w.srv.EnableHTTP2 = true
+		w.srv.StartTLS()
+	} else {
+		w.srv.Start()
+	}
 	t.Cleanup(w.srv.Close)
 	return w
 }

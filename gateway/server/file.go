@@ -26,6 +26,11 @@ func (g *Gateway) fromFile(path string) error {
 	if g.shutdown == 0 {
 		g.shutdown = cfg.ShutdownTimeout
 	}
+	if cfg.TLS != nil {
+		if g.tls, err = serverTLS(cfg.TLS); err != nil {
+			return &ConfigError{Err: err}
+		}
+	}
 	ids, err := identities(cfg)
 	if err != nil {
 		return err

@@ -12,6 +12,7 @@ package server
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -80,6 +81,7 @@ type Gateway struct {
 	cfg      Config
 	api      api.Options
 	addr     string
+	tls      *tls.Config // nil: plain HTTP
 	shutdown time.Duration
 	workers  []func(context.Context) error // background workers (the outbox)
 	closers  []func() error
@@ -141,9 +143,12 @@ func (g *Gateway) Run(ctx context.Context) error {
 	return g.Serve(ctx, ln)
 }
 
-// Serve serves on ln, and runs the outbox's worker, until ctx ends; then it shuts down
-// gracefully: requests in flight are finished within the shutdown timeout and event streams
-// closed. It returns early if the server or the worker fails.
+// TLS reports whether the gateway serves HTTPS (the file's tls section).
+func (g *Gateway) TLS() bool { return g.tls != nil }
+
+// Serve serves on ln (HTTPS when configured), and runs the outbox's worker, until ctx ends;
+// then it shuts down gracefully: requests in flight are finished within the shutdown timeout
+// and event streams closed. It returns early if the server or the worker fails.
 func (g *Gateway) Serve(ctx context.Context, ln net.Listener) error {
 	log := g.cfg.Logger
 	if os.Getenv(gin.EnvGinMode) == "" {
@@ -171,7 +176,14 @@ func (g *Gateway) Serve(ctx context.Context, ln net.Listener) error {
 		go func() { workerDone <- run(workers) }()
 	}
 	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
+	go func() {
+		if g.tls != nil {
+			srv.TLSConfig = g.tls
+			served <- srv.ServeTLS(ln, "", "") // the certificate is in TLSConfig
+			return
+		}
+		served <- srv.Serve(ln)
+	}()
 
 	select {
 	case err := <-served:
