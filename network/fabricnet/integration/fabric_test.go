@@ -493,8 +493,12 @@ func (s *suite) privateData(t *testing.T) {
 		}
 		t.Logf("the hospital asking the distributor's peer: %v", err)
 	})
+	t.Run("the distributor is not told of the hospital's dispense (ADR 012)", func(t *testing.T) {
+		wantChaincodeError(t, s.evaluate(dst, "query:Event", nil, "pd-dispense"), model.CodeNotFound)
+	})
 	t.Run("the public event carries no patient reference", func(t *testing.T) {
-		b, err := s.client.Evaluate(s.ctx, ledger.Proposal{Identity: s.ids[dst], Function: "query:Event", Args: []string{"pd-dispense"}})
+		// On the public state, as a regulator reads it; every peer of the channel holds it.
+		b, err := s.client.Evaluate(s.ctx, ledger.Proposal{Identity: s.ids[reg], Function: "query:Event", Args: []string{"pd-dispense"}})
 		if err != nil {
 			t.Fatal(err)
 		}
