@@ -45,17 +45,23 @@ type outboxQueue struct {
 	box *outbox.Outbox
 }
 
-// outboxID names a write in the outbox: the caller's organisation, the function and the write's
-// own key (event ID, recall ID or master data key), so the same retried request finds its item.
-func outboxID(mspID, fn, key string) string {
-	h := sha256.Sum256([]byte(mspID + "\x00" + fn + "\x00" + key))
-	return "ob-" + hex.EncodeToString(h[:16])
+// outboxID names a write in the outbox by who sends what: the signing identity, the function,
+// the write's own key (event ID, recall ID or master data key) and its content. The same
+// retried request finds its item; another request under the same key is another item, which
+// the ledger then answers on its own (a CONFLICT), instead of being merged into the first.
+func outboxID(p ledger.Proposal, key string) string {
+	h := sha256.New()
+	for _, s := range append([]string{p.Identity.MSPID, p.Identity.Name, p.Function, key}, p.Args...) {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	return "ob-" + hex.EncodeToString(h.Sum(nil)[:16])
 }
 
 // Queue keeps p in the outbox under the write's key; a retry finds the first item.
 func (o *outboxQueue) Queue(p ledger.Proposal, key string) (string, error) {
 	it := outbox.Item{
-		ID:     outboxID(p.Identity.MSPID, p.Function, key),
+		ID:     outboxID(p, key),
 		Caller: p.Identity.Name, Function: p.Function, Args: p.Args, Transient: p.Transient,
 	}
 	_, err := o.box.Enqueue(it)

@@ -104,6 +104,17 @@ func TestOutboxKeepsWritesWhileTheLedgerIsDown(t *testing.T) {
 			t.Fatalf("captured %+v, want the event kept in the outbox", captured)
 		}
 	})
+	t.Run("another write under a queued event ID is kept apart, not merged into it", func(t *testing.T) {
+		other := map[string]any{"eventId": "urn:uuid:ob-1", "di": deviceDI, "lot": "L1", "codes": []string{deviceCode(7)}}
+		var q QueuedWrite
+		g.w.must(202, &q, mfr, "POST", "/v1/events/commission", other)
+		if q.ID == first.ID {
+			t.Fatalf("a different write under event ID ob-1 was merged into %s", first.ID)
+		}
+	})
+	t.Run("a dispense is not kept: patient references never wait on the gateway's disk", func(t *testing.T) {
+		g.w.must(503, nil, hsp, "POST", "/v1/events/dispense", map[string]any{"eventId": "urn:uuid:ob-disp", "codes": []string{deviceCode(1)}, "patientRef": "P-9"})
+	})
 	t.Run("reads are not queued: they answer 503", func(t *testing.T) {
 		g.w.must(503, nil, mfr, "GET", "/v1/products", nil)
 	})
@@ -125,8 +136,8 @@ func TestOutboxKeepsWritesWhileTheLedgerIsDown(t *testing.T) {
 	g.stop() // the gateway restarts while the ledger is still down
 	g = start(base)
 	defer g.stop()
-	if n, _ := g.box.Pending(); n != 4 {
-		t.Fatalf("%d writes pending after the restart, want 4", n)
+	if n, _ := g.box.Pending(); n != 5 {
+		t.Fatalf("%d writes pending after the restart, want 5", n)
 	}
 	link.down.Store(false)
 

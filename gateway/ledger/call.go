@@ -117,8 +117,8 @@ type Caller struct {
 	Client Client
 	// Timeout bounds each call; 0 means no bound beyond the context's.
 	Timeout time.Duration
-	// Queue, when set, keeps writes that name themselves (ops.Keyed) while the ledger is
-	// unreachable; Invoke then returns a *QueuedError.
+	// Queue, when set, keeps writes that name themselves (ops.Keyed) and carry no private
+	// inputs while the ledger is unreachable; Invoke then returns a *QueuedError.
 	Queue Queue
 	// Unreachable reports whether an error means the backend could not be reached (for
 	// example fabric.Unavailable); a call past its deadline always counts.
@@ -150,7 +150,8 @@ func (c *Caller) Invoke(ctx context.Context, id *Identity, op ops.Descriptor, re
 		return res, err
 	}
 	k, ok := req.(ops.Keyed)
-	if !ok || k.WriteKey() == "" {
+	if !ok || k.WriteKey() == "" || len(call.Transient) > 0 {
+		// Private inputs (patient references) never wait on a gateway's disk.
 		return nil, err
 	}
 	qid, qerr := c.Queue.Queue(p, k.WriteKey())

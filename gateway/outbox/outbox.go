@@ -66,6 +66,7 @@ type Outbox struct {
 	submit      SubmitFunc
 	unavailable func(error) bool
 	backoff     time.Duration
+	maxPending  int
 	now         func() time.Time
 
 	wake chan struct{}
@@ -79,7 +80,16 @@ type Options struct {
 	Unavailable func(error) bool
 	// Backoff is the pause before retrying while the ledger is unreachable; default 1 s.
 	Backoff time.Duration
+	// MaxPending bounds the writes waiting; Enqueue answers ErrFull beyond it. 0 means
+	// DefaultMaxPending.
+	MaxPending int
 }
+
+// DefaultMaxPending is how many writes an outbox keeps waiting unless told otherwise.
+const DefaultMaxPending = 100000
+
+// ErrFull is returned by Enqueue when MaxPending writes are already waiting.
+var ErrFull = errors.New("outbox: full")
 
 // Open opens (or creates) the outbox file at path.
 func Open(path string, submit SubmitFunc, o Options) (*Outbox, error) {
@@ -105,7 +115,11 @@ func Open(path string, submit SubmitFunc, o Options) (*Outbox, error) {
 	if o.Unavailable == nil {
 		o.Unavailable = func(error) bool { return false }
 	}
-	return &Outbox{db: db, submit: submit, unavailable: o.Unavailable, backoff: o.Backoff, now: time.Now, wake: make(chan struct{}, 1)}, nil
+	if o.MaxPending == 0 {
+		o.MaxPending = DefaultMaxPending
+	}
+	return &Outbox{db: db, submit: submit, unavailable: o.Unavailable, backoff: o.Backoff, maxPending: o.MaxPending,
+		now: time.Now, wake: make(chan struct{}, 1)}, nil
 }
 
 // Close closes the file; pending items stay for the next Open.
@@ -130,6 +144,9 @@ func (o *Outbox) Enqueue(it Item) (Status, error) {
 			return ErrDuplicate
 		}
 		pending := tx.Bucket(bucketPending)
+		if pending.Stats().KeyN >= o.maxPending {
+			return ErrFull
+		}
 		seq, err := pending.NextSequence()
 		if err != nil {
 			return err

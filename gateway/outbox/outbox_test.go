@@ -150,3 +150,20 @@ func TestTheSameIDIsAcceptedOnlyOnce(t *testing.T) {
 		t.Fatal("Status of an unknown ID was found")
 	}
 }
+
+func TestAFullOutboxRefusesMore(t *testing.T) {
+	l := &ledgerDouble{down: true, results: map[string]*ledger.Result{}}
+	o, err := Open(filepath.Join(t.TempDir(), "outbox.db"), l.submit, Options{MaxPending: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.Close()
+	for _, id := range []string{"a", "b"} {
+		if _, err := o.Enqueue(Item{ID: id}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := o.Enqueue(Item{ID: "c"}); !errors.Is(err, ErrFull) {
+		t.Fatalf("a third write = %v, want ErrFull", err)
+	}
+}

@@ -30,7 +30,22 @@ func translate(err error) error {
 	if msg, ok := chaincodeMessage(err); ok {
 		return &ledger.ChaincodeError{Message: msg}
 	}
-	return &unavailableError{err: err, retryable: isTransient(err)}
+	return &unavailableError{err: err, retryable: isTransient(err), permanent: isPermanent(err)}
+}
+
+// isPermanent reports failures that trying again cannot mend: the network refuses this
+// identity or this request (an expired or revoked certificate, a malformed proposal).
+func isPermanent(err error) bool {
+	st, ok := status.FromError(err)
+	if !ok {
+		return false
+	}
+	switch st.Code() {
+	case codes.PermissionDenied, codes.Unauthenticated, codes.InvalidArgument, codes.NotFound,
+		codes.AlreadyExists, codes.OutOfRange, codes.Unimplemented:
+		return true
+	}
+	return false
 }
 
 // chaincodeMessage finds the chaincode's message in a gRPC status or its error details.
@@ -81,7 +96,8 @@ func isTransient(err error) bool {
 // rejections so callers (the gateway's outbox) can tell "try later" from "refused".
 type unavailableError struct {
 	err       error
-	retryable bool
+	retryable bool // worth a retry within one call
+	permanent bool // never worth one: the gateway answers it, the outbox does not keep it
 }
 
 func (e *unavailableError) Error() string { return "fabric: " + e.err.Error() }
@@ -91,7 +107,7 @@ func (e *unavailableError) Unwrap() error { return e.err }
 // to the chaincode refusing the request.
 func Unavailable(err error) bool {
 	var u *unavailableError
-	return errors.As(err, &u)
+	return errors.As(err, &u) && !u.permanent
 }
 
 func (c *Client) retry(ctx context.Context, try func() error) error {

@@ -28,6 +28,7 @@ func TestTranslate(t *testing.T) {
 		give          error
 		wantChaincode string
 		wantRetryable bool
+		wantPermanent bool
 	}{
 		{
 			name:          "endorse failure carries the chaincode message from the details",
@@ -50,8 +51,22 @@ func TestTranslate(t *testing.T) {
 			wantRetryable: true,
 		},
 		{
-			name: "permission denied is not retryable",
-			give: status.Error(codes.PermissionDenied, "access denied"),
+			name:          "permission denied (an expired certificate) is permanent: not worth keeping in an outbox",
+			give:          status.Error(codes.PermissionDenied, "access denied: creator certificate has expired"),
+			wantPermanent: true,
+		},
+		{
+			name:          "a malformed proposal is permanent",
+			give:          status.Error(codes.InvalidArgument, "failed to unpack proposal"),
+			wantPermanent: true,
+		},
+		{
+			name: "a chaincode server that is down (Aborted without a chaincode response) is worth waiting for",
+			give: status.Error(codes.Aborted, "failed to endorse transaction: connection refused"),
+		},
+		{
+			name: "a connection that never reached gRPC is worth waiting for",
+			give: errors.New("dial tcp 127.0.0.1:7051: connect: connection refused"),
 		},
 	}
 	for _, tt := range tests {
@@ -67,8 +82,8 @@ func TestTranslate(t *testing.T) {
 			if errors.As(got, &ce) {
 				t.Fatalf("translate() = chaincode error %q, want a network error", ce.Message)
 			}
-			if !Unavailable(got) {
-				t.Fatalf("Unavailable(%v) = false", got)
+			if Unavailable(got) == tt.wantPermanent {
+				t.Fatalf("Unavailable(%v) = %v, want %v", got, !tt.wantPermanent, !tt.wantPermanent)
 			}
 			if retryable(got) != tt.wantRetryable {
 				t.Errorf("retryable(%v) = %v, want %v", got, !tt.wantRetryable, tt.wantRetryable)
