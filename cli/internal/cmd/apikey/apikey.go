@@ -41,11 +41,16 @@ new one.`,
 		Example: `  udi apikey new --name his-integration --identity pharmacy-desk --role hospital >> gateway.yaml`,
 		Args:    cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			if opts.Name == "" || opts.Identity == "" {
-				return cmdutil.InvalidInput(fmt.Errorf("--name and --identity are required"))
-			}
-			if !model.Role(opts.Role).Valid() {
-				return cmdutil.InvalidInput(fmt.Errorf("--role %q: want one of %v", opts.Role, model.Roles))
+			operator := opts.Role == auth.RoleOperator
+			switch {
+			case opts.Name == "":
+				return cmdutil.InvalidInput(fmt.Errorf("--name is required"))
+			case operator && opts.Identity != "":
+				return cmdutil.InvalidInput(fmt.Errorf("an operator's key signs nothing: give no --identity"))
+			case !operator && opts.Identity == "":
+				return cmdutil.InvalidInput(fmt.Errorf("--identity is required (only --role %s takes none)", auth.RoleOperator))
+			case !operator && !model.Role(opts.Role).Valid():
+				return cmdutil.InvalidInput(fmt.Errorf("--role %q: want one of %v, or %s", opts.Role, model.Roles, auth.RoleOperator))
 			}
 			if _, err := cmdutil.ParseFormat(opts.Format); err != nil {
 				return err
@@ -58,7 +63,7 @@ new one.`,
 	}
 	cmd.Flags().StringVar(&opts.Name, "name", "", "a label for logs, e.g. the calling system")
 	cmd.Flags().StringVar(&opts.Identity, "identity", "", "the configuration's identity the gateway signs with for this key")
-	cmd.Flags().StringVar(&opts.Role, "role", "", "the party role of the caller")
+	cmd.Flags().StringVar(&opts.Role, "role", "", "the party role of the caller, or operator (reads metrics and docs, signs nothing)")
 	cmd.Flags().StringVarP(&opts.Format, "output", "o", "table", "table: the YAML entry; json: key and hash as JSON on standard output")
 	return cmd
 }
@@ -74,6 +79,10 @@ func run(o *Options) error {
 		})
 	}
 	fmt.Fprintf(o.IO.ErrOut, "API key for %s (shown once, give it to the caller): %s\n", o.Name, key)
+	if o.Identity == "" {
+		fmt.Fprintf(o.IO.Out, "  - {name: %s, hash: %q, role: %s}\n", o.Name, hash, o.Role)
+		return nil
+	}
 	fmt.Fprintf(o.IO.Out, "  - {name: %s, hash: %q, identity: %s, role: %s}\n", o.Name, hash, o.Identity, o.Role)
 	return nil
 }

@@ -38,9 +38,18 @@ func TestNewKey(t *testing.T) {
 			t.Fatalf("entry %+v", e)
 		}
 	})
+	t.Run("an operator's key names no identity", func(t *testing.T) {
+		out, errOut, code := runCmd(t, "--name", "prometheus", "--role", "operator")
+		var op []config.APIKey
+		if code != cmdutil.ExitOK || yaml.Unmarshal([]byte(out), &op) != nil || len(op) != 1 || op[0].Identity != "" || op[0].Role != auth.RoleOperator {
+			t.Fatalf("exit %d, entry %q: %s", code, out, errOut)
+		}
+	})
 	for _, args := range [][]string{
 		{"--identity", "x", "--role", "hospital"},
 		{"--name", "x", "--identity", "x", "--role", "janitor"},
+		{"--name", "x", "--role", "hospital"},
+		{"--name", "x", "--identity", "x", "--role", "operator"},
 	} {
 		t.Run("refuses "+strings.Join(args, " "), func(t *testing.T) {
 			if _, _, code := runCmd(t, args...); code != cmdutil.ExitInvalid {

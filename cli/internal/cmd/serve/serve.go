@@ -83,11 +83,12 @@ func defaultDataDir() string {
 
 // Run serves until ctx ends, then shuts down gracefully.
 func Run(ctx context.Context, opts *ServeOptions) error {
+	scheme := "http" // https once the gateway is built with TLS
 	cfg := server.Config{
 		File: opts.ConfigFile, DataDir: opts.DataDir, NoSeed: opts.NoSeed, ShutdownTimeout: opts.ShutdownTimeout,
 		Logger: slog.New(slog.NewJSONHandler(opts.IO.ErrOut, nil)),
 		Listening: func(addr string) {
-			fmt.Fprintf(opts.IO.ErrOut, "udi: gateway listening on http://%s (OpenAPI at /openapi.json)\n", addr)
+			fmt.Fprintf(opts.IO.ErrOut, "udi: gateway listening on %s://%s (OpenAPI at /openapi.json)\n", scheme, addr)
 			if opts.Listening != nil {
 				opts.Listening(addr)
 			}
@@ -106,6 +107,9 @@ func Run(ctx context.Context, opts *ServeOptions) error {
 		return err
 	}
 	defer g.Close()
+	if g.TLS() {
+		scheme = "https"
+	}
 	if accounts := g.Accounts(); accounts != nil {
 		printAccounts(opts.IO.Out, opts.DataDir, accounts)
 	}
