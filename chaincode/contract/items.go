@@ -388,3 +388,16 @@ func (it *item) setReturning(r bool) {
 	}
 	it.cont.Returning = r
 }
+
+// dis lists the DIs of the products in it, sorted, each once: a unit's own, a container's
+// contents'.
+func (it *item) dis() []string {
+	if it.unit != nil {
+		return []string{it.unit.DI}
+	}
+	var out []string
+	for _, lc := range it.cont.Contents {
+		out = insertSorted(out, lc.DI)
+	}
+	return out
+}

@@ -92,15 +92,7 @@ func (t *txn) returnable(it *item) error {
 // product (the one manufacturer of a container's contents).
 func (t *txn) returnTo(it *item, to string) (string, error) {
 	if to == "" {
-		dis := []string{}
-		if it.unit != nil {
-			dis = append(dis, it.unit.DI)
-		} else {
-			for _, lc := range it.cont.Contents {
-				dis = append(dis, lc.DI)
-			}
-		}
-		for _, di := range dis {
+		for _, di := range it.dis() {
 			p, err := t.product(di)
 			if err != nil {
 				return "", err

@@ -2,7 +2,6 @@ package contract
 
 import (
 	"fmt"
-	"sort"
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
@@ -110,16 +109,7 @@ func involved(it *item, msp string) bool {
 // excursion returns a description of the first temperature reading outside the storage
 // range of a product in it, or "".
 func (t *txn) excursion(it *item, elems []model.SensorElement) (string, error) {
-	var dis []string
-	if it.unit != nil {
-		dis = []string{it.unit.DI}
-	} else {
-		for _, lc := range it.cont.Contents {
-			dis = insertSorted(dis, lc.DI)
-		}
-	}
-	sort.Strings(dis)
-	for _, di := range dis {
+	for _, di := range it.dis() {
 		p, err := t.product(di)
 		if err != nil {
 			return "", err
@@ -193,15 +183,7 @@ func (c *UnitContract) Release(ctx contractapi.TransactionContextInterface, req 
 
 // madeBy returns FORBIDDEN unless msp manufactures every product in it.
 func (t *txn) madeBy(it *item, msp string) error {
-	dis := []string{}
-	if it.unit != nil {
-		dis = append(dis, it.unit.DI)
-	} else {
-		for _, lc := range it.cont.Contents {
-			dis = append(dis, lc.DI)
-		}
-	}
-	for _, di := range dis {
+	for _, di := range it.dis() {
 		p, err := t.product(di)
 		if err != nil {
 			return err
