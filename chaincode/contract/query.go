@@ -148,7 +148,10 @@ func (c *QueryContract) Event(ctx contractapi.TransactionContextInterface, event
 	if err != nil {
 		return nil, err
 	}
-	if !r.tookPart(ev) {
+	if ok, err := t.seesEvent(r, ev); err != nil || !ok {
+		if err != nil {
+			return nil, err
+		}
 		return nil, model.NotFound("event %s not found", eventID) // another's event is not the reader's to know of
 	}
 	return ev, nil
@@ -255,7 +258,11 @@ func (c *QueryContract) EventsByTime(ctx contractapi.TransactionContextInterface
 			return nil, err
 		}
 		scanned++
-		if r.tookPart(ev) {
+		ok, err := t.seesEvent(r, ev)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
 			out.Events = append(out.Events, *ev)
 		}
 	}
@@ -279,7 +286,11 @@ func (c *QueryContract) Alerts(ctx contractapi.TransactionContextInterface, page
 		if err := jsonUnmarshal(v, &a); err != nil {
 			return err
 		}
-		if r.regulator || a.Party == r.msp { // a party sees the alerts it raised
+		ok, err := t.seesAlert(r, &a)
+		if err != nil {
+			return err
+		}
+		if ok { // a party sees the alerts it raised, a manufacturer those on its products
 			out.Alerts = append(out.Alerts, a)
 		}
 		return nil

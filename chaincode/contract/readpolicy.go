@@ -46,3 +46,44 @@ func (t *txn) seesHolder(r reader, di, holder string) (bool, error) {
 	}
 	return t.manufactures(di, r.msp)
 }
+
+// seesEvent reports whether the reader may see ev: it took part in it, or ev is about a
+// product the reader manufactures (a manufacturer follows its products down the chain).
+func (t *txn) seesEvent(r reader, ev *model.Event) (bool, error) {
+	if r.tookPart(ev) {
+		return true, nil
+	}
+	codes := append(append([]string{}, ev.EPCList...), ev.ChildEPCs...)
+	for _, q := range ev.QuantityList {
+		codes = append(codes, q.Code)
+	}
+	return t.makesAny(r.msp, codes)
+}
+
+// seesAlert reports whether the reader may see a: it raised it, or a names a product the
+// reader manufactures.
+func (t *txn) seesAlert(r reader, a *model.Alert) (bool, error) {
+	if r.regulator || a.Party == r.msp {
+		return true, nil
+	}
+	return t.makesAny(r.msp, a.Codes)
+}
+
+// makesAny reports whether msp manufactures the product of any of codes; codes that do not
+// parse or name no registered product count for nothing.
+func (t *txn) makesAny(msp string, codes []string) (bool, error) {
+	for _, c := range codes {
+		di, err := diOf(c)
+		if err != nil || di == "" {
+			continue
+		}
+		ok, err := t.manufactures(di, msp)
+		if model.CodeOf(err) == model.CodeNotFound {
+			continue
+		}
+		if err != nil || ok {
+			return ok, err
+		}
+	}
+	return false, nil
+}

@@ -38,8 +38,10 @@ func TestReadsAreNeedToKnow(t *testing.T) {
 		e.mustEval(&mine, plt, "query:Alerts", "0", "")
 		e.mustEval(&others, hsp, "query:Alerts", "0", "")
 		e.mustEval(&all, reg, "query:Alerts", "0", "")
-		if mine.Count != 1 || others.Count != 0 || all.Count != 1 {
-			t.Fatalf("platform %d, hospital %d, regulator %d alerts; want 1, 0, 1", mine.Count, others.Count, all.Count)
+		var maker model.AlertPage
+		e.mustEval(&maker, mfr, "query:Alerts", "0", "")
+		if mine.Count != 1 || others.Count != 0 || all.Count != 1 || maker.Count != 1 {
+			t.Fatalf("platform %d, hospital %d, regulator %d, manufacturer %d alerts; want 1, 0, 1, 1", mine.Count, others.Count, all.Count, maker.Count)
 		}
 		if mine.Alerts[0].Message != "suspected clone: presented to "+plt+" while active" {
 			t.Fatalf("the reporter's alert %q names more than it may", mine.Alerts[0].Message)
@@ -66,6 +68,9 @@ func TestReadsAreNeedToKnow(t *testing.T) {
 		}
 		if got := ids(reg); !got["c1"] || !got["plt-scan"] {
 			t.Errorf("the regulator misses events: %v", got)
+		}
+		if got := ids(mfr); !got["plt-scan"] || !got["s1-recv"] {
+			t.Errorf("the manufacturer does not follow its product down the chain: %v", got)
 		}
 	})
 	t.Run("another party's event is not found", func(t *testing.T) {
