@@ -22,11 +22,11 @@ var writeRoles = map[string][]model.Role{
 	"unit:Pack":       tradingRoles, "unit:Unpack": tradingRoles, "unit:Ship": tradingRoles, "unit:Receive": tradingRoles,
 	"unit:Return": tradingRoles, "unit:ReportSensor": tradingRoles,
 	"unit:Dispense": dispensingRoles, "unit:UndoDispense": dispensingRoles,
-	"unit:Decommission": append(slices.Clone(tradingRoles), model.RoleRegulator),
-	"unit:Destroy":      append(slices.Clone(tradingRoles), model.RoleRegulator),
-	"unit:Inspect":      append(slices.Clone(tradingRoles), model.RoleRegulator),
-	"unit:Release":      {model.RoleManufacturer, model.RoleRegulator},
-	"recall:Start":      {model.RoleRegulator, model.RoleManufacturer},
+	"unit:Decommission":  append(slices.Clone(tradingRoles), model.RoleRegulator),
+	"unit:Destroy":       append(slices.Clone(tradingRoles), model.RoleRegulator),
+	"unit:Inspect":       append(slices.Clone(tradingRoles), model.RoleRegulator),
+	"unit:Release":       {model.RoleManufacturer, model.RoleRegulator},
+	"recall:Start":       {model.RoleRegulator, model.RoleManufacturer},
 	"recall:Acknowledge": tradingRoles,
 }
 
