@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/udiledger/udiledger/chaincode/identifier"
 	"github.com/udiledger/udiledger/chaincode/model"
 	"github.com/udiledger/udiledger/chaincode/ops"
 	"github.com/udiledger/udiledger/gateway/auth"
@@ -115,8 +117,8 @@ func oneLine(b []byte) string {
 }
 
 // streamPolicy is the read policy (ADR 012) for the event stream: a regulator sees every
-// notification; any other party the events it submitted or is the receiver of, and the
-// public notices: master data and recalls. Whether the caller is a regulator is the
+// notification; any other party the events it submitted or is the receiver of, those about
+// the products it manufactures, and the public notices: master data and recalls. Whether the caller is a regulator is the
 // ledger's word (its party record), read once as the stream opens.
 func (s *server) streamPolicy(c *gin.Context) (func(ledger.Event) bool, error) {
 	p := auth.PrincipalOf(c)
@@ -131,6 +133,22 @@ func (s *server) streamPolicy(c *gin.Context) (func(ledger.Event) bool, error) {
 	if err == nil && party.Value.HasRole(model.RoleRegulator) {
 		return func(ledger.Event) bool { return true }, nil
 	}
+	ctx := c.Request.Context()
+	makers := map[string]string{} // DI -> its manufacturer, as the ledger records it
+	madeByReader := func(code string) bool {
+		cd, err := identifier.Parse(code)
+		if err != nil || cd.DI == "" {
+			return false
+		}
+		m, ok := makers[cd.DI]
+		if !ok {
+			if r, err := ledger.Do(ctx, s.caller, p.Identity, ops.GetProduct, model.ProductQuery{DI: cd.DI}); err == nil {
+				m = r.Value.Manufacturer
+			}
+			makers[cd.DI] = m
+		}
+		return m == msp
+	}
 	return func(ev ledger.Event) bool {
 		var n model.Notification
 		if json.Unmarshal(ev.Payload, &n) != nil {
@@ -139,8 +157,10 @@ func (s *server) streamPolicy(c *gin.Context) (func(ledger.Event) bool, error) {
 		switch {
 		case n.Kind == "party", n.Kind == "product", n.Kind == "lot", n.BizStep == model.BizStepRecalling:
 			return true
+		case n.Actor == msp || n.To == msp:
+			return true
 		}
-		return n.Actor == msp || n.To == msp
+		return slices.ContainsFunc(n.Codes, madeByReader) // a manufacturer follows its products
 	}, nil
 }
 

@@ -134,4 +134,11 @@ func TestEventStream(t *testing.T) {
 			}
 		}
 	})
+	t.Run("a manufacturer's stream carries every event about its products", func(t *testing.T) {
+		w.must(201, nil, hsp, "POST", "/v1/events/receive", map[string]any{"eventId": "urn:uuid:hsp-recv", "codes": []string{deviceCode(1)}})
+		evs := w.readEventsAs(t, mfr, "", 12) // 9 notices, its commissioning and shipment, the hospital's receipt
+		if !strings.Contains(evs[11].data, "urn:uuid:hsp-recv") {
+			t.Fatalf("the manufacturer's twelfth event %+v, want the hospital's receipt of its product", evs[11])
+		}
+	})
 }
