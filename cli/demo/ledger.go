@@ -2,7 +2,6 @@ package demo
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/udiledger/udiledger/chaincode/model"
@@ -28,8 +27,7 @@ func do[Req, Res any](c call, id *ledger.Identity, op ops.Op[Req, Res], req Req)
 // exists reports whether a read finds its record: false on NOT_FOUND, an error otherwise.
 func exists[Req, Res any](c call, id *ledger.Identity, op ops.Op[Req, Res], req Req) (bool, error) {
 	_, err := do(c, id, op, req)
-	var ce *ledger.ChaincodeError
-	if errors.As(err, &ce) && model.ParseCode(ce.Message) == model.CodeNotFound {
+	if ledger.CodeOf(err) == model.CodeNotFound {
 		return false, nil
 	}
 	return err == nil, err

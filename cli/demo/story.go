@@ -274,7 +274,7 @@ func (s *story) refused(what string, err error) {
 		s.out.Errors[what] = "accepted"
 		s.p.line("✗ %s: accepted (it should have been refused)", what)
 	case errors.As(err, &ce):
-		s.out.Errors[what] = string(model.ParseCode(ce.Message))
+		s.out.Errors[what] = string(ledger.CodeOf(err))
 		s.p.line("refused, as it should be: %s", ce.Message)
 	default:
 		s.out.Errors[what] = "error"

@@ -2,11 +2,9 @@ package api
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -116,26 +114,22 @@ func oneLine(b []byte) string {
 	return strings.NewReplacer("\r", "", "\n", " ").Replace(string(b))
 }
 
-// streamPolicy is the read policy (ADR 012) for the event stream: a regulator sees every
-// notification; any other party the events it submitted or is the receiver of, those about
-// the products it manufactures, and the public notices: master data and recalls. Whether the caller is a regulator is the
-// ledger's word (its party record), read once as the stream opens.
+// streamPolicy is the read policy (ADR 012, model.NoticeVisible) for the event stream.
+// Whether the caller is a regulator is the ledger's word (its party record), read once as the
+// stream opens; who makes a product likewise, once per product.
 func (s *server) streamPolicy(c *gin.Context) (func(ledger.Event) bool, error) {
 	p := auth.PrincipalOf(c)
 	if p == nil || p.Identity == nil {
 		return func(ledger.Event) bool { return false }, nil
 	}
-	msp := p.Identity.MSPID
-	party, err := ledger.Do(c.Request.Context(), s.caller, p.Identity, ops.GetParty, model.PartyQuery{MSPID: msp})
-	if err != nil && model.ParseCode(errMessage(err)) != model.CodeNotFound {
+	ctx, msp := c.Request.Context(), p.Identity.MSPID
+	party, err := ledger.Do(ctx, s.caller, p.Identity, ops.GetParty, model.PartyQuery{MSPID: msp})
+	if err != nil && ledger.CodeOf(err) != model.CodeNotFound {
 		return nil, err
 	}
-	if err == nil && party.Value.HasRole(model.RoleRegulator) {
-		return func(ledger.Event) bool { return true }, nil
-	}
-	ctx := c.Request.Context()
+	regulator := err == nil && party.Value.HasRole(model.RoleRegulator)
 	makers := map[string]string{} // DI -> its manufacturer, as the ledger records it
-	madeByReader := func(code string) bool {
+	makes := func(code string) bool {
 		cd, err := identifier.Parse(code)
 		if err != nil || cd.DI == "" {
 			return false
@@ -151,23 +145,6 @@ func (s *server) streamPolicy(c *gin.Context) (func(ledger.Event) bool, error) {
 	}
 	return func(ev ledger.Event) bool {
 		var n model.Notification
-		if json.Unmarshal(ev.Payload, &n) != nil {
-			return false
-		}
-		switch {
-		case n.Kind == "party", n.Kind == "product", n.Kind == "lot", n.BizStep == model.BizStepRecalling:
-			return true
-		case n.Actor == msp || n.To == msp:
-			return true
-		}
-		return slices.ContainsFunc(n.Codes, madeByReader) // a manufacturer follows its products
+		return json.Unmarshal(ev.Payload, &n) == nil && model.NoticeVisible(n, msp, regulator, makes)
 	}, nil
-}
-
-func errMessage(err error) string {
-	var ce *ledger.ChaincodeError
-	if errors.As(err, &ce) {
-		return ce.Message
-	}
-	return ""
 }

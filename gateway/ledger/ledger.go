@@ -7,6 +7,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
+	"github.com/udiledger/udiledger/chaincode/model"
 )
 
 // Identity is an X.509 identity of one organisation, as Fabric sees a transaction's creator.
@@ -95,4 +97,14 @@ func Retryable(err error) bool {
 		return ce.ValidationCode == MVCCReadConflict || ce.ValidationCode == PhantomReadConflict
 	}
 	return false
+}
+
+// CodeOf is the chaincode's code of err (NOT_FOUND, CONFLICT, FORBIDDEN, INVALID) when the
+// chaincode refused the call, and "" for any other error.
+func CodeOf(err error) model.Code {
+	var ce *ChaincodeError
+	if errors.As(err, &ce) {
+		return model.ParseCode(ce.Message)
+	}
+	return ""
 }

@@ -139,11 +139,10 @@ func seed(ctx context.Context, led *devledger.Ledger) error {
 	}
 	inv := &ledger.Caller{Client: led}
 	_, err = ledger.Do(ctx, inv, regID, ops.GetParty, model.PartyQuery{MSPID: orgs.Regulator})
-	var ce *ledger.ChaincodeError
 	switch {
 	case err == nil:
 		return nil // already done on an earlier start
-	case !errors.As(err, &ce) || model.ParseCode(ce.Message) != model.CodeNotFound:
+	case ledger.CodeOf(err) != model.CodeNotFound:
 		return err
 	}
 	today := time.Now().UTC()

@@ -1,0 +1,19 @@
+package model
+
+import "slices"
+
+// NoticeVisible is the read policy (ADR 012) for the notices of chaincode events: a regulator
+// sees every notice; any other party the public notices (master data, recalls), the events
+// it submitted or receives, and those about products it makes (makes reports whether a
+// code's product is the party's). The gateway's event stream applies it.
+func NoticeVisible(n Notification, msp string, regulator bool, makes func(code string) bool) bool {
+	switch {
+	case regulator:
+		return true
+	case n.Kind == "party", n.Kind == "product", n.Kind == "lot", n.BizStep == BizStepRecalling:
+		return true
+	case n.Actor == msp || n.To == msp:
+		return true
+	}
+	return slices.ContainsFunc(n.Codes, makes)
+}
