@@ -113,24 +113,11 @@ func (c *QueryContract) Stock(ctx contractapi.TransactionContextInterface, code 
 	if err != nil {
 		return nil, err
 	}
-	all := r.regulator
-	if !all {
-		if all, err = t.manufactures(cd.DI, r.msp); err != nil {
-			return nil, err
-		}
+	all, err := t.seesAllOf(r, cd.DI)
+	if err != nil || all {
+		return sv, err
 	}
-	if !all { // a party sees its own lines: what it holds and what it sends or is sent
-		own := func(ss []model.Stock) []model.Stock {
-			out := []model.Stock{}
-			for _, s := range ss {
-				if s.Holder == r.msp || s.From == r.msp {
-					out = append(out, s)
-				}
-			}
-			return out
-		}
-		sv.InStock, sv.InTransit = own(sv.InStock), own(sv.InTransit)
-	}
+	r.ownStock(sv)
 	return sv, nil
 }
 

@@ -41,10 +41,10 @@ func (r reader) tookPart(ev *model.Event) bool {
 
 // seesHolder reports whether the reader may know who holds goods of product di held by holder.
 func (t *txn) seesHolder(r reader, di, holder string) (bool, error) {
-	if r.regulator || r.msp == holder {
+	if r.msp == holder {
 		return true, nil
 	}
-	return t.manufactures(di, r.msp)
+	return t.seesAllOf(r, di)
 }
 
 // seesEvent reports whether the reader may see ev: it took part in it, or ev is about a
@@ -86,4 +86,27 @@ func (t *txn) makesAny(msp string, codes []string) (bool, error) {
 		}
 	}
 	return false, nil
+}
+
+// seesAllOf reports whether the reader sees everything about product di: a regulator, or
+// its manufacturer.
+func (t *txn) seesAllOf(r reader, di string) (bool, error) {
+	if r.regulator {
+		return true, nil
+	}
+	return t.manufactures(di, r.msp)
+}
+
+// ownStock keeps the reader's own stock lines: what it holds, and what it sends or is sent.
+func (r reader) ownStock(sv *model.StockView) {
+	own := func(ss []model.Stock) []model.Stock {
+		out := []model.Stock{}
+		for _, s := range ss {
+			if s.Holder == r.msp || s.From == r.msp {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	sv.InStock, sv.InTransit = own(sv.InStock), own(sv.InTransit)
 }

@@ -90,7 +90,7 @@ func (t *txn) onlyOwnScope(r *model.Recall, st *model.RecallStatus) error {
 		return err
 	}
 	if r.Scope.DI != "" {
-		if mine, err := t.manufactures(r.Scope.DI, rd.msp); err != nil || mine {
+		if all, err := t.seesAllOf(rd, r.Scope.DI); err != nil || all {
 			return err
 		}
 	}
@@ -108,16 +108,7 @@ func (t *txn) onlyOwnScope(r *model.Recall, st *model.RecallStatus) error {
 	}
 	st.Holders, st.Acknowledgements = holders, acks
 	if st.Stock != nil {
-		keep := func(ss []model.Stock) []model.Stock {
-			out := []model.Stock{}
-			for _, s := range ss {
-				if s.Holder == rd.msp || s.From == rd.msp {
-					out = append(out, s)
-				}
-			}
-			return out
-		}
-		st.Stock.InStock, st.Stock.InTransit = keep(st.Stock.InStock), keep(st.Stock.InTransit)
+		rd.ownStock(st.Stock)
 	}
 	return nil
 }
