@@ -111,7 +111,7 @@ func (s *server) bindRequest(c *gin.Context, rt routes.Route) (any, bool) {
 		params[name] = c.Param(name)
 	}
 	if rt.Method == http.MethodGet {
-		for name := range queryFields(rt.Op.RequestType()) {
+		for name := range routes.Fields(rt.Op.RequestType()) {
 			if v, ok := c.GetQuery(name); ok {
 				params[name] = v
 			}
@@ -129,31 +129,10 @@ func (s *server) bindRequest(c *gin.Context, rt routes.Route) (any, bool) {
 	return req.Interface(), true
 }
 
-// queryFields lists a request type's fields by JSON name (embedded structs flattened), with
-// their kinds and defaults.
-func queryFields(t reflect.Type) map[string]reflect.StructField {
-	out := map[string]reflect.StructField{}
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		if f.Anonymous && f.Type.Kind() == reflect.Struct {
-			for k, v := range queryFields(f.Type) {
-				v.Index = append([]int{i}, v.Index...)
-				out[k] = v
-			}
-			continue
-		}
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if f.IsExported() && name != "" && name != "-" {
-			out[name] = f
-		}
-	}
-	return out
-}
-
 // setFields sets the fields params name, converting to each field's kind, and fills zero
 // fields from their `default` tags. A path parameter the body also names must agree.
 func setFields(req reflect.Value, params map[string]string) []problem.FieldError {
-	fields := queryFields(req.Elem().Type())
+	fields := routes.Fields(req.Elem().Type())
 	var bad []problem.FieldError
 	for name, f := range fields {
 		fv := req.Elem().FieldByIndex(f.Index)

@@ -5,6 +5,7 @@
 package routes
 
 import (
+	"reflect"
 	"strings"
 
 	"github.com/udiledger/udiledger/chaincode/ops"
@@ -83,3 +84,24 @@ func ForOp(name string) (Route, bool) {
 
 // Internal lists the operations deliberately served by no route of their own, with why.
 var Internal = map[string]string{}
+
+// Fields lists a request type's fields by JSON name, embedded structs flattened (each
+// field's Index reaches it from the outer type): the names path and query parameters fill.
+func Fields(t reflect.Type) map[string]reflect.StructField {
+	out := map[string]reflect.StructField{}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if f.Anonymous && f.Type.Kind() == reflect.Struct {
+			for k, v := range Fields(f.Type) {
+				v.Index = append([]int{i}, v.Index...)
+				out[k] = v
+			}
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if f.IsExported() && name != "" && name != "-" {
+			out[name] = f
+		}
+	}
+	return out
+}

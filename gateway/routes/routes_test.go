@@ -3,8 +3,6 @@ package routes_test
 import (
 	"context"
 	"encoding/json"
-	"reflect"
-	"strings"
 	"testing"
 
 	"github.com/udiledger/udiledger/chaincode/ops"
@@ -89,9 +87,9 @@ func TestTheTableIsConsistent(t *testing.T) {
 		if rt.Op.Kind() == ops.Submit && rt.Method == "GET" {
 			t.Errorf("%s writes (%s) but is a GET", key, rt.Op.Name())
 		}
-		fields := jsonFields(rt.Op.RequestType())
+		fields := routes.Fields(rt.Op.RequestType())
 		for _, p := range append(rt.PathParams(), paramsOf(rt.Location)...) {
-			if !fields[p] {
+			if _, ok := fields[p]; !ok {
 				t.Errorf("%s: path parameter {%s} is no field of %s", key, p, rt.Op.RequestType())
 			}
 		}
@@ -100,21 +98,4 @@ func TestTheTableIsConsistent(t *testing.T) {
 
 func paramsOf(path string) []string {
 	return routes.Route{Path: path}.PathParams()
-}
-
-// jsonFields lists a request type's JSON field names, embedded structs flattened.
-func jsonFields(t reflect.Type) map[string]bool {
-	out := map[string]bool{}
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		if f.Anonymous && f.Type.Kind() == reflect.Struct {
-			for k := range jsonFields(f.Type) {
-				out[k] = true
-			}
-			continue
-		}
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		out[name] = true
-	}
-	return out
 }
