@@ -57,7 +57,20 @@ func (c *QueryContract) Unit(ctx contractapi.TransactionContextInterface, code s
 	if err != nil {
 		return nil, err
 	}
-	return t.unitView(code)
+	v, err := t.unitView(code)
+	if err != nil {
+		return nil, err
+	}
+	r, err := t.reader()
+	if err != nil {
+		return nil, err
+	}
+	sees, err := t.seesHolder(r, v.Unit.DI, v.Owner)
+	if err != nil || sees || r.msp == v.Unit.ShipTo {
+		return v, err
+	}
+	v.HideHolder()
+	return v, nil
 }
 
 func (t *txn) unitView(raw string) (*model.UnitView, error) {

@@ -186,3 +186,23 @@ func TestAReturnWaitsForItsReceiver(t *testing.T) {
 		t.Fatalf("an accepted return: %+v, want returned and the receiver's", v)
 	}
 }
+
+func TestAUnitsHolderIsNeedToKnow(t *testing.T) {
+	e := newEnv(t)
+	e.seed()
+	e.commission("c1", 1, 1)
+	e.shipAndReceive("s1", mfr, dst, deviceCode(1))
+	for msp, sees := range map[string]bool{dst: true, mfr: true, reg: true, plt: false, hsp: false} {
+		var v model.UnitView
+		e.mustEval(&v, msp, "query:Unit", deviceCode(1))
+		if got := v.Owner == dst && v.Unit.Owner == dst && v.Unit.LastEventID != ""; got != sees {
+			t.Errorf("%s reads holder %q/%q, last event %q; sees the holder: %v, want %v", msp, v.Owner, v.Unit.Owner, v.Unit.LastEventID, got, sees)
+		}
+		if v.Unit.Key == "" || v.Status != model.StatusActive || v.Unit.Lot != "L1" {
+			t.Errorf("%s does not learn the unit's public facts: %+v", msp, v)
+		}
+		if !sees && (v.Unit.Location != "" || v.Unit.ShipFrom != "" || v.Unit.UpdatedAt != "") {
+			t.Errorf("%s learns where the unit is or was: %+v", msp, v.Unit)
+		}
+	}
+}

@@ -17,3 +17,12 @@ func NoticeVisible(n Notification, msp string, regulator bool, makes func(code s
 	}
 	return slices.ContainsFunc(n.Codes, makes)
 }
+
+// HideHolder leaves what anyone may learn of a unit (identity, lot, expiry, status, recalls,
+// clone suspicion) and removes who holds it, where, its movements and its dispense (ADR 012).
+func (v *UnitView) HideHolder() {
+	u := &v.Unit
+	u.Owner, u.Custodian, u.Location, u.Parent, u.ShipTo, u.ShipFrom = "", "", "", "", "", ""
+	u.Returning, u.Dispense, u.LastEventID, u.UpdatedAt = false, nil, "", ""
+	v.Owner, v.Location, v.Chain = "", "", nil
+}
