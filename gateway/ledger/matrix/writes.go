@@ -1,0 +1,96 @@
+package matrix
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/udiledger/udiledger/chaincode/model"
+	"github.com/udiledger/udiledger/chaincode/ops"
+	"github.com/udiledger/udiledger/gateway/ledger"
+)
+
+// The roles of ADR 012's write table.
+var (
+	trading    = []model.Role{model.RoleManufacturer, model.RoleDistributor, model.RoleLogistics, model.RolePlatform, model.RoleHospital, model.RolePharmacy}
+	dispensing = []model.Role{model.RoleHospital, model.RolePharmacy, model.RolePlatform}
+	tradingAnd = func(r model.Role) []model.Role { return append(slices.Clone(trading), r) }
+)
+
+// writeRoles is who may attempt each write; state (holding, status, licence) decides the rest.
+var writeRoles = map[string][]model.Role{
+	"party:Init": {model.RoleRegulator}, "party:Register": {model.RoleRegulator}, "party:Update": {model.RoleRegulator},
+	"product:Register": {model.RoleManufacturer}, "lot:Register": {model.RoleManufacturer},
+	"unit:Commission": {model.RoleManufacturer},
+	"lot:SetStatus":   {model.RoleManufacturer, model.RoleRegulator}, "unit:Release": {model.RoleManufacturer, model.RoleRegulator},
+	"recall:Start": {model.RoleRegulator, model.RoleManufacturer},
+	"unit:Pack":    trading, "unit:Unpack": trading, "unit:Ship": trading, "unit:Receive": trading,
+	"unit:Return": trading, "unit:ReportSensor": trading, "recall:Acknowledge": trading,
+	"unit:Dispense": dispensing, "unit:UndoDispense": dispensing,
+	"unit:Decommission": tradingAnd(model.RoleRegulator), "unit:Destroy": tradingAnd(model.RoleRegulator),
+	"unit:Inspect": tradingAnd(model.RoleRegulator),
+}
+
+// checkWrites simulates every write as every organisation: a role the write does not take is
+// refused for its role; any other role passes the role check and is judged on the state.
+func checkWrites(t *testing.T, w World, f fixture) {
+	missing(t, ops.Submit, writeRoles)
+	h := model.EventHeader{EventID: w.Run + "-w"}
+	today := time.Now().UTC()
+	party := func(msp string, role model.Role) model.Party {
+		return model.Party{MSPID: msp, Name: msp, Roles: []model.Role{role}, Licences: []model.Licence{{Type: "trade", Number: "M-" + msp,
+			ValidFrom: model.DateOf(today.AddDate(-1, 0, 0)), ValidTo: model.DateOf(today.AddDate(1, 0, 0))}}}
+	}
+	parent := unitCode(w.DI, w.Run, 9)
+	codes := []string{f.u1}
+	requests := map[string]any{
+		"party:Init": party(reg, model.RoleRegulator), "party:Register": party("MatrixOrgMSP", model.RoleDistributor),
+		"party:Update":     party(dst, model.RoleDistributor),
+		"product:Register": model.Product{DI: w.DI, Name: "Matrix", Model: "M", Kind: model.KindDevice, RegistrationNumber: "国械注准20263140077"},
+		"lot:Register":     model.Lot{DI: w.DI, Lot: "N" + w.Run, Expiry: model.DateOf(today.AddDate(1, 0, 0))},
+		"lot:SetStatus":    model.LotStatusRequest{DI: w.DI, Lot: f.lot, Status: model.LotQuarantined},
+		"unit:Commission":  model.CommissionRequest{EventHeader: h, DI: w.DI, Lot: f.lot, Codes: []string{unitCode(w.DI, w.Run, 8)}},
+		"unit:Pack":        model.PackRequest{EventHeader: h, Parent: parent, Children: codes},
+		"unit:Unpack":      model.UnpackRequest{EventHeader: h, Parent: parent},
+		"unit:Ship":        model.ShipRequest{EventHeader: h, To: plt, Codes: codes},
+		"unit:Receive":     model.ReceiveRequest{EventHeader: h, Codes: codes},
+		"unit:Return":      model.ReturnRequest{EventHeader: h, Codes: codes},
+		"unit:ReportSensor": model.SensorRequest{EventHeader: h, Codes: codes, SensorElementList: []model.SensorElement{{DeviceID: "urn:logger:m",
+			Reports: []model.SensorReport{{Type: model.TemperatureType, Value: 5, UOM: "CEL"}}}}},
+		"unit:Dispense": model.DispenseInput{DispenseRequest: model.DispenseRequest{EventHeader: h, Codes: codes},
+			DispensePrivate: model.DispensePrivate{PatientRef: "p", Salt: "matrix-salt-0123456789"}},
+		"unit:UndoDispense":  model.UndoDispenseRequest{EventHeader: h, Codes: []string{f.u2}},
+		"unit:Decommission":  model.DisposeRequest{EventHeader: h, Codes: codes, Reason: "matrix"},
+		"unit:Destroy":       model.DisposeRequest{EventHeader: h, Codes: codes, Reason: "matrix"},
+		"unit:Release":       model.DisposeRequest{EventHeader: h, Codes: codes, Reason: "matrix"},
+		"unit:Inspect":       model.InspectRequest{EventHeader: h, Code: f.u1},
+		"recall:Start":       model.RecallRequest{ID: w.Run + "-w", Class: model.RecallClassII, Depth: model.DepthRetail, Reason: "matrix", Scope: model.RecallScope{Type: model.ScopeLot, DI: w.DI, Lot: f.lot}},
+		"recall:Acknowledge": model.AckRequest{RecallID: f.recall},
+	}
+	for _, op := range ops.All {
+		allowed, ok := writeRoles[op.Name()]
+		if op.Kind() != ops.Submit || !ok {
+			continue
+		}
+		req, ok := requests[op.Name()]
+		if !ok {
+			t.Errorf("%s has no request in the matrix", op.Name())
+			continue
+		}
+		each(func(msp string) {
+			role := roleOf(msp)
+			_, err := evaluate(w, msp, op, req)
+			if op.Name() == "party:Init" {
+				// The world's ledger is initialised: nobody initialises it again. Who may
+				// initialise a new one is TestPartyInit's (chaincode/contract).
+				if ledger.CodeOf(err) != model.CodeConflict {
+					t.Errorf("party:Init as %s on an initialised ledger: %v, want CONFLICT", role, err)
+				}
+				return
+			}
+			if want := !slices.Contains(allowed, role); refusedForRole(err) != want {
+				t.Errorf("%s as %s: %v; refused for its role: %v, want %v", op.Name(), role, err, !want, want)
+			}
+		})
+	}
+}
