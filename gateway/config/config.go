@@ -31,9 +31,14 @@ type Config struct {
 	Embedded Embedded `yaml:"embedded"`
 	Fabric   Fabric   `yaml:"fabric"`
 	// Outbox is the file of the durable outbox of accepted writes.
-	Outbox     string     `yaml:"outbox" validate:"required"`
-	Identities []Identity `yaml:"identities" validate:"required,min=1,unique=Name,dive"`
-	APIKeys    []APIKey   `yaml:"api_keys" validate:"required,min=1,unique=Hash,dive"`
+	Outbox string `yaml:"outbox" validate:"required"`
+	// OutboxMaxPending bounds the writes the outbox keeps; 0 means 100,000.
+	OutboxMaxPending int `yaml:"outbox_max_pending" validate:"gte=0"`
+	// OutboxMaxWait bounds how long a write waits for an unreachable ledger before it ends
+	// rejected; 0 means 24 h.
+	OutboxMaxWait time.Duration `yaml:"outbox_max_wait" validate:"gte=0"`
+	Identities    []Identity    `yaml:"identities" validate:"required,min=1,unique=Name,dive"`
+	APIKeys       []APIKey      `yaml:"api_keys" validate:"required,min=1,unique=Hash,dive"`
 	// MaxBodyBytes bounds request bodies; 0 means the gateway's default.
 	MaxBodyBytes int64 `yaml:"max_body_bytes" validate:"gte=0"`
 	// ShutdownTimeout bounds graceful shutdown; default 15 s.

@@ -93,6 +93,8 @@ docs: {public: false}
 limits: {rate: 20.5, burst: 40, concurrent: 8, streams: 2}
 write_timeout: 90s
 capture_write_timeout: 15m
+outbox_max_pending: 5000
+outbox_max_wait: 6h
 tls: {cert: tls/gateway.pem, key: tls/gateway.key, client_ca: /etc/udi/clients.pem}
 `)
 		c, err := Load(p)
@@ -101,7 +103,8 @@ tls: {cert: tls/gateway.pem, key: tls/gateway.key, client_ca: /etc/udi/clients.p
 		}
 		dir := filepath.Dir(p)
 		if !c.Metrics.IsPublic(false) || c.Docs.IsPublic(true) || c.Limits != (Limits{Rate: 20.5, Burst: 40, Concurrent: 8, Streams: 2}) ||
-			c.WriteTimeout != 90*time.Second || c.CaptureWriteTimeout != 15*time.Minute {
+			c.WriteTimeout != 90*time.Second || c.CaptureWriteTimeout != 15*time.Minute ||
+			c.OutboxMaxPending != 5000 || c.OutboxMaxWait != 6*time.Hour {
 			t.Fatalf("settings %+v", c)
 		}
 		if *c.TLS != (TLS{Cert: filepath.Join(dir, "tls/gateway.pem"), Key: filepath.Join(dir, "tls/gateway.key"), ClientCA: "/etc/udi/clients.pem"}) {

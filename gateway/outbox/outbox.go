@@ -67,6 +67,7 @@ type Outbox struct {
 	unavailable func(error) bool
 	backoff     time.Duration
 	maxPending  int
+	maxWait     time.Duration
 	now         func() time.Time
 
 	wake chan struct{}
@@ -83,10 +84,20 @@ type Options struct {
 	// MaxPending bounds the writes waiting; Enqueue answers ErrFull beyond it. 0 means
 	// DefaultMaxPending.
 	MaxPending int
+	// MaxWait bounds how long a write may wait for a ledger that stays unreachable: past it,
+	// the write ends rejected and the next one gets its turn. 0 means DefaultMaxWait.
+	MaxWait time.Duration
 }
 
 // DefaultMaxPending is how many writes an outbox keeps waiting unless told otherwise.
 const DefaultMaxPending = 100000
+
+// DefaultMaxWait is how long a write waits for the ledger unless told otherwise: a day
+// covers a peer's maintenance window and a weekend's outage is an operator's call.
+const DefaultMaxWait = 24 * time.Hour
+
+// ErrExpired ends an item that waited MaxWait for the ledger.
+var ErrExpired = errors.New("outbox: expired")
 
 // ErrFull is returned by Enqueue when MaxPending writes are already waiting.
 var ErrFull = errors.New("outbox: full")
@@ -118,7 +129,10 @@ func Open(path string, submit SubmitFunc, o Options) (*Outbox, error) {
 	if o.MaxPending == 0 {
 		o.MaxPending = DefaultMaxPending
 	}
-	return &Outbox{db: db, submit: submit, unavailable: o.Unavailable, backoff: o.Backoff, maxPending: o.MaxPending,
+	if o.MaxWait == 0 {
+		o.MaxWait = DefaultMaxWait
+	}
+	return &Outbox{db: db, submit: submit, unavailable: o.Unavailable, backoff: o.Backoff, maxPending: o.MaxPending, maxWait: o.MaxWait,
 		now: time.Now, wake: make(chan struct{}, 1)}, nil
 }
 
@@ -204,7 +218,8 @@ func (o *Outbox) Pending() (int, error) {
 }
 
 // Run submits pending items in order until ctx ends. While the ledger is unreachable it
-// waits and retries the same item, so later items never overtake it.
+// waits and retries the same item, so later items never overtake it; an item that has waited
+// MaxWait since it was accepted ends rejected instead, so none blocks the queue for ever.
 func (o *Outbox) Run(ctx context.Context) error {
 	for {
 		it, ok, err := o.head()
@@ -220,7 +235,9 @@ func (o *Outbox) Run(ctx context.Context) error {
 			}
 		}
 		res, err := o.submit(ctx, it)
-		if err != nil && o.unavailable(err) {
+		if err != nil && o.unavailable(err) && o.now().Sub(it.Accepted) >= o.maxWait {
+			err = fmt.Errorf("%w: not submitted within %s of its acceptance, the ledger kept failing: %w", ErrExpired, o.maxWait, err)
+		} else if err != nil && o.unavailable(err) {
 			select {
 			case <-ctx.Done():
 				return nil

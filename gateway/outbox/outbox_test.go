@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -165,5 +166,49 @@ func TestAFullOutboxRefusesMore(t *testing.T) {
 	}
 	if _, err := o.Enqueue(Item{ID: "c"}); !errors.Is(err, ErrFull) {
 		t.Fatalf("a third write = %v, want ErrFull", err)
+	}
+}
+
+func TestAWriteThatWaitedTooLongEndsRejectedAndTheNextGoesThrough(t *testing.T) {
+	l := &ledgerDouble{results: map[string]*ledger.Result{}, reject: map[string]bool{}}
+	var mu sync.Mutex
+	stuck := true
+	o, err := Open(filepath.Join(t.TempDir(), "outbox.db"), func(ctx context.Context, it Item) (*ledger.Result, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if it.ID == "old" && stuck {
+			return nil, errDown // the network keeps failing this one write
+		}
+		return l.submit(ctx, it)
+	}, Options{Unavailable: func(err error) bool { return errors.Is(err, errDown) }, Backoff: time.Millisecond, MaxWait: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = o.Close() }()
+	accepted := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
+	clock := accepted
+	o.now = func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }
+	for _, id := range []string{"old", "next"} {
+		if _, err := o.Enqueue(Item{ID: id, Caller: "a", Function: "unit:Ship"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() { _ = o.Run(ctx) }()
+	time.Sleep(50 * time.Millisecond)
+	if n, _ := o.Pending(); n != 2 || len(l.written()) != 0 {
+		t.Fatalf("within MaxWait: %d pending, %v written; want both waiting behind the first", n, l.written())
+	}
+	mu.Lock()
+	clock = accepted.Add(time.Hour + time.Second)
+	mu.Unlock()
+	waitDrained(t, o)
+	st, _, _ := o.Status("old")
+	if st.State != StateRejected || !strings.Contains(st.Error, "not submitted within 1h0m0s") || !strings.Contains(st.Error, errDown.Error()) {
+		t.Fatalf("the stuck write ends %+v, want rejected saying it waited too long and why", st)
+	}
+	if st, _, _ := o.Status("next"); st.State != StateCommitted {
+		t.Fatalf("the next write: %+v, want committed", st)
 	}
 }

@@ -44,7 +44,8 @@ func (g *Gateway) fromFile(path string) error {
 		return err
 	}
 	g.closers = append(g.closers, client.Close)
-	box, err := outbox.Open(cfg.Outbox, api.OutboxSubmitter(client, ids), outbox.Options{Unavailable: unavailable})
+	box, err := outbox.Open(cfg.Outbox, api.OutboxSubmitter(client, ids), outbox.Options{Unavailable: unavailable,
+		MaxPending: cfg.OutboxMaxPending, MaxWait: cfg.OutboxMaxWait})
 	if err != nil {
 		return err
 	}
