@@ -91,6 +91,7 @@ var subtests = []struct {
 	{name: "the participants, a product and a lot are registered", run: (*suite).seed, required: true},
 	{name: "a unit cannot change hands without its owner's peer", run: (*suite).keyLevelEndorsement},
 	{name: "chaincode error codes reach the caller", run: (*suite).errorCodes},
+	{name: "every organisation may do and read what ADR 012 says, and nothing else", run: (*suite).authorisationMatrix},
 	{name: "dispense details stay with the hospital and the regulator", run: (*suite).privateData},
 	{name: "chaincode events stream live and replay from a checkpoint block", run: (*suite).events},
 	{name: "a burst of concurrent submits commits", run: (*suite).throughput},
