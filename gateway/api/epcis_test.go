@@ -185,3 +185,50 @@ func detailOf(r CaptureEventResult) string {
 	}
 	return r.Operation
 }
+
+// A return captured the CBV way: shipping with disposition returned, then receiving with
+// disposition returned by the party the goods went back to, which accepts them (issue 10).
+func TestEPCISReturnIsAcceptedByItsReceiver(t *testing.T) {
+	w := newWorld(t)
+	w.seed()
+	now := time.Now().UTC().Format(time.RFC3339)
+	event := func(id, by, step, disp, extra string) string {
+		action := "OBSERVE"
+		if step == "commissioning" {
+			action = "ADD"
+		}
+		return `{"type":"ObjectEvent","eventID":"urn:uuid:ret-` + id + `","eventTime":"` + now + `","eventTimeZoneOffset":"+08:00",` +
+			`"action":"` + action + `","bizStep":"` + step + `","disposition":"` + disp + `",` +
+			`"epcList":["` + dlURI(1) + `"],"readPoint":{"id":"https://id.gs1.org/414/` + by + `"}` + extra + `}`
+	}
+	to := func(gln string) string {
+		return `,"destinationList":[{"type":"owning_party","destination":"https://id.gs1.org/417/` + gln + `"}]`
+	}
+	steps := []struct {
+		msp, doc string
+	}{
+		{mfr, event("c", mfrGLN, "commissioning", "active", `,"ilmd":{"cbvmda:lotNumber":"L1"}`)},
+		{mfr, event("s", mfrGLN, "shipping", "in_transit", to(dstGLN))},
+		{dst, event("r", dstGLN, "receiving", "in_progress", "")},
+		{dst, event("back", dstGLN, "shipping", "returned", to(mfrGLN))},
+		{mfr, event("accept", mfrGLN, "receiving", "returned", "")},
+	}
+	for _, s := range steps {
+		var res CaptureResult
+		w.must(200, &res, s.msp, "POST", "/epcis/capture", epcisDoc(s.doc))
+		if res.Succeeded != 1 {
+			t.Fatalf("capture as %s of %s: %+v", s.msp, s.doc, res.Results)
+		}
+	}
+	var v struct {
+		Owner string `json:"owner"`
+		Unit  struct {
+			Status    string `json:"status"`
+			Returning bool   `json:"returning"`
+		} `json:"unit"`
+	}
+	w.must(200, &v, mfr, "GET", "/v1/units?code="+url.QueryEscape(dlURI(1)), nil)
+	if v.Owner != mfr || v.Unit.Status != "returned" || v.Unit.Returning {
+		t.Fatalf("after the receiver accepted the return: %+v, want the manufacturer's, returned", v)
+	}
+}

@@ -331,7 +331,6 @@ func TestCaptureRejectsEventsTheLedgerCannotRecord(t *testing.T) {
 		{"shipping with action ADD", objectEvent(`"action":"ADD","bizStep":"shipping","epcList":["` + sgtinURN + `"],` + to), "action", "recorded from action OBSERVE, not ADD"},
 		{"shipping with a contradicting disposition", objectEvent(ship + `"disposition":"destroyed",` + to), "disposition", "shipping records disposition in_transit or returned"},
 		{"commissioning with action OBSERVE", objectEvent(`"action":"OBSERVE","bizStep":"commissioning","epcList":["` + sgtinURN + `"]`), "action", "from action ADD"},
-		{"receipt of returns", objectEvent(`"action":"OBSERVE","bizStep":"receiving","disposition":"returned","epcList":["` + sgtinURN + `"]`), "disposition", "receiving with disposition returned is not recorded"},
 		{"a shipment to an unknown party", objectEvent(ship + `"destinationList":[{"type":"owning_party","destination":"urn:epc:id:pgln:9506000.00007"}]`), "destinationList[0].destination", "is not a party the ledger knows"},
 		{"a shipment to two parties", objectEvent(ship + `"destinationList":[{"type":"owning_party","destination":"` + hospPGLN + `"},{"type":"owning_party","destination":"` + distPGLN + `"}]`), "destinationList[1].destination", "second owning_party"},
 		{"a shipment to a party named by an asset", objectEvent(ship + `"destinationList":[{"type":"owning_party","destination":"urn:epc:id:giai:4000001.1"}]`), "destinationList[0].destination", "want a PGLN"},

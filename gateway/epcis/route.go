@@ -58,9 +58,9 @@ var routes = []rule{
 	{typ: model.TransactionEvent, actions: []model.Action{model.ActionAdd, model.ActionObserve}, steps: []model.BizStep{model.BizStepShipping},
 		disp: model.DispositionReturned, op: ops.Return, build: (*event).ret},
 	{typ: model.ObjectEvent, actions: []model.Action{model.ActionObserve}, steps: []model.BizStep{model.BizStepReceiving},
-		allowed: []model.Disposition{model.DispositionActive, model.DispositionInProgress}, op: ops.Receive, build: (*event).receive},
+		allowed: []model.Disposition{model.DispositionActive, model.DispositionInProgress, model.DispositionReturned}, op: ops.Receive, build: (*event).receive},
 	{typ: model.TransactionEvent, actions: []model.Action{model.ActionAdd, model.ActionObserve}, steps: []model.BizStep{model.BizStepReceiving},
-		allowed: []model.Disposition{model.DispositionActive, model.DispositionInProgress}, op: ops.Receive, build: (*event).receive},
+		allowed: []model.Disposition{model.DispositionActive, model.DispositionInProgress, model.DispositionReturned}, op: ops.Receive, build: (*event).receive},
 	{typ: model.ObjectEvent, actions: []model.Action{model.ActionObserve}, steps: []model.BizStep{model.BizStepDispensing},
 		allowed: []model.Disposition{model.DispositionDispensed}, op: ops.Dispense, build: (*event).dispense},
 	{typ: model.ObjectEvent, actions: []model.Action{model.ActionObserve}, steps: []model.BizStep{model.BizStepRetailSelling},
@@ -106,8 +106,6 @@ func (e *event) route(action model.Action, step model.BizStep, disp model.Dispos
 			}
 		}
 		return nil, &fieldErr{"action", fmt.Sprintf("%s in %s is recorded from action %s, not %s", step, article(e.typ), strings.Join(want, " or "), action)}
-	case step == model.BizStepReceiving && disp == model.DispositionReturned:
-		return nil, &fieldErr{"disposition", "receiving with disposition returned is not recorded: on the ledger a return (shipping, disposition returned) hands the goods straight to the party they go back to"}
 	}
 	// Sensor data picks the rows that take it. An event with sensor data that no row takes
 	// is refused for it once its disposition is checked.

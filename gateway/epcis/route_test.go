@@ -155,7 +155,7 @@ func TestRouteNamesTheFieldAtFault(t *testing.T) {
 		{model.ObjectEvent, model.ActionObserve, model.BizStepShipping, model.DispositionDestroyed, true, "disposition", "shipping records"},
 		{model.ObjectEvent, model.ActionObserve, model.BizStepShipping, "", true, "sensorElementList", "send the readings in an event of their own"},
 		{model.ObjectEvent, model.ActionDelete, model.BizStepReceiving, model.DispositionReturned, false, "action", "from action OBSERVE, not DELETE"},
-		{model.ObjectEvent, model.ActionObserve, model.BizStepReceiving, model.DispositionReturned, false, "disposition", "receiving with disposition returned is not recorded"},
+		{model.ObjectEvent, model.ActionObserve, model.BizStepReceiving, model.DispositionReturned, false, "unit:Receive", ""},
 		{model.ObjectEvent, model.ActionAdd, model.BizStepDestroying, "", false, "action", "destroying in an ObjectEvent is recorded from action OBSERVE or DELETE, not ADD"},
 		{model.ObjectEvent, model.ActionObserve, model.BizStepInspecting, model.Disposition("damaged"), false, "unit:Inspect", ""},
 		{model.ObjectEvent, model.ActionObserve, model.BizStepInspecting, "", true, "unit:ReportSensor", ""},
