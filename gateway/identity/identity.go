@@ -1,6 +1,6 @@
 // Package identity registers and enrols people's identities at their organisation's Fabric CA,
-// through fabric-sdk-go's msp client (pkg/client/msp), and keeps the enrolled identities in a
-// wallet on disk.
+// through the CA's REST API (internal/carest), and keeps the enrolled identities in a wallet
+// on disk.
 //
 // A person is registered with type client (so the certificate carries the OU "client" that
 // the organisation's MSP, with node OUs, requires of a client) and with the attribute
@@ -8,34 +8,25 @@
 // OID 1.2.3.4.5.6.7.8.1), which the chaincode reads with cid.GetAttributeValue. Enrol returns
 // the identity as a ledger.Identity, ready to sign transactions.
 //
-// fabric-sdk-go is deprecated in favour of fabric-gateway; the project uses it only here, for
-// what fabric-gateway deliberately does not do (see docs/adr/009-fabric-ca-identities.md).
+// fabric-gateway deliberately does no CA work; see docs/adr/009-fabric-ca-identities.md for
+// why the client is this package's own.
 package identity
 
 import (
 	"context"
 	"crypto/x509"
-	"encoding/hex"
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 
-	"github.com/goccy/go-yaml"
-	mspclient "github.com/hyperledger/fabric-sdk-go/pkg/client/msp"
-	"github.com/hyperledger/fabric-sdk-go/pkg/common/providers/msp"
-	"github.com/hyperledger/fabric-sdk-go/pkg/core/config"
-	"github.com/hyperledger/fabric-sdk-go/pkg/fabsdk"
-
 	"github.com/udiledger/udiledger/chaincode/model"
+	"github.com/udiledger/udiledger/gateway/identity/internal/carest"
 	"github.com/udiledger/udiledger/gateway/ledger"
-	// Must be initialised before the protobuf packages both Fabric client libraries register.
-	_ "github.com/udiledger/udiledger/gateway/identity/internal/protoconflict"
+	"github.com/udiledger/udiledger/gateway/ledger/localmsp"
 )
 
 // RoleAttribute is the certificate attribute that carries a person's role (the chaincode's
@@ -103,7 +94,7 @@ var (
 type CAError struct {
 	Op      string // register, enroll, list
 	Code    int    // Fabric CA error code
-	Message string
+	Message string // the CA's error messages
 }
 
 func (e *CAError) Error() string {
@@ -125,15 +116,14 @@ func (e *CAError) Is(target error) bool {
 type Client struct {
 	ca     CA
 	wallet Wallet
-	sdk    *fabsdk.FabricSDK
-	msp    *mspclient.Client
-	// keystore is where the SDK keeps the private keys it generates.
-	keystore string
-	mu       sync.Mutex // the SDK's file stores are not safe for concurrent writers
+	api    *carest.Client
+	// registrars keeps the registrar's own enrolment, beside the people's wallet.
+	registrars Wallet
+	mu         sync.Mutex // serialises the registrar's enrolment
 }
 
-// New returns a client of ca. Enrolled identities go to wallet; the SDK's own state (its
-// enrolment of the registrar, the keys it generates) stays under <wallet.Dir>/.sdk/<MSP ID>.
+// New returns a client of ca. Enrolled people go to wallet; the registrar's enrolment stays
+// under <wallet.Dir>/.registrar, in the same layout.
 func New(ca CA, wallet Wallet) (*Client, error) {
 	if ca.Org == "" || ca.MSPID == "" || ca.URL == "" || len(ca.TLSCACert) == 0 {
 		return nil, fmt.Errorf("identity: %w: the CA needs an organisation, an MSP ID, a URL and a TLS CA certificate", ErrInvalid)
@@ -144,29 +134,16 @@ func New(ca CA, wallet Wallet) (*Client, error) {
 	if err := checkPathElem("MSP ID", ca.MSPID); err != nil {
 		return nil, err
 	}
-	state := filepath.Join(wallet.Dir, ".sdk", ca.MSPID)
-	raw, err := sdkConfig(ca, state)
+	api, err := carest.New(ca.URL, ca.Name, ca.TLSCACert)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("identity: CA of %s: %w: %w", ca.Org, ErrInvalid, err)
 	}
-	if err := os.MkdirAll(state, 0o700); err != nil {
-		return nil, fmt.Errorf("identity: %w", err)
-	}
-	sdk, err := fabsdk.New(config.FromRaw(raw, "yaml"))
-	if err != nil {
-		return nil, fmt.Errorf("identity: fabric sdk: %w", err)
-	}
-	mc, err := mspclient.New(sdk.Context(), mspclient.WithOrg(sdkOrg(ca)))
-	if err != nil {
-		sdk.Close()
-		return nil, fmt.Errorf("identity: msp client: %w", err)
-	}
-	return &Client{ca: ca, wallet: wallet, sdk: sdk, msp: mc, keystore: filepath.Join(state, "crypto", "keystore")}, nil
+	return &Client{ca: ca, wallet: wallet, api: api, registrars: Wallet{Dir: filepath.Join(wallet.Dir, ".registrar")}}, nil
 }
 
-// Close releases the SDK.
+// Close drops the client's idle connections.
 func (c *Client) Close() error {
-	c.sdk.Close()
+	c.api.Close()
 	return nil
 }
 
@@ -179,21 +156,59 @@ func (c *Client) Wallet() Wallet { return c.wallet }
 // EnrollRegistrar enrols the CA's registrar unless the client holds its enrolment already.
 // Register and List call it.
 func (c *Client) EnrollRegistrar(ctx context.Context) error {
-	return c.call(ctx, "enroll registrar", func() error { return c.enrollRegistrar() })
+	_, err := c.registrar(ctx, false)
+	return err
 }
 
-func (c *Client) enrollRegistrar() error {
+// registrar returns the registrar's enrolment from disk or, if there is none or renew is
+// set, enrols it.
+func (c *Client) registrar(ctx context.Context, renew bool) (carest.Signer, error) {
 	r := c.ca.Registrar
+	op := "enroll registrar " + r.Name
 	if r.Name == "" || r.Secret == "" {
-		return fmt.Errorf("%w: the CA of %s has no registrar", ErrInvalid, c.ca.Org)
+		return carest.Signer{}, fmt.Errorf("enroll registrar: %w: the CA of %s has no registrar", ErrInvalid, c.ca.Org)
 	}
-	if _, err := c.msp.GetSigningIdentity(r.Name); err == nil {
-		return nil
-	} else if !errors.Is(err, mspclient.ErrUserNotFound) && !errors.Is(err, msp.ErrUserNotFound) {
-		return err
+	if err := checkName(r.Name); err != nil {
+		return carest.Signer{}, fmt.Errorf("%s: %w", op, err)
 	}
-	return c.msp.Enroll(r.Name, mspclient.WithSecret(r.Secret))
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	// The stored enrolment is a cache: one missing or unreadable is made again.
+	id, err := c.registrars.Get(c.ca.MSPID, r.Name)
+	if renew || err != nil {
+		id, err = c.enroll(ctx, op, c.registrars, r.Name, r.Secret)
+	}
+	if err != nil {
+		return carest.Signer{}, err
+	}
+	key, err := localmsp.ParsePrivateKey(id.PrivateKey)
+	if err != nil {
+		return carest.Signer{}, fmt.Errorf("%s: %w", op, err)
+	}
+	return carest.Signer{Cert: id.Certificate, Key: key}, nil
 }
+
+// asRegistrar runs call with the registrar's enrolment; when the CA no longer accepts that
+// enrolment (a new CA, an expired certificate), the registrar enrols again once.
+func (c *Client) asRegistrar(ctx context.Context, op string, call func(carest.Signer) error) error {
+	s, err := c.registrar(ctx, false)
+	if err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	err = call(s)
+	var ce *carest.Error
+	if errors.As(err, &ce) && staleToken(ce.Code) {
+		if s, err = c.registrar(ctx, true); err != nil {
+			return fmt.Errorf("%s: %w", op, err)
+		}
+		err = call(s)
+	}
+	return c.fail(op, err)
+}
+
+// staleToken: the codes with which Fabric CA refuses a token (the server answers 20 to most
+// refusals, 25–27 for an invalid token, an untrusted or an expired certificate).
+func staleToken(code int) bool { return code == 20 || code == 25 || code == 26 || code == 27 }
 
 // Register registers a person with type client and the attribute role=<role> for their
 // enrolment certificates, and returns the enrolment secret (the one asked for, or the CA's).
@@ -208,22 +223,21 @@ func (c *Client) Register(ctx context.Context, r Registration) (string, error) {
 		return "", fmt.Errorf("register: %w: negative max enrollments", ErrInvalid)
 	}
 	var secret string
-	err := c.call(ctx, "register "+r.Name, func() error {
-		if err := c.enrollRegistrar(); err != nil {
-			return err
-		}
+	err := c.asRegistrar(ctx, "register "+r.Name, func(s carest.Signer) error {
 		var err error
-		secret, err = c.msp.Register(&mspclient.RegistrationRequest{
-			Name:           r.Name,
-			Type:           "client",
-			MaxEnrollments: r.MaxEnrollments,
-			Secret:         r.Secret,
-			CAName:         c.ca.Name,
-			Attributes:     []mspclient.Attribute{{Name: RoleAttribute, Value: string(r.Role), ECert: true}},
+		secret, err = c.api.Register(ctx, s, carest.Registration{
+			ID: r.Name, Type: "client", Secret: r.Secret, MaxEnrollments: r.MaxEnrollments,
+			Attributes: []carest.Attribute{{Name: RoleAttribute, Value: string(r.Role), ECert: true}},
 		})
 		return err
 	})
-	return secret, err
+	if err != nil {
+		return "", err
+	}
+	if secret == "" {
+		return "", fmt.Errorf("register %s: the CA answered without a secret", r.Name)
+	}
+	return secret, nil
 }
 
 // Enroll enrols a registered person with their secret, stores the certificate and the private
@@ -235,46 +249,75 @@ func (c *Client) Enroll(ctx context.Context, name, secret string) (*ledger.Ident
 	if secret == "" {
 		return nil, fmt.Errorf("enroll %s: %w: no secret", name, ErrInvalid)
 	}
-	var id *ledger.Identity
-	err := c.call(ctx, "enroll "+name, func() error {
-		if err := c.msp.Enroll(name, mspclient.WithSecret(secret)); err != nil {
-			return err
-		}
-		si, err := c.msp.GetSigningIdentity(name)
-		if err != nil {
-			return err
-		}
-		key, err := c.privateKey(si.PrivateKey().SKI())
-		if err != nil {
-			return err
-		}
-		info, err := c.msp.GetCAInfo()
-		if err != nil {
-			return err
-		}
-		id = &ledger.Identity{
-			Name: label(c.ca.MSPID, name), MSPID: c.ca.MSPID,
-			Certificate: si.EnrollmentCertificate(), PrivateKey: key,
-		}
-		return c.wallet.put(id, name, info.CAChain)
-	})
+	return c.enroll(ctx, "enroll "+name, c.wallet, name, secret)
+}
+
+// enroll makes a key pair, has the CA certify it and puts the identity in w.
+func (c *Client) enroll(ctx context.Context, op string, w Wallet, name, secret string) (*ledger.Identity, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	key, err := carest.NewKey()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	csr, err := carest.CSR(key, name)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	res, err := c.api.Enroll(ctx, name, secret, csr)
+	if err != nil {
+		return nil, c.fail(op, err)
+	}
+	cert, err := localmsp.ParseCertificate(res.Cert)
+	if err != nil {
+		return nil, fmt.Errorf("%s: the CA's certificate: %w", op, err)
+	}
+	if !key.PublicKey.Equal(cert.PublicKey) {
+		return nil, fmt.Errorf("%s: the CA's certificate is not for the key of the request", op)
+	}
+	chain, err := c.chain(ctx, res.ServerInfo)
+	if err != nil {
+		return nil, c.fail(op, err)
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	id := &ledger.Identity{
+		Name: label(c.ca.MSPID, name), MSPID: c.ca.MSPID, Certificate: res.Cert,
+		PrivateKey: pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}),
+	}
+	if err := w.put(id, name, chain); err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	return id, nil
+}
+
+// chain is the CA chain an enrolment answer carries, or else the one /cainfo gives.
+func (c *Client) chain(ctx context.Context, info carest.Info) ([]byte, error) {
+	if info.CAChain == "" {
+		var err error
+		if info, err = c.api.CAInfo(ctx); err != nil {
+			return nil, err
+		}
+	}
+	chain, err := info.Chain()
+	if err == nil && len(chain) == 0 {
+		err = errors.New("the CA gave no certificate chain")
+	}
+	return chain, err
 }
 
 // List returns every identity registered at the CA, as its registrar sees them.
 func (c *Client) List(ctx context.Context) ([]Info, error) {
 	var out []Info
-	err := c.call(ctx, "list", func() error {
-		if err := c.enrollRegistrar(); err != nil {
-			return err
-		}
-		ids, err := c.msp.GetAllIdentities(mspclient.WithCA(c.ca.Name))
+	err := c.asRegistrar(ctx, "list", func(s carest.Signer) error {
+		ids, err := c.api.Identities(ctx, s)
 		if err != nil {
 			return err
 		}
+		out = out[:0]
 		for _, id := range ids {
 			info := Info{Name: id.ID, Type: id.Type, Affiliation: id.Affiliation, MaxEnrollments: id.MaxEnrollments}
 			for _, a := range id.Attributes {
@@ -290,132 +333,19 @@ func (c *Client) List(ctx context.Context) ([]Info, error) {
 	return out, err
 }
 
-// call runs an SDK call, which knows no context, and returns early when ctx ends. Errors are
-// named after op, and the CA's own errors become *CAError.
-func (c *Client) call(ctx context.Context, op string, fn func() error) error {
-	if err := ctx.Err(); err != nil {
+// fail names an error after op: the CA's refusals become *CAError, anything else says which
+// CA it concerns.
+func (c *Client) fail(op string, err error) error {
+	var ce *carest.Error
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &ce):
+		return &CAError{Op: op, Code: ce.Code, Message: ce.Message}
+	case errors.Is(err, ErrInvalid), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return fmt.Errorf("%s: %w", op, err)
 	}
-	done := make(chan error, 1)
-	go func() {
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		done <- fn()
-	}()
-	select {
-	case err := <-done:
-		if err == nil {
-			return nil
-		}
-		if errors.Is(err, ErrInvalid) {
-			return fmt.Errorf("%s: %w", op, err)
-		}
-		if ce := caError(op, err); ce != nil {
-			return ce
-		}
-		return fmt.Errorf("%s at %s: %w", op, c.ca.URL, err)
-	case <-ctx.Done():
-		return fmt.Errorf("%s: %w", op, ctx.Err())
-	}
-}
-
-// serverError matches the way the SDK's copy of the Fabric CA client reports the server's
-// answer; the SDK has no error type for it.
-var serverError = regexp.MustCompile(`Response from server: Error Code: (\d+) - ([^\n]*)`)
-
-func caError(op string, err error) *CAError {
-	m := serverError.FindStringSubmatch(err.Error())
-	if m == nil {
-		return nil
-	}
-	code, _ := strconv.Atoi(m[1])
-	return &CAError{Op: op, Code: code, Message: strings.TrimSpace(m[2])}
-}
-
-// privateKey reads the key the SDK generated for an enrolment (<keystore>/<SKI>_sk) and
-// returns it as PEM PKCS#8, whatever form the keystore used.
-func (c *Client) privateKey(ski []byte) ([]byte, error) {
-	file := filepath.Join(c.keystore, hex.EncodeToString(ski)+"_sk")
-	b, err := os.ReadFile(file) // #nosec G304 -- the SDK's keystore under the wallet
-	if err != nil {
-		return nil, fmt.Errorf("read enrolled private key: %w", err)
-	}
-	return toPKCS8(b)
-}
-
-// toPKCS8 converts a PEM private key (PKCS#8 or SEC 1 "EC PRIVATE KEY") to PEM PKCS#8.
-func toPKCS8(b []byte) ([]byte, error) {
-	block, _ := pem.Decode(b)
-	if block == nil {
-		return nil, errors.New("private key: no PEM block")
-	}
-	var key any
-	var err error
-	switch block.Type {
-	case "PRIVATE KEY":
-		key, err = x509.ParsePKCS8PrivateKey(block.Bytes)
-	case "EC PRIVATE KEY":
-		key, err = x509.ParseECPrivateKey(block.Bytes)
-	default:
-		return nil, fmt.Errorf("private key: unexpected PEM type %q", block.Type)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("private key: %w", err)
-	}
-	der, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		return nil, fmt.Errorf("private key: %w", err)
-	}
-	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), nil
-}
-
-// sdkOrg is the organisation's key in the SDK configuration, which the SDK lower-cases.
-func sdkOrg(ca CA) string { return strings.ToLower(ca.Org) }
-
-// sdkConfig is the SDK configuration of one organisation and its CA: no channel, no peer,
-// only what the msp client needs.
-func sdkConfig(ca CA, state string) ([]byte, error) {
-	caID := ca.Name
-	if caID == "" {
-		caID = "ca-" + sdkOrg(ca)
-	}
-	cfg := map[string]any{
-		"version": "1.0.0",
-		"client": map[string]any{
-			"organization": sdkOrg(ca),
-			"logging":      map[string]any{"level": "error"},
-			"credentialStore": map[string]any{
-				"path":        filepath.Join(state, "users"),
-				"cryptoStore": map[string]any{"path": filepath.Join(state, "crypto")},
-			},
-			"BCCSP": map[string]any{"security": map[string]any{
-				"enabled": true, "default": map[string]any{"provider": "SW"},
-				"hashAlgorithm": "SHA2", "softVerify": true, "level": 256,
-			}},
-			"tlsCerts": map[string]any{"systemCertPool": false},
-		},
-		"organizations": map[string]any{
-			sdkOrg(ca): map[string]any{
-				"mspid": ca.MSPID,
-				// Where the SDK would look for users enrolled elsewhere; none are.
-				"cryptoPath":             filepath.Join(state, "none", "{username}"),
-				"certificateAuthorities": []string{caID},
-			},
-		},
-		"certificateAuthorities": map[string]any{
-			caID: map[string]any{
-				"url":        ca.URL,
-				"caName":     ca.Name,
-				"tlsCACerts": map[string]any{"pem": []string{string(ca.TLSCACert)}},
-				"registrar":  map[string]any{"enrollId": ca.Registrar.Name, "enrollSecret": ca.Registrar.Secret},
-			},
-		},
-	}
-	b, err := yaml.Marshal(cfg)
-	if err != nil {
-		return nil, fmt.Errorf("identity: sdk config: %w", err)
-	}
-	return b, nil
+	return fmt.Errorf("%s at %s: %w", op, c.ca.URL, err)
 }
 
 var namePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$`)

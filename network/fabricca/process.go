@@ -29,7 +29,7 @@ func (r runner) waitReady(ctx context.Context, name string, check func(context.C
 // serverEnv is this process's environment without the variables that would reconfigure
 // fabric-ca-server behind its configuration file (FABRIC_CA_*, and Fabric's own).
 func serverEnv() []string {
-	return proc.Environ("FABRIC_", "CORE_", "GOLANG_PROTOBUF_REGISTRATION_CONFLICT=")
+	return proc.Environ("FABRIC_", "CORE_")
 }
 
 // rssKiB returns the resident set size of pid in KiB.

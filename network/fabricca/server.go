@@ -133,7 +133,7 @@ func (r runner) startOne(ctx context.Context, bin string, o Org) (bool, CA, erro
 	started, err := r.start(daemon{
 		Name: name, Bin: bin, Dir: home,
 		Args: []string{"start", "--home", home},
-		// The Go SDK and fabric-ca-client v1.5.15 send the current token format; the v1.3
+		// gateway/identity and fabric-ca-client v1.5.15 send the current token format; the v1.3
 		// format stays refused.
 		Env: []string{"FABRIC_CA_SERVER_COMPATIBILITY_MODE_V1_3=false"},
 	})

@@ -203,13 +203,37 @@ func TestPeopleAtARealFabricCA(t *testing.T) {
 	})
 
 	t.Run("a second client on the same wallet reuses the registrar's enrolment", func(t *testing.T) {
-		before := keyCount(t, wallet)
+		before := registrarCert(t, wallet, ca)
 		c2 := clientOf(t, ca, wallet)
 		if _, err := c2.List(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if after := keyCount(t, wallet); after != before {
-			t.Errorf("the SDK keystore grew from %d to %d keys: the registrar enrolled again", before, after)
+		if after := registrarCert(t, wallet, ca); !bytes.Equal(after, before) {
+			t.Error("the registrar enrolled again")
+		}
+	})
+
+	t.Run("a registrar enrolment the CA does not accept is renewed", func(t *testing.T) {
+		// Another CA's certificate and key in the registrar's place: the token does not verify.
+		other, err := localmsp.Open(t.TempDir(), localmsp.DefaultOrgs())
+		if err != nil {
+			t.Fatal(err)
+		}
+		stranger, err := other.Identity(other.Identities()[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := filepath.Join(wallet.Dir, ".registrar", ca.MSPID, ca.Registrar.Name, "msp")
+		for file, data := range map[string][]byte{"signcerts/cert.pem": stranger.Certificate, "keystore/key.pem": stranger.PrivateKey} {
+			if err := os.WriteFile(filepath.Join(dir, file), data, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := c.Register(ctx, identity.Registration{Name: "nurse2", Role: model.RoleHospital}); err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Equal(registrarCert(t, wallet, ca), stranger.Certificate) {
+			t.Error("the registrar's rejected enrolment was kept")
 		}
 	})
 }
@@ -258,11 +282,12 @@ func clientOU(t *testing.T, file string) string {
 	return c.NodeOUs.ClientOUIdentifier.OrganizationalUnitIdentifier
 }
 
-func keyCount(t *testing.T, w identity.Wallet) int {
+// registrarCert is the registrar's certificate as the client keeps it beside the wallet.
+func registrarCert(t *testing.T, w identity.Wallet, ca fabricca.CA) []byte {
 	t.Helper()
-	keys, err := filepath.Glob(filepath.Join(w.Dir, ".sdk", "*", "crypto", "keystore", "*_sk"))
+	id, err := identity.Wallet{Dir: filepath.Join(w.Dir, ".registrar")}.Get(ca.MSPID, ca.Registrar.Name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return len(keys)
+	return id.Certificate
 }

@@ -90,8 +90,7 @@ func TestWithoutCAsTheCommandSaysHowToStartThem(t *testing.T) {
 }
 
 func TestUdiHasTheIdentityCommands(t *testing.T) {
-	// The whole udi tree links fabric-sdk-go beside fabric-gateway: building it at all shows
-	// that both register their protocol buffers without a panic.
+	// The root command builds the whole udi tree, the CA client beside fabric-gateway.
 	cmd := root.NewCmdRoot(testFactory(), "test")
 	for _, name := range []string{"register", "enroll", "list"} {
 		if sub, _, err := cmd.Find([]string{"identity", name}); err != nil || sub.Name() != name {
