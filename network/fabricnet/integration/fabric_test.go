@@ -101,8 +101,8 @@ func newSuite(t *testing.T, n *fabricnet.Network, cfg fabricnet.Config) *suite {
 	t.Helper()
 	s := &suite{net: n, cfg: cfg, ids: map[string]*ledger.Identity{}}
 	// People act with certificates from their organisation's Fabric CA carrying their role
-	// attribute, registered and enrolled through fabric-sdk-go; the chaincode refuses actions
-	// of identities without one.
+	// attribute, registered and enrolled through gateway/identity (a client of the CA's REST
+	// API); the chaincode refuses actions of identities without one.
 	cas, err := fabricca.Load(cfg.RunDir)
 	if err != nil {
 		t.Fatal(err)
