@@ -91,6 +91,7 @@ var subtests = []struct {
 	{name: "the participants, a product and a lot are registered", run: (*suite).seed, required: true},
 	{name: "a unit cannot change hands without its owner's peer", run: (*suite).keyLevelEndorsement},
 	{name: "chaincode error codes reach the caller", run: (*suite).errorCodes},
+	{name: "a proposal dated a day back or ahead is refused by every other organisation's peer", run: (*suite).backdated},
 	{name: "dispense details stay with the hospital and the regulator", run: (*suite).privateData},
 	{name: "chaincode events stream live and replay from a checkpoint block", run: (*suite).events},
 	{name: "a burst of concurrent submits commits", run: (*suite).throughput},
