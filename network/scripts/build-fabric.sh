@@ -10,6 +10,11 @@
 # a temporary directory at build time, so the project keeps a single go.mod and Fabric's
 # dependency set (and its replace directive) never reaches it. Everything is fetched through
 # the Go module proxy; nothing else is downloaded.
+#
+# Fabric is built from a patched copy of its module source (ADR 013): every *.go.txt under
+# fabric-patches/ is added as a .go file at the same path, and every fabric-patches/*.patch is
+# applied with patch -p1. The cache directory carries a hash of the patches, so a changed
+# patch builds again.
 set -euo pipefail
 
 FABRIC_MODULE=github.com/hyperledger/fabric
@@ -19,8 +24,23 @@ FABRIC_CA_VERSION=${FABRIC_CA_VERSION:-v1.5.15}
 FABRIC_CMDS=(peer orderer configtxgen cryptogen osnadmin)
 FABRIC_CA_CMDS=(fabric-ca-server fabric-ca-client)
 
+patches=$(cd "$(dirname "$0")" && pwd)/fabric-patches
+
+# patch_files lists the patch files, relative to $patches, in a fixed order.
+patch_files() {
+	(cd "$patches" && find . -type f \( -name '*.go.txt' -o -name '*.patch' \) | LC_ALL=C sort)
+}
+
+# patch_hash is a short hash of the patch files' names and contents.
+patch_hash() {
+	(cd "$patches" && patch_files | while read -r f; do
+		echo "$f"
+		sha256sum <"$f"
+	done) | sha256sum | cut -c1-12
+}
+
 cache_root=${XDG_CACHE_HOME:-$HOME/.cache}/udiledger
-fabric_bin=$cache_root/fabric/$FABRIC_VERSION/bin
+fabric_bin=$cache_root/fabric/$FABRIC_VERSION-udi-$(patch_hash)/bin
 ca_bin=$cache_root/fabric-ca/$FABRIC_CA_VERSION/bin
 
 print_env=false
@@ -66,6 +86,34 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
+# patched_source MODULE VERSION DIR copies the module's source from the module cache into DIR
+# and applies the patches to it.
+patched_source() {
+	local module=$1 version=$2 dir=$3 from f
+	from=$(cd "$work" && GOWORK=off GOTOOLCHAIN=local go mod download -json "$module@$version" |
+		sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+	if [ -z "$from" ] || [ ! -d "$from" ]; then
+		log "$module $version: go mod download gave no source directory"
+		exit 1
+	fi
+	cp -R "$from" "$dir"
+	chmod -R u+w "$dir"
+	while read -r f; do
+		case "$f" in
+		*.go.txt)
+			f=${f#./}
+			log "add $f as ${f%.txt}"
+			mkdir -p "$dir/$(dirname "$f")"
+			cp "$patches/$f" "$dir/${f%.txt}"
+			;;
+		*.patch)
+			log "apply ${f#./}"
+			patch -d "$dir" -p1 --batch --forward --no-backup-if-mismatch --quiet <"$patches/$f"
+			;;
+		esac
+	done < <(patch_files)
+}
+
 # build MODULE VERSION DEST CMD... writes a tools module for MODULE@VERSION and builds
 # its commands CMD... into DEST.
 build() {
@@ -89,8 +137,13 @@ build() {
 			# Fabric's own go.mod carries this replace; a module that builds Fabric repeats it.
 			echo
 			echo "replace github.com/cespare/xxhash/v2 => github.com/cespare/xxhash/v2 v2.1.2"
+			echo
+			echo "replace $module => ./src"
 		fi
 	} >"$dir/go.mod"
+	if [ "$module" = "$FABRIC_MODULE" ]; then
+		patched_source "$module" "$version" "$dir/src"
+	fi
 	local pkgs=()
 	{
 		echo "//go:build tools"

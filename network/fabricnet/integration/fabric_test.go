@@ -92,6 +92,7 @@ var subtests = []struct {
 	{name: "a unit cannot change hands without its owner's peer", run: (*suite).keyLevelEndorsement},
 	{name: "chaincode error codes reach the caller", run: (*suite).errorCodes},
 	{name: "every organisation may do and read what ADR 012 says, and nothing else", run: (*suite).authorisationMatrix},
+	{name: "a proposal dated a day back or ahead is refused by every other organisation's peer", run: (*suite).backdated},
 	{name: "dispense details stay with the hospital and the regulator", run: (*suite).privateData},
 	{name: "chaincode events stream live and replay from a checkpoint block", run: (*suite).events},
 	{name: "a burst of concurrent submits commits", run: (*suite).throughput},
