@@ -26,6 +26,9 @@ type keyPolicies struct {
 	built   map[string][]byte // policy by owner
 }
 
+// maxPolicyParties bounds the parties a key policy names (a channel has a few organisations).
+const maxPolicyParties = 1000
+
 // othersNeeded is how many of n other parties must endorse with the owner: the fewest that
 // make, with the owner, a majority of the n+1 parties (0 on a single-party ledger).
 func othersNeeded(n int) int { return (n + 1) / 2 }
@@ -39,6 +42,9 @@ func ownerPolicy(owner string, parties []string) ([]byte, error) {
 	others := slices.DeleteFunc(slices.Clone(parties), func(p string) bool { return p == owner })
 	slices.Sort(others)
 	others = slices.Compact(others)
+	if len(others) >= maxPolicyParties {
+		return nil, fmt.Errorf("key endorsement policy over %d parties: at most %d", len(others)+1, maxPolicyParties)
+	}
 	ids := make([]*msp.MSPPrincipal, 0, 1+len(others))
 	for _, m := range append([]string{owner}, others...) {
 		role, err := proto.Marshal(&msp.MSPRole{MspIdentifier: m, Role: msp.MSPRole_PEER})
@@ -63,11 +69,11 @@ func ownerPolicy(owner string, parties []string) ([]byte, error) {
 }
 
 func signedBy(i int) *common.SignaturePolicy {
-	return &common.SignaturePolicy{Type: &common.SignaturePolicy_SignedBy{SignedBy: int32(i)}}
+	return &common.SignaturePolicy{Type: &common.SignaturePolicy_SignedBy{SignedBy: int32(i)}} // #nosec G115 -- below maxPolicyParties
 }
 
 func nOutOf(n int, rules ...*common.SignaturePolicy) *common.SignaturePolicy {
-	return &common.SignaturePolicy{Type: &common.SignaturePolicy_NOutOf_{NOutOf: &common.SignaturePolicy_NOutOf{N: int32(n), Rules: rules}}}
+	return &common.SignaturePolicy{Type: &common.SignaturePolicy_NOutOf_{NOutOf: &common.SignaturePolicy_NOutOf{N: int32(n), Rules: rules}}} // #nosec G115 -- below maxPolicyParties
 }
 
 // keyPolicy returns owner's policy over the registered parties, reading the party records once
