@@ -4,11 +4,18 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"reflect"
+	"slices"
 	"sync"
 	"testing"
 
 	"github.com/hyperledger/fabric-chaincode-go/v2/pkg/statebased"
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+	"github.com/hyperledger/fabric-protos-go-apiv2/common"
+	"github.com/hyperledger/fabric-protos-go-apiv2/msp"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/udiledger/udiledger/chaincode/orgs"
 
 	"github.com/udiledger/udiledger/chaincode/model"
 	"github.com/udiledger/udiledger/gateway/ledger"
@@ -52,10 +59,9 @@ var probeChaincode = sync.OnceValues(func() (*contractapi.ContractChaincode, err
 	return cc, nil
 })
 
-// keyOwner returns the organisation whose peers the key-level endorsement policy of a unit or
-// container names, or "" when the key has none. It fails the test unless the policy is
-// exactly "a peer of that organisation".
-func (e *env) keyOwner(t testing.TB, objectType, code string) string {
+// keyPolicy returns the decoded key-level endorsement policy of a unit or container key, or
+// nil when the key has none.
+func (e *env) keyPolicy(t testing.TB, objectType, code string) *common.SignaturePolicyEnvelope {
 	t.Helper()
 	b, err := e.eng.Evaluate(context.Background(), ledger.Proposal{Identity: e.identity(reg), Function: "probe:KeyPolicy", Args: []string{objectType, code}})
 	if err != nil {
@@ -66,24 +72,82 @@ func (e *env) keyOwner(t testing.TB, objectType, code string) string {
 		t.Fatalf("decode key policy %q: %v", b, err)
 	}
 	if len(vp) == 0 {
-		return ""
+		return nil
 	}
-	ep, err := statebased.NewStateEP(vp)
-	if err != nil {
+	var env common.SignaturePolicyEnvelope
+	if err := proto.Unmarshal(vp, &env); err != nil {
 		t.Fatalf("parse key policy of %s: %v", code, err)
 	}
-	orgs := ep.ListOrgs()
-	if len(orgs) != 1 {
-		t.Fatalf("key policy of %s names %v, want one organisation", code, orgs)
+	return &env
+}
+
+// policyShape is a key policy read back: the owner's MSP ID, the others' in policy order, and
+// how many of the others must endorse with the owner.
+type policyShape struct {
+	Owner  string
+	Others []string
+	K      int
+}
+
+// shapeOf checks that env is "a peer of identity 0 AND k of the peers of the other
+// identities" (or identity 0 alone) and returns it.
+func shapeOf(t testing.TB, env *common.SignaturePolicyEnvelope) policyShape {
+	t.Helper()
+	var ids []string
+	for i, p := range env.GetIdentities() {
+		var r msp.MSPRole
+		if p.GetPrincipalClassification() != msp.MSPPrincipal_ROLE || proto.Unmarshal(p.GetPrincipal(), &r) != nil || r.GetRole() != msp.MSPRole_PEER {
+			t.Fatalf("identity %d of the key policy is not a peer role: %v", i, p)
+		}
+		ids = append(ids, r.GetMspIdentifier())
 	}
-	want, err := ownerPolicy(orgs[0])
-	if err != nil {
-		t.Fatal(err)
+	top := env.GetRule().GetNOutOf()
+	if len(ids) == 0 || top == nil {
+		t.Fatalf("key policy %v is not an n-out-of rule over identities", env)
 	}
-	if !bytes.Equal(vp, want) {
-		t.Fatalf("key policy of %s is not the peer-role policy of %s", code, orgs[0])
+	owner := top.GetRules()[0]
+	if owner.GetSignedBy() != 0 || owner.GetNOutOf() != nil {
+		t.Fatalf("the key policy's first rule %v is not the owner's signature", owner)
 	}
-	return orgs[0]
+	if len(top.GetRules()) == 1 {
+		if top.GetN() != 1 || len(ids) != 1 {
+			t.Fatalf("owner-only key policy %v", env)
+		}
+		return policyShape{Owner: ids[0], K: 0}
+	}
+	rest := top.GetRules()[1].GetNOutOf()
+	if top.GetN() != 2 || len(top.GetRules()) != 2 || rest == nil || len(rest.GetRules()) != len(ids)-1 {
+		t.Fatalf("key policy %v is not AND(owner, n-out-of others)", env)
+	}
+	for i, r := range rest.GetRules() {
+		if r.GetNOutOf() != nil || int(r.GetSignedBy()) != i+1 {
+			t.Fatalf("rule %d over the others signs by %v, want identity %d", i, r, i+1)
+		}
+	}
+	return policyShape{Owner: ids[0], Others: ids[1:], K: int(rest.GetN())}
+}
+
+// keyOwner returns the organisation that owns a unit or container by its key-level policy, or
+// "" when the key has none. It fails the test unless the policy is the owner AND two of the
+// four other organisations (all five are registered).
+func (e *env) keyOwner(t testing.TB, objectType, code string) string {
+	t.Helper()
+	env := e.keyPolicy(t, objectType, code)
+	if env == nil {
+		return ""
+	}
+	sh := shapeOf(t, env)
+	var others []string
+	for _, m := range orgs.MSPIDs() {
+		if m != sh.Owner {
+			others = append(others, m)
+		}
+	}
+	slices.Sort(others)
+	if want := (policyShape{Owner: sh.Owner, Others: others, K: 2}); !reflect.DeepEqual(sh, want) {
+		t.Fatalf("key policy of %s is %+v, want %+v", code, sh, want)
+	}
+	return sh.Owner
 }
 
 // TestKeyPolicyFollowsTheOwner checks the key-level endorsement policy of unit and container
@@ -168,4 +232,96 @@ func TestKeyPolicyFollowsTheOwner(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestOwnerPolicy checks the policy built for the five organisations, its bytes whatever the
+// order of the parties, and the number of others needed for small and large consortia.
+func TestOwnerPolicy(t *testing.T) {
+	parties := orgs.MSPIDs()
+	b, err := ownerPolicy(hsp, parties)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var env common.SignaturePolicyEnvelope
+	if err := proto.Unmarshal(b, &env); err != nil {
+		t.Fatal(err)
+	}
+	want := policyShape{Owner: hsp, Others: []string{dst, mfr, plt, reg}, K: 2}
+	if got := shapeOf(t, &env); !reflect.DeepEqual(got, want) {
+		t.Fatalf("policy %+v, want %+v", got, want)
+	}
+
+	t.Run("the same bytes whatever the order of the parties, and with duplicates", func(t *testing.T) {
+		reversed := slices.Clone(parties)
+		slices.Reverse(reversed)
+		for _, ps := range [][]string{reversed, append(slices.Clone(parties), dst, hsp), {reg, plt, mfr, dst}} {
+			got, err := ownerPolicy(hsp, ps)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, b) {
+				t.Fatalf("parties %v give other bytes", ps)
+			}
+		}
+	})
+	t.Run("a single-party ledger needs its owner alone, as statebased writes it", func(t *testing.T) {
+		got, err := ownerPolicy(reg, []string{reg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ep, err := statebased.NewStateEP(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := ep.AddOrgs(statebased.RoleTypePeer, reg); err != nil {
+			t.Fatal(err)
+		}
+		want, err := ep.Policy()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Fatalf("single-party policy differs from the statebased one")
+		}
+	})
+	t.Run("the owner and the others needed are a majority of all parties", func(t *testing.T) {
+		for n, want := range []int{0, 1, 1, 2, 2, 3, 3, 4} {
+			k := othersNeeded(n)
+			if k != want || 2*(1+k) <= n+1 || (k > 0 && 2*k > n+1) {
+				t.Fatalf("%d others: %d needed, want %d", n, k, want)
+			}
+		}
+	})
+}
+
+// TestKeyPolicyKeepsItsMembership checks what a registration does to existing keys: nothing
+// until the owner changes, when the new policy counts every party registered by then.
+func TestKeyPolicyKeepsItsMembership(t *testing.T) {
+	cc, err := probeChaincode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnvWith(t, cc)
+	e.must(nil, reg, "party:Init", e.partyRecord(reg, model.RoleRegulator))
+	e.must(nil, reg, "party:Register", e.partyRecord(mfr, model.RoleManufacturer))
+	e.must(nil, reg, "party:Register", e.partyRecord(dst, model.RoleDistributor))
+	e.must(nil, mfr, "product:Register", e.deviceProduct())
+	e.must(nil, mfr, "lot:Register", model.Lot{DI: deviceDI, Lot: "L1", Expiry: e.day(365), Quantity: 100})
+	unit := deviceCode(1)
+	e.commission("c1", 1, 1)
+	check := func(want policyShape) {
+		t.Helper()
+		if got := shapeOf(t, e.keyPolicy(t, otUnit, unit)); !reflect.DeepEqual(got, want) {
+			t.Fatalf("key policy %+v, want %+v", got, want)
+		}
+	}
+	check(policyShape{Owner: mfr, Others: []string{dst, reg}, K: 1})
+
+	e.must(nil, reg, "party:Register", e.partyRecord(plt, model.RolePlatform))
+	e.must(nil, reg, "party:Register", e.partyRecord(hsp, model.RoleHospital))
+	e.must(nil, mfr, "unit:Ship", model.ShipRequest{EventHeader: model.EventHeader{EventID: "s1"}, To: dst, Codes: []string{unit}})
+	check(policyShape{Owner: mfr, Others: []string{dst, reg}, K: 1})
+
+	e.must(nil, dst, "unit:Receive", model.ReceiveRequest{EventHeader: model.EventHeader{EventID: "r1"}, Codes: []string{unit}})
+	check(policyShape{Owner: dst, Others: []string{hsp, mfr, plt, reg}, K: 2})
 }

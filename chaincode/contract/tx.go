@@ -35,6 +35,8 @@ type txn struct {
 	// guards maps the state key of every unit and container read or written to the owner
 	// its key-level endorsement policy names (see endorsement.go).
 	guards map[string]string
+	// policies caches the parties and key-level policies of this transaction.
+	policies keyPolicies
 }
 
 func begin(ctx contractapi.TransactionContextInterface, cfg *Config) (*txn, error) {

@@ -353,53 +353,6 @@ func wantChaincodeError(t *testing.T, err error, code model.Code) {
 	}
 }
 
-func (s *suite) keyLevelEndorsement(t *testing.T) {
-	code := s.commission(t, "sbe-commission", 1)[0]
-	ship := model.ShipRequest{EventHeader: model.EventHeader{EventID: "sbe-ship-1"}, To: dst, Codes: []string{code}}
-
-	t.Run("a ship endorsed by a majority without the owner is invalid at commit", func(t *testing.T) {
-		_, err := s.submit(mfr, "unit:Ship", ship, dst, plt, hsp)
-		wantCommitError(t, err, ledger.EndorsementPolicyFailure)
-		if v := s.unit(t, code); v.Owner != mfr || v.Status != model.StatusActive {
-			t.Fatalf("unit after the invalid ship: owner %s status %s", v.Owner, v.Status)
-		}
-	})
-	t.Run("the same ship endorsed by the owner and two others commits", func(t *testing.T) {
-		if _, err := s.submit(mfr, "unit:Ship", ship, mfr, dst, plt); err != nil {
-			t.Fatal(err)
-		}
-		if v := s.unit(t, code); v.Status != model.StatusInTransit {
-			t.Fatalf("unit status %s, want in transit", v.Status)
-		}
-	})
-	recv := model.ReceiveRequest{EventHeader: model.EventHeader{EventID: "sbe-recv-1"}, Codes: []string{code}}
-	t.Run("receiving without the sender's peer is invalid: in transit the key still names the sender", func(t *testing.T) {
-		_, err := s.submit(dst, "unit:Receive", recv, dst, plt, hsp)
-		wantCommitError(t, err, ledger.EndorsementPolicyFailure)
-	})
-	t.Run("the gateway finds the sender's peer by itself from the key's policy", func(t *testing.T) {
-		res, err := s.submit(dst, "unit:Receive", recv)
-		if err != nil {
-			t.Fatal(err)
-		}
-		endorsers := s.endorsers(t, dst, res.TxID)
-		if !slices.Contains(endorsers, mfr) {
-			t.Fatalf("receive endorsed by %v, without the sender %s", endorsers, mfr)
-		}
-		if v := s.unit(t, code); v.Owner != dst || v.Status != model.StatusActive {
-			t.Fatalf("unit after receive: owner %s status %s", v.Owner, v.Status)
-		}
-		t.Logf("receive endorsed by %v", endorsers)
-	})
-	t.Run("after receipt the former owner's peer no longer suffices", func(t *testing.T) {
-		_, err := s.submit(dst, "unit:Ship", model.ShipRequest{EventHeader: model.EventHeader{EventID: "sbe-ship-2"}, To: hsp, Codes: []string{code}}, mfr, plt, hsp)
-		wantCommitError(t, err, ledger.EndorsementPolicyFailure)
-		if _, err := s.submit(dst, "unit:Ship", model.ShipRequest{EventHeader: model.EventHeader{EventID: "sbe-ship-2"}, To: hsp, Codes: []string{code}}); err != nil {
-			t.Fatalf("the same ship planned by the gateway: %v", err)
-		}
-	})
-}
-
 func (s *suite) errorCodes(t *testing.T) {
 	code := s.commission(t, "err-commission", 2)[0]
 	tests := []struct {
