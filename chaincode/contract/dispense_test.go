@@ -49,7 +49,7 @@ func TestDispense(t *testing.T) {
 		}
 		raw, _ := json.Marshal(v)
 		var ev model.Event
-		e.mustEval(&ev, reg, "query:Event", "x4")
+		e.mustEval(&ev, reg, "query:Event", "x4", "")
 		evRaw, _ := json.Marshal(ev)
 		if strings.Contains(string(raw)+string(evRaw), "patient-42") || strings.Contains(string(raw)+string(evRaw), "rx-7") {
 			t.Fatalf("a reference reached public state: %s %s", raw, evRaw)
@@ -58,14 +58,23 @@ func TestDispense(t *testing.T) {
 	t.Run("the dispensing hospital and the regulator read the private details", func(t *testing.T) {
 		for _, msp := range []string{hsp, reg} {
 			var rec model.DispenseRecord
-			e.mustEval(&rec, msp, "unit:DispenseDetails", "x4")
+			e.mustEval(&rec, msp, "unit:DispenseDetails", "x4", "")
 			if rec.PatientRef != "patient-42" || rec.PrescriptionRef != "rx-7" {
 				t.Fatalf("%s read %+v", msp, rec)
 			}
 		}
 	})
-	t.Run("another organisation cannot read the private details", func(t *testing.T) {
-		wantCode(t, e.eval(nil, dst, "unit:DispenseDetails", "x4"), model.CodeForbidden)
+	t.Run("the manufacturer sees the dispense of its product but not its private details", func(t *testing.T) {
+		wantCode(t, e.eval(nil, mfr, "unit:DispenseDetails", "x4", ""), model.CodeForbidden)
+	})
+	t.Run("an organisation that may not see the dispense is not told of it (ADR 012)", func(t *testing.T) {
+		for _, by := range []string{"", hsp} {
+			err := e.eval(nil, dst, "unit:DispenseDetails", "x4", by)
+			wantCode(t, err, model.CodeNotFound)
+			if strings.Contains(err.Error(), hsp) {
+				t.Fatalf("the refusal %q names the dispenser", err)
+			}
+		}
 	})
 
 	_, err = e.submitT(hsp, "unit:Dispense", dispenseTransient("patient-43", "rx-8"), model.DispenseRequest{EventHeader: model.EventHeader{EventID: "x5"}, Codes: []string{drugCode(1)}})
@@ -118,7 +127,7 @@ func TestPlatformSells(t *testing.T) {
 	}
 	decode(t, b, &r)
 	var ev model.Event
-	e.mustEval(&ev, reg, "query:Event", "sale1")
+	e.mustEval(&ev, reg, "query:Event", "sale1", "")
 	t.Run("a platform's sale of an OTC product is recorded as retail selling", func(t *testing.T) {
 		if ev.BizStep != model.BizStepRetailSelling || ev.Disposition != model.DispositionRetailSold {
 			t.Fatalf("got %s/%s", ev.BizStep, ev.Disposition)

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
@@ -22,9 +23,11 @@ func beginEvent(ctx contractapi.TransactionContextInterface, cfg *Config, eventI
 	return t, prev, hash, err
 }
 
-// replay looks up a client-supplied event ID. It returns the stored event when the same
-// request was already recorded under that ID, a CONFLICT when another request was, and nil
-// when the ID is new. hash is the request hash to record with a new event.
+// replay looks up a client-supplied event ID among the caller's own events: event IDs are
+// per submitter (ADR 015), so another organisation's event under the same ID neither conflicts
+// nor answers. It returns the stored event when the same request was already recorded under
+// that ID, a CONFLICT when another request was, and nil when the ID is new. hash is the
+// request hash to record with a new event.
 func (t *txn) replay(eventID string, req any) (prev *model.Event, hash string, err error) {
 	if eventID == "" || len(eventID) > model.MaxEventIDLength {
 		return nil, "", model.Invalid("eventId is required, at most %d characters", model.MaxEventIDLength)
@@ -41,7 +44,7 @@ func (t *txn) replay(eventID string, req any) (prev *model.Event, hash string, e
 	}
 	sum := sha256.Sum256(append([]byte(fn+"\x00"), b...))
 	hash = hex.EncodeToString(sum[:])
-	k, err := t.key(otEvent, eventID)
+	k, err := t.key(otEvent, eventID, t.caller)
 	if err != nil {
 		return nil, "", err
 	}
@@ -49,10 +52,6 @@ func (t *txn) replay(eventID string, req any) (prev *model.Event, hash string, e
 	ok, err := t.getJSON(k, &ev)
 	if err != nil || !ok {
 		return nil, hash, err
-	}
-	if ev.Actor != t.caller {
-		// Another organisation's event: its result is not the caller's to see.
-		return nil, "", model.Conflict("event ID %s is already taken: choose another", eventID)
 	}
 	if ev.RequestHash != hash {
 		return nil, "", model.Conflict("event %s was already recorded with other content", eventID)
@@ -88,14 +87,14 @@ func (t *txn) record(ev *model.Event, hash string) (*model.EventResult, error) {
 	if t.declared != "" {
 		ev.EventTime, ev.EventTimeZoneOffset = t.declared, t.declaredOffset
 	}
-	k, err := t.key(otEvent, ev.EventID)
+	k, err := t.key(otEvent, ev.EventID, ev.Actor)
 	if err != nil {
 		return nil, err
 	}
 	if err := t.putJSON(k, ev); err != nil {
 		return nil, err
 	}
-	if err := t.stub.PutState(eventTimePrefix+t.nowText+":"+ev.EventID, indexValue); err != nil {
+	if err := t.stub.PutState(eventTimeKey(t.nowText, ev.EventID, ev.Actor), indexValue); err != nil {
 		return nil, fmt.Errorf("write event time index: %w", err)
 	}
 	res := resultOf(ev)
@@ -138,8 +137,9 @@ func replayed(ev *model.Event) *model.EventResult {
 	return r
 }
 
-func (t *txn) event(id string) (*model.Event, error) {
-	k, err := t.key(otEvent, id)
+// event reads the event id of organisation by.
+func (t *txn) event(id, by string) (*model.Event, error) {
+	k, err := t.key(otEvent, id, by)
 	if err != nil {
 		return nil, err
 	}
@@ -149,10 +149,65 @@ func (t *txn) event(id string) (*model.Event, error) {
 		return nil, err
 	}
 	if !ok {
-		return nil, model.NotFound("event %s not found", id)
+		return nil, model.NotFound("event %s of %s not found", id, by)
 	}
 	ev.RequestHash = "" // the ledger's own bookkeeping, not part of any answer
 	return &ev, nil
+}
+
+// findEvent resolves an event reference for the reader (ADR 015): with by, that
+// organisation's event; without, the reader's own, else the one event under the ID the reader
+// may see. Several visible is a CONFLICT naming their organisations; an event the reader may
+// not see is NOT_FOUND, as if it did not exist. Scans: evaluate transactions only.
+func (t *txn) findEvent(r reader, id, by string) (*model.Event, error) {
+	if id == "" || len(id) > model.MaxEventIDLength {
+		return nil, model.Invalid("eventId is required, at most %d characters", model.MaxEventIDLength)
+	}
+	notFound := model.NotFound("event %s not found", id)
+	given := by != ""
+	if !given {
+		by = r.msp
+	}
+	ev, err := t.event(id, by)
+	switch {
+	case err == nil:
+		ok, err := t.seesEvent(r, ev)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, notFound
+		}
+		return ev, nil
+	case model.CodeOf(err) != model.CodeNotFound:
+		return nil, err
+	case given:
+		return nil, notFound
+	}
+	// by was empty and the reader has no event of its own under id.
+	var found []*model.Event
+	var actors []string
+	err = t.scanAll(otEvent, []string{id}, func(_ string, v []byte) error {
+		var ev model.Event
+		if err := jsonUnmarshal(v, &ev); err != nil {
+			return err
+		}
+		ok, err := t.seesEvent(r, &ev)
+		if ok {
+			ev.RequestHash = ""
+			found, actors = append(found, &ev), append(actors, ev.Actor)
+		}
+		return err
+	})
+	switch {
+	case err != nil:
+		return nil, err
+	case len(found) == 0:
+		return nil, notFound
+	case len(found) > 1:
+		return nil, model.Conflict("event ID %s names events of %s: choose one with by", id, strings.Join(actors, ", "))
+	}
+	return found[0], nil
 }
 
 func keysOf(codes []code) []string {

@@ -16,7 +16,7 @@ func TestDeclaredEventTime(t *testing.T) {
 	var r model.EventResult
 	e.must(&r, mfr, "unit:Commission", model.CommissionRequest{EventHeader: model.EventHeader{EventID: "c1", EventTime: hourAgo.Format(time.RFC3339)}, DI: deviceDI, Lot: "L1", Codes: codes(deviceCode, 1, 2)})
 	var ev model.Event
-	e.mustEval(&ev, reg, "query:Event", "c1")
+	e.mustEval(&ev, reg, "query:Event", "c1", "")
 	t.Run("an event keeps the time it declares and the ledger's record time beside it", func(t *testing.T) {
 		if ev.EventTime != model.FormatTime(hourAgo.Truncate(time.Second)) || ev.EventTimeZoneOffset != "+08:00" {
 			t.Fatalf("event time %s offset %s", ev.EventTime, ev.EventTimeZoneOffset)

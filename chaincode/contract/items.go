@@ -307,13 +307,13 @@ func (t *txn) setHolder(it *item, from, to string) error {
 	return nil
 }
 
-// save writes an item after its fields changed, stamped with the event.
+// save writes an item after its fields changed, stamped with the caller's event.
 func (t *txn) save(it *item, eventID string) error {
 	if it.unit != nil {
-		it.unit.LastEventID = eventID
+		it.unit.LastEventID, it.unit.LastEventBy = eventID, t.caller
 		return t.putUnit(it.unit)
 	}
-	it.cont.LastEventID = eventID
+	it.cont.LastEventID, it.cont.LastEventBy = eventID, t.caller
 	return t.putContainer(it.cont)
 }
 

@@ -1,5 +1,11 @@
 package contract
 
+import (
+	"strings"
+
+	"github.com/udiledger/udiledger/chaincode/model"
+)
+
 // Object types of composite keys. Every record and index has its own type prefix; index
 // entries hold the single byte 0x00 and are deleted with what they point at.
 const (
@@ -11,13 +17,13 @@ const (
 	otContainer = "container" // [key] -> model.Container
 	otLotUnit   = "lotunit"   // [DI, lot, key] -> 0x00: the units of a lot, written once at commissioning
 	otHeld      = "held"      // [mspID, kind, key] -> 0x00: top-level things a party holds
-	otEvent     = "event"     // [eventID] -> model.Event
-	otAlert     = "alert"     // [alertID] -> model.Alert
+	otEvent     = "event"     // [eventID, actor MSP] -> model.Event: event IDs are per submitter (ADR 015)
+	otAlert     = "alert"     // [alertID, reporting MSP] -> model.Alert: the ID of the event that raised it
 	otAlertBy   = "alertby"   // [kind, code, reporting MSP] -> alert ID: one open alert per reporter
 	otRecall    = "recall"    // [recallID] -> model.Recall
 	otAck       = "recallack" // [recallID, mspID] -> model.Acknowledgement
 	otConfig    = "config"    // ["init"] -> the init record
-	otDispense  = "dispense"  // private: [eventID] -> model.DispenseRecord
+	otDispense  = "dispense"  // private: [eventID, dispensing MSP] -> model.DispenseRecord
 )
 
 // Kinds in held index keys.
@@ -27,9 +33,25 @@ const (
 )
 
 // eventTimePrefix starts the simple (non-composite) keys of the event time index,
-// "evt:<time in model.TimeLayout>:<eventID>" -> 0x00. Fabric allows arbitrary start and end
-// keys only for simple keys, and a time window is a range, not a prefix.
+// "evt:<time in model.TimeLayout>:<eventID>\x00<actor MSP>" -> 0x00. Fabric allows arbitrary
+// start and end keys only for simple keys, and a time window is a range, not a prefix. An
+// event ID holds no U+0000 (it is a composite key attribute), so the first one ends it.
 const eventTimePrefix = "evt:"
+
+// eventTimeKey is the time index key of the event id of actor recorded at time (model.TimeLayout).
+func eventTimeKey(time, id, actor string) string {
+	return eventTimePrefix + time + ":" + id + "\x00" + actor
+}
+
+// parseEventTimeKey reads the event ID and actor of a time index key.
+func parseEventTimeKey(k string) (id, actor string, ok bool) {
+	n := len(eventTimePrefix) + len(model.TimeLayout) + 1
+	if len(k) <= n {
+		return "", "", false
+	}
+	id, actor, ok = strings.Cut(k[n:], "\x00")
+	return id, actor, ok && id != "" && actor != ""
+}
 
 // indexValue is the value of every index entry.
 var indexValue = []byte{0}

@@ -17,6 +17,7 @@ type version struct {
 	at      time.Time
 	parent  string
 	eventID string
+	eventBy string // the event's submitter
 }
 
 // span is a time during which a key sat in a container: [from, to), to zero while still inside.
@@ -43,7 +44,7 @@ func (c *QueryContract) Provenance(ctx contractapi.TransactionContextInterface, 
 	if err != nil {
 		return nil, err
 	}
-	p := &prov{t: t, seen: map[string]bool{}}
+	p := &prov{t: t, seen: map[[2]string]bool{}}
 	objectType := otUnit
 	if it.cont != nil {
 		objectType = otContainer
@@ -53,7 +54,7 @@ func (c *QueryContract) Provenance(ctx contractapi.TransactionContextInterface, 
 		return nil, err
 	}
 	for _, v := range versions {
-		if err := p.add(v.eventID, "", true); err != nil {
+		if err := p.add(v.eventID, v.eventBy, "", true); err != nil {
 			return nil, err
 		}
 	}
@@ -68,7 +69,11 @@ func (c *QueryContract) Provenance(ctx contractapi.TransactionContextInterface, 
 			return nil, err
 		}
 		for _, id := range ids {
-			if err := p.add(id, "recall", true); err != nil {
+			r, err := t.recall(id)
+			if err != nil {
+				return nil, err
+			}
+			if err := p.add(id, r.InitiatedBy, "recall", true); err != nil {
 				return nil, err
 			}
 		}
@@ -115,24 +120,25 @@ func recorded(ev model.Event) string {
 
 type prov struct {
 	t       *txn
-	seen    map[string]bool
+	seen    map[[2]string]bool // event ID and submitter
 	entries []model.ProvenanceEntry
 }
 
-// add appends an event once. An aggregation inherited from a container is kept only when it
-// packs or unpacks that container itself, not when it packs other items into it.
-func (p *prov) add(id, via string, own bool) error {
-	if id == "" || p.seen[id] {
+// add appends the event id of organisation by once. An aggregation inherited from a
+// container is kept only when it packs or unpacks that container itself, not when it packs
+// other items into it.
+func (p *prov) add(id, by, via string, own bool) error {
+	if id == "" || p.seen[[2]string{id, by}] {
 		return nil
 	}
-	ev, err := p.t.event(id)
+	ev, err := p.t.event(id, by)
 	if err != nil {
 		return err
 	}
 	if !own && ev.Type == model.AggregationEvent && !slices.Contains(ev.ChildEPCs, via) {
 		return nil
 	}
-	p.seen[id] = true
+	p.seen[[2]string{id, by}] = true
 	p.entries = append(p.entries, model.ProvenanceEntry{Event: *ev, Via: via})
 	return nil
 }
@@ -151,7 +157,7 @@ func (p *prov) inherit(s span, depth int) error {
 	}
 	for _, v := range versions {
 		if !v.at.Before(s.from) && (s.to.IsZero() || v.at.Before(s.to)) {
-			if err := p.add(v.eventID, s.parent, false); err != nil {
+			if err := p.add(v.eventID, v.eventBy, s.parent, false); err != nil {
 				return err
 			}
 		}
@@ -215,11 +221,12 @@ func (t *txn) history(objectType, key string) ([]version, error) {
 		var rec struct {
 			Parent      string `json:"parent"`
 			LastEventID string `json:"lastEventId"`
+			LastEventBy string `json:"lastEventBy"`
 		}
 		if err := json.Unmarshal(m.GetValue(), &rec); err != nil {
 			return nil, fmt.Errorf("decode history of %s: %w", key, err)
 		}
-		out = append(out, version{at: m.GetTimestamp().AsTime(), parent: rec.Parent, eventID: rec.LastEventID})
+		out = append(out, version{at: m.GetTimestamp().AsTime(), parent: rec.Parent, eventID: rec.LastEventID, eventBy: rec.LastEventBy})
 	}
 	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
 		out[i], out[j] = out[j], out[i]

@@ -134,13 +134,10 @@ func (c *QueryContract) Stock(ctx contractapi.TransactionContextInterface, code 
 	return sv, nil
 }
 
-// Event returns one event by its ID.
-func (c *QueryContract) Event(ctx contractapi.TransactionContextInterface, eventID string) (*model.Event, error) {
+// Event returns one event by its ID and, when several organisations used the ID, by its
+// submitter by (an MSP ID; empty: the caller's own event, else the one the caller may see).
+func (c *QueryContract) Event(ctx contractapi.TransactionContextInterface, eventID, by string) (*model.Event, error) {
 	t, err := begin(ctx, c.cfg)
-	if err != nil {
-		return nil, err
-	}
-	ev, err := t.event(eventID)
 	if err != nil {
 		return nil, err
 	}
@@ -148,13 +145,7 @@ func (c *QueryContract) Event(ctx contractapi.TransactionContextInterface, event
 	if err != nil {
 		return nil, err
 	}
-	if ok, err := t.seesEvent(r, ev); err != nil || !ok {
-		if err != nil {
-			return nil, err
-		}
-		return nil, model.NotFound("event %s not found", eventID) // another's event is not the reader's to know of
-	}
-	return ev, nil
+	return t.findEvent(r, eventID, by)
 }
 
 // UnitsByHolder returns a page of what a party holds at top level: loose units, and
@@ -249,11 +240,11 @@ func (c *QueryContract) EventsByTime(ctx contractapi.TransactionContextInterface
 		if err != nil {
 			return nil, err
 		}
-		if len(kv.Key) <= len(eventTimePrefix)+len(model.TimeLayout)+1 {
+		id, by, wellFormed := parseEventTimeKey(kv.Key)
+		if !wellFormed {
 			return nil, fmt.Errorf("event time index: malformed key %q", kv.Key)
 		}
-		id := kv.Key[len(eventTimePrefix)+len(model.TimeLayout)+1:]
-		ev, err := t.event(id)
+		ev, err := t.event(id, by)
 		if err != nil {
 			return nil, err
 		}

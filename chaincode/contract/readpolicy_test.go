@@ -74,8 +74,8 @@ func TestReadsAreNeedToKnow(t *testing.T) {
 		}
 	})
 	t.Run("another party's event is not found", func(t *testing.T) {
-		wantCode(t, e.eval(nil, hsp, "query:Event", "c1"), model.CodeNotFound)
-		if err := e.eval(nil, mfr, "query:Event", "c1"); err != nil {
+		wantCode(t, e.eval(nil, hsp, "query:Event", "c1", ""), model.CodeNotFound)
+		if err := e.eval(nil, mfr, "query:Event", "c1", ""); err != nil {
 			t.Fatalf("the submitter reads its event: %v", err)
 		}
 	})

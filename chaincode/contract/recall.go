@@ -45,8 +45,8 @@ func (c *RecallContract) List(ctx contractapi.TransactionContextInterface, pageS
 // Start opens a recall: a regulator for any product, a manufacturer for its own. A lot recall
 // writes the lot, a DI recall the product, a codes recall each named unit or container and
 // the containers around it; no unit of a lot or DI is rewritten. The recall ID is also the
-// event ID: starting the same recall again returns it, another recall under the ID is a
-// CONFLICT.
+// initiator's event ID: starting the same recall again returns it, another recall under the
+// ID, by anyone, is a CONFLICT.
 func (c *RecallContract) Start(ctx contractapi.TransactionContextInterface, req model.RecallRequest) (*model.Recall, error) {
 	t, err := begin(ctx, c.cfg)
 	if err != nil {
@@ -64,6 +64,12 @@ func (c *RecallContract) Start(ctx contractapi.TransactionContextInterface, req 
 		return nil, err
 	}
 	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	// Event IDs are per submitter, recall IDs are one public namespace (ADR 015).
+	if _, err := t.recall(req.ID); err == nil {
+		return nil, model.Conflict("recall %s already exists: choose another ID", req.ID)
+	} else if model.CodeOf(err) != model.CodeNotFound {
 		return nil, err
 	}
 	regulator := me.HasRole(model.RoleRegulator)

@@ -84,7 +84,7 @@ func (c *UnitContract) Commission(ctx contractapi.TransactionContextInterface, r
 		u = &model.Unit{
 			Key: cd.Key, Scheme: cd.Scheme, DI: lot.DI, Lot: lot.Lot, Serial: cd.Serial, Expiry: lot.Expiry,
 			Status: model.StatusActive, Owner: t.caller, Custodian: t.caller, Location: req.Location,
-			LastEventID: req.EventID,
+			LastEventID: req.EventID, LastEventBy: t.caller,
 		}
 		if err := t.putUnit(u); err != nil {
 			return nil, err

@@ -127,7 +127,7 @@ func dispensePrivate(t *txn) (*model.DispensePrivate, error) {
 }
 
 func (t *txn) putPrivate(collection, eventID string, v any) error {
-	k, err := t.key(otDispense, eventID)
+	k, err := t.key(otDispense, eventID, t.caller)
 	if err != nil {
 		return err
 	}
@@ -202,13 +202,18 @@ func (c *UnitContract) UndoDispense(ctx contractapi.TransactionContextInterface,
 }
 
 // DispenseDetails returns the private record of a dispense event to a member of the
-// dispensing organisation's collection (that organisation, or the regulator).
-func (c *UnitContract) DispenseDetails(ctx contractapi.TransactionContextInterface, eventID string) (*model.DispenseRecord, error) {
+// dispensing organisation's collection (that organisation, or the regulator). by picks the
+// dispenser when several organisations used the event ID (query:Event resolves it alike).
+func (c *UnitContract) DispenseDetails(ctx contractapi.TransactionContextInterface, eventID, by string) (*model.DispenseRecord, error) {
 	t, err := begin(ctx, c.cfg)
 	if err != nil {
 		return nil, err
 	}
-	ev, err := t.event(eventID)
+	r, err := t.reader()
+	if err != nil {
+		return nil, err
+	}
+	ev, err := t.findEvent(r, eventID, by)
 	if err != nil {
 		return nil, err
 	}
@@ -222,7 +227,7 @@ func (c *UnitContract) DispenseDetails(ctx contractapi.TransactionContextInterfa
 	if t.caller != ev.Actor && !me.HasRole(model.RoleRegulator) {
 		return nil, model.Forbidden("dispense details of %s are for %s and regulators", eventID, ev.Actor)
 	}
-	k, err := t.key(otDispense, eventID)
+	k, err := t.key(otDispense, eventID, ev.Actor)
 	if err != nil {
 		return nil, err
 	}

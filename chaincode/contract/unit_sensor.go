@@ -130,7 +130,7 @@ func (t *txn) excursion(it *item, elems []model.SensorElement) (string, error) {
 }
 
 func (t *txn) putAlert(a *model.Alert) error {
-	k, err := t.key(otAlert, a.ID)
+	k, err := t.key(otAlert, a.ID, a.Party)
 	if err != nil {
 		return err
 	}

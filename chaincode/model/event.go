@@ -97,8 +97,8 @@ type EventDetail struct {
 	PatientHash      string   `json:"patientHash,omitempty"`
 	PrescriptionHash string   `json:"prescriptionHash,omitempty"`
 	RecallID         string   `json:"recallId,omitempty"`
-	AlertID          string   `json:"alertId,omitempty"`
-	Undoes           string   `json:"undoes,omitempty"` // event ID an undo reverses
+	AlertID          string   `json:"alertId,omitempty"` // an alert of the event's submitter
+	Undoes           string   `json:"undoes,omitempty"`  // event ID an undo reverses, the same submitter's
 	Reason           string   `json:"reason,omitempty"`
 	Quarantined      []string `json:"quarantined,omitempty"`
 	UnitCount        int      `json:"unitCount,omitempty"` // units moved, containers' contents included

@@ -18,9 +18,12 @@ type CodeQuery struct {
 	Code string `json:"code" validate:"required,max=512"`
 }
 
-// EventIDQuery names one event.
+// EventIDQuery names one event. Event IDs are per submitter (ADR 015): By, the submitter's
+// MSP ID, picks one when several organisations used the ID; without it the caller's own
+// event is meant, else the one event under the ID the caller may see.
 type EventIDQuery struct {
 	EventID string `json:"eventId" validate:"required,eventid"`
+	By      string `json:"by,omitempty" validate:"omitempty,mspid"`
 }
 
 // PartyQuery names one party by MSP ID.

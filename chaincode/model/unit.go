@@ -26,12 +26,13 @@ type Unit struct {
 	Dispense       *DispenseInfo `json:"dispense,omitempty"`
 	CloneSuspected bool          `json:"cloneSuspected,omitempty"`
 	LastEventID    string        `json:"lastEventId"`
+	LastEventBy    string        `json:"lastEventBy"` // its submitter: event IDs are per submitter
 	UpdatedAt      string        `json:"updatedAt"`
 }
 
 // DispenseInfo is the public part of a dispense: who, when, and salted hashes only.
 type DispenseInfo struct {
-	By               string `json:"by"`
+	By               string `json:"by"` // the dispenser, also the submitter of EventID
 	At               string `json:"at"`
 	EventID          string `json:"eventId"`
 	PatientHash      string `json:"patientHash"`
@@ -56,6 +57,7 @@ type Container struct {
 	Contents    []LotCount    `json:"contents"`            // units inside at any depth, per lot
 	RecallIDs   []string      `json:"recallIds,omitempty"`
 	LastEventID string        `json:"lastEventId"`
+	LastEventBy string        `json:"lastEventBy"` // its submitter: event IDs are per submitter
 	UpdatedAt   string        `json:"updatedAt"`
 }
 

@@ -88,9 +88,14 @@ func TestSupplyChainStory(t *testing.T) {
 			t.Fatalf("dispense record %+v", rec)
 		}
 		w.must(200, nil, reg, "GET", "/v1/dispenses/"+url.PathEscape("urn:uuid:story-dispense"), nil)
-		p := problemOf(t, w.must(403, nil, dst, "GET", "/v1/dispenses/"+url.PathEscape("urn:uuid:story-dispense"), nil))
+		p := problemOf(t, w.must(403, nil, mfr, "GET", "/v1/dispenses/"+url.PathEscape("urn:uuid:story-dispense"), nil))
 		if p.Code != "FORBIDDEN" {
 			t.Fatalf("problem %+v, want code FORBIDDEN", p)
+		}
+		// The distributor may not see the dispense at all (ADR 012): not told of it.
+		p = problemOf(t, w.must(404, nil, dst, "GET", "/v1/dispenses/"+url.PathEscape("urn:uuid:story-dispense"), nil))
+		if p.Code != "NOT_FOUND" || strings.Contains(p.Detail, hsp) {
+			t.Fatalf("problem %+v, want NOT_FOUND naming no one", p)
 		}
 	})
 	t.Run("the trace of a unit includes its containers' events, in order", func(t *testing.T) {
