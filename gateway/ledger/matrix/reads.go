@@ -56,7 +56,9 @@ func readRows(w World, f fixture) map[string]read {
 		"info:Version": {req: model.NoQuery{}, shows: func(v any) bool { return *v.(*string) != "" }},
 		"unit:DispenseDetails": {req: model.EventIDQuery{EventID: f.dispense},
 			shows: func(v any) bool { return v.(*model.DispenseRecord).PatientRef == "patient-"+w.Run },
-			who:   map[string]verdict{mfr: forbidden, dst: forbidden, plt: forbidden}},
+			// The manufacturer sees the dispense event but not its details; the others are not
+			// told it exists.
+			who: map[string]verdict{mfr: forbidden, dst: hidden, plt: hidden}},
 		"query:Provenance": {req: model.CodeQuery{Code: f.u1}, shows: func(v any) bool { return len(v.(*model.Provenance).Events) > 0 },
 			// The platform's scan left the unit as it was, so it is not in the unit's history.
 			who: map[string]verdict{plt: hidden, hsp: hidden}},
