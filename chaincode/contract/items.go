@@ -258,7 +258,7 @@ func (t *txn) movable(it *item, verb string) error {
 		return model.Invalid("%s is packed in %s: %s the container or unpack it first", it.key(), p, verb)
 	}
 	if it.owner() != t.caller {
-		return model.Forbidden("%s is held by %s, not %s", it.key(), it.owner(), t.caller)
+		return model.Forbidden("%s is not held by %s", it.key(), t.caller)
 	}
 	cond, err := t.condition(it)
 	if err != nil {

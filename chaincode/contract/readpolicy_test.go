@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/udiledger/udiledger/chaincode/model"
@@ -203,6 +204,36 @@ func TestAUnitsHolderIsNeedToKnow(t *testing.T) {
 		}
 		if !sees && (v.Unit.Location != "" || v.Unit.ShipFrom != "" || v.Unit.UpdatedAt != "") {
 			t.Errorf("%s learns where the unit is or was: %+v", msp, v.Unit)
+		}
+	}
+}
+
+// A refusal tells a party that it may not act, never who holds the goods (ADR 012).
+func TestRefusalsDoNotNameTheHolder(t *testing.T) {
+	e := newEnv(t)
+	e.seed()
+	e.commission("c1", 1, 2)
+	e.shipAndReceive("s1", mfr, dst, deviceCode(1))
+	e.must(nil, mfr, "unit:Ship", model.ShipRequest{EventHeader: model.EventHeader{EventID: "s2"}, To: dst, Codes: []string{deviceCode(2)}})
+	h := model.EventHeader{EventID: "x"}
+	for name, try := range map[string]func() error{
+		"ship": func() error {
+			_, err := e.submit(plt, "unit:Ship", model.ShipRequest{EventHeader: h, To: hsp, Codes: []string{deviceCode(1)}})
+			return err
+		},
+		"receive": func() error {
+			_, err := e.submit(hsp, "unit:Receive", model.ReceiveRequest{EventHeader: h, Codes: []string{deviceCode(2)}})
+			return err
+		},
+		"destroy": func() error {
+			_, err := e.submit(plt, "unit:Destroy", model.DisposeRequest{EventHeader: h, Codes: []string{deviceCode(1)}, Reason: "r"})
+			return err
+		},
+	} {
+		err := try()
+		wantCode(t, err, model.CodeForbidden)
+		if strings.Contains(err.Error(), dst) || strings.Contains(err.Error(), mfr) {
+			t.Errorf("%s by a stranger: %q names a holder", name, err)
 		}
 	}
 }

@@ -166,7 +166,7 @@ func (c *UnitContract) UndoDispense(ctx contractapi.TransactionContextInterface,
 			return nil, model.Invalid("%s is not dispensed", it.key())
 		}
 		if u.Dispense.By != t.caller {
-			return nil, model.Forbidden("%s was dispensed by %s; only they can undo it", u.Key, u.Dispense.By)
+			return nil, model.Forbidden("%s was not dispensed by %s: only the dispensing organisation undoes a dispense", u.Key, t.caller)
 		}
 		at, err := model.ParseTime(u.Dispense.At)
 		if err != nil {

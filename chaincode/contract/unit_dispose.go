@@ -83,7 +83,7 @@ func (t *txn) returnable(it *item) error {
 		return model.Invalid("%s is %s", it.key(), s)
 	}
 	if it.owner() != t.caller {
-		return model.Forbidden("%s is held by %s, not %s", it.key(), it.owner(), t.caller)
+		return model.Forbidden("%s is not held by %s", it.key(), t.caller)
 	}
 	return nil
 }
@@ -159,7 +159,7 @@ func (c *UnitContract) dispose(ctx contractapi.TransactionContextInterface, req 
 			return nil, model.Invalid("%s is packed in %s: unpack it first", it.key(), p)
 		}
 		if it.owner() != t.caller {
-			return nil, model.Forbidden("%s is held by %s, not %s", it.key(), it.owner(), t.caller)
+			return nil, model.Forbidden("%s is not held by %s", it.key(), t.caller)
 		}
 		if s := it.status(); s != model.StatusActive && s != model.StatusReturned {
 			return nil, model.Invalid("%s is %s", it.key(), s)

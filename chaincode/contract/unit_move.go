@@ -132,7 +132,7 @@ func (c *UnitContract) Receive(ctx contractapi.TransactionContextInterface, req 
 			return nil, model.Invalid("%s is not in transit (status %s)", it.key(), it.status())
 		}
 		if it.shipTo() != t.caller {
-			return nil, model.Forbidden("%s is shipped to %s, not %s", it.key(), it.shipTo(), t.caller)
+			return nil, model.Forbidden("%s is not shipped to %s", it.key(), t.caller)
 		}
 		from := it.owner()
 		senders = insertSorted(senders, from)

@@ -146,7 +146,7 @@ func (c *UnitContract) Unpack(ctx contractapi.TransactionContextInterface, req m
 		return nil, model.Invalid("%s is packed in %s: unpack that first", ct.Key, ct.Parent)
 	}
 	if ct.Owner != t.caller {
-		return nil, model.Forbidden("%s is held by %s, not %s", ct.Key, ct.Owner, t.caller)
+		return nil, model.Forbidden("%s is not held by %s", ct.Key, t.caller)
 	}
 	if ct.Status != model.StatusActive {
 		return nil, model.Invalid("%s is %s", ct.Key, ct.Status)
