@@ -99,6 +99,7 @@ type EventDetail struct {
 	RecallID         string   `json:"recallId,omitempty"`
 	AlertID          string   `json:"alertId,omitempty"`
 	Undoes           string   `json:"undoes,omitempty"` // event ID an undo reverses
+	Erases           string   `json:"erases,omitempty"` // dispense event whose private details an erasure purged
 	Reason           string   `json:"reason,omitempty"`
 	Quarantined      []string `json:"quarantined,omitempty"`
 	UnitCount        int      `json:"unitCount,omitempty"` // units moved, containers' contents included

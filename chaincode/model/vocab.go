@@ -137,6 +137,10 @@ const (
 // Roles lists every role.
 var Roles = []Role{RoleManufacturer, RoleDistributor, RoleLogistics, RolePlatform, RoleHospital, RolePharmacy, RoleRegulator}
 
+// DispensingRoles may dispense or sell to patients; each organisation with one keeps its
+// dispense details in a private data collection of its own.
+var DispensingRoles = []Role{RoleHospital, RolePharmacy, RolePlatform}
+
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool {
 	for _, k := range Roles {
