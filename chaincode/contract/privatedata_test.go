@@ -163,7 +163,7 @@ func TestEraseDispense(t *testing.T) {
 		var ev model.Event
 		e.mustEval(&ev, reg, "query:Event", "er1")
 		raw, _ := json.Marshal(ev)
-		if ev.Actor != hsp || ev.Detail == nil || ev.Detail.Erases != "h1" || strings.Contains(string(raw), "patient-h") || ev.Detail.PatientHash != "" {
+		if ev.Actor != hsp || ev.BizStep != model.BizStepErasing || ev.Detail == nil || ev.Detail.Erases != "h1" || strings.Contains(string(raw), "patient-h") || ev.Detail.PatientHash != "" {
 			t.Fatalf("erasure event %s", raw)
 		}
 	})

@@ -313,7 +313,7 @@ func (c *UnitContract) EraseDispense(ctx contractapi.TransactionContextInterface
 	}
 	return t.record(&model.Event{
 		EventID: req.EventID, Type: model.ObjectEvent, Action: model.ActionObserve,
-		BizStep: ev.BizStep, EPCList: ev.EPCList, ReadPoint: req.Location, BizLocation: req.Location,
+		BizStep: model.BizStepErasing, EPCList: ev.EPCList, ReadPoint: req.Location, BizLocation: req.Location,
 		Detail: &model.EventDetail{Erases: req.Dispense, Reason: req.Reason},
 	}, hash)
 }

@@ -41,6 +41,8 @@ const (
 	BizStepSensorReporting BizStep = "sensor_reporting"
 	BizStepHolding         BizStep = "holding"
 	BizStepVoidShipping    BizStep = "void_shipping"
+	// BizStepErasing is the ledger's own (no CBV term): a dispense's private details erased.
+	BizStepErasing BizStep = "erasing"
 )
 
 // Disposition is a CBV 2.0 disposition (bare name).
