@@ -16,8 +16,8 @@ import (
 type Config struct {
 	// DispenseCollection names the private data collection that receives dispense details
 	// (patient and prescription references). The text "{msp}" in it is replaced with the
-	// dispensing organisation's MSP ID, so one collection per organisation can be configured
-	// (each with the regulator as second member). Empty means model.DispenseCollection.
+	// dispensing organisation's MSP ID: one collection per dispenser, the regulator its second
+	// member (chaincode/orgs). Empty means model.DispenseCollection ("dispense-{msp}").
 	DispenseCollection string
 }
 

@@ -22,12 +22,26 @@ import (
 )
 
 // probeContract is a test-only contract that reads what the real contracts never return: the
-// committed key-level endorsement policy of a unit or container key.
+// committed key-level endorsement policy of a unit or container key, and a collection's
+// private dispense record as the caller's own peer would read it.
 type probeContract struct {
 	contractapi.Contract
 }
 
-func (p *probeContract) GetEvaluateTransactions() []string { return []string{"KeyPolicy"} }
+func (p *probeContract) GetEvaluateTransactions() []string {
+	return []string{"KeyPolicy", "PrivateRecord"}
+}
+
+// PrivateRecord reads the dispense record of an event of by straight from a collection, past
+// the contract's own checks: what the collection's membership alone allows.
+func (p *probeContract) PrivateRecord(ctx contractapi.TransactionContextInterface, collection, eventID, by string) (string, error) {
+	k, err := ctx.GetStub().CreateCompositeKey(otDispense, []string{eventID, by})
+	if err != nil {
+		return "", err
+	}
+	b, err := ctx.GetStub().GetPrivateData(collection, k)
+	return string(b), err
+}
 
 // KeyPolicy returns, base64-encoded, the committed validation parameter of the unit or
 // container (objectType otUnit or otContainer) that raw names.
@@ -51,7 +65,7 @@ func (p *probeContract) KeyPolicy(ctx contractapi.TransactionContextInterface, o
 var probeChaincode = sync.OnceValues(func() (*contractapi.ContractChaincode, error) {
 	probe := &probeContract{}
 	probe.Name = "probe"
-	cc, err := contractapi.NewChaincode(append(contracts(Config{DispenseCollection: "dispense_{msp}"}), probe)...)
+	cc, err := contractapi.NewChaincode(append(contracts(Config{DispenseCollection: model.DispenseCollection}), probe)...)
 	if err != nil {
 		return nil, err
 	}

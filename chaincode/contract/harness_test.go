@@ -39,7 +39,7 @@ var orgNames = func() map[string]string {
 // testChaincode builds the chaincode once for the package: building its metadata is slow,
 // and the object keeps no state between transactions.
 var testChaincode = sync.OnceValues(func() (*contractapi.ContractChaincode, error) {
-	return NewWithConfig(Config{DispenseCollection: "dispense_{msp}"})
+	return New() // the default configuration: one collection per dispenser (orgs.Collections)
 })
 
 // env is one embedded ledger running the chaincode, with the local organisations' admins and
@@ -73,9 +73,9 @@ func newEnvWith(t testing.TB, cc *contractapi.ContractChaincode) *env {
 	e := &env{t: t, store: store, now: time.Now().UTC()}
 	e.start = e.now
 	var cols []embedded.Collection
-	for _, m := range []string{plt, hsp} {
-		cols = append(cols, embedded.Collection{Name: "dispense_" + m, MemberMSPs: []string{m, reg},
-			MemberOnlyRead: true, MemberOnlyWrite: true})
+	for _, c := range orgs.Collections() {
+		cols = append(cols, embedded.Collection{Name: c.Name, MemberMSPs: c.Members,
+			MemberOnlyRead: true, MemberOnlyWrite: true, BlockToLive: c.BlockToLive})
 	}
 	eng, err := embedded.Open(dir+"/ledger", cc, embedded.Config{
 		MSPs: store.MSPs(), Collections: cols, NoSync: true, Clock: e.clock,

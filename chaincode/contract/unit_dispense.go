@@ -3,7 +3,6 @@ package contract
 import (
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
@@ -12,11 +11,11 @@ import (
 )
 
 // dispensingRoles may dispense or sell to patients.
-var dispensingRoles = []model.Role{model.RoleHospital, model.RolePharmacy, model.RolePlatform}
+var dispensingRoles = model.DispensingRoles
 
 // collection returns the private data collection of dispense details of msp.
 func (t *txn) collection(msp string) string {
-	return strings.ReplaceAll(t.cfg.DispenseCollection, "{msp}", msp)
+	return model.DispenseCollectionOf(t.cfg.DispenseCollection, msp)
 }
 
 // Dispense hands units to a patient (a hospital or pharmacy dispenses, a platform sells). The
@@ -30,6 +29,9 @@ func (c *UnitContract) Dispense(ctx contractapi.TransactionContextInterface, req
 	}
 	priv, err := dispensePrivate(t)
 	if err != nil {
+		return nil, err
+	}
+	if err := t.recordedSalt(req.EventID, priv); err != nil {
 		return nil, err
 	}
 	// The hashes, not the references, take part in the request hash of the event ID.
@@ -124,6 +126,33 @@ func dispensePrivate(t *txn) (*model.DispensePrivate, error) {
 		return nil, model.Invalid("salt of at least %d characters is required", model.MinSaltLength)
 	}
 	return &p, nil
+}
+
+// recordedSalt gives a retried dispense the salt of its first submission. The submitting side
+// draws a new salt every time and only the private record keeps it (so purging the record
+// leaves the public hashes unlinkable); a retry is compared under the recorded one.
+func (t *txn) recordedSalt(eventID string, priv *model.DispensePrivate) error {
+	me, err := t.me()
+	if err != nil || !me.HasRole(dispensingRoles...) {
+		return err // a caller that is no dispenser has no collection; it is refused below
+	}
+	k, err := t.key(otDispense, eventID, t.caller)
+	if err != nil {
+		return err
+	}
+	b, err := t.stub.GetPrivateData(t.collection(t.caller), k)
+	if err != nil {
+		return fmt.Errorf("read dispense details: %w", err)
+	}
+	if b == nil {
+		return nil
+	}
+	var rec model.DispenseRecord
+	if err := jsonUnmarshal(b, &rec); err != nil {
+		return err
+	}
+	priv.Salt = rec.Salt
+	return nil
 }
 
 func (t *txn) putPrivate(collection, eventID string, v any) error {
@@ -236,11 +265,58 @@ func (c *UnitContract) DispenseDetails(ctx contractapi.TransactionContextInterfa
 		return nil, model.Forbidden("read dispense details: %v", err)
 	}
 	if b == nil {
-		return nil, model.NotFound("no dispense details for %s", eventID)
+		return nil, model.NotFound("no dispense details for %s: erased or expired", eventID)
 	}
 	var rec model.DispenseRecord
 	if err := jsonUnmarshal(b, &rec); err != nil {
 		return nil, err
 	}
 	return &rec, nil
+}
+
+// EraseDispense purges the private record of one of the caller's dispenses (Fabric's
+// PurgePrivateData: the value, its hash and every earlier version go from every peer of the
+// collection) and records an erasure event that names the dispense, not the patient. Only the
+// dispensing organisation, the controller of the data, may erase; the regulator reads but does
+// not erase (ADR 014). An erased dispense cannot be erased again: CONFLICT.
+func (c *UnitContract) EraseDispense(ctx contractapi.TransactionContextInterface, req model.EraseDispenseRequest) (*model.EventResult, error) {
+	t, prev, hash, err := beginEvent(ctx, c.cfg, req.EventID, req)
+	if err != nil || prev != nil {
+		return replayOr(prev, err)
+	}
+	if _, err := t.meAs("erase dispense details", dispensingRoles...); err != nil {
+		return nil, err
+	}
+	if req.Dispense == "" {
+		return nil, model.Invalid("dispense (the event ID of the dispense) is required")
+	}
+	// Event IDs are the submitter's own (ADR 015): the caller erases only dispenses it recorded.
+	ev, err := t.event(req.Dispense, t.caller)
+	if err != nil {
+		return nil, err
+	}
+	if ev.BizStep != model.BizStepDispensing && ev.BizStep != model.BizStepRetailSelling || ev.Detail == nil || ev.Detail.PatientHash == "" {
+		return nil, model.Invalid("event %s is not a dispense", req.Dispense)
+	}
+	k, err := t.key(otDispense, req.Dispense, t.caller)
+	if err != nil {
+		return nil, err
+	}
+	col := t.collection(t.caller)
+	// The hash, which every peer may read, says whether the record is still there.
+	h, err := t.stub.GetPrivateDataHash(col, k)
+	if err != nil {
+		return nil, fmt.Errorf("read dispense details hash: %w", err)
+	}
+	if h == nil {
+		return nil, model.Conflict("the details of dispense %s are already erased or expired", req.Dispense)
+	}
+	if err := t.stub.PurgePrivateData(col, k); err != nil {
+		return nil, fmt.Errorf("purge dispense details from %s: %w", col, err)
+	}
+	return t.record(&model.Event{
+		EventID: req.EventID, Type: model.ObjectEvent, Action: model.ActionObserve,
+		BizStep: model.BizStepErasing, EPCList: ev.EPCList, ReadPoint: req.Location, BizLocation: req.Location,
+		Detail: &model.EventDetail{Erases: req.Dispense, Reason: req.Reason},
+	}, hash)
 }

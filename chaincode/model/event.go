@@ -99,6 +99,7 @@ type EventDetail struct {
 	RecallID         string   `json:"recallId,omitempty"`
 	AlertID          string   `json:"alertId,omitempty"` // an alert of the event's submitter
 	Undoes           string   `json:"undoes,omitempty"`  // event ID an undo reverses, the same submitter's
+	Erases           string   `json:"erases,omitempty"`  // dispense event whose private details an erasure purged, the same submitter's
 	Reason           string   `json:"reason,omitempty"`
 	Quarantined      []string `json:"quarantined,omitempty"`
 	UnitCount        int      `json:"unitCount,omitempty"` // units moved, containers' contents included

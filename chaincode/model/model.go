@@ -5,8 +5,17 @@
 // library, so programs that do not run chaincode can use it without the Fabric shim.
 package model
 
+import "strings"
+
 // ChaincodeVersion is reported in the chaincode metadata.
 const ChaincodeVersion = "0.1.0"
 
-// DispenseCollection is the default private data collection for dispense details.
-const DispenseCollection = "dispenseDetails"
+// DispenseCollection is the default name pattern of the private data collections of dispense
+// details: one collection per dispensing organisation, "{msp}" standing for its MSP ID.
+const DispenseCollection = "dispense-{msp}"
+
+// DispenseCollectionOf names the dispense details collection of an organisation under a
+// pattern such as DispenseCollection.
+func DispenseCollectionOf(pattern, msp string) string {
+	return strings.ReplaceAll(pattern, "{msp}", msp)
+}

@@ -60,8 +60,8 @@ type DispenseRequest struct {
 const TransientDispense = "dispense"
 
 // DispensePrivate is the private part of a dispense. Salt is a random string of at least
-// MinSaltLength characters chosen by the client; the public state keeps only
-// SaltedHash(salt, reference).
+// MinSaltLength characters, new for every dispense; the public state keeps only
+// SaltedHash(salt, reference) and the salt is kept in the private record alone.
 type DispensePrivate struct {
 	PatientRef      string `json:"patientRef" validate:"required,max=256"`
 	PrescriptionRef string `json:"prescriptionRef,omitempty" validate:"max=256"`
@@ -97,6 +97,16 @@ type UndoDispenseRequest struct {
 	EventHeader
 	Codes  []string `json:"codes" validate:"required,min=1,codes"`
 	Reason string   `json:"reason,omitempty" validate:"reason"`
+}
+
+// EraseDispenseRequest purges the private details of one of the caller's dispenses
+// (unit:EraseDispense), on an erasure request of the patient. The public dispense event and its
+// salted hashes stay; without the salt, which only the purged record held, the hashes link to
+// no one.
+type EraseDispenseRequest struct {
+	EventHeader
+	Dispense string `json:"dispense" validate:"required,eventid"` // event ID of the dispense
+	Reason   string `json:"reason,omitempty" validate:"reason"`
 }
 
 // UndoDispenseDays is how long a dispense can be undone (as the EU FMD allows).

@@ -41,6 +41,8 @@ const (
 	BizStepSensorReporting BizStep = "sensor_reporting"
 	BizStepHolding         BizStep = "holding"
 	BizStepVoidShipping    BizStep = "void_shipping"
+	// BizStepErasing is the ledger's own (no CBV term): a dispense's private details erased.
+	BizStepErasing BizStep = "erasing"
 )
 
 // Disposition is a CBV 2.0 disposition (bare name).
@@ -136,6 +138,10 @@ const (
 
 // Roles lists every role.
 var Roles = []Role{RoleManufacturer, RoleDistributor, RoleLogistics, RolePlatform, RoleHospital, RolePharmacy, RoleRegulator}
+
+// DispensingRoles may dispense or sell to patients; each organisation with one keeps its
+// dispense details in a private data collection of its own.
+var DispensingRoles = []Role{RoleHospital, RolePharmacy, RolePlatform}
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool {

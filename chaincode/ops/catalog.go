@@ -36,6 +36,7 @@ var (
 	Receive         = submit[model.ReceiveRequest, model.EventResult]("unit:Receive")
 	Dispense        = submitWith[model.DispenseInput, model.EventResult]("unit:Dispense", encodeDispense)
 	UndoDispense    = submit[model.UndoDispenseRequest, model.EventResult]("unit:UndoDispense")
+	EraseDispense   = submit[model.EraseDispenseRequest, model.EventResult]("unit:EraseDispense")
 	Return          = submit[model.ReturnRequest, model.EventResult]("unit:Return")
 	Decommission    = submit[model.DisposeRequest, model.EventResult]("unit:Decommission")
 	Destroy         = submit[model.DisposeRequest, model.EventResult]("unit:Destroy")
@@ -71,7 +72,7 @@ var (
 var All = []Descriptor{
 	InitLedger, RegisterParty, UpdateParty, GetParty, ListParties, ExpiringLicences,
 	RegisterProduct, GetProduct, ListProducts, RegisterLot, SetLotStatus, GetLot, ListLots,
-	Commission, Pack, Unpack, Ship, Receive, Dispense, UndoDispense, Return, Decommission,
+	Commission, Pack, Unpack, Ship, Receive, Dispense, UndoDispense, EraseDispense, Return, Decommission,
 	Destroy, Release, ReportSensor, Inspect, DispenseDetails,
 	StartRecall, AcknowledgeRecall, GetRecall, ListRecalls, RecallScope,
 	Provenance, Verify, Unit, Stock, Event, UnitsByHolder, EventsByTime, Alerts, Version,

@@ -2,7 +2,7 @@
 // of the local Fabric network (network/fabricnet), of the development ledger
 // (gateway/ledger/devledger, `udi serve` without configuration) and of the demo story, with
 // their MSP IDs, roles and host domains, the numbers they are registered with, and the
-// private data collection they share. Everything else refers to these definitions instead of
+// private data collections of the dispensers. Everything else refers to these definitions instead of
 // restating them.
 //
 // It imports nothing from Fabric, so the chaincode's shared packages, the gateway, the CLI and
@@ -11,6 +11,7 @@ package orgs
 
 import (
 	"slices"
+	"time"
 
 	"github.com/udiledger/udiledger/chaincode/model"
 )
@@ -80,14 +81,47 @@ func Find(mspIDOrName string) (Org, bool) {
 type Collection struct {
 	Name    string
 	Members []string // MSP IDs
+	// BlockToLive is how many blocks a value is kept after its last write; 0 keeps it forever.
+	BlockToLive uint64
 }
 
-// DispenseDetails keeps dispense details (patient and prescription references) with the
-// dispensing organisations and the regulator. Its members are also the endorsers a dispense
-// needs.
-func DispenseDetails() Collection {
-	return Collection{Name: model.DispenseCollection, Members: []string{Hospital, Platform, Regulator}}
+// Retention of dispense details. NMPA traceability records are kept for at least five years
+// and at least one year past the product's expiry; with shelf lives of up to five years, six
+// years after the dispense covers both. Fabric counts blockToLive in blocks, not time, so the
+// figure assumes one block every AssumedBlockInterval on average over those years: a quieter
+// channel keeps the data longer (erasure requests are served by purging), a busier one must
+// raise it (fabricnet.Config.DispenseBlockToLive) so that no record goes before its time.
+const (
+	DispenseRetention    = 6 * 366 * 24 * time.Hour
+	AssumedBlockInterval = 2 * time.Second
+	DispenseBlockToLive  = uint64(DispenseRetention / AssumedBlockInterval) // 94,867,200 blocks
+)
+
+// Dispensers are the organisations with a dispensing role (model.DispensingRoles).
+func Dispensers() []Org {
+	var out []Org
+	for _, o := range All() {
+		if slices.Contains(model.DispensingRoles, o.Role) {
+			out = append(out, o)
+		}
+	}
+	return out
 }
 
-// Collections are the chaincode's private data collections.
-func Collections() []Collection { return []Collection{DispenseDetails()} }
+// DispenseCollection is the collection of an organisation's dispense details (patient and
+// prescription references): kept by that organisation and the regulator only, so no other
+// party, another dispenser included, can link two dispenses to one patient. Its members are
+// also the only endorsers a dispense by that organisation may have.
+func DispenseCollection(msp string) Collection {
+	return Collection{Name: model.DispenseCollectionOf(model.DispenseCollection, msp),
+		Members: []string{msp, Regulator}, BlockToLive: DispenseBlockToLive}
+}
+
+// Collections are the chaincode's private data collections: one per dispenser.
+func Collections() []Collection {
+	var out []Collection
+	for _, o := range Dispensers() {
+		out = append(out, DispenseCollection(o.MSPID))
+	}
+	return out
+}

@@ -107,8 +107,9 @@ type Fabric struct {
 	Peers     map[string]Peer `yaml:"peers" validate:"dive"` // by MSP ID
 	// EventsIdentity names the identity that listens to chaincode events.
 	EventsIdentity string `yaml:"events_identity"`
-	// PrivateEndorsers are the MSP IDs that endorse a transaction carrying private data (a
-	// dispense): the members of the dispense-details collection.
+	// PrivateEndorsers are the MSP IDs that endorse, with the submitter's organisation, a
+	// transaction carrying private data (a dispense): the regulator, the other member of
+	// every dispenser's collection.
 	PrivateEndorsers []string `yaml:"private_endorsers" validate:"dive,required"`
 }
 

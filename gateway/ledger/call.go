@@ -127,7 +127,7 @@ type Caller struct {
 
 // Invoke runs one operation.
 func (c *Caller) Invoke(ctx context.Context, id *Identity, op ops.Descriptor, req any) (*Result, error) {
-	req = salted(id, req)
+	req = salted(req)
 	call, err := op.EncodeAny(req)
 	if err != nil {
 		return nil, err

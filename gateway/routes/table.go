@@ -51,6 +51,7 @@ var Table = []Route{
 	event("receive", ops.Receive, "Receive what was shipped to the caller"),
 	event("dispense", ops.Dispense, "Dispense to a patient; patientRef and prescriptionRef travel only in the transient map"),
 	event("undo-dispense", ops.UndoDispense, "Undo a dispense within 10 days"),
+	event("erase-dispense", ops.EraseDispense, "Erase the private details of a dispense on the patient's request (the dispensing organisation only)"),
 	event("return", ops.Return, "Return units or containers"),
 	event("destroy", ops.Destroy, "Destroy units or containers"),
 	event("decommission", ops.Decommission, "Decommission units or containers"),

@@ -10,16 +10,17 @@ import (
 )
 
 // ClientConfig is how the Fabric ledger backend reaches this network: each organisation
-// through its own peer; proposals with private inputs endorsed by the members of the private
-// data collections only.
+// through its own peer; proposals with private inputs endorsed by the submitter and the
+// organisations that are members of every private data collection (the regulator), so by
+// the members of the submitter's own collection only.
 func (n *Network) ClientConfig() (fabric.Config, error) {
 	cfg := fabric.Config{ChannelID: n.Channel, ChaincodeName: n.Chaincode, Peers: map[string]fabric.Peer{}}
-	for _, c := range n.Collections {
-		for _, m := range c.Members {
-			if !slices.Contains(cfg.PrivateEndorsers, m) {
-				cfg.PrivateEndorsers = append(cfg.PrivateEndorsers, m)
-			}
+	for i, c := range n.Collections {
+		if i == 0 {
+			cfg.PrivateEndorsers = slices.Clone(c.Members)
+			continue
 		}
+		cfg.PrivateEndorsers = slices.DeleteFunc(cfg.PrivateEndorsers, func(m string) bool { return !slices.Contains(c.Members, m) })
 	}
 	slices.Sort(cfg.PrivateEndorsers)
 	for _, o := range n.Orgs {

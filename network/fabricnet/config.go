@@ -14,6 +14,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -64,19 +65,45 @@ type Collection struct {
 	Name    string   `json:"name"`
 	Members []string `json:"members"` // MSP IDs
 	// BlockToLive is how many blocks the data is kept; 0 keeps it forever.
-	BlockToLive int `json:"blockToLive,omitempty"`
+	BlockToLive uint64 `json:"blockToLive,omitempty"`
 }
 
-// DefaultCollections are the chaincode's private data collections (chaincode/orgs): dispense
-// details (patient and prescription references) stay with the dispensing organisations and
-// the regulator.
+// DefaultCollections are the chaincode's private data collections (chaincode/orgs): one per
+// dispensing organisation, kept by it and the regulator for orgs.DispenseBlockToLive blocks.
 var DefaultCollections = func() []Collection {
 	var out []Collection
 	for _, c := range orgs.Collections() {
-		out = append(out, Collection{Name: c.Name, Members: c.Members})
+		out = append(out, Collection{Name: c.Name, Members: c.Members, BlockToLive: c.BlockToLive})
 	}
 	return out
 }()
+
+// DispenseEndorsementPolicy is the default chaincode-level policy of a network of the orgs:
+// a majority of their peers, or the regulator's peer with a dispenser's. A dispense may be
+// endorsed only by the members of the dispenser's collection (the dispenser and the regulator),
+// which are no majority of five; the second branch lets such a transaction through (ADR 014).
+// Empty when the orgs have no regulator or no dispenser: the channel's MAJORITY then.
+func DispenseEndorsementPolicy(specs []OrgSpec) string {
+	var all, dispensers []string
+	regulator := ""
+	for _, s := range specs {
+		msp := s.Name + "MSP"
+		all = append(all, "'"+msp+".peer'")
+		o, ok := orgs.Find(msp)
+		switch {
+		case !ok:
+		case o.MSPID == orgs.Regulator:
+			regulator = "'" + msp + ".peer'"
+		case slices.ContainsFunc(orgs.Dispensers(), func(d orgs.Org) bool { return d.MSPID == msp }):
+			dispensers = append(dispensers, "'"+msp+".peer'")
+		}
+	}
+	if regulator == "" || len(dispensers) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("OR(OutOf(%d, %s), AND(%s, OR(%s)))", len(all)/2+1, strings.Join(all, ", "),
+		regulator, strings.Join(dispensers, ", "))
+}
 
 // Config describes the network to bring up. The zero value of every field but BinDir and
 // ModuleRoot means its default.
@@ -105,10 +132,15 @@ type Config struct {
 
 	Channel   string // default "udi"
 	Chaincode string // chaincode name; default "udi"
-	// EndorsementPolicy is the chaincode-level signature policy; empty means the channel's
+	// EndorsementPolicy is the chaincode-level signature policy; empty means
+	// DispenseEndorsementPolicy(Orgs), or, where that is empty, the channel's
 	// /Channel/Application/Endorsement policy (MAJORITY Endorsement).
 	EndorsementPolicy string
-	Collections       []Collection
+	// Collections default to DefaultCollections, with DispenseBlockToLive.
+	Collections []Collection
+	// DispenseBlockToLive is the blockToLive of the default collections; 0 means
+	// orgs.DispenseBlockToLive (six years at one block every two seconds).
+	DispenseBlockToLive uint64
 
 	BatchTimeout    time.Duration // default 100ms
 	MaxMessageCount int           // block size in transactions; default 100
@@ -158,7 +190,15 @@ func (c Config) withDefaults() (Config, error) {
 		c.Chaincode = "udi"
 	}
 	if c.Collections == nil {
-		c.Collections = DefaultCollections
+		c.Collections = slices.Clone(DefaultCollections)
+		for i := range c.Collections {
+			if c.DispenseBlockToLive != 0 {
+				c.Collections[i].BlockToLive = c.DispenseBlockToLive
+			}
+		}
+	}
+	if c.EndorsementPolicy == "" {
+		c.EndorsementPolicy = DispenseEndorsementPolicy(c.Orgs)
 	}
 	if c.BatchTimeout == 0 {
 		c.BatchTimeout = 100 * time.Millisecond

@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"net"
+	"slices"
 	"testing"
+
+	"github.com/udiledger/udiledger/chaincode/orgs"
 )
 
 func TestLayoutGivesEveryListenerItsOwnAddress(t *testing.T) {
@@ -91,13 +94,38 @@ func TestCollectionsConfig(t *testing.T) {
 	if err := json.Unmarshal(b, &got); err != nil {
 		t.Fatal(err)
 	}
-	want := collectionConfig{
-		Name:              "dispenseDetails",
-		Policy:            "OR('HospitalOrgMSP.member','PlatformOrgMSP.member','RegulatorOrgMSP.member')",
-		RequiredPeerCount: 0, MaxPeerCount: 2, MemberOnlyRead: true, MemberOnlyWrite: true,
+	var want []collectionConfig
+	for _, o := range []string{"PlatformOrgMSP", "HospitalOrgMSP"} {
+		want = append(want, collectionConfig{
+			Name: "dispense-" + o, Policy: "OR('" + o + ".member','RegulatorOrgMSP.member')",
+			RequiredPeerCount: 0, MaxPeerCount: 1, BlockToLive: 94867200, MemberOnlyRead: true, MemberOnlyWrite: true,
+		})
 	}
-	if len(got) != 1 || got[0] != want {
-		t.Errorf("collections = %+v, want [%+v]", got, want)
+	if !slices.Equal(got, want) {
+		t.Errorf("collections = %+v, want %+v", got, want)
+	}
+}
+
+func TestDispenseDefaults(t *testing.T) {
+	c, err := Config{ModuleRoot: "/m", RunDir: "/r", DispenseBlockToLive: 1000}.withDefaults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, col := range c.Collections {
+		if col.BlockToLive != 1000 {
+			t.Errorf("%s: blockToLive %d, want the configured 1000", col.Name, col.BlockToLive)
+		}
+	}
+	if DefaultCollections[0].BlockToLive != orgs.DispenseBlockToLive {
+		t.Error("the configured blockToLive changed the defaults")
+	}
+	want := "OR(OutOf(3, 'ManufacturerOrgMSP.peer', 'DistributorOrgMSP.peer', 'PlatformOrgMSP.peer', 'HospitalOrgMSP.peer', 'RegulatorOrgMSP.peer'), " +
+		"AND('RegulatorOrgMSP.peer', OR('PlatformOrgMSP.peer', 'HospitalOrgMSP.peer')))"
+	if c.EndorsementPolicy != want {
+		t.Errorf("endorsement policy %s\nwant %s", c.EndorsementPolicy, want)
+	}
+	if p := DispenseEndorsementPolicy(DefaultOrgs[:2]); p != "" {
+		t.Errorf("a network without regulator and dispensers gets policy %q", p)
 	}
 }
 

@@ -188,7 +188,7 @@ type collectionConfig struct {
 	Policy            string `json:"policy"`
 	RequiredPeerCount int    `json:"requiredPeerCount"`
 	MaxPeerCount      int    `json:"maxPeerCount"`
-	BlockToLive       int    `json:"blockToLive"`
+	BlockToLive       uint64 `json:"blockToLive"`
 	MemberOnlyRead    bool   `json:"memberOnlyRead"`
 	MemberOnlyWrite   bool   `json:"memberOnlyWrite"`
 }
@@ -206,8 +206,9 @@ func collectionsJSON(cols []Collection) ([]byte, error) {
 		policy += ")"
 		out = append(out, collectionConfig{
 			Name: c.Name, Policy: policy,
-			// Every member endorses a write (see docs/adr/005), so no dissemination is required
-			// for the transaction to succeed; the others get it by gossip or reconciliation.
+			// Every member endorses a write (the dispenser and the regulator, ADR 014), so no
+			// dissemination is required for the transaction to succeed; a member's peer that
+			// missed it gets it by gossip or reconciliation.
 			RequiredPeerCount: 0, MaxPeerCount: len(c.Members) - 1,
 			BlockToLive: c.BlockToLive, MemberOnlyRead: true, MemberOnlyWrite: true,
 		})

@@ -118,8 +118,10 @@ func TestNetworkUpDown(t *testing.T) {
 				t.Errorf("%s: querycommitted: %v", o.Name, err)
 				continue
 			}
-			if col := orgs.DispenseDetails().Name; !strings.Contains(string(out), `"`+col+`"`) {
-				t.Errorf("%s: committed definition has no %s collection: %s", o.Name, col, out)
+			for _, c := range orgs.Collections() {
+				if !strings.Contains(string(out), `"`+c.Name+`"`) {
+					t.Errorf("%s: committed definition has no %s collection: %s", o.Name, c.Name, out)
+				}
 			}
 		}
 	})

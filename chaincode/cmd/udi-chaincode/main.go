@@ -9,7 +9,7 @@
 //	CHAINCODE_TLS_KEY          PEM file of the server private key
 //	CHAINCODE_TLS_CLIENT_CA    PEM file of the CA that signs peers' client certificates (optional)
 //	UDI_DISPENSE_COLLECTION    private data collection for dispense details; "{msp}" is replaced
-//	                           with the dispensing MSP ID (default "dispenseDetails")
+//	                           with the dispensing MSP ID (default "dispense-{msp}")
 package main
 
 import (

@@ -25,13 +25,14 @@ const (
 	Regulator    = orgs.Regulator
 )
 
-// Collections is the private data configuration of the chaincode (orgs.Collections): dispense
-// details are shared by the dispensing organisations and the regulator, as on the Fabric
-// network.
+// Collections is the private data configuration of the chaincode (orgs.Collections): each
+// dispenser's details are kept by that dispenser and the regulator, for orgs.DispenseBlockToLive
+// blocks, as on the Fabric network.
 func Collections() []embedded.Collection {
 	var out []embedded.Collection
 	for _, c := range orgs.Collections() {
-		out = append(out, embedded.Collection{Name: c.Name, MemberMSPs: c.Members, MemberOnlyRead: true, MemberOnlyWrite: true})
+		out = append(out, embedded.Collection{Name: c.Name, MemberMSPs: c.Members, MemberOnlyRead: true, MemberOnlyWrite: true,
+			BlockToLive: c.BlockToLive})
 	}
 	return out
 }

@@ -210,7 +210,7 @@ func (e *Engine) blockTransaction(en *endorsement, code string) blocklog.Transac
 		}
 		for _, key := range sortedKeys(ps.Writes) {
 			w := ps.Writes[key]
-			hw := blocklog.HashedWrite{KeyHash: hash(key), IsDelete: w.Delete}
+			hw := blocklog.HashedWrite{KeyHash: hash(key), IsDelete: w.Delete, IsPurge: w.Purge}
 			if !w.Delete {
 				hw.ValueHash = hash(string(w.Value))
 			}

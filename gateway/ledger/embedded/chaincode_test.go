@@ -261,6 +261,11 @@ func (c *assetContract) PutSecret(ctx contractapi.TransactionContextInterface, c
 	return ctx.GetStub().PutPrivateData(coll, key, v)
 }
 
+// PurgeSecret purges a private value.
+func (c *assetContract) PurgeSecret(ctx contractapi.TransactionContextInterface, coll, key string) error {
+	return ctx.GetStub().PurgePrivateData(coll, key)
+}
+
 // GetSecret reads a private value.
 func (c *assetContract) GetSecret(ctx contractapi.TransactionContextInterface, coll, key string) (string, error) {
 	v, err := ctx.GetStub().GetPrivateData(coll, key)

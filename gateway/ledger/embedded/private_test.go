@@ -137,6 +137,42 @@ func TestBlockToLivePurgesPrivateData(t *testing.T) {
 	}
 }
 
+func TestPurgePrivateData(t *testing.T) {
+	f := newFixture(t)
+	if _, err := f.putSecret(hospital, "rx1", "to-be-forgotten"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.submit(manufacturer, "PurgeSecret", coll, "rx1"); err == nil || !strings.Contains(err.Error(), "write access permission") {
+		t.Fatalf("a non-member purged: %v", err)
+	}
+	r, err := f.submit(hospital, "PurgeSecret", coll, "rx1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, who := range []string{hospital, regulator} {
+		if got := f.mustEvaluate(who, "GetSecret", coll, "rx1"); got != "" {
+			t.Fatalf("%s reads %q after the purge", who, got)
+		}
+	}
+	if got := f.mustEvaluate(manufacturer, "SecretHash", coll, "rx1"); got != "" {
+		t.Fatalf("hash %q after the purge", got)
+	}
+	tx, _, err := f.engine.TransactionByID(r.TxID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := tx.RWSet.Collections; len(c) != 1 || len(c[0].Writes) != 1 || !c[0].Writes[0].IsPurge || !c[0].Writes[0].IsDelete {
+		t.Fatalf("the block does not record a purge: %+v", c)
+	}
+	assertNotInBlocks(t, f, "to-be-forgotten")
+	if _, err := f.submit(hospital, "PurgeSecret", coll, "rx1"); err != nil {
+		t.Fatalf("purging an absent key: %v", err)
+	}
+	if rep, err := f.engine.Verify(context.Background()); err != nil || !rep.OK() {
+		t.Fatalf("verify after purge = %+v, %v", rep, err)
+	}
+}
+
 func TestVerifyDetectsTampering(t *testing.T) {
 	lastByte := func(v []byte) []byte { v[len(v)-1] ^= 0x01; return v }
 	tests := []struct {

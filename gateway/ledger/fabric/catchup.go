@@ -2,6 +2,7 @@ package fabric
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 
@@ -86,16 +87,30 @@ func (c *Client) waitPeer(ctx context.Context, gw *client.Gateway, org, own stri
 	return true
 }
 
-// submitters are the organisations whose peers may take part in endorsing p: those it names,
-// or any organisation, as the gateway peer chooses.
+// submitters are the organisations whose peers may take part in endorsing p: those the
+// client names, or any organisation, as the gateway peer chooses.
 func (c *Client) submitters(p ledger.Proposal) []string {
+	if e := c.endorsers(p); len(e) > 0 {
+		return e
+	}
+	return c.orgs
+}
+
+// endorsers are the organisations a submit of p names: those p names; for private inputs the
+// submitter's organisation and the PrivateEndorsers; none otherwise (the gateway plans).
+func (c *Client) endorsers(p ledger.Proposal) []string {
 	if len(p.EndorsingOrgs) > 0 {
 		return p.EndorsingOrgs
 	}
-	if len(p.Transient) > 0 && len(c.cfg.PrivateEndorsers) > 0 {
-		return c.cfg.PrivateEndorsers
+	if len(p.Transient) == 0 || len(c.cfg.PrivateEndorsers) == 0 {
+		return nil
 	}
-	return c.orgs
+	out := slices.Clone(c.cfg.PrivateEndorsers)
+	if p.Identity != nil && !slices.Contains(out, p.Identity.MSPID) {
+		out = append(out, p.Identity.MSPID)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // readers are the organisations whose peer answers an evaluate of p.

@@ -39,11 +39,13 @@ type Config struct {
 	Peers         map[string]Peer
 	// EventsIdentity signs chaincode event requests.
 	EventsIdentity *ledger.Identity
-	// PrivateEndorsers are the MSP IDs asked to endorse a proposal that carries transient
-	// (private) data and names no EndorsingOrgs: the members of the chaincode's private data
-	// collections, so that private inputs reach no other organisation's peer. Empty leaves
-	// the choice to the gateway peer, which refuses such a proposal whenever its plan would
-	// include a non-member ("retry specifying trusted endorsing organizations").
+	// PrivateEndorsers are the MSP IDs asked to endorse, with the submitter's own
+	// organisation, a proposal that carries transient (private) data and names no
+	// EndorsingOrgs: the members every private data collection has besides its owner (the
+	// regulator), so that a dispenser's private inputs reach the members of its own
+	// collection only. Empty leaves the choice to the gateway peer, which refuses such a
+	// proposal whenever its plan would include a non-member ("retry specifying trusted
+	// endorsing organizations").
 	PrivateEndorsers []string
 
 	EvaluateTimeout time.Duration // default 10 s
@@ -127,11 +129,7 @@ func (c *Client) submitOnce(ctx context.Context, p ledger.Proposal) (*ledger.Res
 	if len(p.Transient) > 0 {
 		opts = append(opts, client.WithTransient(p.Transient))
 	}
-	endorsers := p.EndorsingOrgs
-	if len(endorsers) == 0 && len(p.Transient) > 0 {
-		endorsers = c.cfg.PrivateEndorsers
-	}
-	if len(endorsers) > 0 {
+	if endorsers := c.endorsers(p); len(endorsers) > 0 {
 		opts = append(opts, client.WithEndorsingOrganizations(endorsers...))
 	}
 	proposal, err := contract.NewProposal(p.Function, opts...)

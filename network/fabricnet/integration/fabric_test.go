@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -93,7 +92,7 @@ var subtests = []struct {
 	{name: "chaincode error codes reach the caller", run: (*suite).errorCodes},
 	{name: "every organisation may do and read what ADR 012 says, and nothing else", run: (*suite).authorisationMatrix},
 	{name: "a proposal dated a day back or ahead is refused by every other organisation's peer", run: (*suite).backdated},
-	{name: "dispense details stay with the hospital and the regulator", run: (*suite).privateData},
+	{name: "dispense details stay with the hospital and the regulator, and are erased by purge", run: (*suite).privateData},
 	{name: "chaincode events stream live and replay from a checkpoint block", run: (*suite).events},
 	{name: "a burst of concurrent submits commits", run: (*suite).throughput},
 }
@@ -391,76 +390,6 @@ func (s *suite) errorCodes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { wantChaincodeError(t, tt.call(), tt.want) })
 	}
-}
-
-func (s *suite) privateData(t *testing.T) {
-	code := s.commission(t, "pd-commission", 3)[0]
-	s.must(t, mfr, "unit:Ship", model.ShipRequest{EventHeader: model.EventHeader{EventID: "pd-ship"}, To: hsp, Codes: []string{code}})
-	s.must(t, hsp, "unit:Receive", model.ReceiveRequest{EventHeader: model.EventHeader{EventID: "pd-recv"}, Codes: []string{code}})
-	const patient = "MRN-IT-0007"
-	priv, err := json.Marshal(model.DispensePrivate{PatientRef: patient, PrescriptionRef: "RX-IT-1", Salt: "0123456789abcdef0123"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// No endorsers named: the backend asks the collection's members (PrivateEndorsers).
-	res, err := s.client.Submit(s.ctx, ledger.Proposal{
-		Identity: s.ids[hsp], Function: "unit:Dispense",
-		Args:      jsonArgs(model.DispenseRequest{EventHeader: model.EventHeader{EventID: "pd-dispense", Location: hspGLN}, Codes: []string{code}}),
-		Transient: map[string][]byte{model.TransientDispense: priv},
-	})
-	if err != nil {
-		t.Fatalf("dispense: %v", err)
-	}
-
-	t.Run("only members of the collection endorsed the dispense", func(t *testing.T) {
-		endorsers := s.endorsers(t, hsp, res.TxID)
-		for _, e := range endorsers {
-			if col := orgs.DispenseDetails(); !slices.Contains(col.Members, e) {
-				t.Fatalf("dispense endorsed by %v: %s is not a member of %s", endorsers, e, col.Name)
-			}
-		}
-		t.Logf("dispense endorsed by %v", endorsers)
-	})
-	for _, m := range []string{hsp, reg} {
-		t.Run(m+" reads the dispense details", func(t *testing.T) {
-			var rec model.DispenseRecord
-			if err := s.evaluate(m, "unit:DispenseDetails", &rec, "pd-dispense"); err != nil {
-				t.Fatal(err)
-			}
-			if rec.PatientRef != patient {
-				t.Fatalf("patient reference %q, want %q", rec.PatientRef, patient)
-			}
-		})
-	}
-	t.Run("the distributor is refused the dispense details", func(t *testing.T) {
-		wantChaincodeError(t, s.evaluate(dst, "unit:DispenseDetails", nil, "pd-dispense"), model.CodeForbidden)
-	})
-	t.Run("the distributor's peer does not hold the dispense details", func(t *testing.T) {
-		var rec model.DispenseRecord
-		b, err := s.client.Evaluate(s.ctx, ledger.Proposal{Identity: s.ids[hsp], Function: "unit:DispenseDetails",
-			Args: []string{"pd-dispense"}, EndorsingOrgs: []string{dst}})
-		if err == nil {
-			_ = json.Unmarshal(b, &rec)
-			t.Fatalf("the distributor's peer answered %s", b)
-		}
-		if strings.Contains(err.Error(), patient) {
-			t.Fatalf("the error carries the patient reference: %v", err)
-		}
-		t.Logf("the hospital asking the distributor's peer: %v", err)
-	})
-	t.Run("the distributor is not told of the hospital's dispense (ADR 012)", func(t *testing.T) {
-		wantChaincodeError(t, s.evaluate(dst, "query:Event", nil, "pd-dispense"), model.CodeNotFound)
-	})
-	t.Run("the public event carries no patient reference", func(t *testing.T) {
-		// On the public state, as a regulator reads it; every peer of the channel holds it.
-		b, err := s.client.Evaluate(s.ctx, ledger.Proposal{Identity: s.ids[reg], Function: "query:Event", Args: []string{"pd-dispense"}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if strings.Contains(string(b), patient) {
-			t.Fatalf("public event holds the patient reference: %s", b)
-		}
-	})
 }
 
 // throughput commissions one unit per transaction from many concurrent clients.

@@ -33,7 +33,7 @@ func TestServeOnFabric(t *testing.T) {
 	wallet := filepath.Join(cfg.RunDir, "wallet")
 	var yaml strings.Builder
 	fmt.Fprintf(&yaml, "listen: 127.0.0.1:1\nbackend: fabric\noutbox: outbox.db\nfabric:\n  channel: %s\n  chaincode: %s\n", n.Channel, n.Chaincode)
-	fmt.Fprintf(&yaml, "  events_identity: %s\n  private_endorsers: [%s]\n  peers:\n", orgs.Regulator, strings.Join(orgs.DispenseDetails().Members, ", "))
+	fmt.Fprintf(&yaml, "  events_identity: %s\n  private_endorsers: [%s]\n  peers:\n", orgs.Regulator, orgs.Regulator)
 	for _, o := range n.Orgs {
 		fmt.Fprintf(&yaml, "    %s: {address: %q, tls_ca_cert: %q}\n", o.MSPID, o.Peer.Endpoint, o.TLSCACert)
 	}

@@ -59,6 +59,7 @@ type HashedRead struct {
 type HashedWrite struct {
 	KeyHash   []byte `json:"keyHash"`
 	IsDelete  bool   `json:"isDelete,omitempty"`
+	IsPurge   bool   `json:"isPurge,omitempty"` // a deletion by PurgePrivateData
 	ValueHash []byte `json:"valueHash,omitempty"`
 }
 

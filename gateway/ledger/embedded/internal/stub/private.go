@@ -135,9 +135,21 @@ func (s *Stub) DelPrivateData(collection, key string) error {
 	return nil
 }
 
-// PurgePrivateData is not supported by the embedded ledger.
-func (s *Stub) PurgePrivateData(collection, _ string) error {
-	return fmt.Errorf("purging private data of collection %s is not supported by the embedded ledger; use DelPrivateData or the collection's blockToLive", collection)
+// PurgePrivateData records a purge: at commit the value and its hash go, as with
+// DelPrivateData, and the engine keeps no earlier private versions that could outlive them
+// (blocks hold hashes only). Purging an absent key is no error, as on Fabric.
+func (s *Stub) PurgePrivateData(collection, key string) error {
+	if err := s.canWrite(collection); err != nil {
+		return err
+	}
+	if err := checkWriteKey(key); err != nil {
+		return err
+	}
+	if err := s.beforeWrite(); err != nil {
+		return err
+	}
+	s.sim.private(collection).Writes[key] = Write{Delete: true, Purge: true}
+	return nil
 }
 
 // SetPrivateDataValidationParameter records the endorsement policy of a private key.

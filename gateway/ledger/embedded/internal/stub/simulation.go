@@ -4,10 +4,12 @@ import (
 	"github.com/udiledger/udiledger/gateway/ledger/embedded/blocklog"
 )
 
-// Write is a value written (nil Value with Delete set for a deletion).
+// Write is a value written (nil Value with Delete set for a deletion). Purge, on a private
+// deletion, also erases the key's earlier versions, as Fabric's PurgePrivateData does.
 type Write struct {
 	Value  []byte
 	Delete bool
+	Purge  bool
 }
 
 // Simulation is what one transaction read and wrote, private data in clear.

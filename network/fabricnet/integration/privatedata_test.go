@@ -1,0 +1,171 @@
+package integration
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/hyperledger/fabric-gateway/pkg/client"
+	"github.com/hyperledger/fabric-protos-go-apiv2/msp"
+	"github.com/hyperledger/fabric-protos-go-apiv2/peer/lifecycle"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/udiledger/udiledger/chaincode/model"
+	"github.com/udiledger/udiledger/chaincode/orgs"
+	"github.com/udiledger/udiledger/gateway/ledger"
+)
+
+// privateData checks the per-dispenser collections on the real network: who endorses a
+// dispense, which peers hold its details, the committed collection configuration, and the
+// erasure of the details by purge.
+func (s *suite) privateData(t *testing.T) {
+	code := s.commission(t, "pd-commission", 3)[0]
+	s.must(t, mfr, "unit:Ship", model.ShipRequest{EventHeader: model.EventHeader{EventID: "pd-ship"}, To: hsp, Codes: []string{code}})
+	s.must(t, hsp, "unit:Receive", model.ReceiveRequest{EventHeader: model.EventHeader{EventID: "pd-recv"}, Codes: []string{code}})
+	const patient = "MRN-IT-0007"
+	priv, err := json.Marshal(model.DispensePrivate{PatientRef: patient, PrescriptionRef: "RX-IT-1", Salt: "0123456789abcdef0123"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// No endorsers named: the backend asks the hospital and its co-endorsers (PrivateEndorsers).
+	res, err := s.client.Submit(s.ctx, ledger.Proposal{
+		Identity: s.ids[hsp], Function: "unit:Dispense",
+		Args:      jsonArgs(model.DispenseRequest{EventHeader: model.EventHeader{EventID: "pd-dispense", Location: hspGLN}, Codes: []string{code}}),
+		Transient: map[string][]byte{model.TransientDispense: priv},
+	})
+	if err != nil {
+		t.Fatalf("dispense: %v", err)
+	}
+	col := orgs.DispenseCollection(hsp)
+
+	t.Run("only the members of the hospital's collection endorsed the dispense", func(t *testing.T) {
+		endorsers := s.endorsers(t, hsp, res.TxID)
+		if !slices.Equal(endorsers, []string{hsp, reg}) {
+			t.Fatalf("dispense endorsed by %v, want the members of %s %v", endorsers, col.Name, col.Members)
+		}
+	})
+	t.Run("the committed definition has one collection per dispenser, with blockToLive", func(t *testing.T) {
+		got := s.committedCollections(t)
+		for _, c := range orgs.Collections() {
+			g, ok := got[c.Name]
+			if !ok {
+				t.Fatalf("no collection %s in %v", c.Name, got)
+			}
+			if g.blockToLive != c.BlockToLive || !slices.Equal(g.members, slices.Sorted(slices.Values(c.Members))) || !g.memberOnlyRead || !g.memberOnlyWrite {
+				t.Errorf("%s committed as %+v, want members %v and blockToLive %d", c.Name, g, c.Members, c.BlockToLive)
+			}
+		}
+		t.Logf("committed collections: %+v", got)
+	})
+	for _, m := range []string{hsp, reg} {
+		t.Run(m+" reads the dispense details", func(t *testing.T) {
+			var rec model.DispenseRecord
+			if err := s.evaluate(m, "unit:DispenseDetails", &rec, "pd-dispense"); err != nil {
+				t.Fatal(err)
+			}
+			if rec.PatientRef != patient {
+				t.Fatalf("patient reference %q, want %q", rec.PatientRef, patient)
+			}
+		})
+	}
+	t.Run("the platform, another dispenser, is refused the details", func(t *testing.T) {
+		wantChaincodeError(t, s.evaluate(plt, "unit:DispenseDetails", nil, "pd-dispense"), model.CodeForbidden)
+	})
+	for _, other := range []string{plt, dst} {
+		t.Run("the "+other+" peer does not hold the details", func(t *testing.T) {
+			// The hospital, a member, asks the other organisation's peer: it has nothing to give.
+			b, err := s.client.Evaluate(s.ctx, ledger.Proposal{Identity: s.ids[hsp], Function: "unit:DispenseDetails",
+				Args: []string{"pd-dispense"}, EndorsingOrgs: []string{other}})
+			if err == nil {
+				t.Fatalf("the %s peer answered %s", other, b)
+			}
+			if strings.Contains(err.Error(), patient) {
+				t.Fatalf("the error carries the patient reference: %v", err)
+			}
+			t.Logf("the hospital asking the %s peer: %v", other, err)
+		})
+	}
+	t.Run("the distributor is not told of the hospital's dispense (ADR 012)", func(t *testing.T) {
+		wantChaincodeError(t, s.evaluate(dst, "query:Event", nil, "pd-dispense"), model.CodeNotFound)
+	})
+	t.Run("the public event carries no patient reference", func(t *testing.T) {
+		b, err := s.client.Evaluate(s.ctx, ledger.Proposal{Identity: s.ids[reg], Function: "query:Event", Args: []string{"pd-dispense"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(b), patient) {
+			t.Fatalf("public event holds the patient reference: %s", b)
+		}
+	})
+
+	erase := func(msp, id string) (*ledger.Result, error) {
+		return s.submit(msp, "unit:EraseDispense", model.EraseDispenseRequest{EventHeader: model.EventHeader{EventID: id}, Dispense: "pd-dispense"})
+	}
+	for _, m := range []string{reg, plt} {
+		t.Run("the "+m+" may not erase the hospital's dispense", func(t *testing.T) {
+			_, err := erase(m, "pd-erase-"+m)
+			wantChaincodeError(t, err, model.CodeForbidden)
+		})
+	}
+	t.Run("the hospital erases the details: purged from its peer and the regulator's", func(t *testing.T) {
+		r, err := erase(hsp, "pd-erase")
+		if err != nil {
+			t.Fatalf("erase: %v", err)
+		}
+		t.Logf("erasure endorsed by %v in block %d", s.endorsers(t, hsp, r.TxID), r.BlockNumber)
+		for _, m := range []string{hsp, reg} {
+			_, err := s.client.Evaluate(s.ctx, ledger.Proposal{Identity: s.ids[m], Function: "unit:DispenseDetails",
+				Args: []string{"pd-dispense"}, EndorsingOrgs: []string{m}})
+			wantChaincodeError(t, err, model.CodeNotFound)
+		}
+	})
+	t.Run("a second erasure is a conflict", func(t *testing.T) {
+		_, err := erase(hsp, "pd-erase-2")
+		wantChaincodeError(t, err, model.CodeConflict)
+	})
+}
+
+// committedCollection is what the committed chaincode definition says of a collection.
+type committedCollection struct {
+	members                         []string
+	blockToLive                     uint64
+	memberOnlyRead, memberOnlyWrite bool
+}
+
+// committedCollections reads the chaincode definition's collections from the regulator's peer
+// through the _lifecycle system chaincode.
+func (s *suite) committedCollections(t *testing.T) map[string]committedCollection {
+	t.Helper()
+	o, _ := s.net.Org(reg)
+	gw, closeGW := rawGateway(t, s.net, o)
+	defer closeGW()
+	arg, err := proto.Marshal(&lifecycle.QueryChaincodeDefinitionArgs{Name: s.net.Chaincode})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := gw.GetNetwork(s.net.Channel).GetContract("_lifecycle").EvaluateWithContext(s.ctx, "QueryChaincodeDefinition",
+		client.WithBytesArguments(arg))
+	if err != nil {
+		t.Fatalf("_lifecycle QueryChaincodeDefinition: %v", err)
+	}
+	var def lifecycle.QueryChaincodeDefinitionResult
+	if err := proto.Unmarshal(b, &def); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]committedCollection{}
+	for _, c := range def.GetCollections().GetConfig() {
+		sc := c.GetStaticCollectionConfig()
+		cc := committedCollection{blockToLive: sc.GetBlockToLive(), memberOnlyRead: sc.GetMemberOnlyRead(), memberOnlyWrite: sc.GetMemberOnlyWrite()}
+		for _, id := range sc.GetMemberOrgsPolicy().GetSignaturePolicy().GetIdentities() {
+			var role msp.MSPRole
+			if err := proto.Unmarshal(id.GetPrincipal(), &role); err != nil {
+				t.Fatal(err)
+			}
+			cc.members = append(cc.members, role.GetMspIdentifier())
+		}
+		slices.Sort(cc.members)
+		out[sc.GetName()] = cc
+	}
+	return out
+}
