@@ -29,9 +29,14 @@ type keyPolicies struct {
 // maxPolicyParties bounds the parties a key policy names (a channel has a few organisations).
 const maxPolicyParties = 1000
 
-// othersNeeded is how many of n other parties must endorse with the owner: the fewest that
-// make, with the owner, a majority of the n+1 parties (0 on a single-party ledger).
-func othersNeeded(n int) int { return (n + 1) / 2 }
+// othersNeeded is how many of n other parties must endorse with the owner: a majority of them
+// (0 on a single-party ledger).
+func othersNeeded(n int) int {
+	if n == 0 {
+		return 0
+	}
+	return n/2 + 1
+}
 
 // ownerPolicy is the key-level endorsement policy of an item owned by owner on a ledger whose
 // registered parties are parties: AND(owner.peer, OutOf(k, other.peer…)) with k from

@@ -158,7 +158,7 @@ func (e *env) keyOwner(t testing.TB, objectType, code string) string {
 		}
 	}
 	slices.Sort(others)
-	if want := (policyShape{Owner: sh.Owner, Others: others, K: 2}); !reflect.DeepEqual(sh, want) {
+	if want := (policyShape{Owner: sh.Owner, Others: others, K: 3}); !reflect.DeepEqual(sh, want) {
 		t.Fatalf("key policy of %s is %+v, want %+v", code, sh, want)
 	}
 	return sh.Owner
@@ -260,7 +260,7 @@ func TestOwnerPolicy(t *testing.T) {
 	if err := proto.Unmarshal(b, &env); err != nil {
 		t.Fatal(err)
 	}
-	want := policyShape{Owner: hsp, Others: []string{dst, mfr, plt, reg}, K: 2}
+	want := policyShape{Owner: hsp, Others: []string{dst, mfr, plt, reg}, K: 3}
 	if got := shapeOf(t, &env); !reflect.DeepEqual(got, want) {
 		t.Fatalf("policy %+v, want %+v", got, want)
 	}
@@ -298,10 +298,10 @@ func TestOwnerPolicy(t *testing.T) {
 			t.Fatalf("single-party policy differs from the statebased one")
 		}
 	})
-	t.Run("the owner and the others needed are a majority of all parties", func(t *testing.T) {
-		for n, want := range []int{0, 1, 1, 2, 2, 3, 3, 4} {
+	t.Run("the others needed are a majority of the others", func(t *testing.T) {
+		for n, want := range []int{0, 1, 2, 2, 3, 3, 4, 4} {
 			k := othersNeeded(n)
-			if k != want || 2*(1+k) <= n+1 || (k > 0 && 2*k > n+1) {
+			if k != want || (n > 0 && 2*k <= n) || (k > 1 && 2*(k-1) > n) {
 				t.Fatalf("%d others: %d needed, want %d", n, k, want)
 			}
 		}
@@ -329,13 +329,13 @@ func TestKeyPolicyKeepsItsMembership(t *testing.T) {
 			t.Fatalf("key policy %+v, want %+v", got, want)
 		}
 	}
-	check(policyShape{Owner: mfr, Others: []string{dst, reg}, K: 1})
+	check(policyShape{Owner: mfr, Others: []string{dst, reg}, K: 2})
 
 	e.must(nil, reg, "party:Register", e.partyRecord(plt, model.RolePlatform))
 	e.must(nil, reg, "party:Register", e.partyRecord(hsp, model.RoleHospital))
 	e.must(nil, mfr, "unit:Ship", model.ShipRequest{EventHeader: model.EventHeader{EventID: "s1"}, To: dst, Codes: []string{unit}})
-	check(policyShape{Owner: mfr, Others: []string{dst, reg}, K: 1})
+	check(policyShape{Owner: mfr, Others: []string{dst, reg}, K: 2})
 
 	e.must(nil, dst, "unit:Receive", model.ReceiveRequest{EventHeader: model.EventHeader{EventID: "r1"}, Codes: []string{unit}})
-	check(policyShape{Owner: dst, Others: []string{hsp, mfr, plt, reg}, K: 2})
+	check(policyShape{Owner: dst, Others: []string{hsp, mfr, plt, reg}, K: 3})
 }

@@ -154,8 +154,24 @@ func (e *env) submitT(msp, fn string, transient map[string][]byte, vs ...any) ([
 	return e.submitAs(e.identity(msp), fn, transient, vs...)
 }
 
-// submitAs runs a transaction as a given identity.
+// submitAs runs a transaction as a given identity. A "unit:Dispense" with a transient map is
+// the whole dispense, as ledger.Caller makes it: unit:PrepareDispense with the private part,
+// then unit:Dispense with what it answered.
 func (e *env) submitAs(id *ledger.Identity, fn string, transient map[string][]byte, vs ...any) ([]byte, error) {
+	if fn == "unit:Dispense" && transient != nil {
+		b, err := e.submitAs(id, "unit:PrepareDispense", transient, vs...)
+		if err != nil {
+			return nil, err
+		}
+		var pub model.DispensePublic
+		if err := json.Unmarshal([]byte(args(vs...)[0]), &pub.DispenseRequest); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal(b, &pub.Prepared); err != nil {
+			return nil, err
+		}
+		return e.submitAs(id, fn, nil, pub)
+	}
 	res, err := e.eng.Submit(context.Background(), ledger.Proposal{Identity: id, Function: fn, Args: args(vs...), Transient: transient})
 	if err != nil {
 		return nil, err

@@ -154,26 +154,6 @@ func (t *txn) receiveQuantities(qs []qty) error {
 	return nil
 }
 
-// dispenseQuantities takes quantities out of the caller's stock to patients.
-func (t *txn) dispenseQuantities(qs []qty, hasPrescription bool) error {
-	for _, q := range qs {
-		if err := t.lotMovable(q.code); err != nil {
-			return err
-		}
-		p, err := t.product(q.code.DI)
-		if err != nil {
-			return err
-		}
-		if p.Prescription && !hasPrescription {
-			return model.Invalid("%s is a prescription-only product: a prescription reference is required", p.DI)
-		}
-		if err := t.addStock(otStock, q.code, -q.n, t.caller); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // stockView lists where the quantity of one lot-controlled item is.
 func (t *txn) stockView(c code) (*model.StockView, error) {
 	out := &model.StockView{Key: c.Key, InStock: []model.Stock{}, InTransit: []model.Stock{}}

@@ -1,6 +1,8 @@
 package contract
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -18,32 +20,137 @@ func (t *txn) collection(msp string) string {
 	return model.DispenseCollectionOf(t.cfg.DispenseCollection, msp)
 }
 
-// Dispense hands units to a patient (a hospital or pharmacy dispenses, a platform sells). The
-// transient map carries model.DispensePrivate under model.TransientDispense; the public state
-// gets salted hashes only, the references go to the dispensing organisation's private
-// collection. A prescription-only product needs a prescription reference.
-func (c *UnitContract) Dispense(ctx contractapi.TransactionContextInterface, req model.DispenseRequest) (*model.EventResult, error) {
+// A dispense is two transactions (ADR 014). PrepareDispense takes the patient and prescription
+// references from the transient map and writes only the dispensing organisation's own
+// collection, so only members of it (the dispenser and the regulator) endorse it and see the
+// references. Dispense then changes the units and records the public event with the salted
+// hashes alone, endorsed as every write of the units is (the owner and a majority, ADR 008);
+// it checks that the prepared record is there, as every peer can: by its hash.
+
+// PrepareDispense records a dispense's private details in the caller's collection and answers
+// the hashes unit:Dispense records. The transient map carries model.DispensePrivate under
+// model.TransientDispense. A prescription-only product needs a prescription reference. A
+// retry answers what was recorded, under the recorded salt; another patient under the same
+// event ID is a CONFLICT.
+func (c *UnitContract) PrepareDispense(ctx contractapi.TransactionContextInterface, req model.DispenseRequest) (*model.DispensePrepared, error) {
 	t, err := begin(ctx, c.cfg)
 	if err != nil {
 		return nil, err
+	}
+	if _, err := t.trader("dispense", dispensingRoles...); err != nil {
+		return nil, err
+	}
+	if req.EventID == "" || len(req.EventID) > model.MaxEventIDLength {
+		return nil, model.Invalid("eventId is required, at most %d characters", model.MaxEventIDLength)
 	}
 	priv, err := dispensePrivate(t)
 	if err != nil {
 		return nil, err
 	}
-	if err := t.recordedSalt(req.EventID, priv); err != nil {
+	prev, raw, err := t.dispenseRecord(req.EventID)
+	if err != nil {
 		return nil, err
 	}
-	// The hashes, not the references, take part in the request hash of the event ID.
-	patientHash := model.SaltedHash(priv.Salt, priv.PatientRef)
-	rxHash := ""
-	if priv.PrescriptionRef != "" {
-		rxHash = model.SaltedHash(priv.Salt, priv.PrescriptionRef)
+	if prev == nil {
+		ev, err := t.event(req.EventID, t.caller)
+		switch {
+		case err == nil && ev.Detail != nil && ev.Detail.PatientHash != "":
+			return nil, model.Conflict("the details of dispense %s are erased or expired", req.EventID)
+		case err == nil:
+			return nil, model.Conflict("event ID %s is already taken by another of your events: choose another", req.EventID)
+		case model.CodeOf(err) != model.CodeNotFound:
+			return nil, err
+		}
 	}
-	prev, hash, err := t.replay(req.EventID, struct {
-		model.DispenseRequest
-		P, R string
-	}{req, patientHash, rxHash})
+	if prev != nil {
+		priv.Salt = prev.Salt // the salt exists only in the record: a retry is compared under it
+	}
+	rec := model.DispenseRecord{EventID: req.EventID, PatientRef: priv.PatientRef, PrescriptionRef: priv.PrescriptionRef,
+		Salt: priv.Salt, PatientHash: model.SaltedHash(priv.Salt, priv.PatientRef), By: t.caller, At: t.nowText}
+	if priv.PrescriptionRef != "" {
+		rec.PrescriptionHash = model.SaltedHash(priv.Salt, priv.PrescriptionRef)
+	}
+	if prev != nil {
+		if prev.PatientHash != rec.PatientHash || prev.PrescriptionHash != rec.PrescriptionHash {
+			return nil, model.Conflict("dispense %s was already prepared for another patient or prescription", req.EventID)
+		}
+		return prepared(prev, raw), nil
+	}
+	codes, _, _, err := t.dispensable(req, priv.PrescriptionRef != "")
+	if err != nil {
+		return nil, err
+	}
+	rec.Codes = keysOf(codes)
+	b, err := json.Marshal(rec)
+	if err != nil {
+		return nil, fmt.Errorf("encode private record: %w", err)
+	}
+	if err := t.putPrivate(t.collection(t.caller), req.EventID, b); err != nil {
+		return nil, err
+	}
+	return prepared(&rec, b), nil
+}
+
+// prepared is what PrepareDispense answers for the record rec stored as raw.
+func prepared(rec *model.DispenseRecord, raw []byte) *model.DispensePrepared {
+	sum := sha256.Sum256(raw)
+	return &model.DispensePrepared{EventID: rec.EventID, PatientHash: rec.PatientHash,
+		PrescriptionHash: rec.PrescriptionHash, RecordHash: hex.EncodeToString(sum[:])}
+}
+
+// dispensable checks a dispense of req by the caller: loose units it holds, active, and a
+// prescription for prescription-only products (rx says whether there is one).
+func (t *txn) dispensable(req model.DispenseRequest, rx bool) ([]code, []qty, []*item, error) {
+	if err := validGLN(req.Location); err != nil {
+		return nil, nil, nil, err
+	}
+	codes, qs, err := parseGoods(req.Codes, req.Quantities)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	items, err := t.lookupAll(codes)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	for _, it := range items {
+		if it.unit == nil {
+			return nil, nil, nil, model.Invalid("%s is a container: unpack it and dispense its units", it.key())
+		}
+		if err := t.movable(it, "dispense"); err != nil {
+			return nil, nil, nil, err
+		}
+		if err := t.needsPrescription(it.unit.DI, rx); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	for _, q := range qs {
+		if err := t.lotMovable(q.code); err != nil {
+			return nil, nil, nil, err
+		}
+		if err := t.needsPrescription(q.code.DI, rx); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	return codes, qs, items, nil
+}
+
+// needsPrescription refuses a prescription-only product di without a prescription.
+func (t *txn) needsPrescription(di string, rx bool) error {
+	p, err := t.product(di)
+	if err != nil {
+		return err
+	}
+	if p.Prescription && !rx {
+		return model.Invalid("%s is a prescription-only product: a prescription reference is required", p.DI)
+	}
+	return nil
+}
+
+// Dispense hands units to a patient (a hospital or pharmacy dispenses, a platform sells):
+// the public half of a dispense whose details unit:PrepareDispense recorded. The public state
+// gets the salted hashes only.
+func (c *UnitContract) Dispense(ctx contractapi.TransactionContextInterface, req model.DispensePublic) (*model.EventResult, error) {
+	t, prev, hash, err := beginEvent(ctx, c.cfg, req.EventID, req)
 	if err != nil || prev != nil {
 		return replayOr(prev, err)
 	}
@@ -51,35 +158,24 @@ func (c *UnitContract) Dispense(ctx contractapi.TransactionContextInterface, req
 	if err != nil {
 		return nil, err
 	}
-	if err := validGLN(req.Location); err != nil {
+	p := req.Prepared
+	if p.EventID != req.EventID || p.PatientHash == "" || p.RecordHash == "" {
+		return nil, model.Invalid("prepared: the answer of unit:PrepareDispense for event %s is required", req.EventID)
+	}
+	if err := t.checkPrepared(req.EventID, p.RecordHash); err != nil {
 		return nil, err
 	}
-	codes, qs, err := parseGoods(req.Codes, req.Quantities)
+	codes, qs, items, err := t.dispensable(req.DispenseRequest, p.PrescriptionHash != "")
 	if err != nil {
 		return nil, err
 	}
-	items, err := t.lookupAll(codes)
-	if err != nil {
-		return nil, err
+	for _, q := range qs {
+		if err := t.addStock(otStock, q.code, -q.n, t.caller); err != nil {
+			return nil, err
+		}
 	}
-	if err := t.dispenseQuantities(qs, priv.PrescriptionRef != ""); err != nil {
-		return nil, err
-	}
-	info := &model.DispenseInfo{By: t.caller, At: t.nowText, EventID: req.EventID, PatientHash: patientHash, PrescriptionHash: rxHash}
+	info := &model.DispenseInfo{By: t.caller, At: t.nowText, EventID: req.EventID, PatientHash: p.PatientHash, PrescriptionHash: p.PrescriptionHash}
 	for _, it := range items {
-		if it.unit == nil {
-			return nil, model.Invalid("%s is a container: unpack it and dispense its units", it.key())
-		}
-		if err := t.movable(it, "dispense"); err != nil {
-			return nil, err
-		}
-		p, err := t.product(it.unit.DI)
-		if err != nil {
-			return nil, err
-		}
-		if p.Prescription && priv.PrescriptionRef == "" {
-			return nil, model.Invalid("%s is a prescription-only product: a prescription reference is required", p.DI)
-		}
 		it.setState(model.StatusDispensed, t.caller, "", req.Location, "", "")
 		it.unit.Dispense = info
 		if err := t.setHolder(it, t.caller, ""); err != nil {
@@ -89,11 +185,6 @@ func (c *UnitContract) Dispense(ctx contractapi.TransactionContextInterface, req
 			return nil, err
 		}
 	}
-	rec := model.DispenseRecord{EventID: req.EventID, Codes: keysOf(codes), PatientRef: priv.PatientRef,
-		PrescriptionRef: priv.PrescriptionRef, Salt: priv.Salt, By: t.caller, At: t.nowText}
-	if err := t.putPrivate(t.collection(t.caller), req.EventID, rec); err != nil {
-		return nil, err
-	}
 	step, disp := model.BizStepDispensing, model.DispositionDispensed
 	if me.HasRole(model.RolePlatform) && !me.HasRole(model.RoleHospital, model.RolePharmacy) {
 		step, disp = model.BizStepRetailSelling, model.DispositionRetailSold
@@ -102,8 +193,29 @@ func (c *UnitContract) Dispense(ctx contractapi.TransactionContextInterface, req
 		EventID: req.EventID, Type: model.ObjectEvent, Action: model.ActionObserve,
 		BizStep: step, Disposition: disp, EPCList: keysOf(codes), QuantityList: quantityList(qs),
 		ReadPoint: req.Location, BizLocation: req.Location,
-		Detail: &model.EventDetail{PatientHash: patientHash, PrescriptionHash: rxHash, UnitCount: len(codes) + sumQuantities(qs)},
+		Detail: &model.EventDetail{PatientHash: p.PatientHash, PrescriptionHash: p.PrescriptionHash, UnitCount: len(codes) + sumQuantities(qs)},
 	}, hash)
+}
+
+// checkPrepared checks that the caller's collection holds the record of eventID whose hash is
+// recordHash. Every peer of the channel keeps the hashes of private data, members or not, so
+// every endorser checks it alike.
+func (t *txn) checkPrepared(eventID, recordHash string) error {
+	k, err := t.key(otDispense, eventID, t.caller)
+	if err != nil {
+		return err
+	}
+	h, err := t.stub.GetPrivateDataHash(t.collection(t.caller), k)
+	if err != nil {
+		return fmt.Errorf("read dispense details hash: %w", err)
+	}
+	if h == nil {
+		return model.Invalid("dispense %s has no details recorded: unit:PrepareDispense records them first", eventID)
+	}
+	if hex.EncodeToString(h) != recordHash {
+		return model.Conflict("the details of dispense %s are not the ones prepared: prepare it again", eventID)
+	}
+	return nil
 }
 
 func dispensePrivate(t *txn) (*model.DispensePrivate, error) {
@@ -128,41 +240,31 @@ func dispensePrivate(t *txn) (*model.DispensePrivate, error) {
 	return &p, nil
 }
 
-// recordedSalt gives a retried dispense the salt of its first submission. The submitting side
-// draws a new salt every time and only the private record keeps it (so purging the record
-// leaves the public hashes unlinkable); a retry is compared under the recorded one.
-func (t *txn) recordedSalt(eventID string, priv *model.DispensePrivate) error {
-	me, err := t.me()
-	if err != nil || !me.HasRole(dispensingRoles...) {
-		return err // a caller that is no dispenser has no collection; it is refused below
-	}
+// dispenseRecord reads the caller's private record of eventID, nil when there is none, and its
+// bytes as stored.
+func (t *txn) dispenseRecord(eventID string) (*model.DispenseRecord, []byte, error) {
 	k, err := t.key(otDispense, eventID, t.caller)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	b, err := t.stub.GetPrivateData(t.collection(t.caller), k)
 	if err != nil {
-		return fmt.Errorf("read dispense details: %w", err)
+		return nil, nil, fmt.Errorf("read dispense details: %w", err)
 	}
 	if b == nil {
-		return nil
+		return nil, nil, nil
 	}
 	var rec model.DispenseRecord
 	if err := jsonUnmarshal(b, &rec); err != nil {
-		return err
+		return nil, nil, err
 	}
-	priv.Salt = rec.Salt
-	return nil
+	return &rec, b, nil
 }
 
-func (t *txn) putPrivate(collection, eventID string, v any) error {
+func (t *txn) putPrivate(collection, eventID string, b []byte) error {
 	k, err := t.key(otDispense, eventID, t.caller)
 	if err != nil {
 		return err
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Errorf("encode private record: %w", err)
 	}
 	if err := t.stub.PutPrivateData(collection, k, b); err != nil {
 		return fmt.Errorf("write private data to %s: %w", collection, err)

@@ -82,13 +82,32 @@ const MinSaltLength = 16
 
 // DispenseRecord is what the private data collection keeps for one dispense event.
 type DispenseRecord struct {
-	EventID         string   `json:"eventId"`
-	Codes           []string `json:"codes"`
-	PatientRef      string   `json:"patientRef"`
-	PrescriptionRef string   `json:"prescriptionRef,omitempty"`
-	Salt            string   `json:"salt"`
-	By              string   `json:"by"`
-	At              string   `json:"at"`
+	EventID          string   `json:"eventId"`
+	Codes            []string `json:"codes"`
+	PatientRef       string   `json:"patientRef"`
+	PrescriptionRef  string   `json:"prescriptionRef,omitempty"`
+	Salt             string   `json:"salt"`
+	PatientHash      string   `json:"patientHash"`
+	PrescriptionHash string   `json:"prescriptionHash,omitempty"`
+	By               string   `json:"by"`
+	At               string   `json:"at"`
+}
+
+// DispensePrepared is what unit:PrepareDispense recorded in the dispenser's collection: the
+// salted hashes the public dispense carries, and the hash of the private record as every
+// peer can read it (Fabric's private data hash), which unit:Dispense checks.
+type DispensePrepared struct {
+	EventID          string `json:"eventId"`
+	PatientHash      string `json:"patientHash"`
+	PrescriptionHash string `json:"prescriptionHash,omitempty"`
+	RecordHash       string `json:"recordHash"` // hex SHA-256 of the private record's bytes
+}
+
+// DispensePublic is unit:Dispense's argument: the request with what unit:PrepareDispense
+// recorded for it. No patient or prescription reference travels in it.
+type DispensePublic struct {
+	DispenseRequest
+	Prepared DispensePrepared `json:"prepared"`
 }
 
 // UndoDispenseRequest reverses a dispense of the caller within UndoDispenseDays

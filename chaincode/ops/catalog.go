@@ -2,6 +2,7 @@ package ops
 
 import (
 	"encoding/json"
+	"fmt"
 
 	"github.com/udiledger/udiledger/chaincode/model"
 )
@@ -34,6 +35,7 @@ var (
 	Unpack          = submit[model.UnpackRequest, model.EventResult]("unit:Unpack")
 	Ship            = submit[model.ShipRequest, model.EventResult]("unit:Ship")
 	Receive         = submit[model.ReceiveRequest, model.EventResult]("unit:Receive")
+	PrepareDispense = submitWith[model.DispenseInput, model.DispensePrepared]("unit:PrepareDispense", encodePrepareDispense)
 	Dispense        = submitWith[model.DispenseInput, model.EventResult]("unit:Dispense", encodeDispense)
 	UndoDispense    = submit[model.UndoDispenseRequest, model.EventResult]("unit:UndoDispense")
 	EraseDispense   = submit[model.EraseDispenseRequest, model.EventResult]("unit:EraseDispense")
@@ -72,7 +74,7 @@ var (
 var All = []Descriptor{
 	InitLedger, RegisterParty, UpdateParty, GetParty, ListParties, ExpiringLicences,
 	RegisterProduct, GetProduct, ListProducts, RegisterLot, SetLotStatus, GetLot, ListLots,
-	Commission, Pack, Unpack, Ship, Receive, Dispense, UndoDispense, EraseDispense, Return, Decommission,
+	Commission, Pack, Unpack, Ship, Receive, PrepareDispense, Dispense, UndoDispense, EraseDispense, Return, Decommission,
 	Destroy, Release, ReportSensor, Inspect, DispenseDetails,
 	StartRecall, AcknowledgeRecall, GetRecall, ListRecalls, RecallScope,
 	Provenance, Verify, Unit, Stock, Event, UnitsByHolder, EventsByTime, Alerts, Version,
@@ -88,10 +90,10 @@ func ByName(name string) (Descriptor, bool) {
 	return nil, false
 }
 
-// encodeDispense sends the public request as the argument and the private part in the
+// encodePrepareDispense sends the public request as the argument and the private part in the
 // transient map, never in the arguments.
-func encodeDispense(in model.DispenseInput) (Call, error) {
-	c, err := jsonArg[model.DispenseRequest]("unit:Dispense")(in.DispenseRequest)
+func encodePrepareDispense(in model.DispenseInput) (Call, error) {
+	c, err := jsonArg[model.DispenseRequest]("unit:PrepareDispense")(in.DispenseRequest)
 	if err != nil {
 		return Call{}, err
 	}
@@ -100,5 +102,24 @@ func encodeDispense(in model.DispenseInput) (Call, error) {
 		return Call{}, err
 	}
 	c.Transient = map[string][]byte{model.TransientDispense: priv}
+	return c, nil
+}
+
+// encodeDispense is a dispense in two transactions. The first, unit:PrepareDispense, carries
+// the patient reference and writes only the dispenser's collection, so only members of it
+// endorse it; the second, unit:Dispense, carries none and changes the units, endorsed as any
+// write of them is (ADR 014).
+func encodeDispense(in model.DispenseInput) (Call, error) {
+	c, err := encodePrepareDispense(in)
+	if err != nil {
+		return Call{}, err
+	}
+	c.Then = func(answer []byte) (Call, error) {
+		var p model.DispensePrepared
+		if err := DecodeAnswer(answer, &p); err != nil {
+			return Call{}, fmt.Errorf("unit:PrepareDispense answer: %w", err)
+		}
+		return jsonArg[model.DispensePublic]("unit:Dispense")(model.DispensePublic{DispenseRequest: in.DispenseRequest, Prepared: p})
+	}
 	return c, nil
 }

@@ -28,6 +28,9 @@ type Call struct {
 	Function  string
 	Args      []string
 	Transient map[string][]byte
+	// Then, when set, is the call to submit once this one is committed, made from its answer:
+	// an operation of two transactions (a dispense records its private details first).
+	Then func(answer []byte) (Call, error)
 }
 
 // Descriptor is an operation without its type parameters, for tables and generic plumbing.

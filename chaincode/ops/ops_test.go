@@ -34,6 +34,8 @@ func TestReadsEncodeTheirFieldsInOrder(t *testing.T) {
 	}
 }
 
+// A dispense is two calls: the private part travels in the first's transient map only, and
+// the second, public, carries the hashes the first answered.
 func TestADispenseSendsItsPrivatePartInTheTransientMapOnly(t *testing.T) {
 	in := model.DispenseInput{
 		DispenseRequest: model.DispenseRequest{EventHeader: model.EventHeader{EventID: "e1"}, Codes: []string{"c"}},
@@ -43,11 +45,22 @@ func TestADispenseSendsItsPrivatePartInTheTransientMapOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(c.Args) != 1 || c.Function != "unit:Dispense" || contains(c.Args[0], "patient-42") {
+	if len(c.Args) != 1 || c.Function != "unit:PrepareDispense" || contains(c.Args[0], "patient-42") {
 		t.Fatalf("call %+v carries the patient reference in its arguments", c)
 	}
 	if !contains(string(c.Transient[model.TransientDispense]), "patient-42") {
 		t.Fatalf("transient %q lacks the patient reference", c.Transient)
+	}
+	if c.Then == nil {
+		t.Fatal("a dispense is one call: nothing records it publicly")
+	}
+	next, err := c.Then([]byte(`{"eventId":"e1","patientHash":"ph","recordHash":"rh"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if next.Function != "unit:Dispense" || len(next.Transient) != 0 || contains(next.Args[0], "patient-42") ||
+		!contains(next.Args[0], `"patientHash":"ph"`) || !contains(next.Args[0], `"recordHash":"rh"`) {
+		t.Fatalf("the public call %+v: want unit:Dispense with the prepared hashes and no patient reference", next)
 	}
 }
 

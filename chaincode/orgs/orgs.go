@@ -81,6 +81,9 @@ func Find(mspIDOrName string) (Org, bool) {
 type Collection struct {
 	Name    string
 	Members []string // MSP IDs
+	// Writer is the organisation whose peer alone endorses writes to the collection: the
+	// collection's own endorsement policy, in place of the chaincode's for its keys.
+	Writer string
 	// BlockToLive is how many blocks a value is kept after its last write; 0 keeps it forever.
 	BlockToLive uint64
 }
@@ -111,10 +114,11 @@ func Dispensers() []Org {
 // DispenseCollection is the collection of an organisation's dispense details (patient and
 // prescription references): kept by that organisation and the regulator only, so no other
 // party, another dispenser included, can link two dispenses to one patient. Its members are
-// also the only endorsers a dispense by that organisation may have.
+// also the only endorsers a dispense's private half (unit:PrepareDispense) may have, and the
+// organisation's own peer alone endorses writes to it.
 func DispenseCollection(msp string) Collection {
 	return Collection{Name: model.DispenseCollectionOf(model.DispenseCollection, msp),
-		Members: []string{msp, Regulator}, BlockToLive: DispenseBlockToLive}
+		Members: []string{msp, Regulator}, Writer: msp, BlockToLive: DispenseBlockToLive}
 }
 
 // Collections are the chaincode's private data collections: one per dispenser.

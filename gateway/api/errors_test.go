@@ -215,7 +215,7 @@ func TestIdempotentRetries(t *testing.T) {
 		}
 		// Every submission draws a new salt (no one can derive it again once the record is
 		// erased); the chaincode compares a retry under the salt it recorded.
-		props := w.rec.proposals("unit:Dispense")
+		props := w.rec.proposals("unit:PrepareDispense")
 		if string(props[0].Transient["dispense"]) == string(props[1].Transient["dispense"]) {
 			t.Fatal("the retry was sent with the same salt: the salt is derivable")
 		}
@@ -232,7 +232,7 @@ func TestIdempotentRetries(t *testing.T) {
 		w.must(201, nil, mfr, "POST", "/v1/events/ship", map[string]any{"to": hsp, "codes": []string{deviceCode(3)}})
 		w.must(201, nil, hsp, "POST", "/v1/events/receive", map[string]any{"codes": []string{deviceCode(3)}})
 		w.must(201, nil, hsp, "POST", "/v1/events/dispense", map[string]any{"codes": []string{deviceCode(3)}, "patientRef": "P-1"})
-		props := w.rec.proposals("unit:Dispense")
+		props := w.rec.proposals("unit:PrepareDispense")
 		if string(props[0].Transient["dispense"]) == string(props[len(props)-1].Transient["dispense"]) {
 			t.Fatal("two dispense events share a salt")
 		}

@@ -63,13 +63,18 @@ func TestSupplyChainStory(t *testing.T) {
 		var r model.EventResult
 		w.must(201, &r, hsp, "POST", "/v1/events/dispense", map[string]any{"eventId": "urn:uuid:story-dispense",
 			"codes": []string{deviceCode(1)}, "location": hspGLN, "patientRef": "PATIENT-4711", "prescriptionRef": "RX-99"})
-		props := w.rec.proposals("unit:Dispense")
-		if len(props) != 1 {
-			t.Fatalf("%d dispense proposals, want 1", len(props))
+		props, public := w.rec.proposals("unit:PrepareDispense"), w.rec.proposals("unit:Dispense")
+		if len(props) != 1 || len(public) != 1 {
+			t.Fatalf("%d private and %d public dispense proposals, want one each", len(props), len(public))
 		}
 		p := props[0]
-		if strings.Contains(strings.Join(p.Args, " "), "PATIENT-4711") || strings.Contains(strings.Join(p.Args, " "), "RX-99") {
-			t.Fatalf("patient or prescription reference in the arguments: %q", p.Args)
+		for _, args := range [][]string{p.Args, public[0].Args} {
+			if strings.Contains(strings.Join(args, " "), "PATIENT-4711") || strings.Contains(strings.Join(args, " "), "RX-99") {
+				t.Fatalf("patient or prescription reference in the arguments: %q", args)
+			}
+		}
+		if len(public[0].Transient) != 0 {
+			t.Fatalf("the public dispense carries a transient map %q", public[0].Transient)
 		}
 		var priv model.DispensePrivate
 		if err := json.Unmarshal(p.Transient[model.TransientDispense], &priv); err != nil || priv.PatientRef != "PATIENT-4711" ||

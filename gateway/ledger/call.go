@@ -146,6 +146,9 @@ func (c *Caller) Invoke(ctx context.Context, id *Identity, op ops.Descriptor, re
 		return &Result{Payload: b}, nil
 	}
 	res, err := c.Client.Submit(ctx, p)
+	if err == nil && call.Then != nil {
+		return c.then(ctx, id, call, res)
+	}
 	if err == nil || c.Queue == nil || !c.IsUnreachable(err) {
 		return res, err
 	}
@@ -159,6 +162,23 @@ func (c *Caller) Invoke(ctx context.Context, id *Identity, op ops.Descriptor, re
 		return nil, fmt.Errorf("%w (and it could not be queued: %w)", err, qerr)
 	}
 	return nil, &QueuedError{ID: qid, Cause: err}
+}
+
+// then submits the calls that follow a committed one (ops.Call.Then), each made from the
+// answer before it; the last one's result is the operation's. A retry of the whole operation
+// repeats every call, and each is recognised by the ledger as the retry it is.
+func (c *Caller) then(ctx context.Context, id *Identity, call ops.Call, res *Result) (*Result, error) {
+	for call.Then != nil {
+		next, err := call.Then(res.Payload)
+		if err != nil {
+			return nil, err
+		}
+		call = next
+		if res, err = c.Client.Submit(ctx, Proposal{Identity: id, Function: call.Function, Args: call.Args, Transient: call.Transient}); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 // IsUnreachable reports whether err means the ledger could not be reached.

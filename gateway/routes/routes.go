@@ -83,7 +83,9 @@ func ForOp(name string) (Route, bool) {
 }
 
 // Internal lists the operations deliberately served by no route of their own, with why.
-var Internal = map[string]string{}
+var Internal = map[string]string{
+	"unit:PrepareDispense": "the first of a dispense's two transactions: POST /v1/events/dispense makes both",
+}
 
 // Fields lists a request type's fields by JSON name, embedded structs flattened (each
 // field's Index reaches it from the outer type): the names path and query parameters fill.

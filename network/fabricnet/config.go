@@ -66,6 +66,9 @@ type Collection struct {
 	Members []string `json:"members"` // MSP IDs
 	// BlockToLive is how many blocks the data is kept; 0 keeps it forever.
 	BlockToLive uint64 `json:"blockToLive,omitempty"`
+	// EndorsementPolicy is the collection's own signature policy for writes to it; empty
+	// means the chaincode's.
+	EndorsementPolicy string `json:"endorsementPolicy,omitempty"`
 }
 
 // DefaultCollections are the chaincode's private data collections (chaincode/orgs): one per
@@ -73,37 +76,11 @@ type Collection struct {
 var DefaultCollections = func() []Collection {
 	var out []Collection
 	for _, c := range orgs.Collections() {
-		out = append(out, Collection{Name: c.Name, Members: c.Members, BlockToLive: c.BlockToLive})
+		out = append(out, Collection{Name: c.Name, Members: c.Members, BlockToLive: c.BlockToLive,
+			EndorsementPolicy: "OR('" + c.Writer + ".peer')"})
 	}
 	return out
 }()
-
-// DispenseEndorsementPolicy is the default chaincode-level policy of a network of the orgs:
-// a majority of their peers, or the regulator's peer with a dispenser's. A dispense may be
-// endorsed only by the members of the dispenser's collection (the dispenser and the regulator),
-// which are no majority of five; the second branch lets such a transaction through (ADR 014).
-// Empty when the orgs have no regulator or no dispenser: the channel's MAJORITY then.
-func DispenseEndorsementPolicy(specs []OrgSpec) string {
-	var all, dispensers []string
-	regulator := ""
-	for _, s := range specs {
-		msp := s.Name + "MSP"
-		all = append(all, "'"+msp+".peer'")
-		o, ok := orgs.Find(msp)
-		switch {
-		case !ok:
-		case o.MSPID == orgs.Regulator:
-			regulator = "'" + msp + ".peer'"
-		case slices.ContainsFunc(orgs.Dispensers(), func(d orgs.Org) bool { return d.MSPID == msp }):
-			dispensers = append(dispensers, "'"+msp+".peer'")
-		}
-	}
-	if regulator == "" || len(dispensers) == 0 {
-		return ""
-	}
-	return fmt.Sprintf("OR(OutOf(%d, %s), AND(%s, OR(%s)))", len(all)/2+1, strings.Join(all, ", "),
-		regulator, strings.Join(dispensers, ", "))
-}
 
 // Config describes the network to bring up. The zero value of every field but BinDir and
 // ModuleRoot means its default.
@@ -132,8 +109,7 @@ type Config struct {
 
 	Channel   string // default "udi"
 	Chaincode string // chaincode name; default "udi"
-	// EndorsementPolicy is the chaincode-level signature policy; empty means
-	// DispenseEndorsementPolicy(Orgs), or, where that is empty, the channel's
+	// EndorsementPolicy is the chaincode-level signature policy; empty means the channel's
 	// /Channel/Application/Endorsement policy (MAJORITY Endorsement).
 	EndorsementPolicy string
 	// Collections default to DefaultCollections, with DispenseBlockToLive.
@@ -196,9 +172,6 @@ func (c Config) withDefaults() (Config, error) {
 				c.Collections[i].BlockToLive = c.DispenseBlockToLive
 			}
 		}
-	}
-	if c.EndorsementPolicy == "" {
-		c.EndorsementPolicy = DispenseEndorsementPolicy(c.Orgs)
 	}
 	if c.BatchTimeout == 0 {
 		c.BatchTimeout = 100 * time.Millisecond

@@ -191,6 +191,12 @@ type collectionConfig struct {
 	BlockToLive       uint64 `json:"blockToLive"`
 	MemberOnlyRead    bool   `json:"memberOnlyRead"`
 	MemberOnlyWrite   bool   `json:"memberOnlyWrite"`
+	// EndorsementPolicy, when set, replaces the chaincode's policy for the collection's keys.
+	EndorsementPolicy *endorsementPolicy `json:"endorsementPolicy,omitempty"`
+}
+
+type endorsementPolicy struct {
+	SignaturePolicy string `json:"signaturePolicy"`
 }
 
 func collectionsJSON(cols []Collection) ([]byte, error) {
@@ -204,8 +210,12 @@ func collectionsJSON(cols []Collection) ([]byte, error) {
 			policy += "'" + m + ".member'"
 		}
 		policy += ")"
+		var ep *endorsementPolicy
+		if c.EndorsementPolicy != "" {
+			ep = &endorsementPolicy{SignaturePolicy: c.EndorsementPolicy}
+		}
 		out = append(out, collectionConfig{
-			Name: c.Name, Policy: policy,
+			Name: c.Name, Policy: policy, EndorsementPolicy: ep,
 			// Every member endorses a write (the dispenser and the regulator, ADR 014), so no
 			// dissemination is required for the transaction to succeed; a member's peer that
 			// missed it gets it by gossip or reconciliation.

@@ -26,7 +26,7 @@ var writeRoles = map[string][]model.Role{
 	"recall:Start": {model.RoleRegulator, model.RoleManufacturer},
 	"unit:Pack":    trading, "unit:Unpack": trading, "unit:Ship": trading, "unit:Receive": trading,
 	"unit:Return": trading, "unit:ReportSensor": trading, "recall:Acknowledge": trading,
-	"unit:Dispense": dispensing, "unit:UndoDispense": dispensing, "unit:EraseDispense": dispensing,
+	"unit:PrepareDispense": dispensing, "unit:Dispense": dispensing, "unit:UndoDispense": dispensing, "unit:EraseDispense": dispensing,
 	"unit:Decommission": tradingAnd(model.RoleRegulator), "unit:Destroy": tradingAnd(model.RoleRegulator),
 	"unit:Inspect": tradingAnd(model.RoleRegulator),
 }
@@ -58,6 +58,8 @@ func checkWrites(t *testing.T, w World, f fixture) {
 		"unit:ReportSensor": model.SensorRequest{EventHeader: h, Codes: codes, SensorElementList: []model.SensorElement{{DeviceID: "urn:logger:m",
 			Reports: []model.SensorReport{{Type: model.TemperatureType, Value: 5, UOM: "CEL"}}}}},
 		"unit:Dispense": model.DispenseInput{DispenseRequest: model.DispenseRequest{EventHeader: h, Codes: codes},
+			DispensePrivate: model.DispensePrivate{PatientRef: "p", Salt: "matrix-salt-0123456789"}},
+		"unit:PrepareDispense": model.DispenseInput{DispenseRequest: model.DispenseRequest{EventHeader: h, Codes: codes},
 			DispensePrivate: model.DispensePrivate{PatientRef: "p", Salt: "matrix-salt-0123456789"}},
 		"unit:UndoDispense":  model.UndoDispenseRequest{EventHeader: h, Codes: []string{f.u2}},
 		"unit:EraseDispense": model.EraseDispenseRequest{EventHeader: h, Dispense: f.dispense, Reason: "matrix"},

@@ -27,7 +27,7 @@ import (
 )
 
 // keyLevelEndorsement shows ADR 008 on the network: a unit key's policy is its owner's peer
-// AND two of the four others' peers (with the owner, a majority of the five).
+// AND three of the four others' peers (a majority of the others).
 func (s *suite) keyLevelEndorsement(t *testing.T) {
 	code := s.commission(t, "sbe-commission", 1)[0]
 	ship := model.ShipRequest{EventHeader: model.EventHeader{EventID: "sbe-ship-1"}, To: dst, Codes: []string{code}}
@@ -41,8 +41,12 @@ func (s *suite) keyLevelEndorsement(t *testing.T) {
 			}
 		})
 	}
-	t.Run("the same ship endorsed by the owner and two others commits", func(t *testing.T) {
-		if _, err := s.submit(mfr, "unit:Ship", ship, mfr, dst, plt); err != nil {
+	t.Run("the same ship endorsed by the owner and two others, a majority of all but not of the others, is invalid", func(t *testing.T) {
+		_, err := s.submit(mfr, "unit:Ship", ship, mfr, dst, plt)
+		wantCommitError(t, err, ledger.EndorsementPolicyFailure)
+	})
+	t.Run("the same ship endorsed by the owner and three others commits", func(t *testing.T) {
+		if _, err := s.submit(mfr, "unit:Ship", ship, mfr, dst, plt, hsp); err != nil {
 			t.Fatal(err)
 		}
 		if v := s.unit(t, code); v.Status != model.StatusInTransit {
@@ -54,14 +58,14 @@ func (s *suite) keyLevelEndorsement(t *testing.T) {
 		_, err := s.submit(dst, "unit:Receive", recv, dst, plt, hsp)
 		wantCommitError(t, err, ledger.EndorsementPolicyFailure)
 	})
-	t.Run("the gateway plans the sender's peer and two others by itself from the key's policy", func(t *testing.T) {
+	t.Run("the gateway plans the sender's peer and three others by itself from the key's policy", func(t *testing.T) {
 		res, err := s.submit(dst, "unit:Receive", recv)
 		if err != nil {
 			t.Fatal(err)
 		}
 		endorsers := s.endorsers(t, dst, res.TxID)
-		if !slices.Contains(endorsers, mfr) || len(endorsers) < 3 {
-			t.Fatalf("receive endorsed by %v: want the sender %s and two others", endorsers, mfr)
+		if !slices.Contains(endorsers, mfr) || len(endorsers) < 4 {
+			t.Fatalf("receive endorsed by %v: want the sender %s and three others", endorsers, mfr)
 		}
 		if v := s.unit(t, code); v.Owner != dst || v.Status != model.StatusActive {
 			t.Fatalf("unit after receive: owner %s status %s", v.Owner, v.Status)
@@ -69,7 +73,7 @@ func (s *suite) keyLevelEndorsement(t *testing.T) {
 		t.Logf("receive endorsed by %v", endorsers)
 	})
 	t.Run("after receipt the former owner's peer no longer suffices", func(t *testing.T) {
-		_, err := s.submit(dst, "unit:Ship", model.ShipRequest{EventHeader: model.EventHeader{EventID: "sbe-ship-2"}, To: hsp, Codes: []string{code}}, mfr, plt, hsp)
+		_, err := s.submit(dst, "unit:Ship", model.ShipRequest{EventHeader: model.EventHeader{EventID: "sbe-ship-2"}, To: hsp, Codes: []string{code}}, mfr, plt, hsp, reg)
 		wantCommitError(t, err, ledger.EndorsementPolicyFailure)
 		if _, err := s.submit(dst, "unit:Ship", model.ShipRequest{EventHeader: model.EventHeader{EventID: "sbe-ship-2"}, To: hsp, Codes: []string{code}}); err != nil {
 			t.Fatalf("the same ship planned by the gateway: %v", err)
@@ -91,9 +95,9 @@ func (s *suite) keyLevelEndorsement(t *testing.T) {
 			t.Fatalf("unit status %s after the owner-only write", v.Status)
 		}
 	})
-	t.Run("the same unit-only write signed by the owner's and two other peers commits", func(t *testing.T) {
+	t.Run("the same unit-only write signed by the owner's and three other peers commits", func(t *testing.T) {
 		// The control: the forged transaction is well formed; only its endorsers differed.
-		if code := s.forged(t, mfr, "unit:Ship", forge("sbe-forged-2"), onlyUnit, mfr, dst, plt); code != peer.TxValidationCode_VALID {
+		if code := s.forged(t, mfr, "unit:Ship", forge("sbe-forged-2"), onlyUnit, mfr, dst, plt, hsp); code != peer.TxValidationCode_VALID {
 			t.Fatalf("validation code %s, want VALID", code)
 		}
 		if v := s.unit(t, own); v.Status != model.StatusInTransit {

@@ -430,7 +430,7 @@ func (s *suite) throughput(t *testing.T) {
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
-	t.Logf("%d commissioning transactions from %d concurrent clients in %s: %.1f tx/s (BatchTimeout %s, MAJORITY of 5, owner policy on every new key)",
+	t.Logf("%d commissioning transactions from %d concurrent clients in %s: %.1f tx/s (BatchTimeout %s, MAJORITY of 5, owner and 3 of 4 others on every new key)",
 		txs, workers, elapsed.Round(time.Millisecond), float64(txs)/elapsed.Seconds(), s.cfg.BatchTimeout)
 	if f := failed.Load(); f > 0 {
 		t.Fatalf("%d of %d transactions failed, first: %v", f, txs, firstErr)
