@@ -90,6 +90,7 @@ var subtests = []struct {
 	{name: "the participants, a product and a lot are registered", run: (*suite).seed, required: true},
 	{name: "a unit cannot change hands without its owner's peer", run: (*suite).keyLevelEndorsement},
 	{name: "chaincode error codes reach the caller", run: (*suite).errorCodes},
+	{name: "crafted bookmarks and arbitrary arguments neither read outside a scan nor stop a chaincode server", run: (*suite).craftedInput},
 	{name: "every organisation may do and read what ADR 012 says, and nothing else", run: (*suite).authorisationMatrix},
 	{name: "a proposal dated a day back or ahead is refused by every other organisation's peer", run: (*suite).backdated},
 	{name: "dispense details stay with the hospital and the regulator, and are erased by purge", run: (*suite).privateData},
