@@ -2,7 +2,6 @@ package integration
 
 import (
 	"crypto/sha256"
-	"crypto/x509"
 	"os"
 	"path/filepath"
 	"slices"
@@ -18,8 +17,6 @@ import (
 	"github.com/hyperledger/fabric-protos-go-apiv2/ledger/rwset/kvrwset"
 	"github.com/hyperledger/fabric-protos-go-apiv2/msp"
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/udiledger/udiledger/chaincode/model"
@@ -235,42 +232,7 @@ func (s *suite) peerSigner(t *testing.T, m string) ([]byte, identity.Sign) {
 // with fabric-gateway directly.
 func (s *suite) gatewayAs(t *testing.T, m string) (*client.Gateway, func()) {
 	t.Helper()
-	o, ok := s.net.Org(m)
-	if !ok {
-		t.Fatalf("no organisation %s", m)
-	}
-	caPEM, err := os.ReadFile(o.TLSCACert)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := x509.NewCertPool()
-	pool.AppendCertsFromPEM(caPEM)
-	conn, err := grpc.NewClient(o.Peer.Endpoint, grpc.WithTransportCredentials(credentials.NewClientTLSFromCert(pool, "")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := s.ids[m]
-	cert, err := identity.CertificateFromPEM(p.Certificate)
-	if err != nil {
-		t.Fatal(err)
-	}
-	id, err := identity.NewX509Identity(m, cert)
-	if err != nil {
-		t.Fatal(err)
-	}
-	key, err := identity.PrivateKeyFromPEM(p.PrivateKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sign, err := identity.NewPrivateKeySign(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	gw, err := client.Connect(id, client.WithSign(sign), client.WithClientConnection(conn),
+	gw := connectAs(t, s.peerConn(t, m), s.ids[m],
 		client.WithEndorseTimeout(30*time.Second), client.WithSubmitTimeout(30*time.Second), client.WithCommitStatusTimeout(time.Minute))
-	if err != nil {
-		_ = conn.Close()
-		t.Fatal(err)
-	}
-	return gw, func() { _ = gw.Close(); _ = conn.Close() }
+	return gw, func() { _ = gw.Close() }
 }

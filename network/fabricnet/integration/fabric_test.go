@@ -489,6 +489,17 @@ func (s *suite) endorsers(t *testing.T, submitter, txID string) []string {
 // for calls the ledger backend does not make (system chaincodes).
 func rawGateway(t *testing.T, n *fabricnet.Network, o fabricnet.Org) (*client.Gateway, func()) {
 	t.Helper()
+	a, err := n.AdminIdentity(o.MSPID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gw := connectAs(t, dialPeer(t, o), a, client.WithEvaluateTimeout(10*time.Second))
+	return gw, func() { _ = gw.Close() }
+}
+
+// dialPeer connects to the peer of o with TLS; the connection closes when the test ends.
+func dialPeer(t *testing.T, o fabricnet.Org) *grpc.ClientConn {
+	t.Helper()
 	caPEM, err := os.ReadFile(o.TLSCACert)
 	if err != nil {
 		t.Fatal(err)
@@ -499,19 +510,22 @@ func rawGateway(t *testing.T, n *fabricnet.Network, o fabricnet.Org) (*client.Ga
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := n.AdminIdentity(o.MSPID)
+	t.Cleanup(func() { _ = conn.Close() })
+	return conn
+}
+
+// connectAs opens a fabric-gateway connection over conn signing as id.
+func connectAs(t *testing.T, conn *grpc.ClientConn, id *ledger.Identity, opts ...client.ConnectOption) *client.Gateway {
+	t.Helper()
+	cert, err := identity.CertificateFromPEM(id.Certificate)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cert, err := identity.CertificateFromPEM(a.Certificate)
+	x509id, err := identity.NewX509Identity(id.MSPID, cert)
 	if err != nil {
 		t.Fatal(err)
 	}
-	id, err := identity.NewX509Identity(o.MSPID, cert)
-	if err != nil {
-		t.Fatal(err)
-	}
-	key, err := identity.PrivateKeyFromPEM(a.PrivateKey)
+	key, err := identity.PrivateKeyFromPEM(id.PrivateKey)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -519,10 +533,9 @@ func rawGateway(t *testing.T, n *fabricnet.Network, o fabricnet.Org) (*client.Ga
 	if err != nil {
 		t.Fatal(err)
 	}
-	gw, err := client.Connect(id, client.WithSign(sign), client.WithClientConnection(conn), client.WithEvaluateTimeout(10*time.Second))
+	gw, err := client.Connect(x509id, append([]client.ConnectOption{client.WithSign(sign), client.WithClientConnection(conn)}, opts...)...)
 	if err != nil {
-		_ = conn.Close()
 		t.Fatal(err)
 	}
-	return gw, func() { _ = gw.Close(); _ = conn.Close() }
+	return gw
 }
