@@ -103,42 +103,28 @@ func (s *Stub) GetPrivateDataHash(collection, key string) ([]byte, error) {
 
 // PutPrivateData records a private write; an empty value is a delete.
 func (s *Stub) PutPrivateData(collection, key string, value []byte) error {
-	if err := s.canWrite(collection); err != nil {
-		return err
-	}
-	if err := checkWriteKey(key); err != nil {
-		return err
-	}
-	if err := s.beforeWrite(); err != nil {
-		return err
-	}
 	w := Write{Delete: true}
 	if len(value) > 0 {
 		w = Write{Value: append([]byte(nil), value...)}
 	}
-	s.sim.private(collection).Writes[key] = w
-	return nil
+	return s.writePrivate(collection, key, w)
 }
 
 // DelPrivateData records a private deletion.
 func (s *Stub) DelPrivateData(collection, key string) error {
-	if err := s.canWrite(collection); err != nil {
-		return err
-	}
-	if err := checkWriteKey(key); err != nil {
-		return err
-	}
-	if err := s.beforeWrite(); err != nil {
-		return err
-	}
-	s.sim.private(collection).Writes[key] = Write{Delete: true}
-	return nil
+	return s.writePrivate(collection, key, Write{Delete: true})
 }
 
 // PurgePrivateData records a purge: at commit the value and its hash go, as with
 // DelPrivateData, and the engine keeps no earlier private versions that could outlive them
 // (blocks hold hashes only). Purging an absent key is no error, as on Fabric.
 func (s *Stub) PurgePrivateData(collection, key string) error {
+	return s.writePrivate(collection, key, Write{Delete: true, Purge: true})
+}
+
+// writePrivate records w as the transaction's write of key in collection, once the caller may
+// write the collection and the key is well formed.
+func (s *Stub) writePrivate(collection, key string, w Write) error {
 	if err := s.canWrite(collection); err != nil {
 		return err
 	}
@@ -148,7 +134,7 @@ func (s *Stub) PurgePrivateData(collection, key string) error {
 	if err := s.beforeWrite(); err != nil {
 		return err
 	}
-	s.sim.private(collection).Writes[key] = Write{Delete: true, Purge: true}
+	s.sim.private(collection).Writes[key] = w
 	return nil
 }
 
