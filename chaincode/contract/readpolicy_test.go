@@ -202,7 +202,7 @@ func TestAUnitsHolderIsNeedToKnow(t *testing.T) {
 		if v.Unit.Key == "" || v.Status != model.StatusActive || v.Unit.Lot != "L1" {
 			t.Errorf("%s does not learn the unit's public facts: %+v", msp, v)
 		}
-		if !sees && (v.Unit.Location != "" || v.Unit.ShipFrom != "" || v.Unit.UpdatedAt != "") {
+		if !sees && (v.Unit.Location != "" || v.Unit.ShipFrom != "" || v.Unit.UpdatedAt != "" || v.Unit.LastEventBy != "") {
 			t.Errorf("%s learns where the unit is or was: %+v", msp, v.Unit)
 		}
 	}

@@ -23,6 +23,6 @@ func NoticeVisible(n Notification, msp string, regulator bool, makes func(code s
 func (v *UnitView) HideHolder() {
 	u := &v.Unit
 	u.Owner, u.Custodian, u.Location, u.Parent, u.ShipTo, u.ShipFrom = "", "", "", "", "", ""
-	u.Returning, u.Dispense, u.LastEventID, u.UpdatedAt = false, nil, "", ""
+	u.Returning, u.Dispense, u.LastEventID, u.LastEventBy, u.UpdatedAt = false, nil, "", "", ""
 	v.Owner, v.Location, v.Chain = "", "", nil
 }
