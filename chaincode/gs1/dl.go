@@ -10,9 +10,13 @@ type span struct{ start, end int }
 // ParseDigitalLink reads an uncompressed GS1 Digital Link URI on any host and below any path
 // prefix: the primary key and its qualifiers in the path, in the order the dictionary's dlpkey
 // gives, and data attributes as numeric query keys. Other query keys (linkType, …) and the
-// fragment are ignored. Values are percent-decoded; a GTIN-8, -12 or -13 is widened to 14
-// digits. The elements come back primary key first, then qualifiers, then attributes, and are
-// validated as ParseElementString validates them.
+// fragment are ignored. Values are percent-decoded, and in the query string a '+' is a space
+// (as in application/x-www-form-urlencoded), so a plus in a query value must be written %2B;
+// a GTIN-8, -12 or -13 in the path is widened to 14 digits. An AI may appear once: one given
+// in the path and again in the query, or twice in the query, is refused even with the same
+// value, and so is a query AI that is a key qualifier the path could hold (/01/…?10=… must be
+// /01/…/10/…). The elements come back primary key first, then qualifiers, then attributes,
+// and are validated as ParseElementString validates them.
 func ParseDigitalLink(uri string) ([]Element, error) {
 	elems, err := parseDigitalLink(uri)
 	if err != nil {
@@ -89,7 +93,7 @@ func parseDigitalLink(uri string) ([]Element, *SyntaxError) {
 			seq, next = s, n
 		}
 		vs := segs[i+1]
-		value, e := percentDecode(uri[vs.start:vs.end], vs.start)
+		value, e := percentDecode(uri[vs.start:vs.end], vs.start, false)
 		if e != nil {
 			return nil, e
 		}
@@ -103,6 +107,7 @@ func parseDigitalLink(uri string) ([]Element, *SyntaxError) {
 		elems = append(elems, Element{AI: def.AI, Value: value})
 	}
 	if query >= 0 {
+		inPath := len(elems)
 		qend := len(uri)
 		if i := strings.IndexByte(uri[query:], '#'); i >= 0 {
 			qend = query + i
@@ -118,15 +123,31 @@ func parseDigitalLink(uri string) ([]Element, *SyntaxError) {
 				if !ok {
 					return nil, errAt(q, KindUnknownAI, "", quoteSafe(key)+" is not a GS1 AI")
 				}
+				for j := range elems {
+					if elems[j].AI != def.AI {
+						continue
+					}
+					where := "twice in the query string"
+					if j < inPath {
+						where = "in the path and again in the query string"
+					}
+					return nil, errAt(q, KindDuplicateAI, def.AI, "given "+where)
+				}
 				if !def.DLAttr {
 					return nil, errAt(q, KindBadDLPath, def.AI, "is not a Digital Link data attribute")
 				}
+				if belongsInPath(pdef, elems[1:inPath], def.AI) {
+					return nil, errAt(q, KindBadDLPath, def.AI, "is a key qualifier of ("+pdef.AI+") and belongs in the path, not the query string")
+				}
 				vstart := q + len(key) + 1
-				value, e := percentDecode(val, vstart)
+				value, e := percentDecode(val, vstart, true)
 				if e != nil {
 					return nil, e
 				}
 				if e := def.validate(value); e != nil {
+					if e.Kind == KindBadChar && e.Pos < len(value) && value[e.Pos] == ' ' && strings.IndexByte(val, '+') >= 0 {
+						e.Msg += "; a '+' in a query value means a space, a plus is written %2B"
+					}
 					e.Pos = vstart + min(e.Pos, len(val))
 					return nil, e
 				}
@@ -143,6 +164,41 @@ func parseDigitalLink(uri string) ([]Element, *SyntaxError) {
 		return nil, e
 	}
 	return elems, nil
+}
+
+// belongsInPath reports whether the query AI ai is a key qualifier of the primary key pdef
+// that the path could have held: some qualifier sequence of pdef holds it together with
+// every qualifier the path gives, in their order. The path's qualifiers were checked to fit a
+// sequence in order, so ai would go in its own place there.
+func belongsInPath(pdef *AIDef, quals []Element, ai string) bool {
+	for _, alt := range pdef.DLQualifiers {
+		if indexOf(alt, ai) < 0 {
+			continue
+		}
+		k, fits := 0, true
+		for _, q := range quals {
+			for k < len(alt) && alt[k] != q.AI {
+				k++
+			}
+			if k == len(alt) {
+				fits = false
+				break
+			}
+		}
+		if fits {
+			return true
+		}
+	}
+	return false
+}
+
+func indexOf(list []string, s string) int {
+	for i, x := range list {
+		if x == s {
+			return i
+		}
+	}
+	return -1
 }
 
 // qualifierSlot finds where qualifier ai may go given the alternative seq in use (-1: none
@@ -181,9 +237,15 @@ func hasPrefixFold(s, p string) bool {
 	return len(s) >= len(p) && strings.EqualFold(s[:len(p)], p)
 }
 
-// percentDecode decodes %HH escapes; off is the offset of s in the input, for errors.
-func percentDecode(s string, off int) (string, *SyntaxError) {
+// percentDecode decodes %HH escapes and, in a query value (query), '+' as a space; off is the
+// offset of s in the input, for errors.
+func percentDecode(s string, off int, query bool) (string, *SyntaxError) {
 	i := strings.IndexByte(s, '%')
+	if query {
+		if j := strings.IndexByte(s, '+'); j >= 0 && (i < 0 || j < i) {
+			i = j
+		}
+	}
 	if i < 0 {
 		return s, nil
 	}
@@ -191,12 +253,15 @@ func percentDecode(s string, off int) (string, *SyntaxError) {
 	b = append(b, s[:i]...)
 	for ; i < len(s); i++ {
 		c := s[i]
-		if c == '%' {
+		switch {
+		case c == '%':
 			var ok bool
 			if c, ok = hexPair(s, i); !ok {
 				return "", errAt(off+i, KindBadDLPath, "", "'%' must be followed by two hex digits")
 			}
 			i += 2
+		case c == '+' && query:
+			c = ' '
 		}
 		b = append(b, c)
 	}

@@ -2,6 +2,7 @@ package gs1
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -102,4 +103,63 @@ func TestDigitalLink(t *testing.T) {
 			t.Error("got no error")
 		}
 	})
+}
+
+// The query-string rules of the GS1 Digital Link URI syntax: one AI once, key qualifiers in
+// the path, '+' as a space.
+func TestParseDigitalLinkQueryRules(t *testing.T) {
+	const gtin = "https://id.gs1.org/01/09506000134352"
+	accepted := []struct {
+		name string
+		give string
+		want string
+	}{
+		{"accepts a lot in the path and an expiry in the query", gtin + "/10/L1?17=241231", "(01)09506000134352(10)L1(17)241231"},
+		{"accepts a lot in the query beside a TPX, which no sequence holds with it", gtin + "/235/T1?10=L1", "(01)09506000134352(235)T1(10)L1"},
+		{"accepts a lot in the query of a key without qualifiers", "https://id.gs1.org/00/106141411234567897?10=L1&02=09506000134352&37=5", "(00)106141411234567897(10)L1(02)09506000134352(37)5"},
+		{"accepts %2B as a plus in a query value", gtin + "/21/S?240=A%2BB", "(01)09506000134352(21)S(240)A+B"},
+		{"keeps a '+' in the path as a plus", gtin + "/10/A+B", "(01)09506000134352(10)A+B"},
+		{"ignores a repeated non-AI query key", gtin + "?linkType=a&linkType=b&17=241231", "(01)09506000134352(17)241231"},
+	}
+	for _, tt := range accepted {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ParseDigitalLink(tt.give)
+			if err != nil {
+				t.Fatalf("ParseDigitalLink(%q) = %v", tt.give, err)
+			}
+			if Bracketed(got) != tt.want {
+				t.Errorf("got %s, want %s", Bracketed(got), tt.want)
+			}
+		})
+	}
+	refused := []struct {
+		name    string
+		give    string
+		kind    Kind
+		ai      string
+		pos     int
+		message string
+	}{
+		{"refuses the primary key again in the query", gtin + "?01=09506000134352", KindDuplicateAI, "01", 37, "given in the path and again in the query string"},
+		{"refuses a qualifier of the path again in the query", gtin + "/10/L1?10=L1", KindDuplicateAI, "10", 43, "given in the path and again in the query string"},
+		{"refuses the same attribute twice in the query with one value", gtin + "?17=241231&17=241231", KindDuplicateAI, "17", 47, "given twice in the query string"},
+		{"refuses the same attribute twice in the query with two values", gtin + "?17=241231&17=241230", KindDuplicateAI, "17", 47, "given twice in the query string"},
+		{"refuses a lot in the query that belongs in the path", gtin + "?10=L1", KindBadDLPath, "10", 37, "is a key qualifier of (01) and belongs in the path"},
+		{"refuses a lot in the query that belongs before the serial", gtin + "/21/S?10=L1", KindBadDLPath, "10", 42, "belongs in the path"},
+		{"refuses a lot in the query of an ITIP", "https://id.gs1.org/8006/095060001343520102?10=L1", KindBadDLPath, "10", 43, "is a key qualifier of (8006)"},
+		{"refuses a serial in the query, which is no data attribute", gtin + "/10/L1?21=S", KindBadDLPath, "21", 43, "is not a Digital Link data attribute"},
+		{"refuses a '+' that decodes to a space", gtin + "/21/S?240=A+B", KindBadChar, "240", 47, "a '+' in a query value means a space, a plus is written %2B"},
+	}
+	for _, tt := range refused {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseDigitalLink(tt.give)
+			var se *SyntaxError
+			if !errors.As(err, &se) {
+				t.Fatalf("ParseDigitalLink(%q) = %v, want a *SyntaxError", tt.give, err)
+			}
+			if se.Kind != tt.kind || se.AI != tt.ai || se.Pos != tt.pos || !strings.Contains(se.Msg, tt.message) {
+				t.Errorf("got %v (kind %q, AI %q, pos %d), want kind %q, AI %q, pos %d and %q", err, se.Kind, se.AI, se.Pos, tt.kind, tt.ai, tt.pos, tt.message)
+			}
+		})
+	}
 }
