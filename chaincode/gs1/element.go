@@ -15,10 +15,20 @@ type Element struct {
 // GS1 DataMatrix, GS1 QR Code, GS1-128, GS1 DataBar and GS1 DotCode.
 var symbologyIDs = [...]string{"]d2", "]Q3", "]C1", "]e0", "]J1"}
 
-// HasSymbologyID reports whether s starts with the symbology identifier of a GS1 carrier.
+// EAN/UPC symbols carry a GTIN without AI, in fixed-length packets. The AIM modifier says
+// which: ]E0 EAN-13, UPC-A or UPC-E as 13 digits; ]E1 a two-digit add-on alone; ]E2 a
+// five-digit add-on alone; ]E3 the 13 digits followed by a two- or five-digit add-on; ]E4
+// EAN-8, 8 digits.
+const eanUPCPrefix = "]E"
+
+// HasSymbologyID reports whether s starts with the symbology identifier of a GS1 carrier:
+// one of the element-string carriers above or an EAN/UPC symbol (]E0 to ]E4).
 func HasSymbologyID(s string) bool {
 	if len(s) < 3 || s[0] != ']' {
 		return false
+	}
+	if s[:2] == eanUPCPrefix && s[2] >= '0' && s[2] <= '4' {
+		return true
 	}
 	for _, id := range symbologyIDs {
 		if s[:3] == id {
@@ -32,6 +42,11 @@ func HasSymbologyID(s string) bool {
 // identifier (]d2, ]Q3, ]C1, ]e0, ]J1), then AIs and values with GS (ASCII 29) as the FNC1
 // separator after each variable-length value. Every value is validated and so are the
 // associations between AIs (see Validate). Identical repeated AIs are dropped.
+//
+// EAN/UPC data is read too, and must have the length its symbology identifier gives: ]E0
+// exactly 13 digits and ]E4 exactly 8, read as (01) widened to 14 digits; ]E3 13 digits and a
+// two- or five-digit add-on, read as (01) with the add-on dropped (it holds no AI). An add-on
+// alone (]E1, ]E2) carries no GS1 key and is refused.
 func ParseElementString(s string) ([]Element, error) {
 	elems, err := parseElementString(s, make([]Element, 0, 6))
 	if err != nil {
@@ -40,11 +55,50 @@ func ParseElementString(s string) ([]Element, error) {
 	return elems, nil
 }
 
+// parseEANUPC reads the data of an EAN/UPC symbol after its symbology identifier ]E0 to ]E4.
+func parseEANUPC(s string, elems []Element) ([]Element, *SyntaxError) {
+	data := s[3:]
+	for i := 0; i < len(data); i++ {
+		if !isDigit(data[i]) {
+			return nil, errAt(3+i, KindBadChar, "", "got "+quoteByte(data[i])+" in EAN/UPC data ("+s[:3]+"), want a digit")
+		}
+	}
+	var gtin string
+	switch s[2] {
+	case '0':
+		if len(data) != 13 {
+			return nil, errAt(3, KindBadLength, "", "EAN-13/UPC data (]E0) holds 13 digits, got "+itoa(len(data)))
+		}
+		gtin = "0" + data
+	case '3':
+		if len(data) != 15 && len(data) != 18 {
+			return nil, errAt(3, KindBadLength, "", "EAN-13/UPC data with add-on (]E3) holds 13 digits and 2 or 5 more, got "+itoa(len(data)))
+		}
+		gtin = "0" + data[:13]
+	case '4':
+		if len(data) != 8 {
+			return nil, errAt(3, KindBadLength, "", "EAN-8 data (]E4) holds 8 digits, got "+itoa(len(data)))
+		}
+		gtin = "000000" + data
+	default:
+		return nil, errAt(0, KindUnknownFormat, "", "an EAN/UPC add-on alone ("+s[:3]+") carries no GS1 key")
+	}
+	def, _ := Lookup("01")
+	if e := def.validate(gtin); e != nil {
+		e.Pos += 3 - (14 - min(len(data), 13)) // from the widened GTIN back to the data
+		return nil, e
+	}
+	return append(elems, Element{AI: def.AI, Value: gtin}), nil
+}
+
 func parseElementString(s string, elems []Element) ([]Element, *SyntaxError) {
 	pos := 0
 	if len(s) > 0 && s[0] == ']' {
 		if !HasSymbologyID(s) {
-			return nil, errAt(0, KindUnknownFormat, "", "symbology identifier "+quoteSafe(prefix(s, 3))+" is not one of a GS1 carrier (]d2 ]Q3 ]C1 ]e0 ]J1)")
+			return nil, errAt(0, KindUnknownFormat, "", "symbology identifier "+quoteSafe(prefix(s, 3))+" is not one of a GS1 carrier (]d2 ]Q3 ]C1 ]e0 ]J1 ]E0-]E4)")
+		}
+		if s[:2] == eanUPCPrefix {
+			return parseEANUPC(s, elems)
 		}
 		pos = 3
 	}

@@ -2,6 +2,7 @@ package gs1
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -190,5 +191,66 @@ func TestCheckPairVector(t *testing.T) {
 	var se *SyntaxError
 	if err := d.Validate("1987654Ad4X4bL5ttr2310c2L"); !errors.As(err, &se) || se.Kind != KindBadCheckDigit {
 		t.Errorf("wrong check pair: got %v", err)
+	}
+}
+
+// EAN/UPC data has the fixed length its symbology identifier gives.
+func TestParseElementStringEANUPC(t *testing.T) {
+	accepted := []struct {
+		name string
+		give string
+		want string
+	}{
+		{"reads EAN-13 data", "]E09506000134352", "(01)09506000134352"},
+		{"reads UPC-A data sent as 13 digits", "]E00614141000012", "(01)00614141000012"},
+		{"reads EAN-8 data", "]E495050003", "(01)00000095050003"},
+		{"reads EAN-13 data with a two-digit add-on and drops the add-on", "]E3950600013435212", "(01)09506000134352"},
+		{"reads EAN-13 data with a five-digit add-on and drops the add-on", "]E3950600013435212345", "(01)09506000134352"},
+	}
+	for _, tt := range accepted {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ParseElementString(tt.give)
+			if err != nil {
+				t.Fatalf("ParseElementString(%q) = %v", tt.give, err)
+			}
+			if Bracketed(got) != tt.want {
+				t.Errorf("got %s, want %s", Bracketed(got), tt.want)
+			}
+		})
+	}
+	refused := []struct {
+		name    string
+		give    string
+		kind    Kind
+		pos     int
+		message string
+	}{
+		{"refuses ]E0 with too few digits", "]E0950600013435", KindBadLength, 3, "(]E0) holds 13 digits, got 12"},
+		{"refuses ]E0 with too many digits", "]E009506000134352", KindBadLength, 3, "(]E0) holds 13 digits, got 14"},
+		{"refuses ]E0 with an AI element string", "]E00109506000134352", KindBadLength, 3, "got 16"},
+		{"refuses ]E0 without data", "]E0", KindBadLength, 3, "got 0"},
+		{"refuses ]E4 with too few digits", "]E49505000", KindBadLength, 3, "(]E4) holds 8 digits, got 7"},
+		{"refuses ]E4 with EAN-13 data", "]E49506000134352", KindBadLength, 3, "got 13"},
+		{"refuses ]E3 without add-on", "]E39506000134352", KindBadLength, 3, "2 or 5 more, got 13"},
+		{"refuses ]E3 with a three-digit add-on", "]E39506000134352123", KindBadLength, 3, "got 16"},
+		{"refuses a letter in EAN-13 data", "]E0950600013435X", KindBadChar, 15, "got 'X'"},
+		{"refuses a wrong EAN-13 check digit", "]E09506000134353", KindBadCheckDigit, 15, "want '2'"},
+		{"refuses a wrong EAN-8 check digit", "]E495050004", KindBadCheckDigit, 10, "want '3'"},
+		{"refuses a wrong check digit before an add-on", "]E3950600013435312", KindBadCheckDigit, 15, "want '2'"},
+		{"refuses a two-digit add-on alone", "]E112", KindUnknownFormat, 0, "add-on alone (]E1) carries no GS1 key"},
+		{"refuses a five-digit add-on alone", "]E212345", KindUnknownFormat, 0, "(]E2)"},
+		{"refuses an EAN/UPC modifier that does not exist", "]E59506000134352", KindUnknownFormat, 0, "is not one of a GS1 carrier"},
+	}
+	for _, tt := range refused {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseElementString(tt.give)
+			var se *SyntaxError
+			if !errors.As(err, &se) {
+				t.Fatalf("ParseElementString(%q) = %v, want a *SyntaxError", tt.give, err)
+			}
+			if se.Kind != tt.kind || se.Pos != tt.pos || !strings.Contains(se.Msg, tt.message) {
+				t.Errorf("got %v (kind %q, pos %d), want kind %q at %d and %q", err, se.Kind, se.Pos, tt.kind, tt.pos, tt.message)
+			}
+		})
 	}
 }
