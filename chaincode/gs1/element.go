@@ -363,14 +363,84 @@ func checkAssociations(elems []Element) *SyntaxError {
 				}
 			}
 			if !met {
-				return errAt(-1, KindMissingAI, def.AI, "needs "+describeReq(alts))
+				return errAt(-1, KindMissingAI, def.AI, "needs "+describeReq(alts, false))
 			}
+		}
+	}
+	return checkDigSig(elems)
+}
+
+// digSigAI is the digital signature (8030). The GS1 General Specifications allow it only
+// beside a serialised key. The dictionary's req= names the keys, (00), (01) with (21), (253),
+// (255), (8003) … but cannot say that the GDTI (253), GCN (255) and GRAI (8003) are serialised
+// only when they carry their optional serial component; checkDigSig adds that.
+const digSigAI = "8030"
+
+// checkDigSig refuses (8030) unless every req= entry of it is met by AIs that are all
+// serialised: an AI whose last component is optional (the serial of 253, 255, 8003) counts
+// only with that component given. It runs after the plain req= check.
+func checkDigSig(elems []Element) *SyntaxError {
+	if _, ok := Get(elems, digSigAI); !ok {
+		return nil
+	}
+	def, _ := Lookup(digSigAI)
+	for _, alts := range def.Req {
+		met := false
+		for _, alt := range alts {
+			all := true
+			for _, pat := range alt {
+				if !presentSerialised(elems, pat) {
+					all = false
+					break
+				}
+			}
+			if all {
+				met = true
+				break
+			}
+		}
+		if !met {
+			return errAt(-1, KindMissingAI, digSigAI, "a digital signature needs a serialised key: "+describeReq(alts, true))
 		}
 	}
 	return nil
 }
 
-func describeReq(alts [][]string) string {
+// presentSerialised reports whether an element matching pattern is present with its optional
+// serial component, if its AI has one.
+func presentSerialised(elems []Element, pattern string) bool {
+	for i := range elems {
+		if !matchAI(pattern, elems[i].AI) {
+			continue
+		}
+		def, ok := Lookup(elems[i].AI)
+		if !ok {
+			continue
+		}
+		if n, has := serialAt(def); !has || len(elems[i].Value) > n {
+			return true
+		}
+	}
+	return false
+}
+
+// serialAt returns the length of the mandatory part of an AI whose last component is an
+// optional serial, and whether it has one.
+func serialAt(def *AIDef) (int, bool) {
+	last := len(def.Components) - 1
+	if last < 1 || !def.Components[last].Optional {
+		return 0, false
+	}
+	n := 0
+	for _, c := range def.Components[:last] {
+		n += c.Max
+	}
+	return n, true
+}
+
+// describeReq names the alternatives of one req= entry; serial adds "with its serial
+// component" after an AI that has an optional serial (see checkDigSig).
+func describeReq(alts [][]string, serial bool) string {
 	var b strings.Builder
 	for i, alt := range alts {
 		if i > 0 {
@@ -385,6 +455,11 @@ func describeReq(alts [][]string) string {
 				b.WriteString(" with ")
 			}
 			b.WriteString("(" + p + ")")
+			if def, ok := Lookup(p); ok && serial {
+				if _, has := serialAt(def); has {
+					b.WriteString(" with its serial component")
+				}
+			}
 		}
 	}
 	return b.String()

@@ -254,3 +254,63 @@ func TestParseElementStringEANUPC(t *testing.T) {
 		})
 	}
 }
+
+// A digital signature (8030) needs a serialised key: the dictionary's req= and, for the
+// GDTI, GCN and GRAI, their serial component.
+func TestDigitalSignatureNeedsASerialisedKey(t *testing.T) {
+	const sig = "(8030)Ab-_=="
+	tests := []struct {
+		name    string
+		give    string
+		message string // empty: accepted
+	}{
+		{"accepts an SSCC", "(00)106141411234567897" + sig, ""},
+		{"accepts a GTIN with serial", "(01)09506000134352(21)S1" + sig, ""},
+		{"accepts a GDTI with its serial component", "(253)4012345000009ABC" + sig, ""},
+		{"accepts a GCN with its serial component", "(255)952123400000612" + sig, ""},
+		{"accepts a GRAI with its serial component", "(8003)04012345000009X1" + sig, ""},
+		{"accepts a GIAI", "(8004)4000001111" + sig, ""},
+		{"accepts a CPID with its serial", "(8010)ABC(8011)12" + sig, ""},
+		{"refuses a GTIN without serial", "(01)09506000134352(10)L1" + sig, "needs (00), (01) with (21), (253), (255), (8003)"},
+		{"refuses a GDTI without its serial component", "(253)4012345000009" + sig, "a digital signature needs a serialised key: (00), (01) with (21), (253) with its serial component, (255) with its serial component, (8003) with its serial component, (8004)"},
+		{"refuses a GCN without its serial component", "(255)9521234000006" + sig, "needs a serialised key"},
+		{"refuses a GRAI without its serial component", "(8003)04012345000009" + sig, "(8003) with its serial component"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseBracketed(tt.give)
+			if tt.message == "" {
+				if err != nil {
+					t.Fatalf("ParseBracketed(%q) = %v", tt.give, err)
+				}
+				return
+			}
+			var se *SyntaxError
+			if !errors.As(err, &se) {
+				t.Fatalf("ParseBracketed(%q) = %v, want a *SyntaxError", tt.give, err)
+			}
+			if se.Kind != KindMissingAI || se.AI != "8030" || se.Pos != -1 || !strings.Contains(se.Msg, tt.message) {
+				t.Errorf("got %v, want %q in (8030) with %q", err, KindMissingAI, tt.message)
+			}
+		})
+	}
+	t.Run("refuses it in a Digital Link beside a GDTI without serial", func(t *testing.T) {
+		_, err := ParseDigitalLink("https://id.gs1.org/253/4012345000009?8030=Ab-_")
+		var se *SyntaxError
+		if !errors.As(err, &se) || se.Kind != KindMissingAI || se.AI != "8030" {
+			t.Errorf("got %v, want %q in (8030)", err, KindMissingAI)
+		}
+	})
+	t.Run("accepts it in a Digital Link beside a GDTI with serial", func(t *testing.T) {
+		if _, err := ParseDigitalLink("https://id.gs1.org/253/4012345000009X?8030=Ab-_"); err != nil {
+			t.Errorf("got %v", err)
+		}
+	})
+	t.Run("refuses it in Validate too", func(t *testing.T) {
+		err := Validate([]Element{{"8003", "04012345000009"}, {"8030", "Ab"}})
+		var se *SyntaxError
+		if !errors.As(err, &se) || se.Kind != KindMissingAI || se.AI != "8030" {
+			t.Errorf("got %v, want %q in (8030)", err, KindMissingAI)
+		}
+	})
+}
