@@ -18,14 +18,14 @@ type span struct{ start, end int }
 // /01/…/10/…). The elements come back primary key first, then qualifiers, then attributes,
 // and are validated as ParseElementString validates them.
 func ParseDigitalLink(uri string) ([]Element, error) {
-	elems, err := parseDigitalLink(uri)
+	elems, err := parseDigitalLink(uri, nil)
 	if err != nil {
 		return nil, err
 	}
 	return elems, nil
 }
 
-func parseDigitalLink(uri string) ([]Element, *SyntaxError) {
+func parseDigitalLink(uri string, pf *Prefixes) ([]Element, *SyntaxError) {
 	pos := 0
 	switch {
 	case hasPrefixFold(uri, "https://"):
@@ -97,11 +97,13 @@ func parseDigitalLink(uri string) ([]Element, *SyntaxError) {
 		if e != nil {
 			return nil, e
 		}
+		widened := 0
 		if def.AI == "01" && (len(value) == 8 || len(value) == 12 || len(value) == 13) && allDigits(value) {
-			value = "00000000000000"[:14-len(value)] + value
+			widened = 14 - len(value)
+			value = "00000000000000"[:widened] + value
 		}
-		if e := def.validate(value); e != nil {
-			e.Pos = vs.start + min(e.Pos, vs.end-vs.start)
+		if e := def.validate(value, pf); e != nil {
+			e.Pos = vs.start + min(max(e.Pos-widened, 0), vs.end-vs.start)
 			return nil, e
 		}
 		elems = append(elems, Element{AI: def.AI, Value: value})
@@ -144,7 +146,7 @@ func parseDigitalLink(uri string) ([]Element, *SyntaxError) {
 				if e != nil {
 					return nil, e
 				}
-				if e := def.validate(value); e != nil {
+				if e := def.validate(value, pf); e != nil {
 					if e.Kind == KindBadChar && e.Pos < len(value) && value[e.Pos] == ' ' && strings.IndexByte(val, '+') >= 0 {
 						e.Msg += "; a '+' in a query value means a space, a plus is written %2B"
 					}
@@ -294,7 +296,7 @@ func DigitalLink(elems []Element, base string) (string, error) {
 	if !hasPrefixFold(base, "http://") && !hasPrefixFold(base, "https://") {
 		return "", errAt(-1, KindBadDLPath, "", "base "+quoteSafe(base)+" is not an http or https URI")
 	}
-	if e := validateAll(elems); e != nil {
+	if e := validateAll(elems, nil); e != nil {
 		return "", e
 	}
 	p := -1

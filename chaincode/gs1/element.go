@@ -48,7 +48,7 @@ func HasSymbologyID(s string) bool {
 // two- or five-digit add-on, read as (01) with the add-on dropped (it holds no AI). An add-on
 // alone (]E1, ]E2) carries no GS1 key and is refused.
 func ParseElementString(s string) ([]Element, error) {
-	elems, err := parseElementString(s, make([]Element, 0, 6))
+	elems, err := parseElementString(s, make([]Element, 0, 6), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -56,7 +56,7 @@ func ParseElementString(s string) ([]Element, error) {
 }
 
 // parseEANUPC reads the data of an EAN/UPC symbol after its symbology identifier ]E0 to ]E4.
-func parseEANUPC(s string, elems []Element) ([]Element, *SyntaxError) {
+func parseEANUPC(s string, elems []Element, pf *Prefixes) ([]Element, *SyntaxError) {
 	data := s[3:]
 	for i := 0; i < len(data); i++ {
 		if !isDigit(data[i]) {
@@ -84,21 +84,21 @@ func parseEANUPC(s string, elems []Element) ([]Element, *SyntaxError) {
 		return nil, errAt(0, KindUnknownFormat, "", "an EAN/UPC add-on alone ("+s[:3]+") carries no GS1 key")
 	}
 	def, _ := Lookup("01")
-	if e := def.validate(gtin); e != nil {
+	if e := def.validate(gtin, pf); e != nil {
 		e.Pos += 3 - (14 - min(len(data), 13)) // from the widened GTIN back to the data
 		return nil, e
 	}
 	return append(elems, Element{AI: def.AI, Value: gtin}), nil
 }
 
-func parseElementString(s string, elems []Element) ([]Element, *SyntaxError) {
+func parseElementString(s string, elems []Element, pf *Prefixes) ([]Element, *SyntaxError) {
 	pos := 0
 	if len(s) > 0 && s[0] == ']' {
 		if !HasSymbologyID(s) {
 			return nil, errAt(0, KindUnknownFormat, "", "symbology identifier "+quoteSafe(prefix(s, 3))+" is not one of a GS1 carrier (]d2 ]Q3 ]C1 ]e0 ]J1 ]E0-]E4)")
 		}
 		if s[:2] == eanUPCPrefix {
-			return parseEANUPC(s, elems)
+			return parseEANUPC(s, elems, pf)
 		}
 		pos = 3
 	}
@@ -141,7 +141,7 @@ func parseElementString(s string, elems []Element) ([]Element, *SyntaxError) {
 			value = s[pos : pos+end]
 			pos += end
 		}
-		if e := def.validate(value); e != nil {
+		if e := def.validate(value, pf); e != nil {
 			e.Pos += start + len(def.AI)
 			return nil, e
 		}
@@ -176,6 +176,14 @@ func prefix(s string, n int) string {
 // Spaces between elements are ignored. A value runs to the next "(", which must open an AI;
 // a literal "(" inside a value is written "\(" (as the GS1 Barcode Syntax Engine does).
 func ParseBracketed(s string) ([]Element, error) {
+	elems, err := parseBracketed(s, nil)
+	if err != nil {
+		return nil, err
+	}
+	return elems, nil
+}
+
+func parseBracketed(s string, pf *Prefixes) ([]Element, *SyntaxError) {
 	elems := make([]Element, 0, 6)
 	pos := skipSpaces(s, 0)
 	if pos == len(s) {
@@ -214,7 +222,7 @@ func ParseBracketed(s string) ([]Element, error) {
 			}
 			pos = end
 		}
-		if e := def.validate(value); e != nil {
+		if e := def.validate(value, pf); e != nil {
 			e.Pos += next
 			return nil, e
 		}
@@ -286,19 +294,19 @@ func dedupe(elems []Element) ([]Element, *SyntaxError) {
 // mandatory associations (req=) and invalid pairs (ex=). Elements built by hand or read from
 // another source (Digital Link, EPC URN) go through it.
 func Validate(elems []Element) error {
-	if e := validateAll(elems); e != nil {
+	if e := validateAll(elems, nil); e != nil {
 		return e
 	}
 	return nil
 }
 
-func validateAll(elems []Element) *SyntaxError {
+func validateAll(elems []Element, pf *Prefixes) *SyntaxError {
 	for _, el := range elems {
 		def, ok := Lookup(el.AI)
 		if !ok {
 			return errAt(-1, KindUnknownAI, "", quoteSafe(el.AI)+" is not in the GS1 Barcode Syntax Dictionary")
 		}
-		if e := def.validate(el.Value); e != nil {
+		if e := def.validate(el.Value, pf); e != nil {
 			return e
 		}
 	}

@@ -25,14 +25,14 @@ const (
 // CP is the GS1 company prefix; check digits are computed. Serials and other alphanumeric
 // parts use the URN escapes (%22 %25 %26 %2F %3C %3E %3F).
 func ParseEPCURN(urn string) ([]Element, error) {
-	elems, e := parseEPCURN(urn)
+	elems, e := parseEPCURN(urn, nil)
 	if e != nil {
 		return nil, e
 	}
 	return elems, nil
 }
 
-func parseEPCURN(urn string) ([]Element, *SyntaxError) {
+func parseEPCURN(urn string, pf *Prefixes) ([]Element, *SyntaxError) {
 	var scheme, body string
 	var off int
 	switch {
@@ -190,7 +190,7 @@ func parseEPCURN(urn string) ([]Element, *SyntaxError) {
 	default:
 		return nil, errAt(len(urnID), KindBadURN, "", "EPC scheme "+quoteSafe(scheme)+" is not supported (want sgtin, sscc, sgln, pgln, grai, giai, gsrn, gsrnp, gdti)")
 	}
-	if e := validateAll(elems); e != nil {
+	if e := validateAll(elems, pf); e != nil {
 		e.Pos = -1
 		if e.Kind != KindMissingAI && e.Kind != KindInvalidPair {
 			e.Kind, e.Msg = KindBadURN, e.Kind.String()+": "+e.Msg
@@ -262,7 +262,7 @@ func EPCURN(elems []Element, gcpLen int) (string, error) {
 	if gcpLen < 6 || gcpLen > 12 {
 		return "", errAt(-1, KindBadURN, "", "GS1 company prefix length must be 6 to 12, got "+itoa(gcpLen))
 	}
-	if e := validateAll(elems); e != nil {
+	if e := validateAll(elems, nil); e != nil {
 		return "", e
 	}
 	get := func(ai string) string { v, _ := Get(elems, ai); return v }

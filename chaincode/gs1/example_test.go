@@ -73,3 +73,19 @@ func ExampleValidateGTIN() {
 	// <nil>
 	// gs1: bad check digit at byte 13: GTIN got '3', want '2'
 }
+
+func ExampleParser() {
+	gcps, err := gs1.NewPrefixes([]string{"9506000", "0614141"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	p := gs1.Parser{Prefixes: gcps}
+	_, err = p.ParseElementString("]d20109506000134352")
+	fmt.Println(err)
+	_, err = p.ParseElementString("]d20104012345000009")
+	fmt.Println(err)
+	// Output:
+	// <nil>
+	// gs1: bad value in (01) at byte 6: no GS1 Company Prefix of the configured list starts at character 2 of the value
+}

@@ -115,3 +115,33 @@ func FuzzParseEPCURN(f *testing.F) {
 		}
 	})
 }
+
+// A Parser with Prefixes only narrows what the package functions accept, and gives the same
+// elements.
+func FuzzParserWithPrefixes(f *testing.F) {
+	seeds(f)
+	pf, err := NewPrefixes([]string{"9506000", "0614141", "4012345"})
+	if err != nil {
+		f.Fatal(err)
+	}
+	p := Parser{Prefixes: pf}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, fn := range []struct {
+			strict, plain func(string) ([]Element, error)
+		}{
+			{p.ParseElementString, ParseElementString},
+			{p.ParseBracketed, ParseBracketed},
+			{p.ParseDigitalLink, ParseDigitalLink},
+			{p.ParseEPCURN, ParseEPCURN},
+		} {
+			elems, err := fn.strict(s)
+			if err != nil {
+				continue
+			}
+			plain, err := fn.plain(s)
+			if err != nil || !sameElements(elems, plain) {
+				t.Fatalf("%q: accepted with prefixes as %v, without as %v, %v", s, elems, plain, err)
+			}
+		}
+	})
+}

@@ -6,7 +6,8 @@ package gs1
 type Linter uint8
 
 // Linters of the dictionary. Those marked "not checked" pass any value of the right type and
-// length; docs/identifiers.md lists them.
+// length; docs/identifiers.md lists them. The company prefix linters are checked only by a
+// Parser given Prefixes (see checkGCP); the package functions skip them.
 const (
 	LintCsum           Linter = iota + 1 // GS1 mod-10 check digit
 	LintCsumalpha                        // GS1 check character pair (GMN)
@@ -33,8 +34,8 @@ const (
 	LintPosinseqslash                    // "n/m" with 1 ≤ n ≤ m
 	LintPcenc                            // '%' followed by two hex digits
 	LintIban                             // IBAN mod-97 check
-	LintGcppos1                          // not checked: needs the GS1 company prefix list
-	LintGcppos2                          // not checked: needs the GS1 company prefix list
+	LintGcppos1                          // a GCP from the first character; only with Parser.Prefixes
+	LintGcppos2                          // a GCP from the second character; only with Parser.Prefixes
 	LintIso3166                          // not checked: ISO 3166 numeric country code list
 	LintIso3166999                       // not checked: ISO 3166 numeric or 999
 	LintIso3166alpha2                    // not checked: ISO 3166 alpha-2 list
@@ -67,8 +68,9 @@ func (l Linter) String() string {
 }
 
 // Checked reports whether the package implements the linter (others accept any value).
+// gcppos1 and gcppos2 count as checked, though only a Parser with Prefixes runs them.
 func (l Linter) Checked() bool {
-	return l >= LintCsum && l <= LintIban
+	return l >= LintCsum && l <= LintGcppos2
 }
 
 // check runs the linter on one component; the error's Pos is relative to s.

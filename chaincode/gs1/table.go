@@ -132,13 +132,15 @@ func AIDefs() []AIDef { return aiTable[:] }
 // Validate checks one AI's value against its definition: length, character set and linters.
 // The returned error's Pos is an offset within value.
 func (d *AIDef) Validate(value string) error {
-	if e := d.validate(value); e != nil {
+	if e := d.validate(value, nil); e != nil {
 		return e
 	}
 	return nil
 }
 
-func (d *AIDef) validate(value string) *SyntaxError {
+// validate checks value against the definition; pf, when not nil, turns on the gcppos1 and
+// gcppos2 linters (see Parser).
+func (d *AIDef) validate(value string, pf *Prefixes) *SyntaxError {
 	if len(value) < d.MinLen || len(value) > d.MaxLen {
 		return errAt(0, KindBadLength, d.AI, lengthMsg(d, len(value)))
 	}
@@ -161,6 +163,13 @@ func (d *AIDef) validate(value string) *SyntaxError {
 			return errAt(off+bad, KindBadChar, d.AI, charMsg(c.Charset, part[bad]))
 		}
 		for _, l := range c.Linters {
+			if l == LintGcppos1 || l == LintGcppos2 {
+				if e := checkGCP(l, part, off, pf); e != nil {
+					e.AI = d.AI
+					return e
+				}
+				continue
+			}
 			if e := l.check(part); e != nil {
 				e.Pos += off
 				e.AI = d.AI

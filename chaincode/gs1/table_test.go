@@ -116,18 +116,18 @@ func TestEveryAI(t *testing.T) {
 				t.Fatalf("Validate(%q) = %v", v, err)
 			}
 			tooLong := v + strings.Repeat("1", d.MaxLen+1-len(v))
-			if e := d.validate(tooLong); e == nil || e.Kind != KindBadLength {
+			if e := d.validate(tooLong, nil); e == nil || e.Kind != KindBadLength {
 				t.Errorf("Validate(%q) = %v, want bad length", tooLong, e)
 			}
 			if d.MinLen > 1 {
 				short := v[:d.MinLen-1]
-				if e := d.validate(short); e == nil {
+				if e := d.validate(short, nil); e == nil {
 					t.Errorf("Validate(%q) accepted a value shorter than %d", short, d.MinLen)
 				}
 			}
 			bad := map[Charset]byte{'N': 'A', 'X': ' ', 'Y': 'a', 'Z': '!'}[d.Components[0].Charset]
 			badV := string(bad) + v[1:]
-			if e := d.validate(badV); e == nil || e.Kind != KindBadChar || e.Pos != 0 {
+			if e := d.validate(badV, nil); e == nil || e.Kind != KindBadChar || e.Pos != 0 {
 				t.Errorf("Validate(%q) = %v, want bad character at 0", badV, e)
 			}
 			c0 := d.Components[0]
@@ -136,12 +136,12 @@ func TestEveryAI(t *testing.T) {
 				case LintCsum:
 					last := c0.Max - 1
 					flipped := v[:last] + string('0'+(v[last]-'0'+1)%10) + v[last+1:]
-					if e := d.validate(flipped); e == nil || e.Kind != KindBadCheckDigit || e.Pos != last {
+					if e := d.validate(flipped, nil); e == nil || e.Kind != KindBadCheckDigit || e.Pos != last {
 						t.Errorf("Validate(%q) = %v, want bad check digit at %d", flipped, e, last)
 					}
 				case LintYymmd0, LintYymmdd:
 					badDate := "241301" + v[6:]
-					if e := d.validate(badDate); e == nil || e.Kind != KindBadDate {
+					if e := d.validate(badDate, nil); e == nil || e.Kind != KindBadDate {
 						t.Errorf("Validate(%q) = %v, want bad date", badDate, e)
 					}
 					endOfMonth := "240200" + v[6:]
