@@ -16,7 +16,7 @@ const (
 	KindBadValue                      // a value refused by another linter (country, piece of total …)
 	KindMissingAI                     // a mandatory association (req=) not met, or no key at all
 	KindInvalidPair                   // two AIs that must not appear together (ex=)
-	KindDuplicateAI                   // the same AI twice with different values
+	KindDuplicateAI                   // the same AI twice with different values (in a Digital Link, twice at all)
 	KindBadDLPath                     // a GS1 Digital Link path or query that breaks the rules
 	KindBadURN                        // an EPC URN that breaks the rules
 )
