@@ -229,8 +229,23 @@ func Lock(path string) (func(), error) {
 		return nil, fmt.Errorf("lock %s: %w", path, err)
 	}
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600) // #nosec G304 -- a lock file of the network's own
-	if err != nil {
-		return nil, fmt.Errorf("lock %s: %w", path, err)
+	return hold(f, err, path)
+}
+
+// TestLock waits for the machine-wide lock name, for tests that take turns on the machine's
+// addresses: a file in the system's temporary directory, shared by every user and clone (two
+// checkouts with their own caches still bind the same loopback ports).
+func TestLock(name string) (func(), error) {
+	path := filepath.Join(os.TempDir(), "udiledger-"+name+".lock")
+	// #nosec G302 G304 -- a lock file: others must be able to open it; it holds nothing.
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDONLY, 0o644)
+	return hold(f, err, path)
+}
+
+// hold waits for an exclusive lock on f, opened from path (openErr: the open's error).
+func hold(f *os.File, openErr error, path string) (func(), error) {
+	if openErr != nil {
+		return nil, fmt.Errorf("lock %s: %w", path, openErr)
 	}
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
 		_ = f.Close()
@@ -240,14 +255,4 @@ func Lock(path string) (func(), error) {
 		_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
 		_ = f.Close()
 	}, nil
-}
-
-// TestLock is Lock on <user cache>/udiledger/<name>.lock, for tests that take turns on the
-// machine's addresses.
-func TestLock(name string) (func(), error) {
-	cache, err := os.UserCacheDir()
-	if err != nil {
-		return nil, err
-	}
-	return Lock(filepath.Join(cache, "udiledger", name+".lock"))
 }
