@@ -39,6 +39,7 @@ var Table = []Route{
 	{Method: "POST", Path: "/v1/products", Op: ops.RegisterProduct, Tag: "products", Summary: "Register a product (DI record) under the caller's prefix", Created: true, Location: "/v1/products/{di}", Queued: true},
 	{Method: "GET", Path: "/v1/products", Op: ops.ListProducts, Tag: "products", Summary: "List products"},
 	{Method: "GET", Path: "/v1/products/{di}", Op: ops.GetProduct, Tag: "products", Summary: "Read a product"},
+	{Method: "PUT", Path: "/v1/products/{di}/links", Op: ops.SetProductLinks, Tag: "products", Summary: "Replace the links the Digital Link resolver offers for a product (its manufacturer only): GS1 link types to absolute https URLs"},
 	{Method: "POST", Path: "/v1/lots", Op: ops.RegisterLot, Tag: "lots", Summary: "Register a lot of the caller's product", Created: true, Location: "/v1/lots/{di}/{lot}", Queued: true},
 	{Method: "GET", Path: "/v1/lots", Op: ops.ListLots, Tag: "lots", Summary: "List lots, of one product with di"},
 	{Method: "GET", Path: "/v1/lots/{di}/{lot}", Op: ops.GetLot, Tag: "lots", Summary: "Read a lot"},
