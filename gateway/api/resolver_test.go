@@ -304,3 +304,58 @@ func TestResolverRootIsConfigurable(t *testing.T) {
 		t.Fatalf("anchor %s", d.Linkset[0]["anchor"])
 	}
 }
+
+func TestResolverTakesPercentEncodedSerials(t *testing.T) {
+	w := newWorld(t)
+	w.seed()
+	code := "(01)" + deviceDI + "(21)A/B%1"
+	w.must(201, nil, mfr, "POST", "/v1/events/commission", map[string]any{"eventId": "urn:uuid:pct", "di": deviceDI, "lot": "L1",
+		"codes": []string{code}, "location": mfrGLN})
+	var r Resolved
+	w.must(200, &r, "", "GET", "/01/"+deviceDI+"/21/A%2FB%251", nil)
+	if !r.Verification.Genuine || r.Code != code {
+		t.Fatalf("resolved %+v", r)
+	}
+	var d linksetDoc
+	w.direct("GET", "/01/"+deviceDI+"/21/A%2FB%251?linkType=linkset").decode(t, &d)
+	if string(d.Linkset[0]["anchor"]) != `"`+w.srv.URL+`/01/`+deviceDI+`/21/A%2FB%251"` {
+		t.Fatalf("anchor %s", d.Linkset[0]["anchor"])
+	}
+}
+
+func TestLinkNegotiation(t *testing.T) {
+	links := []resolvedLink{
+		{Rel: "gs1:epil", Href: "https://x.example/en", Lang: "en"},
+		{Rel: "gs1:epil", Href: "https://x.example/any"},
+		{Rel: "gs1:epil", Href: "https://x.example/zh", Lang: "zh-Hans"},
+	}
+	for _, tt := range []struct{ accept, want string }{
+		{"", "https://x.example/any"},
+		{"zh-CN;q=0.9, en;q=0.8", "https://x.example/zh"},
+		{"en;q=0.1, zh-Hans", "https://x.example/zh"},
+		{"zh;q=0, en", "https://x.example/en"},
+		{"fr, *", "https://x.example/any"},
+		{"en;q=nonsense, zh", "https://x.example/zh"},
+	} {
+		if got, _ := pick(links, "gs1:epil", tt.accept); got.Href != tt.want {
+			t.Errorf("Accept-Language %q: %s, want %s", tt.accept, got.Href, tt.want)
+		}
+	}
+	if _, ok := pick(links, "gs1:pip", "en"); ok {
+		t.Error("a link type without links was picked")
+	}
+
+	t.Run("the Link header stays within its bound and always names the linkset", func(t *testing.T) {
+		var many []resolvedLink
+		for i := 0; i < 32; i++ {
+			many = append(many, resolvedLink{Rel: "gs1:epil", Href: "https://x.example/" + strings.Repeat("a", 300), Title: `Ä "quoted", title; x`})
+		}
+		h := linkHeader("https://r.example/01/1", many)
+		if len(h) > maxLinkHeader || !strings.HasPrefix(h, `<https://r.example/01/1?linkType=linkset>; rel="linkset"`) || strings.Count(h, "<") < 5 {
+			t.Fatalf("%d bytes: %s", len(h), h)
+		}
+		if !strings.Contains(h, `title*=UTF-8''%C3%84%20%22quoted%22%2C%20title%3B%20x`) {
+			t.Fatalf("title not encoded: %s", h)
+		}
+	})
+}
