@@ -66,12 +66,15 @@ func (c *ProductContract) Register(ctx contractapi.TransactionContextInterface, 
 	if owner != t.caller {
 		return nil, model.Forbidden("di %s is not under a prefix of %s", p.DI, t.caller)
 	}
+	if len(p.Links) > 0 {
+		return nil, model.Invalid("product %s: links are set with product:SetLinks once it is registered", p.DI)
+	}
 	p.Manufacturer, p.RecallIDs, p.RegisteredAt = t.caller, nil, t.nowText
 	old, err := t.product(p.DI)
 	switch {
 	case err == nil:
 		o := *old
-		o.RegisteredAt = p.RegisteredAt
+		o.RegisteredAt, o.Links = p.RegisteredAt, nil
 		if reflect.DeepEqual(&o, &p) {
 			return old, nil
 		}
@@ -83,6 +86,41 @@ func (c *ProductContract) Register(ctx contractapi.TransactionContextInterface, 
 		return nil, err
 	}
 	return &p, t.emit(model.Notification{Kind: "product", ID: p.DI})
+}
+
+// SetLinks replaces the links the public resolver offers for a product (ADR 016): GS1 Web
+// Vocabulary link types a manufacturer may register, to absolute https URLs. Only the
+// product's manufacturer sets them; an empty list removes them.
+func (c *ProductContract) SetLinks(ctx contractapi.TransactionContextInterface, req model.ProductLinksRequest) (*model.Product, error) {
+	t, err := begin(ctx, c.cfg)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := t.trader("set product links", model.RoleManufacturer); err != nil {
+		return nil, err
+	}
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	p, err := t.product(req.DI)
+	if err != nil {
+		return nil, err
+	}
+	if p.Manufacturer != t.caller {
+		return nil, model.Forbidden("only %s sets the links of product %s", p.Manufacturer, p.DI)
+	}
+	links := append([]model.ProductLink(nil), req.Links...)
+	if len(links) == 0 {
+		links = nil
+	}
+	if reflect.DeepEqual(p.Links, links) {
+		return p, nil
+	}
+	p.Links = links
+	if err := t.putProduct(p); err != nil {
+		return nil, err
+	}
+	return p, t.emit(model.Notification{Kind: "product", ID: p.DI})
 }
 
 // Get returns a DI record.

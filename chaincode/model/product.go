@@ -16,6 +16,7 @@ type Product struct {
 	PackageLevels      []PackageLevel    `json:"packageLevels,omitempty" validate:"max=20,dive"`
 	Manufacturer       string            `json:"manufacturer" validate:"isdefault"` // MSP ID of the owner, set by the ledger
 	RecallIDs          []string          `json:"recallIds,omitempty" validate:"isdefault"`
+	Links              []ProductLink     `json:"links,omitempty" validate:"isdefault"` // set with product:SetLinks
 	RegisteredAt       string            `json:"registeredAt,omitempty" validate:"isdefault"`
 }
 

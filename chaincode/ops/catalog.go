@@ -20,6 +20,7 @@ var (
 // Products and lots: a manufacturer's master data.
 var (
 	RegisterProduct = submit[model.Product, model.Product]("product:Register")
+	SetProductLinks = submit[model.ProductLinksRequest, model.Product]("product:SetLinks")
 	GetProduct      = evaluate[model.ProductQuery, model.Product]("product:Get")
 	ListProducts    = evaluate[model.PageQuery, model.ProductPage]("product:List")
 	RegisterLot     = submit[model.Lot, model.Lot]("lot:Register")
@@ -73,7 +74,7 @@ var (
 // All lists every operation, in the order of the catalogue.
 var All = []Descriptor{
 	InitLedger, RegisterParty, UpdateParty, GetParty, ListParties, ExpiringLicences,
-	RegisterProduct, GetProduct, ListProducts, RegisterLot, SetLotStatus, GetLot, ListLots,
+	RegisterProduct, SetProductLinks, GetProduct, ListProducts, RegisterLot, SetLotStatus, GetLot, ListLots,
 	Commission, Pack, Unpack, Ship, Receive, PrepareDispense, Dispense, UndoDispense, EraseDispense, Return, Decommission,
 	Destroy, Release, ReportSensor, Inspect, DispenseDetails,
 	StartRecall, AcknowledgeRecall, GetRecall, ListRecalls, RecallScope,

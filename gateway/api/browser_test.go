@@ -118,6 +118,16 @@ func TestResolverPageInARealBrowser(t *testing.T) {
 			t.Fatalf("%d pixels of the verdict's green: the style sheet was not applied", n)
 		}
 	})
+	t.Run("a linkType redirect lands on the page, which lists the manufacturer's links", func(t *testing.T) {
+		w.must(200, nil, mfr, "PUT", "/v1/products/"+deviceDI+"/links", map[string]any{"links": []map[string]string{
+			{"linkType": "gs1:epil", "href": "https://maker.example/leaflet.pdf", "title": "Patient leaflet"}}})
+		dom := renderedDOM(t, browser, w.srv.URL+"/01/"+deviceDI+"/21/S000001?linkType=gs1:pip")
+		for _, want := range []string{"Genuine, may be used.", `href="https://maker.example/leaflet.pdf"`, "Patient leaflet"} {
+			if !strings.Contains(dom, want) {
+				t.Fatalf("page lacks %q:\n%s", want, dom)
+			}
+		}
+	})
 	t.Run("an unknown serial shows the warning", func(t *testing.T) {
 		dom := renderedDOM(t, browser, w.srv.URL+"/01/"+deviceDI+"/21/NOPE")
 		if !strings.Contains(dom, "Do not use without checking with your pharmacist.") {

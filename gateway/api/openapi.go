@@ -51,6 +51,7 @@ var ownTypes = map[string][2]reflect.Type{
 	routes.EPCISEvents:    {nil, reflect.TypeFor[epcis.QueryDocument]()},
 	routes.EPCISEPCEvents: {nil, reflect.TypeFor[epcis.QueryDocument]()},
 	routes.Resolve:        {nil, reflect.TypeFor[Resolved]()},
+	routes.ResolverInfo:   {nil, reflect.TypeFor[resolverDescription]()},
 }
 
 // operations lists the document's operations, one per route of the table; public says which
@@ -136,6 +137,10 @@ func (s *server) document() map[string]any {
 		responses := map[string]any{
 			strconv.Itoa(status): map[string]any{"description": "success", "content": content},
 			"default":            map[string]any{"description": "a problem (RFC 9457)", "content": map[string]any{problem.ContentType: map[string]any{"schema": problemRef}}},
+		}
+		if o.tag == "resolver" && o.path != "/.well-known/gs1resolver" {
+			content[LinksetContentType] = map[string]any{"schema": linksetSchema}
+			responses["307"] = map[string]any{"description": "to the link of the requested linkType (Location)"}
 		}
 		if o.created {
 			responses["200"] = map[string]any{"description": "a retry: the first result, nothing written again", "content": content}

@@ -52,6 +52,9 @@ type Options struct {
 	// ResolverIdentity signs the reads of the public GS1 Digital Link resolver (/01/...);
 	// nil leaves the resolver out.
 	ResolverIdentity *ledger.Identity
+	// ResolverRoot is the resolver's public root (https://id.example.org), the start of the
+	// anchors and links it answers; empty takes the scheme and host each request came to.
+	ResolverRoot string
 	// StreamHeartbeat is the pause between keep-alive comments of the event stream;
 	// 0 means 15 s.
 	StreamHeartbeat time.Duration
@@ -166,7 +169,7 @@ func (s *server) routes(r *gin.Engine) {
 		default:
 			h = own[rt.Own]
 		}
-		if h == nil || (s.opts.Ledger == nil && !rt.Public) || (rt.Own == routes.Resolve && s.opts.ResolverIdentity == nil) {
+		if h == nil || (s.opts.Ledger == nil && !rt.Public) || (rt.Tag == "resolver" && s.opts.ResolverIdentity == nil) {
 			continue
 		}
 		if s.public(rt) {
@@ -204,5 +207,6 @@ func (s *server) ownHandlers() map[string]gin.HandlerFunc {
 		routes.EPCISEvents:    s.epcisEvents,
 		routes.EPCISEPCEvents: s.epcisEPCEvents,
 		routes.Resolve:        s.resolve,
+		routes.ResolverInfo:   s.resolverInfo,
 	}
 }

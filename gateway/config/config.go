@@ -58,6 +58,9 @@ type Config struct {
 	Limits Limits `yaml:"limits"`
 	// TLS, when set, makes the gateway serve HTTPS only.
 	TLS *TLS `yaml:"tls"`
+	// ResolverRoot is the public root of the Digital Link resolver (https://id.example.org),
+	// where its anchors and links start; empty takes the scheme and host of each request.
+	ResolverRoot string `yaml:"resolver_root" validate:"omitempty,url,startswith=https://,max=200"`
 }
 
 // Access says whether an operational route needs an API key.

@@ -65,6 +65,7 @@ func TestLoadRejectsBadFiles(t *testing.T) {
 		{"a party's key without an identity is refused", strings.Replace(validFile, "    identity: hospital-admin\n", "", 1), "Config.APIKeys[0].Identity"},
 		{"TLS without a key is refused", validFile + "tls: {cert: tls/gateway.pem}\n", "Config.TLS.Key"},
 		{"a negative rate is refused", validFile + "limits: {rate: -1}\n", "Config.Limits.Rate"},
+		{"a resolver root that is not https is refused", validFile + "resolver_root: http://id.example.org\n", "Config.ResolverRoot"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -96,6 +97,7 @@ capture_write_timeout: 15m
 outbox_max_pending: 5000
 outbox_max_wait: 6h
 tls: {cert: tls/gateway.pem, key: tls/gateway.key, client_ca: /etc/udi/clients.pem}
+resolver_root: https://id.udi.example
 `)
 		c, err := Load(p)
 		if err != nil {
@@ -104,7 +106,7 @@ tls: {cert: tls/gateway.pem, key: tls/gateway.key, client_ca: /etc/udi/clients.p
 		dir := filepath.Dir(p)
 		if !c.Metrics.IsPublic(false) || c.Docs.IsPublic(true) || c.Limits != (Limits{Rate: 20.5, Burst: 40, Concurrent: 8, Streams: 2}) ||
 			c.WriteTimeout != 90*time.Second || c.CaptureWriteTimeout != 15*time.Minute ||
-			c.OutboxMaxPending != 5000 || c.OutboxMaxWait != 6*time.Hour {
+			c.OutboxMaxPending != 5000 || c.OutboxMaxWait != 6*time.Hour || c.ResolverRoot != "https://id.udi.example" {
 			t.Fatalf("settings %+v", c)
 		}
 		if *c.TLS != (TLS{Cert: filepath.Join(dir, "tls/gateway.pem"), Key: filepath.Join(dir, "tls/gateway.key"), ClientCA: "/etc/udi/clients.pem"}) {

@@ -16,7 +16,15 @@ const (
 	EPCISEvents    = "epcisEvents"
 	EPCISEPCEvents = "epcisEpcEvents"
 	Resolve        = "resolve"
+	ResolverInfo   = "resolverInfo"
 )
+
+// resolverQuery are the query parameters of the Digital Link resolver besides the Digital
+// Link's own data attributes.
+var resolverQuery = []Param{
+	{Name: "linkType", Type: "string", Description: "a GS1 link type (gs1:pip, gs1:epil, gs1:certificationInfo, gs1:recallStatus, gs1:defaultLink, ... or its https://gs1.org/voc/ IRI): 307 to that link, 404 when there is none; linkset or all: the linkset"},
+	{Name: "context", Type: "string", Description: "GS1 context: accepted and not used"},
+}
 
 func event(path string, op ops.Descriptor, summary string) Route {
 	return Route{Method: "POST", Path: "/v1/events/" + path, Op: op, Tag: "events", Summary: summary,
@@ -39,6 +47,7 @@ var Table = []Route{
 	{Method: "POST", Path: "/v1/products", Op: ops.RegisterProduct, Tag: "products", Summary: "Register a product (DI record) under the caller's prefix", Created: true, Location: "/v1/products/{di}", Queued: true},
 	{Method: "GET", Path: "/v1/products", Op: ops.ListProducts, Tag: "products", Summary: "List products"},
 	{Method: "GET", Path: "/v1/products/{di}", Op: ops.GetProduct, Tag: "products", Summary: "Read a product"},
+	{Method: "PUT", Path: "/v1/products/{di}/links", Op: ops.SetProductLinks, Tag: "products", Summary: "Replace the links the Digital Link resolver offers for a product (its manufacturer only): GS1 link types to absolute https URLs"},
 	{Method: "POST", Path: "/v1/lots", Op: ops.RegisterLot, Tag: "lots", Summary: "Register a lot of the caller's product", Created: true, Location: "/v1/lots/{di}/{lot}", Queued: true},
 	{Method: "GET", Path: "/v1/lots", Op: ops.ListLots, Tag: "lots", Summary: "List lots, of one product with di"},
 	{Method: "GET", Path: "/v1/lots/{di}/{lot}", Op: ops.GetLot, Tag: "lots", Summary: "Read a lot"},
@@ -86,5 +95,7 @@ var Table = []Route{
 	{Method: "GET", Path: "/epcis/events", Own: EPCISEvents, Tag: "epcis", Summary: "EPCIS 2.0 SimpleEventQuery over the ledger's events (EQ_bizStep, MATCH_epc, GE_eventTime, LT_eventTime, perPage, nextPageToken, ...): an EPCISQueryDocument"},
 	{Method: "GET", Path: "/epcis/epcs/{epc}/events", Own: EPCISEPCEvents, Tag: "epcis", Summary: "EPCIS events of one EPC (URN or percent-encoded Digital Link), containers' included"},
 
-	{Method: "GET", Path: "/01/{path}", Own: Resolve, Tag: "resolver", Summary: "GS1 Digital Link resolver: whether the code is genuine and may be used (JSON, or HTML for browsers); names no party", Public: true},
+	{Method: "GET", Path: "/01/{path}", Own: Resolve, Tag: "resolver", Summary: "GS1-Conformant Digital Link resolver: whether the code is genuine and may be used (JSON, or HTML for browsers), names no party; linkType redirects (307) to a link, linkset (or Accept: application/linkset+json) answers the linkset", Public: true, Query: resolverQuery},
+	{Method: "HEAD", Path: "/01/{path}", Own: Resolve, Tag: "resolver", Summary: "The resolver's answer without its body: the Link header names the linkset and the links", Public: true, Query: resolverQuery},
+	{Method: "GET", Path: "/.well-known/gs1resolver", Own: ResolverInfo, Tag: "resolver", Summary: "The resolver's description (GS1-Conformant resolver): its root, keys and link type namespace", Public: true},
 }

@@ -52,7 +52,7 @@ func (g *Gateway) fromFile(path string) error {
 	g.closers = append(g.closers, box.Close)
 	g.workers = append(g.workers, box.Run)
 	g.api = api.Options{Ledger: client, Keyring: kr, Unavailable: unavailable, Outbox: box, MaxBodyBytes: cfg.MaxBodyBytes,
-		ResolverIdentity: resolverIdentity(cfg, ids),
+		ResolverIdentity: resolverIdentity(cfg, ids), ResolverRoot: cfg.ResolverRoot,
 		// A configured gateway shows its metrics only to API keys; its document to anyone.
 		PrivateMetrics: !cfg.Metrics.IsPublic(false), PrivateDocs: !cfg.Docs.IsPublic(true),
 		Limits: limits(cfg.Limits), WriteTimeout: cfg.WriteTimeout, CaptureWriteTimeout: cfg.CaptureWriteTimeout}

@@ -20,7 +20,7 @@ var (
 // writeRoles is who may attempt each write; state (holding, status, licence) decides the rest.
 var writeRoles = map[string][]model.Role{
 	"party:Init": {model.RoleRegulator}, "party:Register": {model.RoleRegulator}, "party:Update": {model.RoleRegulator},
-	"product:Register": {model.RoleManufacturer}, "lot:Register": {model.RoleManufacturer},
+	"product:Register": {model.RoleManufacturer}, "product:SetLinks": {model.RoleManufacturer}, "lot:Register": {model.RoleManufacturer},
 	"unit:Commission": {model.RoleManufacturer},
 	"lot:SetStatus":   {model.RoleManufacturer, model.RoleRegulator}, "unit:Release": {model.RoleManufacturer, model.RoleRegulator},
 	"recall:Start": {model.RoleRegulator, model.RoleManufacturer},
@@ -47,6 +47,7 @@ func checkWrites(t *testing.T, w World, f fixture) {
 		"party:Init": party(reg, model.RoleRegulator), "party:Register": party("MatrixOrgMSP", model.RoleDistributor),
 		"party:Update":     party(dst, model.RoleDistributor),
 		"product:Register": model.Product{DI: w.DI, Name: "Matrix", Model: "M", Kind: model.KindDevice, RegistrationNumber: "国械注准20263140077"},
+		"product:SetLinks": model.ProductLinksRequest{DI: w.DI, Links: []model.ProductLink{{LinkType: model.LinkEPIL, Href: "https://example.com/epil"}}},
 		"lot:Register":     model.Lot{DI: w.DI, Lot: "N" + w.Run, Expiry: model.DateOf(today.AddDate(1, 0, 0))},
 		"lot:SetStatus":    model.LotStatusRequest{DI: w.DI, Lot: f.lot, Status: model.LotQuarantined},
 		"unit:Commission":  model.CommissionRequest{EventHeader: h, DI: w.DI, Lot: f.lot, Codes: []string{unitCode(w.DI, w.Run, 8)}},
