@@ -125,6 +125,16 @@ func (s *server) epcisCapture(c *gin.Context) {
 		problem.Write(c, problem.Invalid("the EPCIS document cannot be captured", problem.FieldError{Field: docErr.Field, Reason: docErr.Reason}))
 		return
 	}
+	var schemaErr *epcis.SchemaError
+	if errors.As(err, &schemaErr) {
+		fields := make([]problem.FieldError, len(schemaErr.Violations))
+		for i, v := range schemaErr.Violations {
+			fields[i] = problem.FieldError{Field: v.Pointer, Reason: v.Reason}
+		}
+		problem.Write(c, problem.Invalid("the document does not conform to the EPCIS 2.0 JSON schema: nothing was captured; "+
+			"each error names a JSON pointer into the document (\"\" for the document itself)", fields...))
+		return
+	}
 	if err != nil {
 		writeError(c, err)
 		return
