@@ -340,6 +340,26 @@ func (s *server) epcisTimeQuery(c *gin.Context, f *epcis.Filter) {
 	s.epcisAnswer(c, id, events, next)
 }
 
+// recallScopes reads the scope of every recall among events that names no codes (a lot or
+// product recall), so that the answer can name the recalled class.
+func (s *server) recallScopes(c *gin.Context, id *ledger.Identity, events []model.Event) (map[string]model.RecallScope, error) {
+	out := map[string]model.RecallScope{}
+	for _, e := range events {
+		if e.BizStep != model.BizStepRecalling || len(e.EPCList) > 0 || e.Detail == nil || e.Detail.RecallID == "" {
+			continue
+		}
+		if _, done := out[e.Detail.RecallID]; done {
+			continue
+		}
+		r, err := evaluateAs(c.Request.Context(), s, id, ops.GetRecall, model.RecallQuery{RecallID: e.Detail.RecallID})
+		if err != nil {
+			return nil, err
+		}
+		out[e.Detail.RecallID] = r.Scope
+	}
+	return out, nil
+}
+
 func (s *server) epcisAnswer(c *gin.Context, id *ledger.Identity, events []model.Event, next string) {
 	dir, err := s.directory(c, id)
 	if err != nil {
@@ -351,7 +371,15 @@ func (s *server) epcisAnswer(c *gin.Context, id *ledger.Identity, events []model
 		q.Set("nextPageToken", next)
 		c.Header("Link", "<"+c.Request.URL.Path+"?"+q.Encode()+`>; rel="next"`)
 	}
-	doc := epcis.NewQueryDocument(events, epcis.RenderOptions{PartyGLN: dir.partyGLN}, time.Now().UTC())
+	recalls, err := s.recallScopes(c, id, events)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	doc := epcis.NewQueryDocument(events, epcis.RenderOptions{PartyGLN: dir.partyGLN, Recall: func(rid string) (model.RecallScope, bool) {
+		sc, ok := recalls[rid]
+		return sc, ok
+	}}, time.Now().UTC())
 	b, err := json.Marshal(doc)
 	if err != nil {
 		writeError(c, err)

@@ -12,6 +12,10 @@ type RenderOptions struct {
 	// party URI; without it (or when it has none) the party is shown as PartyURIPrefix and
 	// its MSP ID.
 	PartyGLN func(mspID string) (gln string, ok bool)
+	// Recall returns the scope of a recall by its ID, so that a lot or product recall names
+	// what it recalls as an EPC class (quantityList without quantity). Without it (or when it
+	// does not know the recall), such a recall is shown with an empty epcList.
+	Recall func(recallID string) (model.RecallScope, bool)
 }
 
 // Event is an EPCIS 2.0 event in JSON-LD, as Render writes it.
@@ -21,7 +25,7 @@ type Event struct {
 	EventTime           string            `json:"eventTime"`
 	RecordTime          string            `json:"recordTime,omitempty"`
 	EventTimeZoneOffset string            `json:"eventTimeZoneOffset"`
-	EPCList             []string          `json:"epcList,omitempty"`
+	EPCList             []string          `json:"epcList,omitzero"` // empty, not left out, for an ObjectEvent naming nothing
 	ParentID            string            `json:"parentID,omitempty"`
 	ChildEPCs           []string          `json:"childEPCs,omitempty"`
 	QuantityList        []Quantity        `json:"quantityList,omitempty"`
@@ -43,7 +47,7 @@ type Event struct {
 // Quantity is an EPCIS quantity element.
 type Quantity struct {
 	EPCClass string `json:"epcClass"`
-	Quantity int    `json:"quantity"`
+	Quantity int    `json:"quantity,omitempty"` // left out: an unspecified quantity (a recalled class)
 }
 
 // Place is a readPoint or bizLocation.
@@ -122,16 +126,18 @@ func Context() []any {
 	}}
 }
 
-// Render shows a ledger event as an EPCIS 2.0 event. Codes become GS1 Digital Link URIs
-// (CodeURI), GLNs Digital Link /414/ URIs, owning parties party URIs. The ledger records one
-// time per event, the transaction's, so eventTime and recordTime are the same, in UTC.
-// A return, which the ledger names "returning", is shown the CBV way: shipping with
-// disposition returned.
+// Render shows a ledger event as an EPCIS 2.0 event that conforms to the official EPCIS 2.0
+// JSON schema. Codes become GS1 Digital Link URIs (CodeURI), GLNs Digital Link /414/ URIs,
+// owning parties party URIs; an event ID, business transaction or sensor device that is not a
+// URI gets the ledger's URN (EventURI, asURI). eventTime is the declared time in UTC with its
+// offset, recordTime the transaction's. A return, which the ledger names "returning", is
+// shown the CBV way: shipping with disposition returned. A recall of a lot or a product names
+// it as an EPC class (RenderOptions.Recall).
 func Render(ev model.Event, opt RenderOptions) Event {
 	out := Event{
-		Type: string(ev.Type), EventID: ev.EventID, EventTime: ev.EventTime, RecordTime: recordTime(ev),
+		Type: string(ev.Type), EventID: EventURI(ev.EventID), EventTime: ev.EventTime, RecordTime: recordTime(ev),
 		EventTimeZoneOffset: firstNonEmpty(ev.EventTimeZoneOffset, "+00:00"), Action: string(ev.Action), BizStep: cbvBizStep(ev.BizStep),
-		Disposition: string(ev.Disposition), Actor: ev.Actor, TxID: ev.TxID,
+		Disposition: cbvDisposition(ev), Actor: ev.Actor, TxID: ev.TxID,
 	}
 	out.EPCList = codeURIs(ev.EPCList)
 	out.ChildEPCs = codeURIs(ev.ChildEPCs)
@@ -148,7 +154,8 @@ func Render(ev model.Event, opt RenderOptions) Event {
 		out.BizLocation = &Place{ID: LocationURI(ev.BizLocation)}
 	}
 	for _, bt := range ev.BizTransactionList {
-		out.BizTransactionList = append(out.BizTransactionList, BizTransaction{Type: string(bt.Type), BizTransaction: bt.Value})
+		out.BizTransactionList = append(out.BizTransactionList, BizTransaction{Type: bizTransactionType(bt.Type),
+			BizTransaction: asURI(bt.Value, BizTransactionURIPrefix)})
 	}
 	for _, s := range ev.SourceList {
 		out.SourceList = append(out.SourceList, Source{Type: s.Type, Source: sourceDestURI(s, opt)})
@@ -159,12 +166,25 @@ func Render(ev model.Event, opt RenderOptions) Event {
 	for _, el := range ev.SensorElementList {
 		se := SensorElement{SensorReport: make([]SensorReport, 0, len(el.Reports))}
 		if el.DeviceID != "" {
-			se.SensorMetadata = &SensorMetadata{DeviceID: el.DeviceID}
+			se.SensorMetadata = &SensorMetadata{DeviceID: asURI(el.DeviceID, DeviceURIPrefix)}
 		}
 		for _, r := range el.Reports {
 			se.SensorReport = append(se.SensorReport, SensorReport{Type: renderMeasurementType(r.Type), Value: r.Value, UOM: r.UOM, Time: r.Time})
 		}
 		out.SensorElementList = append(out.SensorElementList, se)
+	}
+	if ev.Type == model.ObjectEvent && len(out.EPCList) == 0 && len(out.QuantityList) == 0 && len(out.SensorElementList) == 0 {
+		// A recall of a lot or a product records no codes: name the class it recalls, or
+		// else nothing (the schema wants an ObjectEvent to list EPCs, even none, or quantities).
+		if scope, ok := recallScope(ev, opt); ok && scope.DI != "" {
+			lot := ""
+			if scope.Type == model.ScopeLot {
+				lot = scope.Lot
+			}
+			out.QuantityList = []Quantity{{EPCClass: ClassURI(scope.DI, lot)}}
+		} else {
+			out.EPCList = []string{}
+		}
 	}
 	if ev.ILMD != nil && ev.Type == model.ObjectEvent && ev.Action == model.ActionAdd {
 		m := map[string]string{}
@@ -182,6 +202,24 @@ func Render(ev model.Event, opt RenderOptions) Event {
 		}
 	}
 	return out
+}
+
+// recallScope is the scope of the recall ev records, when ev is a recall and opt knows it.
+func recallScope(ev model.Event, opt RenderOptions) (model.RecallScope, bool) {
+	if ev.BizStep != model.BizStepRecalling || ev.Detail == nil || ev.Detail.RecallID == "" || opt.Recall == nil {
+		return model.RecallScope{}, false
+	}
+	return opt.Recall(ev.Detail.RecallID)
+}
+
+// bizTransactionType shows a business transaction type: a CBV name bare, a URI as it is, any
+// other word under BizTransactionTypeURIPrefix (the schema takes CBV names and URIs only).
+func bizTransactionType(t model.BizTransactionType) string {
+	s := string(t)
+	if s == "" || cbvBizTransactionTypes[s] {
+		return s
+	}
+	return asURI(s, BizTransactionTypeURIPrefix)
 }
 
 func codeURIs(keys []string) []string {
