@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -164,4 +165,112 @@ func keys[V any](m map[string]V) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// TestEPCISHeadersAndContentNegotiation: the REST binding's headers on every EPCIS answer,
+// Accept honoured (406 when nothing the gateway serves is acceptable) and GS1-EPC-Format.
+func TestEPCISHeadersAndContentNegotiation(t *testing.T) {
+	w := newWorld(t)
+	w.seed()
+	w.commission("urn:uuid:hdr-commission", 1, 2)
+	events := "/epcis/events?EQ_bizStep=commissioning"
+
+	t.Run("answers carry the EPCIS and CBV versions, the extensions and the EPC format", func(t *testing.T) {
+		r := w.must(200, nil, reg, "GET", events, nil)
+		for h, want := range map[string]string{"GS1-EPCIS-Version": "2.0.0", "GS1-CBV-Version": "2.0.0",
+			"GS1-Extensions": "udi=urn:udiledger:voc:", "GS1-EPC-Format": "Always_GS1_Digital_Link",
+			"Content-Type": "application/ld+json; charset=utf-8"} {
+			if got := r.header.Get(h); got != want {
+				t.Errorf("%s: %q, want %q", h, got, want)
+			}
+		}
+		if !strings.Contains(r.header.Get("Vary"), "Accept") {
+			t.Errorf("Vary %q", r.header.Get("Vary"))
+		}
+		p := w.must(400, nil, reg, "GET", "/epcis/events?GE_eventTime=yesterday", nil)
+		if p.header.Get("GS1-EPCIS-Version") != "2.0.0" {
+			t.Errorf("a problem lacks the version headers: %v", p.header)
+		}
+	})
+	t.Run("Accept chooses JSON-LD or JSON", func(t *testing.T) {
+		for accept, want := range map[string]string{
+			"application/json":                      "application/json; charset=utf-8",
+			"application/ld+json;q=0, */*":          "application/json; charset=utf-8",
+			"application/json;q=0.5, application/*": "application/ld+json; charset=utf-8",
+			"*/*":                                   "application/ld+json; charset=utf-8",
+			"text/html, application/ld+json;q=0.1":  "application/ld+json; charset=utf-8",
+		} {
+			r := w.must(200, nil, reg, "GET", events, nil, "Accept: "+accept)
+			if got := r.header.Get("Content-Type"); got != want {
+				t.Errorf("Accept %q: Content-Type %q, want %q", accept, got, want)
+			}
+			conforms(t, r)
+		}
+	})
+	t.Run("an Accept the gateway cannot serve is a 406 problem", func(t *testing.T) {
+		for _, c := range []struct{ method, path, accept string }{
+			{"GET", events, "application/xml"},
+			{"GET", "/epcis/epcs/" + url.PathEscape(dlURI(1)) + "/events", "text/html"},
+			{"GET", events, "application/json;q=0, application/ld+json;q=0"},
+			{"POST", "/epcis/capture", "application/xml"},
+		} {
+			var body any
+			if c.method == "POST" {
+				body = epcisDoc()
+			}
+			r := w.call(reg, c.method, c.path, body, "Accept: "+c.accept)
+			if p := problemOf(t, r); r.status != 406 || p.Status != 406 || !strings.Contains(p.Detail, c.accept) {
+				t.Errorf("%s %s with Accept %q: %s", c.method, c.path, c.accept, r)
+			}
+		}
+	})
+	t.Run("GS1-EPC-Format Always_EPC_URN writes EPC URNs for the company prefixes the ledger knows", func(t *testing.T) {
+		r := w.must(200, nil, reg, "GET", events, nil, "GS1-EPC-Format: Always_EPC_URN")
+		evs := conforms(t, r)
+		if r.header.Get("GS1-EPC-Format") != "Always_EPC_URN" || len(evs) != 1 {
+			t.Fatalf("%s", r)
+		}
+		wantEPC := "urn:epc:id:sgtin:" + mfrGCP + "." + deviceDI[:1] + deviceDI[8:13] + ".S000001"
+		if epcs := evs[0]["epcList"].([]any); epcs[0] != wantEPC {
+			t.Errorf("epcList %v, want %s first", epcs, wantEPC)
+		}
+		if rp := evs[0]["readPoint"].(map[string]any)["id"]; rp != "urn:epc:id:sgln:"+mfrGCP+"."+mfrGLN[7:12]+".0" {
+			t.Errorf("readPoint %v", rp)
+		}
+		var q queryDoc
+		w.must(200, &q, reg, "GET", "/epcis/epcs/"+url.PathEscape(wantEPC)+"/events", nil, "GS1-EPC-Format: Always_EPC_URN")
+		if len(q.ids()) != 1 || q.EPCISBody.QueryResults.ResultsBody.EventList[0].EPCList[0] != wantEPC {
+			t.Errorf("the events of %s: %+v", wantEPC, q)
+		}
+	})
+	t.Run("No_Preference answers Digital Links; Never_Translates is a 406; an unknown format a 400", func(t *testing.T) {
+		r := w.must(200, nil, reg, "GET", events, nil, "GS1-EPC-Format: No_Preference")
+		if r.header.Get("GS1-EPC-Format") != "Always_GS1_Digital_Link" || !strings.Contains(string(r.body), dlURI(1)) {
+			t.Errorf("%s", r)
+		}
+		problemOf(t, w.must(406, nil, reg, "GET", events, nil, "GS1-EPC-Format: Never_Translates"))
+		if p := problemOf(t, w.must(400, nil, reg, "GET", events, nil, "GS1-EPC-Format: Sometimes")); len(p.Errors) != 1 || p.Errors[0].Field != "GS1-EPC-Format" {
+			t.Errorf("problem %+v", p)
+		}
+	})
+}
+
+func TestNegotiate(t *testing.T) {
+	offers := []string{mediaJSONLD, mediaJSON}
+	for accept, want := range map[string]string{
+		"":                             mediaJSONLD,
+		"APPLICATION/JSON":             mediaJSON,
+		"application/*;q=0.2, */*;q=0": mediaJSONLD,
+		"application/json;q=bad":       "",
+		"application/json;q=2":         "",
+		"application/ld+json; profile=\"https://gs1.github.io/EPCIS/epcis-context.jsonld\"": mediaJSONLD,
+		"*/*;q=0.1, application/json;q=0.1":                                                 mediaJSONLD,
+		"application/json, application/ld+json;q=0.9":                                       mediaJSON,
+		"text/*, image/png": "",
+		"nonsense":          "",
+	} {
+		if got := negotiate(accept, offers...); got != want {
+			t.Errorf("negotiate(%q) = %q, want %q", accept, got, want)
+		}
+	}
 }

@@ -1,8 +1,11 @@
 package epcis
 
 import (
+	"strings"
 	"time"
 
+	"github.com/udiledger/udiledger/chaincode/gs1"
+	"github.com/udiledger/udiledger/chaincode/identifier"
 	"github.com/udiledger/udiledger/chaincode/model"
 )
 
@@ -16,6 +19,13 @@ type RenderOptions struct {
 	// what it recalls as an EPC class (quantityList without quantity). Without it (or when it
 	// does not know the recall), such a recall is shown with an empty epcList.
 	Recall func(recallID string) (model.RecallScope, bool)
+	// EPCURN writes GS1 EPCs, EPC classes, locations and parties as EPC URNs
+	// (urn:epc:id:sgtin:…, urn:epc:class:lgtin:…, urn:epc:id:sgln:…) instead of GS1 Digital
+	// Link URIs: the REST binding's GS1-EPC-Format Always_EPC_URN. An EPC URN splits a key
+	// after its GS1 company prefix, which the key does not carry: CompanyPrefixes lists those
+	// the ledger knows (its parties'), and a key under none of them stays a Digital Link.
+	EPCURN          bool
+	CompanyPrefixes []string
 }
 
 // Event is an EPCIS 2.0 event in JSON-LD, as Render writes it.
@@ -139,19 +149,19 @@ func Render(ev model.Event, opt RenderOptions) Event {
 		EventTimeZoneOffset: firstNonEmpty(ev.EventTimeZoneOffset, "+00:00"), Action: string(ev.Action), BizStep: cbvBizStep(ev.BizStep),
 		Disposition: cbvDisposition(ev), Actor: ev.Actor, TxID: ev.TxID,
 	}
-	out.EPCList = codeURIs(ev.EPCList)
-	out.ChildEPCs = codeURIs(ev.ChildEPCs)
+	out.EPCList = opt.codeURIs(ev.EPCList)
+	out.ChildEPCs = opt.codeURIs(ev.ChildEPCs)
 	if ev.ParentID != "" {
-		out.ParentID = CodeURI(ev.ParentID)
+		out.ParentID = opt.codeURI(ev.ParentID)
 	}
 	for _, q := range ev.QuantityList {
-		out.QuantityList = append(out.QuantityList, Quantity{EPCClass: CodeURI(q.Code), Quantity: q.Quantity})
+		out.QuantityList = append(out.QuantityList, Quantity{EPCClass: opt.codeURI(q.Code), Quantity: q.Quantity})
 	}
 	if ev.ReadPoint != "" {
-		out.ReadPoint = &Place{ID: LocationURI(ev.ReadPoint)}
+		out.ReadPoint = &Place{ID: opt.locationURI(ev.ReadPoint)}
 	}
 	if ev.BizLocation != "" {
-		out.BizLocation = &Place{ID: LocationURI(ev.BizLocation)}
+		out.BizLocation = &Place{ID: opt.locationURI(ev.BizLocation)}
 	}
 	for _, bt := range ev.BizTransactionList {
 		out.BizTransactionList = append(out.BizTransactionList, BizTransaction{Type: bizTransactionType(bt.Type),
@@ -181,7 +191,7 @@ func Render(ev model.Event, opt RenderOptions) Event {
 			if scope.Type == model.ScopeLot {
 				lot = scope.Lot
 			}
-			out.QuantityList = []Quantity{{EPCClass: ClassURI(scope.DI, lot)}}
+			out.QuantityList = []Quantity{{EPCClass: opt.classURI(scope.DI, lot)}}
 		} else {
 			out.EPCList = []string{}
 		}
@@ -222,25 +232,88 @@ func bizTransactionType(t model.BizTransactionType) string {
 	return asURI(s, BizTransactionTypeURIPrefix)
 }
 
-func codeURIs(keys []string) []string {
+func (opt RenderOptions) codeURIs(keys []string) []string {
 	if len(keys) == 0 {
 		return nil
 	}
 	out := make([]string, len(keys))
 	for i, k := range keys {
-		out[i] = CodeURI(k)
+		out[i] = opt.codeURI(k)
 	}
 	return out
 }
 
+// codeURI is CodeURI, or the EPC URN of a GS1 key when opt asks for URNs and knows its
+// company prefix.
+func (opt RenderOptions) codeURI(key string) string {
+	if u, ok := opt.urn(key); ok {
+		return u
+	}
+	return CodeURI(key)
+}
+
+func (opt RenderOptions) classURI(di, lot string) string {
+	es := "(01)" + di
+	if lot != "" {
+		es += "(10)" + lot
+	}
+	if u, ok := opt.urn(es); ok {
+		return u
+	}
+	return ClassURI(di, lot)
+}
+
+func (opt RenderOptions) locationURI(gln string) string {
+	if u, ok := opt.urn("(414)" + gln); ok {
+		return u
+	}
+	return LocationURI(gln)
+}
+
+// urn returns the EPC URN of the GS1 element string es when opt.EPCURN is set and a company
+// prefix of opt.CompanyPrefixes starts its key (the longest one).
+func (opt RenderOptions) urn(es string) (string, bool) {
+	if !opt.EPCURN {
+		return "", false
+	}
+	c, err := identifier.Parse(es)
+	if err != nil || c.Scheme != identifier.SchemeGS1 || len(c.AIs) == 0 {
+		return "", false
+	}
+	digits := c.AIs[0].Value
+	switch c.AIs[0].AI {
+	case "00", "01":
+		digits = digits[1:] // after the extension or indicator digit
+	case "414", "417":
+	default:
+		return "", false
+	}
+	gcp := 0
+	for _, p := range opt.CompanyPrefixes {
+		if len(p) > gcp && len(p) >= 6 && len(p) <= 12 && strings.HasPrefix(digits, p) {
+			gcp = len(p)
+		}
+	}
+	if gcp == 0 {
+		return "", false
+	}
+	u, err := gs1.EPCURN(c.AIs, gcp)
+	return u, err == nil
+}
+
 func sourceDestURI(sd model.SourceDest, opt RenderOptions) string {
 	if sd.Type == model.SDLocation {
-		return LocationURI(sd.Value)
+		return opt.locationURI(sd.Value)
 	}
 	gln := ""
 	if opt.PartyGLN != nil {
 		if g, ok := opt.PartyGLN(sd.Value); ok {
 			gln = g
+		}
+	}
+	if gln != "" {
+		if u, ok := opt.urn("(417)" + gln); ok {
+			return u
 		}
 	}
 	return PartyURI(sd.Value, gln)

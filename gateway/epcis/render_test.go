@@ -366,3 +366,28 @@ func TestCaptureReadsTheLedgersEventURNBack(t *testing.T) {
 		t.Errorf("rendered back as %q", got)
 	}
 }
+
+func TestRenderWritesEPCURNsForKnownCompanyPrefixes(t *testing.T) {
+	opt := epcis.RenderOptions{EPCURN: true, CompanyPrefixes: []string{"950", "9506000"}, PartyGLN: directory.glnOf,
+		Recall: func(string) (model.RecallScope, bool) {
+			return model.RecallScope{Type: model.ScopeDI, DI: "09506000134352"}, true
+		}}
+	ev := epcis.Render(ledgerShip, opt)
+	if ev.EPCList[0] != sgtinURN || ev.EPCList[1] != ssccURN || ev.QuantityList[0].EPCClass != lotClass ||
+		ev.ReadPoint.ID != siteURN || ev.SourceList[0].Source != distPGLN {
+		t.Errorf("rendered with URNs as %+v", ev)
+	}
+	recall := epcis.Render(model.Event{EventID: "R", Type: model.ObjectEvent, BizStep: model.BizStepRecalling, Detail: &model.EventDetail{RecallID: "R"}}, opt)
+	if recall.QuantityList[0].EPCClass != "urn:epc:idpat:sgtin:9506000.013435.*" {
+		t.Errorf("product recall class %q", recall.QuantityList[0].EPCClass)
+	}
+	// A key under no known prefix, and a non-GS1 code, keep their URIs.
+	other := epcis.Render(model.Event{EventID: "x", Type: model.ObjectEvent, EPCList: []string{"(01)00614141107346(21)2017", drugCode}}, opt)
+	if other.EPCList[0] != "https://id.gs1.org/01/00614141107346/21/2017" || other.EPCList[1] != epcis.CodeURIPrefix+drugCode {
+		t.Errorf("epcList %v", other.EPCList)
+	}
+	b, _ := json.Marshal(epcis.NewQueryDocument([]model.Event{ledgerShip, ledgerPack, ledgerReturn}, opt, time.Now()))
+	if vs, err := schema.ValidateJSON(b); err != nil || len(vs) > 0 {
+		t.Errorf("EPC URN answer breaks the schema: %v %v", vs, err)
+	}
+}
