@@ -46,15 +46,11 @@ type CaptureResult struct {
 	Results   []CaptureEventResult `json:"results"`
 }
 
-func epcisHeaders(c *gin.Context) {
-	c.Header("GS1-EPCIS-Version", "2.0.0")
-	c.Header("GS1-CBV-Version", "2.0.0")
-}
-
 // directory maps GLNs to parties and back, from the ledger's party records.
 type directory struct {
-	byGLN map[string]string
-	glnOf map[string]string
+	byGLN    map[string]string
+	glnOf    map[string]string
+	prefixes []string // the parties' GS1 company prefixes
 }
 
 // directory reads the parties' GLNs from the ledger. While the ledger is unreachable it
@@ -84,6 +80,7 @@ func (s *server) readDirectory(c *gin.Context, id *ledger.Identity) (*directory,
 			return nil, err
 		}
 		for _, p := range page.Parties {
+			d.prefixes = append(d.prefixes, p.CompanyPrefixes...)
 			for i, l := range p.Locations {
 				d.byGLN[l.GLN] = p.MSPID
 				if i == 0 {
@@ -105,6 +102,9 @@ func (d *directory) partyGLN(msp string) (string, bool) { g, ok := d.glnOf[msp];
 // transaction signed by the caller, and answers per event.
 func (s *server) epcisCapture(c *gin.Context) {
 	epcisHeaders(c)
+	if !epcisCaptureAccept(c) {
+		return
+	}
 	_, id, ok := identity(c)
 	if !ok {
 		return
@@ -123,6 +123,16 @@ func (s *server) epcisCapture(c *gin.Context) {
 	var docErr *epcis.DocumentError
 	if errors.As(err, &docErr) {
 		problem.Write(c, problem.Invalid("the EPCIS document cannot be captured", problem.FieldError{Field: docErr.Field, Reason: docErr.Reason}))
+		return
+	}
+	var schemaErr *epcis.SchemaError
+	if errors.As(err, &schemaErr) {
+		fields := make([]problem.FieldError, len(schemaErr.Violations))
+		for i, v := range schemaErr.Violations {
+			fields[i] = problem.FieldError{Field: v.Pointer, Reason: v.Reason}
+		}
+		problem.Write(c, problem.Invalid("the document does not conform to the EPCIS 2.0 JSON schema: nothing was captured; "+
+			"each error names a JSON pointer into the document (\"\" for the document itself)", fields...))
 		return
 	}
 	if err != nil {
@@ -183,16 +193,24 @@ func (s *server) captureOne(c *gin.Context, id *ledger.Identity, o epcis.Outcome
 // the query, as an EPCISQueryDocument.
 func (s *server) epcisEvents(c *gin.Context) {
 	epcisHeaders(c)
+	format, ok := epcisQueryFormat(c)
+	if !ok {
+		return
+	}
 	f, ok := epcisFilter(c)
 	if !ok {
 		return
 	}
-	s.epcisTimeQuery(c, f)
+	s.epcisTimeQuery(c, f, format)
 }
 
 // epcisEPCEvents answers GET /epcis/epcs/{epc}/events from the code's provenance.
 func (s *server) epcisEPCEvents(c *gin.Context) {
 	epcisHeaders(c)
+	format, ok := epcisQueryFormat(c)
+	if !ok {
+		return
+	}
 	epc := c.Param("epc")
 	f, ok := epcisFilter(c)
 	if !ok {
@@ -222,7 +240,7 @@ func (s *server) epcisEPCEvents(c *gin.Context) {
 			events = append(events, e.Event)
 		}
 	}
-	s.epcisAnswer(c, id, events, "")
+	s.epcisAnswer(c, id, events, "", format)
 }
 
 func epcisFilter(c *gin.Context) (*epcis.Filter, bool) {
@@ -270,7 +288,7 @@ func parsePageToken(s string) (pageToken, error) {
 	return t, nil
 }
 
-func (s *server) epcisTimeQuery(c *gin.Context, f *epcis.Filter) {
+func (s *server) epcisTimeQuery(c *gin.Context, f *epcis.Filter, format epcisAnswerFormat) {
 	perPage := f.PerPage
 	if perPage == 0 {
 		perPage = epcisDefaultPerPage
@@ -327,10 +345,30 @@ func (s *server) epcisTimeQuery(c *gin.Context, f *epcis.Filter) {
 			break
 		}
 	}
-	s.epcisAnswer(c, id, events, next)
+	s.epcisAnswer(c, id, events, next, format)
 }
 
-func (s *server) epcisAnswer(c *gin.Context, id *ledger.Identity, events []model.Event, next string) {
+// recallScopes reads the scope of every recall among events that names no codes (a lot or
+// product recall), so that the answer can name the recalled class.
+func (s *server) recallScopes(c *gin.Context, id *ledger.Identity, events []model.Event) (map[string]model.RecallScope, error) {
+	out := map[string]model.RecallScope{}
+	for _, e := range events {
+		if e.BizStep != model.BizStepRecalling || len(e.EPCList) > 0 || e.Detail == nil || e.Detail.RecallID == "" {
+			continue
+		}
+		if _, done := out[e.Detail.RecallID]; done {
+			continue
+		}
+		r, err := evaluateAs(c.Request.Context(), s, id, ops.GetRecall, model.RecallQuery{RecallID: e.Detail.RecallID})
+		if err != nil {
+			return nil, err
+		}
+		out[e.Detail.RecallID] = r.Scope
+	}
+	return out, nil
+}
+
+func (s *server) epcisAnswer(c *gin.Context, id *ledger.Identity, events []model.Event, next string, format epcisAnswerFormat) {
 	dir, err := s.directory(c, id)
 	if err != nil {
 		s.fail(c, err)
@@ -341,11 +379,19 @@ func (s *server) epcisAnswer(c *gin.Context, id *ledger.Identity, events []model
 		q.Set("nextPageToken", next)
 		c.Header("Link", "<"+c.Request.URL.Path+"?"+q.Encode()+`>; rel="next"`)
 	}
-	doc := epcis.NewQueryDocument(events, epcis.RenderOptions{PartyGLN: dir.partyGLN}, time.Now().UTC())
+	recalls, err := s.recallScopes(c, id, events)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	doc := epcis.NewQueryDocument(events, epcis.RenderOptions{PartyGLN: dir.partyGLN, Recall: func(rid string) (model.RecallScope, bool) {
+		sc, ok := recalls[rid]
+		return sc, ok
+	}, EPCURN: format.urn, CompanyPrefixes: dir.prefixes}, time.Now().UTC())
 	b, err := json.Marshal(doc)
 	if err != nil {
 		writeError(c, err)
 		return
 	}
-	c.Data(http.StatusOK, "application/ld+json; charset=utf-8", b)
+	c.Data(http.StatusOK, format.mediaType+"; charset=utf-8", b)
 }

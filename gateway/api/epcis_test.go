@@ -57,7 +57,7 @@ func TestEPCISCaptureAndQuery(t *testing.T) {
 		`"action":"OBSERVE","bizStep":"shipping","disposition":"in_transit","epcList":["` + dlURI(1) + `"],` +
 		`"readPoint":{"id":"https://id.gs1.org/414/` + mfrGLN + `"},` +
 		`"destinationList":[{"type":"owning_party","destination":"https://id.gs1.org/417/` + dstGLN + `"}]}`
-	transform := `{"type":"TransformationEvent","eventTime":"` + hourAgo + `","eventTimeZoneOffset":"+00:00","inputEPCList":["` + dlURI(2) + `"]}`
+	transform := `{"type":"TransformationEvent","eventTime":"` + hourAgo + `","eventTimeZoneOffset":"+00:00","inputEPCList":["` + dlURI(2) + `"],"outputEPCList":["` + dlURI(3) + `"]}`
 
 	var res CaptureResult
 	w.must(200, &res, mfr, "POST", "/epcis/capture", epcisDoc(commission, ship, transform))
@@ -134,6 +134,20 @@ func TestEPCISCaptureAndQuery(t *testing.T) {
 	t.Run("a document that is not EPCIS is a 400 that says where", func(t *testing.T) {
 		r := w.call(mfr, "POST", "/epcis/capture", `{"type":"EPCISQueryDocument"}`)
 		if p := problemOf(t, r); r.status != 400 || len(p.Errors) != 1 || p.Errors[0].Field == "" {
+			t.Fatalf("got %s", r)
+		}
+	})
+	t.Run("a document the EPCIS 2.0 JSON schema refuses is a 400 naming each JSON pointer, and nothing is captured", func(t *testing.T) {
+		bad := `{"type":"ObjectEvent","eventID":"evt-7","eventTime":"` + hourAgo + `","eventTimeZoneOffset":"+08:00",` +
+			`"action":"OBSERVE","bizStep":"shipping","epcList":["` + dlURI(2) + `"],"colour":"red"}`
+		r := w.call(mfr, "POST", "/epcis/capture", epcisDoc(commission, bad))
+		p := problemOf(t, r)
+		got := map[string]string{}
+		for _, e := range p.Errors {
+			got[e.Field] = e.Reason
+		}
+		if r.status != 400 || !strings.Contains(got["/epcisBody/eventList/1/eventID"], "is not valid uri") ||
+			!strings.Contains(got["/epcisBody/eventList/1/colour"], "is not a member") || !strings.Contains(p.Detail, "EPCIS 2.0 JSON schema") {
 			t.Fatalf("got %s", r)
 		}
 	})

@@ -145,6 +145,22 @@ func (s *server) document() map[string]any {
 		if o.created {
 			responses["200"] = map[string]any{"description": "a retry: the first result, nothing written again", "content": content}
 		}
+		if o.tag == "epcis" {
+			// The EPCIS 2.0 REST binding's headers (epcis_headers.go).
+			headers := map[string]any{}
+			for _, h := range [][2]string{{epcisVersionHeader, "the EPCIS version followed"}, {cbvVersionHeader, "the CBV version followed"},
+				{epcisExtensionsHeader, "the extension vocabularies used, prefix=namespace"}} {
+				headers[h[0]] = map[string]any{"description": h[1], "schema": str}
+			}
+			if o.method == http.MethodGet {
+				headers[epcFormatHeader] = map[string]any{"description": "how GS1 identifiers are written in the answer", "schema": str}
+				params = append(params, map[string]any{"name": epcFormatHeader, "in": "header", "description": "Always_GS1_Digital_Link (the default, also for No_Preference) or Always_EPC_URN; Never_Translates is answered 406",
+					"schema": map[string]any{"type": "string", "enum": []string{epcFormatAny, epcFormatDigitalLink, epcFormatURN, epcFormatNoTranslates}}})
+			}
+			responses[strconv.Itoa(status)].(map[string]any)["headers"] = headers
+			responses["406"] = map[string]any{"description": "the Accept header (or GS1-EPC-Format) asks for an answer the gateway cannot give",
+				"content": map[string]any{problem.ContentType: map[string]any{"schema": problemRef}}}
+		}
 		if o.accepted {
 			responses["202"] = map[string]any{"description": "the ledger is unreachable: kept in the outbox; see Location",
 				"content": map[string]any{"application/json": map[string]any{"schema": sg.schema(reflect.TypeFor[QueuedWrite](), "")}}}

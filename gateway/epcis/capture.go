@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/udiledger/udiledger/chaincode/ops"
+	"github.com/udiledger/udiledger/gateway/epcis/schema"
 )
 
 // Resolver maps the GLN of a party named in a sourceList or destinationList (owning_party)
@@ -101,6 +102,21 @@ func (e *DocumentError) Error() string {
 	return "epcis document: " + e.Field + ": " + e.Reason
 }
 
+// SchemaError says how a document breaks the official EPCIS 2.0 JSON schema (package
+// schema): each violation names a JSON pointer into the document and the reason. No event of
+// the document is captured.
+type SchemaError struct {
+	Violations []schema.Violation
+}
+
+func (e *SchemaError) Error() string {
+	parts := make([]string, len(e.Violations))
+	for i, v := range e.Violations {
+		parts[i] = v.String()
+	}
+	return "epcis document does not conform to the EPCIS 2.0 JSON schema: " + strings.Join(parts, "; ")
+}
+
 var (
 	versionRe = regexp.MustCompile(`^\d+(\.\d+)*$`)
 	offsetRe  = regexp.MustCompile(`^[+-]((0[0-9]|1[0-3]):[0-5][0-9]|14:00)$`)
@@ -111,7 +127,8 @@ var documentFields = set("@context", "id", "type", "schemaVersion", "creationDat
 
 // Capture reads an EPCIS 2.0 JSON-LD EPCISDocument and turns each event into the chaincode
 // transaction that records it, or a rejection that names the event and the field. A
-// document that is not an EPCISDocument at all returns a *DocumentError.
+// document that is not an EPCISDocument at all returns a *DocumentError; one that breaks the
+// official EPCIS 2.0 JSON schema anywhere, a *SchemaError.
 func Capture(data []byte, opt Options) (*CaptureResult, error) {
 	v, err := decodeJSON(data)
 	if err != nil {
@@ -129,6 +146,16 @@ func Capture(data []byte, opt Options) (*CaptureResult, error) {
 		return nil, &DocumentError{Field: "type", Reason: "an EPCISQueryDocument is a query answer; capture takes an EPCISDocument"}
 	case typ != "EPCISDocument":
 		return nil, &DocumentError{Field: "type", Reason: quote(typ) + ` is not "EPCISDocument"`}
+	}
+	if err := checkEventCount(doc, opt); err != nil {
+		return nil, err
+	}
+	violations, err := schema.Validate(doc)
+	if err != nil {
+		return nil, err
+	}
+	if len(violations) > 0 {
+		return nil, &SchemaError{Violations: violations}
 	}
 	for _, k := range sortedKeys(doc) {
 		if !documentFields[k] && !isURI(k) {
@@ -187,18 +214,26 @@ func Capture(data []byte, opt Options) (*CaptureResult, error) {
 		}
 		return nil, &DocumentError{Field: "epcisBody.eventList", Reason: "want an array, got " + jsonKind(body["eventList"])}
 	}
-	max := opt.MaxEvents
-	if max <= 0 {
-		max = DefaultMaxEvents
-	}
-	if len(list) > max {
-		return nil, &DocumentError{Field: "epcisBody.eventList", Reason: fmt.Sprintf("%d events, at most %d in one document", len(list), max)}
-	}
 	res.Outcomes = make([]Outcome, len(list))
 	for i, raw := range list {
 		res.Outcomes[i] = captureEvent(i, raw, opt)
 	}
 	return res, nil
+}
+
+// checkEventCount refuses a document with more events than opt allows before anything else
+// reads them.
+func checkEventCount(doc map[string]any, opt Options) error {
+	body, _ := doc["epcisBody"].(map[string]any)
+	list, _ := body["eventList"].([]any)
+	max := opt.MaxEvents
+	if max <= 0 {
+		max = DefaultMaxEvents
+	}
+	if len(list) > max {
+		return &DocumentError{Field: "epcisBody.eventList", Reason: fmt.Sprintf("%d events, at most %d in one document", len(list), max)}
+	}
+	return nil
 }
 
 // decodeJSON decodes one JSON value, numbers kept as json.Number, nothing after it.

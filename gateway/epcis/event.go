@@ -209,7 +209,8 @@ func (e *event) eventID() *fieldErr {
 	case len(s) > model.MaxEventIDLength:
 		return &fieldErr{"eventID", fmt.Sprintf("is %d characters, the ledger takes at most %d", len(s), model.MaxEventIDLength)}
 	}
-	e.id = s
+	// An ID rendered as the ledger's event URN names the ledger ID it stands for.
+	e.id = EventIDOf(s)
 	return nil
 }
 

@@ -19,7 +19,8 @@ func ExampleCapture() {
 	     "epcList": ["urn:epc:id:sscc:9506000.0000000001"],
 	     "readPoint": {"id": "urn:epc:id:sgln:9506000.00001.0"},
 	     "destinationList": [{"type": "owning_party", "destination": "urn:epc:id:pgln:9506000.00003"}]},
-	    {"type": "TransformationEvent", "eventTime": "2024-05-01T10:00:00Z", "eventTimeZoneOffset": "+00:00"}
+	    {"type": "TransformationEvent", "eventTime": "2024-05-01T10:00:00Z", "eventTimeZoneOffset": "+00:00",
+	     "inputEPCList": ["urn:epc:id:sgtin:9506000.013435.S1"], "outputEPCList": ["urn:epc:id:sgtin:9506000.013435.S2"]}
 	  ]}}`)
 	parties := map[string]string{"9506000000039": "HospitalMSP"}
 	res, err := epcis.Capture(doc, epcis.Options{Resolve: func(gln string) (string, bool) {

@@ -174,6 +174,43 @@ func PartyURI(msp, gln string) string {
 	return PartyURIPrefix + url.PathEscape(msp)
 }
 
+// EventURI returns the eventID of a ledger event in EPCIS: the ID itself when it is a URI (an
+// ID captured through EPCIS comes back unchanged), else EventURIPrefix and the path-escaped ID.
+func EventURI(id string) string { return asURI(id, EventURIPrefix) }
+
+// EventIDOf is the inverse of EventURI: the ledger event ID an EPCIS eventID names.
+func EventIDOf(uri string) string {
+	rest, ok := strings.CutPrefix(uri, EventURIPrefix)
+	if !ok {
+		return uri
+	}
+	id, err := url.PathUnescape(rest)
+	if err != nil || id == "" || isAbsoluteURI(id) || EventURI(id) != uri {
+		return uri // not one EventURI writes: the URI is the ID
+	}
+	return id
+}
+
+// ClassURI returns the EPC class of a product (lot empty) or of a lot: a GS1 Digital Link URI
+// (/01/<gtin>[/10/<lot>]) when di is a GTIN, else ClassURIPrefix and the escaped DI, with
+// ";lot=" and the escaped lot.
+func ClassURI(di, lot string) string {
+	es := "(01)" + di
+	if lot != "" {
+		es += "(10)" + lot
+	}
+	if c, err := identifier.Parse(es); err == nil && c.Scheme == identifier.SchemeGS1 {
+		if u, err := c.DigitalLink(DigitalLinkBase); err == nil {
+			return u
+		}
+	}
+	u := ClassURIPrefix + url.PathEscape(di)
+	if lot != "" {
+		u += ";lot=" + url.PathEscape(lot)
+	}
+	return u
+}
+
 // CodeKey reads any code form identifier.Parse accepts, and the URIs of this package, and
 // returns its canonical key; the gateway uses it for GET /epcis/epcs/{epc}/events.
 func CodeKey(s string) (string, error) {

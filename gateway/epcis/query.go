@@ -190,7 +190,10 @@ func (f *Filter) param(name string, raw []string) error {
 			}
 		}
 	case name == "EQ_eventID":
-		f.EventIDs = append(f.EventIDs, values...)
+		for _, v := range values {
+			// Rendered IDs (EventURI) and ledger IDs alike.
+			f.EventIDs = append(f.EventIDs, EventIDOf(v))
+		}
 	case name == "MATCH_epc", name == "MATCH_parentID", name == "MATCH_anyEPC", name == "MATCH_epcClass":
 		for _, v := range values {
 			p, reason := pattern(v, name == "MATCH_epcClass")
@@ -327,7 +330,7 @@ func (f *Filter) Match(ev model.Event) bool {
 	if len(f.BizSteps) > 0 && !contains(f.BizSteps, cbvBizStep(ev.BizStep)) {
 		return false
 	}
-	if len(f.Dispositions) > 0 && !contains(f.Dispositions, string(ev.Disposition)) {
+	if len(f.Dispositions) > 0 && !contains(f.Dispositions, cbvDisposition(ev)) {
 		return false
 	}
 	if len(f.ReadPoints) > 0 && !contains(f.ReadPoints, ev.ReadPoint) {

@@ -1,8 +1,11 @@
 package epcis
 
 import (
+	"strings"
 	"time"
 
+	"github.com/udiledger/udiledger/chaincode/gs1"
+	"github.com/udiledger/udiledger/chaincode/identifier"
 	"github.com/udiledger/udiledger/chaincode/model"
 )
 
@@ -12,6 +15,17 @@ type RenderOptions struct {
 	// party URI; without it (or when it has none) the party is shown as PartyURIPrefix and
 	// its MSP ID.
 	PartyGLN func(mspID string) (gln string, ok bool)
+	// Recall returns the scope of a recall by its ID, so that a lot or product recall names
+	// what it recalls as an EPC class (quantityList without quantity). Without it (or when it
+	// does not know the recall), such a recall is shown with an empty epcList.
+	Recall func(recallID string) (model.RecallScope, bool)
+	// EPCURN writes GS1 EPCs, EPC classes, locations and parties as EPC URNs
+	// (urn:epc:id:sgtin:…, urn:epc:class:lgtin:…, urn:epc:id:sgln:…) instead of GS1 Digital
+	// Link URIs: the REST binding's GS1-EPC-Format Always_EPC_URN. An EPC URN splits a key
+	// after its GS1 company prefix, which the key does not carry: CompanyPrefixes lists those
+	// the ledger knows (its parties'), and a key under none of them stays a Digital Link.
+	EPCURN          bool
+	CompanyPrefixes []string
 }
 
 // Event is an EPCIS 2.0 event in JSON-LD, as Render writes it.
@@ -21,7 +35,7 @@ type Event struct {
 	EventTime           string            `json:"eventTime"`
 	RecordTime          string            `json:"recordTime,omitempty"`
 	EventTimeZoneOffset string            `json:"eventTimeZoneOffset"`
-	EPCList             []string          `json:"epcList,omitempty"`
+	EPCList             []string          `json:"epcList,omitzero"` // empty, not left out, for an ObjectEvent naming nothing
 	ParentID            string            `json:"parentID,omitempty"`
 	ChildEPCs           []string          `json:"childEPCs,omitempty"`
 	QuantityList        []Quantity        `json:"quantityList,omitempty"`
@@ -43,7 +57,7 @@ type Event struct {
 // Quantity is an EPCIS quantity element.
 type Quantity struct {
 	EPCClass string `json:"epcClass"`
-	Quantity int    `json:"quantity"`
+	Quantity int    `json:"quantity,omitempty"` // left out: an unspecified quantity (a recalled class)
 }
 
 // Place is a readPoint or bizLocation.
@@ -122,33 +136,36 @@ func Context() []any {
 	}}
 }
 
-// Render shows a ledger event as an EPCIS 2.0 event. Codes become GS1 Digital Link URIs
-// (CodeURI), GLNs Digital Link /414/ URIs, owning parties party URIs. The ledger records one
-// time per event, the transaction's, so eventTime and recordTime are the same, in UTC.
-// A return, which the ledger names "returning", is shown the CBV way: shipping with
-// disposition returned.
+// Render shows a ledger event as an EPCIS 2.0 event that conforms to the official EPCIS 2.0
+// JSON schema. Codes become GS1 Digital Link URIs (CodeURI), GLNs Digital Link /414/ URIs,
+// owning parties party URIs; an event ID, business transaction or sensor device that is not a
+// URI gets the ledger's URN (EventURI, asURI). eventTime is the declared time in UTC with its
+// offset, recordTime the transaction's. A return, which the ledger names "returning", is
+// shown the CBV way: shipping with disposition returned. A recall of a lot or a product names
+// it as an EPC class (RenderOptions.Recall).
 func Render(ev model.Event, opt RenderOptions) Event {
 	out := Event{
-		Type: string(ev.Type), EventID: ev.EventID, EventTime: ev.EventTime, RecordTime: recordTime(ev),
+		Type: string(ev.Type), EventID: EventURI(ev.EventID), EventTime: ev.EventTime, RecordTime: recordTime(ev),
 		EventTimeZoneOffset: firstNonEmpty(ev.EventTimeZoneOffset, "+00:00"), Action: string(ev.Action), BizStep: cbvBizStep(ev.BizStep),
-		Disposition: string(ev.Disposition), Actor: ev.Actor, TxID: ev.TxID,
+		Disposition: cbvDisposition(ev), Actor: ev.Actor, TxID: ev.TxID,
 	}
-	out.EPCList = codeURIs(ev.EPCList)
-	out.ChildEPCs = codeURIs(ev.ChildEPCs)
+	out.EPCList = opt.codeURIs(ev.EPCList)
+	out.ChildEPCs = opt.codeURIs(ev.ChildEPCs)
 	if ev.ParentID != "" {
-		out.ParentID = CodeURI(ev.ParentID)
+		out.ParentID = opt.codeURI(ev.ParentID)
 	}
 	for _, q := range ev.QuantityList {
-		out.QuantityList = append(out.QuantityList, Quantity{EPCClass: CodeURI(q.Code), Quantity: q.Quantity})
+		out.QuantityList = append(out.QuantityList, Quantity{EPCClass: opt.codeURI(q.Code), Quantity: q.Quantity})
 	}
 	if ev.ReadPoint != "" {
-		out.ReadPoint = &Place{ID: LocationURI(ev.ReadPoint)}
+		out.ReadPoint = &Place{ID: opt.locationURI(ev.ReadPoint)}
 	}
 	if ev.BizLocation != "" {
-		out.BizLocation = &Place{ID: LocationURI(ev.BizLocation)}
+		out.BizLocation = &Place{ID: opt.locationURI(ev.BizLocation)}
 	}
 	for _, bt := range ev.BizTransactionList {
-		out.BizTransactionList = append(out.BizTransactionList, BizTransaction{Type: string(bt.Type), BizTransaction: bt.Value})
+		out.BizTransactionList = append(out.BizTransactionList, BizTransaction{Type: bizTransactionType(bt.Type),
+			BizTransaction: asURI(bt.Value, BizTransactionURIPrefix)})
 	}
 	for _, s := range ev.SourceList {
 		out.SourceList = append(out.SourceList, Source{Type: s.Type, Source: sourceDestURI(s, opt)})
@@ -159,12 +176,25 @@ func Render(ev model.Event, opt RenderOptions) Event {
 	for _, el := range ev.SensorElementList {
 		se := SensorElement{SensorReport: make([]SensorReport, 0, len(el.Reports))}
 		if el.DeviceID != "" {
-			se.SensorMetadata = &SensorMetadata{DeviceID: el.DeviceID}
+			se.SensorMetadata = &SensorMetadata{DeviceID: asURI(el.DeviceID, DeviceURIPrefix)}
 		}
 		for _, r := range el.Reports {
 			se.SensorReport = append(se.SensorReport, SensorReport{Type: renderMeasurementType(r.Type), Value: r.Value, UOM: r.UOM, Time: r.Time})
 		}
 		out.SensorElementList = append(out.SensorElementList, se)
+	}
+	if ev.Type == model.ObjectEvent && len(out.EPCList) == 0 && len(out.QuantityList) == 0 && len(out.SensorElementList) == 0 {
+		// A recall of a lot or a product records no codes: name the class it recalls, or
+		// else nothing (the schema wants an ObjectEvent to list EPCs, even none, or quantities).
+		if scope, ok := recallScope(ev, opt); ok && scope.DI != "" {
+			lot := ""
+			if scope.Type == model.ScopeLot {
+				lot = scope.Lot
+			}
+			out.QuantityList = []Quantity{{EPCClass: opt.classURI(scope.DI, lot)}}
+		} else {
+			out.EPCList = []string{}
+		}
 	}
 	if ev.ILMD != nil && ev.Type == model.ObjectEvent && ev.Action == model.ActionAdd {
 		m := map[string]string{}
@@ -184,25 +214,106 @@ func Render(ev model.Event, opt RenderOptions) Event {
 	return out
 }
 
-func codeURIs(keys []string) []string {
+// recallScope is the scope of the recall ev records, when ev is a recall and opt knows it.
+func recallScope(ev model.Event, opt RenderOptions) (model.RecallScope, bool) {
+	if ev.BizStep != model.BizStepRecalling || ev.Detail == nil || ev.Detail.RecallID == "" || opt.Recall == nil {
+		return model.RecallScope{}, false
+	}
+	return opt.Recall(ev.Detail.RecallID)
+}
+
+// bizTransactionType shows a business transaction type: a CBV name bare, a URI as it is, any
+// other word under BizTransactionTypeURIPrefix (the schema takes CBV names and URIs only).
+func bizTransactionType(t model.BizTransactionType) string {
+	s := string(t)
+	if s == "" || cbvBizTransactionTypes[s] {
+		return s
+	}
+	return asURI(s, BizTransactionTypeURIPrefix)
+}
+
+func (opt RenderOptions) codeURIs(keys []string) []string {
 	if len(keys) == 0 {
 		return nil
 	}
 	out := make([]string, len(keys))
 	for i, k := range keys {
-		out[i] = CodeURI(k)
+		out[i] = opt.codeURI(k)
 	}
 	return out
 }
 
+// codeURI is CodeURI, or the EPC URN of a GS1 key when opt asks for URNs and knows its
+// company prefix.
+func (opt RenderOptions) codeURI(key string) string {
+	if u, ok := opt.urn(key); ok {
+		return u
+	}
+	return CodeURI(key)
+}
+
+func (opt RenderOptions) classURI(di, lot string) string {
+	es := "(01)" + di
+	if lot != "" {
+		es += "(10)" + lot
+	}
+	if u, ok := opt.urn(es); ok {
+		return u
+	}
+	return ClassURI(di, lot)
+}
+
+func (opt RenderOptions) locationURI(gln string) string {
+	if u, ok := opt.urn("(414)" + gln); ok {
+		return u
+	}
+	return LocationURI(gln)
+}
+
+// urn returns the EPC URN of the GS1 element string es when opt.EPCURN is set and a company
+// prefix of opt.CompanyPrefixes starts its key (the longest one).
+func (opt RenderOptions) urn(es string) (string, bool) {
+	if !opt.EPCURN {
+		return "", false
+	}
+	c, err := identifier.Parse(es)
+	if err != nil || c.Scheme != identifier.SchemeGS1 || len(c.AIs) == 0 {
+		return "", false
+	}
+	digits := c.AIs[0].Value
+	switch c.AIs[0].AI {
+	case "00", "01":
+		digits = digits[1:] // after the extension or indicator digit
+	case "414", "417":
+	default:
+		return "", false
+	}
+	gcp := 0
+	for _, p := range opt.CompanyPrefixes {
+		if len(p) > gcp && len(p) >= 6 && len(p) <= 12 && strings.HasPrefix(digits, p) {
+			gcp = len(p)
+		}
+	}
+	if gcp == 0 {
+		return "", false
+	}
+	u, err := gs1.EPCURN(c.AIs, gcp)
+	return u, err == nil
+}
+
 func sourceDestURI(sd model.SourceDest, opt RenderOptions) string {
 	if sd.Type == model.SDLocation {
-		return LocationURI(sd.Value)
+		return opt.locationURI(sd.Value)
 	}
 	gln := ""
 	if opt.PartyGLN != nil {
 		if g, ok := opt.PartyGLN(sd.Value); ok {
 			gln = g
+		}
+	}
+	if gln != "" {
+		if u, ok := opt.urn("(417)" + gln); ok {
+			return u
 		}
 	}
 	return PartyURI(sd.Value, gln)

@@ -10,6 +10,7 @@ import (
 	"github.com/udiledger/udiledger/chaincode/model"
 	"github.com/udiledger/udiledger/chaincode/ops"
 	"github.com/udiledger/udiledger/gateway/epcis"
+	"github.com/udiledger/udiledger/gateway/epcis/schema"
 )
 
 // record builds the event the chaincode stores for a request, as chaincode/contract does
@@ -262,5 +263,131 @@ func TestNewQueryDocumentIsAnEPCISQueryDocument(t *testing.T) {
 	empty, _ := json.Marshal(epcis.NewQueryDocument(nil, epcis.RenderOptions{}, created))
 	if !strings.Contains(string(empty), `"eventList":[]`) {
 		t.Errorf("an empty answer must still hold an eventList: %s", empty)
+	}
+}
+
+// conformingDocument validates a query document of events against the official schema.
+func conformingDocument(t *testing.T, events ...model.Event) {
+	t.Helper()
+	opt := epcis.RenderOptions{Recall: func(id string) (model.RecallScope, bool) {
+		switch id {
+		case "RC-lot":
+			return model.RecallScope{Type: model.ScopeLot, DI: "09506000134352", Lot: "L1"}, true
+		case "RC-drug":
+			return model.RecallScope{Type: model.ScopeDI, DI: "8123456"}, true
+		}
+		return model.RecallScope{}, false
+	}}
+	b, err := json.Marshal(epcis.NewQueryDocument(events, opt, time.Now()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	vs, err := schema.ValidateJSON(b)
+	if err != nil || len(vs) > 0 {
+		t.Fatalf("the query document breaks the EPCIS 2.0 JSON schema: %v %v\n%s", vs, err, b)
+	}
+}
+
+func TestRenderedEventsConformToTheSchema(t *testing.T) {
+	recall := func(id string, epcs ...string) model.Event {
+		return model.Event{EventID: id, Type: model.ObjectEvent, Action: model.ActionObserve, BizStep: model.BizStepRecalling,
+			Disposition: model.DispositionRecalled, EPCList: epcs, EventTime: "2024-05-01T02:00:00Z", Detail: &model.EventDetail{RecallID: id}}
+	}
+	conformingDocument(t, ledgerPack, ledgerShip, ledgerReturn, recall("RC-lot"), recall("RC-drug"), recall("RC-unknown"),
+		recall("urn:uuid:rc-codes", sgtinArg),
+		model.Event{EventID: "evt 1", Type: model.ObjectEvent, Action: model.ActionObserve, BizStep: model.BizStepSensorReporting,
+			EventTime: "2024-05-01T02:00:00Z", EPCList: []string{sgtinArg},
+			BizTransactionList: []model.BizTransaction{{Type: model.BizTxPrescr, Value: "RX 1"}},
+			SensorElementList:  []model.SensorElement{{DeviceID: "logger 1", Reports: []model.SensorReport{{Type: model.TemperatureType, Value: 4, UOM: "CEL"}}}}})
+}
+
+func TestRenderGivesEveryIDAndTermAURI(t *testing.T) {
+	ev := epcis.Render(model.Event{EventID: "evt 1/a", Type: model.ObjectEvent, Action: model.ActionObserve, BizStep: model.BizStepShipping,
+		EPCList:            []string{sgtinArg},
+		BizTransactionList: []model.BizTransaction{{Type: model.BizTxPO, Value: "PO 1"}, {Type: model.BizTxPrescr, Value: "urn:example:rx:1"}},
+		SensorElementList:  []model.SensorElement{{DeviceID: "logger-1", Reports: []model.SensorReport{{Type: model.TemperatureType, Value: 4}}}},
+	}, epcis.RenderOptions{})
+	if ev.EventID != epcis.EventURIPrefix+"evt%201%2Fa" || epcis.EventIDOf(ev.EventID) != "evt 1/a" {
+		t.Errorf("eventID %q reads back as %q", ev.EventID, epcis.EventIDOf(ev.EventID))
+	}
+	if bt := ev.BizTransactionList; bt[0] != (epcis.BizTransaction{Type: "po", BizTransaction: epcis.BizTransactionURIPrefix + "PO%201"}) ||
+		bt[1] != (epcis.BizTransaction{Type: epcis.BizTransactionTypeURIPrefix + "prescription", BizTransaction: "urn:example:rx:1"}) {
+		t.Errorf("business transactions %+v", bt)
+	}
+	if d := ev.SensorElementList[0].SensorMetadata.DeviceID; d != epcis.DeviceURIPrefix+"logger-1" {
+		t.Errorf("deviceID %q", d)
+	}
+	for _, id := range []string{"urn:uuid:7f1c", "ni:///sha-256;00e1?ver=CBV2.0", "https://example.com/e/1"} {
+		if got := epcis.EventURI(id); got != id || epcis.EventIDOf(got) != id {
+			t.Errorf("URI ID %q rendered %q, read back %q; want it unchanged", id, got, epcis.EventIDOf(got))
+		}
+	}
+	// A URN of the ledger's prefix that EventURI would not write is an ID of its own.
+	for _, uri := range []string{epcis.EventURIPrefix + "urn:uuid:1", epcis.EventURIPrefix, epcis.EventURIPrefix + "a%zz"} {
+		if got := epcis.EventIDOf(uri); got != uri {
+			t.Errorf("EventIDOf(%q) = %q, want it unchanged", uri, got)
+		}
+	}
+}
+
+func TestRenderNamesWhatARecallRecalls(t *testing.T) {
+	opt := epcis.RenderOptions{Recall: func(id string) (model.RecallScope, bool) {
+		sc, ok := map[string]model.RecallScope{
+			"RC-1": {Type: model.ScopeLot, DI: "09506000134352", Lot: "L/1"},
+			"RC-2": {Type: model.ScopeDI, DI: "09506000134352"},
+			"RC-3": {Type: model.ScopeLot, DI: "8123456", Lot: "D 1"},
+		}[id]
+		return sc, ok
+	}}
+	for id, want := range map[string]string{
+		"RC-1": "https://id.gs1.org/01/09506000134352/10/L%2F1",
+		"RC-2": "https://id.gs1.org/01/09506000134352",
+		"RC-3": epcis.ClassURIPrefix + "8123456;lot=D%201",
+	} {
+		ev := epcis.Render(model.Event{EventID: id, Type: model.ObjectEvent, Action: model.ActionObserve, BizStep: model.BizStepRecalling,
+			Detail: &model.EventDetail{RecallID: id}}, opt)
+		if len(ev.QuantityList) != 1 || ev.QuantityList[0] != (epcis.Quantity{EPCClass: want}) || ev.EPCList != nil {
+			t.Errorf("%s: quantityList %+v, epcList %v; want the class %s", id, ev.QuantityList, ev.EPCList, want)
+		}
+	}
+	unknown, _ := json.Marshal(epcis.Render(model.Event{EventID: "RC-9", Type: model.ObjectEvent, Action: model.ActionObserve,
+		BizStep: model.BizStepRecalling, Detail: &model.EventDetail{RecallID: "RC-9"}}, opt))
+	if !strings.Contains(string(unknown), `"epcList":[]`) || strings.Contains(string(unknown), "quantityList") {
+		t.Errorf("a recall of unknown scope rendered as %s, want an empty epcList", unknown)
+	}
+}
+
+func TestCaptureReadsTheLedgersEventURNBack(t *testing.T) {
+	o := captureOne(t, objectEvent(`"eventID":"`+epcis.EventURIPrefix+`evt%201","action":"OBSERVE","bizStep":"dispensing","epcList":["`+sgtinURN+`"]`))
+	if o.Rejection != nil || o.EventID != "evt 1" || o.Request.(*model.DispenseRequest).EventID != "evt 1" {
+		t.Fatalf("outcome %+v", o)
+	}
+	if got := epcis.Render(model.Event{EventID: o.EventID, Type: model.ObjectEvent, EPCList: []string{sgtinArg}}, epcis.RenderOptions{}).EventID; got != epcis.EventURIPrefix+"evt%201" {
+		t.Errorf("rendered back as %q", got)
+	}
+}
+
+func TestRenderWritesEPCURNsForKnownCompanyPrefixes(t *testing.T) {
+	opt := epcis.RenderOptions{EPCURN: true, CompanyPrefixes: []string{"950", "9506000"}, PartyGLN: directory.glnOf,
+		Recall: func(string) (model.RecallScope, bool) {
+			return model.RecallScope{Type: model.ScopeDI, DI: "09506000134352"}, true
+		}}
+	ev := epcis.Render(ledgerShip, opt)
+	if ev.EPCList[0] != sgtinURN || ev.EPCList[1] != ssccURN || ev.QuantityList[0].EPCClass != lotClass ||
+		ev.ReadPoint.ID != siteURN || ev.SourceList[0].Source != distPGLN {
+		t.Errorf("rendered with URNs as %+v", ev)
+	}
+	recall := epcis.Render(model.Event{EventID: "R", Type: model.ObjectEvent, BizStep: model.BizStepRecalling, Detail: &model.EventDetail{RecallID: "R"}}, opt)
+	if recall.QuantityList[0].EPCClass != "urn:epc:idpat:sgtin:9506000.013435.*" {
+		t.Errorf("product recall class %q", recall.QuantityList[0].EPCClass)
+	}
+	// A key under no known prefix, and a non-GS1 code, keep their URIs.
+	other := epcis.Render(model.Event{EventID: "x", Type: model.ObjectEvent, EPCList: []string{"(01)00614141107346(21)2017", drugCode}}, opt)
+	if other.EPCList[0] != "https://id.gs1.org/01/00614141107346/21/2017" || other.EPCList[1] != epcis.CodeURIPrefix+drugCode {
+		t.Errorf("epcList %v", other.EPCList)
+	}
+	b, _ := json.Marshal(epcis.NewQueryDocument([]model.Event{ledgerShip, ledgerPack, ledgerReturn}, opt, time.Now()))
+	if vs, err := schema.ValidateJSON(b); err != nil || len(vs) > 0 {
+		t.Errorf("EPC URN answer breaks the schema: %v %v", vs, err)
 	}
 }

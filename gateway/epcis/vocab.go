@@ -1,6 +1,7 @@
 package epcis
 
 import (
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -31,6 +32,17 @@ const (
 	PartyURIPrefix = LedgerURIPrefix + "party:"
 	// BizStepURIPrefix marks the ledger's business steps that the CBV lacks (recalling).
 	BizStepURIPrefix = LedgerURIPrefix + "bizstep:"
+	// EventURIPrefix marks a ledger event ID that is not a URI (an ID given through the REST
+	// API, a recall's ID) followed by the path-escaped ID: EPCIS wants eventID to be a URI.
+	EventURIPrefix = LedgerURIPrefix + "event:"
+	// ClassURIPrefix marks a product (path-escaped DI) or a lot (";lot=" and the path-escaped
+	// lot after it) that has no GS1 Digital Link, as the EPC class of a recall.
+	ClassURIPrefix = LedgerURIPrefix + "class:"
+	// The ledger's terms for what the REST API takes as free text and EPCIS wants as a URI:
+	// business transactions, their types outside the CBV, sensor devices.
+	BizTransactionURIPrefix     = LedgerURIPrefix + "bt:"
+	BizTransactionTypeURIPrefix = LedgerURIPrefix + "btt:"
+	DeviceURIPrefix             = LedgerURIPrefix + "device:"
 	// ExtensionPrefix is the JSON-LD prefix of the ledger facts rendered beside the EPCIS
 	// fields ("udi:actor", "udi:txId"), bound to ExtensionNamespace in the context.
 	ExtensionPrefix    = "udi"
@@ -116,6 +128,16 @@ func cbvBizStep(s model.BizStep) string {
 	return BizStepURIPrefix + string(s)
 }
 
+// cbvDisposition is the EPCIS disposition that stands for an event's stored one: the ledger
+// records a return ("returning") in transit, and the CBV shows it as shipping with
+// disposition returned, as it was captured.
+func cbvDisposition(ev model.Event) string {
+	if ev.BizStep == model.BizStepReturning {
+		return string(model.DispositionReturned)
+	}
+	return string(ev.Disposition)
+}
+
 // measurementType normalises a sensor report type: a bare GS1 measurement type or its
 // gs1.org URI becomes "gs1:<Type>" as package model stores temperature ("gs1:Temperature");
 // other URIs are kept.
@@ -153,6 +175,24 @@ func isWord(s string) bool {
 		}
 	}
 	return true
+}
+
+// isAbsoluteURI reports whether s is a URI with a scheme as the EPCIS 2.0 JSON schema checks
+// it (format "uri"): isURI, and a URI that net/url reads as absolute.
+func isAbsoluteURI(s string) bool {
+	if !isURI(s) {
+		return false
+	}
+	u, err := url.Parse(s)
+	return err == nil && u.IsAbs()
+}
+
+// asURI returns s when it is an absolute URI, else prefix and s path-escaped.
+func asURI(s, prefix string) string {
+	if isAbsoluteURI(s) {
+		return s
+	}
+	return prefix + url.PathEscape(s)
 }
 
 // isURI reports whether s starts with a URI scheme ("urn:", "https:", a compact IRI's
