@@ -8,8 +8,12 @@ import (
 	"github.com/udiledger/udiledger/cli/internal/cmd/demo"
 	"github.com/udiledger/udiledger/cli/internal/cmd/identity"
 	"github.com/udiledger/udiledger/cli/internal/cmd/ledger"
+	"github.com/udiledger/udiledger/cli/internal/cmd/licence"
+	"github.com/udiledger/udiledger/cli/internal/cmd/lot"
 	"github.com/udiledger/udiledger/cli/internal/cmd/network"
 	"github.com/udiledger/udiledger/cli/internal/cmd/parse"
+	"github.com/udiledger/udiledger/cli/internal/cmd/party"
+	"github.com/udiledger/udiledger/cli/internal/cmd/product"
 	"github.com/udiledger/udiledger/cli/internal/cmd/query"
 	"github.com/udiledger/udiledger/cli/internal/cmd/recall"
 	"github.com/udiledger/udiledger/cli/internal/cmd/serve"
@@ -24,7 +28,7 @@ func NewCmdRoot(f *cmdutil.Factory, version string) *cobra.Command {
 		Short: "UDI Ledger: trace medical devices and drugs from manufacturer to patient",
 		Long: `udi is the command-line face of UDI Ledger, a UDI and drug-traceability ledger on
 Hyperledger Fabric. Local commands (parse, demo, serve, network, identity, ledger, context)
-need no gateway; trace, verify and recall ask one:
+need no gateway; party, product, lot, licence, trace, verify and recall ask one:
 the current context (udi context), or UDI_GATEWAY and UDI_API_KEY.`,
 		Version:       version,
 		SilenceUsage:  true,
@@ -35,6 +39,10 @@ the current context (udi context), or UDI_GATEWAY and UDI_API_KEY.`,
 	cmd.SetErr(f.IO.ErrOut)
 	cmd.AddCommand(apikey.NewCmdAPIKey(f))
 	cmd.AddCommand(udicontext.NewCmdContext(f))
+	cmd.AddCommand(licence.NewCmdLicence(f))
+	cmd.AddCommand(lot.NewCmdLot(f))
+	cmd.AddCommand(party.NewCmdParty(f))
+	cmd.AddCommand(product.NewCmdProduct(f))
 	cmd.AddCommand(demo.NewCmdDemo(f, nil))
 	cmd.AddCommand(identity.NewCmdIdentity(f))
 	cmd.AddCommand(ledger.NewCmdLedger(f))
