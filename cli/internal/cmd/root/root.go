@@ -5,6 +5,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/udiledger/udiledger/cli/internal/cmd/apikey"
+	"github.com/udiledger/udiledger/cli/internal/cmd/commission"
 	"github.com/udiledger/udiledger/cli/internal/cmd/demo"
 	"github.com/udiledger/udiledger/cli/internal/cmd/identity"
 	"github.com/udiledger/udiledger/cli/internal/cmd/ledger"
@@ -28,7 +29,7 @@ func NewCmdRoot(f *cmdutil.Factory, version string) *cobra.Command {
 		Short: "UDI Ledger: trace medical devices and drugs from manufacturer to patient",
 		Long: `udi is the command-line face of UDI Ledger, a UDI and drug-traceability ledger on
 Hyperledger Fabric. Local commands (parse, demo, serve, network, identity, ledger, context)
-need no gateway; party, product, lot, licence, trace, verify and recall ask one:
+need no gateway; party, product, lot, licence, commission, trace, verify and recall ask one:
 the current context (udi context), or UDI_GATEWAY and UDI_API_KEY.`,
 		Version:       version,
 		SilenceUsage:  true,
@@ -38,6 +39,7 @@ the current context (udi context), or UDI_GATEWAY and UDI_API_KEY.`,
 	cmd.SetOut(f.IO.Out)
 	cmd.SetErr(f.IO.ErrOut)
 	cmd.AddCommand(apikey.NewCmdAPIKey(f))
+	cmd.AddCommand(commission.NewCmdCommission(f))
 	cmd.AddCommand(udicontext.NewCmdContext(f))
 	cmd.AddCommand(licence.NewCmdLicence(f))
 	cmd.AddCommand(lot.NewCmdLot(f))
