@@ -28,15 +28,22 @@ type Gateway struct {
 // StoryGateway plays the demo story on a fresh development ledger and serves it.
 func StoryGateway(t testing.TB) *Gateway {
 	t.Helper()
-	return StoryGatewayWith(t, nil)
+	return StoryGatewayWith(t, Options{})
 }
 
-// StoryGatewayWith is StoryGateway with the gateway's ledger client wrapped by wrap (nil: as
-// it is), for a test that makes the ledger fail or watches what reaches it. The story itself
-// is played on the ledger directly.
-func StoryGatewayWith(t testing.TB, wrap func(ledger.Client) ledger.Client) *Gateway {
+// Options change the gateway StoryGatewayWith starts.
+type Options struct {
+	// Wrap, when set, wraps the gateway's ledger client: a test makes the ledger fail or
+	// watches what reaches it. The story itself is played on the ledger directly.
+	Wrap func(ledger.Client) ledger.Client
+	// Sync commits with fsync, as udi serve does (tests skip it for speed).
+	Sync bool
+}
+
+// StoryGatewayWith is StoryGateway with options.
+func StoryGatewayWith(t testing.TB, opts Options) *Gateway {
 	t.Helper()
-	led, err := devledger.Open(t.TempDir(), devledger.Options{NoSync: true})
+	led, err := devledger.Open(t.TempDir(), devledger.Options{NoSync: !opts.Sync})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,8 +56,8 @@ func StoryGatewayWith(t testing.TB, wrap func(ledger.Client) ledger.Client) *Gat
 		t.Fatal(err)
 	}
 	var client ledger.Client = led
-	if wrap != nil {
-		client = wrap(led)
+	if opts.Wrap != nil {
+		client = opts.Wrap(led)
 	}
 	gw, err := server.StartLoopback(client, a.Regulator, a.Manufacturer, a.Distributor, a.Platform, a.Hospital)
 	if err != nil {
