@@ -100,7 +100,7 @@ the gateway could not be reached or the run was interrupted).`,
 				return err
 			}
 		}
-		r := &run{f: f, g: g, di: di, lot: lot, location: o.Location, chunks: codes.chunks(di, lot, o.Chunk), total: len(codes.codes)}
+		r := &run{f: f, di: di, lot: lot, location: o.Location, chunks: codes.chunks(di, lot, o.Chunk), total: len(codes.codes)}
 		if o.DryRun {
 			return r.report(out, true)
 		}
@@ -219,7 +219,6 @@ type result struct {
 // run is one commissioning run: its events and what became of each.
 type run struct {
 	f           *cmdutil.Factory
-	g           cmdutil.Gateway
 	di, lot     string
 	location    string
 	chunks      []chunk
@@ -228,7 +227,6 @@ type run struct {
 	worst       int // exit code of the worst failure
 	interrupted bool
 	elapsed     time.Duration
-	sentCodes   int
 }
 
 // send submits the events in order. A refusal by the ledger fails that event and the run goes
