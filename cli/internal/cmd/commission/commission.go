@@ -204,7 +204,10 @@ const (
 	outcomeQueued   = "queued"
 	outcomeFailed   = "failed"
 	outcomeNotSent  = "not sent"
-	outcomePlanned  = "planned"
+	// outcomeInterrupted is an event under way when the run was interrupted: the gateway may
+	// have recorded it or not; a run again tells (replayed or done).
+	outcomeInterrupted = "interrupted"
+	outcomePlanned     = "planned"
 )
 
 // result is what became of one event.
@@ -226,6 +229,8 @@ type run struct {
 	results     []result
 	worst       int // exit code of the worst failure
 	interrupted bool
+	underway    int                      // the event under way when the run was interrupted
+	bar         *progressbar.ProgressBar // nil unless stderr is a terminal
 	elapsed     time.Duration
 }
 
@@ -234,9 +239,8 @@ type run struct {
 func (r *run) send(ctx context.Context, c *httpledger.Client) {
 	start := time.Now()
 	defer func() { r.elapsed = time.Since(start) }()
-	var bar *progressbar.ProgressBar
 	if r.f.IO.ErrTerminal {
-		bar = progressbar.NewOptions(r.total,
+		r.bar = progressbar.NewOptions(r.total,
 			progressbar.OptionSetWriter(r.f.IO.ErrOut),
 			progressbar.OptionSetDescription("commission "+r.di+"/"+r.lot),
 			progressbar.OptionShowCount(),
@@ -246,7 +250,7 @@ func (r *run) send(ctx context.Context, c *httpledger.Client) {
 			progressbar.OptionThrottle(100*time.Millisecond),
 			progressbar.OptionOnCompletion(func() { fmt.Fprintln(r.f.IO.ErrOut) }),
 		)
-		_ = bar.RenderBlank() // starts the clock: the rate counts from here
+		_ = r.bar.RenderBlank() // starts the clock: the rate counts from here
 	}
 	stopped := false
 	for _, ch := range r.chunks {
@@ -255,15 +259,15 @@ func (r *run) send(ctx context.Context, c *httpledger.Client) {
 			r.commission(ctx, c, &res)
 			stopped = res.Outcome == outcomeFailed && r.worst == cmdutil.ExitFailure
 		}
-		if res.Outcome == outcomeNotSent {
+		if res.Outcome == outcomeNotSent || res.Outcome == outcomeInterrupted {
 			r.worst = cmdutil.ExitFailure
 		}
 		r.results = append(r.results, res)
-		if bar != nil && res.Outcome != outcomeNotSent {
-			_ = bar.Add(res.Codes)
+		if r.bar != nil && res.Outcome != outcomeNotSent && res.Outcome != outcomeInterrupted {
+			_ = r.bar.Add(res.Codes)
 		}
 	}
-	if bar != nil && !bar.IsFinished() {
+	if r.bar != nil && !r.bar.IsFinished() {
 		fmt.Fprintln(r.f.IO.ErrOut)
 	}
 	r.interrupted = ctx.Err() != nil
@@ -278,8 +282,8 @@ func (r *run) commission(ctx context.Context, c *httpledger.Client, res *result)
 	case errors.As(err, &qe):
 		res.Outcome = outcomeQueued
 	case ctx.Err() != nil:
-		// Interrupted: whether the gateway recorded it is not known; a run again will tell.
-		res.Outcome = outcomeNotSent
+		res.Outcome = outcomeInterrupted
+		r.underway = res.Index
 	case err != nil:
 		res.Outcome, res.Error = outcomeFailed, cmdutil.LedgerError(err).Error()
 		r.fail(*res, exitOf(err))
@@ -305,6 +309,9 @@ func (r *run) fail(res result, code int) {
 	if res.Lines != "" {
 		where += ", lines " + res.Lines
 	}
+	if r.bar != nil {
+		_ = r.bar.Clear() // the message gets a line of its own; the bar is drawn again below it
+	}
 	fmt.Fprintf(r.f.IO.ErrOut, "udi commission: %s): %s\n", where, res.Error)
 	if code == cmdutil.ExitFailure || r.worst == 0 {
 		r.worst = code
@@ -323,7 +330,8 @@ func (r *run) report(out cmdutil.Output, plan bool) error {
 		count[res.Outcome]++
 	}
 	summary := Summary{Lot: r.di + "/" + r.lot, Codes: r.total, Events: r.results, Done: count[outcomeDone], Replayed: count[outcomeReplayed],
-		Queued: count[outcomeQueued], Failed: count[outcomeFailed], NotSent: count[outcomeNotSent], Interrupted: r.interrupted, Seconds: r.elapsed.Seconds()}
+		Queued: count[outcomeQueued], Failed: count[outcomeFailed], NotSent: count[outcomeNotSent] + count[outcomeInterrupted],
+		Interrupted: r.interrupted, UnderWay: r.underway, Seconds: r.elapsed.Seconds()}
 	var err error
 	if out.JSON() {
 		err = cmdutil.WriteJSON(r.f.IO.Out, summary)
@@ -355,7 +363,10 @@ type Summary struct {
 	Failed      int      `json:"failed"`
 	NotSent     int      `json:"notSent"`
 	Interrupted bool     `json:"interrupted,omitempty"`
-	Seconds     float64  `json:"seconds"`
+	// UnderWay is the event that was under way when the run was interrupted (counted as not
+	// sent): it may have been recorded.
+	UnderWay int     `json:"underWay,omitempty"`
+	Seconds  float64 `json:"seconds"`
 }
 
 func (s Summary) line(plan bool) string {
@@ -367,9 +378,12 @@ func (s Summary) line(plan bool) string {
 	if s.Queued > 0 {
 		line += fmt.Sprintf(", %d queued by the gateway", s.Queued)
 	}
-	if s.Interrupted {
+	switch {
+	case s.Interrupted && s.UnderWay > 0:
+		line += fmt.Sprintf(" (interrupted while event %d was under way: run the same command again to finish)", s.UnderWay)
+	case s.Interrupted:
 		line += " (interrupted: run the same command again to finish)"
-	} else if s.NotSent > 0 {
+	case s.NotSent > 0:
 		line += " (stopped: run the same command again to finish)"
 	}
 	return line
