@@ -5,6 +5,7 @@ package clitest
 import (
 	"bytes"
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -25,9 +26,24 @@ type Gateway struct {
 }
 
 // StoryGateway plays the demo story on a fresh development ledger and serves it.
-func StoryGateway(t *testing.T) *Gateway {
+func StoryGateway(t testing.TB) *Gateway {
 	t.Helper()
-	led, err := devledger.Open(t.TempDir(), devledger.Options{NoSync: true})
+	return StoryGatewayWith(t, Options{})
+}
+
+// Options change the gateway StoryGatewayWith starts.
+type Options struct {
+	// Wrap, when set, wraps the gateway's ledger client: a test makes the ledger fail or
+	// watches what reaches it. The story itself is played on the ledger directly.
+	Wrap func(ledger.Client) ledger.Client
+	// Sync commits with fsync, as udi serve does (tests skip it for speed).
+	Sync bool
+}
+
+// StoryGatewayWith is StoryGateway with options.
+func StoryGatewayWith(t testing.TB, opts Options) *Gateway {
+	t.Helper()
+	led, err := devledger.Open(t.TempDir(), devledger.Options{NoSync: !opts.Sync})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +55,11 @@ func StoryGateway(t *testing.T) *Gateway {
 	if _, err := demo.Run(context.Background(), &ledger.Caller{Client: led}, a, demo.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	gw, err := server.StartLoopback(led, a.Regulator, a.Manufacturer, a.Distributor, a.Platform, a.Hospital)
+	var client ledger.Client = led
+	if opts.Wrap != nil {
+		client = opts.Wrap(led)
+	}
+	gw, err := server.StartLoopback(client, a.Regulator, a.Manufacturer, a.Distributor, a.Platform, a.Hospital)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,21 +82,36 @@ func (g *Gateway) Env(msp string) func(string) string {
 
 // Run runs a command built by newCmd with args and the environment (nil: none), and returns
 // what it printed and its exit code.
-func Run(t *testing.T, env func(string) string, newCmd func(*cmdutil.Factory) *cobra.Command, args ...string) (stdout, stderr string, code int) {
+func Run(t testing.TB, env func(string) string, newCmd func(*cmdutil.Factory) *cobra.Command, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
+	return RunWith(context.Background(), Input{Env: env}, newCmd, args...)
+}
+
+// Input is what a command run is given besides its arguments.
+type Input struct {
+	Env   func(string) string // nil: an empty environment
+	Stdin string
+	// ErrTerminal makes the command take its stderr for a terminal (progress bars).
+	ErrTerminal bool
+}
+
+// RunWith runs a command with ctx (which a test may cancel, as an interrupt does) and in.
+func RunWith(ctx context.Context, in Input, newCmd func(*cmdutil.Factory) *cobra.Command, args ...string) (stdout, stderr string, code int) {
+	env := in.Env
 	if env == nil {
 		env = func(string) string { return "" }
 	}
 	var out, errOut bytes.Buffer
-	f := &cmdutil.Factory{IO: cmdutil.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut}, Getenv: env}
+	f := &cmdutil.Factory{IO: cmdutil.IOStreams{In: strings.NewReader(in.Stdin), Out: &out, ErrOut: &errOut, ErrTerminal: in.ErrTerminal}, Getenv: env}
 	cmd := newCmd(f)
 	cmd.SetArgs(args)
 	cmd.SetOut(&out)
 	cmd.SetErr(&errOut)
 	cmd.SilenceUsage, cmd.SilenceErrors = true, true
-	err := cmd.Execute()
-	if err != nil {
-		errOut.WriteString(err.Error())
+	err := cmd.ExecuteContext(ctx)
+	var ee *cmdutil.ExitError
+	if err != nil && !(errors.As(err, &ee) && ee.Silent) {
+		errOut.WriteString(err.Error()) // as udi's main prints it
 	}
 	return out.String(), errOut.String(), cmdutil.ExitCode(err)
 }

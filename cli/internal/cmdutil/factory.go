@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"golang.org/x/term"
 )
 
 // IOStreams are the streams a command reads and writes: data to Out, messages to ErrOut.
@@ -14,6 +16,8 @@ type IOStreams struct {
 	In     io.Reader
 	Out    io.Writer
 	ErrOut io.Writer
+	// ErrTerminal says ErrOut is a terminal: long jobs draw a progress bar there only then.
+	ErrTerminal bool
 }
 
 // Factory carries the dependencies of every command; tests build their own.
@@ -26,7 +30,7 @@ type Factory struct {
 // NewFactory returns a Factory bound to the process's standard streams.
 func NewFactory() *Factory {
 	return &Factory{
-		IO:     IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr},
+		IO:     IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr, ErrTerminal: term.IsTerminal(int(os.Stderr.Fd()))},
 		Getenv: os.Getenv,
 	}
 }

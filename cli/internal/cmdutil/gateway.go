@@ -18,28 +18,93 @@ import (
 // DefaultGateway is where `udi serve` listens unless told otherwise.
 const DefaultGateway = "http://" + server.DefaultAddr
 
-// Gateway is how a command reaches a UDI Ledger gateway: its URL and the caller's API key.
+// Gateway is how a command reaches a UDI Ledger gateway. Its fields are the command's flags;
+// Resolve fills in the rest from the environment and the configuration file.
 type Gateway struct {
-	URL    string
-	APIKey string
+	URL     string // --gateway
+	APIKey  string // --api-key
+	Context string // --context
+
+	getenv func(string) string
 }
 
-// AddGatewayFlags adds --gateway and --api-key, defaulting to UDI_GATEWAY and UDI_API_KEY.
+// Target is a resolved gateway: its URL, the API key and where each came from (for messages;
+// never the key itself).
+type Target struct {
+	URL, APIKey      string
+	URLFrom, KeyFrom string // "--gateway", "UDI_GATEWAY", "context plant", "default"…
+	Context          string // the context used, if any
+}
+
+// AddGatewayFlags adds --gateway, --api-key and --context to cmd.
 func AddGatewayFlags(cmd *cobra.Command, f *Factory, g *Gateway) {
-	url := f.Getenv("UDI_GATEWAY")
-	if url == "" {
-		url = DefaultGateway
+	g.getenv = f.Getenv
+	cmd.Flags().StringVar(&g.URL, "gateway", "", "gateway URL (default: UDI_GATEWAY, else the context's, else "+DefaultGateway+")")
+	cmd.Flags().StringVar(&g.APIKey, "api-key", "", "API key (default: UDI_API_KEY, else the context's; prefer those: flags show in the process list)")
+	cmd.Flags().StringVar(&g.Context, "context", "", "use this context of `udi context list` instead of the current one")
+}
+
+// Resolve finds the gateway and the API key, each on its own: the flag (--gateway,
+// --api-key) first; then, when --context names a context, that context's; else the
+// environment (UDI_GATEWAY, UDI_API_KEY), else the current context of the configuration file.
+// The URL defaults to DefaultGateway. It is the one place every gateway command learns where
+// to go and as whom.
+func (g Gateway) Resolve() (Target, error) {
+	getenv := g.getenv
+	if getenv == nil {
+		getenv = func(string) string { return "" }
 	}
-	cmd.Flags().StringVar(&g.URL, "gateway", url, "gateway URL (env UDI_GATEWAY)")
-	cmd.Flags().StringVar(&g.APIKey, "api-key", f.Getenv("UDI_API_KEY"), "API key (env UDI_API_KEY; prefer the variable: flags show in the process list)")
+	var ctx *Context
+	if g.Context != "" || (g.URL == "" && getenv("UDI_GATEWAY") == "") || (g.APIKey == "" && getenv("UDI_API_KEY") == "") {
+		cfg, err := LoadConfig(getenv)
+		if err != nil {
+			return Target{}, err
+		}
+		if g.Context != "" {
+			c, ok := cfg.Find(g.Context)
+			if !ok {
+				return Target{}, InvalidInput(fmt.Errorf("no context %q (udi context list shows them)", g.Context))
+			}
+			ctx = c
+		} else if c, ok := cfg.CurrentContext(); ok {
+			ctx = c
+		}
+	}
+	var t Target
+	pick := func(flag, flagName, env, inCtx string) (string, string) {
+		switch {
+		case flag != "":
+			return flag, flagName
+		case g.Context == "" && getenv(env) != "":
+			return getenv(env), env
+		case ctx != nil && inCtx != "":
+			t.Context = ctx.Name
+			return inCtx, "context " + ctx.Name
+		}
+		return "", ""
+	}
+	var ctxURL, ctxKey string
+	if ctx != nil {
+		ctxURL, ctxKey = ctx.Gateway, ctx.APIKey
+	}
+	t.URL, t.URLFrom = pick(g.URL, "--gateway", "UDI_GATEWAY", ctxURL)
+	t.APIKey, t.KeyFrom = pick(g.APIKey, "--api-key", "UDI_API_KEY", ctxKey)
+	if t.URL == "" {
+		t.URL, t.URLFrom = DefaultGateway, "default"
+	}
+	return t, nil
 }
 
 // Client returns a ledger client that goes through the gateway with the API key.
 func (g Gateway) Client() (*httpledger.Client, error) {
-	if g.APIKey == "" {
-		return nil, InvalidInput(errors.New("no API key: set UDI_API_KEY or --api-key (udi serve prints one per organisation in development mode)"))
+	t, err := g.Resolve()
+	if err != nil {
+		return nil, err
 	}
-	c, err := httpledger.NewWithKey(g.URL, g.APIKey, &http.Client{Timeout: time.Minute})
+	if t.APIKey == "" {
+		return nil, InvalidInput(errors.New("no API key: set UDI_API_KEY, --api-key or a context (udi context add); udi serve prints one per organisation in development mode"))
+	}
+	c, err := httpledger.NewWithKey(t.URL, t.APIKey, &http.Client{Timeout: 5 * time.Minute})
 	if err != nil {
 		return nil, InvalidInput(err)
 	}

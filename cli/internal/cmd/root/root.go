@@ -5,14 +5,20 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/udiledger/udiledger/cli/internal/cmd/apikey"
+	"github.com/udiledger/udiledger/cli/internal/cmd/commission"
 	"github.com/udiledger/udiledger/cli/internal/cmd/demo"
 	"github.com/udiledger/udiledger/cli/internal/cmd/identity"
 	"github.com/udiledger/udiledger/cli/internal/cmd/ledger"
+	"github.com/udiledger/udiledger/cli/internal/cmd/licence"
+	"github.com/udiledger/udiledger/cli/internal/cmd/lot"
 	"github.com/udiledger/udiledger/cli/internal/cmd/network"
 	"github.com/udiledger/udiledger/cli/internal/cmd/parse"
+	"github.com/udiledger/udiledger/cli/internal/cmd/party"
+	"github.com/udiledger/udiledger/cli/internal/cmd/product"
 	"github.com/udiledger/udiledger/cli/internal/cmd/query"
 	"github.com/udiledger/udiledger/cli/internal/cmd/recall"
 	"github.com/udiledger/udiledger/cli/internal/cmd/serve"
+	"github.com/udiledger/udiledger/cli/internal/cmd/udicontext"
 	"github.com/udiledger/udiledger/cli/internal/cmdutil"
 )
 
@@ -22,8 +28,9 @@ func NewCmdRoot(f *cmdutil.Factory, version string) *cobra.Command {
 		Use:   "udi",
 		Short: "UDI Ledger: trace medical devices and drugs from manufacturer to patient",
 		Long: `udi is the command-line face of UDI Ledger, a UDI and drug-traceability ledger on
-Hyperledger Fabric. Local commands (parse, demo, serve, network, identity, ledger) need no
-gateway; trace, verify and recall ask one (UDI_GATEWAY, UDI_API_KEY).`,
+Hyperledger Fabric. Local commands (parse, demo, serve, network, identity, ledger, context)
+need no gateway; party, product, lot, licence, commission, trace, verify and recall ask one:
+the current context (udi context), or UDI_GATEWAY and UDI_API_KEY.`,
 		Version:       version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -32,6 +39,12 @@ gateway; trace, verify and recall ask one (UDI_GATEWAY, UDI_API_KEY).`,
 	cmd.SetOut(f.IO.Out)
 	cmd.SetErr(f.IO.ErrOut)
 	cmd.AddCommand(apikey.NewCmdAPIKey(f))
+	cmd.AddCommand(commission.NewCmdCommission(f))
+	cmd.AddCommand(udicontext.NewCmdContext(f))
+	cmd.AddCommand(licence.NewCmdLicence(f))
+	cmd.AddCommand(lot.NewCmdLot(f))
+	cmd.AddCommand(party.NewCmdParty(f))
+	cmd.AddCommand(product.NewCmdProduct(f))
 	cmd.AddCommand(demo.NewCmdDemo(f, nil))
 	cmd.AddCommand(identity.NewCmdIdentity(f))
 	cmd.AddCommand(ledger.NewCmdLedger(f))
