@@ -356,26 +356,30 @@ func checkAssociations(elems []Element) *SyntaxError {
 			}
 		}
 		for _, alts := range def.Req {
-			met := false
-			for _, alt := range alts {
-				all := true
-				for _, pat := range alt {
-					if !present(elems, pat) {
-						all = false
-						break
-					}
-				}
-				if all {
-					met = true
-					break
-				}
-			}
-			if !met {
+			if !reqMet(alts, func(pat string) bool { return present(elems, pat) }) {
 				return errAt(-1, KindMissingAI, def.AI, "needs "+describeReq(alts, false))
 			}
 		}
 	}
 	return checkDigSig(elems)
+}
+
+// reqMet reports whether one alternative of a req= entry has every AI pattern it names
+// present (as has judges it).
+func reqMet(alts [][]string, has func(pat string) bool) bool {
+	for _, alt := range alts {
+		all := true
+		for _, pat := range alt {
+			if !has(pat) {
+				all = false
+				break
+			}
+		}
+		if all {
+			return true
+		}
+	}
+	return false
 }
 
 // digSigAI is the digital signature (8030). The GS1 General Specifications allow it only
@@ -393,21 +397,7 @@ func checkDigSig(elems []Element) *SyntaxError {
 	}
 	def, _ := Lookup(digSigAI)
 	for _, alts := range def.Req {
-		met := false
-		for _, alt := range alts {
-			all := true
-			for _, pat := range alt {
-				if !presentSerialised(elems, pat) {
-					all = false
-					break
-				}
-			}
-			if all {
-				met = true
-				break
-			}
-		}
-		if !met {
+		if !reqMet(alts, func(pat string) bool { return presentSerialised(elems, pat) }) {
 			return errAt(-1, KindMissingAI, digSigAI, "a digital signature needs a serialised key: "+describeReq(alts, true))
 		}
 	}

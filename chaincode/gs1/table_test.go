@@ -165,7 +165,7 @@ func associate(elems []Element) []Element {
 		for _, el := range elems {
 			d, _ := Lookup(el.AI)
 			for _, alts := range d.Req {
-				if reqMet(elems, alts) {
+				if reqMet(alts, func(pat string) bool { return present(elems, pat) }) {
 					continue
 				}
 				for _, alt := range alts {
@@ -189,19 +189,6 @@ func associate(elems []Element) []Element {
 		}
 	}
 	return elems
-}
-
-func reqMet(elems []Element, alts [][]string) bool {
-	for _, alt := range alts {
-		ok := true
-		for _, p := range alt {
-			ok = ok && present(elems, p)
-		}
-		if ok {
-			return true
-		}
-	}
-	return false
 }
 
 // TestEveryAIRoundTrip puts every AI, with what it requires, through element string and
