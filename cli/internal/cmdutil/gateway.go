@@ -44,10 +44,11 @@ func AddGatewayFlags(cmd *cobra.Command, f *Factory, g *Gateway) {
 	cmd.Flags().StringVar(&g.Context, "context", "", "use this context of `udi context list` instead of the current one")
 }
 
-// Resolve finds the gateway and the API key, each on its own: the flag (--gateway,
-// --api-key) first; then, when --context names a context, that context's; else the
-// environment (UDI_GATEWAY, UDI_API_KEY), else the current context of the configuration file.
-// The URL defaults to DefaultGateway. It is the one place every gateway command learns where
+// Resolve finds the gateway and the API key: the flag (--gateway, --api-key) first; then, when
+// --context names a context, that context's; else the environment (UDI_GATEWAY, UDI_API_KEY),
+// else the current context of the configuration file. The URL defaults to DefaultGateway. The
+// environment and the current context never give one the URL and the other the key
+// (sameSource). It is the one place every gateway command learns where
 // to go and as whom.
 func (g Gateway) Resolve() (Target, error) {
 	getenv := g.getenv
@@ -92,7 +93,27 @@ func (g Gateway) Resolve() (Target, error) {
 	if t.URL == "" {
 		t.URL, t.URLFrom = DefaultGateway, "default"
 	}
+	if err := sameSource(t, ctx); err != nil {
+		return Target{}, err
+	}
 	return t, nil
+}
+
+// sameSource refuses a key and a gateway that the current context and the environment give
+// one each: a key meant for one gateway would go to another. --gateway, --api-key and
+// --context say what the user means and may be combined.
+func sameSource(t Target, ctx *Context) error {
+	if ctx == nil || t.APIKey == "" {
+		return nil
+	}
+	fromCtx := "context " + ctx.Name
+	switch {
+	case t.URLFrom == fromCtx && t.KeyFrom == "UDI_API_KEY":
+		return InvalidInput(fmt.Errorf("UDI_API_KEY is set but the gateway would be context %s's (%s): set UDI_GATEWAY too, or unset UDI_API_KEY to use the context's key", ctx.Name, ctx.Gateway))
+	case t.KeyFrom == fromCtx && t.URLFrom == "UDI_GATEWAY" && t.URL != ctx.Gateway:
+		return InvalidInput(fmt.Errorf("UDI_GATEWAY is %s but the key would be context %s's, which is for %s: set UDI_API_KEY too, or unset UDI_GATEWAY", t.URL, ctx.Name, ctx.Gateway))
+	}
+	return nil
 }
 
 // Client returns a ledger client that goes through the gateway with the API key.

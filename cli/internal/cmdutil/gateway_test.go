@@ -29,7 +29,8 @@ func TestResolvePicksEachOfURLAndKeyByPrecedence(t *testing.T) {
 	}{
 		{"the current context", Gateway{}, nil, "http://plant:8080", "k-plant", "context plant"},
 		{"the environment wins over the current context", Gateway{}, map[string]string{"UDI_GATEWAY": "http://env:1", "UDI_API_KEY": "k-env"}, "http://env:1", "k-env", "UDI_GATEWAY"},
-		{"each on its own: the key from the environment, the URL from the context", Gateway{}, map[string]string{"UDI_API_KEY": "k-env"}, "http://plant:8080", "k-env", "context plant"},
+		{"the environment's key with the context's own gateway named again", Gateway{}, map[string]string{"UDI_GATEWAY": "http://plant:8080"}, "http://plant:8080", "k-plant", "UDI_GATEWAY"},
+		{"a --gateway flag with the context's key is what the user asked", Gateway{URL: "http://other:1"}, nil, "http://other:1", "k-plant", "--gateway"},
 		{"--context wins over the environment", Gateway{Context: "hq"}, map[string]string{"UDI_GATEWAY": "http://env:1", "UDI_API_KEY": "k-env"}, "http://hq:8080", "k-hq", "context hq"},
 		{"flags win over everything", Gateway{URL: "http://flag:1", APIKey: "k-flag", Context: "hq"}, map[string]string{"UDI_API_KEY": "k-env"}, "http://flag:1", "k-flag", "--gateway"},
 	}
@@ -51,6 +52,17 @@ func TestResolvePicksEachOfURLAndKeyByPrecedence(t *testing.T) {
 		got, err := Gateway{getenv: envOf(nil)}.Resolve()
 		if err != nil || got.URL != DefaultGateway || got.APIKey != "" {
 			t.Fatalf("Resolve = %+v, %v", got, err)
+		}
+	})
+	t.Run("a key and a gateway are never taken one from the environment, one from the current context", func(t *testing.T) {
+		for _, env := range []map[string]string{{"UDI_API_KEY": "k-env"}, {"UDI_GATEWAY": "http://env:1"}} {
+			for k, v := range cfgEnv {
+				env[k] = v
+			}
+			got, err := Gateway{getenv: envOf(env)}.Resolve()
+			if ExitCode(err) != ExitInvalid {
+				t.Fatalf("with %v: Resolve = %+v, %v; want invalid input", env, got, err)
+			}
 		}
 	})
 	t.Run("an unknown --context is invalid input", func(t *testing.T) {
