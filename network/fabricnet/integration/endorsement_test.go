@@ -97,8 +97,13 @@ func (s *suite) keyLevelEndorsement(t *testing.T) {
 		if code := s.forged(t, mfr, "unit:Ship", forge("sbe-forged-2"), onlyUnit, mfr, dst, plt, hsp); code != peer.TxValidationCode_VALID {
 			t.Fatalf("validation code %s, want VALID", code)
 		}
-		if v := s.unit(t, own); v.Status != model.StatusInTransit {
-			t.Fatalf("unit status %s, want in transit", v.Status)
+		// The regulator's peer, which answers the read, may commit the block a moment later.
+		deadline := time.Now().Add(10 * time.Second)
+		for v := s.unit(t, own); v.Status != model.StatusInTransit; v = s.unit(t, own) {
+			if time.Now().After(deadline) {
+				t.Fatalf("unit status %s, want in transit", v.Status)
+			}
+			time.Sleep(100 * time.Millisecond)
 		}
 	})
 }
