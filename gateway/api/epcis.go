@@ -326,8 +326,9 @@ func (s *server) epcisTimeQuery(c *gin.Context, f *epcis.Filter, format epcisAns
 // recorded in [from, to), zero bounds open, in record-time order from tok on, and passes each
 // to take with the number of its values already answered (tok.Value, else 0). take answers
 // where to resume inside the event when the page filled before the event was used up (0 when
-// it was) and whether the page is full. The scan stops when the page is full or after
-// epcisScanLimit events, and answers the token to resume at, "" at the end.
+// it was) and whether the page is full. The scan stops when the page is full, after
+// epcisScanLimit events or once the chaincode has read epcisScanLimit index entries (at a
+// page of the index), and answers the token to resume at, "" at the end.
 func (s *server) scanEvents(c *gin.Context, id *ledger.Identity, from, to time.Time, tok pageToken,
 	take func(ev model.Event, skip int) (rest int, full bool)) (string, error) {
 	if from.IsZero() {
@@ -336,7 +337,7 @@ func (s *server) scanEvents(c *gin.Context, id *ledger.Identity, from, to time.T
 	if to.IsZero() {
 		to = time.Now().UTC().Add(24 * time.Hour)
 	}
-	read, full := 0, false
+	read, scanned, full := 0, 0, false
 	for {
 		page, err := evaluateAs(c.Request.Context(), s, id, ops.EventsByTime, model.TimeQuery{From: model.FormatTime(from),
 			To: model.FormatTime(to), PageQuery: model.PageQuery{PageSize: epcisMaxPerPage, Bookmark: tok.Bookmark}})
@@ -359,8 +360,11 @@ func (s *server) scanEvents(c *gin.Context, id *ledger.Identity, from, to time.T
 		if page.Bookmark == "" || len(page.Events) == 0 {
 			return "", nil
 		}
+		// The chaincode reads a page of the time index whatever the reader may see of it:
+		// count what it read too, so that a reader who sees little cannot walk the ledger.
+		scanned += max(page.Scanned, len(page.Events))
 		tok = pageToken{Bookmark: page.Bookmark}
-		if full || read >= epcisScanLimit {
+		if full || read >= epcisScanLimit || scanned >= epcisScanLimit {
 			return tok.String(), nil
 		}
 	}
