@@ -220,4 +220,23 @@ func TestEPCISResources(t *testing.T) {
 			}
 		}
 	})
+	// Last: it adds events the lists above do not expect.
+	t.Run("an event ID two organisations used is a 409 for a reader who sees both, until by picks one (ADR 015)", func(t *testing.T) {
+		w.must(201, nil, mfr, "POST", "/v1/events/ship", map[string]any{"eventId": "dup-1", "to": dst, "codes": []string{deviceCode(11)}})
+		w.must(201, nil, dst, "POST", "/v1/events/receive", map[string]any{"eventId": "dup-1", "codes": []string{deviceCode(11)}})
+		path := "/epcis/events/" + url.PathEscape(epcis.EventURI("dup-1"))
+		if r := w.call(reg, "GET", path, nil); r.status != 409 || !strings.Contains(string(r.body), dst) {
+			t.Fatalf("two events under one ID: %s", r)
+		}
+		for msp, step := range map[string]string{mfr: "shipping", dst: "receiving"} {
+			evs := conforms(t, w.must(200, nil, reg, "GET", path+"?by="+msp, nil))
+			if len(evs) != 1 || evs[0]["bizStep"] != step {
+				t.Errorf("by=%s: %v", msp, evs)
+			}
+			// Each submitter reads its own without by.
+			if evs := conforms(t, w.must(200, nil, msp, "GET", path, nil)); len(evs) != 1 || evs[0]["bizStep"] != step {
+				t.Errorf("%s's own: %v", msp, evs)
+			}
+		}
+	})
 }
