@@ -266,6 +266,7 @@ func epcisQueryProblem(c *gin.Context, err error) {
 type pageToken struct {
 	Bookmark string `json:"b"`
 	Skip     int    `json:"s"`
+	Value    int    `json:"v,omitempty"` // values of the event at Skip already answered (lists of values)
 }
 
 func (t pageToken) String() string {
@@ -282,7 +283,7 @@ func parsePageToken(s string) (pageToken, error) {
 	if err == nil {
 		err = json.Unmarshal(b, &t)
 	}
-	if err != nil || t.Skip < 0 {
+	if err != nil || t.Skip < 0 || t.Value < 0 {
 		return t, errors.New("is not a token this server gave")
 	}
 	return t, nil
@@ -307,45 +308,66 @@ func (s *server) epcisTimeQuery(c *gin.Context, f *epcis.Filter, format epcisAns
 		return
 	}
 	from, to := f.TimeRange()
+	var events []model.Event
+	next, err := s.scanEvents(c, id, from, to, tok, func(ev model.Event, _ int) (int, bool) {
+		if f.Match(ev) {
+			events = append(events, ev)
+		}
+		return 0, len(events) >= perPage
+	})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.epcisAnswer(c, id, events, next, format)
+}
+
+// scanEvents reads the events the reader may see (query:EventsByTime enforces ADR 012)
+// recorded in [from, to), zero bounds open, in record-time order from tok on, and passes each
+// to take with the number of its values already answered (tok.Value, else 0). take answers
+// where to resume inside the event when the page filled before the event was used up (0 when
+// it was) and whether the page is full. The scan stops when the page is full, after
+// epcisScanLimit events or once the chaincode has read epcisScanLimit index entries (at a
+// page of the index), and answers the token to resume at, "" at the end.
+func (s *server) scanEvents(c *gin.Context, id *ledger.Identity, from, to time.Time, tok pageToken,
+	take func(ev model.Event, skip int) (rest int, full bool)) (string, error) {
 	if from.IsZero() {
 		from = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 	}
 	if to.IsZero() {
 		to = time.Now().UTC().Add(24 * time.Hour)
 	}
-	var (
-		events []model.Event
-		read   int
-		next   string
-	)
+	read, scanned, full := 0, 0, false
 	for {
 		page, err := evaluateAs(c.Request.Context(), s, id, ops.EventsByTime, model.TimeQuery{From: model.FormatTime(from),
 			To: model.FormatTime(to), PageQuery: model.PageQuery{PageSize: epcisMaxPerPage, Bookmark: tok.Bookmark}})
 		if err != nil {
-			s.fail(c, err)
-			return
+			return "", err
 		}
-		i := tok.Skip
-		for ; i < len(page.Events) && len(events) < perPage && read < epcisScanLimit; i++ {
+		i, skip := tok.Skip, tok.Value
+		for ; i < len(page.Events) && !full && read < epcisScanLimit; i++ {
 			read++
-			if f.Match(page.Events[i]) {
-				events = append(events, page.Events[i])
+			var rest int
+			rest, full = take(page.Events[i], skip)
+			skip = 0
+			if rest > 0 { // the page filled inside this event
+				return pageToken{Bookmark: tok.Bookmark, Skip: i, Value: rest}.String(), nil
 			}
 		}
 		if i < len(page.Events) { // stopped inside the page
-			next = pageToken{Bookmark: tok.Bookmark, Skip: i}.String()
-			break
+			return pageToken{Bookmark: tok.Bookmark, Skip: i}.String(), nil
 		}
 		if page.Bookmark == "" || len(page.Events) == 0 {
-			break
+			return "", nil
 		}
+		// The chaincode reads a page of the time index whatever the reader may see of it:
+		// count what it read too, so that a reader who sees little cannot walk the ledger.
+		scanned += max(page.Scanned, len(page.Events))
 		tok = pageToken{Bookmark: page.Bookmark}
-		if len(events) >= perPage || read >= epcisScanLimit {
-			next = tok.String()
-			break
+		if full || read >= epcisScanLimit || scanned >= epcisScanLimit {
+			return tok.String(), nil
 		}
 	}
-	s.epcisAnswer(c, id, events, next, format)
 }
 
 // recallScopes reads the scope of every recall among events that names no codes (a lot or
@@ -377,7 +399,7 @@ func (s *server) epcisAnswer(c *gin.Context, id *ledger.Identity, events []model
 	if next != "" {
 		q := c.Request.URL.Query()
 		q.Set("nextPageToken", next)
-		c.Header("Link", "<"+c.Request.URL.Path+"?"+q.Encode()+`>; rel="next"`)
+		c.Header("Link", "<"+c.Request.URL.EscapedPath()+"?"+q.Encode()+`>; rel="next"`)
 	}
 	recalls, err := s.recallScopes(c, id, events)
 	if err != nil {

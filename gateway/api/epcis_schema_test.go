@@ -151,6 +151,34 @@ func TestEveryKindOfLedgerEventIsAnsweredAsValidEPCIS(t *testing.T) {
 			}
 		}
 	})
+	t.Run("every event by its eventID conforms, and each resource's events", func(t *testing.T) {
+		for id := range byID {
+			r := w.must(200, nil, reg, "GET", "/epcis/events/"+url.PathEscape(id), nil)
+			if evs := conforms(t, r); len(evs) != 1 || evs[0]["eventID"] != id {
+				t.Errorf("GET /epcis/events/%s answered %d events", id, len(evs))
+			}
+		}
+		n := 0
+		for _, path := range []string{"/epcis/eventTypes/ObjectEvent/events", "/epcis/eventTypes/AggregationEvent/events",
+			"/epcis/eventTypes/TransactionEvent/events"} {
+			n += len(conforms(t, w.must(200, nil, reg, "GET", path+"?perPage=1000", nil)))
+		}
+		if n != len(events) {
+			t.Errorf("the event types' events are %d, want the %d events", n, len(events))
+		}
+		for _, step := range steps {
+			step, _, _ = strings.Cut(step, "/returned")
+			if step != "" {
+				conforms(t, w.must(200, nil, reg, "GET", "/epcis/bizSteps/"+url.PathEscape(step)+"/events", nil))
+			}
+		}
+		for _, path := range []string{"/epcis/dispositions/returned/events", "/epcis/bizLocations/" + hspGLN + "/events",
+			"/epcis/readPoints/" + mfrGLN + "/events"} {
+			if evs := conforms(t, w.must(200, nil, reg, "GET", path, nil)); len(evs) == 0 {
+				t.Errorf("%s: no events", path)
+			}
+		}
+	})
 	t.Run("each organisation's answer conforms", func(t *testing.T) {
 		for _, msp := range []string{mfr, dst, hsp, plt} {
 			conforms(t, w.must(200, nil, msp, "GET", "/epcis/events", nil))

@@ -50,8 +50,22 @@ var ownTypes = map[string][2]reflect.Type{
 	routes.EPCISCapture:   {reflect.TypeFor[map[string]any](), reflect.TypeFor[CaptureResult]()},
 	routes.EPCISEvents:    {nil, reflect.TypeFor[epcis.QueryDocument]()},
 	routes.EPCISEPCEvents: {nil, reflect.TypeFor[epcis.QueryDocument]()},
-	routes.Resolve:        {nil, reflect.TypeFor[Resolved]()},
-	routes.ResolverInfo:   {nil, reflect.TypeFor[resolverDescription]()},
+
+	routes.EPCISEvent:             {nil, reflect.TypeFor[epcis.QueryDocument]()},
+	routes.EPCISEventTypes:        {nil, reflect.TypeFor[epcis.Collection]()},
+	routes.EPCISEventTypeEvents:   {nil, reflect.TypeFor[epcis.QueryDocument]()},
+	routes.EPCISEPCs:              {nil, reflect.TypeFor[epcis.Collection]()},
+	routes.EPCISBizSteps:          {nil, reflect.TypeFor[epcis.Collection]()},
+	routes.EPCISBizStepEvents:     {nil, reflect.TypeFor[epcis.QueryDocument]()},
+	routes.EPCISBizLocations:      {nil, reflect.TypeFor[epcis.Collection]()},
+	routes.EPCISBizLocationEvents: {nil, reflect.TypeFor[epcis.QueryDocument]()},
+	routes.EPCISReadPoints:        {nil, reflect.TypeFor[epcis.Collection]()},
+	routes.EPCISReadPointEvents:   {nil, reflect.TypeFor[epcis.QueryDocument]()},
+	routes.EPCISDispositions:      {nil, reflect.TypeFor[epcis.Collection]()},
+	routes.EPCISDispositionEvents: {nil, reflect.TypeFor[epcis.QueryDocument]()},
+
+	routes.Resolve:      {nil, reflect.TypeFor[Resolved]()},
+	routes.ResolverInfo: {nil, reflect.TypeFor[resolverDescription]()},
 }
 
 // operations lists the document's operations, one per route of the table; public says which

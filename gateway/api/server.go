@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/udiledger/udiledger/gateway/auth"
+	"github.com/udiledger/udiledger/gateway/epcis"
 	"github.com/udiledger/udiledger/gateway/ledger"
 	"github.com/udiledger/udiledger/gateway/outbox"
 	"github.com/udiledger/udiledger/gateway/problem"
@@ -206,7 +207,21 @@ func (s *server) ownHandlers() map[string]gin.HandlerFunc {
 		routes.EPCISCapture:   s.epcisCapture,
 		routes.EPCISEvents:    s.epcisEvents,
 		routes.EPCISEPCEvents: s.epcisEPCEvents,
-		routes.Resolve:        s.resolve,
-		routes.ResolverInfo:   s.resolverInfo,
+
+		routes.EPCISEvent:             s.epcisEvent,
+		routes.EPCISEventTypes:        s.epcisVocabulary(epcis.EventTypes),
+		routes.EPCISEventTypeEvents:   s.epcisResourceEvents("eventType", "eventType"),
+		routes.EPCISEPCs:              s.epcisValues(epcisEPCs),
+		routes.EPCISBizSteps:          s.epcisVocabulary(epcis.BizSteps),
+		routes.EPCISBizStepEvents:     s.epcisResourceEvents("bizStep", "EQ_bizStep"),
+		routes.EPCISBizLocations:      s.epcisValues(epcisBizLocation),
+		routes.EPCISBizLocationEvents: s.epcisResourceEvents("bizLocation", "EQ_bizLocation"),
+		routes.EPCISReadPoints:        s.epcisValues(epcisReadPoint),
+		routes.EPCISReadPointEvents:   s.epcisResourceEvents("readPoint", "EQ_readPoint"),
+		routes.EPCISDispositions:      s.epcisVocabulary(epcis.Dispositions),
+		routes.EPCISDispositionEvents: s.epcisResourceEvents("disposition", "EQ_disposition"),
+
+		routes.Resolve:      s.resolve,
+		routes.ResolverInfo: s.resolverInfo,
 	}
 }

@@ -65,6 +65,8 @@ type Filter struct {
 
 	// required are the codes set by RequireEPC, each matched like MATCH_anyEPC.
 	required []EPCPattern
+	// and are the filters set by Require, each of which must match too.
+	and []*Filter
 }
 
 // unsupportedParams names the EPCIS query parameters the ledger cannot answer, and why.
@@ -354,6 +356,11 @@ func (f *Filter) Match(ev model.Event) bool {
 	}
 	if len(f.AnyEPCs) > 0 && !anyMatch(f.AnyEPCs, ev.EPCList, ev.ChildEPCs, parent) {
 		return false
+	}
+	for _, sub := range f.and {
+		if !sub.Match(ev) {
+			return false
+		}
 	}
 	for _, p := range f.required {
 		if !anyMatch([]EPCPattern{p}, ev.EPCList, ev.ChildEPCs, parent) {

@@ -15,8 +15,21 @@ const (
 	EPCISCapture   = "epcisCapture"
 	EPCISEvents    = "epcisEvents"
 	EPCISEPCEvents = "epcisEpcEvents"
-	Resolve        = "resolve"
-	ResolverInfo   = "resolverInfo"
+	// The REST binding's resources (issue 11).
+	EPCISEvent             = "epcisEvent"
+	EPCISEventTypes        = "epcisEventTypes"
+	EPCISEventTypeEvents   = "epcisEventTypeEvents"
+	EPCISEPCs              = "epcisEpcs"
+	EPCISBizSteps          = "epcisBizSteps"
+	EPCISBizStepEvents     = "epcisBizStepEvents"
+	EPCISBizLocations      = "epcisBizLocations"
+	EPCISBizLocationEvents = "epcisBizLocationEvents"
+	EPCISReadPoints        = "epcisReadPoints"
+	EPCISReadPointEvents   = "epcisReadPointEvents"
+	EPCISDispositions      = "epcisDispositions"
+	EPCISDispositionEvents = "epcisDispositionEvents"
+	Resolve                = "resolve"
+	ResolverInfo           = "resolverInfo"
 )
 
 // resolverQuery are the query parameters of the Digital Link resolver besides the Digital
@@ -24,6 +37,12 @@ const (
 var resolverQuery = []Param{
 	{Name: "linkType", Type: "string", Description: "a GS1 link type (gs1:pip, gs1:epil, gs1:certificationInfo, gs1:recallStatus, gs1:defaultLink, ... or its https://gs1.org/voc/ IRI): 307 to that link, 404 when there is none; linkset or all: the linkset"},
 	{Name: "context", Type: "string", Description: "GS1 context: accepted and not used"},
+}
+
+// listQuery are the paging parameters of the EPCIS REST binding's lists.
+var listQuery = []Param{
+	{Name: "perPage", Type: "integer", Description: "members per page, 1 to 1000 (default 100)"},
+	{Name: "nextPageToken", Type: "string", Description: "the page to read, from the previous page's Link rel=\"next\""},
 }
 
 func event(path string, op ops.Descriptor, summary string) Route {
@@ -94,6 +113,18 @@ var Table = []Route{
 	{Method: "POST", Path: "/epcis/capture", Own: EPCISCapture, Tag: "epcis", Summary: "Capture an EPCIS 2.0 document (JSON-LD): each supported event is recorded as its own transaction, answered per event"},
 	{Method: "GET", Path: "/epcis/events", Own: EPCISEvents, Tag: "epcis", Summary: "EPCIS 2.0 SimpleEventQuery over the ledger's events (EQ_bizStep, MATCH_epc, GE_eventTime, LT_eventTime, perPage, nextPageToken, ...): an EPCISQueryDocument"},
 	{Method: "GET", Path: "/epcis/epcs/{epc}/events", Own: EPCISEPCEvents, Tag: "epcis", Summary: "EPCIS events of one EPC (URN or percent-encoded Digital Link), containers' included"},
+	{Method: "GET", Path: "/epcis/events/{eventID}", Own: EPCISEvent, Tag: "epcis", Summary: "One EPCIS event by its eventID (an EPCIS URI, urn:udiledger:event:… included): the reader's own under the ID, else the one it may see (ADR 015; by names the submitter when several); 404 when none", Query: []Param{{Name: "by", Type: "string", Description: "the submitter's MSP ID, when several organisations used the event ID"}}},
+	{Method: "GET", Path: "/epcis/eventTypes", Own: EPCISEventTypes, Tag: "epcis", Summary: "The EPCIS event types the ledger records (a Collection)", Query: listQuery},
+	{Method: "GET", Path: "/epcis/eventTypes/{eventType}/events", Own: EPCISEventTypeEvents, Tag: "epcis", Summary: "EPCIS events of one event type: GET /epcis/events with eventType"},
+	{Method: "GET", Path: "/epcis/epcs", Own: EPCISEPCs, Tag: "epcis", Summary: "The EPCs named by the events the caller may see, each once per page (a Collection); a page reads at most 10,000 events", Query: listQuery},
+	{Method: "GET", Path: "/epcis/bizSteps", Own: EPCISBizSteps, Tag: "epcis", Summary: "The business steps the gateway knows: the CBV's and the ledger's own (a Collection)", Query: listQuery},
+	{Method: "GET", Path: "/epcis/bizSteps/{bizStep}/events", Own: EPCISBizStepEvents, Tag: "epcis", Summary: "EPCIS events of one business step: GET /epcis/events with EQ_bizStep"},
+	{Method: "GET", Path: "/epcis/bizLocations", Own: EPCISBizLocations, Tag: "epcis", Summary: "The business locations of the events the caller may see, each once per page (a Collection); a page reads at most 10,000 events", Query: listQuery},
+	{Method: "GET", Path: "/epcis/bizLocations/{bizLocation}/events", Own: EPCISBizLocationEvents, Tag: "epcis", Summary: "EPCIS events at one business location (SGLN, Digital Link or GLN): GET /epcis/events with EQ_bizLocation"},
+	{Method: "GET", Path: "/epcis/readPoints", Own: EPCISReadPoints, Tag: "epcis", Summary: "The read points of the events the caller may see, each once per page (a Collection); a page reads at most 10,000 events", Query: listQuery},
+	{Method: "GET", Path: "/epcis/readPoints/{readPoint}/events", Own: EPCISReadPointEvents, Tag: "epcis", Summary: "EPCIS events at one read point (SGLN, Digital Link or GLN): GET /epcis/events with EQ_readPoint"},
+	{Method: "GET", Path: "/epcis/dispositions", Own: EPCISDispositions, Tag: "epcis", Summary: "The CBV dispositions (a Collection)", Query: listQuery},
+	{Method: "GET", Path: "/epcis/dispositions/{disposition}/events", Own: EPCISDispositionEvents, Tag: "epcis", Summary: "EPCIS events of one disposition: GET /epcis/events with EQ_disposition"},
 
 	{Method: "GET", Path: "/01/{path}", Own: Resolve, Tag: "resolver", Summary: "GS1-Conformant Digital Link resolver: whether the code is genuine and may be used (JSON, or HTML for browsers), names no party; linkType redirects (307) to a link, linkset (or Accept: application/linkset+json) answers the linkset", Public: true, Query: resolverQuery},
 	{Method: "HEAD", Path: "/01/{path}", Own: Resolve, Tag: "resolver", Summary: "The resolver's answer without its body: the Link header names the linkset and the links", Public: true, Query: resolverQuery},
