@@ -31,9 +31,8 @@ func NewCmdRoot(f *cmdutil.Factory, version string) *cobra.Command {
 		Long: `udi is the command-line face of UDI Ledger, a UDI and drug-traceability ledger on
 Hyperledger Fabric. Local commands (parse, demo, serve, network, identity, ledger, context)
 need no gateway; party, product, lot, licence, commission, the event commands (ship, receive,
-pack, unpack, return, destroy, decommission, release, dispense, undo-dispense), trace, verify
-and recall ask one:
-the current context (udi context), or UDI_GATEWAY and UDI_API_KEY.`,
+pack, unpack, return, destroy, decommission, release, dispense, undo-dispense, scan), trace,
+verify and recall ask one: the current context (udi context), or UDI_GATEWAY and UDI_API_KEY.`,
 		Version:       version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -44,6 +43,7 @@ the current context (udi context), or UDI_GATEWAY and UDI_API_KEY.`,
 	cmd.AddCommand(apikey.NewCmdAPIKey(f))
 	cmd.AddCommand(commission.NewCmdCommission(f))
 	cmd.AddCommand(event.NewCmds(f)...)
+	cmd.AddCommand(event.NewCmdScan(f))
 	cmd.AddCommand(udicontext.NewCmdContext(f))
 	cmd.AddCommand(licence.NewCmdLicence(f))
 	cmd.AddCommand(lot.NewCmdLot(f))
