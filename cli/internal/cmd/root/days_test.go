@@ -119,7 +119,7 @@ func TestADistributorsDay(t *testing.T) {
 		{as: orgs.Distributor, step: step{name: "the units are the distributor's", args: []string{"verify", "(01)" + di + "(21)" + s[4]},
 			stdout: re(`owner\s+` + orgs.Distributor)}},
 		{as: orgs.Distributor, step: step{name: "ship two on to the hospital by scanning them",
-			args: []string{"scan", "--action", "ship", "--to", orgs.Hospital, "--gs", "^", "-f", toHospital},
+			args:   []string{"scan", "--action", "ship", "--to", orgs.Hospital, "--gs", "^", "-f", toHospital},
 			stdout: re(`(?m)^2\s+.*\s+done\s+-\s+udi:scan-ship:`),
 			stderr: re(`scan ship: 2 lines, 0 bad; ship to ` + orgs.Hospital + `: 2 codes in 1 events: 1 done`)}},
 		{as: orgs.Distributor, step: step{name: "a scan of a shipped unit to verify it: in transit, not sellable",
