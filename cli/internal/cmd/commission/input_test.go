@@ -75,3 +75,15 @@ func TestRangeWidth(t *testing.T) {
 		}
 	}
 }
+
+// TestEventIDsDoNotChange pins an event ID: a run interrupted under one version of udi must
+// resume under the next with the same IDs, or it would write its events twice.
+func TestEventIDsDoNotChange(t *testing.T) {
+	l, err := rangeCodes("06901234000054", "(01){di}(21){serial}", 1, 25000, 6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := chunks(l, "06901234000054", "L2026-12", 10000)[0].EventID; got != "udi:commission:06901234000054/L2026-12:1:8c7f4da742b13c6e71b7030076d14c06" {
+		t.Fatalf("event ID %s", got)
+	}
+}

@@ -155,6 +155,14 @@ func TestEventCommands(t *testing.T) {
 			t.Fatalf("exit %d", exit)
 		}
 	})
+	t.Run("return, by default to the manufacturer", func(t *testing.T) {
+		if _, errOut, exit := run(orgs.Distributor, clitest.Input{}, "return", "--reason", "damaged in transit", codes[5]); exit != 0 || !strings.Contains(errOut, "return: 1 codes in 1 events: 1 done") {
+			t.Fatalf("exit %d", exit)
+		}
+		if _, errOut, exit := run(orgs.Distributor, clitest.Input{}, "return", "--reason", "damaged in transit", "--dry-run", codes[6], codes[7]); exit != 0 || !strings.Contains(errOut, "(dry run: nothing sent)") || status(t, g, codes[6]) != model.StatusActive {
+			t.Fatalf("dry run: exit %d", exit)
+		}
+	})
 	for _, tt := range []struct {
 		name string
 		args []string
