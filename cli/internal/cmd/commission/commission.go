@@ -9,19 +9,16 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
-	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
 	"github.com/udiledger/udiledger/chaincode/model"
 	"github.com/udiledger/udiledger/chaincode/ops"
+	"github.com/udiledger/udiledger/cli/internal/batch"
 	"github.com/udiledger/udiledger/cli/internal/cmdutil"
-	"github.com/udiledger/udiledger/gateway/httpledger"
 	"github.com/udiledger/udiledger/gateway/ledger"
 )
 
@@ -96,26 +93,32 @@ the gateway could not be reached or the run was interrupted).`,
 			return cmdutil.InvalidInput(err)
 		}
 		if o.CodesOut != "" {
-			if err := writeCodes(o.CodesOut, codes.codes); err != nil {
+			if err := writeCodes(o.CodesOut, codes.Codes); err != nil {
 				return err
 			}
 		}
-		r := &run{f: f, di: di, lot: lot, location: o.Location, chunks: codes.chunks(di, lot, o.Chunk), total: len(codes.codes)}
+		r := &batch.Run{IO: f.IO, Command: "commission", Label: "commission " + di + "/" + lot,
+			Chunks: chunks(codes, di, lot, o.Chunk), Total: codes.Len()}
+		asJSON := func(s batch.Summary) any { return Summary{Lot: di + "/" + lot, Summary: s} }
 		if o.DryRun {
-			return r.report(out, true)
+			r.Plan()
+			return r.Report(out, true, asJSON)
 		}
 		c, err := g.Client()
 		if err != nil {
 			return err
 		}
-		r.send(cmd.Context(), c)
-		return r.report(out, false)
+		r.Send(cmd.Context(), func(ctx context.Context, ch batch.Chunk) (*ledger.Reply[model.EventResult], error) {
+			req := model.CommissionRequest{EventHeader: model.EventHeader{EventID: ch.EventID, Location: o.Location}, DI: di, Lot: lot, Codes: ch.Codes}
+			return ledger.Do(ctx, c, nil, ops.Commission, req)
+		})
+		return r.Report(out, false, asJSON)
 	}
 	return cmd
 }
 
 // codes checks the flags and reads or makes the run's codes.
-func (o *Options) codes(f *cmdutil.Factory, di, lot string) (*codeList, error) {
+func (o *Options) codes(f *cmdutil.Factory, di, lot string) (*batch.Codes, error) {
 	sources := 0
 	for _, set := range []bool{o.File != "", o.Serials != "", o.Generate != 0} {
 		if set {
@@ -139,14 +142,14 @@ func (o *Options) codes(f *cmdutil.Factory, di, lot string) (*codeList, error) {
 			return nil, errors.New("--template and --width go with --serials or --generate, not -f")
 		}
 		if o.File == "-" {
-			return readCodes(f.IO.In, "stdin")
+			return batch.Read(f.IO.In, "stdin")
 		}
 		fh, err := os.Open(filepath.Clean(o.File))
 		if err != nil {
 			return nil, err
 		}
 		defer fh.Close()
-		return readCodes(fh, o.File)
+		return batch.Read(fh, o.File)
 	}
 	t := template(o.Template)
 	if t == "" {
@@ -165,8 +168,8 @@ func (o *Options) codes(f *cmdutil.Factory, di, lot string) (*codeList, error) {
 		}
 		return rangeCodes(di, t, from, to, o.Width)
 	}
-	if o.Generate < 0 || o.Generate > maxCodes {
-		return nil, fmt.Errorf("--generate %d: want 1 to %d", o.Generate, maxCodes)
+	if o.Generate < 0 || o.Generate > batch.MaxCodes {
+		return nil, fmt.Errorf("--generate %d: want 1 to %d", o.Generate, batch.MaxCodes)
 	}
 	width := o.Width
 	if width == 0 {
@@ -197,194 +200,8 @@ func writeCodes(path string, codes []string) error {
 	return os.WriteFile(filepath.Clean(path), []byte(b.String()), 0o600)
 }
 
-// Outcomes of one event.
-const (
-	outcomeDone     = "done"
-	outcomeReplayed = "replayed"
-	outcomeQueued   = "queued"
-	outcomeFailed   = "failed"
-	outcomeNotSent  = "not sent"
-	// outcomeInterrupted is an event under way when the run was interrupted: the gateway may
-	// have recorded it or not; a run again tells (replayed or done).
-	outcomeInterrupted = "interrupted"
-	outcomePlanned     = "planned"
-)
-
-// result is what became of one event.
-type result struct {
-	chunk
-	Codes   int    `json:"codes"`
-	Outcome string `json:"outcome"`
-	TxID    string `json:"txId,omitempty"`
-	Error   string `json:"error,omitempty"`
-}
-
-// run is one commissioning run: its events and what became of each.
-type run struct {
-	f           *cmdutil.Factory
-	di, lot     string
-	location    string
-	chunks      []chunk
-	total       int
-	results     []result
-	worst       int // exit code of the worst failure
-	interrupted bool
-	underway    int                      // the event under way when the run was interrupted
-	bar         *progressbar.ProgressBar // nil unless stderr is a terminal
-	elapsed     time.Duration
-}
-
-// send submits the events in order. A refusal by the ledger fails that event and the run goes
-// on; a gateway that cannot be reached, refuses the key, or an interruption stops it.
-func (r *run) send(ctx context.Context, c *httpledger.Client) {
-	start := time.Now()
-	defer func() { r.elapsed = time.Since(start) }()
-	if r.f.IO.ErrTerminal {
-		r.bar = progressbar.NewOptions(r.total,
-			progressbar.OptionSetWriter(r.f.IO.ErrOut),
-			progressbar.OptionSetDescription("commission "+r.di+"/"+r.lot),
-			progressbar.OptionShowCount(),
-			progressbar.OptionShowIts(),
-			progressbar.OptionSetItsString("codes"),
-			progressbar.OptionSetPredictTime(true),
-			progressbar.OptionThrottle(100*time.Millisecond),
-			progressbar.OptionOnCompletion(func() { fmt.Fprintln(r.f.IO.ErrOut) }),
-		)
-		_ = r.bar.RenderBlank() // starts the clock: the rate counts from here
-	}
-	stopped := false
-	for _, ch := range r.chunks {
-		res := result{chunk: ch, Codes: len(ch.codes), Outcome: outcomeNotSent}
-		if !stopped && ctx.Err() == nil {
-			r.commission(ctx, c, &res)
-			stopped = res.Outcome == outcomeFailed && r.worst == cmdutil.ExitFailure
-		}
-		if res.Outcome == outcomeNotSent || res.Outcome == outcomeInterrupted {
-			r.worst = cmdutil.ExitFailure
-		}
-		r.results = append(r.results, res)
-		if r.bar != nil && res.Outcome != outcomeNotSent && res.Outcome != outcomeInterrupted {
-			_ = r.bar.Add(res.Codes)
-		}
-	}
-	if r.bar != nil && !r.bar.IsFinished() {
-		fmt.Fprintln(r.f.IO.ErrOut)
-	}
-	r.interrupted = ctx.Err() != nil
-}
-
-// commission sends one event.
-func (r *run) commission(ctx context.Context, c *httpledger.Client, res *result) {
-	req := model.CommissionRequest{EventHeader: model.EventHeader{EventID: res.EventID, Location: r.location}, DI: r.di, Lot: r.lot, Codes: res.codes}
-	rep, err := ledger.Do(ctx, c, nil, ops.Commission, req)
-	var qe *ledger.QueuedError
-	switch {
-	case errors.As(err, &qe):
-		res.Outcome = outcomeQueued
-	case ctx.Err() != nil:
-		res.Outcome = outcomeInterrupted
-		r.underway = res.Index
-	case err != nil:
-		res.Outcome, res.Error = outcomeFailed, cmdutil.LedgerError(err).Error()
-		r.fail(*res, exitOf(err))
-	case rep.Replayed:
-		res.Outcome, res.TxID = outcomeReplayed, rep.Value.TxID
-	default:
-		res.Outcome, res.TxID = outcomeDone, rep.TxID
-	}
-}
-
-// exitOf is ExitRejected when the ledger refused the event on its own merits (the next
-// event may pass) and ExitFailure for anything that would fail every event alike.
-func exitOf(err error) int {
-	var ge *httpledger.GatewayError
-	if errors.As(err, &ge) && (ge.Status == http.StatusUnauthorized || ge.Status == http.StatusForbidden) {
-		return cmdutil.ExitFailure
-	}
-	return cmdutil.ExitCode(cmdutil.LedgerError(err))
-}
-
-func (r *run) fail(res result, code int) {
-	where := fmt.Sprintf("event %d of %d (codes %d-%d", res.Index, len(r.chunks), res.First, res.First+res.Codes-1)
-	if res.Lines != "" {
-		where += ", lines " + res.Lines
-	}
-	if r.bar != nil {
-		_ = r.bar.Clear() // the message gets a line of its own; the bar is drawn again below it
-	}
-	fmt.Fprintf(r.f.IO.ErrOut, "udi commission: %s): %s\n", where, res.Error)
-	if code == cmdutil.ExitFailure || r.worst == 0 {
-		r.worst = code
-	}
-}
-
-// report prints the events and the summary line, and gives the exit status.
-func (r *run) report(out cmdutil.Output, plan bool) error {
-	if plan {
-		for _, ch := range r.chunks {
-			r.results = append(r.results, result{chunk: ch, Codes: len(ch.codes), Outcome: outcomePlanned})
-		}
-	}
-	count := map[string]int{}
-	for _, res := range r.results {
-		count[res.Outcome]++
-	}
-	summary := Summary{Lot: r.di + "/" + r.lot, Codes: r.total, Events: r.results, Done: count[outcomeDone], Replayed: count[outcomeReplayed],
-		Queued: count[outcomeQueued], Failed: count[outcomeFailed], NotSent: count[outcomeNotSent] + count[outcomeInterrupted],
-		Interrupted: r.interrupted, UnderWay: r.underway, Seconds: r.elapsed.Seconds()}
-	var err error
-	if out.JSON() {
-		err = cmdutil.WriteJSON(r.f.IO.Out, summary)
-	} else {
-		t := cmdutil.NewTable(r.f.IO.Out, "EVENT", "CODES", "LINES", "OUTCOME", "EVENT ID", "TX")
-		for _, res := range r.results {
-			t.Row(fmt.Sprint(res.Index), fmt.Sprint(res.Codes), res.Lines, res.Outcome, res.EventID, res.TxID)
-		}
-		err = t.Flush()
-	}
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(r.f.IO.ErrOut, summary.line(plan))
-	if plan || r.worst == 0 {
-		return nil
-	}
-	return &cmdutil.ExitError{Code: r.worst, Err: errors.New(summary.line(false)), Silent: true}
-}
-
-// Summary is the outcome of a run, as -o json prints it.
+// Summary is the outcome of a run, as -o json prints it: the lot and the events.
 type Summary struct {
-	Lot         string   `json:"lot"`
-	Codes       int      `json:"codes"`
-	Events      []result `json:"events"`
-	Done        int      `json:"done"`
-	Replayed    int      `json:"replayed"`
-	Queued      int      `json:"queued,omitempty"`
-	Failed      int      `json:"failed"`
-	NotSent     int      `json:"notSent"`
-	Interrupted bool     `json:"interrupted,omitempty"`
-	// UnderWay is the event that was under way when the run was interrupted (counted as not
-	// sent): it may have been recorded.
-	UnderWay int     `json:"underWay,omitempty"`
-	Seconds  float64 `json:"seconds"`
-}
-
-func (s Summary) line(plan bool) string {
-	if plan {
-		return fmt.Sprintf("commission %s: %d codes in %d events (dry run: nothing sent)", s.Lot, s.Codes, len(s.Events))
-	}
-	line := fmt.Sprintf("commission %s: %d codes in %d events: %d done, %d replayed, %d failed, %d not sent",
-		s.Lot, s.Codes, len(s.Events), s.Done, s.Replayed, s.Failed, s.NotSent)
-	if s.Queued > 0 {
-		line += fmt.Sprintf(", %d queued by the gateway", s.Queued)
-	}
-	switch {
-	case s.Interrupted && s.UnderWay > 0:
-		line += fmt.Sprintf(" (interrupted while event %d was under way: run the same command again to finish)", s.UnderWay)
-	case s.Interrupted:
-		line += " (interrupted: run the same command again to finish)"
-	case s.NotSent > 0:
-		line += " (stopped: run the same command again to finish)"
-	}
-	return line
+	Lot string `json:"lot"`
+	batch.Summary
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/udiledger/udiledger/chaincode/model"
 	"github.com/udiledger/udiledger/chaincode/ops"
 	"github.com/udiledger/udiledger/chaincode/orgs"
+	"github.com/udiledger/udiledger/cli/internal/batch"
 	"github.com/udiledger/udiledger/cli/internal/clitest"
 	"github.com/udiledger/udiledger/cli/internal/cmdutil"
 	"github.com/udiledger/udiledger/gateway/httpledger"
@@ -105,7 +106,7 @@ func TestCommission(t *testing.T) {
 		}
 		out, errOut, exit := run(clitest.Input{}, "-o", "json", "--lot", lot, "--serials", "1-30", "--chunk", "10")
 		var s Summary
-		if exit != cmdutil.ExitRejected || json.Unmarshal([]byte(out), &s) != nil || s.Done != 2 || s.Failed != 1 || s.Events[1].Outcome != outcomeFailed ||
+		if exit != cmdutil.ExitRejected || json.Unmarshal([]byte(out), &s) != nil || s.Done != 2 || s.Failed != 1 || s.Events[1].Outcome != batch.OutcomeFailed ||
 			!strings.Contains(errOut, "event 2 of 3 (codes 11-20)") {
 			t.Fatalf("exit %d:\n%s%s", exit, out, errOut)
 		}

@@ -3,6 +3,8 @@ package commission
 import (
 	"strings"
 	"testing"
+
+	"github.com/udiledger/udiledger/cli/internal/batch"
 )
 
 const di = "06901234000016"
@@ -17,7 +19,7 @@ func TestReadCodesSaysWhatIsWrongAndWhere(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := readCodes(strings.NewReader(tt.give), "codes.txt")
+			_, err := batch.Read(strings.NewReader(tt.give), "codes.txt")
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("err = %v, want %q", err, tt.want)
 			}
@@ -30,9 +32,9 @@ func TestEventIDsComeFromTheInputAlone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, b := l.chunks(di, "L1", 10000), l.chunks(di, "L1", 10000)
-	if len(a) != 3 || len(a[2].codes) != 5000 || a[0].codes[0] != "(01)06901234000016(21)000001" {
-		t.Fatalf("chunks: %d, last %d codes, first code %s", len(a), len(a[2].codes), a[0].codes[0])
+	a, b := chunks(l, di, "L1", 10000), chunks(l, di, "L1", 10000)
+	if len(a) != 3 || len(a[2].Codes) != 5000 || a[0].Codes[0] != "(01)06901234000016(21)000001" {
+		t.Fatalf("chunks: %d, last %d codes, first code %s", len(a), len(a[2].Codes), a[0].Codes[0])
 	}
 	seen := map[string]bool{}
 	for i := range a {
@@ -42,10 +44,10 @@ func TestEventIDsComeFromTheInputAlone(t *testing.T) {
 		seen[a[i].EventID] = true
 	}
 	other, _ := rangeCodes(di, "(01){di}(21){serial}", 2, 25001, 6)
-	if other.chunks(di, "L1", 10000)[0].EventID == a[0].EventID {
+	if chunks(other, di, "L1", 10000)[0].EventID == a[0].EventID {
 		t.Fatal("other codes, same event ID")
 	}
-	if l.chunks(di, "L2", 10000)[0].EventID == a[0].EventID {
+	if chunks(l, di, "L2", 10000)[0].EventID == a[0].EventID {
 		t.Fatal("another lot, same event ID")
 	}
 }
@@ -58,8 +60,8 @@ func TestGeneratedSerialsRepeatForTheSameSeedOnly(t *testing.T) {
 	}
 	b, _ := generatedCodes(di, "L1", "(01){di}(21){serial}", 1000, 12, seed)
 	c, _ := generatedCodes(di, "L1", "(01){di}(21){serial}", 1000, 12, []byte("fedcba9876543210"))
-	if a.codes[999] != b.codes[999] || a.codes[999] == c.codes[999] || len(a.codes[0]) != len("(01)06901234000016(21)")+12 {
-		t.Fatalf("a %s b %s c %s", a.codes[999], b.codes[999], c.codes[999])
+	if a.Codes[999] != b.Codes[999] || a.Codes[999] == c.Codes[999] || len(a.Codes[0]) != len("(01)06901234000016(21)")+12 {
+		t.Fatalf("a %s b %s c %s", a.Codes[999], b.Codes[999], c.Codes[999])
 	}
 }
 
@@ -71,5 +73,17 @@ func TestRangeWidth(t *testing.T) {
 		if _, _, err := parseRange(bad); err == nil {
 			t.Fatalf("parseRange(%q) accepted", bad)
 		}
+	}
+}
+
+// TestEventIDsDoNotChange pins an event ID: a run interrupted under one version of udi must
+// resume under the next with the same IDs, or it would write its events twice.
+func TestEventIDsDoNotChange(t *testing.T) {
+	l, err := rangeCodes("06901234000054", "(01){di}(21){serial}", 1, 25000, 6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := chunks(l, "06901234000054", "L2026-12", 10000)[0].EventID; got != "udi:commission:06901234000054/L2026-12:1:8c7f4da742b13c6e71b7030076d14c06" {
+		t.Fatalf("event ID %s", got)
 	}
 }

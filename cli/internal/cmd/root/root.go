@@ -7,6 +7,7 @@ import (
 	"github.com/udiledger/udiledger/cli/internal/cmd/apikey"
 	"github.com/udiledger/udiledger/cli/internal/cmd/commission"
 	"github.com/udiledger/udiledger/cli/internal/cmd/demo"
+	"github.com/udiledger/udiledger/cli/internal/cmd/event"
 	"github.com/udiledger/udiledger/cli/internal/cmd/identity"
 	"github.com/udiledger/udiledger/cli/internal/cmd/ledger"
 	"github.com/udiledger/udiledger/cli/internal/cmd/licence"
@@ -29,8 +30,9 @@ func NewCmdRoot(f *cmdutil.Factory, version string) *cobra.Command {
 		Short: "UDI Ledger: trace medical devices and drugs from manufacturer to patient",
 		Long: `udi is the command-line face of UDI Ledger, a UDI and drug-traceability ledger on
 Hyperledger Fabric. Local commands (parse, demo, serve, network, identity, ledger, context)
-need no gateway; party, product, lot, licence, commission, trace, verify and recall ask one:
-the current context (udi context), or UDI_GATEWAY and UDI_API_KEY.`,
+need no gateway; party, product, lot, licence, commission, the event commands (ship, receive,
+pack, unpack, return, destroy, decommission, release, dispense, undo-dispense, scan), trace,
+verify and recall ask one: the current context (udi context), or UDI_GATEWAY and UDI_API_KEY.`,
 		Version:       version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -40,6 +42,8 @@ the current context (udi context), or UDI_GATEWAY and UDI_API_KEY.`,
 	cmd.SetErr(f.IO.ErrOut)
 	cmd.AddCommand(apikey.NewCmdAPIKey(f))
 	cmd.AddCommand(commission.NewCmdCommission(f))
+	cmd.AddCommand(event.NewCmds(f)...)
+	cmd.AddCommand(event.NewCmdScan(f))
 	cmd.AddCommand(udicontext.NewCmdContext(f))
 	cmd.AddCommand(licence.NewCmdLicence(f))
 	cmd.AddCommand(lot.NewCmdLot(f))
