@@ -49,6 +49,8 @@ var ownTypes = map[string][2]reflect.Type{
 	routes.OutboxStatus:   {nil, reflect.TypeFor[QueuedWrite]()},
 	routes.EPCISCapture:   {reflect.TypeFor[map[string]any](), reflect.TypeFor[CaptureResult]()},
 	routes.EPCISEvents:    {nil, reflect.TypeFor[epcis.QueryDocument]()},
+	routes.EPCISJobs:      {nil, reflect.TypeFor[CaptureJobList]()},
+	routes.EPCISJob:       {nil, reflect.TypeFor[CaptureJob]()},
 	routes.EPCISEPCEvents: {nil, reflect.TypeFor[epcis.QueryDocument]()},
 	routes.Resolve:        {nil, reflect.TypeFor[Resolved]()},
 	routes.ResolverInfo:   {nil, reflect.TypeFor[resolverDescription]()},
@@ -160,6 +162,12 @@ func (s *server) document() map[string]any {
 			responses[strconv.Itoa(status)].(map[string]any)["headers"] = headers
 			responses["406"] = map[string]any{"description": "the Accept header (or GS1-EPC-Format) asks for an answer the gateway cannot give",
 				"content": map[string]any{problem.ContentType: map[string]any{"schema": problemRef}}}
+		}
+		if o.path == "/epcis/capture" && o.method == http.MethodPost {
+			responses["202"] = map[string]any{"description": "a capture job (Location: /epcis/capture/{captureID})",
+				"content": map[string]any{"application/json": map[string]any{"schema": sg.schema(reflect.TypeFor[CaptureJob](), "")}}}
+			params = append(params, map[string]any{"name": captureErrorBehaviourHeader, "in": "header", "description": "rollback (the default): nothing is recorded if any event would fail; proceed: every event that can be is recorded",
+				"schema": map[string]any{"type": "string", "enum": []string{"rollback", "proceed"}}})
 		}
 		if o.accepted {
 			responses["202"] = map[string]any{"description": "the ledger is unreachable: kept in the outbox; see Location",

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/udiledger/udiledger/gateway/auth"
+	"github.com/udiledger/udiledger/gateway/capturejobs"
 	"github.com/udiledger/udiledger/gateway/ledger"
 	"github.com/udiledger/udiledger/gateway/outbox"
 	"github.com/udiledger/udiledger/gateway/problem"
@@ -71,6 +72,11 @@ type Options struct {
 	// WriteTimeout bounds the writing of an answer from the moment it is routed; 0 means
 	// DefaultWriteTimeout. Event streams have none.
 	WriteTimeout time.Duration
+	// CaptureJobs, when set, makes POST /epcis/capture the EPCIS 2.0 REST binding's: 202 with
+	// the Location of a capture job kept in this store, run by a worker New starts (it stops
+	// when the store is closed or Closing closes). Without it a capture is answered at once,
+	// per event (200).
+	CaptureJobs *capturejobs.Store
 	// CaptureWriteTimeout is the write deadline of an EPCIS capture's answer; 0 means
 	// DefaultCaptureWriteTimeout.
 	CaptureWriteTimeout time.Duration
@@ -84,6 +90,7 @@ type server struct {
 	caller   *ledger.Caller
 	limits   *limiter
 	outbox   *outboxQueue // nil: writes are answered only once committed
+	jobs     *jobRunner   // nil: captures are answered synchronously
 	validate *validator.Validate
 	opts     Options
 	registry *prometheus.Registry
@@ -151,6 +158,10 @@ func New(o Options) *gin.Engine {
 		s.outbox = &outboxQueue{box: o.Outbox}
 		s.caller.Queue = s.outbox
 	}
+	if o.CaptureJobs != nil && o.Ledger != nil {
+		s.jobs = &jobRunner{store: o.CaptureJobs, wake: make(chan struct{}, 1)}
+		go s.runJobs()
+	}
 	s.routes(r)
 	return r
 }
@@ -205,6 +216,8 @@ func (s *server) ownHandlers() map[string]gin.HandlerFunc {
 		routes.OutboxStatus:   s.outboxStatus,
 		routes.EPCISCapture:   s.epcisCapture,
 		routes.EPCISEvents:    s.epcisEvents,
+		routes.EPCISJobs:      s.captureJobs,
+		routes.EPCISJob:       s.captureJobStatus,
 		routes.EPCISEPCEvents: s.epcisEPCEvents,
 		routes.Resolve:        s.resolve,
 		routes.ResolverInfo:   s.resolverInfo,

@@ -14,6 +14,8 @@ const (
 	OutboxStatus   = "outboxStatus"
 	EPCISCapture   = "epcisCapture"
 	EPCISEvents    = "epcisEvents"
+	EPCISJobs      = "epcisCaptureJobs"
+	EPCISJob       = "epcisCaptureJob"
 	EPCISEPCEvents = "epcisEpcEvents"
 	Resolve        = "resolve"
 	ResolverInfo   = "resolverInfo"
@@ -91,7 +93,9 @@ var Table = []Route{
 
 	{Method: "GET", Path: "/v1/outbox/{id}", Own: OutboxStatus, Tag: "outbox", Summary: "What became of a write queued while the ledger was unreachable"},
 
-	{Method: "POST", Path: "/epcis/capture", Own: EPCISCapture, Tag: "epcis", Summary: "Capture an EPCIS 2.0 document (JSON-LD): each supported event is recorded as its own transaction, answered per event"},
+	{Method: "POST", Path: "/epcis/capture", Own: EPCISCapture, Tag: "epcis", Summary: "Capture an EPCIS 2.0 document (JSON-LD): 202 with the Location of a capture job that records each supported event as its own transaction (GS1-Capture-Error-Behaviour: rollback, the default, or proceed); a gateway without a job store answers per event (200)"},
+	{Method: "GET", Path: "/epcis/capture", Own: EPCISJobs, Tag: "epcis", Summary: "The caller's capture jobs, oldest first"},
+	{Method: "GET", Path: "/epcis/capture/{captureID}", Own: EPCISJob, Tag: "epcis", Summary: "A capture job: running, success, and the errors per event"},
 	{Method: "GET", Path: "/epcis/events", Own: EPCISEvents, Tag: "epcis", Summary: "EPCIS 2.0 SimpleEventQuery over the ledger's events (EQ_bizStep, MATCH_epc, GE_eventTime, LT_eventTime, perPage, nextPageToken, ...): an EPCISQueryDocument"},
 	{Method: "GET", Path: "/epcis/epcs/{epc}/events", Own: EPCISEPCEvents, Tag: "epcis", Summary: "EPCIS events of one EPC (URN or percent-encoded Digital Link), containers' included"},
 

@@ -1,0 +1,270 @@
+package api
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/udiledger/udiledger/chaincode/model"
+	"github.com/udiledger/udiledger/gateway/auth"
+	"github.com/udiledger/udiledger/gateway/capturejobs"
+	"github.com/udiledger/udiledger/gateway/epcis"
+	"github.com/udiledger/udiledger/gateway/ledger"
+	"github.com/udiledger/udiledger/gateway/problem"
+)
+
+// EPCIS 2.0 capture jobs (the REST binding's POST /capture answering 202, GET /capture and
+// GET /capture/{captureID}): the document is checked at once, kept in the durable job store
+// (package capturejobs) and captured event by event by one worker, in submission order.
+
+// captureErrorBehaviourHeader is the REST binding's GS1-Capture-Error-Behaviour.
+const captureErrorBehaviourHeader = "GS1-Capture-Error-Behaviour"
+
+// CaptureJobError is the problem of one event of a capture job (RFC 7807, as the binding's
+// errors list holds), with the event it concerns.
+type CaptureJobError struct {
+	Type       string `json:"type"`
+	Title      string `json:"title"`
+	Status     int    `json:"status"`
+	Detail     string `json:"detail,omitempty"`
+	EventIndex int    `json:"eventIndex"`
+	EventID    string `json:"eventID,omitempty"`
+}
+
+// CaptureJob is a capture job as the EPCIS 2.0 REST binding shows it; events and captured
+// are this gateway's additions.
+type CaptureJob struct {
+	CaptureID             string            `json:"captureID"`
+	Running               bool              `json:"running"`
+	Success               bool              `json:"success"`
+	CreatedAt             time.Time         `json:"createdAt"`
+	FinishedAt            time.Time         `json:"finishedAt,omitzero"`
+	CaptureErrorBehaviour string            `json:"captureErrorBehaviour"`
+	Errors                []CaptureJobError `json:"errors"`
+	Events                int               `json:"events"`   // events in the document
+	Captured              int               `json:"captured"` // events recorded (or replayed) so far
+}
+
+// CaptureJobList answers GET /epcis/capture.
+type CaptureJobList struct {
+	CaptureJobs []CaptureJob `json:"captureJobs"`
+}
+
+func captureJob(j *capturejobs.Job) CaptureJob {
+	out := CaptureJob{CaptureID: j.ID, Running: j.Running, Success: len(j.Errors) == 0, CreatedAt: j.Created,
+		FinishedAt: j.Finished, CaptureErrorBehaviour: j.Behaviour, Errors: []CaptureJobError{}, Events: j.Events, Captured: j.Recorded}
+	for _, e := range j.Errors {
+		out.Errors = append(out.Errors, CaptureJobError{Type: e.Type, Title: e.Title, Status: e.Status, Detail: e.Detail,
+			EventIndex: e.Index, EventID: e.EventID})
+	}
+	return out
+}
+
+// captureBehaviour reads GS1-Capture-Error-Behaviour: rollback (the binding's default) or
+// proceed. On "" a 400 problem has been written.
+func captureBehaviour(c *gin.Context) string {
+	switch v := strings.ToLower(strings.TrimSpace(c.GetHeader(captureErrorBehaviourHeader))); v {
+	case "", capturejobs.Rollback:
+		return capturejobs.Rollback
+	case capturejobs.Proceed:
+		return v
+	default:
+		problem.Write(c, problem.New(http.StatusBadRequest, "epcis-capture-error-behaviour", "Bad capture error behaviour",
+			captureErrorBehaviourHeader+" is rollback or proceed, not "+v))
+		return ""
+	}
+}
+
+// jobRunner runs the capture jobs of a store, one at a time.
+type jobRunner struct {
+	store *capturejobs.Store
+	wake  chan struct{}
+}
+
+func newJobID() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return fmt.Sprintf("cj-%016x-%s", time.Now().UTC().UnixNano(), hex.EncodeToString(b))
+}
+
+// submitJob keeps a checked document as a new job and answers 202 with its Location.
+func (s *server) submitJob(c *gin.Context, id *ledger.Identity, behaviour string, body []byte, events int) {
+	j := &capturejobs.Job{ID: newJobID(), Caller: id.Name, Behaviour: behaviour, Document: body,
+		Created: time.Now().UTC(), Running: true, Events: events}
+	if err := s.jobs.store.Put(j); err != nil {
+		writeError(c, err)
+		return
+	}
+	select {
+	case s.jobs.wake <- struct{}{}:
+	default:
+	}
+	c.Header("Location", "/epcis/capture/"+j.ID)
+	c.JSON(http.StatusAccepted, captureJob(j))
+}
+
+// captureJobs answers GET /epcis/capture: the caller's jobs, oldest first.
+func (s *server) captureJobs(c *gin.Context) {
+	epcisHeaders(c)
+	p := auth.PrincipalOf(c)
+	out := CaptureJobList{CaptureJobs: []CaptureJob{}}
+	if s.jobs != nil && p != nil && p.Identity != nil {
+		jobs, err := s.jobs.store.List(p.Identity.Name, "", 0)
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		for _, j := range jobs {
+			out.CaptureJobs = append(out.CaptureJobs, captureJob(j))
+		}
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+// captureJobStatus answers GET /epcis/capture/{captureID}; another identity's job is absent.
+func (s *server) captureJobStatus(c *gin.Context) {
+	epcisHeaders(c)
+	id := c.Param("captureID")
+	if s.jobs == nil {
+		problem.Write(c, problem.NotFound("no capture job "+id))
+		return
+	}
+	j, found, err := s.jobs.store.Get(id)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	if p := auth.PrincipalOf(c); !found || p == nil || p.Identity == nil || p.Identity.Name != j.Caller {
+		problem.Write(c, problem.NotFound("no capture job "+id))
+		return
+	}
+	c.JSON(http.StatusOK, captureJob(j))
+}
+
+// runJobs is the worker: it runs every running job in creation order (those a restart
+// interrupted first), then waits for the next, until the store closes.
+func (s *server) runJobs() {
+	for {
+		jobs, err := s.jobs.store.Running()
+		if errors.Is(err, capturejobs.ErrClosed) {
+			return
+		}
+		if err != nil {
+			s.opts.Logger.Error("capture jobs: list", "err", err)
+		}
+		for _, j := range jobs {
+			if err := s.runJob(j); err != nil {
+				if errors.Is(err, capturejobs.ErrClosed) {
+					return
+				}
+				s.opts.Logger.Error("capture jobs: run", "job", j.ID, "err", err)
+			}
+		}
+		select {
+		case <-s.jobs.wake:
+		case <-s.jobs.store.Done():
+			return
+		case <-s.opts.Closing:
+			return
+		case <-time.After(time.Minute):
+		}
+	}
+}
+
+func eventError(index int, eventID string, p *problem.Problem) capturejobs.EventError {
+	return capturejobs.EventError{Index: index, EventID: eventID, Status: p.Status, Type: p.Type, Title: p.Title, Detail: p.Detail}
+}
+
+// runJob captures the events of j from j.Next on, saving j after each one.
+func (s *server) runJob(j *capturejobs.Job) error {
+	ctx := context.Background()
+	finish := func() error {
+		j.Running, j.Finished = false, time.Now().UTC()
+		return s.jobs.store.Put(j)
+	}
+	id := s.opts.Keyring.Identity(j.Caller)
+	if id == nil {
+		j.Errors = append(j.Errors, eventError(j.Next, "", problem.New(http.StatusInternalServerError, "epcis-capture-identity",
+			"Identity gone", "the identity that submitted the job is no longer configured on this gateway")))
+		return finish()
+	}
+	dir, err := s.directory(ctx, id)
+	if err != nil {
+		return err // the ledger is not answering: the job stays running and is tried again
+	}
+	captured, err := epcis.Capture(j.Document, epcis.Options{Resolve: dir.resolve})
+	if err != nil {
+		j.Errors = append(j.Errors, eventError(0, "", problem.Invalid("the EPCIS document cannot be captured: "+err.Error())))
+		return finish()
+	}
+	if j.Next == 0 && j.Behaviour == capturejobs.Rollback {
+		j.Errors = s.simulate(ctx, id, captured.Outcomes)
+		if len(j.Errors) > 0 {
+			return finish() // nothing was recorded
+		}
+	}
+	for i := j.Next; i < len(captured.Outcomes); i++ {
+		o := captured.Outcomes[i]
+		r := s.captureOne(ctx, id, o, func(err error) *problem.Problem { return s.problemOf(err) })
+		j.Next = i + 1
+		if r.Status < 300 {
+			j.Recorded++
+		} else {
+			j.Errors = append(j.Errors, eventError(o.Index, o.EventID, r.Problem))
+			if j.Behaviour == capturejobs.Rollback {
+				if rest := len(captured.Outcomes) - i - 1; rest > 0 {
+					j.Errors = append(j.Errors, eventError(o.Index, o.EventID, problem.New(http.StatusConflict, "epcis-capture-stopped",
+						"Capture stopped", fmt.Sprintf("rollback: the %d events after this one were not captured; the %d before it were "+
+							"recorded and stay recorded (a ledger cannot undo committed transactions)", rest, j.Recorded))))
+				}
+				j.Next = len(captured.Outcomes)
+				return finish()
+			}
+		}
+		if i+1 < len(captured.Outcomes) {
+			if err := s.jobs.store.Put(j); err != nil {
+				return err
+			}
+		}
+	}
+	return finish()
+}
+
+// simulate checks every event of a rollback job before anything is recorded: events the
+// gateway cannot map are refused, and each write is evaluated on the ledger's committed
+// state without being committed. An event whose evaluation fails for a reason an earlier
+// event of the same document may remove (a code not yet commissioned: NOT_FOUND, CONFLICT)
+// is not held against the job; every other failure refuses the whole job.
+func (s *server) simulate(ctx context.Context, id *ledger.Identity, outcomes []epcis.Outcome) []capturejobs.EventError {
+	var errs []capturejobs.EventError
+	for i, o := range outcomes {
+		r := CaptureEventResult{}
+		if o.Rejection != nil || o.Transient != "" {
+			r = s.captureOne(ctx, id, o, nil) // rejected before any ledger call
+			errs = append(errs, eventError(o.Index, o.EventID, r.Problem))
+			continue
+		}
+		call, err := o.Op.EncodeAny(o.Request)
+		if err != nil {
+			errs = append(errs, eventError(o.Index, o.EventID, problem.Invalid(err.Error())))
+			continue
+		}
+		_, err = s.caller.Client.Evaluate(ctx, ledger.Proposal{Identity: id, Function: call.Function, Args: call.Args, Transient: call.Transient})
+		if err == nil {
+			continue
+		}
+		code := ledger.CodeOf(err)
+		if i > 0 && (code == model.CodeNotFound || code == model.CodeConflict) {
+			continue
+		}
+		errs = append(errs, eventError(o.Index, o.EventID, s.problemOf(err)))
+	}
+	return errs
+}
