@@ -4,9 +4,12 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -267,4 +270,55 @@ func (s *server) simulate(ctx context.Context, id *ledger.Identity, outcomes []e
 		errs = append(errs, eventError(o.Index, o.EventID, s.problemOf(err)))
 	}
 	return errs
+}
+
+// epcisCaptureEvent answers POST /epcis/events, the binding's synchronous capture of one
+// event: the event is captured as a document of one event, at once. 201 with the Location
+// of the recorded event; 409 when the ledger already holds it (nothing is written again);
+// 202 when the ledger is down and the write waits in the outbox; the event's problem when
+// it cannot be recorded.
+func (s *server) epcisCaptureEvent(c *gin.Context) {
+	epcisHeaders(c)
+	if !epcisCaptureAccept(c) {
+		return
+	}
+	_, id, ok := identity(c)
+	if !ok {
+		return
+	}
+	raw, err := io.ReadAll(c.Request.Body)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	var ev map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &ev); err != nil {
+		problem.Write(c, problem.Invalid("the body is not one EPCIS event (a JSON object)", problem.FieldError{Field: "", Reason: err.Error()}))
+		return
+	}
+	ctxJSON := ev["@context"]
+	if len(ctxJSON) == 0 {
+		ctxJSON, _ = json.Marshal([]string{epcis.ContextURI})
+	}
+	doc := `{"@context":` + string(ctxJSON) + `,"type":"EPCISDocument","schemaVersion":"2.0","creationDate":"` +
+		time.Now().UTC().Format(time.RFC3339) + `","epcisBody":{"eventList":[` + string(raw) + `]}}`
+	captured, ok := s.readCapture(c, id, []byte(doc))
+	if !ok {
+		return
+	}
+	r := s.captureOne(c.Request.Context(), id, captured.Outcomes[0], func(err error) *problem.Problem { return s.itemProblem(c, err) })
+	switch {
+	case r.Status == http.StatusAccepted:
+		c.Header("Location", r.Queued)
+		c.JSON(http.StatusAccepted, r)
+	case r.Status == http.StatusOK: // a replay: the binding's ResourceAlreadyExists
+		c.Header("Location", "/v1/events/"+url.PathEscape(r.EventID))
+		problem.Write(c, problem.New(http.StatusConflict, "epcis-event-exists", "Event already recorded",
+			"the ledger already holds event "+r.EventID+"; nothing was written again"))
+	case r.Status >= 300:
+		problem.Write(c, r.Problem)
+	default:
+		c.Header("Location", "/v1/events/"+url.PathEscape(r.EventID))
+		c.JSON(http.StatusCreated, r)
+	}
 }

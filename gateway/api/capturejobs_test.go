@@ -1,12 +1,17 @@
 package api
 
 import (
+	"context"
+	"encoding/json"
+	"net/url"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/udiledger/udiledger/gateway/capturejobs"
+	"github.com/udiledger/udiledger/gateway/ledger"
 )
 
 // jobWorld is a world whose gateway keeps capture jobs in a store at path.
@@ -86,5 +91,105 @@ func TestCaptureJobs(t *testing.T) {
 	})
 	t.Run("an unknown behaviour is refused", func(t *testing.T) {
 		w.must(400, nil, mfr, "POST", "/epcis/capture", epcisDoc(commission("cj-x", 41)), "GS1-Capture-Error-Behaviour: maybe")
+	})
+}
+
+func objectCommission(id string, n int) string {
+	return `{"type":"ObjectEvent","eventID":"urn:uuid:` + id + `","eventTime":"` + time.Now().Add(-time.Hour).UTC().Format(time.RFC3339) +
+		`","eventTimeZoneOffset":"+08:00","action":"ADD","bizStep":"commissioning","disposition":"active","epcList":["` + dlURI(n) + `"],` +
+		`"bizLocation":{"id":"https://id.gs1.org/414/` + mfrGLN + `"},"ilmd":{"cbvmda:lotNumber":"L1"}}`
+}
+
+func TestEPCISCaptureOneEvent(t *testing.T) {
+	w, _ := jobWorld(t, filepath.Join(t.TempDir(), "jobs.db"))
+	w.seed()
+	ev := objectCommission("one-1", 51)
+	var r CaptureEventResult
+	res := w.must(201, &r, mfr, "POST", "/epcis/events", ev)
+	if res.header.Get("Location") != "/v1/events/urn:uuid:one-1" || r.Result == nil || r.EventID != "urn:uuid:one-1" {
+		t.Fatalf("answer %s %v", res, res.header)
+	}
+	t.Run("the same event again is 409 and writes nothing", func(t *testing.T) {
+		if p := problemOf(t, w.must(409, nil, mfr, "POST", "/epcis/events", ev)); p.Status != 409 {
+			t.Fatalf("problem %+v", p)
+		}
+	})
+	t.Run("an event the ledger cannot record is its problem", func(t *testing.T) {
+		tr := `{"type":"TransformationEvent","eventTime":"2024-01-01T00:00:00Z","eventTimeZoneOffset":"+00:00","inputEPCList":["` + dlURI(51) + `"],"outputEPCList":["` + dlURI(52) + `"]}`
+		w.must(422, nil, mfr, "POST", "/epcis/events", tr)
+	})
+}
+
+// gate blocks the submission of one event until released, after telling it has come.
+type gate struct {
+	ledger.Client
+	eventID string
+	reached chan struct{}
+	release chan struct{}
+	once    sync.Once
+}
+
+func (g *gate) Submit(ctx context.Context, p ledger.Proposal) (*ledger.Result, error) {
+	if strings.Contains(strings.Join(p.Args, " "), g.eventID) {
+		g.once.Do(func() {
+			close(g.reached)
+			<-g.release
+		})
+	}
+	return g.Client.Submit(ctx, p)
+}
+
+func TestCaptureJobSurvivesARestart(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "jobs.db")
+	st1, err := capturejobs.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := &gate{eventID: "urn:uuid:rs-2", reached: make(chan struct{}), release: make(chan struct{})}
+	w1 := newWorld(t, worldOptions{tweak: func(o *Options) {
+		g.Client = o.Ledger
+		o.Ledger, o.CaptureJobs = g, st1
+	}})
+	w1.seed()
+	r := w1.must(202, nil, mfr, "POST", "/epcis/capture", epcisDoc(objectCommission("rs-1", 61), objectCommission("rs-2", 62),
+		objectCommission("rs-3", 63)), "GS1-Capture-Error-Behaviour: proceed")
+	loc := r.header.Get("Location")
+	<-g.reached // rs-1 recorded, rs-2 on its way to the ledger
+	var half CaptureJob
+	w1.must(200, &half, mfr, "GET", loc, nil)
+	if !half.Running || half.Captured != 1 {
+		t.Fatalf("job half way %+v", half)
+	}
+	// The gateway stops: the job store closes while rs-2 is being committed, so the job
+	// does not learn that rs-2 was recorded.
+	if err := st1.Close(); err != nil {
+		t.Fatal(err)
+	}
+	close(g.release)
+
+	st2, err := capturejobs.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st2.Close() })
+	w2 := newWorldOn(t, w1, func(o *Options) { o.CaptureJobs = st2 })
+	j := w2.waitJob(mfr, loc)
+	if !j.Success || j.Captured != 3 || j.Events != 3 {
+		t.Fatalf("resumed job %+v", j)
+	}
+	t.Run("the event recorded before the restart is replayed, not written twice", func(t *testing.T) {
+		var prov struct {
+			Events []json.RawMessage `json:"events"`
+		}
+		w2.must(200, &prov, reg, "GET", "/v1/trace?code="+url.QueryEscape(deviceCode(62)), nil)
+		if len(prov.Events) != 1 {
+			t.Fatalf("provenance of the unit of rs-2 has %d events", len(prov.Events))
+		}
+		if n := len(w1.rec.proposals("unit:Commission")); n < 4 {
+			t.Fatalf("%d commission proposals: rs-2 was not sent again", n)
+		}
+	})
+	t.Run("another identity's job is 404", func(t *testing.T) {
+		w2.must(404, nil, hsp, "GET", loc, nil)
 	})
 }

@@ -51,6 +51,7 @@ var ownTypes = map[string][2]reflect.Type{
 	routes.EPCISEvents:    {nil, reflect.TypeFor[epcis.QueryDocument]()},
 	routes.EPCISJobs:      {nil, reflect.TypeFor[CaptureJobList]()},
 	routes.EPCISJob:       {nil, reflect.TypeFor[CaptureJob]()},
+	routes.EPCISEvent:     {reflect.TypeFor[map[string]any](), reflect.TypeFor[CaptureEventResult]()},
 	routes.EPCISEPCEvents: {nil, reflect.TypeFor[epcis.QueryDocument]()},
 	routes.Resolve:        {nil, reflect.TypeFor[Resolved]()},
 	routes.ResolverInfo:   {nil, reflect.TypeFor[resolverDescription]()},
@@ -69,6 +70,9 @@ func operations(sg *schemaGen, public func(routes.Route) bool) []op {
 		if rt.Op == nil {
 			t := ownTypes[rt.Own]
 			o.body, o.resp = t[0], t[1]
+			if rt.Own == routes.EPCISEvent { // 201 with Location; a replay is 409
+				o.status, o.accepted = http.StatusCreated, true
+			}
 			for _, q := range rt.Query {
 				o.query = append(o.query, param{name: q.Name, desc: q.Description, schema: map[string]any{"type": q.Type}, required: q.Required})
 			}

@@ -218,6 +218,7 @@ func (s *server) ownHandlers() map[string]gin.HandlerFunc {
 		routes.EPCISEvents:    s.epcisEvents,
 		routes.EPCISJobs:      s.captureJobs,
 		routes.EPCISJob:       s.captureJobStatus,
+		routes.EPCISEvent:     s.epcisCaptureEvent,
 		routes.EPCISEPCEvents: s.epcisEPCEvents,
 		routes.Resolve:        s.resolve,
 		routes.ResolverInfo:   s.resolverInfo,

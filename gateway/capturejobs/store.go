@@ -12,6 +12,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 )
 
 var bucketJobs = []byte("jobs") // job ID -> Job
@@ -97,7 +98,7 @@ func (s *Store) Put(j *Job) error {
 		return err
 	}
 	err = s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketJobs).Put([]byte(j.ID), b) })
-	if errors.Is(err, bolt.ErrDatabaseNotOpen) {
+	if errors.Is(err, berrors.ErrDatabaseNotOpen) {
 		return ErrClosed
 	}
 	return err
@@ -114,7 +115,7 @@ func (s *Store) Get(id string) (*Job, bool, error) {
 		j = &Job{}
 		return json.Unmarshal(b, j)
 	})
-	if errors.Is(err, bolt.ErrDatabaseNotOpen) {
+	if errors.Is(err, berrors.ErrDatabaseNotOpen) {
 		return nil, false, ErrClosed
 	}
 	return j, j != nil, err
@@ -148,7 +149,7 @@ func (s *Store) scan(keep func(*Job) bool, limit int) ([]*Job, error) {
 			return nil
 		})
 	})
-	if errors.Is(err, bolt.ErrDatabaseNotOpen) {
+	if errors.Is(err, berrors.ErrDatabaseNotOpen) {
 		return nil, ErrClosed
 	}
 	return out, err

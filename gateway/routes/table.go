@@ -16,6 +16,7 @@ const (
 	EPCISEvents    = "epcisEvents"
 	EPCISJobs      = "epcisCaptureJobs"
 	EPCISJob       = "epcisCaptureJob"
+	EPCISEvent     = "epcisCaptureEvent"
 	EPCISEPCEvents = "epcisEpcEvents"
 	Resolve        = "resolve"
 	ResolverInfo   = "resolverInfo"
@@ -96,6 +97,7 @@ var Table = []Route{
 	{Method: "POST", Path: "/epcis/capture", Own: EPCISCapture, Tag: "epcis", Summary: "Capture an EPCIS 2.0 document (JSON-LD): 202 with the Location of a capture job that records each supported event as its own transaction (GS1-Capture-Error-Behaviour: rollback, the default, or proceed); a gateway without a job store answers per event (200)"},
 	{Method: "GET", Path: "/epcis/capture", Own: EPCISJobs, Tag: "epcis", Summary: "The caller's capture jobs, oldest first"},
 	{Method: "GET", Path: "/epcis/capture/{captureID}", Own: EPCISJob, Tag: "epcis", Summary: "A capture job: running, success, and the errors per event"},
+	{Method: "POST", Path: "/epcis/events", Own: EPCISEvent, Tag: "epcis", Summary: "Capture one EPCIS event at once: 201 with its Location, 409 if already recorded, 202 while the ledger is down"},
 	{Method: "GET", Path: "/epcis/events", Own: EPCISEvents, Tag: "epcis", Summary: "EPCIS 2.0 SimpleEventQuery over the ledger's events (EQ_bizStep, MATCH_epc, GE_eventTime, LT_eventTime, perPage, nextPageToken, ...): an EPCISQueryDocument"},
 	{Method: "GET", Path: "/epcis/epcs/{epc}/events", Own: EPCISEPCEvents, Tag: "epcis", Summary: "EPCIS events of one EPC (URN or percent-encoded Digital Link), containers' included"},
 
