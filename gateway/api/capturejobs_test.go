@@ -193,3 +193,31 @@ func TestCaptureJobSurvivesARestart(t *testing.T) {
 		w2.must(404, nil, hsp, "GET", loc, nil)
 	})
 }
+
+func TestCaptureJobRollbackOfDependentEvents(t *testing.T) {
+	w, _ := jobWorld(t, filepath.Join(t.TempDir(), "jobs.db"))
+	w.seed()
+	hourAgo := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
+	ship := func(id string, n int) string {
+		return `{"type":"ObjectEvent","eventID":"urn:uuid:` + id + `","eventTime":"` + hourAgo + `","eventTimeZoneOffset":"+08:00",` +
+			`"action":"OBSERVE","bizStep":"shipping","disposition":"in_transit","epcList":["` + dlURI(n) + `"],` +
+			`"readPoint":{"id":"https://id.gs1.org/414/` + mfrGLN + `"},` +
+			`"destinationList":[{"type":"owning_party","destination":"https://id.gs1.org/417/` + dstGLN + `"}]}`
+	}
+	t.Run("an event that needs an earlier event of the same document is not refused by the check", func(t *testing.T) {
+		r := w.must(202, nil, mfr, "POST", "/epcis/capture", epcisDoc(objectCommission("dep-c", 71), ship("dep-s", 71)))
+		if j := w.waitJob(mfr, r.header.Get("Location")); !j.Success || j.Captured != 2 {
+			t.Fatalf("job %+v", j)
+		}
+	})
+	t.Run("an event refused at commit stops a rollback job and says what stays recorded", func(t *testing.T) {
+		// dep-s2 ships a unit nobody commissioned: the check cannot tell it from one the
+		// document's first event commissions, so it fails only when submitted.
+		r := w.must(202, nil, mfr, "POST", "/epcis/capture", epcisDoc(objectCommission("dep-c2", 72), ship("dep-s2", 79), objectCommission("dep-c3", 73)))
+		j := w.waitJob(mfr, r.header.Get("Location"))
+		if j.Success || j.Captured != 1 || len(j.Errors) != 2 || j.Errors[0].EventIndex != 1 || !strings.Contains(j.Errors[1].Detail, "cannot undo") {
+			t.Fatalf("job %+v", j)
+		}
+		w.must(404, nil, reg, "GET", "/v1/events/urn:uuid:dep-c3", nil)
+	})
+}
