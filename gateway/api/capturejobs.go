@@ -89,6 +89,7 @@ func captureBehaviour(c *gin.Context) string {
 type jobRunner struct {
 	store *capturejobs.Store
 	wake  chan struct{}
+	retry time.Duration // jobRetry when the runner was made
 }
 
 func newJobID() string {
@@ -151,6 +152,13 @@ func (s *server) captureJobStatus(c *gin.Context) {
 	c.JSON(http.StatusOK, captureJob(j))
 }
 
+// jobRetry is the pause before a job that met an unreachable ledger is tried again (a
+// variable for tests).
+var jobRetry = 5 * time.Second
+
+// errLedgerDown leaves a job running, to be tried again after jobRetry.
+var errLedgerDown = errors.New("capture jobs: the ledger is unreachable; the job waits")
+
 // runJobs is the worker: it runs every running job in creation order (those a restart
 // interrupted first), then waits for the next, until the store closes.
 func (s *server) runJobs() {
@@ -163,11 +171,13 @@ func (s *server) runJobs() {
 			s.opts.Logger.Error("capture jobs: list", "err", err)
 		}
 		for _, j := range jobs {
-			if err := s.runJob(j); err != nil {
-				if errors.Is(err, capturejobs.ErrClosed) {
-					return
-				}
-				s.opts.Logger.Error("capture jobs: run", "job", j.ID, "err", err)
+			err := s.runJob(j)
+			if errors.Is(err, capturejobs.ErrClosed) {
+				return
+			}
+			if err != nil {
+				s.opts.Logger.Warn("capture jobs: run", "job", j.ID, "err", err)
+				break // jobs run in order: the later ones wait for this one
 			}
 		}
 		select {
@@ -176,7 +186,7 @@ func (s *server) runJobs() {
 			return
 		case <-s.opts.Closing:
 			return
-		case <-time.After(time.Minute):
+		case <-time.After(s.jobs.retry):
 		}
 	}
 }
@@ -198,9 +208,14 @@ func (s *server) runJob(j *capturejobs.Job) error {
 			"Identity gone", "the identity that submitted the job is no longer configured on this gateway")))
 		return finish()
 	}
-	dir, err := s.directory(ctx, id)
+	// The parties as the ledger has them now: a job waits for an unreachable ledger rather
+	// than refuse events whose parties it cannot name.
+	dir, err := s.readDirectory(ctx, id)
+	if s.caller.IsUnreachable(err) {
+		return errLedgerDown
+	}
 	if err != nil {
-		return err // the ledger is not answering: the job stays running and is tried again
+		return err // the job stays running and is tried again
 	}
 	captured, err := epcis.Capture(j.Document, epcis.Options{Resolve: dir.resolve})
 	if err != nil {
@@ -208,7 +223,11 @@ func (s *server) runJob(j *capturejobs.Job) error {
 		return finish()
 	}
 	if j.Next == 0 && j.Behaviour == capturejobs.Rollback {
-		j.Errors = s.simulate(ctx, id, captured.Outcomes)
+		errs, err := s.simulate(ctx, id, captured.Outcomes)
+		if err != nil {
+			return err
+		}
+		j.Errors = errs
 		if len(j.Errors) > 0 {
 			return finish() // nothing was recorded
 		}
@@ -216,6 +235,9 @@ func (s *server) runJob(j *capturejobs.Job) error {
 	for i := j.Next; i < len(captured.Outcomes); i++ {
 		o := captured.Outcomes[i]
 		r := s.captureOne(ctx, id, o, func(err error) *problem.Problem { return s.problemOf(err) })
+		if r.Status == http.StatusServiceUnavailable {
+			return errLedgerDown // the job resumes at this event once the ledger answers
+		}
 		j.Next = i + 1
 		if r.Status < 300 {
 			j.Recorded++
@@ -245,7 +267,8 @@ func (s *server) runJob(j *capturejobs.Job) error {
 // state without being committed. An event whose evaluation fails for a reason an earlier
 // event of the same document may remove (a code not yet commissioned: NOT_FOUND, CONFLICT)
 // is not held against the job; every other failure refuses the whole job.
-func (s *server) simulate(ctx context.Context, id *ledger.Identity, outcomes []epcis.Outcome) []capturejobs.EventError {
+// An unreachable ledger is errLedgerDown: the job waits.
+func (s *server) simulate(ctx context.Context, id *ledger.Identity, outcomes []epcis.Outcome) ([]capturejobs.EventError, error) {
 	var errs []capturejobs.EventError
 	for i, o := range outcomes {
 		r := CaptureEventResult{}
@@ -263,13 +286,16 @@ func (s *server) simulate(ctx context.Context, id *ledger.Identity, outcomes []e
 		if err == nil {
 			continue
 		}
+		if s.caller.IsUnreachable(err) {
+			return nil, errLedgerDown
+		}
 		code := ledger.CodeOf(err)
 		if i > 0 && (code == model.CodeNotFound || code == model.CodeConflict) {
 			continue
 		}
 		errs = append(errs, eventError(o.Index, o.EventID, s.problemOf(err)))
 	}
-	return errs
+	return errs, nil
 }
 
 // epcisCaptureEvent answers POST /epcis/events, the binding's synchronous capture of one

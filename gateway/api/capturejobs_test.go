@@ -3,10 +3,12 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/url"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -220,4 +222,65 @@ func TestCaptureJobRollbackOfDependentEvents(t *testing.T) {
 		}
 		w.must(404, nil, reg, "GET", "/v1/events/urn:uuid:dep-c3", nil)
 	})
+}
+
+var errDown = errors.New("test: the ledger is down")
+
+// downable fails every call with errDown while down is set.
+type downable struct {
+	ledger.Client
+	down atomic.Bool
+}
+
+func (d *downable) Submit(ctx context.Context, p ledger.Proposal) (*ledger.Result, error) {
+	if d.down.Load() {
+		return nil, errDown
+	}
+	return d.Client.Submit(ctx, p)
+}
+
+func (d *downable) Evaluate(ctx context.Context, p ledger.Proposal) ([]byte, error) {
+	if d.down.Load() {
+		return nil, errDown
+	}
+	return d.Client.Evaluate(ctx, p)
+}
+
+func TestCaptureJobWaitsForTheLedger(t *testing.T) {
+	defer func(d time.Duration) { jobRetry = d }(jobRetry)
+	jobRetry = 20 * time.Millisecond
+	st, err := capturejobs.Open(filepath.Join(t.TempDir(), "jobs.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	d := &downable{}
+	w := newWorld(t, worldOptions{tweak: func(o *Options) {
+		d.Client = o.Ledger
+		o.Ledger, o.CaptureJobs = d, st
+		o.Unavailable = func(err error) bool { return errors.Is(err, errDown) }
+	}})
+	w.seed()
+	for _, behaviour := range []string{"rollback", "proceed"} {
+		t.Run(behaviour, func(t *testing.T) {
+			n := 81
+			if behaviour == "proceed" {
+				n = 91
+			}
+			w.must(200, nil, mfr, "GET", "/epcis/capture", nil)
+			d.down.Store(true)
+			r := w.must(202, nil, mfr, "POST", "/epcis/capture", epcisDoc(objectCommission("down-"+behaviour, n)),
+				"GS1-Capture-Error-Behaviour: "+behaviour)
+			time.Sleep(100 * time.Millisecond)
+			var j CaptureJob
+			w.must(200, &j, mfr, "GET", r.header.Get("Location"), nil)
+			if !j.Running || !j.Success || j.Captured != 0 {
+				t.Fatalf("job while the ledger is down %+v", j)
+			}
+			d.down.Store(false)
+			if j = w.waitJob(mfr, r.header.Get("Location")); !j.Success || j.Captured != 1 {
+				t.Fatalf("job once the ledger is back %+v", j)
+			}
+		})
+	}
 }

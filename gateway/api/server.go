@@ -159,7 +159,7 @@ func New(o Options) *gin.Engine {
 		s.caller.Queue = s.outbox
 	}
 	if o.CaptureJobs != nil && o.Ledger != nil {
-		s.jobs = &jobRunner{store: o.CaptureJobs, wake: make(chan struct{}, 1)}
+		s.jobs = &jobRunner{store: o.CaptureJobs, wake: make(chan struct{}, 1), retry: jobRetry}
 		go s.runJobs()
 	}
 	s.routes(r)
