@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -56,8 +57,8 @@ type directory struct {
 // directory reads the parties' GLNs from the ledger. While the ledger is unreachable it
 // answers the last directory this gateway read (an empty one before any), so that a capture
 // can still be queued; events that name an unknown party are then refused one by one.
-func (s *server) directory(c *gin.Context, id *ledger.Identity) (*directory, error) {
-	d, err := s.readDirectory(c, id)
+func (s *server) directory(ctx context.Context, id *ledger.Identity) (*directory, error) {
+	d, err := s.readDirectory(ctx, id)
 	s.dirMu.Lock()
 	defer s.dirMu.Unlock()
 	switch {
@@ -71,11 +72,11 @@ func (s *server) directory(c *gin.Context, id *ledger.Identity) (*directory, err
 	return d, err
 }
 
-func (s *server) readDirectory(c *gin.Context, id *ledger.Identity) (*directory, error) {
+func (s *server) readDirectory(ctx context.Context, id *ledger.Identity) (*directory, error) {
 	d := &directory{byGLN: map[string]string{}, glnOf: map[string]string{}}
 	bookmark := ""
 	for {
-		page, err := evaluateAs(c.Request.Context(), s, id, ops.ListParties, model.PageQuery{PageSize: model.MaxPageSize, Bookmark: bookmark})
+		page, err := evaluateAs(ctx, s, id, ops.ListParties, model.PageQuery{PageSize: model.MaxPageSize, Bookmark: bookmark})
 		if err != nil {
 			return nil, err
 		}
@@ -114,34 +115,21 @@ func (s *server) epcisCapture(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	dir, err := s.directory(c, id)
-	if err != nil {
-		s.fail(c, err)
+	behaviour := captureBehaviour(c)
+	if behaviour == "" {
 		return
 	}
-	captured, err := epcis.Capture(body, epcis.Options{Resolve: dir.resolve})
-	var docErr *epcis.DocumentError
-	if errors.As(err, &docErr) {
-		problem.Write(c, problem.Invalid("the EPCIS document cannot be captured", problem.FieldError{Field: docErr.Field, Reason: docErr.Reason}))
+	captured, ok := s.readCapture(c, id, body)
+	if !ok {
 		return
 	}
-	var schemaErr *epcis.SchemaError
-	if errors.As(err, &schemaErr) {
-		fields := make([]problem.FieldError, len(schemaErr.Violations))
-		for i, v := range schemaErr.Violations {
-			fields[i] = problem.FieldError{Field: v.Pointer, Reason: v.Reason}
-		}
-		problem.Write(c, problem.Invalid("the document does not conform to the EPCIS 2.0 JSON schema: nothing was captured; "+
-			"each error names a JSON pointer into the document (\"\" for the document itself)", fields...))
-		return
-	}
-	if err != nil {
-		writeError(c, err)
+	if s.jobs != nil {
+		s.submitJob(c, id, behaviour, body, len(captured.Outcomes))
 		return
 	}
 	out := CaptureResult{Results: make([]CaptureEventResult, 0, len(captured.Outcomes))}
 	for _, o := range captured.Outcomes {
-		r := s.captureOne(c, id, o)
+		r := s.captureOne(c.Request.Context(), id, o, func(err error) *problem.Problem { return s.itemProblem(c, err) })
 		if r.Status < 300 {
 			out.Succeeded++
 		} else {
@@ -152,7 +140,39 @@ func (s *server) epcisCapture(c *gin.Context) {
 	c.JSON(http.StatusOK, out)
 }
 
-func (s *server) captureOne(c *gin.Context, id *ledger.Identity, o epcis.Outcome) CaptureEventResult {
+// readCapture reads a captured document; on false the problem has been written.
+func (s *server) readCapture(c *gin.Context, id *ledger.Identity, body []byte) (*epcis.CaptureResult, bool) {
+	dir, err := s.directory(c.Request.Context(), id)
+	if err != nil {
+		s.fail(c, err)
+		return nil, false
+	}
+	captured, err := epcis.Capture(body, epcis.Options{Resolve: dir.resolve})
+	var docErr *epcis.DocumentError
+	if errors.As(err, &docErr) {
+		problem.Write(c, problem.Invalid("the EPCIS document cannot be captured", problem.FieldError{Field: docErr.Field, Reason: docErr.Reason}))
+		return nil, false
+	}
+	var schemaErr *epcis.SchemaError
+	if errors.As(err, &schemaErr) {
+		fields := make([]problem.FieldError, len(schemaErr.Violations))
+		for i, v := range schemaErr.Violations {
+			fields[i] = problem.FieldError{Field: v.Pointer, Reason: v.Reason}
+		}
+		problem.Write(c, problem.Invalid("the document does not conform to the EPCIS 2.0 JSON schema: nothing was captured; "+
+			"each error names a JSON pointer into the document (\"\" for the document itself)", fields...))
+		return nil, false
+	}
+	if err != nil {
+		writeError(c, err)
+		return nil, false
+	}
+	return captured, true
+}
+
+// captureOne records one event of a captured document; itemProblem makes the problem of a
+// ledger error.
+func (s *server) captureOne(ctx context.Context, id *ledger.Identity, o epcis.Outcome, itemProblem func(error) *problem.Problem) CaptureEventResult {
 	r := CaptureEventResult{Index: o.Index, EventID: o.EventID, Notes: o.Notes}
 	if o.Op != nil {
 		r.Operation = o.Op.Name()
@@ -169,18 +189,18 @@ func (s *server) captureOne(c *gin.Context, id *ledger.Identity, o epcis.Outcome
 		return fail(problem.New(http.StatusUnprocessableEntity, "epcis-event-rejected", "EPCIS event not recorded",
 			"a dispense needs the patient reference, which EPCIS does not carry: record it with POST /v1/events/dispense"))
 	}
-	a, err := ledger.Run(c.Request.Context(), s.caller, id, o.Op, o.Request)
+	a, err := ledger.Run(ctx, s.caller, id, o.Op, o.Request)
 	var queued *ledger.QueuedError
 	if errors.As(err, &queued) {
 		r.Status, r.Queued = http.StatusAccepted, "/v1/outbox/"+queued.ID
 		return r
 	}
 	if err != nil {
-		return fail(s.itemProblem(c, err))
+		return fail(itemProblem(err))
 	}
 	var er model.EventResult
 	if err := json.Unmarshal(a.Payload, &er); err != nil {
-		return fail(s.itemProblem(c, err))
+		return fail(itemProblem(err))
 	}
 	r.Status, r.Result = http.StatusCreated, &er
 	if a.Replayed {
@@ -391,7 +411,7 @@ func (s *server) recallScopes(c *gin.Context, id *ledger.Identity, events []mode
 }
 
 func (s *server) epcisAnswer(c *gin.Context, id *ledger.Identity, events []model.Event, next string, format epcisAnswerFormat) {
-	dir, err := s.directory(c, id)
+	dir, err := s.directory(c.Request.Context(), id)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -44,12 +44,15 @@ var str = map[string]any{"type": "string"}
 
 // ownTypes are the body and answer types of the gateway's own routes.
 var ownTypes = map[string][2]reflect.Type{
-	routes.Scans:          {reflect.TypeFor[scanBatchBody](), reflect.TypeFor[ScanBatchResult]()},
-	routes.RecallProgress: {nil, reflect.TypeFor[recallProgress]()},
-	routes.OutboxStatus:   {nil, reflect.TypeFor[QueuedWrite]()},
-	routes.EPCISCapture:   {reflect.TypeFor[map[string]any](), reflect.TypeFor[CaptureResult]()},
-	routes.EPCISEvents:    {nil, reflect.TypeFor[epcis.QueryDocument]()},
-	routes.EPCISEPCEvents: {nil, reflect.TypeFor[epcis.QueryDocument]()},
+	routes.Scans:             {reflect.TypeFor[scanBatchBody](), reflect.TypeFor[ScanBatchResult]()},
+	routes.RecallProgress:    {nil, reflect.TypeFor[recallProgress]()},
+	routes.OutboxStatus:      {nil, reflect.TypeFor[QueuedWrite]()},
+	routes.EPCISCapture:      {reflect.TypeFor[map[string]any](), reflect.TypeFor[CaptureResult]()},
+	routes.EPCISEvents:       {nil, reflect.TypeFor[epcis.QueryDocument]()},
+	routes.EPCISJobs:         {nil, reflect.TypeFor[CaptureJobList]()},
+	routes.EPCISJob:          {nil, reflect.TypeFor[CaptureJob]()},
+	routes.EPCISCaptureEvent: {reflect.TypeFor[map[string]any](), reflect.TypeFor[CaptureEventResult]()},
+	routes.EPCISEPCEvents:    {nil, reflect.TypeFor[epcis.QueryDocument]()},
 
 	routes.EPCISEvent:             {nil, reflect.TypeFor[epcis.QueryDocument]()},
 	routes.EPCISEventTypes:        {nil, reflect.TypeFor[epcis.Collection]()},
@@ -81,6 +84,9 @@ func operations(sg *schemaGen, public func(routes.Route) bool) []op {
 		if rt.Op == nil {
 			t := ownTypes[rt.Own]
 			o.body, o.resp = t[0], t[1]
+			if rt.Own == routes.EPCISCaptureEvent { // 201 with Location; a replay is 409
+				o.status, o.accepted = http.StatusCreated, true
+			}
 			for _, q := range rt.Query {
 				o.query = append(o.query, param{name: q.Name, desc: q.Description, schema: map[string]any{"type": q.Type}, required: q.Required})
 			}
@@ -174,6 +180,12 @@ func (s *server) document() map[string]any {
 			responses[strconv.Itoa(status)].(map[string]any)["headers"] = headers
 			responses["406"] = map[string]any{"description": "the Accept header (or GS1-EPC-Format) asks for an answer the gateway cannot give",
 				"content": map[string]any{problem.ContentType: map[string]any{"schema": problemRef}}}
+		}
+		if o.path == "/epcis/capture" && o.method == http.MethodPost {
+			responses["202"] = map[string]any{"description": "a capture job (Location: /epcis/capture/{captureID})",
+				"content": map[string]any{"application/json": map[string]any{"schema": sg.schema(reflect.TypeFor[CaptureJob](), "")}}}
+			params = append(params, map[string]any{"name": captureErrorBehaviourHeader, "in": "header", "description": "rollback (the default): nothing is recorded if any event would fail; proceed: every event that can be is recorded",
+				"schema": map[string]any{"type": "string", "enum": []string{"rollback", "proceed"}}})
 		}
 		if o.accepted {
 			responses["202"] = map[string]any{"description": "the ledger is unreachable: kept in the outbox; see Location",

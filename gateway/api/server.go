@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/udiledger/udiledger/gateway/auth"
+	"github.com/udiledger/udiledger/gateway/capturejobs"
 	"github.com/udiledger/udiledger/gateway/epcis"
 	"github.com/udiledger/udiledger/gateway/ledger"
 	"github.com/udiledger/udiledger/gateway/outbox"
@@ -72,6 +73,11 @@ type Options struct {
 	// WriteTimeout bounds the writing of an answer from the moment it is routed; 0 means
 	// DefaultWriteTimeout. Event streams have none.
 	WriteTimeout time.Duration
+	// CaptureJobs, when set, makes POST /epcis/capture the EPCIS 2.0 REST binding's: 202 with
+	// the Location of a capture job kept in this store, run by a worker New starts (it stops
+	// when the store is closed or Closing closes). Without it a capture is answered at once,
+	// per event (200).
+	CaptureJobs *capturejobs.Store
 	// CaptureWriteTimeout is the write deadline of an EPCIS capture's answer; 0 means
 	// DefaultCaptureWriteTimeout.
 	CaptureWriteTimeout time.Duration
@@ -85,6 +91,7 @@ type server struct {
 	caller   *ledger.Caller
 	limits   *limiter
 	outbox   *outboxQueue // nil: writes are answered only once committed
+	jobs     *jobRunner   // nil: captures are answered synchronously
 	validate *validator.Validate
 	opts     Options
 	registry *prometheus.Registry
@@ -152,6 +159,10 @@ func New(o Options) *gin.Engine {
 		s.outbox = &outboxQueue{box: o.Outbox}
 		s.caller.Queue = s.outbox
 	}
+	if o.CaptureJobs != nil && o.Ledger != nil {
+		s.jobs = &jobRunner{store: o.CaptureJobs, wake: make(chan struct{}, 1), retry: jobRetry}
+		go s.runJobs()
+	}
 	s.routes(r)
 	return r
 }
@@ -196,17 +207,20 @@ func (s *server) public(rt routes.Route) bool {
 // ownHandlers are the handlers of the gateway's own routes, by name.
 func (s *server) ownHandlers() map[string]gin.HandlerFunc {
 	return map[string]gin.HandlerFunc{
-		routes.Healthz:        func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) },
-		routes.Readyz:         newReadiness(s.opts, s.caller).handle,
-		routes.Metrics:        gin.WrapH(promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{})),
-		routes.OpenAPI:        s.openAPI,
-		routes.EventStream:    s.serveEvents(s.opts.Ledger, s.opts.StreamHeartbeat, s.opts.Closing),
-		routes.Scans:          s.scans,
-		routes.RecallProgress: s.recallProgress,
-		routes.OutboxStatus:   s.outboxStatus,
-		routes.EPCISCapture:   s.epcisCapture,
-		routes.EPCISEvents:    s.epcisEvents,
-		routes.EPCISEPCEvents: s.epcisEPCEvents,
+		routes.Healthz:           func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) },
+		routes.Readyz:            newReadiness(s.opts, s.caller).handle,
+		routes.Metrics:           gin.WrapH(promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{})),
+		routes.OpenAPI:           s.openAPI,
+		routes.EventStream:       s.serveEvents(s.opts.Ledger, s.opts.StreamHeartbeat, s.opts.Closing),
+		routes.Scans:             s.scans,
+		routes.RecallProgress:    s.recallProgress,
+		routes.OutboxStatus:      s.outboxStatus,
+		routes.EPCISCapture:      s.epcisCapture,
+		routes.EPCISEvents:       s.epcisEvents,
+		routes.EPCISJobs:         s.captureJobs,
+		routes.EPCISJob:          s.captureJobStatus,
+		routes.EPCISCaptureEvent: s.epcisCaptureEvent,
+		routes.EPCISEPCEvents:    s.epcisEPCEvents,
 
 		routes.EPCISEvent:             s.epcisEvent,
 		routes.EPCISEventTypes:        s.epcisVocabulary(epcis.EventTypes),

@@ -123,3 +123,15 @@ func keyFrom(c *gin.Context) (string, error) {
 	}
 	return "", errors.New("an API key is required: send \"Authorization: Bearer <api key>\"")
 }
+
+// Identity returns the ledger identity named name (ledger.Identity.Name) that some key of
+// the keyring signs with, or nil: a capture job resumed after a restart signs as the
+// identity that submitted it.
+func (k *Keyring) Identity(name string) *ledger.Identity {
+	for _, p := range k.byHash {
+		if p.Identity != nil && p.Identity.Name == name {
+			return p.Identity
+		}
+	}
+	return nil
+}

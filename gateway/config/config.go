@@ -32,6 +32,9 @@ type Config struct {
 	Fabric   Fabric   `yaml:"fabric"`
 	// Outbox is the file of the durable outbox of accepted writes.
 	Outbox string `yaml:"outbox" validate:"required"`
+	// CaptureJobs is the file of the durable EPCIS capture jobs (POST /epcis/capture answers
+	// 202 and a worker records the events); empty means capture-jobs.db beside the outbox.
+	CaptureJobs string `yaml:"capture_jobs"`
 	// OutboxMaxPending bounds the writes the outbox keeps; 0 means 100,000.
 	OutboxMaxPending int `yaml:"outbox_max_pending" validate:"gte=0"`
 	// OutboxMaxWait bounds how long a write waits for an unreachable ledger before it ends
@@ -226,6 +229,10 @@ func (c *Config) resolvePaths(dir string) {
 		}
 	}
 	abs(&c.Outbox)
+	abs(&c.CaptureJobs)
+	if c.CaptureJobs == "" && c.Outbox != "" {
+		c.CaptureJobs = filepath.Join(filepath.Dir(c.Outbox), "capture-jobs.db")
+	}
 	abs(&c.Embedded.DataDir)
 	for i := range c.Identities {
 		abs(&c.Identities[i].Cert)

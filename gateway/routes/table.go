@@ -4,17 +4,20 @@ import "github.com/udiledger/udiledger/chaincode/ops"
 
 // The gateway's own handlers.
 const (
-	Healthz        = "healthz"
-	Readyz         = "readyz"
-	Metrics        = "metrics"
-	OpenAPI        = "openapi"
-	EventStream    = "eventStream"
-	Scans          = "scans"
-	RecallProgress = "recallProgress"
-	OutboxStatus   = "outboxStatus"
-	EPCISCapture   = "epcisCapture"
-	EPCISEvents    = "epcisEvents"
-	EPCISEPCEvents = "epcisEpcEvents"
+	Healthz           = "healthz"
+	Readyz            = "readyz"
+	Metrics           = "metrics"
+	OpenAPI           = "openapi"
+	EventStream       = "eventStream"
+	Scans             = "scans"
+	RecallProgress    = "recallProgress"
+	OutboxStatus      = "outboxStatus"
+	EPCISCapture      = "epcisCapture"
+	EPCISEvents       = "epcisEvents"
+	EPCISJobs         = "epcisCaptureJobs"
+	EPCISJob          = "epcisCaptureJob"
+	EPCISCaptureEvent = "epcisCaptureEvent"
+	EPCISEPCEvents    = "epcisEpcEvents"
 	// The REST binding's resources (issue 11).
 	EPCISEvent             = "epcisEvent"
 	EPCISEventTypes        = "epcisEventTypes"
@@ -110,7 +113,10 @@ var Table = []Route{
 
 	{Method: "GET", Path: "/v1/outbox/{id}", Own: OutboxStatus, Tag: "outbox", Summary: "What became of a write queued while the ledger was unreachable"},
 
-	{Method: "POST", Path: "/epcis/capture", Own: EPCISCapture, Tag: "epcis", Summary: "Capture an EPCIS 2.0 document (JSON-LD): each supported event is recorded as its own transaction, answered per event"},
+	{Method: "POST", Path: "/epcis/capture", Own: EPCISCapture, Tag: "epcis", Summary: "Capture an EPCIS 2.0 document (JSON-LD): 202 with the Location of a capture job that records each supported event as its own transaction (GS1-Capture-Error-Behaviour: rollback, the default, or proceed); a gateway without a job store answers per event (200)"},
+	{Method: "GET", Path: "/epcis/capture", Own: EPCISJobs, Tag: "epcis", Summary: "The caller's capture jobs, oldest first"},
+	{Method: "GET", Path: "/epcis/capture/{captureID}", Own: EPCISJob, Tag: "epcis", Summary: "A capture job: running, success, and the errors per event"},
+	{Method: "POST", Path: "/epcis/events", Own: EPCISCaptureEvent, Tag: "epcis", Summary: "Capture one EPCIS event at once: 201 with its Location, 409 if already recorded, 202 while the ledger is down"},
 	{Method: "GET", Path: "/epcis/events", Own: EPCISEvents, Tag: "epcis", Summary: "EPCIS 2.0 SimpleEventQuery over the ledger's events (EQ_bizStep, MATCH_epc, GE_eventTime, LT_eventTime, perPage, nextPageToken, ...): an EPCISQueryDocument"},
 	{Method: "GET", Path: "/epcis/epcs/{epc}/events", Own: EPCISEPCEvents, Tag: "epcis", Summary: "EPCIS events of one EPC (URN or percent-encoded Digital Link), containers' included"},
 	{Method: "GET", Path: "/epcis/events/{eventID}", Own: EPCISEvent, Tag: "epcis", Summary: "One EPCIS event by its eventID (an EPCIS URI, urn:udiledger:event:… included): the reader's own under the ID, else the one it may see (ADR 015; by names the submitter when several); 404 when none", Query: []Param{{Name: "by", Type: "string", Description: "the submitter's MSP ID, when several organisations used the event ID"}}},

@@ -14,6 +14,7 @@ import (
 	"github.com/udiledger/udiledger/chaincode/orgs"
 	"github.com/udiledger/udiledger/gateway/api"
 	"github.com/udiledger/udiledger/gateway/auth"
+	"github.com/udiledger/udiledger/gateway/capturejobs"
 	"github.com/udiledger/udiledger/gateway/ledger"
 	"github.com/udiledger/udiledger/gateway/ledger/devledger"
 )
@@ -21,6 +22,9 @@ import (
 // DevKeysFile keeps development mode's API keys in the data directory, readable by its owner
 // only.
 const DevKeysFile = "dev-api-keys.json"
+
+// DevCaptureJobsFile keeps development mode's EPCIS capture jobs in the data directory.
+const DevCaptureJobsFile = "capture-jobs.db"
 
 // Account is one organisation's development API key, with the numbers it is registered with
 // in a note a newcomer can use at once.
@@ -94,7 +98,12 @@ func (g *Gateway) development(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	g.api = api.Options{Ledger: led, Keyring: kr, Unavailable: closedLedger, ResolverIdentity: resolver}
+	jobs, err := capturejobs.Open(filepath.Join(dir, DevCaptureJobsFile))
+	if err != nil {
+		return err
+	}
+	g.closers = append(g.closers, jobs.Close)
+	g.api = api.Options{Ledger: led, Keyring: kr, Unavailable: closedLedger, ResolverIdentity: resolver, CaptureJobs: jobs}
 	return nil
 }
 

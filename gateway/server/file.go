@@ -6,6 +6,7 @@ import (
 
 	"github.com/udiledger/udiledger/gateway/api"
 	"github.com/udiledger/udiledger/gateway/auth"
+	"github.com/udiledger/udiledger/gateway/capturejobs"
 	"github.com/udiledger/udiledger/gateway/config"
 	"github.com/udiledger/udiledger/gateway/ledger"
 	"github.com/udiledger/udiledger/gateway/ledger/devledger"
@@ -51,7 +52,12 @@ func (g *Gateway) fromFile(path string) error {
 	}
 	g.closers = append(g.closers, box.Close)
 	g.workers = append(g.workers, box.Run)
-	g.api = api.Options{Ledger: client, Keyring: kr, Unavailable: unavailable, Outbox: box, MaxBodyBytes: cfg.MaxBodyBytes,
+	jobs, err := capturejobs.Open(cfg.CaptureJobs)
+	if err != nil {
+		return err
+	}
+	g.closers = append(g.closers, jobs.Close)
+	g.api = api.Options{Ledger: client, Keyring: kr, Unavailable: unavailable, Outbox: box, CaptureJobs: jobs, MaxBodyBytes: cfg.MaxBodyBytes,
 		ResolverIdentity: resolverIdentity(cfg, ids), ResolverRoot: cfg.ResolverRoot,
 		// A configured gateway shows its metrics only to API keys; its document to anyone.
 		PrivateMetrics: !cfg.Metrics.IsPublic(false), PrivateDocs: !cfg.Docs.IsPublic(true),

@@ -228,6 +228,12 @@ func TestFromAConfigurationFile(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(filepath.Dir(path), "outbox.db")); err != nil {
 		t.Fatalf("the outbox file was not opened beside the configuration: %v", err)
 	}
+	if st, body := get(t, r.url+"/epcis/capture", key); st != 200 || !strings.Contains(string(body), `"captureJobs":[]`) {
+		t.Fatalf("GET /epcis/capture = %d %s", st, body)
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(path), "capture-jobs.db")); err != nil {
+		t.Fatalf("the capture job file was not opened beside the outbox: %v", err)
+	}
 }
 
 func TestABadConfigurationIsAConfigError(t *testing.T) {
