@@ -6,14 +6,20 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/udiledger/udiledger/chaincode/gs1"
+	"github.com/udiledger/udiledger/chaincode/model"
+	"github.com/udiledger/udiledger/chaincode/ops"
 	"github.com/udiledger/udiledger/chaincode/orgs"
 	"github.com/udiledger/udiledger/cli/demo"
 	"github.com/udiledger/udiledger/cli/internal/cmdutil"
+	"github.com/udiledger/udiledger/gateway/httpledger"
 	"github.com/udiledger/udiledger/gateway/ledger"
 	"github.com/udiledger/udiledger/gateway/ledger/devledger"
 	"github.com/udiledger/udiledger/gateway/server"
@@ -114,4 +120,44 @@ func RunWith(ctx context.Context, in Input, newCmd func(*cmdutil.Factory) *cobra
 		errOut.WriteString(err.Error()) // as udi's main prints it
 	}
 	return out.String(), errOut.String(), cmdutil.ExitCode(err)
+}
+
+// NewLot registers, as the story's manufacturer, a device product whose DI is base with its
+// check digit and a lot of it, and returns the DI.
+func (g *Gateway) NewLot(t testing.TB, base, lot string) string {
+	t.Helper()
+	d, err := gs1.CheckDigit(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	di := base + string(d)
+	ctx := context.Background()
+	c := g.Client(t, orgs.Manufacturer)
+	if _, err := ledger.Do(ctx, c, nil, ops.RegisterProduct, model.Product{DI: di, Name: "Infusion set", Kind: model.KindDevice}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ledger.Do(ctx, c, nil, ops.RegisterLot, model.Lot{DI: di, Lot: lot, Expiry: time.Now().AddDate(2, 0, 0).Format("2006-01-02")}); err != nil {
+		t.Fatal(err)
+	}
+	return di
+}
+
+// Client is a ledger client of the gateway signing as msp's story identity.
+func (g *Gateway) Client(t testing.TB, msp string) *httpledger.Client {
+	t.Helper()
+	c, err := httpledger.NewWithKey(g.URL, g.Keys[msp], &http.Client{Timeout: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// Verify asks the gateway, as the regulator, what it knows of code.
+func (g *Gateway) Verify(t testing.TB, code string) model.Verification {
+	t.Helper()
+	r, err := ledger.Do(context.Background(), g.Client(t, orgs.Regulator), nil, ops.Verify, model.CodeQuery{Code: code})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return *r.Value
 }

@@ -25,7 +25,7 @@ func BenchmarkCommission100k(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		lotName := fmt.Sprintf("B%d", i)
-		di := newLot(b, g, "0690123400007", lotName)
+		di := g.NewLot(b, "0690123400007", lotName)
 		args := []string{"--lot", di + "/" + lotName, "--serials", "1-100000", "--width", "6"}
 		b.StartTimer()
 		_, errOut, exit := clitest.RunWith(context.Background(), in, NewCmdCommission, args...)

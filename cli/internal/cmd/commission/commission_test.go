@@ -3,62 +3,27 @@ package commission
 import (
 	"context"
 	"encoding/json"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/udiledger/udiledger/chaincode/gs1"
-	"github.com/udiledger/udiledger/chaincode/model"
-	"github.com/udiledger/udiledger/chaincode/ops"
 	"github.com/udiledger/udiledger/chaincode/orgs"
 	"github.com/udiledger/udiledger/cli/internal/batch"
 	"github.com/udiledger/udiledger/cli/internal/clitest"
 	"github.com/udiledger/udiledger/cli/internal/cmdutil"
-	"github.com/udiledger/udiledger/gateway/httpledger"
-	"github.com/udiledger/udiledger/gateway/ledger"
 )
-
-// newLot registers a new product of the story's manufacturer and a lot of it, and returns
-// the product's DI.
-func newLot(t testing.TB, g *clitest.Gateway, base, lot string) string {
-	t.Helper()
-	d, err := gs1.CheckDigit(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	productDI := base + string(d)
-	c, err := httpledger.NewWithKey(g.URL, g.Keys[orgs.Manufacturer], &http.Client{Timeout: time.Minute})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	if _, err := ledger.Do(ctx, c, nil, ops.RegisterProduct, model.Product{DI: productDI, Name: "Infusion set", Kind: model.KindDevice}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ledger.Do(ctx, c, nil, ops.RegisterLot, model.Lot{DI: productDI, Lot: lot, Expiry: time.Now().AddDate(2, 0, 0).Format("2006-01-02")}); err != nil {
-		t.Fatal(err)
-	}
-	return productDI
-}
 
 // genuine asks the gateway whether code was commissioned.
 func genuine(t *testing.T, g *clitest.Gateway, code string) bool {
 	t.Helper()
-	c, _ := httpledger.NewWithKey(g.URL, g.Keys[orgs.Regulator], nil)
-	r, err := ledger.Do(context.Background(), c, nil, ops.Verify, model.CodeQuery{Code: code})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r.Value.Genuine
+	return g.Verify(t, code).Genuine
 }
 
 func TestCommission(t *testing.T) {
 	g := clitest.StoryGateway(t)
 	mfr := g.Env(orgs.Manufacturer)
-	set := newLot(t, g, "0690123400002", "S1")
+	set := g.NewLot(t, "0690123400002", "S1")
 	lot := set + "/S1"
 	code := func(serial string) string { return "(01)" + set + "(21)" + serial }
 	run := func(in clitest.Input, args ...string) (string, string, int) {

@@ -3,12 +3,10 @@ package event
 import (
 	"context"
 	"encoding/json"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -19,7 +17,6 @@ import (
 	"github.com/udiledger/udiledger/cli/internal/batch"
 	"github.com/udiledger/udiledger/cli/internal/clitest"
 	"github.com/udiledger/udiledger/cli/internal/cmdutil"
-	"github.com/udiledger/udiledger/gateway/httpledger"
 	"github.com/udiledger/udiledger/gateway/ledger"
 )
 
@@ -27,27 +24,13 @@ import (
 // serials of it; it returns their codes.
 func commissioned(t *testing.T, g *clitest.Gateway, base string, n int) []string {
 	t.Helper()
-	d, err := gs1.CheckDigit(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	di := base + string(d)
-	c, err := httpledger.NewWithKey(g.URL, g.Keys[orgs.Manufacturer], &http.Client{Timeout: time.Minute})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	if _, err := ledger.Do(ctx, c, nil, ops.RegisterProduct, model.Product{DI: di, Name: "Insulin pen", Kind: model.KindDevice}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ledger.Do(ctx, c, nil, ops.RegisterLot, model.Lot{DI: di, Lot: "E1", Expiry: time.Now().AddDate(2, 0, 0).Format("2006-01-02")}); err != nil {
-		t.Fatal(err)
-	}
+	di := g.NewLot(t, base, "E1")
 	var codes []string
 	for i := 1; i <= n; i++ {
 		codes = append(codes, "(01)"+di+"(21)E"+strings.Repeat("0", 3)+string(rune('0'+i%10))+string(rune('A'+i/10)))
 	}
-	if _, err := ledger.Do(ctx, c, nil, ops.Commission, model.CommissionRequest{EventHeader: model.EventHeader{EventID: "test:" + di}, DI: di, Lot: "E1", Codes: codes}); err != nil {
+	if _, err := ledger.Do(context.Background(), g.Client(t, orgs.Manufacturer), nil, ops.Commission,
+		model.CommissionRequest{EventHeader: model.EventHeader{EventID: "test:" + di}, DI: di, Lot: "E1", Codes: codes}); err != nil {
 		t.Fatal(err)
 	}
 	return codes
@@ -55,12 +38,7 @@ func commissioned(t *testing.T, g *clitest.Gateway, base string, n int) []string
 
 func status(t *testing.T, g *clitest.Gateway, code string) model.Status {
 	t.Helper()
-	c, _ := httpledger.NewWithKey(g.URL, g.Keys[orgs.Regulator], nil)
-	r, err := ledger.Do(context.Background(), c, nil, ops.Verify, model.CodeQuery{Code: code})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r.Value.Status
+	return g.Verify(t, code).Status
 }
 
 // cmd returns the event command named name.
