@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -304,17 +303,8 @@ func (s *server) simulate(ctx context.Context, id *ledger.Identity, outcomes []e
 // 202 when the ledger is down and the write waits in the outbox; the event's problem when
 // it cannot be recorded.
 func (s *server) epcisCaptureEvent(c *gin.Context) {
-	epcisHeaders(c)
-	if !epcisCaptureAccept(c) {
-		return
-	}
-	_, id, ok := identity(c)
+	id, raw, ok := captureRequest(c)
 	if !ok {
-		return
-	}
-	raw, err := io.ReadAll(c.Request.Body)
-	if err != nil {
-		writeError(c, err)
 		return
 	}
 	var ev map[string]json.RawMessage

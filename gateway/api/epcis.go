@@ -99,20 +99,30 @@ func (s *server) readDirectory(ctx context.Context, id *ledger.Identity) (*direc
 func (d *directory) resolve(gln string) (string, bool)  { m, ok := d.byGLN[gln]; return m, ok }
 func (d *directory) partyGLN(msp string) (string, bool) { g, ok := d.glnOf[msp]; return g, ok }
 
-// epcisCapture records the supported events of an EPCISDocument, in order, each as its own
-// transaction signed by the caller, and answers per event.
-func (s *server) epcisCapture(c *gin.Context) {
+// captureRequest starts a capture: the EPCIS headers, the Accept check, the caller's identity
+// and the body. ok is false when the answer is already written.
+func captureRequest(c *gin.Context) (*ledger.Identity, []byte, bool) {
 	epcisHeaders(c)
 	if !epcisCaptureAccept(c) {
-		return
+		return nil, nil, false
 	}
 	_, id, ok := identity(c)
 	if !ok {
-		return
+		return nil, nil, false
 	}
 	body, err := io.ReadAll(c.Request.Body)
 	if err != nil {
 		writeError(c, err)
+		return nil, nil, false
+	}
+	return id, body, true
+}
+
+// epcisCapture records the supported events of an EPCISDocument, in order, each as its own
+// transaction signed by the caller, and answers per event.
+func (s *server) epcisCapture(c *gin.Context) {
+	id, body, ok := captureRequest(c)
+	if !ok {
 		return
 	}
 	behaviour := captureBehaviour(c)
