@@ -10,6 +10,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -115,6 +117,29 @@ func Read(r io.Reader, name string) (*Codes, error) {
 		return nil, fmt.Errorf("%s: no codes", name)
 	}
 	return l, nil
+}
+
+// Open opens the input named path: a file, or standard input for "" or "-". It returns the
+// name to report lines under; closing the standard input is left to its owner.
+func Open(path string, stdin io.Reader) (io.ReadCloser, string, error) {
+	if path == "" || path == "-" {
+		return io.NopCloser(stdin), "stdin", nil
+	}
+	fh, err := os.Open(filepath.Clean(path))
+	if err != nil {
+		return nil, "", err
+	}
+	return fh, path, nil
+}
+
+// ReadFile is Read of the input named path (see Open).
+func ReadFile(path string, stdin io.Reader) (*Codes, error) {
+	r, name, err := Open(path, stdin)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	return Read(r, name)
 }
 
 // Chunk is the codes of one event.

@@ -141,15 +141,7 @@ func (o *Options) codes(f *cmdutil.Factory, di, lot string) (*batch.Codes, error
 		if o.Template != "" || o.Width != 0 {
 			return nil, errors.New("--template and --width go with --serials or --generate, not -f")
 		}
-		if o.File == "-" {
-			return batch.Read(f.IO.In, "stdin")
-		}
-		fh, err := os.Open(filepath.Clean(o.File))
-		if err != nil {
-			return nil, err
-		}
-		defer fh.Close()
-		return batch.Read(fh, o.File)
+		return batch.ReadFile(o.File, f.IO.In)
 	}
 	t := template(o.Template)
 	if t == "" {

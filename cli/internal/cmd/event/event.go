@@ -9,8 +9,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -270,15 +268,8 @@ func (o *Options) check(f *cmdutil.Factory, k kind, args []string) (*batch.Codes
 		return batch.NewCodes("none: all", false), nil
 	case o.File == "" && k.name == "dispense" && o.PatientFile == "":
 		return nil, errors.New("give the codes as arguments or with -f FILE: standard input is where the patient reference is asked")
-	case o.File == "" || o.File == "-":
-		return batch.Read(f.IO.In, "stdin")
 	}
-	fh, err := os.Open(filepath.Clean(o.File))
-	if err != nil {
-		return nil, err
-	}
-	defer fh.Close()
-	return batch.Read(fh, o.File)
+	return batch.ReadFile(o.File, f.IO.In)
 }
 
 func (o *Options) label(k kind) string {

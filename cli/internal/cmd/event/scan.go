@@ -5,9 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -156,19 +153,14 @@ func (o *scanOptions) check() (kind, error) {
 // read reads the scanner lines: the good codes (GS restored) with their lines, and a row for
 // each bad line.
 func (o *scanOptions) read(f *cmdutil.Factory) (*batch.Codes, []ScanLine, error) {
-	var in io.Reader = f.IO.In
-	name := "stdin"
-	if o.File != "" && o.File != "-" {
-		fh, err := os.Open(filepath.Clean(o.File))
-		if err != nil {
-			return nil, nil, err
-		}
-		defer fh.Close()
-		in, name = fh, o.File
+	in, name, err := batch.Open(o.File, f.IO.In)
+	if err != nil {
+		return nil, nil, err
 	}
+	defer in.Close()
 	codes := batch.NewCodes(name, true)
 	var bad []ScanLine
-	err := batch.Lines(in, name, func(s string, n int) error {
+	err = batch.Lines(in, name, func(s string, n int) error {
 		if o.GS != "" {
 			s = strings.ReplaceAll(s, o.GS, "\x1d")
 		}
