@@ -15,7 +15,6 @@ import (
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/status"
-	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 )
 
@@ -118,15 +117,8 @@ type handProposer struct {
 
 func newHandProposer(t *testing.T, mspID string, certPEM, keyPEM []byte, channel, chaincode string) *handProposer {
 	t.Helper()
-	key, err := identity.PrivateKeyFromPEM(keyPEM)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sign, err := identity.NewPrivateKeySign(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	creator := protoBytes(t, &msp.SerializedIdentity{Mspid: mspID, IdBytes: certPEM})
+	sign := signer(t, keyPEM)
+	creator := marshal(t, &msp.SerializedIdentity{Mspid: mspID, IdBytes: certPEM})
 	return &handProposer{creator: creator, sign: sign, channel: channel, chaincode: chaincode}
 }
 
@@ -145,35 +137,26 @@ func (p *handProposer) proposal(t *testing.T, at time.Time, fn string, args ...s
 		input = append(input, []byte(a))
 	}
 	hdr := &common.Header{
-		ChannelHeader: protoBytes(t, &common.ChannelHeader{
+		ChannelHeader: marshal(t, &common.ChannelHeader{
 			Type:      int32(common.HeaderType_ENDORSER_TRANSACTION),
 			ChannelId: p.channel,
 			TxId:      txID,
 			Timestamp: timestamppb.New(at),
-			Extension: protoBytes(t, &peer.ChaincodeHeaderExtension{ChaincodeId: cc}),
+			Extension: marshal(t, &peer.ChaincodeHeaderExtension{ChaincodeId: cc}),
 		}),
-		SignatureHeader: protoBytes(t, &common.SignatureHeader{Creator: p.creator, Nonce: nonce}),
+		SignatureHeader: marshal(t, &common.SignatureHeader{Creator: p.creator, Nonce: nonce}),
 	}
 	prop := &peer.Proposal{
-		Header: protoBytes(t, hdr),
-		Payload: protoBytes(t, &peer.ChaincodeProposalPayload{Input: protoBytes(t, &peer.ChaincodeInvocationSpec{
+		Header: marshal(t, hdr),
+		Payload: marshal(t, &peer.ChaincodeProposalPayload{Input: marshal(t, &peer.ChaincodeInvocationSpec{
 			ChaincodeSpec: &peer.ChaincodeSpec{ChaincodeId: cc, Input: &peer.ChaincodeInput{Args: input}},
 		})}),
 	}
-	b := protoBytes(t, prop)
+	b := marshal(t, prop)
 	digest := sha256.Sum256(b)
 	sig, err := p.sign(digest[:])
 	if err != nil {
 		t.Fatal(err)
 	}
 	return &peer.SignedProposal{ProposalBytes: b, Signature: sig}, txID
-}
-
-func protoBytes(t *testing.T, m proto.Message) []byte {
-	t.Helper()
-	b, err := proto.Marshal(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }

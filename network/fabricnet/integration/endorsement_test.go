@@ -195,6 +195,20 @@ func (s *suite) forged(t *testing.T, msp, fn string, arg any, keep func(key stri
 	return st.Code
 }
 
+// signer signs with the PEM private key keyPEM.
+func signer(t *testing.T, keyPEM []byte) identity.Sign {
+	t.Helper()
+	key, err := identity.PrivateKeyFromPEM(keyPEM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sign, err := identity.NewPrivateKeySign(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sign
+}
+
 func marshal(t *testing.T, m proto.Message) []byte {
 	t.Helper()
 	b, err := proto.Marshal(m)
@@ -222,15 +236,7 @@ func (s *suite) peerSigner(t *testing.T, m string) ([]byte, identity.Sign) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	key, err := identity.PrivateKeyFromPEM(keyPEM)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sign, err := identity.NewPrivateKeySign(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return marshal(t, &msp.SerializedIdentity{Mspid: m, IdBytes: cert}), sign
+	return marshal(t, &msp.SerializedIdentity{Mspid: m, IdBytes: cert}), signer(t, keyPEM)
 }
 
 // gatewayAs connects to the organisation's peer as the suite's person of that organisation

@@ -525,15 +525,7 @@ func connectAs(t *testing.T, conn *grpc.ClientConn, id *ledger.Identity, opts ..
 	if err != nil {
 		t.Fatal(err)
 	}
-	key, err := identity.PrivateKeyFromPEM(id.PrivateKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sign, err := identity.NewPrivateKeySign(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	gw, err := client.Connect(x509id, append([]client.ConnectOption{client.WithSign(sign), client.WithClientConnection(conn)}, opts...)...)
+	gw, err := client.Connect(x509id, append([]client.ConnectOption{client.WithSign(signer(t, id.PrivateKey)), client.WithClientConnection(conn)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
