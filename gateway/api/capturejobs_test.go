@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -224,28 +223,6 @@ func TestCaptureJobRollbackOfDependentEvents(t *testing.T) {
 	})
 }
 
-var errDown = errors.New("test: the ledger is down")
-
-// downable fails every call with errDown while down is set.
-type downable struct {
-	ledger.Client
-	down atomic.Bool
-}
-
-func (d *downable) Submit(ctx context.Context, p ledger.Proposal) (*ledger.Result, error) {
-	if d.down.Load() {
-		return nil, errDown
-	}
-	return d.Client.Submit(ctx, p)
-}
-
-func (d *downable) Evaluate(ctx context.Context, p ledger.Proposal) ([]byte, error) {
-	if d.down.Load() {
-		return nil, errDown
-	}
-	return d.Client.Evaluate(ctx, p)
-}
-
 func TestCaptureJobWaitsForTheLedger(t *testing.T) {
 	defer func(d time.Duration) { jobRetry = d }(jobRetry)
 	jobRetry = 20 * time.Millisecond
@@ -254,11 +231,11 @@ func TestCaptureJobWaitsForTheLedger(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = st.Close() })
-	d := &downable{}
+	d := &switchable{}
 	w := newWorld(t, worldOptions{tweak: func(o *Options) {
 		d.Client = o.Ledger
 		o.Ledger, o.CaptureJobs = d, st
-		o.Unavailable = func(err error) bool { return errors.Is(err, errDown) }
+		o.Unavailable = func(err error) bool { return errors.Is(err, errPeerDown) }
 	}})
 	w.seed()
 	for _, behaviour := range []string{"rollback", "proceed"} {
