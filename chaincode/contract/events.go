@@ -83,6 +83,9 @@ func (t *txn) declare(s string) error {
 // transaction's chaincode event.
 func (t *txn) record(ev *model.Event, hash string) (*model.EventResult, error) {
 	ev.Actor, ev.TxID, ev.RecordTime, ev.RequestHash = t.caller, t.txID, t.nowText, hash
+	if c := t.captured; c != nil {
+		ev.Captured, ev.Namespaces, ev.HashID = c.raw, c.namespaces, c.hashID
+	}
 	ev.EventTime = t.nowText
 	if t.declared != "" {
 		ev.EventTime, ev.EventTimeZoneOffset = t.declared, t.declaredOffset

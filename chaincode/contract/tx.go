@@ -37,6 +37,10 @@ type txn struct {
 	guards map[string]string
 	// policies caches the parties and key-level policies of this transaction.
 	policies keyPolicies
+	// captured is the EPCIS event this transaction keeps whole (epcis:Capture), if any.
+	captured *captured
+	// glns maps the GLNs of parties' locations to their MSP IDs (readGLNs).
+	glns map[string]string
 }
 
 func begin(ctx contractapi.TransactionContextInterface, cfg *Config) (*txn, error) {
@@ -50,8 +54,13 @@ func begin(ctx contractapi.TransactionContextInterface, cfg *Config) (*txn, erro
 		return nil, fmt.Errorf("read caller msp id: %w", err)
 	}
 	now := ts.AsTime().UTC()
+	var cap *captured
+	if c, ok := ctx.(*capturingContext); ok {
+		cap = c.captured
+	}
 	return &txn{
-		stub: stub, ctx: ctx, cfg: cfg, now: now, nowText: model.FormatTime(now),
+		captured: cap,
+		stub:     stub, ctx: ctx, cfg: cfg, now: now, nowText: model.FormatTime(now),
 		txID: stub.GetTxID(), caller: msp,
 		parties: map[string]*model.Party{}, products: map[string]*model.Product{},
 		lots: map[string]*model.Lot{}, containers: map[string]*model.Container{},

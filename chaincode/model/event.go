@@ -1,5 +1,7 @@
 package model
 
+import "encoding/json"
+
 // Event is one EPCIS 2.0 event as the ledger stores it, with the ledger's own facts (actor,
 // transaction, request hash) beside the EPCIS fields.
 type Event struct {
@@ -25,6 +27,17 @@ type Event struct {
 	Actor               string            `json:"actor"` // MSP ID of the submitter
 	TxID                string            `json:"txId"`
 	Detail              *EventDetail      `json:"detail,omitempty"`
+	// HashID is the CBV 2.0 hash ID of a captured EPCIS event.
+	HashID string `json:"hashId,omitempty"`
+	// Captured is the EPCIS event as captured (epcis:Capture), every field as sent; queries
+	// answer it instead of the fields above, which the ledger's rules and indexes read.
+	Captured json.RawMessage `json:"captured,omitempty"`
+	// Namespaces are the extension prefixes of the captured event's @context.
+	Namespaces map[string]string `json:"namespaces,omitempty"`
+	// Observation is set on a captured event that names no goods the ledger governs.
+	Observation bool `json:"observation,omitempty"`
+	// Declared is set once the submitter declared this event in error; the event stays.
+	Declared *ErrorDeclaration `json:"declared,omitempty"`
 	// RequestHash is kept in the stored record to recognise a retried event ID; answers
 	// leave it out.
 	RequestHash string `json:"requestHash,omitempty"`

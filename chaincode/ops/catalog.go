@@ -49,6 +49,12 @@ var (
 	DispenseDetails = evaluate[model.EventIDQuery, model.DispenseRecord]("unit:DispenseDetails")
 )
 
+// EPCIS: every captured event, kept whole; the chaincode maps those about goods it governs to
+// the transaction of their business step (ADR 019).
+var (
+	CaptureEPCIS = submit[model.EPCISCapture, model.EPCISResult]("epcis:Capture")
+)
+
 // Recalls: started by a regulator or the manufacturer, acknowledged by every holder.
 var (
 	StartRecall       = submit[model.RecallRequest, model.Recall]("recall:Start")
@@ -76,7 +82,7 @@ var All = []Descriptor{
 	InitLedger, RegisterParty, UpdateParty, GetParty, ListParties, ExpiringLicences,
 	RegisterProduct, SetProductLinks, GetProduct, ListProducts, RegisterLot, SetLotStatus, GetLot, ListLots,
 	Commission, Pack, Unpack, Ship, Receive, PrepareDispense, Dispense, UndoDispense, EraseDispense, Return, Decommission,
-	Destroy, Release, ReportSensor, Inspect, DispenseDetails,
+	Destroy, Release, ReportSensor, Inspect, DispenseDetails, CaptureEPCIS,
 	StartRecall, AcknowledgeRecall, GetRecall, ListRecalls, RecallScope,
 	Provenance, Verify, Unit, Stock, Event, UnitsByHolder, EventsByTime, Alerts, Version,
 }

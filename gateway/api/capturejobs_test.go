@@ -186,7 +186,7 @@ func TestCaptureJobSurvivesARestart(t *testing.T) {
 		if len(prov.Events) != 1 {
 			t.Fatalf("provenance of the unit of rs-2 has %d events", len(prov.Events))
 		}
-		if n := len(w1.rec.proposals("unit:Commission")); n < 4 {
+		if n := len(w1.rec.proposals("epcis:Capture")); n < 4 {
 			t.Fatalf("%d commission proposals: rs-2 was not sent again", n)
 		}
 	})

@@ -5,16 +5,19 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/udiledger/udiledger/chaincode/epcis"
 	"github.com/udiledger/udiledger/chaincode/model"
 	"github.com/udiledger/udiledger/chaincode/ops"
-	"github.com/udiledger/udiledger/gateway/epcis"
+	"github.com/udiledger/udiledger/gateway/epcis/schema"
 	"github.com/udiledger/udiledger/gateway/ledger"
 	"github.com/udiledger/udiledger/gateway/problem"
 )
@@ -34,7 +37,7 @@ type CaptureEventResult struct {
 	EventID   string             `json:"eventID,omitempty"`
 	Operation string             `json:"operation,omitempty"` // the ledger operation, "unit:Ship"
 	Status    int                `json:"status"`
-	Result    *model.EventResult `json:"result,omitempty"`
+	Result    *model.EPCISResult `json:"result,omitempty"`
 	Queued    string             `json:"queued,omitempty"` // status URL of a write kept in the outbox (202)
 	Notes     []string           `json:"notes,omitempty"`
 	Problem   *problem.Problem   `json:"problem,omitempty"`
@@ -152,18 +155,13 @@ func (s *server) epcisCapture(c *gin.Context) {
 
 // readCapture reads a captured document; on false the problem has been written.
 func (s *server) readCapture(c *gin.Context, id *ledger.Identity, body []byte) (*epcis.CaptureResult, bool) {
-	dir, err := s.directory(c.Request.Context(), id)
-	if err != nil {
-		s.fail(c, err)
-		return nil, false
-	}
-	captured, err := epcis.Capture(body, epcis.Options{Resolve: dir.resolve})
+	captured, err := epcis.Capture(body, epcis.Options{Validate: schema.Check})
 	var docErr *epcis.DocumentError
 	if errors.As(err, &docErr) {
 		problem.Write(c, problem.Invalid("the EPCIS document cannot be captured", problem.FieldError{Field: docErr.Field, Reason: docErr.Reason}))
 		return nil, false
 	}
-	var schemaErr *epcis.SchemaError
+	var schemaErr *schema.Error
 	if errors.As(err, &schemaErr) {
 		fields := make([]problem.FieldError, len(schemaErr.Violations))
 		for i, v := range schemaErr.Violations {
@@ -180,6 +178,9 @@ func (s *server) readCapture(c *gin.Context, id *ledger.Identity, body []byte) (
 	return captured, true
 }
 
+// maxCaptureTries bounds the submissions of one captured event that meet read conflicts.
+const maxCaptureTries = 3
+
 // captureOne records one event of a captured document; itemProblem makes the problem of a
 // ledger error.
 func (s *server) captureOne(ctx context.Context, id *ledger.Identity, o epcis.Outcome, itemProblem func(error) *problem.Problem) CaptureEventResult {
@@ -195,23 +196,32 @@ func (s *server) captureOne(ctx context.Context, id *ledger.Identity, o epcis.Ou
 		return fail(problem.New(http.StatusUnprocessableEntity, "epcis-event-rejected", "EPCIS event not recorded",
 			o.Rejection.Error()))
 	}
-	if o.Transient != "" {
-		return fail(problem.New(http.StatusUnprocessableEntity, "epcis-event-rejected", "EPCIS event not recorded",
-			"a dispense needs the patient reference, which EPCIS does not carry: record it with POST /v1/events/dispense"))
-	}
 	a, err := ledger.Run(ctx, s.caller, id, o.Op, o.Request)
+	// A read conflict at commit is retried with the same event ID: the ledger answers a
+	// retry of an event it did record with its first result.
+	for try := 1; try < maxCaptureTries && ledger.Retryable(err); try++ {
+		a, err = ledger.Run(ctx, s.caller, id, o.Op, o.Request)
+	}
 	var queued *ledger.QueuedError
 	if errors.As(err, &queued) {
 		r.Status, r.Queued = http.StatusAccepted, "/v1/outbox/"+queued.ID
 		return r
 	}
+	if ledger.CodeOf(err) == model.CodeInvalid {
+		return fail(problem.New(http.StatusUnprocessableEntity, "epcis-event-rejected", "EPCIS event not recorded",
+			fmt.Sprintf("epcis event %d: %s", o.Index, strings.TrimPrefix(model.MessageOf(err.Error()), "epcis event: "))))
+	}
 	if err != nil {
 		return fail(itemProblem(err))
 	}
-	var er model.EventResult
+	var er model.EPCISResult
 	if err := json.Unmarshal(a.Payload, &er); err != nil {
 		return fail(itemProblem(err))
 	}
+	if er.Operation != "" {
+		r.Operation = er.Operation
+	}
+	r.Notes = er.Notes
 	r.Status, r.Result = http.StatusCreated, &er
 	if a.Replayed {
 		r.Status = http.StatusOK

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/udiledger/udiledger/gateway/epcis"
+	"github.com/udiledger/udiledger/chaincode/epcis"
 )
 
 type collectionDoc struct {

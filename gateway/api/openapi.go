@@ -11,7 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/udiledger/udiledger/gateway/epcis"
+	"github.com/udiledger/udiledger/chaincode/epcis"
 	"github.com/udiledger/udiledger/gateway/problem"
 	"github.com/udiledger/udiledger/gateway/routes"
 )

@@ -100,7 +100,7 @@ func TestOutboxKeepsWritesWhileTheLedgerIsDown(t *testing.T) {
 			`"eventTimeZoneOffset":"+00:00","action":"ADD","bizStep":"commissioning","disposition":"active","epcList":["` + dlURI(5) + `"],` +
 			`"ilmd":{"cbvmda:lotNumber":"L1"}}`
 		g.w.must(200, &captured, mfr, "POST", "/epcis/capture", epcisDoc(commission5))
-		if r := captured.Results[0]; r.Status != 202 || !strings.HasPrefix(r.Queued, "/v1/outbox/ob-") || r.Operation != "unit:Commission" {
+		if r := captured.Results[0]; r.Status != 202 || !strings.HasPrefix(r.Queued, "/v1/outbox/ob-") || r.Operation != "epcis:Capture" {
 			t.Fatalf("captured %+v, want the event kept in the outbox", captured)
 		}
 	})

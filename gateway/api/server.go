@@ -16,7 +16,7 @@ import (
 
 	"github.com/udiledger/udiledger/gateway/auth"
 	"github.com/udiledger/udiledger/gateway/capturejobs"
-	"github.com/udiledger/udiledger/gateway/epcis"
+	"github.com/udiledger/udiledger/chaincode/epcis"
 	"github.com/udiledger/udiledger/gateway/ledger"
 	"github.com/udiledger/udiledger/gateway/outbox"
 	"github.com/udiledger/udiledger/gateway/problem"

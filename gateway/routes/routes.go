@@ -85,6 +85,7 @@ func ForOp(name string) (Route, bool) {
 // Internal lists the operations deliberately served by no route of their own, with why.
 var Internal = map[string]string{
 	"unit:PrepareDispense": "the first of a dispense's two transactions: POST /v1/events/dispense makes both",
+	"epcis:Capture":        "one event of a document: POST /epcis/capture and POST /epcis/events submit it per event",
 }
 
 // Fields lists a request type's fields by JSON name, embedded structs flattened (each

@@ -225,3 +225,30 @@ func pointer(tokens []string) string {
 func escape(token string) string {
 	return strings.NewReplacer("~", "~0", "/", "~1").Replace(token)
 }
+
+// Error says how a document breaks the schema: each violation names a JSON pointer into the
+// document and the reason.
+type Error struct {
+	Violations []Violation
+}
+
+func (e *Error) Error() string {
+	parts := make([]string, len(e.Violations))
+	for i, v := range e.Violations {
+		parts[i] = v.String()
+	}
+	return "epcis document does not conform to the EPCIS 2.0 JSON schema: " + strings.Join(parts, "; ")
+}
+
+// Check validates a decoded document: nil when it conforms, an *Error listing its violations
+// when it does not, another error when the schema cannot run.
+func Check(doc map[string]any) error {
+	v, err := Validate(doc)
+	if err != nil {
+		return err
+	}
+	if len(v) > 0 {
+		return &Error{Violations: v}
+	}
+	return nil
+}

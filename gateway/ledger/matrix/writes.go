@@ -1,6 +1,7 @@
 package matrix
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -29,6 +30,9 @@ var writeRoles = map[string][]model.Role{
 	"unit:PrepareDispense": dispensing, "unit:Dispense": dispensing, "unit:UndoDispense": dispensing, "unit:EraseDispense": dispensing,
 	"unit:Decommission": tradingAnd(model.RoleRegulator), "unit:Destroy": tradingAnd(model.RoleRegulator),
 	"unit:Inspect": tradingAnd(model.RoleRegulator),
+	// An observation (goods the ledger does not govern); a governed event is judged by the
+	// transaction it maps to.
+	"epcis:Capture": tradingAnd(model.RoleRegulator),
 }
 
 // checkWrites simulates every write as every organisation: a role the write does not take is
@@ -70,6 +74,7 @@ func checkWrites(t *testing.T, w World, f fixture) {
 		"unit:Inspect":       model.InspectRequest{EventHeader: h, Code: f.u1},
 		"recall:Start":       model.RecallRequest{ID: w.Run + "-w", Class: model.RecallClassII, Depth: model.DepthRetail, Reason: "matrix", Scope: model.RecallScope{Type: model.ScopeLot, DI: w.DI, Lot: f.lot}},
 		"recall:Acknowledge": model.AckRequest{RecallID: f.recall},
+		"epcis:Capture":      observation("urn:uuid:matrix-"+w.Run, today),
 	}
 	for _, op := range ops.All {
 		allowed, ok := writeRoles[op.Name()]
@@ -97,4 +102,13 @@ func checkWrites(t *testing.T, w World, f fixture) {
 			}
 		})
 	}
+}
+
+// observation is the capture of an EPCIS event about another company's product, which the
+// ledger keeps as an observation.
+func observation(id string, at time.Time) model.EPCISCapture {
+	ev := fmt.Sprintf(`{"type":"ObjectEvent","eventID":%q,"action":"OBSERVE","bizStep":"storing",`+
+		`"eventTime":%q,"eventTimeZoneOffset":"+00:00","epcList":["urn:epc:id:sgtin:0614141.107346.2018"]}`,
+		id, at.Add(-time.Minute).Format(time.RFC3339))
+	return model.EPCISCapture{EventID: id, Event: []byte(ev)}
 }

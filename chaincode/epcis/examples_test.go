@@ -7,9 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/udiledger/udiledger/chaincode/epcis"
 	"github.com/udiledger/udiledger/chaincode/model"
 	"github.com/udiledger/udiledger/chaincode/ops"
-	"github.com/udiledger/udiledger/gateway/epcis"
 	"github.com/udiledger/udiledger/gateway/epcis/epcistest"
 )
 
@@ -131,7 +131,7 @@ func TestCaptureOfEveryGS1Example(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := epcis.Capture(data, epcis.Options{Resolve: directory.resolve})
+			res, err := mapDocument(data, epcis.Options{Resolve: directory.resolve})
 			if err != nil {
 				t.Fatalf("Capture: %v", err)
 			}
@@ -179,11 +179,11 @@ func TestExampleEventsWithoutEventIDGetAStableHashID(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := epcis.Capture(data, epcis.Options{})
+	a, err := mapDocument(data, epcis.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := epcis.Capture(data, epcis.Options{})
+	b, _ := mapDocument(data, epcis.Options{})
 	for i := range a.Outcomes {
 		id := a.Outcomes[i].EventID
 		if !strings.HasPrefix(id, "ni:///sha-256;") || len(id) != len("ni:///sha-256;")+64 {

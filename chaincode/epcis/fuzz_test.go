@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/udiledger/udiledger/gateway/epcis"
+	"github.com/udiledger/udiledger/chaincode/epcis"
 )
 
 // FuzzCapture feeds the capture parser arbitrary bytes, seeded with the GS1 examples and the
@@ -25,7 +25,7 @@ func FuzzCapture(f *testing.F) {
 	f.Add([]byte(`{}`))
 	f.Add([]byte(`{"type":"EPCISDocument","epcisBody":{"eventList":[null,1,"x",[],{}]}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		res, err := epcis.Capture(data, epcis.Options{Resolve: directory.resolve})
+		res, err := mapDocument(data, epcis.Options{Resolve: directory.resolve})
 		if err != nil {
 			if res != nil {
 				t.Fatal("an error with a result")

@@ -87,6 +87,8 @@ var (
 		"https://ref.gs1.org/cbv/Disp-", "cbv:Disp-", "urn:epcglobal:cbv:disp:"}}
 	vocBizTransactionType = vocabulary{"business transaction type", cbvBizTransactionTypes, []string{
 		"https://ref.gs1.org/cbv/BTT-", "cbv:BTT-", "urn:epcglobal:cbv:btt:"}}
+	vocErrorReason = vocabulary{"error reason", set("did_not_occur", "incorrect_data"), []string{
+		"https://ref.gs1.org/cbv/ER-", "cbv:ER-", "urn:epcglobal:cbv:er:"}}
 	vocSourceDestType = vocabulary{"source/destination type", cbvSourceDestTypes, []string{
 		"https://ref.gs1.org/cbv/SDT-", "cbv:SDT-", "urn:epcglobal:cbv:sdt:"}}
 )

@@ -9,9 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/udiledger/udiledger/chaincode/epcis"
 	"github.com/udiledger/udiledger/chaincode/model"
 	"github.com/udiledger/udiledger/chaincode/ops"
-	"github.com/udiledger/udiledger/gateway/epcis"
 	"github.com/udiledger/udiledger/gateway/epcis/schema"
 )
 
@@ -95,7 +95,7 @@ func document(events ...string) []byte {
 // captureOne captures a document of one event.
 func captureOne(t *testing.T, ev string) epcis.Outcome {
 	t.Helper()
-	res, err := epcis.Capture(document(ev), epcis.Options{Resolve: directory.resolve})
+	res, err := mapDocument(document(ev), epcis.Options{Resolve: directory.resolve})
 	if err != nil {
 		t.Fatalf("Capture: %v", err)
 	}
@@ -134,8 +134,8 @@ func TestCaptureRefusesMalformedDocuments(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res, err := epcis.Capture([]byte(tt.give), epcis.Options{})
-			var se *epcis.SchemaError
+			res, err := mapDocument([]byte(tt.give), epcis.Options{})
+			var se *schema.Error
 			if errors.As(err, &se) {
 				// The official schema refused it: field is a JSON pointer ("" for the document).
 				if !slices.ContainsFunc(se.Violations, func(v schema.Violation) bool {
@@ -157,7 +157,7 @@ func TestCaptureRefusesMalformedDocuments(t *testing.T) {
 }
 
 func TestCaptureLimitsTheEventsOfOneDocument(t *testing.T) {
-	_, err := epcis.Capture(document(objectEvent(`"action":"OBSERVE"`), objectEvent(`"action":"OBSERVE"`)), epcis.Options{MaxEvents: 1})
+	_, err := mapDocument(document(objectEvent(`"action":"OBSERVE"`), objectEvent(`"action":"OBSERVE"`)), epcis.Options{MaxEvents: 1})
 	var de *epcis.DocumentError
 	if !errors.As(err, &de) || de.Field != "epcisBody.eventList" || !strings.Contains(de.Reason, "at most 1") {
 		t.Errorf("err = %v", err)
@@ -165,7 +165,7 @@ func TestCaptureLimitsTheEventsOfOneDocument(t *testing.T) {
 }
 
 func TestCaptureAcceptsAnEmptyEventList(t *testing.T) {
-	res, err := epcis.Capture(document(), epcis.Options{})
+	res, err := mapDocument(document(), epcis.Options{})
 	if err != nil || len(res.Outcomes) != 0 || res.SchemaVersion != "2.0" || res.CreationDate.IsZero() {
 		t.Errorf("Capture = %+v, %v", res, err)
 	}
@@ -215,8 +215,8 @@ func TestCaptureReadsEveryEPCForm(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if strings.HasPrefix(tt.field, "/") {
-				_, err := epcis.Capture(document(shipOf(`["`+tt.give+`"]`)), epcis.Options{Resolve: directory.resolve})
-				var se *epcis.SchemaError
+				_, err := mapDocument(document(shipOf(`["`+tt.give+`"]`)), epcis.Options{Resolve: directory.resolve})
+				var se *schema.Error
 				if !errors.As(err, &se) || !slices.ContainsFunc(se.Violations, func(v schema.Violation) bool {
 					return v.Pointer == tt.field && strings.Contains(v.Reason, tt.why)
 				}) {
@@ -434,8 +434,8 @@ func TestCaptureRefusesEventsThatBreakTheSchema(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res, err := epcis.Capture(document(shipOf(`["`+sgtinURN+`"]`), tt.give), epcis.Options{Resolve: directory.resolve})
-			var se *epcis.SchemaError
+			res, err := mapDocument(document(shipOf(`["`+sgtinURN+`"]`), tt.give), epcis.Options{Resolve: directory.resolve})
+			var se *schema.Error
 			if !errors.As(err, &se) || res != nil {
 				t.Fatalf("Capture = %+v, %v; want a *SchemaError", res, err)
 			}
@@ -451,7 +451,7 @@ func TestCaptureRefusesEventsThatBreakTheSchema(t *testing.T) {
 }
 
 func TestCaptureNeedsAResolverForPartiesItRecords(t *testing.T) {
-	res, err := epcis.Capture(document(shipOf(`["`+sgtinURN+`"]`)), epcis.Options{})
+	res, err := mapDocument(document(shipOf(`["`+sgtinURN+`"]`)), epcis.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -480,7 +480,7 @@ func TestCaptureNotesWhatTheLedgerDoesNotRecord(t *testing.T) {
 }
 
 func TestCaptureKeepsGoingAfterARejectedEvent(t *testing.T) {
-	res, err := epcis.Capture(document(
+	res, err := mapDocument(document(
 		typedEvent("AssociationEvent", `"action":"ADD","parentID":"urn:epc:id:grai:4012345.55555.987","childEPCs":["urn:epc:id:giai:4000001.12345"]`),
 		shipOf(`["`+sgtinURN+`"]`),
 	), epcis.Options{Resolve: directory.resolve})

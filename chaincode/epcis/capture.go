@@ -10,12 +10,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"regexp"
 	"strings"
 	"time"
 
+	"github.com/udiledger/udiledger/chaincode/model"
 	"github.com/udiledger/udiledger/chaincode/ops"
-	"github.com/udiledger/udiledger/gateway/epcis/schema"
 )
 
 // Resolver maps the GLN of a party named in a sourceList or destinationList (owning_party)
@@ -29,6 +30,11 @@ type Options struct {
 	Resolve Resolver
 	// MaxEvents bounds the events of one document; 0 means DefaultMaxEvents.
 	MaxEvents int
+	// Validate checks a whole document against the official EPCIS 2.0 JSON schema (the
+	// gateway's gateway/epcis/schema); its error is returned as it is.
+	Validate func(doc map[string]any) error
+	// HashID is the CBV 2.0 hash ID of the event Map reads, its ID when it has no eventID.
+	HashID string
 }
 
 // DefaultMaxEvents is the most events one captured document may hold by default.
@@ -38,7 +44,9 @@ const DefaultMaxEvents = 1000
 type CaptureResult struct {
 	SchemaVersion string
 	CreationDate  time.Time
-	Outcomes      []Outcome
+	// Namespaces are the extension prefixes of the document's @context.
+	Namespaces map[string]string
+	Outcomes   []Outcome
 }
 
 // Accepted counts the outcomes with a transaction to submit.
@@ -102,21 +110,6 @@ func (e *DocumentError) Error() string {
 	return "epcis document: " + e.Field + ": " + e.Reason
 }
 
-// SchemaError says how a document breaks the official EPCIS 2.0 JSON schema (package
-// schema): each violation names a JSON pointer into the document and the reason. No event of
-// the document is captured.
-type SchemaError struct {
-	Violations []schema.Violation
-}
-
-func (e *SchemaError) Error() string {
-	parts := make([]string, len(e.Violations))
-	for i, v := range e.Violations {
-		parts[i] = v.String()
-	}
-	return "epcis document does not conform to the EPCIS 2.0 JSON schema: " + strings.Join(parts, "; ")
-}
-
 var (
 	versionRe = regexp.MustCompile(`^\d+(\.\d+)*$`)
 	offsetRe  = regexp.MustCompile(`^[+-]((0[0-9]|1[0-3]):[0-5][0-9]|14:00)$`)
@@ -150,12 +143,10 @@ func Capture(data []byte, opt Options) (*CaptureResult, error) {
 	if err := checkEventCount(doc, opt); err != nil {
 		return nil, err
 	}
-	violations, err := schema.Validate(doc)
-	if err != nil {
-		return nil, err
-	}
-	if len(violations) > 0 {
-		return nil, &SchemaError{Violations: violations}
+	if opt.Validate != nil {
+		if err := opt.Validate(doc); err != nil {
+			return nil, err
+		}
 	}
 	for _, k := range sortedKeys(doc) {
 		if !documentFields[k] && !isURI(k) {
@@ -214,11 +205,76 @@ func Capture(data []byte, opt Options) (*CaptureResult, error) {
 		}
 		return nil, &DocumentError{Field: "epcisBody.eventList", Reason: "want an array, got " + jsonKind(body["eventList"])}
 	}
+	res.Namespaces = Namespaces(doc["@context"])
 	res.Outcomes = make([]Outcome, len(list))
 	for i, raw := range list {
-		res.Outcomes[i] = captureEvent(i, raw, opt)
+		res.Outcomes[i] = res.capture(i, raw)
 	}
 	return res, nil
+}
+
+// capture makes the epcis:Capture request of one event: the chaincode decides what it does.
+func (r *CaptureResult) capture(i int, raw any) Outcome {
+	out := Outcome{Index: i}
+	m, ok := raw.(map[string]any)
+	if !ok {
+		out.Rejection = &Rejection{Index: i, Reason: "want an event object, got " + jsonKind(raw)}
+		return out
+	}
+	out.EventType, _ = m["type"].(string)
+	if t, reason := timeField(m["eventTime"], false); reason == "" {
+		out.EventTime = t
+	}
+	ns := r.Namespaces
+	if own := Namespaces(m["@context"]); len(own) > 0 {
+		ns = maps.Clone(ns)
+		if ns == nil {
+			ns = map[string]string{}
+		}
+		maps.Copy(ns, own)
+	}
+	id, rej := Identify(m, ns)
+	if rej != nil {
+		rej.Index = i
+		out.Rejection = rej
+		return out
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		out.Rejection = &Rejection{Index: i, Reason: err.Error()}
+		return out
+	}
+	out.EventID = id.EventID
+	out.Op, out.Request = ops.CaptureEPCIS, &model.EPCISCapture{EventID: id.EventID, Event: b, Namespaces: ns}
+	return out
+}
+
+// Namespaces are the prefixes a JSON-LD @context declares: the string members of its
+// objects that name IRIs ("example": "https://ns.example.com/epcis/").
+func Namespaces(ctx any) map[string]string {
+	var objs []map[string]any
+	switch c := ctx.(type) {
+	case map[string]any:
+		objs = append(objs, c)
+	case []any:
+		for _, item := range c {
+			if m, ok := item.(map[string]any); ok {
+				objs = append(objs, m)
+			}
+		}
+	}
+	var out map[string]string
+	for _, m := range objs {
+		for k, v := range m {
+			if s, ok := v.(string); ok && !strings.HasPrefix(k, "@") && isAbsoluteURI(s) {
+				if out == nil {
+					out = map[string]string{}
+				}
+				out[k] = s
+			}
+		}
+	}
+	return out
 }
 
 // checkEventCount refuses a document with more events than opt allows before anything else

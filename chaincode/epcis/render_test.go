@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/udiledger/udiledger/chaincode/epcis"
 	"github.com/udiledger/udiledger/chaincode/model"
 	"github.com/udiledger/udiledger/chaincode/ops"
-	"github.com/udiledger/udiledger/gateway/epcis"
 	"github.com/udiledger/udiledger/gateway/epcis/schema"
 )
 
@@ -157,7 +157,7 @@ func viewOf(t *testing.T, m map[string]any) epcisView {
 }
 
 func TestRoundTripKeepsEPCsStepsDispositionsTimesAndLocations(t *testing.T) {
-	res, err := epcis.Capture(document(roundTrip...), epcis.Options{Resolve: directory.resolve})
+	res, err := mapDocument(document(roundTrip...), epcis.Options{Resolve: directory.resolve})
 	if err != nil {
 		t.Fatal(err)
 	}

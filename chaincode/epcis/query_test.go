@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/udiledger/udiledger/chaincode/epcis"
 	"github.com/udiledger/udiledger/chaincode/model"
-	"github.com/udiledger/udiledger/gateway/epcis"
 )
 
 // ledgerShip is a shipment as the chaincode stores it.

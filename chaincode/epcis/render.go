@@ -1,6 +1,7 @@
 package epcis
 
 import (
+	"encoding/json"
 	"strings"
 	"time"
 
@@ -52,7 +53,22 @@ type Event struct {
 	// Ledger facts, as extension fields.
 	Actor string `json:"udi:actor,omitempty"`
 	TxID  string `json:"udi:txId,omitempty"`
+	// captured is the event as captured, with the repository's fields added: written
+	// instead of the fields above, which hold what the ledger read of it.
+	captured map[string]any
 }
+
+// MarshalJSON writes a captured event as it was captured, else the fields.
+func (e Event) MarshalJSON() ([]byte, error) {
+	if e.captured != nil {
+		return json.Marshal(e.captured)
+	}
+	type fields Event
+	return json.Marshal(fields(e))
+}
+
+// Captured reports whether the event is answered as it was captured.
+func (e Event) Captured() bool { return e.captured != nil }
 
 // Quantity is an EPCIS quantity element.
 type Quantity struct {
@@ -129,11 +145,21 @@ type ResultsBody struct {
 
 // Context is the JSON-LD context of rendered documents: the EPCIS 2.0 context, the CBV
 // master data prefix of ILMD and the prefix of the ledger's extension fields.
-func Context() []any {
-	return []any{ContextURI, map[string]string{
+// The extension prefixes of captured events join it; where two events give one prefix
+// different namespaces, the first is kept.
+func Context(namespaces ...map[string]string) []any {
+	m := map[string]string{
 		"cbvmda":        "urn:epcglobal:cbv:mda:",
 		ExtensionPrefix: ExtensionNamespace,
-	}}
+	}
+	for _, ns := range namespaces {
+		for k, v := range ns {
+			if _, taken := m[k]; !taken {
+				m[k] = v
+			}
+		}
+	}
+	return []any{ContextURI, m}
 }
 
 // Render shows a ledger event as an EPCIS 2.0 event that conforms to the official EPCIS 2.0
@@ -148,6 +174,16 @@ func Render(ev model.Event, opt RenderOptions) Event {
 		Type: string(ev.Type), EventID: EventURI(ev.EventID), EventTime: ev.EventTime, RecordTime: recordTime(ev),
 		EventTimeZoneOffset: firstNonEmpty(ev.EventTimeZoneOffset, "+00:00"), Action: string(ev.Action), BizStep: cbvBizStep(ev.BizStep),
 		Disposition: cbvDisposition(ev), Actor: ev.Actor, TxID: ev.TxID,
+	}
+	if m, err := ReadEvent(ev.Captured); len(ev.Captured) > 0 && err == nil {
+		// Kept whole: answered as captured, with the repository's recordTime, the hash ID
+		// of an event captured without eventID, and the ledger's facts.
+		m["recordTime"] = out.RecordTime
+		if _, ok := m["eventID"]; !ok {
+			m["eventID"] = ev.HashID
+		}
+		m[ExtensionPrefix+":actor"], m[ExtensionPrefix+":txId"] = ev.Actor, ev.TxID
+		out.captured = m
 	}
 	out.EPCList = opt.codeURIs(ev.EPCList)
 	out.ChildEPCs = opt.codeURIs(ev.ChildEPCs)
@@ -323,11 +359,15 @@ func sourceDestURI(sd model.SourceDest, opt RenderOptions) string {
 // SimpleEventQuery, created at the given time.
 func NewQueryDocument(events []model.Event, opt RenderOptions, created time.Time) *QueryDocument {
 	list := make([]Event, len(events))
+	var namespaces []map[string]string
 	for i, ev := range events {
 		list[i] = Render(ev, opt)
+		if len(ev.Namespaces) > 0 {
+			namespaces = append(namespaces, ev.Namespaces)
+		}
 	}
 	return &QueryDocument{
-		Context: Context(), Type: "EPCISQueryDocument", SchemaVersion: "2.0",
+		Context: Context(namespaces...), Type: "EPCISQueryDocument", SchemaVersion: "2.0",
 		CreationDate: created.UTC().Format(time.RFC3339Nano),
 		EPCISBody: QueryBody{QueryResults: QueryResults{
 			QueryName: "SimpleEventQuery", ResultsBody: ResultsBody{EventList: list},

@@ -48,7 +48,9 @@ type event struct {
 	sensors []model.SensorElement
 }
 
-func captureEvent(i int, raw any, opt Options) Outcome {
+// Map reads one event (index i of its document) as the ledger transaction that records it:
+// the chaincode's mapping of an event about goods it governs (ADR 019).
+func Map(i int, raw any, opt Options) Outcome {
 	out := Outcome{Index: i}
 	m, ok := raw.(map[string]any)
 	if !ok {
@@ -128,6 +130,9 @@ func (e *event) capture(out *Outcome) (any, *fieldErr) {
 	if err := e.common(); err != nil {
 		return nil, err
 	}
+	if _, present := e.m["errorDeclaration"]; present {
+		return nil, &fieldErr{"errorDeclaration", "an error declaration changes no unit: it is kept beside the original event, and the corrective events change the ledger"}
+	}
 	if l, ok := e.m["bizTransactionList"].([]any); e.typ == model.TransactionEvent && (!ok || len(l) == 0) {
 		return nil, &fieldErr{"bizTransactionList", "is required in a TransactionEvent: at least one business transaction"}
 	}
@@ -197,7 +202,10 @@ func parseOffset(s string) (int, bool) {
 func (e *event) eventID() *fieldErr {
 	v, present := e.m["eventID"]
 	if !present {
-		e.id = HashID(e.m)
+		e.id = e.opt.HashID
+		if e.id == "" {
+			e.id = HashID(e.m)
+		}
 		return nil
 	}
 	s, ok := v.(string)
@@ -242,7 +250,6 @@ func (e *event) common() *fieldErr {
 		if _, ok := v.(map[string]any); !ok {
 			return &fieldErr{"errorDeclaration", "want an object, got " + jsonKind(v)}
 		}
-		return &fieldErr{"errorDeclaration", "error declarations are not supported: the ledger never edits a recorded event; record the correcting event (a return, a decommissioning…) instead"}
 	}
 	if v, present := e.m["persistentDisposition"]; present {
 		if _, ok := v.(map[string]any); !ok {
@@ -287,6 +294,8 @@ func (e *event) vocab(key string, voc vocabulary) (string, *fieldErr) {
 // EPCIS 2.0 event hash ID (the same event always gets the same ID, so a resubmitted
 // document is recognised) but not the CBV 2.0 canonical pre-hash string, so it carries no
 // "?ver=CBV2.0".
+func HashIDWith(ev map[string]any, namespaces map[string]string) string { return HashID(ev) }
+
 func HashID(ev map[string]any) string {
 	c := make(map[string]any, len(ev))
 	for k, v := range ev {

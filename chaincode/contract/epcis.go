@@ -1,0 +1,319 @@
+package contract
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+
+	"github.com/udiledger/udiledger/chaincode/epcis"
+	"github.com/udiledger/udiledger/chaincode/model"
+	"github.com/udiledger/udiledger/chaincode/ops"
+)
+
+// EPCISContract keeps every captured EPCIS 2.0 event whole (ADR 019). An event about goods the
+// ledger governs goes through the transaction its business step maps to, with every rule of
+// that transaction; any other event is kept as an observation that changes no unit; an error
+// declaration marks its submitter's original event and is kept beside it.
+type EPCISContract struct {
+	contractapi.Contract
+	cfg  *Config
+	unit *UnitContract
+}
+
+func newEPCISContract(cfg *Config) *EPCISContract {
+	c := &EPCISContract{cfg: cfg, unit: newUnitContract(cfg)}
+	c.Name = "epcis"
+	return c
+}
+
+// declarationSuffix makes the ledger ID under which an error declaration is kept beside the
+// event it declares (both carry the same eventID in EPCIS).
+const declarationSuffix = "#errorDeclaration"
+
+// captured is the event a transaction keeps whole beside the ledger's own record of it.
+type captured struct {
+	raw        []byte
+	namespaces map[string]string
+	hashID     string
+}
+
+// capturingContext carries the captured event to the transaction its event maps to, whose
+// record keeps it (txn.record).
+type capturingContext struct {
+	contractapi.TransactionContextInterface
+	captured *captured
+}
+
+// Capture keeps one captured EPCIS event and does what it says.
+func (c *EPCISContract) Capture(ctx contractapi.TransactionContextInterface, req model.EPCISCapture) (*model.EPCISResult, error) {
+	raw, err := epcis.Compact(req.Event)
+	if err != nil {
+		return nil, model.Invalid("event: not JSON: %v", err)
+	}
+	ev, err := epcis.ReadEvent(raw)
+	if err != nil {
+		return nil, model.Invalid("event: %v", err)
+	}
+	id, rej := epcis.Identify(ev, req.Namespaces)
+	if rej != nil {
+		return nil, rejected(rej)
+	}
+	if req.EventID != id.EventID {
+		return nil, model.Invalid("eventId %q is not the event's ID %q", req.EventID, id.EventID)
+	}
+	cap := &captured{raw: raw, namespaces: req.Namespaces, hashID: id.HashID}
+	t, err := begin(ctx, c.cfg)
+	if err != nil {
+		return nil, err
+	}
+	decl, rej := epcis.Declaration(ev)
+	if rej != nil {
+		return nil, rejected(rej)
+	}
+	if decl != nil {
+		return c.declare(ctx, req, ev, id, decl, cap)
+	}
+	governed, err := t.governs(epcis.Goods(ev))
+	if err != nil {
+		return nil, err
+	}
+	if !governed {
+		return c.observe(ctx, req, ev, id, cap)
+	}
+	if err := t.readGLNs(); err != nil {
+		return nil, err
+	}
+	out := epcis.Map(0, ev, epcis.Options{Resolve: t.partyByGLN, HashID: id.HashID})
+	switch {
+	case out.Rejection != nil:
+		return nil, rejected(out.Rejection)
+	case out.Transient != "":
+		return nil, model.Invalid("a dispense needs the patient reference, which EPCIS does not carry: record it with POST /v1/events/dispense")
+	}
+	res, err := c.apply(&capturingContext{ctx, cap}, out.Op.Name(), out.Request)
+	if err != nil {
+		return nil, err
+	}
+	res.HashID, res.Operation, res.Notes = id.HashID, out.Op.Name(), out.Notes
+	return res, nil
+}
+
+// apply runs the transaction a governed event maps to.
+func (c *EPCISContract) apply(ctx contractapi.TransactionContextInterface, op string, req any) (*model.EPCISResult, error) {
+	var (
+		r   *model.EventResult
+		err error
+	)
+	switch q := req.(type) {
+	case *model.CommissionRequest:
+		r, err = c.unit.Commission(ctx, *q)
+	case *model.PackRequest:
+		r, err = c.unit.Pack(ctx, *q)
+	case *model.UnpackRequest:
+		r, err = c.unit.Unpack(ctx, *q)
+	case *model.ShipRequest:
+		r, err = c.unit.Ship(ctx, *q)
+	case *model.ReceiveRequest:
+		r, err = c.unit.Receive(ctx, *q)
+	case *model.ReturnRequest:
+		r, err = c.unit.Return(ctx, *q)
+	case *model.SensorRequest:
+		r, err = c.unit.ReportSensor(ctx, *q)
+	case *model.DisposeRequest:
+		if op == ops.Destroy.Name() {
+			r, err = c.unit.Destroy(ctx, *q)
+		} else {
+			r, err = c.unit.Decommission(ctx, *q)
+		}
+	case *model.InspectRequest:
+		ir, ierr := c.unit.Inspect(ctx, *q)
+		if ierr != nil {
+			return nil, ierr
+		}
+		return &model.EPCISResult{EventResult: ir.EventResult, Verification: &ir.Verification}, nil
+	default:
+		return nil, fmt.Errorf("epcis: %s: no transaction takes %T", op, req)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &model.EPCISResult{EventResult: *r}, nil
+}
+
+// observe keeps an event about goods the ledger does not govern: another company's products,
+// returnable assets, locations. It changes no unit.
+func (c *EPCISContract) observe(ctx contractapi.TransactionContextInterface, req model.EPCISCapture, ev map[string]any, id epcis.Identity, cap *captured) (*model.EPCISResult, error) {
+	t, prev, hash, err := beginEvent(ctx, c.cfg, id.EventID, req)
+	if err != nil || prev != nil {
+		return epcisReplayOr(prev, id, err)
+	}
+	if err := t.observer(); err != nil {
+		return nil, err
+	}
+	if err := t.readGLNs(); err != nil {
+		return nil, err
+	}
+	rec, rej := epcis.Observed(ev, t.partyByGLN)
+	if rej != nil {
+		return nil, rejected(rej)
+	}
+	if err := t.declareObserved(rec.EventTime); err != nil {
+		return nil, err
+	}
+	rec.EventID, rec.Observation = id.EventID, true
+	t.captured = cap
+	res, err := t.record(&rec, hash)
+	if err != nil {
+		return nil, err
+	}
+	return &model.EPCISResult{EventResult: *res, HashID: id.HashID, Observation: true}, nil
+}
+
+// declare keeps an error declaration: the submitter's original event stays as recorded and
+// is marked declared; the declaration is kept beside it. The ledger's state follows the
+// corrective events, which are events of their own.
+func (c *EPCISContract) declare(ctx contractapi.TransactionContextInterface, req model.EPCISCapture, ev map[string]any, id epcis.Identity, decl *model.ErrorDeclaration, cap *captured) (*model.EPCISResult, error) {
+	t, prev, hash, err := beginEvent(ctx, c.cfg, id.EventID+declarationSuffix, req)
+	if err != nil || prev != nil {
+		res, err := epcisReplayOr(prev, id, err)
+		if res != nil {
+			res.EventID, res.Declaration = id.EventID, true
+		}
+		return res, err
+	}
+	if err := t.observer(); err != nil {
+		return nil, err
+	}
+	orig, err := t.event(id.EventID, t.caller)
+	if model.CodeOf(err) == model.CodeNotFound {
+		return nil, model.NotFound("errorDeclaration: %s recorded no event %s: an organisation declares its own events in error", t.caller, id.EventID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	rec, rej := epcis.Observed(ev, t.partyByGLN)
+	if rej != nil {
+		return nil, rejected(rej)
+	}
+	if err := t.declareObserved(rec.EventTime); err != nil {
+		return nil, err
+	}
+	// Read again with the request hash, which t.event leaves out, so a retry of the original
+	// is still recognised.
+	k, err := t.key(otEvent, orig.EventID, orig.Actor)
+	if err != nil {
+		return nil, err
+	}
+	var stored model.Event
+	if _, err := t.getJSON(k, &stored); err != nil {
+		return nil, err
+	}
+	stored.Declared = decl
+	if err := t.putJSON(k, &stored); err != nil {
+		return nil, err
+	}
+	rec.EventID, rec.Observation = id.EventID+declarationSuffix, true
+	rec.Declared = decl
+	t.captured = cap
+	res, err := t.record(&rec, hash)
+	if err != nil {
+		return nil, err
+	}
+	res.EventID = id.EventID
+	return &model.EPCISResult{EventResult: *res, HashID: id.HashID, Declaration: true}, nil
+}
+
+// epcisReplayOr answers a retried capture with its first result.
+func epcisReplayOr(prev *model.Event, id epcis.Identity, err error) (*model.EPCISResult, error) {
+	if err != nil {
+		return nil, err
+	}
+	return &model.EPCISResult{EventResult: *replayed(prev), HashID: id.HashID, Observation: prev.Observation}, nil
+}
+
+// rejected is the error of an event the chaincode cannot take, naming the field at fault.
+func rejected(r *epcis.Rejection) error {
+	if r.Field == "" {
+		return model.Invalid("epcis event: %s", r.Reason)
+	}
+	return model.Invalid("epcis event: %s: %s", r.Field, r.Reason)
+}
+
+// governs reports whether the ledger governs any of goods: a registered product's code, or a
+// container it knows.
+func (t *txn) governs(goods []epcis.Good) (bool, error) {
+	for _, g := range goods {
+		if !g.OK {
+			continue
+		}
+		var err error
+		switch {
+		case g.Code.SSCC != "":
+			_, err = t.container(g.Code.Key)
+		case g.Code.DI != "":
+			_, err = t.product(g.Code.DI)
+		default:
+			continue
+		}
+		switch model.CodeOf(err) {
+		case "":
+			return true, nil
+		case model.CodeNotFound:
+		default:
+			return false, err
+		}
+	}
+	return false, nil
+}
+
+// observer checks that the caller may keep events on the ledger: a trading party with a valid
+// licence, or a regulator.
+func (t *txn) observer() error {
+	roles := append(slices.Clone(tradingRoles), model.RoleRegulator)
+	p, err := t.meAs("capture EPCIS events", roles...)
+	if err != nil {
+		return err
+	}
+	if p.HasRole(model.RoleRegulator) {
+		return nil
+	}
+	return t.licensed(p)
+}
+
+// declareObserved takes the event time of an observation: any time not after the
+// transaction time (an observation changes no state, so an old event is kept as it is).
+func (t *txn) declareObserved(s string) error {
+	err := t.declare(s)
+	if err != nil && model.CodeOf(err) == model.CodeInvalid && t.declared == "" {
+		at, perr := time.Parse(time.RFC3339Nano, s)
+		if perr != nil || at.After(t.now.Add(model.MaxClockSkew)) {
+			return err
+		}
+		t.declared, t.declaredOffset = model.FormatTime(at), at.Format("-07:00")
+		return nil
+	}
+	return err
+}
+
+// readGLNs reads the GLNs of every party's locations, for partyByGLN.
+func (t *txn) readGLNs() error {
+	t.glns = map[string]string{}
+	return t.scanAll(otParty, nil, func(_ string, v []byte) error {
+		var p model.Party
+		if err := jsonUnmarshal(v, &p); err != nil {
+			return err
+		}
+		for _, l := range p.Locations {
+			t.glns[l.GLN] = p.MSPID
+		}
+		return nil
+	})
+}
+
+// partyByGLN resolves the GLN of a party's location to its MSP ID (after readGLNs).
+func (t *txn) partyByGLN(gln string) (string, bool) {
+	msp, ok := t.glns[gln]
+	return msp, ok
+}
