@@ -124,13 +124,11 @@ func repeated(item enc) enc {
 	}
 }
 
-// list writes the list name once, then its items under itemName, sorted.
+// list writes the list name once, then its items under itemName, sorted. A single value
+// stands for a list of one, as in JSON-LD.
 func list(itemName string, item enc) enc {
 	each := repeated(item)
 	return func(e encoder, name string, v any) (string, error) {
-		if _, ok := v.([]any); !ok {
-			return "", fmt.Errorf("hashid: %s: want a list, got %T", name, v)
-		}
 		s, err := each(e, itemName, v)
 		if err != nil || s == "" {
 			return "", err
@@ -140,7 +138,8 @@ func list(itemName string, item enc) enc {
 }
 
 // object writes the name, the fields in order, then the object's other keys as extension
-// elements, sorted.
+// elements, sorted. A "type" that is not one of the fields is the JSON-LD node type (the
+// simple context's "SensorElement"), not data, and is left out.
 func object(fields ...field) enc {
 	known := make(map[string]bool, len(fields))
 	for _, f := range fields {
@@ -163,7 +162,7 @@ func object(fields ...field) enc {
 			}
 			b.WriteString(s)
 		}
-		ext, err := e.r.elements(m, func(k string) bool { return known[k] })
+		ext, err := e.r.elements(m, func(k string) bool { return known[k] || k == "type" })
 		if err != nil {
 			return "", err
 		}

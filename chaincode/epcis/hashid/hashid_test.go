@@ -13,16 +13,22 @@ import (
 type document struct {
 	Context any `json:"@context"`
 	Body    struct {
-		EventList []map[string]any `json:"eventList"`
-		Event     map[string]any   `json:"event"`
+		EventList    []map[string]any `json:"eventList"`
+		Event        map[string]any   `json:"event"`
+		QueryResults struct {
+			ResultsBody struct {
+				EventList []map[string]any `json:"eventList"`
+			} `json:"resultsBody"`
+		} `json:"queryResults"`
 	} `json:"epcisBody"`
 }
 
 func (d document) events() []map[string]any {
+	events := append(d.Body.EventList, d.Body.QueryResults.ResultsBody.EventList...)
 	if d.Body.Event != nil {
-		return append(d.Body.EventList, d.Body.Event)
+		events = append(events, d.Body.Event)
 	}
-	return d.Body.EventList
+	return events
 }
 
 func readDocument(tb testing.TB, path string) document {
