@@ -31,6 +31,11 @@
 //     sensorMetadata and sensorReport follow their parent's regular fields.
 //
 // eventID, recordTime, errorDeclaration and certificationInfo are left out, so an event keeps
-// its ID when a server adds them. Everything is deterministic and uses only the standard
-// library and package gs1, so it can run inside chaincode.
+// its ID when a server adds them. Where revisions of the reference implementation disagree,
+// this package follows the CBV 2.0 text: "sensorElementList" is written, measurement types
+// expand under https://gs1.org/voc/ (the EPCIS 2.0 context's gs1 prefix), and extensions of
+// readPoint, bizLocation and the sensor elements stay inside their parent.
+//
+// Everything is deterministic and uses only the standard library and package gs1, so it can
+// run inside chaincode.
 package hashid

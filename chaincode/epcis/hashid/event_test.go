@@ -79,12 +79,15 @@ func TestPreHashOfEachEventType(t *testing.T) {
 				"inputQuantityList": [{"epcClass": "urn:epc:class:lgtin:4012345.022222.87545GHGH", "quantity": 2.50, "uom": "KGM"}],
 				"outputEPCList": ["urn:epc:id:sgtin:4012345.033333.AGHFG"],
 				"transformationID": "urn:epc:id:gdti:4012345.55555.1234", "bizStep": "commissioning",
-				"ilmd": {"cbvmda:lotNumber": "LOT1", "ex:grade": {"ex:class": ["B", "A"]}}}`,
+				"ilmd": {"cbvmda:lotNumber": "LOT1", "ex:grade": {"ex:class": ["B", "A"]},
+					"ex:expiry": {"@value": "2021-01-01", "@type": "xsd:date"}, "ex:plant": {"@id": "urn:epc:id:sgln:4012345.00001.0"}}}`,
 			want: "eventType=TransformationEventeventTime=2020-01-13T23:00:00.000ZeventTimeZoneOffset=+01:00" +
 				"inputQuantityListquantityElementepcClass=https://id.gs1.org/01/04012345222227/10/87545GHGHquantity=2.5uom=KGM" +
 				"outputEPCListepc=https://id.gs1.org/01/04012345333336/21/AGHFG" +
 				"transformationID=https://id.gs1.org/253/40123455555541234bizStep=https://ref.gs1.org/cbv/BizStep-commissioning" +
-				"ilmd{https://ns.example.com/}grade{https://ns.example.com/}class=A{https://ns.example.com/}class=B" +
+				"ilmd{https://ns.example.com/}expiry=2021-01-01" +
+				"{https://ns.example.com/}grade{https://ns.example.com/}class=A{https://ns.example.com/}class=B" +
+				"{https://ns.example.com/}plant=https://id.gs1.org/414/4012345000016" +
 				"{urn:epcglobal:cbv:mda}lotNumber=LOT1",
 		},
 	}

@@ -89,6 +89,10 @@ func (r resolver) elements(obj map[string]any, skip func(string) bool) ([]string
 	return out, nil
 }
 
+// valueKeys hold an element's own value beside its children: JSON-LD's value object and
+// node reference, and the text of an element converted from XML.
+var valueKeys = [...]string{"@value", "@id", "#text"}
+
 // element writes one extension element: an array gives one entry per item under the same
 // name, an object its name followed by its sorted children, a scalar "name=value".
 func (r resolver) element(k string, v any) ([]string, error) {
@@ -109,9 +113,10 @@ func (r resolver) element(k string, v any) ([]string, error) {
 		return out, nil
 	case map[string]any:
 		text := ""
-		if t, ok := v["#text"]; ok {
-			if s, ok := scalar(t); ok && s != "" {
+		for _, k := range valueKeys {
+			if s, ok := scalar(v[k]); ok && s != "" {
 				text = "=" + value(s)
+				break
 			}
 		}
 		children, err := r.elements(v, func(k string) bool { return k == "#text" })
