@@ -171,8 +171,8 @@ func (c *EPCISContract) observe(ctx contractapi.TransactionContextInterface, req
 	return &model.EPCISResult{EventResult: *res, HashID: id.HashID, Observation: true}, nil
 }
 
-// declare keeps an error declaration: the submitter's original event stays as recorded and
-// is marked declared; the declaration is kept beside it. The ledger's state follows the
+// declare keeps an error declaration: the submitter's original event, when the ledger holds
+// it, stays as recorded and is marked declared; the declaration is kept beside it. The ledger's state follows the
 // corrective events, which are events of their own.
 func (c *EPCISContract) declare(ctx contractapi.TransactionContextInterface, req model.EPCISCapture, ev map[string]any, id epcis.Identity, decl *model.ErrorDeclaration, cap *captured) (*model.EPCISResult, error) {
 	t, prev, hash, err := beginEvent(ctx, c.cfg, id.EventID+declarationSuffix, req)
@@ -186,11 +186,7 @@ func (c *EPCISContract) declare(ctx contractapi.TransactionContextInterface, req
 	if err := t.observer(); err != nil {
 		return nil, err
 	}
-	orig, err := t.event(id.EventID, t.caller)
-	if model.CodeOf(err) == model.CodeNotFound {
-		return nil, model.NotFound("errorDeclaration: %s recorded no event %s: an organisation declares its own events in error", t.caller, id.EventID)
-	}
-	if err != nil {
+	if err := t.markDeclared(id.EventID, decl); err != nil {
 		return nil, err
 	}
 	rec, rej := epcis.Observed(ev, t.partyByGLN)
@@ -198,20 +194,6 @@ func (c *EPCISContract) declare(ctx contractapi.TransactionContextInterface, req
 		return nil, rejected(rej)
 	}
 	if err := t.declareObserved(rec.EventTime); err != nil {
-		return nil, err
-	}
-	// Read again with the request hash, which t.event leaves out, so a retry of the original
-	// is still recognised.
-	k, err := t.key(otEvent, orig.EventID, orig.Actor)
-	if err != nil {
-		return nil, err
-	}
-	var stored model.Event
-	if _, err := t.getJSON(k, &stored); err != nil {
-		return nil, err
-	}
-	stored.Declared = decl
-	if err := t.putJSON(k, &stored); err != nil {
 		return nil, err
 	}
 	rec.EventID, rec.Observation = id.EventID+declarationSuffix, true
@@ -223,6 +205,25 @@ func (c *EPCISContract) declare(ctx contractapi.TransactionContextInterface, req
 	}
 	res.EventID = id.EventID
 	return &model.EPCISResult{EventResult: *res, HashID: id.HashID, Declaration: true}, nil
+}
+
+// markDeclared marks the caller's own event id declared in error. An event the caller did
+// not record here (kept by another repository, or another organisation's) is left alone: the
+// declaration is kept on its own.
+func (t *txn) markDeclared(id string, decl *model.ErrorDeclaration) error {
+	k, err := t.key(otEvent, id, t.caller)
+	if err != nil {
+		return err
+	}
+	// Read with the request hash, which t.event leaves out, so that a retry of the original
+	// is still recognised.
+	var stored model.Event
+	ok, err := t.getJSON(k, &stored)
+	if err != nil || !ok {
+		return err
+	}
+	stored.Declared = decl
+	return t.putJSON(k, &stored)
 }
 
 // epcisReplayOr answers a retried capture with its first result.
@@ -251,7 +252,11 @@ func (t *txn) governs(goods []epcis.Good) (bool, error) {
 		var err error
 		switch {
 		case g.Code.SSCC != "":
-			_, err = t.container(g.Code.Key)
+			c, err := t.container(g.Code.Key)
+			if err != nil || c != nil {
+				return c != nil, err
+			}
+			continue
 		case g.Code.DI != "":
 			_, err = t.product(g.Code.DI)
 		default:

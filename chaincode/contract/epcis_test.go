@@ -146,15 +146,18 @@ func TestAnErrorDeclarationMarksItsSubmittersOriginal(t *testing.T) {
 	fields["errorDeclaration"] = map[string]any{"declarationTime": "2024-01-11T08:00:00Z", "reason": "incorrect_data",
 		"correctiveEventIDs": []string{"urn:uuid:epcis-right-1"}}
 	decl := epcisEvent(t, fields)
-	if _, err := e.submit(plt, "epcis:Capture", decl); model.CodeOf(err) != model.CodeNotFound {
-		t.Fatalf("declaring another party's event: %v, want NOT_FOUND", err)
+	// Another organisation's declaration under the ID is its own: the distributor's event
+	// stays unmarked by it.
+	e.must(nil, plt, "epcis:Capture", decl)
+	var ev model.Event
+	if err := e.eval(&ev, dst, "query:Event", "urn:uuid:epcis-wrong-1", ""); err != nil || ev.Declared != nil {
+		t.Fatalf("another party's declaration marked the original: %+v, %v", ev.Declared, err)
 	}
 	var res model.EPCISResult
 	e.must(&res, dst, "epcis:Capture", decl)
 	if !res.Declaration || res.EventID != "urn:uuid:epcis-wrong-1" {
 		t.Fatalf("declaration: %+v", res)
 	}
-	var ev model.Event
 	if err := e.eval(&ev, dst, "query:Event", "urn:uuid:epcis-wrong-1", ""); err != nil {
 		t.Fatal(err)
 	}

@@ -145,7 +145,14 @@ func (c *QueryContract) Event(ctx contractapi.TransactionContextInterface, event
 	if err != nil {
 		return nil, err
 	}
-	return t.findEvent(r, eventID, by)
+	ev, err := t.findEvent(r, eventID, by)
+	if model.CodeOf(err) == model.CodeNotFound && len(eventID) <= model.MaxEventIDLength-len(declarationSuffix) {
+		// An error declaration kept without its original answers under the original's ID.
+		if d, derr := t.findEvent(r, eventID+declarationSuffix, by); derr == nil {
+			return d, nil
+		}
+	}
+	return ev, err
 }
 
 // UnitsByHolder returns a page of what a party holds at top level: loose units, and

@@ -121,12 +121,20 @@ func (t *txn) excursion(it *item, elems []model.SensorElement) (string, error) {
 			for _, r := range e.Reports {
 				celsius, ok := r.Celsius()
 				if ok && !p.Storage.Contains(celsius) {
-					return fmt.Sprintf("%.1f °C outside %.1f–%.1f °C of %s", celsius, p.Storage.Min, p.Storage.Max, di), nil
+					return fmt.Sprintf("%.1f °C%s outside %.1f–%.1f °C of %s", celsius, kindNote(r.Kind), p.Storage.Min, p.Storage.Max, di), nil
 				}
 			}
 		}
 	}
 	return "", nil
+}
+
+// kindNote names a summary reading in an excursion's message.
+func kindNote(kind string) string {
+	if kind == "" {
+		return ""
+	}
+	return " (" + kind + ")"
 }
 
 func (t *txn) putAlert(a *model.Alert) error {

@@ -10,10 +10,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/udiledger/udiledger/chaincode/epcis/hashid"
 
 	"github.com/udiledger/udiledger/chaincode/model"
 	"github.com/udiledger/udiledger/chaincode/ops"
@@ -143,6 +144,11 @@ func Capture(data []byte, opt Options) (*CaptureResult, error) {
 	if err := checkEventCount(doc, opt); err != nil {
 		return nil, err
 	}
+	// A JSON-LD blank node names the document in older examples ("_:document1"); the
+	// document's own ID is not kept, so it does not stop its events.
+	if id, ok := doc["id"].(string); ok && strings.HasPrefix(id, "_:") {
+		delete(doc, "id")
+	}
 	if opt.Validate != nil {
 		if err := opt.Validate(doc); err != nil {
 			return nil, err
@@ -205,7 +211,7 @@ func Capture(data []byte, opt Options) (*CaptureResult, error) {
 		}
 		return nil, &DocumentError{Field: "epcisBody.eventList", Reason: "want an array, got " + jsonKind(body["eventList"])}
 	}
-	res.Namespaces = Namespaces(doc["@context"])
+	res.Namespaces = hashid.Namespaces(doc["@context"])
 	res.Outcomes = make([]Outcome, len(list))
 	for i, raw := range list {
 		res.Outcomes[i] = res.capture(i, raw)
@@ -225,14 +231,8 @@ func (r *CaptureResult) capture(i int, raw any) Outcome {
 	if t, reason := timeField(m["eventTime"], false); reason == "" {
 		out.EventTime = t
 	}
+	// The hash ID reads the event's own @context, which the event keeps.
 	ns := r.Namespaces
-	if own := Namespaces(m["@context"]); len(own) > 0 {
-		ns = maps.Clone(ns)
-		if ns == nil {
-			ns = map[string]string{}
-		}
-		maps.Copy(ns, own)
-	}
 	id, rej := Identify(m, ns)
 	if rej != nil {
 		rej.Index = i
@@ -246,34 +246,6 @@ func (r *CaptureResult) capture(i int, raw any) Outcome {
 	}
 	out.EventID = id.EventID
 	out.Op, out.Request = ops.CaptureEPCIS, &model.EPCISCapture{EventID: id.EventID, Event: b, Namespaces: ns}
-	return out
-}
-
-// Namespaces are the prefixes a JSON-LD @context declares: the string members of its
-// objects that name IRIs ("example": "https://ns.example.com/epcis/").
-func Namespaces(ctx any) map[string]string {
-	var objs []map[string]any
-	switch c := ctx.(type) {
-	case map[string]any:
-		objs = append(objs, c)
-	case []any:
-		for _, item := range c {
-			if m, ok := item.(map[string]any); ok {
-				objs = append(objs, m)
-			}
-		}
-	}
-	var out map[string]string
-	for _, m := range objs {
-		for k, v := range m {
-			if s, ok := v.(string); ok && !strings.HasPrefix(k, "@") && isAbsoluteURI(s) {
-				if out == nil {
-					out = map[string]string{}
-				}
-				out[k] = s
-			}
-		}
-	}
 	return out
 }
 

@@ -1,12 +1,11 @@
 package epcis
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/udiledger/udiledger/chaincode/epcis/hashid"
 
 	"github.com/udiledger/udiledger/chaincode/model"
 	"github.com/udiledger/udiledger/chaincode/ops"
@@ -204,7 +203,11 @@ func (e *event) eventID() *fieldErr {
 	if !present {
 		e.id = e.opt.HashID
 		if e.id == "" {
-			e.id = HashID(e.m)
+			id, err := hashid.ID(e.m)
+			if err != nil {
+				return &fieldErr{"", "its CBV 2.0 hash ID cannot be computed: " + err.Error()}
+			}
+			e.id = id
 		}
 		return nil
 	}
@@ -286,36 +289,4 @@ func (e *event) vocab(key string, voc vocabulary) (string, *fieldErr) {
 		return "", &fieldErr{key, reason}
 	}
 	return n, nil
-}
-
-// HashID derives an event ID from an event's content, for events that carry no eventID:
-// "ni:///sha-256;" and the hex SHA-256 of the event's JSON with its keys sorted, leaving out
-// eventID, recordTime and @context and with eventTime in UTC. It follows the idea of the
-// EPCIS 2.0 event hash ID (the same event always gets the same ID, so a resubmitted
-// document is recognised) but not the CBV 2.0 canonical pre-hash string, so it carries no
-// "?ver=CBV2.0".
-func HashIDWith(ev map[string]any, namespaces map[string]string) string { return HashID(ev) }
-
-func HashID(ev map[string]any) string {
-	c := make(map[string]any, len(ev))
-	for k, v := range ev {
-		switch k {
-		case "eventID", "recordTime", "@context":
-			continue
-		case "eventTime":
-			if s, ok := v.(string); ok {
-				if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-					v = t.UTC().Format(time.RFC3339Nano)
-				}
-			}
-		}
-		c[k] = v
-	}
-	b, err := json.Marshal(c)
-	if err != nil {
-		// Only values decoded from JSON arrive here; they always encode.
-		b = []byte(fmt.Sprint(c))
-	}
-	sum := sha256.Sum256(b)
-	return "ni:///sha-256;" + hex.EncodeToString(sum[:])
 }

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/udiledger/udiledger/chaincode/epcis/hashid"
+
 	"github.com/udiledger/udiledger/chaincode/identifier"
 	"github.com/udiledger/udiledger/chaincode/model"
 )
@@ -92,16 +94,15 @@ type Identity struct {
 // Identify reads the eventID of ev (checking it as every capture does) and computes its
 // CBV 2.0 hash ID with the extension namespaces of its document.
 func Identify(ev map[string]any, namespaces map[string]string) (Identity, *Rejection) {
-	e := &event{m: ev, used: map[string]bool{}}
+	hash, err := hashid.IDWith(ev, namespaces)
+	if err != nil {
+		return Identity{}, &Rejection{Reason: "its CBV 2.0 hash ID cannot be computed: " + err.Error()}
+	}
+	e := &event{m: ev, opt: Options{HashID: hash}, used: map[string]bool{}}
 	if err := e.eventID(); err != nil {
 		return Identity{}, &Rejection{Field: err.field, Reason: err.reason}
 	}
-	hash := HashIDWith(ev, namespaces)
-	id := e.id
-	if _, present := ev["eventID"]; !present {
-		id = hash
-	}
-	return Identity{EventID: id, HashID: hash}, nil
+	return Identity{EventID: e.id, HashID: hash}, nil
 }
 
 // Observed is what the ledger reads of an event it keeps without changing any unit: the

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/udiledger/udiledger/chaincode/model"
 )
@@ -85,77 +86,87 @@ func (e *event) sensorElements() ([]model.SensorElement, *fieldErr) {
 			return nil, &fieldErr{f + ".sensorReport", "is required: want an array of at least one report, got " + describe(m["sensorReport"])}
 		}
 		for j, rv := range rl {
-			r, ferr := e.report(fmt.Sprintf("%s.sensorReport[%d]", f, j), rv, defTime)
+			rs, ferr := e.report(fmt.Sprintf("%s.sensorReport[%d]", f, j), rv, defTime)
 			if ferr != nil {
 				return nil, ferr
 			}
-			el.Reports = append(el.Reports, r)
+			el.Reports = append(el.Reports, rs...)
 		}
-		out = append(out, el)
+		if len(el.Reports) > 0 {
+			out = append(out, el)
+		}
 	}
 	return out, nil
 }
 
 // Fields of a sensor report by what becomes of them.
 var (
-	aggregateFields = set("minValue", "maxValue", "meanValue", "sDev", "percRank", "percValue")
-	otherValueField = set("stringValue", "booleanValue", "hexBinaryValue", "uriValue")
-	reportFields    = set("type", "exception", "deviceID", "deviceMetadata", "rawData", "dataProcessingMethod",
+	reportFields = set("type", "exception", "deviceID", "deviceMetadata", "rawData", "dataProcessingMethod",
 		"bizRules", "time", "microorganism", "chemicalSubstance", "coordinateReferenceSystem", "value",
 		"component", "stringValue", "booleanValue", "hexBinaryValue", "uriValue", "minValue", "maxValue",
 		"meanValue", "sDev", "percRank", "percValue", "uom")
 )
 
-func (e *event) report(f string, v any, defTime string) (model.SensorReport, *fieldErr) {
+// report reads one sensor report as the ledger's readings: its value, and its minValue,
+// maxValue and meanValue each as a reading of that kind; none for a report without numbers
+// (a string, boolean or URI value, kept with the event).
+func (e *event) report(f string, v any, defTime string) ([]model.SensorReport, *fieldErr) {
 	m, ok := v.(map[string]any)
 	if !ok {
-		return model.SensorReport{}, &fieldErr{f, "want a sensor report object, got " + jsonKind(v)}
+		return nil, &fieldErr{f, "want a sensor report object, got " + jsonKind(v)}
 	}
 	ts, ok := m["type"].(string)
 	if !ok {
-		return model.SensorReport{}, &fieldErr{f + ".type", "is required: want a measurement type such as \"Temperature\", got " + jsonKind(m["type"])}
+		return nil, &fieldErr{f + ".type", "is required: want a measurement type such as \"Temperature\", got " + jsonKind(m["type"])}
 	}
 	typ, reason := measurementType(ts)
 	if reason != "" {
-		return model.SensorReport{}, &fieldErr{f + ".type", reason}
+		return nil, &fieldErr{f + ".type", reason}
 	}
 	r := model.SensorReport{Type: typ, Time: defTime}
-	num, hasValue := m["value"].(json.Number)
-	if _, present := m["value"]; present && !hasValue {
-		return model.SensorReport{}, &fieldErr{f + ".value", "want a number, got " + jsonKind(m["value"])}
-	}
+	var out []model.SensorReport
 	for _, k := range sortedKeys(m) {
 		switch {
-		case k == "type", k == "value":
+		case k == "type":
 		case k == "uom":
 			s, ok := m[k].(string)
 			if !ok {
-				return model.SensorReport{}, &fieldErr{f + ".uom", "want a string, got " + jsonKind(m[k])}
+				return nil, &fieldErr{f + ".uom", "want a string, got " + jsonKind(m[k])}
 			}
 			r.UOM = s
 		case k == "time":
 			t, reason := timeField(m[k], true)
 			if reason != "" {
-				return model.SensorReport{}, &fieldErr{f + ".time", reason}
+				return nil, &fieldErr{f + ".time", reason}
 			}
 			r.Time = model.FormatTime(t)
-		case aggregateFields[k] && !hasValue:
-			return model.SensorReport{}, &fieldErr{f + "." + k, "a report without value is not recorded: the ledger stores single readings (value), not " + k + " over a period"}
-		case otherValueField[k] && !hasValue:
-			return model.SensorReport{}, &fieldErr{f + "." + k, "a report without value is not recorded: the ledger stores numeric readings (value) only"}
+		case k == "value", k == "minValue", k == "maxValue", k == "meanValue":
+			x, ferr := finite(f+"."+k, m[k])
+			if ferr != nil {
+				return nil, ferr
+			}
+			out = append(out, model.SensorReport{Type: typ, Value: x, Kind: strings.TrimPrefix(k, "value")})
 		case reportFields[k], isURI(k):
-			e.note(f + " " + k + " not recorded")
+			e.note(f + " " + k + " not read by the ledger's rules (kept with the event)")
 		default:
-			return model.SensorReport{}, &fieldErr{f + "." + k, "is not a field of a sensor report"}
+			return nil, &fieldErr{f + "." + k, "is not a field of a sensor report"}
 		}
 	}
-	if !hasValue {
-		return model.SensorReport{}, &fieldErr{f + ".value", "is required: the ledger stores numeric readings"}
+	for i := range out {
+		out[i].UOM, out[i].Time = r.UOM, r.Time
+	}
+	return out, nil
+}
+
+// finite reads a JSON number that is a finite float.
+func finite(field string, v any) (float64, *fieldErr) {
+	num, ok := v.(json.Number)
+	if !ok {
+		return 0, &fieldErr{field, "want a number, got " + jsonKind(v)}
 	}
 	x, err := strconv.ParseFloat(num.String(), 64)
 	if err != nil || math.IsInf(x, 0) {
-		return model.SensorReport{}, &fieldErr{f + ".value", num.String() + " is not a finite number"}
+		return 0, &fieldErr{field, num.String() + " is not a finite number"}
 	}
-	r.Value = x
-	return r, nil
+	return x, nil
 }

@@ -82,6 +82,9 @@ type SensorReport struct {
 	Value float64 `json:"value"`
 	UOM   string  `json:"uom,omitempty" validate:"max=8"`
 	Time  string  `json:"time,omitempty" validate:"omitempty,datetime=2006-01-02T15:04:05Z07:00"`
+	// Kind says what Value is: a reading (empty), or a summary of readings over a period
+	// (EPCIS 2.0 minValue, maxValue, meanValue); each is a report of its own.
+	Kind string `json:"kind,omitempty" validate:"omitempty,oneof=minValue maxValue meanValue"`
 }
 
 // TemperatureType is the GS1 measurement type of a temperature reading.

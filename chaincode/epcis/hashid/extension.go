@@ -58,7 +58,7 @@ func newResolver(event map[string]any, namespaces map[string]string) resolver {
 }
 
 // key writes an extension element's name: "prefix:local" as "{IRI}local"; a name without
-// prefix, or an absolute IRI, stays as it is.
+// prefix, an absolute IRI, or a prefix no context declares, stays as it is.
 func (r resolver) key(k string) (string, error) {
 	prefix, local, found := strings.Cut(k, ":")
 	if !found || strings.HasPrefix(local, "//") {
@@ -66,7 +66,9 @@ func (r resolver) key(k string) (string, error) {
 	}
 	iri, ok := r.ns[prefix]
 	if !ok {
-		return "", fmt.Errorf("hashid: extension %q uses undeclared namespace prefix %q", k, prefix)
+		// JSON-LD reads a term whose prefix no context declares as an absolute IRI of that
+		// scheme: it stays as it is.
+		return k, nil
 	}
 	return "{" + iri + "}" + local, nil
 }
