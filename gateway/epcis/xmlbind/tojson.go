@@ -279,7 +279,7 @@ func (rd *reader) vocabulary(v *node) (map[string]any, error) {
 				switch {
 				case a.space == "" && a.local == "attribute":
 					id, _ := a.attr("", "id")
-					val, err := rd.value(a)
+					val, err := rd.value(withoutID(a))
 					if err != nil {
 						return nil, err
 					}
@@ -489,7 +489,7 @@ func (rd *reader) value(n *node) (any, error) {
 	}
 	if t := strings.TrimSpace(text); t != "" {
 		if len(n.children) == 0 {
-			obj["#text"] = typed(n, text)
+			obj["#text"] = text
 		} else {
 			obj["#text"] = t
 		}
@@ -521,3 +521,15 @@ func typed(n *node, text string) any {
 var jsonNumber = regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$`)
 
 func isJSONNumber(s string) bool { return jsonNumber.MatchString(s) }
+
+// withoutID is a copy of a master data attribute element without its id attribute.
+func withoutID(n *node) *node {
+	c := *n
+	c.attrs = nil
+	for _, a := range n.attrs {
+		if a.space != "" || a.local != "id" {
+			c.attrs = append(c.attrs, a)
+		}
+	}
+	return &c
+}

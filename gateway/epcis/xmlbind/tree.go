@@ -17,7 +17,8 @@ type node struct {
 	text                 strings.Builder
 	line                 int
 	parent               *node
-	index                int // 1-based position among same-named siblings, for paths
+	index                int            // 1-based position among same-named siblings, for paths
+	seen                 map[string]int // children by namespace and name, while parsing
 }
 
 type attr struct {
@@ -50,6 +51,9 @@ func (n *node) path() string {
 }
 
 func (n *node) count(child *node) int {
+	if n.seen != nil {
+		return n.seen[child.space+" "+child.local]
+	}
 	c := 0
 	for _, s := range n.children {
 		if s.space == child.space && s.local == child.local {
@@ -148,12 +152,11 @@ func parse(r io.Reader) (*node, error) {
 			if cur == nil {
 				root = n
 			} else {
-				n.index = 1
-				for _, s := range cur.children {
-					if s.space == n.space && s.local == n.local {
-						n.index++
-					}
+				if cur.seen == nil {
+					cur.seen = map[string]int{}
 				}
+				cur.seen[n.space+" "+n.local]++
+				n.index = cur.seen[n.space+" "+n.local]
 				cur.children = append(cur.children, n)
 			}
 			cur = n
@@ -171,7 +174,7 @@ func parse(r io.Reader) (*node, error) {
 			if cur != nil {
 				cur.text.Write(t)
 			} else if strings.TrimSpace(string(t)) != "" {
-				return nil, &Error{Line: line, Reason: "text outside the root element"}
+				return nil, &Error{Line: line, Reason: "not XML: text outside the root element"}
 			}
 		}
 	}
