@@ -62,7 +62,7 @@ func (rd *reader) text(n *node) (string, error) {
 	if len(n.children) > 0 {
 		return "", n.children[0].errorf("unexpected element in a text field")
 	}
-	return strings.TrimSpace(n.text.String()), nil
+	return strings.TrimSpace(n.textString()), nil
 }
 
 // list reads the repeated item elements of a standard list; json:object="true" marks a

@@ -54,7 +54,7 @@ func (n *node) add(c *node) *node {
 }
 
 func (n *node) setText(s string) *node {
-	n.text.WriteString(s)
+	n.text = append(n.text, s...)
 	return n
 }
 
@@ -579,7 +579,7 @@ func (w *writer) serialize(b *bytes.Buffer, n *node, depth int) error {
 		escape(b, a.value)
 		b.WriteByte('"')
 	}
-	text := n.text.String()
+	text := n.textString()
 	if len(n.children) == 0 && text == "" {
 		b.WriteString("/>")
 		return nil

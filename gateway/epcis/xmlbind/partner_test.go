@@ -169,3 +169,47 @@ func TestXMLReadsMasterDataAndQueryDocuments(t *testing.T) {
 		t.Errorf("master data and query document do not survive XML → JSON → XML → JSON:\n%s\n%s", strings.Join(d, "\n"), back)
 	}
 }
+
+func TestWhatOnlyJSONCanSaySurvivesTheXML(t *testing.T) {
+	doc := `{"@context":["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld",{"ex":"https://ex.example/ns/"}],
+	  "id":"https://id.example.org/doc-1","type":"EPCISDocument","schemaVersion":2.0,"creationDate":"2024-01-01T00:00:00Z",
+	  "ex:top":"at the document",
+	  "epcisBody":{"eventList":[{"type":"ObjectEvent","id":"_:e1","eventTime":"2024-01-01T00:00:00Z","eventTimeZoneOffset":"+00:00",
+	    "epcList":[],"action":"OBSERVE","bizStep":"https://ref.gs1.org/cbv/BizStep-shipping","disposition":"in_transit",
+	    "sourceList":{"type":"owning_party","source":"urn:epc:id:pgln:0614141.00001"},
+	    "sensorElementList":[{"sensorReport":[{"type":"gs1:Temperature","value":-3.25,"booleanValue":false,"ex:note":"cold"},{"type":"Humidity","percRank":50}]}],
+	    "ex:one":["a"],"ex:none":[],"ex:empty":{},"ex:nil":null,"ex:n":3.50,"ex:b":false,"ex:big":12345678901234567890,
+	    "ex:measure":{"@unit":"KGM","#text":"3"},"ex:list":[{"ex:x":1},{"ex:x":[true]}],
+	    "ex:text":"  spaced <&> \"quoted\"\nnew line ",
+	    "https://other.example/v#thing":"by URI","colour":"red"}]}}`
+	x, err := FromJSON([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := ToJSON(bytes.NewReader(x))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, x)
+	}
+	want, got := decode(t, []byte(doc)), decode(t, back)
+	if d := diff("", want, got); d != nil {
+		t.Errorf("differs:\n%s\nXML:\n%s", strings.Join(d, "\n"), x)
+	}
+}
+
+func TestLatin1XMLIsRead(t *testing.T) {
+	x := []byte("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<epcis:EPCISDocument xmlns:epcis=\"urn:epcglobal:epcis:xsd:2\" xmlns:ex=\"https://ex.example/\" schemaVersion=\"2.0\" creationDate=\"2024-01-01T00:00:00Z\">" +
+		"<EPCISBody><EventList><ObjectEvent><eventTime>2024-01-01T00:00:00Z</eventTime><eventTimeZoneOffset>+00:00</eventTimeZoneOffset>" +
+		"<epcList/><action>OBSERVE</action><ex:site>Z\xfcrich Caf\xe9</ex:site></ObjectEvent></EventList></EPCISBody></epcis:EPCISDocument>")
+	out, err := ToJSON(bytes.NewReader(x))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(out), `"ex:site":"Zürich Café"`) {
+		t.Errorf("got %s", out)
+	}
+	x = bytes.Replace(x, []byte("ISO-8859-1"), []byte("Shift_JIS"), 1)
+	var xe *Error
+	if _, err := ToJSON(bytes.NewReader(x)); !errors.As(err, &xe) || !strings.Contains(err.Error(), "Shift_JIS") {
+		t.Errorf("an unsupported encoding: %v", err)
+	}
+}

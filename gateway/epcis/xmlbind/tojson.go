@@ -215,13 +215,13 @@ func sbdh(h *node, doc map[string]any) {
 		case "Sender", "Receiver":
 			for _, id := range c.children {
 				if id.space == NamespaceSBDH && id.local == "Identifier" {
-					doc[strings.ToLower(c.local)] = strings.TrimSpace(id.text.String())
+					doc[strings.ToLower(c.local)] = strings.TrimSpace(id.textString())
 				}
 			}
 		case "DocumentIdentification":
 			for _, id := range c.children {
 				if id.space == NamespaceSBDH && id.local == "InstanceIdentifier" {
-					doc["instanceIdentifier"] = strings.TrimSpace(id.text.String())
+					doc["instanceIdentifier"] = strings.TrimSpace(id.textString())
 				}
 			}
 		}
@@ -287,7 +287,7 @@ func (rd *reader) vocabulary(v *node) (map[string]any, error) {
 				case a.space == "" && a.local == "children":
 					children = []any{}
 					for _, id := range a.children {
-						children = append(children, strings.TrimSpace(id.text.String()))
+						children = append(children, strings.TrimSpace(id.textString()))
 					}
 				}
 			}
@@ -342,7 +342,7 @@ func (rd *reader) queryResults(q *node) (map[string]any, error) {
 	for _, c := range q.children {
 		switch {
 		case c.space == "" && (c.local == "queryName" || c.local == "subscriptionID"):
-			out[c.local] = strings.TrimSpace(c.text.String())
+			out[c.local] = strings.TrimSpace(c.textString())
 		case c.space == "" && c.local == "resultsBody":
 			rb := map[string]any{}
 			for _, e := range c.children {
@@ -472,7 +472,7 @@ func (rd *reader) value(n *node) (any, error) {
 		}
 	}
 	isObject, _ := n.attr(NamespaceJSON, "object")
-	text := n.text.String()
+	text := n.textString()
 	if len(n.children) == 0 && len(attrs) == 0 && isObject != "true" {
 		return typed(n, text), nil
 	}

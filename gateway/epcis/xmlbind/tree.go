@@ -1,11 +1,13 @@
 package xmlbind
 
 import (
+	"bufio"
 	"encoding/xml"
 	"errors"
 	"io"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // node is one XML element with its namespace resolved and the prefix it was written with.
@@ -14,7 +16,7 @@ type node struct {
 	attrs                []attr
 	decls                map[string]string // xmlns declarations on this element: prefix → namespace
 	children             []*node
-	text                 strings.Builder
+	text                 []byte
 	line                 int
 	parent               *node
 	index                int            // 1-based position among same-named siblings, for paths
@@ -24,6 +26,8 @@ type node struct {
 type attr struct {
 	space, prefix, local, value string
 }
+
+func (n *node) textString() string { return string(n.text) }
 
 func (n *node) qname() string {
 	if n.prefix != "" {
@@ -85,6 +89,7 @@ const maxDepth = 64
 func parse(r io.Reader) (*node, error) {
 	d := xml.NewDecoder(r)
 	d.Strict = true
+	d.CharsetReader = charsetReader
 	var root, cur *node
 	scopes := []map[string]string{{"xml": nsXML}}
 	lookup := func(prefix string) (string, bool) {
@@ -172,7 +177,7 @@ func parse(r io.Reader) (*node, error) {
 			depth--
 		case xml.CharData:
 			if cur != nil {
-				cur.text.Write(t)
+				cur.text = append(cur.text, t...)
 			} else if strings.TrimSpace(string(t)) != "" {
 				return nil, &Error{Line: line, Reason: "not XML: text outside the root element"}
 			}
@@ -199,4 +204,45 @@ func qualified(n xml.Name) string {
 		return n.Space + ":" + n.Local
 	}
 	return n.Local
+}
+
+// charsetReader decodes the single-byte encodings partners' XML declares besides UTF-8:
+// ISO-8859-1 (Latin-1) and US-ASCII, whose bytes are the first 256 code points.
+func charsetReader(label string, in io.Reader) (io.Reader, error) {
+	switch strings.ToLower(label) {
+	case "iso-8859-1", "iso8859-1", "latin1", "l1", "us-ascii", "ascii":
+		return &latin1Reader{in: bufio.NewReader(in)}, nil
+	}
+	return nil, errors.New("unsupported encoding " + strconv.Quote(label) + " (UTF-8, ISO-8859-1 and US-ASCII are read)")
+}
+
+type latin1Reader struct {
+	in      *bufio.Reader
+	pending []byte
+}
+
+func (l *latin1Reader) Read(p []byte) (int, error) {
+	n := 0
+	for n < len(p) {
+		if len(l.pending) > 0 {
+			c := copy(p[n:], l.pending)
+			n += c
+			l.pending = l.pending[c:]
+			continue
+		}
+		b, err := l.in.ReadByte()
+		if err != nil {
+			if n > 0 {
+				return n, nil
+			}
+			return 0, err
+		}
+		if b < utf8.RuneSelf {
+			p[n] = b
+			n++
+			continue
+		}
+		l.pending = utf8.AppendRune(nil, rune(b))
+	}
+	return n, nil
 }
