@@ -35,3 +35,27 @@ func FuzzToJSON(f *testing.F) {
 		}
 	})
 }
+
+// FuzzFromJSON feeds FromJSON arbitrary JSON: an *Error or XML that ToJSON reads back.
+func FuzzFromJSON(f *testing.F) {
+	for _, file := range []string{"testdata/partner-commissioning.jsonld", "testdata/partner-packing.jsonld"} {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte(`{"type":"EPCISDocument","epcisBody":{"eventList":[{"type":"ObjectEvent","gs1:x":[[]],"ex:y":{"@a":1}}]}}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		x, err := FromJSON(b)
+		if err != nil {
+			if _, ok := err.(*Error); !ok {
+				t.Fatalf("error %T %v is not an *Error", err, err)
+			}
+			return
+		}
+		if _, err := ToJSON(bytes.NewReader(x)); err != nil {
+			t.Fatalf("XML written from %s does not read back: %v\n%s", b, err, x)
+		}
+	})
+}

@@ -35,6 +35,10 @@
 // that are neither standard fields nor extensions (the document's id, an event's id) as
 // json:<name> elements. Other readers ignore them as extensions.
 //
+// The round trip is exact for documents whose standard fields have the standard's types:
+// text fields are read trimmed, quantity and the numeric sensor attributes as numbers, so a
+// JSON string there does not come back as one.
+//
 // ToJSON keeps of an SBDH only the three fields above: HeaderVersion, DocumentIdentification's
 // Standard, TypeVersion, Type and CreationDateAndTime, Identifier@Authority, ContactInformation,
 // Manifest, BusinessScope and the header's own extensions are dropped. Comments and processing
