@@ -213,3 +213,21 @@ func TestLatin1XMLIsRead(t *testing.T) {
 		t.Errorf("an unsupported encoding: %v", err)
 	}
 }
+
+func TestPrefixesTheWriterMustRenameComeBackAsWritten(t *testing.T) {
+	doc := `{"@context":["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld",{"json":"https://j.example/","xsi":"https://x.example/"}],
+	  "type":"EPCISDocument","schemaVersion":"2.0","creationDate":"2024-01-01T00:00:00Z",
+	  "epcisBody":{"eventList":[{"type":"ObjectEvent","eventTime":"2024-01-01T00:00:00Z","eventTimeZoneOffset":"+00:00",
+	    "epcList":[],"action":"OBSERVE","json:a":"1","xsi:b":"2","epcis:c":"3"}]}}`
+	x, err := FromJSON([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := ToJSON(bytes.NewReader(x))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := diff("", decode(t, []byte(doc)), decode(t, back)); d != nil {
+		t.Errorf("differs:\n%s\nXML:\n%s", strings.Join(d, "\n"), x)
+	}
+}

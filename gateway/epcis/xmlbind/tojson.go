@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -33,6 +34,7 @@ func ToJSON(r io.Reader) ([]byte, error) {
 type reader struct {
 	rootDecls map[string]string
 	hoisted   map[string]string // prefixes declared below the root, for the @context
+	ctxPrefix map[string]string // XML namespace → the prefix the carried @context gives it
 }
 
 func (rd *reader) document(root *node) (map[string]any, error) {
@@ -54,6 +56,14 @@ func (rd *reader) document(root *node) (map[string]any, error) {
 			numeric[f] = true
 		}
 	}
+	if v, ok := root.attr(NamespaceJSON, "context"); ok {
+		d := json.NewDecoder(strings.NewReader(v))
+		d.UseNumber()
+		if err := d.Decode(&context); err != nil {
+			return nil, &Error{Path: root.path() + "/@json:context", Line: root.line, Reason: "not JSON", Err: err}
+		}
+		rd.ctxPrefix = contextPrefixes(context)
+	}
 	for _, a := range root.attrs {
 		switch {
 		case a.space == "" && (a.local == "schemaVersion" || a.local == "creationDate"):
@@ -61,12 +71,6 @@ func (rd *reader) document(root *node) (map[string]any, error) {
 				doc[a.local] = json.Number(a.value)
 			} else {
 				doc[a.local] = a.value
-			}
-		case a.space == NamespaceJSON && a.local == "context":
-			d := json.NewDecoder(strings.NewReader(a.value))
-			d.UseNumber()
-			if err := d.Decode(&context); err != nil {
-				return nil, &Error{Path: root.path() + "/@json:context", Line: root.line, Reason: "not JSON", Err: err}
 			}
 		case a.space == "" || a.space == nsXSI || a.space == NamespaceJSON:
 		default:
@@ -151,8 +155,11 @@ func (rd *reader) key(space, prefix, local string) string {
 	if space == NamespaceJSON {
 		return local
 	}
+	if p, ok := rd.ctxPrefix[space]; ok {
+		return p + ":" + local
+	}
 	for p, ns := range standardPrefixes {
-		if ns == space && (rd.rootDecls[p] == "" || rd.rootDecls[p] == space) {
+		if ns == space && (rd.rootDecls[p] == "" || rd.rootDecls[p] == space || reservedPrefixes[p]) {
 			return p + ":" + local
 		}
 	}
@@ -532,4 +539,23 @@ func withoutID(n *node) *node {
 		}
 	}
 	return &c
+}
+
+// contextPrefixes maps each XML namespace an @context binds to its prefix (the first in
+// name order when several share one).
+func contextPrefixes(c any) map[string]string {
+	w := &writer{prefixNS: map[string]string{}}
+	w.context(c)
+	names := make([]string, 0, len(w.prefixNS))
+	for p := range w.prefixNS {
+		names = append(names, p)
+	}
+	slices.Sort(names)
+	out := map[string]string{}
+	for _, p := range names {
+		if _, ok := out[w.prefixNS[p]]; !ok {
+			out[w.prefixNS[p]] = p
+		}
+	}
+	return out
 }
