@@ -307,6 +307,9 @@ func (s *server) epcisCaptureEvent(c *gin.Context) {
 	if !ok {
 		return
 	}
+	if raw, ok = xmlSingleEvent(c, raw); !ok {
+		return
+	}
 	var ev map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &ev); err != nil {
 		problem.Write(c, problem.Invalid("the body is not one EPCIS event (a JSON object)", problem.FieldError{Field: "", Reason: err.Error()}))

@@ -118,7 +118,8 @@ func captureRequest(c *gin.Context) (*ledger.Identity, []byte, bool) {
 		writeError(c, err)
 		return nil, nil, false
 	}
-	return id, body, true
+	body, ok = xmlCaptureBody(c, body)
+	return id, body, ok
 }
 
 // epcisCapture records the supported events of an EPCISDocument, in order, each as its own
@@ -455,5 +456,5 @@ func (s *server) epcisAnswer(c *gin.Context, id *ledger.Identity, events []model
 		writeError(c, err)
 		return
 	}
-	c.Data(http.StatusOK, format.mediaType+"; charset=utf-8", b)
+	writeEPCISAnswer(c, format.mediaType, b)
 }

@@ -50,13 +50,13 @@ type epcisAnswerFormat struct {
 }
 
 // epcisQueryFormat reads Accept and GS1-EPC-Format of a query. It answers 406 for an Accept
-// that allows neither JSON-LD nor JSON and for Never_Translates (the ledger keeps canonical
-// keys, not the form an EPC was captured in), 400 for a GS1-EPC-Format the binding does not
-// define.
+// that allows neither JSON-LD, JSON nor XML (epcis_xml.go) and for Never_Translates (the
+// ledger keeps canonical keys, not the form an EPC was captured in), 400 for a GS1-EPC-Format
+// the binding does not define.
 func epcisQueryFormat(c *gin.Context) (epcisAnswerFormat, bool) {
 	var f epcisAnswerFormat
-	if f.mediaType = negotiate(c.GetHeader("Accept"), mediaJSONLD, mediaJSON); f.mediaType == "" {
-		notAcceptable(c, "EPCIS query answers are served as "+mediaJSONLD+" or "+mediaJSON)
+	if f.mediaType = negotiate(c.GetHeader("Accept"), mediaJSONLD, mediaJSON, mediaXML, mediaTextXML); f.mediaType == "" {
+		notAcceptable(c, "EPCIS query answers are served as "+mediaJSONLD+", "+mediaJSON+", "+mediaXML+" or "+mediaTextXML)
 		return f, false
 	}
 	switch v := strings.TrimSpace(c.GetHeader(epcFormatHeader)); v {

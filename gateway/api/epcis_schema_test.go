@@ -237,7 +237,7 @@ func TestEPCISHeadersAndContentNegotiation(t *testing.T) {
 	})
 	t.Run("an Accept the gateway cannot serve is a 406 problem", func(t *testing.T) {
 		for _, c := range []struct{ method, path, accept string }{
-			{"GET", events, "application/xml"},
+			{"GET", events, "image/png"},
 			{"GET", "/epcis/epcs/" + url.PathEscape(dlURI(1)) + "/events", "text/html"},
 			{"GET", events, "application/json;q=0, application/ld+json;q=0"},
 			{"POST", "/epcis/capture", "application/xml"},

@@ -150,6 +150,7 @@ func (s *server) document() map[string]any {
 			content = map[string]any{"application/json": map[string]any{"schema": sg.schema(o.resp, "")}}
 			if o.tag == "epcis" {
 				content["application/ld+json"] = content["application/json"]
+				addXMLContent(content, o.resp == reflect.TypeFor[epcis.QueryDocument]())
 			}
 		} else {
 			content = map[string]any{"application/json": map[string]any{"schema": map[string]any{}}}
@@ -208,8 +209,9 @@ func (s *server) document() map[string]any {
 			if len(o.bodyExcept) > 0 {
 				schema = sg.objectExcept(o.body, o.bodyExcept)
 			}
-			operation["requestBody"] = map[string]any{"required": len(o.bodyExcept) == 0, "content": map[string]any{
-				"application/json": map[string]any{"schema": schema}}}
+			content := map[string]any{"application/json": map[string]any{"schema": schema}}
+			addXMLContent(content, o.tag == "epcis")
+			operation["requestBody"] = map[string]any{"required": len(o.bodyExcept) == 0, "content": content}
 		}
 		item[strings.ToLower(o.method)] = operation
 	}
