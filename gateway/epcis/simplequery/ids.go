@@ -39,6 +39,8 @@ func hasPrefixFold(s, p string) bool { return len(s) >= len(p) && strings.EqualF
 // epcPattern is one value of a MATCH_ parameter.
 type epcPattern struct {
 	key    string   // an exact identifier in canonical form
+	gs1    bool     // key is a GS1 key, else a URI compared as it is
+	needle string   // text every form of the key holds (its serial or lot), to skip parsing
 	gtin   string   // or every instance, lot and class of one product
 	scheme string   // or an EPC pure-identity pattern: its scheme (sgtin, sscc, sgln …)
 	parts  []string // and its '.'-separated fields, "*" for any
@@ -62,7 +64,7 @@ func parsePattern(v string) (epcPattern, string) {
 	case ok && c.GTIN != "" && c.Serial == "" && c.Lot == "" && c.Key == "(01)"+c.GTIN:
 		return epcPattern{gtin: c.GTIN}, ""
 	case ok:
-		return epcPattern{key: c.Key}, ""
+		return epcPattern{key: c.Key, gs1: true, needle: needle(c)}, ""
 	case strings.HasPrefix(v, "urn:epc:"):
 		_, err := identifier.Parse(v)
 		return epcPattern{}, quote(v) + " is not an EPC this repository reads: " + err.Error()
@@ -128,7 +130,28 @@ func (e *epcValue) parse() {
 	e.key = e.raw
 }
 
+// needle is the serial or lot of a code when it is alphanumeric: EPC URNs and Digital Links
+// write it unescaped, so an identifier without it cannot be the code.
+func needle(c identifier.Code) string {
+	v := c.Serial
+	if v == "" {
+		v = c.Lot
+	}
+	for i := 0; i < len(v); i++ {
+		if b := v[i]; !(b >= '0' && b <= '9' || b >= 'A' && b <= 'Z' || b >= 'a' && b <= 'z') {
+			return ""
+		}
+	}
+	return v
+}
+
 func (p epcPattern) match(e *epcValue) bool {
+	switch {
+	case p.key != "" && !p.gs1:
+		return e.raw == p.key
+	case p.needle != "" && !strings.Contains(e.raw, p.needle):
+		return false
+	}
 	e.parse()
 	switch {
 	case p.key != "":

@@ -51,9 +51,6 @@ var sensorTimes = map[string]sensorField{
 	"endTime":   {"endTime", true, false},
 }
 
-// sensorNumbers are the report members that EQ_/GT_/GE_/LT_/LE_<member>_<uom> compare.
-var sensorNumbers = map[string]bool{"value": true, "minValue": true, "maxValue": true, "meanValue": true, "sDev": true, "percValue": true}
-
 func sensorIDCond(f sensorField, values []string) func(map[string]any) bool {
 	want := canonicalSet(values, CanonicalID)
 	return func(ev map[string]any) bool {
