@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/udiledger/udiledger/gateway/epcis/epcistest"
 )
 
 // schemaParams reads the REST binding's query schema: every parameter it defines, with a
@@ -133,5 +135,73 @@ func TestEveryParameterOfTheQuerySchemaIsUnderstood(t *testing.T) {
 				t.Errorf("ParseJSON(%v): %v", j, err)
 			}
 		})
+	}
+}
+
+// Every query parameter of the binding's GET /events is understood too (the OpenAPI
+// document names a few the query schema spells differently: GE_errorDeclarationTime).
+func TestEveryQueryParameterOfGetEventsIsUnderstood(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(epcistest.Dir(), "rest-binding", "openapi.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Paths map[string]map[string]json.RawMessage `json:"paths"`
+		Components struct {
+			Parameters map[string]struct {
+				Name   string         `json:"name"`
+				In     string         `json:"in"`
+				Schema map[string]any `json:"schema"`
+			} `json:"parameters"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var get struct {
+		Parameters []struct {
+			Ref string `json:"$ref"`
+		} `json:"parameters"`
+	}
+	if err := json.Unmarshal(doc.Paths["/events"]["get"], &get); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, ref := range get.Parameters {
+		p := doc.Components.Parameters[strings.TrimPrefix(ref.Ref, "#/components/parameters/")]
+		if p.In != "query" {
+			continue
+		}
+		n++
+		v := "urn:epc:id:sgln:0012345.11111.0"
+		switch typ, _ := p.Schema["type"].(string); {
+		case p.Schema["format"] == "date-time":
+			v = "2020-01-01T00:00:00Z"
+		case typ == "number" || typ == "integer" || p.Schema["$ref"] == "#/components/schemas/PerPage":
+			v = "3"
+		case typ == "boolean":
+			v = "true"
+		case p.Name == "eventType":
+			v = "ObjectEvent"
+		case p.Name == "EQ_action":
+			v = "ADD"
+		case p.Name == "EQ_bizStep" || p.Name == "EQ_disposition" || p.Name == "EQ_errorReason" ||
+			strings.HasPrefix(p.Name, "EQ_persistentDisposition") || p.Name == "EQ_type":
+			v = "https://example.com/voc/term"
+		case p.Name == "orderDirection":
+			v = "ASC"
+		case p.Name == "orderBy":
+			v = "recordTime"
+		}
+		u := url.Values{p.Name: {v}, "orderBy": {"eventTime"}}
+		if p.Name == "orderBy" {
+			u.Set("orderBy", v)
+		}
+		if _, err := Parse(u); err != nil {
+			t.Errorf("Parse(%s): %v", u.Encode(), err)
+		}
+	}
+	if n < 50 {
+		t.Fatalf("GET /events has only %d query parameters in the OpenAPI document", n)
 	}
 }
