@@ -146,7 +146,7 @@ func TestEveryQueryParameterOfGetEventsIsUnderstood(t *testing.T) {
 		t.Fatal(err)
 	}
 	var doc struct {
-		Paths map[string]map[string]json.RawMessage `json:"paths"`
+		Paths      map[string]map[string]json.RawMessage `json:"paths"`
 		Components struct {
 			Parameters map[string]struct {
 				Name   string         `json:"name"`
