@@ -164,17 +164,21 @@ var scopes = []scope{
 
 var topScope = scope{"", func(ev map[string]any, fn func(map[string]any) bool) bool { return fn(ev) }}
 
-// fieldCond builds the test of an extension field parameter:
-// (EQ|GT|GE|LT|LE|EXISTS)_[INNER_][scope_]fieldname.
-func (q *Query) fieldCond(name string, values []string) (func(map[string]any) bool, bool, string) {
-	o, rest, ok := strings.Cut(name, "_")
-	if !ok {
-		return nil, false, ""
-	}
+// fieldParam is a parameter on an extension field: (EQ|GT|GE|LT|LE|EXISTS)_[INNER_][scope_]fieldname.
+type fieldParam struct {
+	op    string
+	inner bool
+	scope scope
+	field *fieldName
+}
+
+// parseFieldParam splits a parameter name by that grammar.
+func (q *Query) parseFieldParam(name string) (fieldParam, bool) {
+	o, rest, _ := strings.Cut(name, "_")
 	switch o {
 	case "EQ", "GT", "GE", "LT", "LE", "EXISTS":
 	default:
-		return nil, false, ""
+		return fieldParam{}, false
 	}
 	rest, inner := strings.CutPrefix(rest, "INNER_")
 	sc := topScope
@@ -185,14 +189,16 @@ func (q *Query) fieldCond(name string, values []string) (func(map[string]any) bo
 		}
 	}
 	f, ok := q.parseFieldName(rest)
-	if !ok {
-		return nil, false, ""
-	}
+	return fieldParam{o, inner, sc, f}, ok
+}
+
+// test builds the parameter's test from its values.
+func (p fieldParam) test(values []string) func(map[string]any) bool {
 	var test func(any) bool
-	switch o {
+	switch p.op {
 	case "EXISTS":
 		if len(values) > 0 && !existsValue(values[0]) {
-			return func(map[string]any) bool { return true }, true, ""
+			return nil
 		}
 		test = func(any) bool { return true }
 	case "EQ":
@@ -202,8 +208,8 @@ func (q *Query) fieldCond(name string, values []string) (func(map[string]any) bo
 		}
 		test = func(v any) bool {
 			return anyValue(v, func(x any) bool {
-				for _, p := range ps {
-					if c, ok := p.compare(x); ok && c == 0 {
+				for _, s := range ps {
+					if c, ok := s.compare(x); ok && c == 0 {
 						return true
 					}
 				}
@@ -211,27 +217,24 @@ func (q *Query) fieldCond(name string, values []string) (func(map[string]any) bo
 			})
 		}
 	default:
-		p := parseScalar(values[0])
-		if p.kind == 's' {
-			return nil, true, quote(values[0]) + " is neither a number nor a date-time"
-		}
+		s := parseScalar(values[0])
 		test = func(v any) bool {
 			return anyValue(v, func(x any) bool {
-				c, ok := p.compare(x)
-				return ok && op(o).holds(c)
+				c, ok := s.compare(x)
+				return ok && op(p.op).holds(c)
 			})
 		}
 	}
 	return func(ev map[string]any) bool {
 		evNS := eventNamespaces(ev)
-		return sc.each(ev, func(m map[string]any) bool {
-			if inner {
-				return f.eachInner(m, evNS, test)
+		return p.scope.each(ev, func(m map[string]any) bool {
+			if p.inner {
+				return p.field.eachInner(m, evNS, test)
 			}
-			v, ok := f.get(m, evNS)
+			v, ok := p.field.get(m, evNS)
 			return ok && test(v)
 		})
-	}, true, ""
+	}
 }
 
 // existsValue reads the value of an EXISTS_ parameter: absent, null, true or a number ask

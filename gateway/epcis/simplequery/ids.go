@@ -197,3 +197,64 @@ func splitURN(urn string) (string, []string) {
 	scheme, body, _ := strings.Cut(rest, ":")
 	return scheme, strings.Split(body, ".")
 }
+
+// matchParam builds MATCH_ parameters: an EPC of the fields (EPC lists or parentID), or an
+// EPC class of the quantity lists, matches one of the patterns.
+func matchParam(classes bool, fields ...string) handler {
+	return func(q *Query, _ string, values []string) (func(map[string]any) bool, string) {
+		ps := make([]epcPattern, len(values))
+		exact := make([]string, 0, len(values))
+		for i, v := range values {
+			p, reason := parsePattern(v)
+			if reason != "" {
+				return nil, reason
+			}
+			ps[i] = p
+			if p.exact() {
+				exact = append(exact, p.key)
+			}
+		}
+		if len(exact) == len(ps) {
+			if classes {
+				q.hints.EPCClasses = hintNarrow(q.hints.EPCClasses, exact)
+			} else {
+				q.hints.EPCs = hintNarrow(q.hints.EPCs, exact)
+			}
+		}
+		try := func(s string) bool {
+			e := epcValue{raw: s}
+			for _, p := range ps {
+				if p.match(&e) {
+					return true
+				}
+			}
+			return false
+		}
+		return func(ev map[string]any) bool {
+			for _, f := range fields {
+				switch v := ev[f].(type) {
+				case string:
+					if try(v) {
+						return true
+					}
+				case []any:
+					for _, x := range v {
+						s, ok := x.(string)
+						if !ok && classes {
+							s = str(asObj(x), "epcClass")
+						}
+						if s != "" && try(s) {
+							return true
+						}
+					}
+				}
+			}
+			return false
+		}, ""
+	}
+}
+
+func asObj(v any) map[string]any {
+	m, _ := v.(map[string]any)
+	return m
+}

@@ -178,7 +178,7 @@ func (q *Query) add(name string, raw []string, fromURL bool) error {
 		return fail(reason)
 	}
 	if test != nil {
-		q.conds = append(q.conds, cond{param: name, test: test})
+		q.conds = append(q.conds, test)
 	}
 	return nil
 }
@@ -213,31 +213,20 @@ func (q *Query) lookup(name string) (kind, handler, bool) {
 			return kList, p.h, true
 		}
 	}
-	o, rest, _ := strings.Cut(name, "_")
-	rest = strings.TrimPrefix(rest, "INNER_")
-	for _, s := range scopes {
-		if r, ok := strings.CutPrefix(rest, s.prefix); ok {
-			rest = r
-			break
-		}
-	}
-	if _, ok := q.parseFieldName(rest); !ok {
+	p, ok := q.parseFieldParam(name)
+	if !ok {
 		return 0, nil, false
 	}
-	switch o {
-	case "EQ":
-		return kAny, extensionParam, true
-	case "GT", "GE", "LT", "LE":
-		return kScalar, extensionParam, true
-	case "EXISTS":
-		return kExists, extensionParam, true
+	h := func(_ *Query, _ string, values []string) (func(map[string]any) bool, string) {
+		return p.test(values), ""
 	}
-	return 0, nil, false
-}
-
-func extensionParam(q *Query, name string, values []string) (func(map[string]any) bool, string) {
-	test, _, reason := q.fieldCond(name, values)
-	return test, reason
+	switch p.op {
+	case "EQ":
+		return kAny, h, true
+	case "EXISTS":
+		return kExists, h, true
+	}
+	return kScalar, h, true
 }
 
 var eventTypes = set("ObjectEvent", "AggregationEvent", "TransactionEvent", "TransformationEvent", "AssociationEvent")
@@ -407,67 +396,6 @@ func eventIDParam(q *Query, _ string, values []string) (func(map[string]any) boo
 	return func(ev map[string]any) bool { return want[str(ev, "eventID")] }, ""
 }
 
-// matchParam builds MATCH_ parameters: an EPC of the fields (EPC lists or parentID), or an
-// EPC class of the quantity lists, matches one of the patterns.
-func matchParam(classes bool, fields ...string) handler {
-	return func(q *Query, _ string, values []string) (func(map[string]any) bool, string) {
-		ps := make([]epcPattern, len(values))
-		exact := make([]string, 0, len(values))
-		for i, v := range values {
-			p, reason := parsePattern(v)
-			if reason != "" {
-				return nil, reason
-			}
-			ps[i] = p
-			if p.exact() {
-				exact = append(exact, p.key)
-			}
-		}
-		if len(exact) == len(ps) {
-			if classes {
-				q.hints.EPCClasses = hintNarrow(q.hints.EPCClasses, exact)
-			} else {
-				q.hints.EPCs = hintNarrow(q.hints.EPCs, exact)
-			}
-		}
-		try := func(s string) bool {
-			e := epcValue{raw: s}
-			for _, p := range ps {
-				if p.match(&e) {
-					return true
-				}
-			}
-			return false
-		}
-		return func(ev map[string]any) bool {
-			for _, f := range fields {
-				switch v := ev[f].(type) {
-				case string:
-					if try(v) {
-						return true
-					}
-				case []any:
-					for _, x := range v {
-						s, ok := x.(string)
-						if !ok && classes {
-							s = str(asObj(x), "epcClass")
-						}
-						if s != "" && try(s) {
-							return true
-						}
-					}
-				}
-			}
-			return false
-		}, ""
-	}
-}
-
-func asObj(v any) map[string]any {
-	m, _ := v.(map[string]any)
-	return m
-}
-
 // quantityParam compares the quantity of any QuantityElement of the event; with a unit,
 // only quantities in a unit convertible to it, converted.
 func quantityParam(o op, uom string) handler {
@@ -598,62 +526,6 @@ func countParam(q *Query, name string, values []string) (func(map[string]any) bo
 func pageTokenParam(q *Query, _ string, values []string) (func(map[string]any) bool, string) {
 	q.NextPageToken = values[0]
 	return nil, ""
-}
-
-func sensorTypeParam(_ *Query, _ string, values []string) (func(map[string]any) bool, string) {
-	ts, reason := terms(measurementTypes, values, true)
-	if reason != "" {
-		return nil, reason
-	}
-	want := set(ts...)
-	return func(ev map[string]any) bool {
-		return eachSensor(ev, false, true, func(m map[string]any) bool {
-			s := str(m, "type")
-			return s != "" && want[measurementTypes.canonical(s)]
-		})
-	}, ""
-}
-
-func sensorIDParam(_ *Query, name string, values []string) (func(map[string]any) bool, string) {
-	if _, reason := ids(values); reason != "" {
-		return nil, reason
-	}
-	return sensorIDCond(sensorIDs[name], values), ""
-}
-
-func sensorStringParam(field string, fold bool) handler {
-	return func(_ *Query, _ string, values []string) (func(map[string]any) bool, string) {
-		return sensorStringCond(field, values, fold), ""
-	}
-}
-
-func sensorBoolParam(_ *Query, _ string, values []string) (func(map[string]any) bool, string) {
-	want := values[0] == "true"
-	return func(ev map[string]any) bool {
-		return eachSensor(ev, false, true, func(m map[string]any) bool {
-			b, ok := m["booleanValue"].(bool)
-			return ok && b == want
-		})
-	}, ""
-}
-
-func sensorTimeParam(_ *Query, name string, values []string) (func(map[string]any) bool, string) {
-	o, field, _ := strings.Cut(name, "_")
-	f := sensorTimes[field]
-	t, _ := parseTime(values[0])
-	return func(ev map[string]any) bool {
-		return eachSensor(ev, f.meta, f.report, func(m map[string]any) bool {
-			st, ok := timeOf(m[f.field])
-			return ok && (o == "GE" && !st.Before(t) || o == "LT" && st.Before(t))
-		})
-	}, ""
-}
-
-// sensorNumberParam builds (EQ|GT|GE|LT|LE)_(value|minValue|…)_<uom> and …_percRank.
-func sensorNumberParam(_ *Query, name string, values []string) (func(map[string]any) bool, string) {
-	o, rest, _ := strings.Cut(name, "_")
-	member, uom, _ := strings.Cut(rest, "_")
-	return sensorNumberCond(op(o), member, uom, numbers(values)), ""
 }
 
 func bizTransactionParam(_ *Query, name string, values []string) (func(map[string]any) bool, string) {

@@ -73,9 +73,10 @@ func WithNamespaces(ns map[string]string) Option {
 }
 
 // Query is a parsed SimpleEventQuery. All of its parameters must match (AND); a parameter
-// given several values matches when one does (OR).
+// given several values matches when one does (OR). A Query is safe for concurrent use when
+// its Locations and Attributes are.
 type Query struct {
-	conds []cond
+	conds []func(ev map[string]any) bool
 	hints Hints
 
 	// OrderBy is eventTime, recordTime or an extension field name; "" when not given.
@@ -98,12 +99,6 @@ type Query struct {
 	seen       map[string]bool
 }
 
-// cond is one parameter's test.
-type cond struct {
-	param string
-	test  func(ev map[string]any) bool
-}
-
 // Parse reads the query parameters of the REST binding (GET /events and the other query
 // resources). A list parameter takes several values separated by '|' (the binding's
 // pipe-delimited style) or repeated. Every error is a *ParamError.
@@ -119,7 +114,10 @@ func Parse(params url.Values, opts ...Option) (*Query, error) {
 			return nil, err
 		}
 	}
-	return q, q.check()
+	if err := q.check(); err != nil {
+		return nil, err
+	}
+	return q, nil
 }
 
 // ParseJSON reads the query object of a named query (POST /queries, its "query" member):
@@ -147,7 +145,10 @@ func ParseJSON(query map[string]any, opts ...Option) (*Query, error) {
 			return nil, err
 		}
 	}
-	return q, q.check()
+	if err := q.check(); err != nil {
+		return nil, err
+	}
+	return q, nil
 }
 
 func newQuery(opts []Option) *Query {
@@ -214,8 +215,8 @@ func (q *Query) check() error {
 // Match reports whether an event (as captured, decoded with json.Decoder.UseNumber or
 // not) satisfies every parameter of the query.
 func (q *Query) Match(event map[string]any) bool {
-	for _, c := range q.conds {
-		if !c.test(event) {
+	for _, test := range q.conds {
+		if !test(event) {
 			return false
 		}
 	}
