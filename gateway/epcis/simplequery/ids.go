@@ -66,8 +66,11 @@ func parsePattern(v string) (epcPattern, string) {
 	case ok:
 		return epcPattern{key: c.Key, gs1: true, needle: needle(c)}, ""
 	case strings.HasPrefix(v, "urn:epc:"):
-		_, err := identifier.Parse(v)
-		return epcPattern{}, quote(v) + " is not an EPC this repository reads: " + err.Error()
+		reason := quote(v) + " is not an EPC this repository reads"
+		if _, err := identifier.Parse(v); err != nil {
+			reason += ": " + err.Error()
+		}
+		return epcPattern{}, reason
 	case !isURI(v):
 		return epcPattern{}, quote(v) + " is not a URI"
 	}

@@ -208,6 +208,8 @@ func TestParamErrors(t *testing.T) {
 		{"MATCH_anyEPC=not a uri", "MATCH_anyEPC"},
 		{"EQ_readPoint=here", "EQ_readPoint"},
 		{"EQ_quantity=many", "EQ_quantity"},
+		{"GE_quantity=NaN", "GE_quantity"},
+		{"LT_value_CEL=-Inf", "LT_value_CEL"},
 		{"GT_quantity=1|2", "GT_quantity"},
 		{"GE_value_CEL=warm", "GE_value_CEL"},
 		{"GT_ext1:float=abc", "GT_ext1:float"},

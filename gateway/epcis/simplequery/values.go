@@ -2,6 +2,7 @@ package simplequery
 
 import (
 	"encoding/json"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -42,12 +43,14 @@ func number(v any) (float64, bool) {
 	return 0, false
 }
 
+// parseNumber reads a decimal number; hexadecimal, digit separators, infinities and NaN
+// are not numbers here.
 func parseNumber(s string) (float64, bool) {
 	if s == "" || strings.ContainsAny(s, "xXpP_") {
 		return 0, false
 	}
 	f, err := strconv.ParseFloat(s, 64)
-	return f, err == nil
+	return f, err == nil && !math.IsNaN(f) && !math.IsInf(f, 0)
 }
 
 // parseTime reads an xsd:dateTime with zone, as EPCIS times are written. A '+' of the zone
