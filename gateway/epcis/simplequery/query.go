@@ -1,9 +1,3 @@
-// Package simplequery is the EPCIS 2.0 SimpleEventQuery: it reads the query's parameters,
-// as URL query parameters of the REST binding (GET /events …) or as the JSON query object of
-// a named query (POST /queries), and evaluates them against events in their JSON-LD form,
-// exactly as captured, in either JSON-LD context. Identifiers compare canonically (an EPC
-// URN equals its GS1 Digital Link) and CBV terms in any of their forms (shipping,
-// https://ref.gs1.org/cbv/BizStep-shipping, cbv:BizStep-shipping). It does no I/O.
 package simplequery
 
 import (
@@ -208,8 +202,19 @@ func (q *Query) check() error {
 	case q.EventCountLimit > 0 && q.OrderBy == "":
 		return &ParamError{Param: "eventCountLimit", Reason: "needs orderBy"}
 	}
-	q.seen = nil
 	return nil
+}
+
+// Require adds a parameter that must hold besides those parsed (AND, even when the query
+// has the same parameter), for the binding's resource paths: /epcs/{epc}/events is
+// MATCH_anyEPC, /bizSteps/{bizStep}/events EQ_bizStep, /eventTypes/{eventType}/events
+// eventType, and so on. Values are taken as they are ('|' does not split them). Call it
+// before the query is used.
+func (q *Query) Require(param string, values ...string) error {
+	if err := q.add(param, values, false); err != nil {
+		return err
+	}
+	return q.check()
 }
 
 // Match reports whether an event (as captured, decoded with json.Decoder.UseNumber or

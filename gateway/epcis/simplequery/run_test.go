@@ -259,3 +259,29 @@ func TestParseJSON(t *testing.T) {
 		}
 	}
 }
+
+func TestRequireAddsAParameterToThoseGiven(t *testing.T) {
+	all := loadExamples(t, "examples")
+	// GET /epcs/{epc}/events?MATCH_anyEPC=…: both must hold.
+	q, err := Parse(values(t, "MATCH_anyEPC=urn:epc:id:sscc:0614141.1234567890"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Require("MATCH_anyEPC", "https://id.gs1.org/01/10614141073464/21/2018"); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := matching(q, all), sorted(ex963, fullAgg, fullTx); !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if h := q.IndexHints(); len(h.EPCs) != 1 {
+		t.Errorf("hints keep one of the two EPC lists, got %q", h.EPCs)
+	}
+	var pe *ParamError
+	if err := q.Require("EQ_bizStep", "flying"); !errors.As(err, &pe) || pe.Param != "EQ_bizStep" {
+		t.Errorf("Require(EQ_bizStep, flying) = %v", err)
+	}
+	q, _ = Parse(nil)
+	if err := q.Require("eventCountLimit", "1"); !errors.As(err, &pe) {
+		t.Errorf("Require(eventCountLimit) without orderBy = %v", err)
+	}
+}
