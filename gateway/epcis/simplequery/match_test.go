@@ -214,6 +214,8 @@ func TestParamErrors(t *testing.T) {
 		{"GE_value_CEL=warm", "GE_value_CEL"},
 		{"GT_ext1:float=abc", "GT_ext1:float"},
 		{"EQ_booleanValue=yes", "EQ_booleanValue"},
+		{"EQ_type=Temprature", "EQ_type"},
+		{"EQ_type=gs1:Temprature", "EQ_type"},
 		{"EXISTS_errorDeclaration=maybe", "EXISTS_errorDeclaration"},
 		{"orderBy=quantity", "orderBy"},
 		{"orderBy=eventTime&orderDirection=UP", "orderDirection"},

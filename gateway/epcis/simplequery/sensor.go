@@ -132,7 +132,7 @@ func canonicalSet(values []string, canon func(string) string) map[string]bool {
 }
 
 func sensorTypeParam(_ *Query, _ string, values []string) (func(map[string]any) bool, string) {
-	ts, reason := terms(measurementTypes, values, true)
+	ts, reason := terms(measurementTypes, values, false)
 	if reason != "" {
 		return nil, reason
 	}

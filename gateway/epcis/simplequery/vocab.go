@@ -19,7 +19,7 @@ func set(words ...string) map[string]bool {
 }
 
 func cbv(name, web, urn string, terms map[string]bool) vocabulary {
-	return vocabulary{name, terms, []string{
+	return vocabulary{"CBV 2.0 " + name, terms, []string{
 		"https://ref.gs1.org/cbv/" + web + "-", "http://ref.gs1.org/cbv/" + web + "-",
 		"cbv:" + web + "-", "urn:epcglobal:cbv:" + urn + ":"}}
 }
@@ -46,9 +46,23 @@ var (
 	sourceDestTypes = cbv("source or destination type", "SDT", "sdt",
 		set("owning_party", "possessing_party", "location"))
 	errorReasons = cbv("error reason", "ER", "er", set("did_not_occur", "incorrect_data"))
-	// measurementTypes are GS1 web vocabulary terms (gs1:Temperature); any word is taken.
-	measurementTypes = vocabulary{"measurement type", nil, []string{
-		"https://gs1.org/voc/", "http://gs1.org/voc/", "https://www.gs1.org/voc/", "http://www.gs1.org/voc/", "gs1:"}}
+	// measurementTypes are the GS1 web vocabulary's measurement types (gs1:Temperature).
+	measurementTypes = vocabulary{"GS1 measurement type", set(
+		"AbsoluteHumidity", "AbsorbedDose", "AbsorbedDoseRate", "Acceleration", "Radioactivity",
+		"Altitude", "AmountOfSubstance", "AmountOfSubstancePerUnitVolume", "Angle",
+		"AngularAcceleration", "AngularMomentum", "AngularVelocity", "Area", "Capacitance",
+		"Conductance", "Conductivity", "Count", "Density", "Dimensionless", "DoseEquivalent",
+		"DoseEquivalentRate", "DynamicViscosity", "ElectricCharge", "ElectricCurrent",
+		"ElectricCurrentDensity", "ElectricFieldStrength", "Energy", "Exposure", "Force", "Frequency",
+		"Illuminance", "Inductance", "Irradiance", "KinematicViscosity", "Length", "LinearMomentum",
+		"Luminance", "LuminousFlux", "LuminousIntensity", "MagneticFlux", "MagneticFluxDensity",
+		"MagneticVectorPotential", "Mass", "MassConcentration", "MassFlowRate", "MassPerAreaTime",
+		"MemoryCapacity", "MolalityOfSolute", "MolarEnergy", "MolarMass", "MolarVolume", "Power",
+		"Pressure", "RadiantFlux", "RadiantIntensity", "RelativeHumidity", "Resistance", "Resistivity",
+		"SolidAngle", "SpecificVolume", "Speed", "SurfaceDensity", "SurfaceTension", "Temperature",
+		"Time", "Torque", "Voltage", "Volume", "VolumeFlowRate", "VolumeFraction", "VolumetricFlux",
+		"Wavenumber"),
+		[]string{"https://gs1.org/voc/", "http://gs1.org/voc/", "https://www.gs1.org/voc/", "http://www.gs1.org/voc/", "gs1:"}}
 )
 
 // canonical returns the bare term of s given in any of its forms, or s unchanged (a URI of
@@ -67,18 +81,17 @@ func (v vocabulary) canonical(s string) string {
 // transaction and source/destination types in parameter names, measurement types).
 func (v vocabulary) param(s string, open bool) (string, string) {
 	c := v.canonical(s)
-	open = open || v.terms == nil
 	switch {
 	case v.terms[c]:
 		return c, ""
 	case c != s && open && isWord(c):
 		return c, ""
 	case c != s:
-		return "", quote(s) + " is not a CBV 2.0 " + v.name
+		return "", quote(s) + " is not a " + v.name
 	case isURI(s) || open && isWord(s):
 		return s, ""
 	}
-	return "", quote(s) + " is neither a CBV 2.0 " + v.name + " nor a URI"
+	return "", quote(s) + " is neither a " + v.name + " nor a URI"
 }
 
 // CanonicalBizStep returns the bare CBV name of a business step in any of its forms
