@@ -78,7 +78,7 @@ func (v vocabulary) canonical(s string) string {
 
 // param reads a query value: a term of the vocabulary in any form, or a URI of another
 // vocabulary. A bare word the vocabulary lacks is refused, unless open is set (business
-// transaction and source/destination types in parameter names, measurement types).
+// transaction and source/destination types in parameter names).
 func (v vocabulary) param(s string, open bool) (string, string) {
 	c := v.canonical(s)
 	switch {
