@@ -7,9 +7,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/udiledger/udiledger/chaincode/epcis"
 	"github.com/udiledger/udiledger/chaincode/model"
 	"github.com/udiledger/udiledger/chaincode/ops"
-	"github.com/udiledger/udiledger/chaincode/epcis"
 	"github.com/udiledger/udiledger/gateway/problem"
 )
 
