@@ -324,7 +324,10 @@ func (w *writer) eventList(v any, path string) (*node, error) {
 			return nil, &Error{Path: p + "/type", Reason: "not an EPCIS 2.0 event type: " + strconv.Quote(t)}
 		}
 		x := el.add(elem(t))
-		known := map[string]func(string, any) ([]*node, error){"type": nil}
+		// An event's own @context (a single captured event keeps it) has no XML form: its
+		// prefixes are declared with the document's.
+		w.context(ev["@context"])
+		known := map[string]func(string, any) ([]*node, error){"type": nil, "@context": nil}
 		for name, f := range eventFields {
 			known[name] = func(k string, v any) ([]*node, error) {
 				n, err := w.field(f, k, v, p+"/"+k)

@@ -231,3 +231,18 @@ func TestPrefixesTheWriterMustRenameComeBackAsWritten(t *testing.T) {
 		t.Errorf("differs:\n%s\nXML:\n%s", strings.Join(d, "\n"), x)
 	}
 }
+
+func TestAnEventsOwnContextDeclaresItsPrefixesInTheXML(t *testing.T) {
+	doc := []byte(`{"@context":["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
+	 "type":"EPCISQueryDocument","schemaVersion":"2.0","creationDate":"2024-05-01T10:00:00Z",
+	 "epcisBody":{"queryResults":{"queryName":"SimpleEventQuery","resultsBody":{"eventList":[
+	  {"@context":[{"acme":"https://ns.acme.example/epcis/"}],"type":"ObjectEvent","action":"OBSERVE",
+	   "eventTime":"2024-05-01T10:00:00Z","eventTimeZoneOffset":"+00:00","epcList":[],"acme:lineID":"L7"}]}}}}`)
+	x, err := FromJSON(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(x), `xmlns:acme="https://ns.acme.example/epcis/"`) || !strings.Contains(string(x), "<acme:lineID>L7</acme:lineID>") {
+		t.Fatalf("the event's extension is not in its namespace:\n%s", x)
+	}
+}
