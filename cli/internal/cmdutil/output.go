@@ -18,15 +18,30 @@ import (
 )
 
 // Output is the -o flag of a command that prints data.
-type Output struct{ Format string }
+type Output struct {
+	Format string
+	list   bool // -o yaml and csv too (AddListOutputFlag)
+}
 
 // AddOutputFlag adds -o table|json.
 func AddOutputFlag(cmd *cobra.Command, o *Output) {
 	cmd.Flags().StringVarP(&o.Format, "output", "o", string(FormatTable), "output format: table or json")
 }
 
+// AddListOutputFlag adds -o table|json|yaml|csv to a command that prints a list (Print).
+func AddListOutputFlag(cmd *cobra.Command, o *Output) {
+	o.list = true
+	cmd.Flags().StringVarP(&o.Format, "output", "o", string(FormatTable), "output format: table, json, yaml or csv")
+	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(
+		[]string{string(FormatTable), string(FormatJSON), string(FormatYAML), string(FormatCSV)}, cobra.ShellCompDirectiveNoFileComp))
+}
+
 // Check refuses an unknown format.
 func (o Output) Check() error {
+	if o.list {
+		_, err := ParseListFormat(o.Format)
+		return err
+	}
 	_, err := ParseFormat(o.Format)
 	return err
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/udiledger/udiledger/cli/internal/cmd/identity"
 	"github.com/udiledger/udiledger/cli/internal/cmd/ledger"
 	"github.com/udiledger/udiledger/cli/internal/cmd/licence"
+	"github.com/udiledger/udiledger/cli/internal/cmd/lists"
 	"github.com/udiledger/udiledger/cli/internal/cmd/lot"
 	"github.com/udiledger/udiledger/cli/internal/cmd/network"
 	"github.com/udiledger/udiledger/cli/internal/cmd/parse"
@@ -58,5 +59,6 @@ verify and recall ask one: the current context (udi context), or UDI_GATEWAY and
 	cmd.AddCommand(serve.NewCmdServe(f, nil))
 	cmd.AddCommand(query.NewCmdTrace(f, nil))
 	cmd.AddCommand(query.NewCmdVerify(f, nil))
+	cmd.AddCommand(lists.NewCmdUnits(f), lists.NewCmdEvents(f), lists.NewCmdAlerts(f))
 	return cmd
 }
