@@ -87,7 +87,7 @@ func TestListsOnTheStory(t *testing.T) {
 			t.Fatalf("alerts %v", kinds)
 		}
 		out = run(t, orgs.Regulator, NewCmdAlerts, "--kind", "temperature_excursion")
-		if !regexp.MustCompile(`temperature_excursion\s+` + orgs.Distributor + `\s.*12\.4 °C outside`).MatchString(out) || strings.Contains(out, "clone_suspected") {
+		if !regexp.MustCompile(`temperature_excursion\s+`+orgs.Distributor+`\s.*12\.4 °C outside`).MatchString(out) || strings.Contains(out, "clone_suspected") {
 			t.Fatalf("table:\n%s", out)
 		}
 	})
