@@ -19,6 +19,7 @@ import (
 	"github.com/udiledger/udiledger/cli/internal/cmd/product"
 	"github.com/udiledger/udiledger/cli/internal/cmd/query"
 	"github.com/udiledger/udiledger/cli/internal/cmd/recall"
+	"github.com/udiledger/udiledger/cli/internal/cmd/sensor"
 	"github.com/udiledger/udiledger/cli/internal/cmd/serve"
 	"github.com/udiledger/udiledger/cli/internal/cmd/udicontext"
 	"github.com/udiledger/udiledger/cli/internal/cmdutil"
@@ -45,6 +46,7 @@ verify and recall ask one: the current context (udi context), or UDI_GATEWAY and
 	cmd.AddCommand(commission.NewCmdCommission(f))
 	cmd.AddCommand(event.NewCmds(f)...)
 	cmd.AddCommand(event.NewCmdScan(f))
+	cmd.AddCommand(sensor.NewCmdSensor(f))
 	cmd.AddCommand(udicontext.NewCmdContext(f))
 	cmd.AddCommand(licence.NewCmdLicence(f))
 	cmd.AddCommand(lot.NewCmdLot(f))
