@@ -201,27 +201,19 @@ included, query:Provenance), cut to the window if one is given. Times are RFC 33
 
 type timeWindow struct{ model.TimeQuery }
 
-// window reads --from and --to: RFC 3339, or a day (its UTC midnight).
+// window reads --from and --to (cmdutil.ParseTime).
 func window(from, to string) (timeWindow, error) {
 	var w timeWindow
-	for _, x := range []struct {
-		flag, s string
-		dst     *string
-	}{{"--from", from, &w.From}, {"--to", to, &w.To}} {
-		if x.s == "" {
-			continue
+	var err error
+	if from != "" {
+		if w.From, err = cmdutil.ParseTime("--from", from); err != nil {
+			return w, err
 		}
-		if t, err := time.Parse(time.RFC3339, x.s); err == nil {
-			*x.dst = t.Format(time.RFC3339Nano)
-			continue
-		}
-		t, err := time.Parse(time.DateOnly, x.s)
-		if err != nil {
-			return w, cmdutil.InvalidInput(fmt.Errorf("%s %q: want RFC 3339 (2026-12-02T08:00:00+08:00) or a day (2026-12-02)", x.flag, x.s))
-		}
-		*x.dst = t.Format(time.RFC3339)
 	}
-	return w, nil
+	if to != "" {
+		w.To, err = cmdutil.ParseTime("--to", to)
+	}
+	return w, err
 }
 
 // contains reports whether the RFC 3339 time s is in the window.

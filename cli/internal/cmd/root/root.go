@@ -7,6 +7,7 @@ import (
 	"github.com/udiledger/udiledger/cli/internal/cmd/apikey"
 	"github.com/udiledger/udiledger/cli/internal/cmd/commission"
 	"github.com/udiledger/udiledger/cli/internal/cmd/demo"
+	"github.com/udiledger/udiledger/cli/internal/cmd/epcis"
 	"github.com/udiledger/udiledger/cli/internal/cmd/event"
 	"github.com/udiledger/udiledger/cli/internal/cmd/identity"
 	"github.com/udiledger/udiledger/cli/internal/cmd/ledger"
@@ -47,6 +48,7 @@ verify and recall ask one: the current context (udi context), or UDI_GATEWAY and
 	cmd.AddCommand(event.NewCmds(f)...)
 	cmd.AddCommand(event.NewCmdScan(f))
 	cmd.AddCommand(sensor.NewCmdSensor(f))
+	cmd.AddCommand(epcis.NewCmdEPCIS(f))
 	cmd.AddCommand(udicontext.NewCmdContext(f))
 	cmd.AddCommand(licence.NewCmdLicence(f))
 	cmd.AddCommand(lot.NewCmdLot(f))
