@@ -93,7 +93,7 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 	var di string
 	cmd := &cobra.Command{Use: "list [--di DI]", Short: "List lots, of one product with --di", Args: cobra.NoArgs}
 	cmdutil.AddGatewayFlags(cmd, f, &g)
-	cmdutil.AddOutputFlag(cmd, &out)
+	cmdutil.AddListOutputFlag(cmd, &out)
 	cmd.Flags().StringVar(&di, "di", "", "only the lots of this product")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		if err := out.Check(); err != nil {
@@ -107,14 +107,11 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 		if err != nil {
 			return err
 		}
-		if out.JSON() {
-			return cmdutil.WriteJSON(f.IO.Out, all)
-		}
-		t := cmdutil.NewTable(f.IO.Out, "DI", "LOT", "STATUS", "PRODUCED", "EXPIRY", "QUANTITY", "RECALLS")
+		list := cmdutil.List{Columns: []string{"DI", "LOT", "STATUS", "PRODUCED", "EXPIRY", "QUANTITY", "RECALLS"}, Value: all}
 		for _, l := range all {
-			t.Row(l.DI, l.Lot, string(l.Status), l.ProductionDate, l.Expiry, fmt.Sprint(l.Quantity), strings.Join(l.RecallIDs, ","))
+			list.Add(l.DI, l.Lot, string(l.Status), l.ProductionDate, l.Expiry, fmt.Sprint(l.Quantity), strings.Join(l.RecallIDs, ","))
 		}
-		return t.Flush()
+		return out.Print(f.IO.Out, list)
 	}
 	return cmd
 }
