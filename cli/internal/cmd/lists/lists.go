@@ -42,6 +42,8 @@ With --lot alone, the lot's lot-controlled quantities per holder and in transit
 	cmd.Flags().StringVar(&holder, "holder", "", "MSP ID of the holding party")
 	cmd.Flags().StringVar(&status, "status", "", "only holdings of this status")
 	cmd.Flags().StringVar(&lot, "lot", "", "only this lot (DI/LOT)")
+	_ = cmd.RegisterFlagCompletionFunc("holder", cmdutil.Complete(&g, cmdutil.PartyIDs))
+	_ = cmd.RegisterFlagCompletionFunc("lot", cmdutil.Complete(&g, cmdutil.Lots))
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		if err := out.Check(); err != nil {
 			return err

@@ -122,6 +122,7 @@ func newCmdShow(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{Use: "show DI/LOT", Short: "Show a lot", Args: cobra.ExactArgs(1),
 		Example: `  udi lot show 06901234000016/V26001`}
 	cmdutil.AddGatewayFlags(cmd, f, &g)
+	cmd.ValidArgsFunction = cmdutil.CompleteFirstArg(&g, cmdutil.Lots)
 	cmdutil.AddOutputFlag(cmd, &out)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		if err := out.Check(); err != nil {
@@ -172,6 +173,13 @@ released. The lot's manufacturer or a regulator may; a recalled lot stays recall
 	cmdutil.AddGatewayFlags(cmd, f, &g)
 	cmdutil.AddOutputFlag(cmd, &out)
 	cmd.Flags().StringVar(&reason, "reason", "", "why")
+	lots := cmdutil.CompleteFirstArg(&g, cmdutil.Lots)
+	cmd.ValidArgsFunction = func(cmd *cobra.Command, args []string, prefix string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		if len(args) == 1 {
+			return []cobra.Completion{string(model.LotReleased), string(model.LotQuarantined)}, cobra.ShellCompDirectiveNoFileComp
+		}
+		return lots(cmd, args, prefix)
+	}
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		if err := out.Check(); err != nil {
 			return err

@@ -66,6 +66,7 @@ func newCmdShow(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{Use: "show MSPID", Short: "Show a party with its licences and locations", Args: cobra.ExactArgs(1),
 		Example: `  udi party show ManufacturerMSP`}
 	cmdutil.AddGatewayFlags(cmd, f, &g)
+	cmd.ValidArgsFunction = cmdutil.CompleteFirstArg(&g, cmdutil.PartyIDs)
 	cmdutil.AddOutputFlag(cmd, &out)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		if err := out.Check(); err != nil {

@@ -164,6 +164,7 @@ func scopeText(s model.RecallScope) string {
 func newCmdShow(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{Use: "show ID", Short: "Show a recall", Args: cobra.ExactArgs(1)}
 	o := newOptions(f, cmd)
+	cmd.ValidArgsFunction = cmdutil.CompleteFirstArg(&o.Gateway, cmdutil.RecallIDs)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		if err := o.check(); err != nil {
 			return err
@@ -193,6 +194,7 @@ func newCmdScope(f *cmdutil.Factory) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 	}
 	o := newOptions(f, cmd)
+	cmd.ValidArgsFunction = cmdutil.CompleteFirstArg(&o.Gateway, cmdutil.RecallIDs)
 	cmd.Flags().BoolVar(&units, "units", false, "list every unit (JSON output)")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		if err := o.check(); err != nil {
@@ -238,6 +240,7 @@ func newCmdAck(f *cmdutil.Factory) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 	}
 	o := newOptions(f, cmd)
+	cmd.ValidArgsFunction = cmdutil.CompleteFirstArg(&o.Gateway, cmdutil.RecallIDs)
 	cmd.Flags().StringVar(&note, "note", "", "what the organisation did, e.g. stock blocked")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		if err := o.check(); err != nil {

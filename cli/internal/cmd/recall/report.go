@@ -80,6 +80,7 @@ writes a file (its extension picks the format when -o is not given), else standa
 		Args: cobra.ExactArgs(1),
 	}
 	cmdutil.AddGatewayFlags(cmd, f, &g)
+	cmd.ValidArgsFunction = cmdutil.CompleteFirstArg(&g, cmdutil.RecallIDs)
 	cmd.Flags().StringVarP(&format, "output", "o", "", "csv, json or html (default: from --out's extension, else csv)")
 	cmd.Flags().StringVar(&outFile, "out", "", "write to this file instead of standard output")
 	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{"csv", "json", "html"}, cobra.ShellCompDirectiveNoFileComp))
