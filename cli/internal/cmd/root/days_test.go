@@ -206,7 +206,7 @@ func TestAPharmacysDay(t *testing.T) {
 		{as: orgs.Platform, step: step{name: "the pack's events, as YAML: received, then returned", args: []string{"events", "--code", code(1), "-o", "yaml"},
 			stdout: re(`(?s)bizStep: receiving.*bizStep: returning`)}},
 		{as: orgs.Platform, step: step{name: "what is left in stock", args: []string{"units", "--holder", orgs.Platform, "--lot", di + "/E7", "--status", "active"},
-			stdout: re(`(?m)^\(01\)`+di+`\(21\)`+s[2]+`\s+unit\s+active`)}},
+			stdout: re(`(?m)^\(01\)` + di + `\(21\)` + s[2] + `\s+unit\s+active`)}},
 	}, "buyer-5531", "e-Rx 2026-5531")
 }
 
