@@ -1,9 +1,12 @@
 package cmdutil
 
 import (
+	"bytes"
 	"encoding/csv"
 	"fmt"
 	"io"
+	"strconv"
+	"strings"
 
 	"github.com/goccy/go-yaml"
 )
@@ -38,9 +41,10 @@ func (o Output) Print(w io.Writer, l List) error {
 	return t.Flush()
 }
 
-// WriteYAML writes v as YAML, with the names its json tags give.
+// WriteYAML writes v as YAML, with the names its json tags give. A string of digits is
+// quoted: a DI or GLN with its leading zero (06901234000016) would read as a number elsewhere.
 func WriteYAML(w io.Writer, v any) error {
-	b, err := yaml.MarshalWithOptions(v, yaml.UseLiteralStyleIfMultiline(true))
+	b, err := yaml.MarshalWithOptions(v, yaml.UseLiteralStyleIfMultiline(true), yaml.CustomMarshaler(yamlString))
 	if err != nil {
 		return fmt.Errorf("yaml: %w", err)
 	}
@@ -60,4 +64,14 @@ func WriteCSV(w io.Writer, columns []string, rows [][]string) error {
 		return err
 	}
 	return cw.Error()
+}
+
+// yamlString quotes a string of digits, which a YAML 1.2 reader takes for an integer, and
+// leaves the rest to the encoder.
+func yamlString(s string) ([]byte, error) {
+	if s != "" && strings.Trim(s, "0123456789+-._eE") == "" {
+		return []byte(strconv.Quote(s)), nil
+	}
+	b, err := yaml.Marshal(s)
+	return bytes.TrimSuffix(b, []byte("\n")), err
 }

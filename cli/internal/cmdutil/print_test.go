@@ -11,15 +11,15 @@ func TestPrintWritesOneListInEveryFormat(t *testing.T) {
 		Status string `json:"status,omitempty"`
 		Units  int    `json:"units"`
 	}
-	rows := []row{{Code: "(01)06901234000016(21)A,1", Status: "active", Units: 1}, {Code: `say "hi"`, Units: 12}}
+	rows := []row{{Code: "(01)06901234000016(21)A,1", Status: "active", Units: 1}, {Code: `say "hi"`, Status: "06901234000016", Units: 12}}
 	l := List{Columns: []string{"CODE", "STATUS", "UNITS"}, Value: rows}
 	l.Add(rows[0].Code, rows[0].Status, "1")
-	l.Add(rows[1].Code, "", "12")
+	l.Add(rows[1].Code, rows[1].Status, "12")
 	tests := []struct{ give, want string }{
-		{"table", "CODE                       STATUS  UNITS\n(01)06901234000016(21)A,1  active  1\nsay \"hi\"                   -       12\n"},
-		{"csv", "CODE,STATUS,UNITS\n\"(01)06901234000016(21)A,1\",active,1\n\"say \"\"hi\"\"\",,12\n"},
-		{"json", "[\n  {\n    \"code\": \"(01)06901234000016(21)A,1\",\n    \"status\": \"active\",\n    \"units\": 1\n  },\n  {\n    \"code\": \"say \\\"hi\\\"\",\n    \"units\": 12\n  }\n]\n"},
-		{"yaml", "- code: (01)06901234000016(21)A,1\n  status: active\n  units: 1\n- code: say \"hi\"\n  units: 12\n"},
+		{"table", "CODE                       STATUS          UNITS\n(01)06901234000016(21)A,1  active          1\nsay \"hi\"                   06901234000016  12\n"},
+		{"csv", "CODE,STATUS,UNITS\n\"(01)06901234000016(21)A,1\",active,1\n\"say \"\"hi\"\"\",06901234000016,12\n"},
+		{"json", "[\n  {\n    \"code\": \"(01)06901234000016(21)A,1\",\n    \"status\": \"active\",\n    \"units\": 1\n  },\n  {\n    \"code\": \"say \\\"hi\\\"\",\n    \"status\": \"06901234000016\",\n    \"units\": 12\n  }\n]\n"},
+		{"yaml", "- code: (01)06901234000016(21)A,1\n  status: active\n  units: 1\n- code: say \"hi\"\n  status: \"06901234000016\"\n  units: 12\n"},
 	}
 	for _, tt := range tests {
 		t.Run("-o "+tt.give, func(t *testing.T) {

@@ -34,8 +34,11 @@ func NewCmdRoot(f *cmdutil.Factory, version string) *cobra.Command {
 		Long: `udi is the command-line face of UDI Ledger, a UDI and drug-traceability ledger on
 Hyperledger Fabric. Local commands (parse, demo, serve, network, identity, ledger, context)
 need no gateway; party, product, lot, licence, commission, the event commands (ship, receive,
-pack, unpack, return, destroy, decommission, release, dispense, undo-dispense, scan), trace,
-verify and recall ask one: the current context (udi context), or UDI_GATEWAY and UDI_API_KEY.`,
+pack, unpack, return, destroy, decommission, release, dispense, undo-dispense, scan), sensor,
+epcis, units, events, alerts, trace, verify and recall ask one: the current context (udi
+context), or UDI_GATEWAY and UDI_API_KEY. Lists print with -o table|json|yaml|csv; --verbose
+shows each request with the gateway's request ID; udi completion bash|zsh|fish prints the shell
+completion script.`,
 		Version:       version,
 		SilenceUsage:  true,
 		SilenceErrors: true,

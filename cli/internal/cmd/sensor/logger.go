@@ -118,29 +118,23 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// delimiter guesses the field separator from the first line that holds one: the most
-// frequent of comma, semicolon and tab.
-func delimiter(lines []string) rune {
-	best, n := ',', 0
-	for _, l := range lines {
-		for _, d := range []rune{',', ';', '\t'} {
-			if c := strings.Count(l, string(d)); c > n {
-				best, n = d, c
-			}
-		}
-		if n > 0 {
-			return best
-		}
-	}
-	return best
+// separators are the field separators a header row is tried with.
+var separators = []rune{',', ';', '\t'}
+
+// split reads one line as a CSV row with the separator sep.
+func split(line string, sep rune) ([]string, error) {
+	cr := csv.NewReader(strings.NewReader(line))
+	cr.Comma, cr.FieldsPerRecord, cr.LazyQuotes = sep, -1, true
+	return cr.Read()
 }
 
 // MaxReadings bounds one file.
 const MaxReadings = 1_000_000
 
 // Read reads a logger's CSV export: lines before the header row (the logger's own preamble:
-// serial number, start time…) and blank lines are skipped; every row after it must be a
-// reading. The first bad row is the error, with its line.
+// serial number, start time…) and blank lines are skipped; the header row's separator (comma,
+// semicolon or tab) is the file's; every row after it must be a reading. The first bad row is
+// the error, with its line.
 func Read(r io.Reader, name string, f Format) ([]Reading, error) {
 	var lines []string
 	sc := bufio.NewScanner(r)
@@ -154,8 +148,8 @@ func Read(r io.Reader, name string, f Format) ([]Reading, error) {
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	sep := delimiter(lines)
 	var cols columns
+	var sep rune
 	found := false
 	var out []Reading
 	for i, line := range lines {
@@ -163,19 +157,27 @@ func Read(r io.Reader, name string, f Format) ([]Reading, error) {
 		if strings.TrimSpace(line) == "" {
 			continue
 		}
-		cr := csv.NewReader(strings.NewReader(line))
-		cr.Comma, cr.FieldsPerRecord, cr.LazyQuotes = sep, -1, true
-		row, err := cr.Read()
+		if !found {
+			// The header names the separator: the preamble may use another one.
+			for _, d := range separators {
+				row, err := split(line, d)
+				if err != nil || len(row) < 2 {
+					continue
+				}
+				c, ok, err := f.findColumns(row)
+				if err != nil {
+					return nil, fmt.Errorf("%s:%d: %w", name, n, err)
+				}
+				if ok {
+					cols, sep, found = c, d, true
+					break
+				}
+			}
+			continue
+		}
+		row, err := split(line, sep)
 		if err != nil {
 			return nil, fmt.Errorf("%s:%d: %w", name, n, err)
-		}
-		if !found {
-			c, ok, err := f.findColumns(row)
-			if err != nil {
-				return nil, fmt.Errorf("%s:%d: %w", name, n, err)
-			}
-			cols, found = c, ok
-			continue
 		}
 		rd, err := f.reading(row, cols, sep)
 		if err != nil {

@@ -166,6 +166,8 @@ func TestReadLoggerExports(t *testing.T) {
 		{"named columns and a layout", "Zeit,Fühler 1\n01.12.2026 08:00,-18.5\n",
 			Format{TimeColumn: "Zeit", ValueColumn: "Fühler 1", TimeLayout: "02.01.2006 15:04", UOM: "CEL"},
 			[]model.SensorReport{{Type: model.TemperatureType, Value: -18.5, UOM: "CEL", Time: "2026-12-01T08:00:00Z"}}},
+		{"a preamble with commas, a header and readings with semicolons", "Logger,X1\nInterval,10 min\n\nTime;Temperature (°C)\n2026-12-02 08:00;4,5\n",
+			Format{}, []model.SensorReport{{Type: model.TemperatureType, Value: 4.5, UOM: "CEL", Time: "2026-12-02T08:00:00Z"}}},
 		{"kelvin in brackets, a BOM", "\ufefftime,Temperature [K]\n2026-12-01 08:00,278.15\n",
 			Format{}, []model.SensorReport{{Type: model.TemperatureType, Value: 278.15, UOM: "KEL", Time: "2026-12-01T08:00:00Z"}}},
 	}
