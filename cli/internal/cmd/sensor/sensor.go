@@ -143,6 +143,7 @@ const maxPerEvent = 1000
 // uploadJSON is what -o json prints: the run and the alerts it raised.
 type uploadJSON struct {
 	batch.Summary
+	Codes    *struct{}     `json:"codes,omitempty"` // hides the summary's count, which is of readings here
 	Readings int           `json:"readings"`
 	Alerts   []model.Alert `json:"alerts"`
 }

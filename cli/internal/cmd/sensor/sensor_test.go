@@ -122,9 +122,10 @@ func TestSensorUpload(t *testing.T) {
 		out, _, code := clitest.Run(t, mfr, NewCmdSensor, "upload", warm, "--code", codes[2], "-o", "json")
 		var got struct {
 			Readings, Replayed int
+			Codes              *int
 			Alerts             []model.Alert
 		}
-		if code != cmdutil.ExitOK || json.Unmarshal([]byte(out), &got) != nil || got.Readings != 2 || got.Replayed != 1 || len(got.Alerts) != 1 {
+		if code != cmdutil.ExitOK || json.Unmarshal([]byte(out), &got) != nil || got.Readings != 2 || got.Replayed != 1 || len(got.Alerts) != 1 || got.Codes != nil {
 			t.Fatalf("exit %d: %s", code, out)
 		}
 	})
