@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -35,6 +36,7 @@ type Result struct {
 	Outcome string `json:"outcome"`
 	TxID    string `json:"txId,omitempty"`
 	Units   int    `json:"units,omitempty"` // units the event reached, containers' contents included
+	AlertID string `json:"alertId,omitempty"`
 	Error   string `json:"error,omitempty"`
 }
 
@@ -48,6 +50,9 @@ type Run struct {
 	Label   string // what the summary line names: "commission DI/LOT", "ship to MSP"
 	Chunks  []Chunk
 	Total   int // codes in all
+	// Noun is what the items of a chunk are called in the progress bar, the table and the
+	// summary line: "codes" unless set ("readings" for a sensor upload).
+	Noun string
 
 	Results     []Result
 	worst       int // exit code of the worst failure
@@ -68,7 +73,7 @@ func (r *Run) Send(ctx context.Context, send Send) {
 			progressbar.OptionSetDescription(r.Label),
 			progressbar.OptionShowCount(),
 			progressbar.OptionShowIts(),
-			progressbar.OptionSetItsString("codes"),
+			progressbar.OptionSetItsString(r.noun()),
 			progressbar.OptionSetPredictTime(true),
 			progressbar.OptionThrottle(100*time.Millisecond),
 			progressbar.OptionOnCompletion(func() { fmt.Fprintln(r.IO.ErrOut) }),
@@ -110,10 +115,17 @@ func (r *Run) one(ctx context.Context, send Send, res *Result) {
 		res.Outcome, res.Error = OutcomeFailed, cmdutil.LedgerError(err).Error()
 		r.fail(*res, ExitOf(err))
 	case rep.Replayed:
-		res.Outcome, res.TxID, res.Units = OutcomeReplayed, rep.Value.TxID, rep.Value.UnitCount
+		res.Outcome, res.TxID, res.Units, res.AlertID = OutcomeReplayed, rep.Value.TxID, rep.Value.UnitCount, rep.Value.AlertID
 	default:
-		res.Outcome, res.TxID, res.Units = OutcomeDone, rep.TxID, rep.Value.UnitCount
+		res.Outcome, res.TxID, res.Units, res.AlertID = OutcomeDone, rep.TxID, rep.Value.UnitCount, rep.Value.AlertID
 	}
+}
+
+func (r *Run) noun() string {
+	if r.Noun == "" {
+		return "codes"
+	}
+	return r.Noun
 }
 
 // ExitOf is ExitRejected when the ledger refused the event on its own merits (the next
@@ -127,7 +139,7 @@ func ExitOf(err error) int {
 }
 
 func (r *Run) fail(res Result, code int) {
-	where := fmt.Sprintf("event %d of %d (codes %d-%d", res.Index, len(r.Chunks), res.First, res.First+res.Codes-1)
+	where := fmt.Sprintf("event %d of %d (%s %d-%d", res.Index, len(r.Chunks), r.noun(), res.First, res.First+res.Codes-1)
 	if res.Lines != "" {
 		where += ", lines " + res.Lines
 	}
@@ -159,7 +171,7 @@ func (r *Run) Summary() Summary {
 	for _, res := range r.Results {
 		count[res.Outcome]++
 	}
-	return Summary{Label: r.Label, Codes: r.Total, Events: r.Results, Done: count[OutcomeDone], Replayed: count[OutcomeReplayed],
+	return Summary{Label: r.Label, Noun: r.noun(), Codes: r.Total, Events: r.Results, Done: count[OutcomeDone], Replayed: count[OutcomeReplayed],
 		Queued: count[OutcomeQueued], Failed: count[OutcomeFailed], NotSent: count[OutcomeNotSent] + count[OutcomeInterrupted],
 		Interrupted: r.interrupted, UnderWay: r.underway, Seconds: r.elapsed.Seconds()}
 }
@@ -176,7 +188,7 @@ func (r *Run) Report(out cmdutil.Output, plan bool, asJSON func(Summary) any) er
 		}
 		err = cmdutil.WriteJSON(r.IO.Out, v)
 	} else {
-		t := cmdutil.NewTable(r.IO.Out, "EVENT", "CODES", "LINES", "OUTCOME", "EVENT ID", "TX")
+		t := cmdutil.NewTable(r.IO.Out, "EVENT", strings.ToUpper(r.noun()), "LINES", "OUTCOME", "EVENT ID", "TX")
 		for _, res := range r.Results {
 			t.Row(fmt.Sprint(res.Index), fmt.Sprint(res.Codes), res.Lines, res.Outcome, res.EventID, res.TxID)
 		}
@@ -200,6 +212,7 @@ func (r *Run) Exit(s Summary, plan bool) error {
 // Summary is the outcome of a run, as -o json prints it.
 type Summary struct {
 	Label       string   `json:"-"`
+	Noun        string   `json:"-"`
 	Codes       int      `json:"codes"`
 	Events      []Result `json:"events"`
 	Done        int      `json:"done"`
@@ -217,10 +230,10 @@ type Summary struct {
 // Line is the summary line.
 func (s Summary) Line(plan bool) string {
 	if plan {
-		return fmt.Sprintf("%s: %d codes in %d events (dry run: nothing sent)", s.Label, s.Codes, len(s.Events))
+		return fmt.Sprintf("%s: %d %s in %d events (dry run: nothing sent)", s.Label, s.Codes, s.noun(), len(s.Events))
 	}
-	line := fmt.Sprintf("%s: %d codes in %d events: %d done, %d replayed, %d failed, %d not sent",
-		s.Label, s.Codes, len(s.Events), s.Done, s.Replayed, s.Failed, s.NotSent)
+	line := fmt.Sprintf("%s: %d %s in %d events: %d done, %d replayed, %d failed, %d not sent",
+		s.Label, s.Codes, s.noun(), len(s.Events), s.Done, s.Replayed, s.Failed, s.NotSent)
 	if s.Queued > 0 {
 		line += fmt.Sprintf(", %d queued by the gateway", s.Queued)
 	}
@@ -233,4 +246,11 @@ func (s Summary) Line(plan bool) string {
 		line += " (stopped: run the same command again to finish)"
 	}
 	return line
+}
+
+func (s Summary) noun() string {
+	if s.Noun == "" {
+		return "codes"
+	}
+	return s.Noun
 }

@@ -7,10 +7,13 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/gin-gonic/gin"
 	"github.com/spf13/cobra"
 
 	"github.com/udiledger/udiledger/chaincode/gs1"
@@ -19,6 +22,9 @@ import (
 	"github.com/udiledger/udiledger/chaincode/orgs"
 	"github.com/udiledger/udiledger/cli/demo"
 	"github.com/udiledger/udiledger/cli/internal/cmdutil"
+	"github.com/udiledger/udiledger/gateway/api"
+	"github.com/udiledger/udiledger/gateway/auth"
+	"github.com/udiledger/udiledger/gateway/capturejobs"
 	"github.com/udiledger/udiledger/gateway/httpledger"
 	"github.com/udiledger/udiledger/gateway/ledger"
 	"github.com/udiledger/udiledger/gateway/ledger/devledger"
@@ -44,6 +50,9 @@ type Options struct {
 	Wrap func(ledger.Client) ledger.Client
 	// Sync commits with fsync, as udi serve does (tests skip it for speed).
 	Sync bool
+	// CaptureJobs gives the gateway a capture job store, as udi serve has: POST /epcis/capture
+	// answers 202 and a job (the loopback gateway answers per event).
+	CaptureJobs bool
 }
 
 // StoryGatewayWith is StoryGateway with options.
@@ -65,12 +74,46 @@ func StoryGatewayWith(t testing.TB, opts Options) *Gateway {
 	if opts.Wrap != nil {
 		client = opts.Wrap(led)
 	}
-	gw, err := server.StartLoopback(client, a.Regulator, a.Manufacturer, a.Distributor, a.Platform, a.Hospital)
+	ids := []*ledger.Identity{a.Regulator, a.Manufacturer, a.Distributor, a.Platform, a.Hospital}
+	if opts.CaptureJobs {
+		return withCaptureJobs(t, client, ids)
+	}
+	gw, err := server.StartLoopback(client, ids...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = gw.Close() })
 	return &Gateway{URL: gw.URL, Keys: gw.Keys}
+}
+
+// withCaptureJobs serves client through the gateway's API with a capture job store in a
+// temporary directory and one API key per identity.
+func withCaptureJobs(t testing.TB, client ledger.Client, ids []*ledger.Identity) *Gateway {
+	t.Helper()
+	ring, keys := auth.NewKeyring(), map[string]string{}
+	for _, id := range ids {
+		key, hash, err := auth.NewKey()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := ring.Add(hash, &auth.Principal{Name: id.MSPID + " test", Identity: id}); err != nil {
+			t.Fatal(err)
+		}
+		keys[id.MSPID] = key
+	}
+	jobs, err := capturejobs.Open(filepath.Join(t.TempDir(), "capture-jobs.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gin.SetMode(gin.ReleaseMode) // no route dump in the test log, as udi serve
+	closing := make(chan struct{})
+	srv := httptest.NewServer(api.New(api.Options{Ledger: client, Keyring: ring, CaptureJobs: jobs, Closing: closing}))
+	t.Cleanup(func() {
+		close(closing)
+		srv.Close()
+		_ = jobs.Close()
+	})
+	return &Gateway{URL: srv.URL, Keys: keys}
 }
 
 // Env is the environment a user of msp's organisation would have set.

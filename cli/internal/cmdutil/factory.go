@@ -75,6 +75,8 @@ type Format string
 const (
 	FormatTable Format = "table"
 	FormatJSON  Format = "json"
+	FormatYAML  Format = "yaml"
+	FormatCSV   Format = "csv"
 )
 
 // ParseFormat checks the value of -o.
@@ -84,4 +86,13 @@ func ParseFormat(s string) (Format, error) {
 		return Format(s), nil
 	}
 	return "", InvalidInput(fmt.Errorf("unknown output format %q: want table or json", s))
+}
+
+// ParseListFormat checks the value of -o of a command that prints a list.
+func ParseListFormat(s string) (Format, error) {
+	switch Format(s) {
+	case FormatTable, FormatJSON, FormatYAML, FormatCSV:
+		return Format(s), nil
+	}
+	return "", InvalidInput(fmt.Errorf("unknown output format %q: want table, json, yaml or csv", s))
 }

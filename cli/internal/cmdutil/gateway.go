@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"time"
 
@@ -24,8 +25,10 @@ type Gateway struct {
 	URL     string // --gateway
 	APIKey  string // --api-key
 	Context string // --context
+	Verbose bool   // --verbose: each request's method, URL, status and request ID on stderr
 
 	getenv func(string) string
+	errOut io.Writer
 }
 
 // Target is a resolved gateway: its URL, the API key and where each came from (for messages;
@@ -38,10 +41,11 @@ type Target struct {
 
 // AddGatewayFlags adds --gateway, --api-key and --context to cmd.
 func AddGatewayFlags(cmd *cobra.Command, f *Factory, g *Gateway) {
-	g.getenv = f.Getenv
+	g.getenv, g.errOut = f.Getenv, f.IO.ErrOut
 	cmd.Flags().StringVar(&g.URL, "gateway", "", "gateway URL (default: UDI_GATEWAY, else the context's, else "+DefaultGateway+")")
 	cmd.Flags().StringVar(&g.APIKey, "api-key", "", "API key (default: UDI_API_KEY, else the context's; prefer those: flags show in the process list)")
 	cmd.Flags().StringVar(&g.Context, "context", "", "use this context of `udi context list` instead of the current one")
+	cmd.Flags().BoolVarP(&g.Verbose, "verbose", "v", false, "print each request's method, URL, status and the gateway's request ID on stderr")
 }
 
 // Resolve finds the gateway and the API key: the flag (--gateway, --api-key) first; then, when
@@ -125,7 +129,7 @@ func (g Gateway) Client() (*httpledger.Client, error) {
 	if t.APIKey == "" {
 		return nil, InvalidInput(errors.New("no API key: set UDI_API_KEY, --api-key or a context (udi context add); udi serve prints one per organisation in development mode"))
 	}
-	c, err := httpledger.NewWithKey(t.URL, t.APIKey, &http.Client{Timeout: 5 * time.Minute})
+	c, err := httpledger.NewWithKey(t.URL, t.APIKey, g.httpClient())
 	if err != nil {
 		return nil, InvalidInput(err)
 	}
@@ -159,4 +163,41 @@ func LedgerError(err error) error {
 		return &ExitError{Code: ExitRejected, Err: fmt.Errorf("the gateway refused the request (%d): %s", ge.Status, ge.Detail)}
 	}
 	return err
+}
+
+// httpClient is the HTTP client of every request to the gateway: with --verbose it logs each
+// request on stderr.
+func (g Gateway) httpClient() *http.Client {
+	c := &http.Client{Timeout: 5 * time.Minute}
+	if g.Verbose && g.errOut != nil {
+		c.Transport = verboseTransport{next: http.DefaultTransport, w: g.errOut}
+	}
+	return c
+}
+
+// verboseTransport writes one line per request: method, URL, status, the gateway's request ID
+// (X-Request-ID, which its logs carry too) and the time it took. Headers are never printed:
+// the API key travels in one.
+type verboseTransport struct {
+	next http.RoundTripper
+	w    io.Writer
+}
+
+// RequestIDHeader is the header the gateway names each request by.
+const RequestIDHeader = "X-Request-ID"
+
+func (t verboseTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	start := time.Now()
+	res, err := t.next.RoundTrip(req)
+	took := time.Since(start).Round(time.Millisecond)
+	if err != nil {
+		fmt.Fprintf(t.w, "udi: %s %s: %v (%s)\n", req.Method, req.URL.Redacted(), err, took)
+		return nil, err
+	}
+	id := res.Header.Get(RequestIDHeader)
+	if id == "" {
+		id = "-"
+	}
+	fmt.Fprintf(t.w, "udi: %s %s %d request-id %s (%s)\n", req.Method, req.URL.Redacted(), res.StatusCode, id, took)
+	return res, nil
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/goccy/go-yaml"
 	"github.com/spf13/cobra"
@@ -18,15 +19,30 @@ import (
 )
 
 // Output is the -o flag of a command that prints data.
-type Output struct{ Format string }
+type Output struct {
+	Format string
+	list   bool // -o yaml and csv too (AddListOutputFlag)
+}
 
 // AddOutputFlag adds -o table|json.
 func AddOutputFlag(cmd *cobra.Command, o *Output) {
 	cmd.Flags().StringVarP(&o.Format, "output", "o", string(FormatTable), "output format: table or json")
 }
 
+// AddListOutputFlag adds -o table|json|yaml|csv to a command that prints a list (Print).
+func AddListOutputFlag(cmd *cobra.Command, o *Output) {
+	o.list = true
+	cmd.Flags().StringVarP(&o.Format, "output", "o", string(FormatTable), "output format: table, json, yaml or csv")
+	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(
+		[]string{string(FormatTable), string(FormatJSON), string(FormatYAML), string(FormatCSV)}, cobra.ShellCompDirectiveNoFileComp))
+}
+
 // Check refuses an unknown format.
 func (o Output) Check() error {
+	if o.list {
+		_, err := ParseListFormat(o.Format)
+		return err
+	}
 	_, err := ParseFormat(o.Format)
 	return err
 }
@@ -111,4 +127,17 @@ func SplitLot(s string) (di, lot string, err error) {
 		return "", "", InvalidInput(fmt.Errorf("lot %q: want DI/LOT", s))
 	}
 	return di, lot, nil
+}
+
+// ParseTime reads a time flag: RFC 3339 (2026-12-02T08:00:00+08:00), or a day (2026-12-02),
+// taken as its UTC midnight. It answers RFC 3339.
+func ParseTime(flag, s string) (string, error) {
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t.Format(time.RFC3339Nano), nil
+	}
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return "", InvalidInput(fmt.Errorf("%s %q: want RFC 3339 (2026-12-02T08:00:00+08:00) or a day (2026-12-02)", flag, s))
+	}
+	return t.Format(time.RFC3339), nil
 }

@@ -70,6 +70,7 @@ the gateway could not be reached or the run was interrupted).`,
 	cmdutil.AddOutputFlag(cmd, &out)
 	fl := cmd.Flags()
 	fl.StringVar(&o.Lot, "lot", "", "the lot, DI/LOT (required)")
+	_ = cmd.RegisterFlagCompletionFunc("lot", cmdutil.Complete(&g, cmdutil.Lots))
 	fl.StringVarP(&o.File, "file", "f", "", `codes, one per line ("-": standard input)`)
 	fl.StringVar(&o.Serials, "serials", "", "serial range FROM-TO, both included")
 	fl.IntVar(&o.Width, "width", 0, "zero-pad range serials to this width; length of generated serials (default 12)")

@@ -183,6 +183,9 @@ func newCmd(f *cmdutil.Factory, k kind) *cobra.Command {
 	case optional:
 		fl.StringVar(&o.To, "to", "", "MSP ID of the receiving party (default: the product's manufacturer)")
 	}
+	if k.to != no {
+		_ = cmd.RegisterFlagCompletionFunc("to", cmdutil.Complete(&g, cmdutil.PartyIDs))
+	}
 	if k.reason == required {
 		fl.StringVar(&o.Reason, "reason", "", "why (required)")
 	}

@@ -91,6 +91,8 @@ or a verified code may not be sold, 1 when the gateway could not be reached.`,
 	fl := cmd.Flags()
 	fl.StringVar(&o.Action, "action", "", "receive, ship, verify or inspect (required)")
 	fl.StringVar(&o.To, "to", "", "MSP ID of the receiving party (--action ship)")
+	_ = cmd.RegisterFlagCompletionFunc("to", cmdutil.Complete(&g, cmdutil.PartyIDs))
+	_ = cmd.RegisterFlagCompletionFunc("action", cobra.FixedCompletions([]string{"receive", "ship", "verify", "inspect"}, cobra.ShellCompDirectiveNoFileComp))
 	fl.StringVarP(&o.File, "file", "f", "", `scanner lines ("-" or none: standard input)`)
 	fl.StringVar(&o.GS, "gs", "", `what stands for the GS separator in the lines, e.g. '<GS>' or '^'`)
 	fl.StringVar(&o.Location, "location", "", "GLN of the site")

@@ -30,7 +30,7 @@ func newCmdExpiring(f *cmdutil.Factory) *cobra.Command {
 		Args: cobra.NoArgs,
 	}
 	cmdutil.AddGatewayFlags(cmd, f, &g)
-	cmdutil.AddOutputFlag(cmd, &out)
+	cmdutil.AddListOutputFlag(cmd, &out)
 	cmd.Flags().IntVar(&days, "days", 30, "how many days ahead")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		if err := out.Check(); err != nil {
@@ -43,14 +43,11 @@ func newCmdExpiring(f *cmdutil.Factory) *cobra.Command {
 		if err != nil {
 			return err
 		}
-		if out.JSON() {
-			return cmdutil.WriteJSON(f.IO.Out, *rows)
-		}
-		t := cmdutil.NewTable(f.IO.Out, "MSP ID", "NAME", "TYPE", "NUMBER", "VALID TO", "DAYS LEFT")
+		l := cmdutil.List{Columns: []string{"MSP ID", "NAME", "TYPE", "NUMBER", "VALID TO", "DAYS LEFT"}, Value: *rows}
 		for _, r := range *rows {
-			t.Row(r.MSPID, r.Name, r.Licence.Type, r.Licence.Number, r.Licence.ValidTo, fmt.Sprint(r.DaysLeft))
+			l.Add(r.MSPID, r.Name, r.Licence.Type, r.Licence.Number, r.Licence.ValidTo, fmt.Sprint(r.DaysLeft))
 		}
-		return t.Flush()
+		return out.Print(f.IO.Out, l)
 	}
 	return cmd
 }

@@ -93,7 +93,7 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 	var di string
 	cmd := &cobra.Command{Use: "list [--di DI]", Short: "List lots, of one product with --di", Args: cobra.NoArgs}
 	cmdutil.AddGatewayFlags(cmd, f, &g)
-	cmdutil.AddOutputFlag(cmd, &out)
+	cmdutil.AddListOutputFlag(cmd, &out)
 	cmd.Flags().StringVar(&di, "di", "", "only the lots of this product")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		if err := out.Check(); err != nil {
@@ -107,14 +107,11 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 		if err != nil {
 			return err
 		}
-		if out.JSON() {
-			return cmdutil.WriteJSON(f.IO.Out, all)
-		}
-		t := cmdutil.NewTable(f.IO.Out, "DI", "LOT", "STATUS", "PRODUCED", "EXPIRY", "QUANTITY", "RECALLS")
+		list := cmdutil.List{Columns: []string{"DI", "LOT", "STATUS", "PRODUCED", "EXPIRY", "QUANTITY", "RECALLS"}, Value: all}
 		for _, l := range all {
-			t.Row(l.DI, l.Lot, string(l.Status), l.ProductionDate, l.Expiry, fmt.Sprint(l.Quantity), strings.Join(l.RecallIDs, ","))
+			list.Add(l.DI, l.Lot, string(l.Status), l.ProductionDate, l.Expiry, fmt.Sprint(l.Quantity), strings.Join(l.RecallIDs, ","))
 		}
-		return t.Flush()
+		return out.Print(f.IO.Out, list)
 	}
 	return cmd
 }
@@ -125,6 +122,7 @@ func newCmdShow(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{Use: "show DI/LOT", Short: "Show a lot", Args: cobra.ExactArgs(1),
 		Example: `  udi lot show 06901234000016/V26001`}
 	cmdutil.AddGatewayFlags(cmd, f, &g)
+	cmd.ValidArgsFunction = cmdutil.CompleteFirstArg(&g, cmdutil.Lots)
 	cmdutil.AddOutputFlag(cmd, &out)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		if err := out.Check(); err != nil {
@@ -175,6 +173,13 @@ released. The lot's manufacturer or a regulator may; a recalled lot stays recall
 	cmdutil.AddGatewayFlags(cmd, f, &g)
 	cmdutil.AddOutputFlag(cmd, &out)
 	cmd.Flags().StringVar(&reason, "reason", "", "why")
+	lots := cmdutil.CompleteFirstArg(&g, cmdutil.Lots)
+	cmd.ValidArgsFunction = func(cmd *cobra.Command, args []string, prefix string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		if len(args) == 1 {
+			return []cobra.Completion{string(model.LotReleased), string(model.LotQuarantined)}, cobra.ShellCompDirectiveNoFileComp
+		}
+		return lots(cmd, args, prefix)
+	}
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		if err := out.Check(); err != nil {
 			return err

@@ -40,7 +40,7 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 		Example: `  udi party list
   udi party list -o json`}
 	cmdutil.AddGatewayFlags(cmd, f, &g)
-	cmdutil.AddOutputFlag(cmd, &out)
+	cmdutil.AddListOutputFlag(cmd, &out)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		if err := out.Check(); err != nil {
 			return err
@@ -51,14 +51,11 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 		if err != nil {
 			return err
 		}
-		if out.JSON() {
-			return cmdutil.WriteJSON(f.IO.Out, all)
-		}
-		t := cmdutil.NewTable(f.IO.Out, "MSP ID", "NAME", "ROLES", "LICENCES", "LOCATIONS")
+		l := cmdutil.List{Columns: []string{"MSP ID", "NAME", "ROLES", "LICENCES", "LOCATIONS"}, Value: all}
 		for _, p := range all {
-			t.Row(p.MSPID, p.Name, roles(p), fmt.Sprint(len(p.Licences)), fmt.Sprint(len(p.Locations)))
+			l.Add(p.MSPID, p.Name, roles(p), fmt.Sprint(len(p.Licences)), fmt.Sprint(len(p.Locations)))
 		}
-		return t.Flush()
+		return out.Print(f.IO.Out, l)
 	}
 	return cmd
 }
@@ -69,6 +66,7 @@ func newCmdShow(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{Use: "show MSPID", Short: "Show a party with its licences and locations", Args: cobra.ExactArgs(1),
 		Example: `  udi party show ManufacturerMSP`}
 	cmdutil.AddGatewayFlags(cmd, f, &g)
+	cmd.ValidArgsFunction = cmdutil.CompleteFirstArg(&g, cmdutil.PartyIDs)
 	cmdutil.AddOutputFlag(cmd, &out)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		if err := out.Check(); err != nil {

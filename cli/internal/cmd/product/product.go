@@ -126,7 +126,7 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 	var out cmdutil.Output
 	cmd := &cobra.Command{Use: "list", Short: "List the products", Args: cobra.NoArgs}
 	cmdutil.AddGatewayFlags(cmd, f, &g)
-	cmdutil.AddOutputFlag(cmd, &out)
+	cmdutil.AddListOutputFlag(cmd, &out)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		if err := out.Check(); err != nil {
 			return err
@@ -137,14 +137,11 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 		if err != nil {
 			return err
 		}
-		if out.JSON() {
-			return cmdutil.WriteJSON(f.IO.Out, all)
-		}
-		t := cmdutil.NewTable(f.IO.Out, "DI", "KIND", "NAME", "MODEL", "MANUFACTURER", "STORAGE")
+		l := cmdutil.List{Columns: []string{"DI", "KIND", "NAME", "MODEL", "MANUFACTURER", "STORAGE"}, Value: all}
 		for _, p := range all {
-			t.Row(p.DI, string(p.Kind), p.Name, p.Model, p.Manufacturer, storageText(p.Storage))
+			l.Add(p.DI, string(p.Kind), p.Name, p.Model, p.Manufacturer, storageText(p.Storage))
 		}
-		return t.Flush()
+		return out.Print(f.IO.Out, l)
 	}
 	return cmd
 }

@@ -34,7 +34,7 @@ func NewCmdRecall(f *cmdutil.Factory) *cobra.Command {
 of the products, starts one; every holder sees it in the scope, acknowledges it and returns
 the units; the progress counts what came back.`,
 	}
-	cmd.AddCommand(newCmdStart(f), newCmdList(f), newCmdShow(f), newCmdScope(f), newCmdAck(f))
+	cmd.AddCommand(newCmdStart(f), newCmdList(f), newCmdShow(f), newCmdScope(f), newCmdAck(f), newCmdReport(f))
 	return cmd
 }
 
@@ -118,15 +118,18 @@ func newCmdStart(f *cmdutil.Factory) *cobra.Command {
 
 func newCmdList(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{Use: "list", Short: "List recalls", Args: cobra.NoArgs}
-	o := newOptions(f, cmd)
+	var g cmdutil.Gateway
+	var out cmdutil.Output
+	cmdutil.AddGatewayFlags(cmd, f, &g)
+	cmdutil.AddListOutputFlag(cmd, &out)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		if err := o.check(); err != nil {
+		if err := out.Check(); err != nil {
 			return err
 		}
 		var all []model.Recall
 		bookmark := ""
 		for {
-			page, err := cmdutil.Call(cmd.Context(), o.Gateway, ops.ListRecalls, model.PageQuery{PageSize: model.MaxPageSize, Bookmark: bookmark})
+			page, err := cmdutil.Call(cmd.Context(), g, ops.ListRecalls, model.PageQuery{PageSize: model.MaxPageSize, Bookmark: bookmark})
 			if err != nil {
 				return err
 			}
@@ -136,15 +139,14 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 			}
 			bookmark = page.Bookmark
 		}
-		if o.json() {
-			return writeJSON(o.IO.Out, all)
+		if all == nil {
+			all = []model.Recall{}
 		}
-		tw := tabwriter.NewWriter(o.IO.Out, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tCLASS\tDEPTH\tSCOPE\tBY\tSTARTED\tREASON")
+		l := cmdutil.List{Columns: []string{"ID", "CLASS", "DEPTH", "SCOPE", "BY", "STARTED", "REASON"}, Value: all}
 		for _, r := range all {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Class, r.Depth, scopeText(r.Scope), r.InitiatedBy, r.StartedAt, r.Reason)
+			l.Add(r.ID, string(r.Class), string(r.Depth), scopeText(r.Scope), r.InitiatedBy, r.StartedAt, r.Reason)
 		}
-		return tw.Flush()
+		return out.Print(f.IO.Out, l)
 	}
 	return cmd
 }
@@ -162,6 +164,7 @@ func scopeText(s model.RecallScope) string {
 func newCmdShow(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{Use: "show ID", Short: "Show a recall", Args: cobra.ExactArgs(1)}
 	o := newOptions(f, cmd)
+	cmd.ValidArgsFunction = cmdutil.CompleteFirstArg(&o.Gateway, cmdutil.RecallIDs)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		if err := o.check(); err != nil {
 			return err
@@ -191,6 +194,7 @@ func newCmdScope(f *cmdutil.Factory) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 	}
 	o := newOptions(f, cmd)
+	cmd.ValidArgsFunction = cmdutil.CompleteFirstArg(&o.Gateway, cmdutil.RecallIDs)
 	cmd.Flags().BoolVar(&units, "units", false, "list every unit (JSON output)")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		if err := o.check(); err != nil {
@@ -236,6 +240,7 @@ func newCmdAck(f *cmdutil.Factory) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 	}
 	o := newOptions(f, cmd)
+	cmd.ValidArgsFunction = cmdutil.CompleteFirstArg(&o.Gateway, cmdutil.RecallIDs)
 	cmd.Flags().StringVar(&note, "note", "", "what the organisation did, e.g. stock blocked")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		if err := o.check(); err != nil {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -162,4 +163,97 @@ func TestAHospitalsDay(t *testing.T) {
 			stdout: re(`1\s+1\s+-\s+done\s+udi:undo-dispense:`)}},
 		{as: orgs.Hospital, step: step{name: "sellable again", args: []string{"verify", code(0)}, stdout: re(`sellable\s+yes`)}},
 	}, "MRN-20261202-0042", "RX-778")
+}
+
+// deliver receives, as the distributor, what shipment sent it, and ships some of it on to msp.
+func deliver(t *testing.T, g *clitest.Gateway, di string, received []string, msp string, shipped []string) {
+	t.Helper()
+	c, _ := httpledger.NewWithKey(g.URL, g.Keys[orgs.Distributor], nil)
+	ctx := context.Background()
+	if err := do(ctx, c, ops.Receive, model.ReceiveRequest{EventHeader: model.EventHeader{EventID: "urn:test:receive:" + di}, Codes: received}); err != nil {
+		t.Fatal(err)
+	}
+	if err := do(ctx, c, ops.Ship, model.ShipRequest{EventHeader: model.EventHeader{EventID: "urn:test:ship-on:" + di}, To: msp, Codes: shipped}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestAPharmacysDay: the online pharmacy receives a delivery, lists its stock of the lot,
+// verifies a pack by scanning it before sale, sells it (the buyer's reference from a file),
+// sees the sold pack refused at a second scan, and returns a damaged pack to the manufacturer.
+func TestAPharmacysDay(t *testing.T) {
+	g := clitest.StoryGateway(t)
+	di, s := shipment(t, g, "0690123400073", 3)
+	code := func(i int) string { return "(01)" + di + "(21)" + s[i] }
+	all := []string{code(0), code(1), code(2)}
+	deliver(t, g, di, all, orgs.Platform, all)
+	delivery := write(t, "delivery.txt", code(0)+"\n"+code(1)+"\n"+code(2)+"\n")
+	buyer := write(t, "order-5531.yaml", "patient: buyer-5531\nprescription: e-Rx 2026-5531\n")
+	gun := "]d201" + di + "21" + s[0] + "\x1d10E7\n"
+	play(t, g, []orgStep{
+		{as: orgs.Platform, step: step{name: "receive the delivery", args: []string{"receive", "-f", delivery},
+			stdout: re(`1\s+3\s+1-3\s+done\s+udi:receive:`), stderr: re(`receive: 3 codes in 1 events: 1 done`)}},
+		{as: orgs.Platform, step: step{name: "the lot's packs in stock, as CSV", args: []string{"units", "--holder", orgs.Platform, "--lot", di + "/E7", "-o", "csv"},
+			stdout: re(`^CODE,KIND,STATUS,DI,LOT,UNITS,LOCATION\n`, `(?m)^\(01\)`+di+`\(21\)`+s[2]+`,unit,active,`+di+`,E7,1,`)}},
+		{as: orgs.Platform, step: step{name: "scan a pack before sale: sellable", args: []string{"scan", "--action", "verify"}, stdin: gun,
+			stdout: re(`(?m)^1\s+.*\s+checked\s+yes`)}},
+		{as: orgs.Platform, step: step{name: "sell it, the buyer's reference from the order file", args: []string{"dispense", "--patient-file", buyer, code(0)},
+			stdout: re(`1\s+1\s+-\s+done\s+udi:dispense:`)}},
+		{as: orgs.Platform, step: step{name: "the sold pack scanned again may not be sold", args: []string{"scan", "--action", "verify"}, stdin: gun,
+			exit: cmdutil.ExitRejected, stdout: re(`(?m)^1\s+.*\s+checked\s+no: `)}},
+		{as: orgs.Platform, step: step{name: "return a damaged pack to its manufacturer", args: []string{"return", "--reason", "box crushed in the warehouse", code(1)},
+			stdout: re(`1\s+1\s+-\s+done\s+udi:return:`)}},
+		{as: orgs.Platform, step: step{name: "the pack's events, as YAML: received, then returned", args: []string{"events", "--code", code(1), "-o", "yaml"},
+			stdout: re(`(?s)bizStep: receiving.*bizStep: returning`)}},
+		{as: orgs.Platform, step: step{name: "what is left in stock", args: []string{"units", "--holder", orgs.Platform, "--lot", di + "/E7", "--status", "active"},
+			stdout: re(`(?m)^\(01\)` + di + `\(21\)` + s[2] + `\s+unit\s+active`)}},
+	}, "buyer-5531", "e-Rx 2026-5531")
+}
+
+// TestARegulatorsDay: the regulator looks at the alerts, traces a unit, recalls its lot,
+// follows the scope while the holders acknowledge and return, exports the report as CSV and
+// HTML, and lists what is still held.
+func TestARegulatorsDay(t *testing.T) {
+	g := clitest.StoryGateway(t)
+	di, s := shipment(t, g, "0690123400074", 4)
+	code := func(i int) string { return "(01)" + di + "(21)" + s[i] }
+	deliver(t, g, di, []string{code(0), code(1), code(2), code(3)}, orgs.Hospital, []string{code(0), code(1)})
+	dir := t.TempDir()
+	csvFile, htmlFile := filepath.Join(dir, "RC-E7.csv"), filepath.Join(dir, "RC-E7.html")
+	play(t, g, []orgStep{
+		{as: orgs.Regulator, step: step{name: "the morning's alerts: the story's excursion among them", args: []string{"alerts", "--kind", "temperature_excursion"},
+			stdout: re(`temperature_excursion\s+` + orgs.Distributor)}},
+		{as: orgs.Regulator, step: step{name: "trace a unit: commissioned, shipped, received, shipped on", args: []string{"trace", code(0)},
+			stdout: re(`\(4 events\)`, `(?s)commissioning.*shipping.*receiving.*shipping`)}},
+		{as: orgs.Regulator, step: step{name: "recall the lot", args: []string{"recall", "start", "--id", "RC-E7", "--class", "II", "--depth", "retail",
+			"--reason", "particulate matter found in retained samples", "--lot", di + "/E7"},
+			stdout: re(`recall RC-E7 started by ` + orgs.Regulator)}},
+		{as: orgs.Regulator, step: step{name: "its scope: two in the distributor's stock, two on their way to the hospital", args: []string{"recall", "scope", "RC-E7"},
+			stdout: re(orgs.Distributor+`\s+2\s+2\s+0\s+0\s+0\s+0\s+no`, `progress 0 % \(0 of 4 units back\)`)}},
+		{as: orgs.Distributor, step: step{name: "the distributor acknowledges", args: []string{"recall", "ack", "RC-E7", "--note", "stock blocked in bay 4"},
+			stdout: re(orgs.Distributor + ` acknowledged recall RC-E7`)}},
+		{as: orgs.Distributor, step: step{name: "and returns its two units", args: []string{"return", "--reason", "recall RC-E7", code(2), code(3)},
+			stdout: re(`done\s+udi:return:`)}},
+		{as: orgs.Manufacturer, step: step{name: "the manufacturer accepts them", args: []string{"receive", code(2), code(3)},
+			stdout: re(`done\s+udi:receive:`)}},
+		{as: orgs.Regulator, step: step{name: "the report as CSV", args: []string{"recall", "report", "RC-E7", "--out", csvFile},
+			stderr: re(`recall RC-E7: \d+ holders, 1 acknowledgements, 1 returns, 0 destructions; progress 50 % \(2 of 4 units back\)`)}},
+		{as: orgs.Regulator, step: step{name: "and as a printable page", args: []string{"recall", "report", "RC-E7", "--out", htmlFile}}},
+		{as: orgs.Hospital, step: step{name: "the hospital receives the other two, recalled", args: []string{"receive", code(0), code(1)},
+			stdout: re(`done\s+udi:receive:`)}},
+		{as: orgs.Regulator, step: step{name: "and holds them", args: []string{"units", "--holder", orgs.Hospital, "--lot", di + "/E7", "--status", "recalled", "-o", "json"},
+			stdout: re(`"code": "\(01\)` + regexp.QuoteMeta(di) + `\(21\)` + s[0] + `"`)}},
+		{as: orgs.Regulator, step: step{name: "the returns through EPCIS, as the CBV says them: shipping, disposition returned",
+			args:   []string{"epcis", "query", "--biz-step", "shipping", "--param", "EQ_disposition=returned", "--epc", code(2)},
+			stdout: re(`(?m)^\S+\s+ObjectEvent\s+OBSERVE\s+shipping\s+2\s+\S*udi:return:`)}},
+	})
+	b, err := os.ReadFile(csvFile)
+	if err != nil || !regexp.MustCompile(`(?m)^acknowledgement,`+orgs.Distributor+`,\S+,[0-9a-f]{64},`).Match(b) ||
+		!regexp.MustCompile(`(?m)^return,`+orgs.Distributor+`,\S+,[0-9a-f]{64},udi:return:`).Match(b) {
+		t.Fatalf("%v:\n%s", err, b)
+	}
+	page, err := os.ReadFile(htmlFile)
+	if err != nil || !strings.Contains(string(page), "<title>Recall RC-E7 – UDI Ledger</title>") || !strings.Contains(string(page), "particulate matter found in retained samples") {
+		t.Fatalf("%v:\n%s", err, page)
+	}
 }

@@ -7,10 +7,12 @@ import (
 	"github.com/udiledger/udiledger/cli/internal/cmd/apikey"
 	"github.com/udiledger/udiledger/cli/internal/cmd/commission"
 	"github.com/udiledger/udiledger/cli/internal/cmd/demo"
+	"github.com/udiledger/udiledger/cli/internal/cmd/epcis"
 	"github.com/udiledger/udiledger/cli/internal/cmd/event"
 	"github.com/udiledger/udiledger/cli/internal/cmd/identity"
 	"github.com/udiledger/udiledger/cli/internal/cmd/ledger"
 	"github.com/udiledger/udiledger/cli/internal/cmd/licence"
+	"github.com/udiledger/udiledger/cli/internal/cmd/lists"
 	"github.com/udiledger/udiledger/cli/internal/cmd/lot"
 	"github.com/udiledger/udiledger/cli/internal/cmd/network"
 	"github.com/udiledger/udiledger/cli/internal/cmd/parse"
@@ -18,6 +20,7 @@ import (
 	"github.com/udiledger/udiledger/cli/internal/cmd/product"
 	"github.com/udiledger/udiledger/cli/internal/cmd/query"
 	"github.com/udiledger/udiledger/cli/internal/cmd/recall"
+	"github.com/udiledger/udiledger/cli/internal/cmd/sensor"
 	"github.com/udiledger/udiledger/cli/internal/cmd/serve"
 	"github.com/udiledger/udiledger/cli/internal/cmd/udicontext"
 	"github.com/udiledger/udiledger/cli/internal/cmdutil"
@@ -31,8 +34,11 @@ func NewCmdRoot(f *cmdutil.Factory, version string) *cobra.Command {
 		Long: `udi is the command-line face of UDI Ledger, a UDI and drug-traceability ledger on
 Hyperledger Fabric. Local commands (parse, demo, serve, network, identity, ledger, context)
 need no gateway; party, product, lot, licence, commission, the event commands (ship, receive,
-pack, unpack, return, destroy, decommission, release, dispense, undo-dispense, scan), trace,
-verify and recall ask one: the current context (udi context), or UDI_GATEWAY and UDI_API_KEY.`,
+pack, unpack, return, destroy, decommission, release, dispense, undo-dispense, scan), sensor,
+epcis, units, events, alerts, trace, verify and recall ask one: the current context (udi
+context), or UDI_GATEWAY and UDI_API_KEY. Lists print with -o table|json|yaml|csv; --verbose
+shows each request with the gateway's request ID; udi completion bash|zsh|fish prints the shell
+completion script.`,
 		Version:       version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -44,6 +50,8 @@ verify and recall ask one: the current context (udi context), or UDI_GATEWAY and
 	cmd.AddCommand(commission.NewCmdCommission(f))
 	cmd.AddCommand(event.NewCmds(f)...)
 	cmd.AddCommand(event.NewCmdScan(f))
+	cmd.AddCommand(sensor.NewCmdSensor(f))
+	cmd.AddCommand(epcis.NewCmdEPCIS(f))
 	cmd.AddCommand(udicontext.NewCmdContext(f))
 	cmd.AddCommand(licence.NewCmdLicence(f))
 	cmd.AddCommand(lot.NewCmdLot(f))
@@ -58,5 +66,6 @@ verify and recall ask one: the current context (udi context), or UDI_GATEWAY and
 	cmd.AddCommand(serve.NewCmdServe(f, nil))
 	cmd.AddCommand(query.NewCmdTrace(f, nil))
 	cmd.AddCommand(query.NewCmdVerify(f, nil))
+	cmd.AddCommand(lists.NewCmdUnits(f), lists.NewCmdEvents(f), lists.NewCmdAlerts(f))
 	return cmd
 }
