@@ -17,6 +17,7 @@ import (
 	"github.com/udiledger/udiledger/chaincode/orgs"
 	"github.com/udiledger/udiledger/cli/internal/clitest"
 	"github.com/udiledger/udiledger/cli/internal/cmdutil"
+	"github.com/udiledger/udiledger/gateway/browsertest"
 	"github.com/udiledger/udiledger/gateway/ledger"
 )
 
@@ -97,7 +98,7 @@ func TestReportOfTheDemosRecall(t *testing.T) {
 // TestReportHTMLInARealBrowser: the demo's recall page, and a recall whose reason is markup,
 // with a destruction and a return that does not name it, opened in Chromium.
 func TestReportHTMLInARealBrowser(t *testing.T) {
-	browser := clitest.Chromium(t)
+	browser := browsertest.Chromium(t)
 	g := clitest.StoryGateway(t)
 	regulator := g.Env(orgs.Regulator)
 	dir := t.TempDir()
@@ -107,7 +108,7 @@ func TestReportHTMLInARealBrowser(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	t.Run("the page shows the recall, its holders, acknowledgements and returns", func(t *testing.T) {
-		dom := clitest.RenderedDOM(t, browser, "file://"+demoPage)
+		dom := browsertest.RenderedDOM(t, browser, "file://"+demoPage)
 		for _, want := range []string{"<title>Recall " + demoRecall + " – UDI Ledger</title>", `id="progress">100 %</span>`,
 			"<td>" + orgs.Hospital + "</td>", "stock located and blocked", `<table id="returns">`, "No destruction."} {
 			if !strings.Contains(dom, want) {
@@ -119,7 +120,7 @@ func TestReportHTMLInARealBrowser(t *testing.T) {
 		}
 	})
 	t.Run("its inline style applies: the complete progress is drawn in green, nothing is loaded", func(t *testing.T) {
-		img, log := clitest.Screenshot(t, browser, "file://"+demoPage, "900,700")
+		img, log := browsertest.Screenshot(t, browser, "file://"+demoPage, "900,700")
 		for _, line := range strings.Split(log, "\n") {
 			if strings.Contains(line, "Content Security Policy") || strings.Contains(line, "Failed to load") {
 				t.Fatalf("Chromium: %s", line)
@@ -131,7 +132,7 @@ func TestReportHTMLInARealBrowser(t *testing.T) {
 	})
 	t.Run("it prints: Chromium makes a PDF of it", func(t *testing.T) {
 		pdf := filepath.Join(t.TempDir(), "r.pdf")
-		clitest.Headless(t, browser, "file://"+demoPage, "--print-to-pdf="+pdf, "--no-pdf-header-footer")
+		browsertest.Headless(t, browser, "file://"+demoPage, "--print-to-pdf="+pdf, "--no-pdf-header-footer")
 		b, err := os.ReadFile(pdf)
 		if err != nil || !strings.HasPrefix(string(b), "%PDF-") || len(b) < 2000 {
 			t.Fatalf("%v: %d bytes", err, len(b))
@@ -162,7 +163,7 @@ func TestReportHTMLInARealBrowser(t *testing.T) {
 		t.Fatalf("exit %d: %s%s", code, out, errOut)
 	}
 	t.Run("markup in a value is shown as text, never run; the destruction and the unnamed return are found", func(t *testing.T) {
-		dom := clitest.RenderedDOM(t, browser, "file://"+stentPage)
+		dom := browsertest.RenderedDOM(t, browser, "file://"+stentPage)
 		if !strings.Contains(dom, "<title>Recall RC-STENT-9 – UDI Ledger</title>") || strings.Contains(dom, "<script") || strings.Contains(dom, "<b>delivery") {
 			t.Fatalf("page:\n%s", dom)
 		}

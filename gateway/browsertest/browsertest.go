@@ -1,4 +1,6 @@
-package clitest
+// Package browsertest runs headless Chromium for the tests of pages (the gateway's resolver
+// page, the CLI's recall report): a real browser, as users open them.
+package browsertest
 
 import (
 	"bytes"
@@ -12,7 +14,7 @@ import (
 	"time"
 )
 
-// Chromium finds a Chromium for the browser tests, as the gateway's browser test does:
+// Chromium finds a Chromium for the browser tests, for the browser tests:
 // UDI_CHROMIUM, else chromium, chromium-browser or google-chrome on the PATH. Without one the
 // test is skipped with a message saying how to get one, unless UDI_BROWSER_IT=1 (make test
 // sets it after make browser installed Chromium): then it fails.
