@@ -171,3 +171,58 @@ func TestAnErrorDeclarationMarksItsSubmittersOriginal(t *testing.T) {
 		t.Fatalf("the declaration again: %+v", again)
 	}
 }
+
+func TestEventsAreReadFromTheirIndexes(t *testing.T) {
+	e := newEnv(t)
+	e.seed()
+	observe := func(id, step, epc string) {
+		e.must(nil, dst, "epcis:Capture", epcisEvent(t, map[string]any{
+			"type": "ObjectEvent", "eventID": id, "action": "OBSERVE", "bizStep": step,
+			"eventTime": "2024-01-10T08:00:00Z", "eventTimeZoneOffset": "+00:00", "epcList": []string{epc},
+			"readPoint": map[string]any{"id": "urn:epc:id:sgln:4012345.00001.0"},
+		}))
+	}
+	observe("urn:uuid:ix-1", "storing", "urn:epc:id:sgtin:4012345.011111.1")
+	e.advance(time.Second)
+	mid := e.clock().Format(time.RFC3339Nano)
+	e.advance(time.Second)
+	observe("urn:uuid:ix-2", "picking", "urn:epc:id:sgtin:4012345.011111.2")
+	e.commission("urn:uuid:ix-c", 1, 2)
+
+	ids := func(msp string, q model.IndexQuery) []string {
+		t.Helper()
+		var page model.EventPage
+		if err := e.eval(&page, msp, "query:EventsByIndex", q.Index, q.Value, q.From, q.To, 100, ""); err != nil {
+			t.Fatalf("%+v: %v", q, err)
+		}
+		var out []string
+		for _, ev := range page.Events {
+			out = append(out, ev.EventID)
+		}
+		return out
+	}
+	for _, c := range []struct {
+		q    model.IndexQuery
+		want []string
+	}{
+		{model.IndexQuery{Index: model.IndexType, Value: "ObjectEvent"}, []string{"urn:uuid:ix-1", "urn:uuid:ix-2"}},
+		{model.IndexQuery{Index: model.IndexBizStep, Value: "picking"}, []string{"urn:uuid:ix-2"}},
+		{model.IndexQuery{Index: model.IndexLocation, Value: "4012345000016", From: mid}, []string{"urn:uuid:ix-2"}},
+		{model.IndexQuery{Index: model.IndexCode, Value: "(01)04012345111118(21)1"}, []string{"urn:uuid:ix-1"}},
+		{model.IndexQuery{Index: model.IndexLocation, Value: "4012345000016", To: mid}, []string{"urn:uuid:ix-1"}},
+	} {
+		if got := ids(dst, c.q); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%+v as the distributor: %v, want %v", c.q, got, c.want)
+		}
+	}
+	// The commissioning is the manufacturer's: its index entry answers it, and only it.
+	if got := ids(mfr, model.IndexQuery{Index: model.IndexBizStep, Value: "commissioning"}); !reflect.DeepEqual(got, []string{"urn:uuid:ix-c"}) {
+		t.Errorf("commissioning as the manufacturer: %v", got)
+	}
+	if got := ids(plt, model.IndexQuery{Index: model.IndexBizStep, Value: "commissioning"}); len(got) != 0 {
+		t.Errorf("commissioning as the platform: %v, want none", got)
+	}
+	if _, err := e.submit(dst, "query:EventsByIndex", "colour", "red", "", "", 10, ""); model.CodeOf(err) != model.CodeInvalid {
+		t.Errorf("an unknown index: %v", err)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -100,6 +101,9 @@ func (t *txn) record(ev *model.Event, hash string) (*model.EventResult, error) {
 	if err := t.stub.PutState(eventTimeKey(t.nowText, ev.EventID, ev.Actor), indexValue); err != nil {
 		return nil, fmt.Errorf("write event time index: %w", err)
 	}
+	if err := t.indexEvent(ev); err != nil {
+		return nil, err
+	}
 	res := resultOf(ev)
 	codes := res.Codes
 	if len(codes) > model.MaxNotifiedCodes {
@@ -116,6 +120,39 @@ func (t *txn) record(ev *model.Event, hash string) (*model.EventResult, error) {
 		return nil, err
 	}
 	return res, nil
+}
+
+// indexEvent writes ev's entries in the event indexes.
+func (t *txn) indexEvent(ev *model.Event) error {
+	tail := t.nowText + ":" + ev.EventID + "\x00" + ev.Actor
+	seen := map[string]bool{}
+	put := func(index, value string) error {
+		k := eventIndexPrefixOf(index, value) + tail
+		if value == "" || seen[k] {
+			return nil
+		}
+		seen[k] = true
+		if err := t.stub.PutState(k, indexValue); err != nil {
+			return fmt.Errorf("write event index %s: %w", index, err)
+		}
+		return nil
+	}
+	values := [][2]string{{model.IndexType, string(ev.Type)}, {model.IndexBizStep, string(ev.BizStep)},
+		{model.IndexLocation, ev.ReadPoint}, {model.IndexLocation, ev.BizLocation}}
+	if ev.Observation {
+		for _, c := range append(append(slices.Clone(ev.EPCList), ev.ChildEPCs...), ev.ParentID) {
+			values = append(values, [2]string{model.IndexCode, c})
+		}
+		for _, q := range ev.QuantityList {
+			values = append(values, [2]string{model.IndexCode, q.Code})
+		}
+	}
+	for _, v := range values {
+		if err := put(v[0], v[1]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // resultOf builds the result of the transaction that recorded ev.

@@ -45,12 +45,29 @@ func eventTimeKey(time, id, actor string) string {
 
 // parseEventTimeKey reads the event ID and actor of a time index key.
 func parseEventTimeKey(k string) (id, actor string, ok bool) {
-	n := len(eventTimePrefix) + len(model.TimeLayout) + 1
-	if len(k) <= n {
+	return parseIndexTail(k, eventTimePrefix)
+}
+
+// parseIndexTail reads the event ID and actor of an index key: prefix, then
+// "<time in model.TimeLayout>:<eventID>\x00<actor MSP>".
+func parseIndexTail(k, prefix string) (id, actor string, ok bool) {
+	n := len(prefix) + len(model.TimeLayout) + 1
+	if len(k) <= n || !strings.HasPrefix(k, prefix) {
 		return "", "", false
 	}
 	id, actor, ok = strings.Cut(k[n:], "\x00")
 	return id, actor, ok && id != "" && actor != ""
+}
+
+// Event indexes (ADR 019): simple keys "eby:<index>\x00<value>\x00<time>:<eventID>\x00<actor>"
+// -> 0x00, one per value an event has, in record-time order within a value. EPCIS queries
+// read them instead of the time index. Only observations index their codes: a governed
+// code's events are its key's history (query:Provenance).
+const eventIndexPrefix = "eby:"
+
+// eventIndexPrefixOf starts the keys of one index value.
+func eventIndexPrefixOf(index, value string) string {
+	return eventIndexPrefix + index + "\x00" + value + "\x00"
 }
 
 // indexValue is the value of every index entry.

@@ -2,6 +2,8 @@ package contract
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
@@ -23,7 +25,7 @@ func newQueryContract(cfg *Config) *QueryContract {
 
 // GetEvaluateTransactions lists the read-only transactions: all of them.
 func (c *QueryContract) GetEvaluateTransactions() []string {
-	return []string{"Provenance", "Verify", "UnitsByHolder", "EventsByTime", "Alerts", "Event", "Unit", "Stock"}
+	return []string{"Provenance", "Verify", "UnitsByHolder", "EventsByTime", "EventsByIndex", "Alerts", "Event", "Unit", "Stock"}
 }
 
 // Verify answers at a point of sale or dispensing: is the code genuine, what is its status,
@@ -224,10 +226,41 @@ func (c *QueryContract) EventsByTime(ctx contractapi.TransactionContextInterface
 	if err != nil {
 		return nil, err
 	}
-	start, end, err := timeRange(from, to)
+	start, end, err := timeRange(eventTimePrefix, from, to)
 	if err != nil {
 		return nil, err
 	}
+	return t.eventPage(r, eventTimePrefix, start, end, pageSize, bookmark)
+}
+
+// EventsByIndex returns a page of the events with value in index (IndexType, IndexBizStep,
+// IndexLocation, IndexCode of package model), recorded from from (inclusive) to to (exclusive), in time order.
+func (c *QueryContract) EventsByIndex(ctx contractapi.TransactionContextInterface, index, value, from, to string, pageSize int, bookmark string) (*model.EventPage, error) {
+	t, err := begin(ctx, c.cfg)
+	if err != nil {
+		return nil, err
+	}
+	r, err := t.reader()
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Contains(model.EventIndexes, index) {
+		return nil, model.Invalid("index %q: want one of %v", index, model.EventIndexes)
+	}
+	if value == "" || strings.ContainsRune(value, 0) {
+		return nil, model.Invalid("value is required")
+	}
+	prefix := eventIndexPrefixOf(index, value)
+	start, end, err := timeRange(prefix, from, to)
+	if err != nil {
+		return nil, err
+	}
+	return t.eventPage(r, prefix, start, end, pageSize, bookmark)
+}
+
+// eventPage reads one page of an event index's keys from start to end and answers the events
+// the reader may see.
+func (t *txn) eventPage(r reader, prefix, start, end string, pageSize int, bookmark string) (*model.EventPage, error) {
 	n, err := pageSizeOf(pageSize)
 	if err != nil {
 		return nil, err
@@ -247,9 +280,9 @@ func (c *QueryContract) EventsByTime(ctx contractapi.TransactionContextInterface
 		if err != nil {
 			return nil, err
 		}
-		id, by, wellFormed := parseEventTimeKey(kv.Key)
+		id, by, wellFormed := parseIndexTail(kv.Key, prefix)
 		if !wellFormed {
-			return nil, fmt.Errorf("event time index: malformed key %q", kv.Key)
+			return nil, fmt.Errorf("event index: malformed key %q", kv.Key)
 		}
 		ev, err := t.event(id, by)
 		if err != nil {
@@ -297,23 +330,23 @@ func (c *QueryContract) Alerts(ctx contractapi.TransactionContextInterface, page
 	return out, err
 }
 
-// timeRange is the key range of the event-time index from from (inclusive) to to
-// (exclusive); an empty bound is open.
-func timeRange(from, to string) (start, end string, err error) {
-	start, end = eventTimePrefix, eventTimePrefix+"\x7f"
+// timeRange is the key range of an event index's keys under prefix from from (inclusive) to
+// to (exclusive); an empty bound is open.
+func timeRange(prefix, from, to string) (start, end string, err error) {
+	start, end = prefix, prefix+"\x7f"
 	if from != "" {
 		f, err := model.ParseTime(from)
 		if err != nil {
 			return "", "", model.Invalid("from: %v", err)
 		}
-		start = eventTimePrefix + model.FormatTime(f)
+		start = prefix + model.FormatTime(f)
 	}
 	if to != "" {
 		e, err := model.ParseTime(to)
 		if err != nil {
 			return "", "", model.Invalid("to: %v", err)
 		}
-		end = eventTimePrefix + model.FormatTime(e)
+		end = prefix + model.FormatTime(e)
 	}
 	return start, end, nil
 }

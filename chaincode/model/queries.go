@@ -61,6 +61,27 @@ type TimeQuery struct {
 	PageQuery
 }
 
+// IndexQuery asks for the events with one value of an event index, recorded from From
+// (inclusive) to To (exclusive), in record-time order (query:EventsByIndex).
+type IndexQuery struct {
+	Index string `json:"index" validate:"required,oneof=type bizStep location code"`
+	Value string `json:"value" validate:"required,max=512"`
+	From  string `json:"from,omitempty" validate:"omitempty,datetime=2006-01-02T15:04:05Z07:00"`
+	To    string `json:"to,omitempty" validate:"omitempty,datetime=2006-01-02T15:04:05Z07:00"`
+	PageQuery
+}
+
+// The event indexes (ADR 019).
+const (
+	IndexType     = "type"     // event type
+	IndexBizStep  = "bizStep"  // bare CBV name or URI
+	IndexLocation = "location" // GLN of the readPoint or bizLocation
+	IndexCode     = "code"     // canonical key (or URI) of a code an observation names
+)
+
+// EventIndexes are the indexes an event query may read.
+var EventIndexes = []string{IndexType, IndexBizStep, IndexLocation, IndexCode}
+
 // LicenceQuery lists licences that expire within Days.
 type LicenceQuery struct {
 	Days int `json:"days,omitempty" validate:"gte=0,lte=3650" default:"30"`

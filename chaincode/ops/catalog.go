@@ -73,6 +73,7 @@ var (
 	Event         = evaluate[model.EventIDQuery, model.Event]("query:Event")
 	UnitsByHolder = evaluate[model.HolderQuery, model.HoldingPage]("query:UnitsByHolder")
 	EventsByTime  = evaluate[model.TimeQuery, model.EventPage]("query:EventsByTime")
+	EventsByIndex = evaluate[model.IndexQuery, model.EventPage]("query:EventsByIndex")
 	Alerts        = evaluate[model.PageQuery, model.AlertPage]("query:Alerts")
 	Version       = evaluate[model.NoQuery, string]("info:Version")
 )
@@ -84,7 +85,7 @@ var All = []Descriptor{
 	Commission, Pack, Unpack, Ship, Receive, PrepareDispense, Dispense, UndoDispense, EraseDispense, Return, Decommission,
 	Destroy, Release, ReportSensor, Inspect, DispenseDetails, CaptureEPCIS,
 	StartRecall, AcknowledgeRecall, GetRecall, ListRecalls, RecallScope,
-	Provenance, Verify, Unit, Stock, Event, UnitsByHolder, EventsByTime, Alerts, Version,
+	Provenance, Verify, Unit, Stock, Event, UnitsByHolder, EventsByTime, EventsByIndex, Alerts, Version,
 }
 
 // ByName finds an operation by its function name.

@@ -86,6 +86,7 @@ func ForOp(name string) (Route, bool) {
 var Internal = map[string]string{
 	"unit:PrepareDispense": "the first of a dispense's two transactions: POST /v1/events/dispense makes both",
 	"epcis:Capture":        "one event of a document: POST /epcis/capture and POST /epcis/events submit it per event",
+	"query:EventsByIndex":  "read by the EPCIS queries (GET /epcis/events, the resources' /events, named queries)",
 }
 
 // Fields lists a request type's fields by JSON name, embedded structs flattened (each

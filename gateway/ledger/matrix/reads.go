@@ -77,6 +77,9 @@ func readRows(w World, f fixture) map[string]read {
 		"query:EventsByTime": {req: model.TimeQuery{From: f.since, PageQuery: page}, shows: func(v any) bool {
 			return contains(v.(*model.EventPage).Events, func(e model.Event) bool { return e.EventID == f.ship })
 		}, who: map[string]verdict{plt: hidden, hsp: hidden}},
+		"query:EventsByIndex": {req: model.IndexQuery{Index: model.IndexBizStep, Value: string(model.BizStepShipping), From: f.since, PageQuery: page}, shows: func(v any) bool {
+			return contains(v.(*model.EventPage).Events, func(e model.Event) bool { return e.EventID == f.ship })
+		}, who: map[string]verdict{plt: hidden, hsp: hidden}},
 		"query:Alerts": {req: page, shows: func(v any) bool {
 			return contains(v.(*model.AlertPage).Alerts, func(a model.Alert) bool { return a.ID == f.alert })
 		}, who: map[string]verdict{dst: hidden, hsp: hidden}},
