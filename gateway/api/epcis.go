@@ -18,6 +18,7 @@ import (
 	"github.com/udiledger/udiledger/chaincode/model"
 	"github.com/udiledger/udiledger/chaincode/ops"
 	"github.com/udiledger/udiledger/gateway/epcis/schema"
+	"github.com/udiledger/udiledger/gateway/epcis/simplequery"
 	"github.com/udiledger/udiledger/gateway/ledger"
 	"github.com/udiledger/udiledger/gateway/problem"
 )
@@ -230,76 +231,72 @@ func (s *server) captureOne(ctx context.Context, id *ledger.Identity, o epcis.Ou
 	return r
 }
 
-// epcisEvents answers GET /epcis/events: the ledger's events in record-time order that match
-// the query, as an EPCISQueryDocument.
+// epcisEvents answers GET /epcis/events: the events the reader may see that match the
+// SimpleEventQuery of the URL's parameters, as an EPCISQueryDocument.
 func (s *server) epcisEvents(c *gin.Context) {
-	epcisHeaders(c)
-	format, ok := epcisQueryFormat(c)
-	if !ok {
-		return
-	}
-	f, ok := epcisFilter(c)
-	if !ok {
-		return
-	}
-	s.epcisTimeQuery(c, f, format)
+	s.epcisQueryAnswer(c)
 }
 
-// epcisEPCEvents answers GET /epcis/epcs/{epc}/events from the code's provenance.
+// epcisEPCEvents answers GET /epcis/epcs/{epc}/events: the query, restricted to events that
+// name the EPC anywhere (MATCH_anyEPC).
 func (s *server) epcisEPCEvents(c *gin.Context) {
+	s.epcisQueryAnswer(c, "MATCH_anyEPC", c.Param("epc"), "epc")
+}
+
+// epcisQueryAnswer answers a SimpleEventQuery of the URL's parameters, with one parameter
+// the resource path adds (param, value and the path parameter's name, which its errors
+// name; none when empty), one page of it.
+func (s *server) epcisQueryAnswer(c *gin.Context, require ...string) {
 	epcisHeaders(c)
 	format, ok := epcisQueryFormat(c)
 	if !ok {
 		return
 	}
-	epc := c.Param("epc")
-	f, ok := epcisFilter(c)
-	if !ok {
-		return
+	q, err := parseEPCISQuery(c.Request.URL.Query())
+	if err == nil && len(require) == 3 {
+		var pe *simplequery.ParamError
+		if err = q.Require(require[0], require[1]); errors.As(err, &pe) {
+			pe.Param = require[2]
+		}
 	}
-	if err := f.RequireEPC(epc); err != nil {
+	if err != nil {
 		epcisQueryProblem(c, err)
 		return
 	}
-	key, err := epcis.CodeKey(epc)
+	perPage := q.PerPage
+	if perPage == 0 {
+		perPage = epcisDefaultPerPage
+	}
+	if perPage > epcisMaxPerPage {
+		problem.Write(c, problem.Invalid("query parameter exception", problem.FieldError{Field: "perPage", Reason: "at most " + strconv.Itoa(epcisMaxPerPage)}))
+		return
+	}
+	tok, err := parsePageToken(q.NextPageToken)
 	if err != nil {
-		problem.Write(c, problem.Invalid("the EPC cannot be read", problem.FieldError{Field: "epc", Reason: err.Error()}))
+		problem.Write(c, problem.Invalid("query parameter exception", problem.FieldError{Field: "nextPageToken", Reason: err.Error()}))
 		return
 	}
 	_, id, ok := identity(c)
 	if !ok {
 		return
 	}
-	prov, err := evaluateAs(c.Request.Context(), s, id, ops.Provenance, model.CodeQuery{Code: key})
+	dir, err := s.directory(c.Request.Context(), id)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	var events []model.Event
-	for _, e := range prov.Events {
-		if f.Match(e.Event) {
-			events = append(events, e.Event)
-		}
-	}
-	s.epcisAnswer(c, id, events, "", format)
-}
-
-func epcisFilter(c *gin.Context) (*epcis.Filter, bool) {
-	f, err := epcis.ParseQuery(c.Request.URL.Query())
-	if err != nil {
+	events, next, err := s.queryEvents(c.Request.Context(), id, q, dir, tok, perPage)
+	var pe *simplequery.ParamError
+	var tl *simplequery.TooLargeError
+	if errors.As(err, &pe) || errors.As(err, &tl) {
 		epcisQueryProblem(c, err)
-		return nil, false
-	}
-	return f, true
-}
-
-func epcisQueryProblem(c *gin.Context, err error) {
-	var qe *epcis.QueryError
-	if errors.As(err, &qe) {
-		problem.Write(c, problem.Invalid("query parameter exception", problem.FieldError{Field: qe.Param, Reason: qe.Reason}))
 		return
 	}
-	problem.Write(c, problem.Invalid(err.Error()))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.epcisAnswer(c, id, events, next, format)
 }
 
 // pageToken is where a query resumes: the ledger bookmark of a page and how many of that
@@ -330,47 +327,15 @@ func parsePageToken(s string) (pageToken, error) {
 	return t, nil
 }
 
-func (s *server) epcisTimeQuery(c *gin.Context, f *epcis.Filter, format epcisAnswerFormat) {
-	perPage := f.PerPage
-	if perPage == 0 {
-		perPage = epcisDefaultPerPage
-	}
-	if perPage > epcisMaxPerPage {
-		problem.Write(c, problem.Invalid("query parameter exception", problem.FieldError{Field: "perPage", Reason: "at most " + strconv.Itoa(epcisMaxPerPage)}))
-		return
-	}
-	tok, err := parsePageToken(f.NextPageToken)
-	if err != nil {
-		problem.Write(c, problem.Invalid("query parameter exception", problem.FieldError{Field: "nextPageToken", Reason: err.Error()}))
-		return
-	}
-	_, id, ok := identity(c)
-	if !ok {
-		return
-	}
-	from, to := f.TimeRange()
-	var events []model.Event
-	next, err := s.scanEvents(c, id, from, to, tok, func(ev model.Event, _ int) (int, bool) {
-		if f.Match(ev) {
-			events = append(events, ev)
-		}
-		return 0, len(events) >= perPage
-	})
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	s.epcisAnswer(c, id, events, next, format)
-}
-
-// scanEvents reads the events the reader may see (query:EventsByTime enforces ADR 012)
-// recorded in [from, to), zero bounds open, in record-time order from tok on, and passes each
+// scanEvents reads the events the reader may see (the chaincode's queries enforce ADR 012)
+// from src (query:EventsByTime, or query:EventsByIndex for one value of an index), recorded
+// in [from, to), zero bounds open, in record-time order from tok on, and passes each
 // to take with the number of its values already answered (tok.Value, else 0). take answers
 // where to resume inside the event when the page filled before the event was used up (0 when
 // it was) and whether the page is full. The scan stops when the page is full, after
 // epcisScanLimit events or once the chaincode has read epcisScanLimit index entries (at a
 // page of the index), and answers the token to resume at, "" at the end.
-func (s *server) scanEvents(c *gin.Context, id *ledger.Identity, from, to time.Time, tok pageToken,
+func (s *server) scanEvents(ctx context.Context, id *ledger.Identity, src eventSource, from, to time.Time, tok pageToken,
 	take func(ev model.Event, skip int) (rest int, full bool)) (string, error) {
 	if from.IsZero() {
 		from = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -380,8 +345,16 @@ func (s *server) scanEvents(c *gin.Context, id *ledger.Identity, from, to time.T
 	}
 	read, scanned, full := 0, 0, false
 	for {
-		page, err := evaluateAs(c.Request.Context(), s, id, ops.EventsByTime, model.TimeQuery{From: model.FormatTime(from),
-			To: model.FormatTime(to), PageQuery: model.PageQuery{PageSize: epcisMaxPerPage, Bookmark: tok.Bookmark}})
+		pq := model.PageQuery{PageSize: epcisMaxPerPage, Bookmark: tok.Bookmark}
+		var page *model.EventPage
+		var err error
+		if src.index == "" {
+			page, err = evaluateAs(ctx, s, id, ops.EventsByTime, model.TimeQuery{From: model.FormatTime(from),
+				To: model.FormatTime(to), PageQuery: pq})
+		} else {
+			page, err = evaluateAs(ctx, s, id, ops.EventsByIndex, model.IndexQuery{Index: src.index, Value: src.value,
+				From: model.FormatTime(from), To: model.FormatTime(to), PageQuery: pq})
+		}
 		if err != nil {
 			return "", err
 		}

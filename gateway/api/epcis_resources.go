@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/udiledger/udiledger/chaincode/epcis"
+	"github.com/udiledger/udiledger/chaincode/identifier"
 	"github.com/udiledger/udiledger/chaincode/model"
 	"github.com/udiledger/udiledger/chaincode/ops"
 	"github.com/udiledger/udiledger/gateway/problem"
@@ -41,20 +42,11 @@ func (s *server) epcisEvent(c *gin.Context) {
 // GET /epcis/events restricted by the path's resource, given to param (EQ_bizStep…).
 func (s *server) epcisResourceEvents(field, param string) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		epcisHeaders(c)
-		format, ok := epcisQueryFormat(c)
-		if !ok {
-			return
+		v := c.Param(field)
+		if (field == "readPoint" || field == "bizLocation") && identifier.ValidateGLN(v) == nil {
+			v = epcis.LocationURI(v) // a bare GLN, as the ledger's REST API writes places
 		}
-		f, ok := epcisFilter(c)
-		if !ok {
-			return
-		}
-		if err := f.Require(param, c.Param(field), field); err != nil {
-			epcisQueryProblem(c, err)
-			return
-		}
-		s.epcisTimeQuery(c, f, format)
+		s.epcisQueryAnswer(c, param, v, field)
 	}
 }
 
@@ -109,7 +101,7 @@ func (s *server) epcisValues(values func(epcis.RenderOptions, model.Event) []str
 		opt := epcis.RenderOptions{EPCURN: format.urn, CompanyPrefixes: dir.prefixes}
 		seen := map[string]bool{}
 		var members []string
-		next, err := s.scanEvents(c, id, time.Time{}, time.Time{}, tok, func(ev model.Event, skip int) (int, bool) {
+		next, err := s.scanEvents(c.Request.Context(), id, eventSource{}, time.Time{}, time.Time{}, tok, func(ev model.Event, skip int) (int, bool) {
 			vs := values(opt, ev)
 			for j := skip; j < len(vs); j++ {
 				if len(members) >= perPage {
