@@ -339,7 +339,7 @@ func (s *server) epcisTimeQuery(c *gin.Context, f *epcis.Filter, format epcisAns
 	}
 	from, to := f.TimeRange()
 	var events []model.Event
-	next, err := s.scanEvents(c, id, from, to, tok, func(ev model.Event, _ int) (int, bool) {
+	next, err := s.scanEvents(c.Request.Context(), id, from, to, tok, func(ev model.Event, _ int) (int, bool) {
 		if f.Match(ev) {
 			events = append(events, ev)
 		}
@@ -359,7 +359,7 @@ func (s *server) epcisTimeQuery(c *gin.Context, f *epcis.Filter, format epcisAns
 // it was) and whether the page is full. The scan stops when the page is full, after
 // epcisScanLimit events or once the chaincode has read epcisScanLimit index entries (at a
 // page of the index), and answers the token to resume at, "" at the end.
-func (s *server) scanEvents(c *gin.Context, id *ledger.Identity, from, to time.Time, tok pageToken,
+func (s *server) scanEvents(ctx context.Context, id *ledger.Identity, from, to time.Time, tok pageToken,
 	take func(ev model.Event, skip int) (rest int, full bool)) (string, error) {
 	if from.IsZero() {
 		from = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -369,7 +369,7 @@ func (s *server) scanEvents(c *gin.Context, id *ledger.Identity, from, to time.T
 	}
 	read, scanned, full := 0, 0, false
 	for {
-		page, err := evaluateAs(c.Request.Context(), s, id, ops.EventsByTime, model.TimeQuery{From: model.FormatTime(from),
+		page, err := evaluateAs(ctx, s, id, ops.EventsByTime, model.TimeQuery{From: model.FormatTime(from),
 			To: model.FormatTime(to), PageQuery: model.PageQuery{PageSize: epcisMaxPerPage, Bookmark: tok.Bookmark}})
 		if err != nil {
 			return "", err
@@ -402,7 +402,7 @@ func (s *server) scanEvents(c *gin.Context, id *ledger.Identity, from, to time.T
 
 // recallScopes reads the scope of every recall among events that names no codes (a lot or
 // product recall), so that the answer can name the recalled class.
-func (s *server) recallScopes(c *gin.Context, id *ledger.Identity, events []model.Event) (map[string]model.RecallScope, error) {
+func (s *server) recallScopes(ctx context.Context, id *ledger.Identity, events []model.Event) (map[string]model.RecallScope, error) {
 	out := map[string]model.RecallScope{}
 	for _, e := range events {
 		if e.BizStep != model.BizStepRecalling || len(e.EPCList) > 0 || e.Detail == nil || e.Detail.RecallID == "" {
@@ -411,7 +411,7 @@ func (s *server) recallScopes(c *gin.Context, id *ledger.Identity, events []mode
 		if _, done := out[e.Detail.RecallID]; done {
 			continue
 		}
-		r, err := evaluateAs(c.Request.Context(), s, id, ops.GetRecall, model.RecallQuery{RecallID: e.Detail.RecallID})
+		r, err := evaluateAs(ctx, s, id, ops.GetRecall, model.RecallQuery{RecallID: e.Detail.RecallID})
 		if err != nil {
 			return nil, err
 		}
@@ -421,7 +421,7 @@ func (s *server) recallScopes(c *gin.Context, id *ledger.Identity, events []mode
 }
 
 func (s *server) epcisAnswer(c *gin.Context, id *ledger.Identity, events []model.Event, next string, format epcisAnswerFormat) {
-	dir, err := s.directory(c.Request.Context(), id)
+	doc, err := s.queryDocument(c.Request.Context(), id, events, format)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -431,19 +431,30 @@ func (s *server) epcisAnswer(c *gin.Context, id *ledger.Identity, events []model
 		q.Set("nextPageToken", next)
 		c.Header("Link", "<"+c.Request.URL.EscapedPath()+"?"+q.Encode()+`>; rel="next"`)
 	}
-	recalls, err := s.recallScopes(c, id, events)
-	if err != nil {
-		s.fail(c, err)
-		return
+	if name := c.GetString(queryNameKey); name != "" {
+		doc.EPCISBody.QueryResults.QueryName = name
 	}
-	doc := epcis.NewQueryDocument(events, epcis.RenderOptions{PartyGLN: dir.partyGLN, Recall: func(rid string) (model.RecallScope, bool) {
-		sc, ok := recalls[rid]
-		return sc, ok
-	}, EPCURN: format.urn, CompanyPrefixes: dir.prefixes}, time.Now().UTC())
 	b, err := json.Marshal(doc)
 	if err != nil {
 		writeError(c, err)
 		return
 	}
 	c.Data(http.StatusOK, format.mediaType+"; charset=utf-8", b)
+}
+
+// queryDocument renders events as the query document id reads: parties by their GLN, the
+// scope of lot and product recalls.
+func (s *server) queryDocument(ctx context.Context, id *ledger.Identity, events []model.Event, format epcisAnswerFormat) (*epcis.QueryDocument, error) {
+	dir, err := s.directory(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	recalls, err := s.recallScopes(ctx, id, events)
+	if err != nil {
+		return nil, err
+	}
+	return epcis.NewQueryDocument(events, epcis.RenderOptions{PartyGLN: dir.partyGLN, Recall: func(rid string) (model.RecallScope, bool) {
+		sc, ok := recalls[rid]
+		return sc, ok
+	}, EPCURN: format.urn, CompanyPrefixes: dir.prefixes}, time.Now().UTC()), nil
 }

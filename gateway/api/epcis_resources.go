@@ -109,7 +109,7 @@ func (s *server) epcisValues(values func(epcis.RenderOptions, model.Event) []str
 		opt := epcis.RenderOptions{EPCURN: format.urn, CompanyPrefixes: dir.prefixes}
 		seen := map[string]bool{}
 		var members []string
-		next, err := s.scanEvents(c, id, time.Time{}, time.Time{}, tok, func(ev model.Event, skip int) (int, bool) {
+		next, err := s.scanEvents(c.Request.Context(), id, time.Time{}, time.Time{}, tok, func(ev model.Event, skip int) (int, bool) {
 			vs := values(opt, ev)
 			for j := skip; j < len(vs); j++ {
 				if len(members) >= perPage {
