@@ -82,7 +82,7 @@ func (h *webhook) record(body []byte, sig string) {
 // wait waits for n posts and answers all received so far.
 func (h *webhook) wait(n int) []report {
 	h.t.Helper()
-	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
+	for end := time.Now().Add(30 * time.Second); time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
 		h.mu.Lock()
 		got := slices.Clone(h.posts)
 		h.mu.Unlock()
@@ -91,6 +91,23 @@ func (h *webhook) wait(n int) []report {
 		}
 	}
 	h.t.Fatalf("webhook: fewer than %d posts", n)
+	return nil
+}
+
+// waitEvents waits for n events in all posts and answers them all, in order.
+func (h *webhook) waitEvents(n int) []string {
+	h.t.Helper()
+	var all []string
+	for end := time.Now().Add(30 * time.Second); time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
+		all = nil
+		for _, p := range h.wait(0) {
+			all = append(all, p.doc.ids()...)
+		}
+		if len(all) >= n {
+			return all
+		}
+	}
+	h.t.Fatalf("webhook: %d events, want %d", len(all), n)
 	return nil
 }
 
@@ -221,7 +238,7 @@ func TestNamedQueriesAndWebhooks(t *testing.T) {
 	})
 	t.Run("the subscription shows its delivery", func(t *testing.T) {
 		var got QuerySubscription
-		for end := time.Now().Add(5 * time.Second); got.Delivered == 0 && time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
+		for end := time.Now().Add(30 * time.Second); got.Delivered == 0 && time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
 			w.must(200, &got, mfr, "GET", "/epcis/queries/pens/subscriptions/"+sub.SubscriptionID, nil)
 		}
 		if got.Delivered != 1 || got.LastDelivery == nil || got.LastDelivery.Events != 1 || got.LastNotifiedAt.IsZero() || !got.Signed {
@@ -278,7 +295,7 @@ func TestAFailingWebhookIsRetriedThenDeadLettered(t *testing.T) {
 	w.captureNow(commissionDoc("dl", 301))
 	loc := "/epcis/queries/q/subscriptions/" + sub.SubscriptionID
 	var got QuerySubscription
-	for end := time.Now().Add(10 * time.Second); len(got.DeadLetters) == 0 && time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
+	for end := time.Now().Add(30 * time.Second); len(got.DeadLetters) == 0 && time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
 		w.must(200, &got, mfr, "GET", loc, nil)
 	}
 	if len(got.DeadLetters) != 1 || got.Failures != 3 || got.Delivered != 0 || got.LastDelivery == nil || got.LastDelivery.Attempts != 3 ||
@@ -311,7 +328,7 @@ func TestScheduledReportIfEmpty(t *testing.T) {
 	hook := newWebhook(t, "t")
 	w.subscribe("q", map[string]any{"dest": hook.srv.URL, "signatureToken": "t", "reportIfEmpty": true,
 		"schedule": map[string]string{"second": "0"}})
-	for end := time.Now().Add(5 * time.Second); clock.Waiters() == 0; time.Sleep(5 * time.Millisecond) {
+	for end := time.Now().Add(30 * time.Second); clock.Waiters() == 0; time.Sleep(5 * time.Millisecond) {
 		if time.Now().After(end) {
 			t.Fatal("the schedule never waits on the clock")
 		}
@@ -332,7 +349,7 @@ func TestWebSocketSubscription(t *testing.T) {
 	w, _ := subsWorld(t, filepath.Join(t.TempDir(), "subs.db"), worldOptions{unchecked: true}, nil)
 	w.seed()
 	w.must(201, nil, mfr, "POST", "/epcis/queries", `{"name":"q","query":`+matchEPCs(501, 503)+`}`)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	dial := func(msp, query string) (*websocket.Conn, *http.Response, error) {
 		return websocket.Dial(ctx, "ws"+strings.TrimPrefix(w.srv.URL, "http")+"/epcis/queries/q/events?"+query,
@@ -384,7 +401,7 @@ func TestSubscriptionsSurviveARestart(t *testing.T) {
 	w1.captureNow(commissionDoc("rs", 601))
 	hook.wait(1)
 	var got QuerySubscription
-	for end := time.Now().Add(5 * time.Second); got.Delivered == 0 && time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
+	for end := time.Now().Add(30 * time.Second); got.Delivered == 0 && time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
 		w1.must(200, &got, mfr, "GET", "/epcis/queries/q/subscriptions/"+sub.SubscriptionID, nil)
 	}
 	// The gateway stops: its HTTP server and its store close.
@@ -399,15 +416,10 @@ func TestSubscriptionsSurviveARestart(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = st2.Close() })
 	w2 := newWorldOn(t, w1, func(o *Options) { o.Subscriptions, o.SubscriptionOptions = st2, subsOptions() })
-	w2.captureNow(commissionDoc("rs", 602, 603))
-	posts := hook.wait(2)
+	w2.captureNow(commissionDoc("rs", 602, 603)) // two transactions: one report or two
+	hook.waitEvents(3)
 	time.Sleep(200 * time.Millisecond) // room for a wrong re-send
-	posts = hook.wait(len(posts))
-	var all []string
-	for _, p := range posts {
-		all = append(all, p.doc.ids()...)
-	}
-	if !slices.Equal(all, []string{"urn:uuid:rs-601", "urn:uuid:rs-602", "urn:uuid:rs-603"}) {
+	if all := hook.waitEvents(3); !slices.Equal(all, []string{"urn:uuid:rs-601", "urn:uuid:rs-602", "urn:uuid:rs-603"}) {
 		t.Fatalf("reports across the restart hold %v", all)
 	}
 }

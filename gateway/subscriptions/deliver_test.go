@@ -92,7 +92,7 @@ func TestReportsKeepEventsOfOneRecordTimeTogether(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := [][]string{{"e0"}, {"e1", "e2", "e3"}, {"e4", "e5"}}
-	for end := time.Now().Add(5 * time.Second); time.Now().Before(end); time.Sleep(5 * time.Millisecond) {
+	for end := time.Now().Add(30 * time.Second); time.Now().Before(end); time.Sleep(5 * time.Millisecond) {
 		mu.Lock()
 		n := len(got)
 		mu.Unlock()
@@ -106,7 +106,7 @@ func TestReportsKeepEventsOfOneRecordTimeTogether(t *testing.T) {
 		t.Fatalf("reports %v, want %v", got, want)
 	}
 	s, _ := st.Subscription("s")
-	for end := time.Now().Add(5 * time.Second); s.Delivered < 3 && time.Now().Before(end); time.Sleep(5 * time.Millisecond) {
+	for end := time.Now().Add(30 * time.Second); s.Delivered < 3 && time.Now().Before(end); time.Sleep(5 * time.Millisecond) {
 		s, _ = st.Subscription("s") // the cursor is kept once the post is answered
 	}
 	if !s.Cursor.Equal(t0.Add(4*time.Second)) || s.Delivered != 3 {
