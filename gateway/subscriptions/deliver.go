@@ -260,6 +260,8 @@ type feed struct {
 	cursor time.Time
 	// send hands over one report whose events run up to next; an error ends the feed.
 	send func(ctx context.Context, doc []byte, events int, next time.Time) error
+	// skip moves the cursor past events read that did not match (nil: kept in memory only).
+	skip func(next time.Time) error
 }
 
 // follow runs f until ctx ends or f.send fails: at once and on each wake for a stream, at
@@ -300,7 +302,8 @@ func (m *Manager) follow(ctx context.Context, f *feed) {
 }
 
 // drain sends the events recorded after f.cursor, in reports of at most BatchSize; an
-// empty report too when reportIfEmpty and there is nothing new.
+// empty report too when reportIfEmpty and there is nothing new. It reads until a read
+// neither finds events nor moves the cursor (a read stops after a bounded scan).
 func (m *Manager) drain(ctx context.Context, f *feed, reportIfEmpty bool) error {
 	q, err := m.o.Store.Query(f.by.Org, f.query)
 	if errors.Is(err, ErrNotFound) || errors.Is(err, ErrClosed) {
@@ -311,7 +314,7 @@ func (m *Manager) drain(ctx context.Context, f *feed, reportIfEmpty bool) error 
 		return nil
 	}
 	for first := true; ; first = false {
-		events, next, more, err := m.batch(ctx, f.by, q, f.cursor)
+		events, next, err := m.batch(ctx, f.by, q, f.cursor)
 		if err != nil {
 			if ctx.Err() != nil {
 				return errStop
@@ -320,7 +323,16 @@ func (m *Manager) drain(ctx context.Context, f *feed, reportIfEmpty bool) error 
 			return nil
 		}
 		if len(events) == 0 && !(first && reportIfEmpty) {
-			return nil
+			if !next.After(f.cursor) {
+				return nil
+			}
+			if f.skip != nil {
+				if err := f.skip(next); err != nil {
+					return err
+				}
+			}
+			f.cursor = next
+			continue
 		}
 		doc, err := m.document(q.Name, f.subID, events)
 		if err != nil {
@@ -329,26 +341,26 @@ func (m *Manager) drain(ctx context.Context, f *feed, reportIfEmpty bool) error 
 		if err := f.send(ctx, doc, len(events), next); err != nil {
 			return err
 		}
-		f.cursor = next
-		if !more {
+		if !next.After(f.cursor) { // nothing moved: read again at the next wake or tick
 			return nil
 		}
+		f.cursor = next
 	}
 }
 
 // batch reads the next report's events after cursor and the cursor after them. A full batch
 // keeps back its trailing events of the last one's record time (unless all share it), so
 // that the next batch, recorded after the cursor, takes them all.
-func (m *Manager) batch(ctx context.Context, by Owner, q *Query, cursor time.Time) ([]json.RawMessage, time.Time, bool, error) {
+func (m *Manager) batch(ctx context.Context, by Owner, q *Query, cursor time.Time) ([]json.RawMessage, time.Time, error) {
 	events, last, err := m.o.Source.Events(ctx, by, q.Values(), cursor, m.o.BatchSize)
 	if err != nil {
-		return nil, cursor, false, err
+		return nil, cursor, err
 	}
 	if len(events) < m.o.BatchSize {
 		if last.After(cursor) {
 			cursor = last
 		}
-		return events, cursor, false, nil
+		return events, cursor, nil
 	}
 	times := make([]time.Time, len(events))
 	for i, e := range events {
@@ -366,7 +378,7 @@ func (m *Manager) batch(ctx context.Context, by Owner, q *Query, cursor time.Tim
 	} else if last.After(cursor) {
 		cursor = last
 	}
-	return events, cursor, true, nil
+	return events, cursor, nil
 }
 
 func recordTime(event json.RawMessage) time.Time {
@@ -437,6 +449,12 @@ func (m *Manager) deliver(ctx context.Context, id string) {
 		}
 		if !ok {
 			m.o.Logger.Warn("subscriptions: report dead-lettered", "subscription", id, "events", events, "err", d.Error)
+		}
+		return nil
+	}
+	f.skip = func(next time.Time) error {
+		if err := m.o.Store.update(id, func(s *Subscription) { s.Cursor = next }); err != nil {
+			return errStop
 		}
 		return nil
 	}

@@ -19,6 +19,10 @@ import (
 type events struct {
 	mu   sync.Mutex
 	list []json.RawMessage
+	// scan, when set, bounds the events one read looks at, as the gateway's bounded scan
+	// does; skip names events that do not match the query.
+	scan int
+	skip map[string]bool
 }
 
 func (e *events) add(id string, recorded time.Time) {
@@ -32,10 +36,16 @@ func (e *events) Events(_ context.Context, _ Owner, _ url.Values, after time.Tim
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	var out []json.RawMessage
-	last := after
+	last, scanned := after, 0
 	for _, ev := range e.list {
-		if t := recordTime(ev); t.After(after) && len(out) < limit {
-			out, last = append(out, ev), t
+		t := recordTime(ev)
+		if !t.After(after) || len(out) == limit || (e.scan > 0 && scanned == e.scan) {
+			continue
+		}
+		scanned++
+		last = t
+		if !e.skip[eventID(ev)] {
+			out = append(out, ev)
 		}
 	}
 	return out, last, nil
@@ -46,13 +56,17 @@ func ids(doc []byte) []string {
 	_ = json.Unmarshal(doc, &d)
 	var out []string
 	for _, e := range d.EPCISBody.QueryResults.ResultsBody.EventList {
-		var ev struct {
-			EventID string `json:"eventID"`
-		}
-		_ = json.Unmarshal(e, &ev)
-		out = append(out, ev.EventID)
+		out = append(out, eventID(e))
 	}
 	return out
+}
+
+func eventID(event json.RawMessage) string {
+	var ev struct {
+		EventID string `json:"eventID"`
+	}
+	_ = json.Unmarshal(event, &ev)
+	return ev.EventID
 }
 
 // Events recorded at the same time are never split between a report and the cursor.
@@ -112,6 +126,60 @@ func TestReportsKeepEventsOfOneRecordTimeTogether(t *testing.T) {
 	if !s.Cursor.Equal(t0.Add(4*time.Second)) || s.Delivered != 3 {
 		t.Fatalf("subscription after the reports: %+v", s)
 	}
+}
+
+// runManager runs a manager over src with one stream subscription to hook, until the test ends.
+func runManager(t *testing.T, src Source, o Options, dest string) *Store {
+	st, err := Open(filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	o.Store, o.Source, o.AllowPrivate = st, src, true
+	m := NewManager(o)
+	if err := st.CreateQuery(&Query{Org: "O", Name: "q", Params: []byte(`{}`)}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { m.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	sub := &Subscription{ID: "s", Org: "O", Query: "q", Dest: dest, Spec: Spec{Stream: true, InitialRecordTime: time.Unix(0, 0)}}
+	if err := m.Subscribe(ctx, sub); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// A read cut short by the scan bound, with nothing matching, moves the cursor and reads on
+// at once: the matching event behind it is not left for the next wake.
+func TestReadsGoOnPastEventsThatDoNotMatch(t *testing.T) {
+	src := &events{scan: 2, skip: map[string]bool{"e0": true, "e1": true, "e2": true, "e3": true}}
+	t0 := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range 5 {
+		src.add(fmt.Sprintf("e%d", i), t0.Add(time.Duration(i+1)*time.Second))
+	}
+	got := make(chan []string, 4)
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		got <- ids(body)
+	}))
+	defer hook.Close()
+	st := runManager(t, src, Options{PollInterval: time.Hour}, hook.URL)
+	select {
+	case ids := <-got:
+		if !slices.Equal(ids, []string{"e4"}) {
+			t.Fatalf("report %v", ids)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("no report")
+	}
+	for end := time.Now().Add(30 * time.Second); time.Now().Before(end); time.Sleep(5 * time.Millisecond) {
+		if s, _ := st.Subscription("s"); s.Cursor.Equal(t0.Add(5 * time.Second)) {
+			return
+		}
+	}
+	t.Fatal("the cursor did not reach the last event")
 }
 
 func TestBackoff(t *testing.T) {
