@@ -345,14 +345,21 @@ func TestScheduledReportIfEmpty(t *testing.T) {
 }
 
 func TestWebSocketSubscription(t *testing.T) {
-	// A WebSocket is no answer the OpenAPI check can record.
-	w, _ := subsWorld(t, filepath.Join(t.TempDir(), "subs.db"), worldOptions{unchecked: true}, nil)
+	// A WebSocket is no answer the OpenAPI check can record. The schedules' clock stands half
+	// a minute before the next minute, a little in the past.
+	clock := subscriptions.NewManualClock(time.Now().UTC().Truncate(time.Minute).Add(-30 * time.Second))
+	w, _ := subsWorld(t, filepath.Join(t.TempDir(), "subs.db"), worldOptions{unchecked: true}, func(o *subscriptions.Options) { o.Clock = clock })
 	w.seed()
 	w.must(201, nil, mfr, "POST", "/epcis/queries", `{"name":"q","query":`+matchEPCs(501, 503)+`}`)
+	w.must(201, nil, mfr, "POST", "/epcis/queries", `{"name":"none","query":`+matchEPCs(599)+`}`)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	dial := func(msp, query string) (*websocket.Conn, *http.Response, error) {
-		return websocket.Dial(ctx, "ws"+strings.TrimPrefix(w.srv.URL, "http")+"/epcis/queries/q/events?"+query,
+		name, query, ok := strings.Cut(query, "?")
+		if !ok {
+			name, query = "q", name
+		}
+		return websocket.Dial(ctx, "ws"+strings.TrimPrefix(w.srv.URL, "http")+"/epcis/queries/"+name+"/events?"+query,
 			&websocket.DialOptions{HTTPHeader: http.Header{"Authorization": {"Bearer " + w.keys[msp]}}})
 	}
 	t.Run("bad parameters and another organisation are refused at the handshake", func(t *testing.T) {
@@ -385,6 +392,23 @@ func TestWebSocketSubscription(t *testing.T) {
 	if err := conn.Close(websocket.StatusNormalClosure, ""); err != nil {
 		t.Fatal(err)
 	}
+	t.Run("a scheduled WebSocket with reportIfEmpty gets an empty document on its tick", func(t *testing.T) {
+		conn, _, err := dial(mfr, "none?second=0&reportIfEmpty=true")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _ = conn.CloseNow() }()
+		for end := time.Now().Add(30 * time.Second); clock.Waiters() == 0; time.Sleep(5 * time.Millisecond) {
+			if time.Now().After(end) {
+				t.Fatal("the schedule never waits on the clock")
+			}
+		}
+		clock.Advance(30 * time.Second)
+		var doc queryDoc
+		if _, msg, err := conn.Read(ctx); err != nil || json.Unmarshal(msg, &doc) != nil || doc.Type != "EPCISQueryDocument" || len(doc.ids()) != 0 {
+			t.Fatalf("message %s (%v)", msg, err)
+		}
+	})
 }
 
 func TestSubscriptionsSurviveARestart(t *testing.T) {
