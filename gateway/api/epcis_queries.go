@@ -59,22 +59,19 @@ type QuerySubscription struct {
 	ReportIfEmpty     bool                    `json:"reportIfEmpty"`
 	Signed            bool                    `json:"signed"` // a signatureToken was given
 	Delivered         int                     `json:"delivered"`
-	Failures          int                     `json:"failures"` // failed posts, all reports
+	Failures          int                     `json:"failures"`     // failed posts, all reports
+	DeadLettered      int                     `json:"deadLettered"` // reports never taken
 	LastDelivery      *subscriptions.Delivery `json:"lastDelivery,omitempty"`
 	// DeadLetters are the latest reports the destination never took (GET of one
 	// subscription only).
 	DeadLetters []*subscriptions.DeadLetter `json:"deadLetters,omitempty"`
 }
 
-func querySubscription(s *subscriptions.Subscription, withLetters bool) QuerySubscription {
-	out := QuerySubscription{SubscriptionID: s.ID, Dest: s.Dest, CreatedAt: s.Created, LastNotifiedAt: s.LastNotified,
+func querySubscription(s *subscriptions.Subscription, letters []*subscriptions.DeadLetter) QuerySubscription {
+	return QuerySubscription{SubscriptionID: s.ID, Dest: s.Dest, CreatedAt: s.Created, LastNotifiedAt: s.LastNotified,
 		InitialRecordTime: s.InitialRecordTime, MinRecordTime: s.Cursor, Stream: s.Stream, Schedule: s.Schedule,
 		ReportIfEmpty: s.ReportIfEmpty, Signed: s.SignatureToken != "", Delivered: s.Delivered, Failures: s.Failures,
-		LastDelivery: s.LastDelivery}
-	if withLetters {
-		out.DeadLetters = s.DeadLetters
-	}
-	return out
+		LastDelivery: s.LastDelivery, DeadLettered: s.DeadLettered, DeadLetters: letters}
 }
 
 func namedQuery(q *subscriptions.Query) NamedQuery { return NamedQuery{Name: q.Name, Query: q.Params} }
@@ -339,7 +336,7 @@ func (s *server) epcisSubscriptions(c *gin.Context) {
 	}
 	out := make([]QuerySubscription, len(subs))
 	for i, sub := range subs {
-		out[i] = querySubscription(sub, false)
+		out[i] = querySubscription(sub, nil)
 	}
 	c.JSON(http.StatusOK, out)
 }
@@ -373,7 +370,7 @@ func (s *server) epcisSubscribe(c *gin.Context) {
 		return
 	}
 	c.Header("Location", "/epcis/queries/"+url.PathEscape(name)+"/subscriptions/"+sub.ID)
-	c.JSON(http.StatusCreated, querySubscription(sub, false))
+	c.JSON(http.StatusCreated, querySubscription(sub, nil))
 }
 
 // epcisSubscription answers GET /epcis/queries/{queryName}/subscriptions/{subscriptionID}.
@@ -386,11 +383,15 @@ func (s *server) epcisSubscription(c *gin.Context) {
 	if err == nil && (sub.Org != id.MSPID || sub.Query != c.Param("queryName")) {
 		err = subscriptions.ErrNotFound
 	}
+	var letters []*subscriptions.DeadLetter
+	if err == nil {
+		letters, err = s.subs.Store().DeadLetters(sub.ID)
+	}
 	if err != nil {
 		s.subscriptionsProblem(c, err, "subscription "+c.Param("subscriptionID"))
 		return
 	}
-	c.JSON(http.StatusOK, querySubscription(sub, true))
+	c.JSON(http.StatusOK, querySubscription(sub, letters))
 }
 
 // epcisUnsubscribe answers DELETE /epcis/queries/{queryName}/subscriptions/{subscriptionID}.

@@ -298,7 +298,7 @@ func TestAFailingWebhookIsRetriedThenDeadLettered(t *testing.T) {
 	for end := time.Now().Add(30 * time.Second); len(got.DeadLetters) == 0 && time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
 		w.must(200, &got, mfr, "GET", loc, nil)
 	}
-	if len(got.DeadLetters) != 1 || got.Failures != 3 || got.Delivered != 0 || got.LastDelivery == nil || got.LastDelivery.Attempts != 3 ||
+	if len(got.DeadLetters) != 1 || got.DeadLettered != 1 || got.Failures != 3 || got.Delivered != 0 || got.LastDelivery == nil || got.LastDelivery.Attempts != 3 ||
 		got.LastDelivery.Status != 500 || !got.LastNotifiedAt.IsZero() {
 		t.Fatalf("subscription %+v", got)
 	}

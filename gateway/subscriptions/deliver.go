@@ -429,21 +429,21 @@ func (m *Manager) deliver(ctx context.Context, id string) {
 		if !ok && ctx.Err() != nil {
 			return errStop // stopping: the window is sent again after a restart
 		}
-		after := f.cursor
-		err := m.o.Store.update(id, func(s *Subscription) {
+		var letter *DeadLetter
+		if !ok {
+			letter = &DeadLetter{Delivery: d, After: f.cursor, Through: next, Document: doc}
+		}
+		err := m.o.Store.updateWith(id, func(s *Subscription) {
 			s.Cursor, s.LastDelivery = next, &d
 			s.Failures += d.Attempts
 			if ok {
 				s.Failures--
 				s.Delivered++
 				s.LastNotified = d.At
-				return
+			} else {
+				s.DeadLettered++
 			}
-			s.DeadLetters = append(s.DeadLetters, &DeadLetter{Delivery: d, After: after, Through: next, Document: doc})
-			if n := len(s.DeadLetters) - m.o.MaxDeadLetters; n > 0 {
-				s.DeadLetters = s.DeadLetters[n:]
-			}
-		})
+		}, letter, m.o.MaxDeadLetters)
 		if err != nil {
 			return errStop // deleted, or the store closed
 		}

@@ -8,6 +8,7 @@ package subscriptions
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -22,6 +23,7 @@ import (
 var (
 	bucketQueries = []byte("queries")       // org NUL name -> Query
 	bucketSubs    = []byte("subscriptions") // subscription ID -> Subscription
+	bucketLetters = []byte("deadLetters")   // subscription ID -> (sequence -> DeadLetter)
 )
 
 // Errors of the store.
@@ -60,12 +62,12 @@ type Subscription struct {
 	Created        time.Time `json:"created"`
 	// Cursor is the record time of the last event delivered (or dead-lettered): the next
 	// report holds the events recorded after it.
-	Cursor       time.Time     `json:"cursor"`
-	LastNotified time.Time     `json:"lastNotified,omitzero"` // last report the destination took (2xx)
-	LastDelivery *Delivery     `json:"lastDelivery,omitempty"`
-	Delivered    int           `json:"delivered"` // reports the destination took
-	Failures     int           `json:"failures"`  // failed attempts, all reports
-	DeadLetters  []*DeadLetter `json:"deadLetters,omitempty"`
+	Cursor       time.Time `json:"cursor"`
+	LastNotified time.Time `json:"lastNotified,omitzero"` // last report the destination took (2xx)
+	LastDelivery *Delivery `json:"lastDelivery,omitempty"`
+	Delivered    int       `json:"delivered"`    // reports the destination took
+	Failures     int       `json:"failures"`     // failed attempts, all reports
+	DeadLettered int       `json:"deadLettered"` // reports the destination never took
 }
 
 // Spec says when a subscription reports: on every new matching event (Stream) or on a
@@ -108,7 +110,7 @@ func Open(path string) (*Store, error) {
 		return nil, fmt.Errorf("subscriptions: open %s: %w", path, err)
 	}
 	if err := db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketQueries, bucketSubs} {
+		for _, b := range [][]byte{bucketQueries, bucketSubs, bucketLetters} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -213,7 +215,7 @@ func (s *Store) DeleteQuery(org, name string) ([]string, error) {
 			return err
 		}
 		for _, id := range ids {
-			if err := subs.Delete([]byte(id)); err != nil {
+			if err := deleteSub(tx, id); err != nil {
 				return err
 			}
 		}
@@ -297,13 +299,55 @@ func (s *Store) DeleteSubscription(id string) error {
 		if tx.Bucket(bucketSubs).Get([]byte(id)) == nil {
 			return ErrNotFound
 		}
-		return tx.Bucket(bucketSubs).Delete([]byte(id))
+		return deleteSub(tx, id)
 	}))
+}
+
+// deleteSub removes a subscription with its dead letters.
+func deleteSub(tx *bolt.Tx, id string) error {
+	if err := tx.Bucket(bucketSubs).Delete([]byte(id)); err != nil {
+		return err
+	}
+	if tx.Bucket(bucketLetters).Bucket([]byte(id)) == nil {
+		return nil
+	}
+	return tx.Bucket(bucketLetters).DeleteBucket([]byte(id))
+}
+
+// DeadLetters reads a subscription's dead letters, oldest first.
+func (s *Store) DeadLetters(id string) ([]*DeadLetter, error) {
+	var out []*DeadLetter
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketLetters).Bucket([]byte(id))
+		if b == nil {
+			return nil
+		}
+		return b.ForEach(func(_, v []byte) error {
+			l := &DeadLetter{}
+			if err := json.Unmarshal(v, l); err != nil {
+				return err
+			}
+			out = append(out, l)
+			return nil
+		})
+	})
+	return out, closed(err)
 }
 
 // update changes a subscription in one transaction (fsync'd); ErrNotFound once deleted.
 func (s *Store) update(id string, change func(*Subscription)) error {
+	return s.updateWith(id, change, nil, 0)
+}
+
+// updateWith changes a subscription and, in the same transaction, keeps letter (when not
+// nil) among its dead letters, of which it keeps the latest keep.
+func (s *Store) updateWith(id string, change func(*Subscription), letter *DeadLetter, keep int) error {
 	return closed(s.db.Update(func(tx *bolt.Tx) error {
+		if letter != nil && tx.Bucket(bucketSubs).Get([]byte(id)) != nil {
+			if err := putLetter(tx, id, letter, keep); err != nil {
+				return err
+			}
+		}
 		b := tx.Bucket(bucketSubs).Get([]byte(id))
 		if b == nil {
 			return ErrNotFound
@@ -319,4 +363,36 @@ func (s *Store) update(id string, change func(*Subscription)) error {
 		}
 		return tx.Bucket(bucketSubs).Put([]byte(id), out)
 	}))
+}
+
+func putLetter(tx *bolt.Tx, id string, letter *DeadLetter, keep int) error {
+	b, err := tx.Bucket(bucketLetters).CreateBucketIfNotExists([]byte(id))
+	if err != nil {
+		return err
+	}
+	seq, err := b.NextSequence()
+	if err != nil {
+		return err
+	}
+	v, err := json.Marshal(letter)
+	if err != nil {
+		return err
+	}
+	if err := b.Put(binary.BigEndian.AppendUint64(nil, seq), v); err != nil {
+		return err
+	}
+	if keep <= 0 {
+		return nil
+	}
+	var keys [][]byte
+	c := b.Cursor()
+	for k, _ := c.First(); k != nil; k, _ = c.Next() {
+		keys = append(keys, k)
+	}
+	for _, k := range keys[:max(0, len(keys)-keep)] { // the oldest go
+		if err := b.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -63,6 +63,21 @@ func TestStore(t *testing.T) {
 			t.Fatalf("queries %+v, %v", qs, err)
 		}
 	})
+	t.Run("dead letters: the latest kept, with their subscription", func(t *testing.T) {
+		for i := range 5 {
+			letter := &DeadLetter{Delivery: Delivery{Events: i}}
+			if err := st.updateWith("b", func(s *Subscription) { s.DeadLettered++ }, letter, 3); err != nil {
+				t.Fatal(err)
+			}
+		}
+		letters, err := st.DeadLetters("b")
+		if err != nil || len(letters) != 3 || letters[0].Events != 2 || letters[2].Events != 4 {
+			t.Fatalf("dead letters %+v, %v", letters, err)
+		}
+		if b, _ := st.Subscription("b"); b.DeadLettered != 5 {
+			t.Fatalf("subscription b %+v", b)
+		}
+	})
 	t.Run("deleting a query deletes its subscriptions, not another organisation's query", func(t *testing.T) {
 		ids, err := st.DeleteQuery("Org1MSP", "shipped")
 		if err != nil || len(ids) != 2 {
@@ -70,6 +85,9 @@ func TestStore(t *testing.T) {
 		}
 		if subs, _ := st.Subscriptions(nil); len(subs) != 0 {
 			t.Fatalf("left %+v", subs)
+		}
+		if letters, _ := st.DeadLetters("b"); len(letters) != 0 {
+			t.Fatalf("dead letters left %+v", letters)
 		}
 		if _, err := st.Query("Org2MSP", "shipped"); err != nil {
 			t.Fatal(err)
