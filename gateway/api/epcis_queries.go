@@ -192,6 +192,23 @@ func (s *server) subscriptionsProblem(c *gin.Context, err error, what string) {
 	}
 }
 
+// listPage cuts a list by perPage and nextPageToken (an offset into the list), with a Link
+// to the next page when there is one. On false the problem is written.
+func listPage[T any](c *gin.Context, all []T) ([]T, bool) {
+	perPage, tok, ok := listPaging(c)
+	if !ok {
+		return nil, false
+	}
+	from := min(tok.Skip, len(all))
+	to := min(from+perPage, len(all))
+	if to < len(all) {
+		q := c.Request.URL.Query()
+		q.Set("nextPageToken", pageToken{Skip: to}.String())
+		c.Header("Link", "<"+c.Request.URL.EscapedPath()+"?"+q.Encode()+`>; rel="next"`)
+	}
+	return all[from:to], true
+}
+
 // epcisQueries answers GET /epcis/queries: the organisation's named queries by name.
 func (s *server) epcisQueries(c *gin.Context) {
 	id, ok := s.queriesCaller(c)
@@ -201,6 +218,10 @@ func (s *server) epcisQueries(c *gin.Context) {
 	qs, err := s.subs.Store().Queries(id.MSPID)
 	if err != nil {
 		writeError(c, err)
+		return
+	}
+	qs, ok = listPage(c, qs)
+	if !ok {
 		return
 	}
 	out := make([]NamedQuery, len(qs))
@@ -234,7 +255,7 @@ func (s *server) epcisCreateQuery(c *gin.Context) {
 		return
 	}
 	q := &subscriptions.Query{Org: id.MSPID, Name: body.Name, Params: body.Query, Created: time.Now().UTC()}
-	if err := s.subs.Store().CreateQuery(q); err != nil {
+	if err := s.subs.CreateQuery(q); err != nil {
 		s.subscriptionsProblem(c, err, body.Name)
 		return
 	}
@@ -332,6 +353,10 @@ func (s *server) epcisSubscriptions(c *gin.Context) {
 	})
 	if err != nil {
 		writeError(c, err)
+		return
+	}
+	subs, ok = listPage(c, subs)
+	if !ok {
 		return
 	}
 	out := make([]QuerySubscription, len(subs))

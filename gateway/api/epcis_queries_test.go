@@ -202,6 +202,20 @@ func TestNamedQueriesAndWebhooks(t *testing.T) {
 		w.must(404, nil, dst, "GET", "/epcis/queries/pens/events", nil)
 		w.must(409, nil, mfr, "POST", "/epcis/queries", `{"name":"pens","query":{"EQ_bizStep":"shipping"}}`)
 	})
+	t.Run("the list is paged", func(t *testing.T) {
+		w.must(201, nil, mfr, "POST", "/epcis/queries", `{"name":"shipped","query":{"EQ_bizStep":"shipping"}}`)
+		var page []NamedQuery
+		r := w.must(200, &page, mfr, "GET", "/epcis/queries?perPage=1", nil)
+		next, _, _ := strings.Cut(strings.TrimPrefix(r.header.Get("Link"), "<"), ">")
+		if len(page) != 1 || page[0].Name != "pens" || !strings.HasPrefix(next, "/epcis/queries?") {
+			t.Fatalf("first page %+v, Link %q", page, r.header.Get("Link"))
+		}
+		r = w.must(200, &page, mfr, "GET", next, nil)
+		if len(page) != 1 || page[0].Name != "shipped" || r.header.Get("Link") != "" {
+			t.Fatalf("second page %+v, Link %q", page, r.header.Get("Link"))
+		}
+		w.must(204, nil, mfr, "DELETE", "/epcis/queries/shipped", nil)
+	})
 	t.Run("malformed queries are refused", func(t *testing.T) {
 		for _, body := range []string{
 			`{"name":"bad name","query":{}}`,

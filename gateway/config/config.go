@@ -76,7 +76,7 @@ type Subscriptions struct {
 	// AllowPrivateDestinations lets webhooks reach loopback and private addresses, over plain
 	// http too (closed networks, tests); by default only https to public addresses.
 	AllowPrivateDestinations bool `yaml:"allow_private_destinations"`
-	// MaxPerOrg bounds the subscriptions of one organisation (default 100).
+	// MaxPerOrg bounds the named queries of one organisation, and its subscriptions (default 100).
 	MaxPerOrg int `yaml:"max_per_org" validate:"gte=0"`
 	// MaxAttempts bounds the posts of one report before it is dead-lettered (default 6).
 	MaxAttempts int `yaml:"max_attempts" validate:"gte=0"`

@@ -65,7 +65,7 @@ type Options struct {
 	// AllowPrivate lets webhooks reach loopback and private addresses, over plain http too
 	// (tests, closed networks).
 	AllowPrivate bool
-	// MaxPerOrg bounds the subscriptions of one organisation.
+	// MaxPerOrg bounds the named queries of one organisation, and its subscriptions.
 	MaxPerOrg int
 	// MaxAttempts bounds the posts of one report; then it is dead-lettered.
 	MaxAttempts int
@@ -209,6 +209,9 @@ func (m *Manager) stop(ids ...string) {
 		}
 	}
 }
+
+// CreateQuery keeps a new named query, within the bound per organisation.
+func (m *Manager) CreateQuery(q *Query) error { return m.o.Store.CreateQuery(q, m.o.MaxPerOrg) }
 
 // Subscribe checks and keeps a new webhook subscription, and starts its deliveries.
 func (m *Manager) Subscribe(ctx context.Context, s *Subscription) error {

@@ -94,7 +94,7 @@ func TestReportsKeepEventsOfOneRecordTimeTogether(t *testing.T) {
 	}))
 	defer hook.Close()
 	m := NewManager(Options{Store: st, Source: src, AllowPrivate: true, BatchSize: 3})
-	if err := st.CreateQuery(&Query{Org: "O", Name: "q", Params: []byte(`{}`)}); err != nil {
+	if err := st.CreateQuery(&Query{Org: "O", Name: "q", Params: []byte(`{}`)}, 0); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -137,7 +137,7 @@ func runManager(t *testing.T, src Source, o Options, dest string) *Store {
 	t.Cleanup(func() { _ = st.Close() })
 	o.Store, o.Source, o.AllowPrivate = st, src, true
 	m := NewManager(o)
-	if err := st.CreateQuery(&Query{Org: "O", Name: "q", Params: []byte(`{}`)}); err != nil {
+	if err := st.CreateQuery(&Query{Org: "O", Name: "q", Params: []byte(`{}`)}, 0); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())

@@ -146,8 +146,9 @@ func closed(err error) error {
 	return err
 }
 
-// CreateQuery keeps a new named query; ErrExists when its organisation has one of that name.
-func (s *Store) CreateQuery(q *Query) error {
+// CreateQuery keeps a new named query; ErrExists when its organisation has one of that name,
+// ErrTooMany when it already has max (0: no bound).
+func (s *Store) CreateQuery(q *Query, max int) error {
 	b, err := json.Marshal(q)
 	if err != nil {
 		return err
@@ -156,6 +157,16 @@ func (s *Store) CreateQuery(q *Query) error {
 		k := queryKey(q.Org, q.Name)
 		if tx.Bucket(bucketQueries).Get(k) != nil {
 			return ErrExists
+		}
+		if max > 0 {
+			n, prefix := 0, []byte(q.Org+"\x00")
+			c := tx.Bucket(bucketQueries).Cursor()
+			for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+				n++
+			}
+			if n >= max {
+				return fmt.Errorf("%w: %s has %d named queries, the most this gateway keeps", ErrTooMany, q.Org, n)
+			}
 		}
 		return tx.Bucket(bucketQueries).Put(k, b)
 	}))
@@ -257,7 +268,7 @@ func (s *Store) AddSubscription(sub *Subscription, max int) error {
 	}))
 }
 
-// ErrTooMany refuses a subscription past the bound per organisation.
+// ErrTooMany refuses a query or subscription past the bound per organisation.
 var ErrTooMany = errors.New("subscriptions: too many subscriptions")
 
 // Subscription reads a subscription.

@@ -14,14 +14,17 @@ func TestStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	q := &Query{Org: "Org1MSP", Name: "shipped", Params: []byte(`{"EQ_bizStep":["shipping"]}`), Created: time.Now().UTC()}
-	if err := st.CreateQuery(q); err != nil {
+	if err := st.CreateQuery(q, 0); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.CreateQuery(q); !errors.Is(err, ErrExists) {
+	if err := st.CreateQuery(q, 0); !errors.Is(err, ErrExists) {
 		t.Fatalf("the same name again: %v", err)
 	}
-	if err := st.CreateQuery(&Query{Org: "Org2MSP", Name: "shipped", Params: []byte(`{}`)}); err != nil {
+	if err := st.CreateQuery(&Query{Org: "Org2MSP", Name: "shipped", Params: []byte(`{}`)}, 1); err != nil {
 		t.Fatalf("another organisation's query of the same name: %v", err)
+	}
+	if err := st.CreateQuery(&Query{Org: "Org2MSP", Name: "received", Params: []byte(`{}`)}, 1); !errors.Is(err, ErrTooMany) {
+		t.Fatalf("a query past the bound: %v", err)
 	}
 	sub := func(id string) *Subscription {
 		return &Subscription{ID: id, Org: "Org1MSP", Query: "shipped", Dest: "https://example.com/cb", Spec: Spec{Stream: true}}
