@@ -310,9 +310,14 @@ func (s *server) epcisQueryEvents(c *gin.Context) {
 			s.subscriptionsProblem(c, err, "")
 			return
 		}
-		// The connection outlives the answer's deadlines (deadline.go, the server's ReadTimeout).
+		// The connection outlives the answer's deadlines (deadline.go, the server's
+		// ReadTimeout); a writer without deadlines has none to clear.
 		rc := http.NewResponseController(c.Writer)
-		_, _ = rc.SetWriteDeadline(time.Time{}), rc.SetReadDeadline(time.Time{})
+		for _, setDeadline := range []func(time.Time) error{rc.SetWriteDeadline, rc.SetReadDeadline} {
+			if err := setDeadline(time.Time{}); err != nil && !errors.Is(err, http.ErrNotSupported) {
+				_ = c.Error(err)
+			}
+		}
 		if err := s.subs.ServeWebSocket(s.subsStop, c.Writer, c.Request, subscriptions.Owner{Org: id.MSPID, Identity: id.Name}, name, sp); err != nil {
 			_ = c.Error(err) // for the access log
 		}
