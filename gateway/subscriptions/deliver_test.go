@@ -192,3 +192,11 @@ func TestBackoff(t *testing.T) {
 		}
 	}
 }
+
+// A receiver checks a report's GS1-Signature over the raw body with the token it gave (the
+// value here is openssl dgst -sha256 -hmac's).
+func ExampleSign() {
+	body := []byte(`{"type":"EPCISQueryDocument"}`)
+	fmt.Println(Sign(body, "13df38d8275b13f05704629e5f1cf3d45d6132d5"))
+	// Output: sha256=09ca68301cecd06e5ee6bdbc8d2f1ffc563608ef652fea647a9763ac96e06d5a
+}

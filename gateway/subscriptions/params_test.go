@@ -69,3 +69,26 @@ func TestCheckName(t *testing.T) {
 		}
 	}
 }
+
+func FuzzParseQuery(f *testing.F) {
+	for _, s := range []string{`{"EQ_bizStep":["shipping","receiving"]}`, `{"GE_eventTime":"2025-01-01T00:00:00Z","eventCountLimit":3}`,
+		`{"EQ_ILMD_ex:lot":["L1"]}`, `{}`, `[]`, `{"a":[1,2.5e3]}`, `{"":""}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		q, err := ParseQuery(raw)
+		if err != nil {
+			return
+		}
+		for name, vs := range q {
+			if !paramName.MatchString(name) || len(vs) == 0 {
+				t.Fatalf("%s: accepted %q = %q", raw, name, vs)
+			}
+			for _, v := range vs {
+				if v == "" {
+					t.Fatalf("%s: %q has an empty value", raw, name)
+				}
+			}
+		}
+	})
+}
