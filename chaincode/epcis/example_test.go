@@ -2,11 +2,9 @@ package epcis_test
 
 import (
 	"fmt"
-	"net/url"
 	"strings"
 
 	"github.com/udiledger/udiledger/chaincode/epcis"
-	"github.com/udiledger/udiledger/chaincode/model"
 )
 
 func ExampleCapture() {
@@ -66,20 +64,4 @@ func ExampleMap() {
 	fmt.Println(call.Function, call.Args[0])
 	// Output:
 	// unit:Ship {"eventId":"urn:uuid:7f1c","eventTime":"2024-05-01T10:00:00+08:00","location":"9506000000015","to":"HospitalMSP","codes":["(00)095060000000000015"]}
-}
-
-func ExampleParseQuery() {
-	q, _ := url.ParseQuery("EQ_bizStep=shipping|receiving&MATCH_epc=urn:epc:id:sscc:9506000.0000000001")
-	f, err := epcis.ParseQuery(q)
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println(f.Match(model.Event{Type: model.ObjectEvent, BizStep: model.BizStepShipping,
-		EPCList: []string{"(00)095060000000000015"}, EventTime: "2024-05-01T02:00:00.000000000Z"}))
-	_, err = epcis.ParseQuery(url.Values{"MATCH_inputEPC": {"urn:epc:id:sscc:9506000.0000000001"}})
-	fmt.Println(err)
-	// Output:
-	// true
-	// epcis query parameter MATCH_inputEPC: is not supported: input EPCs belong to TransformationEvents, which the ledger does not record
 }

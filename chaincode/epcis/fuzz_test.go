@@ -1,7 +1,6 @@
 package epcis_test
 
 import (
-	"net/url"
 	"os"
 	"path/filepath"
 	"testing"
@@ -51,17 +50,3 @@ func FuzzCapture(f *testing.F) {
 }
 
 // FuzzParseQuery checks that no query string makes the query parser panic.
-func FuzzParseQuery(f *testing.F) {
-	f.Add("EQ_bizStep=shipping|receiving&MATCH_epc=urn:epc:idpat:sgtin:9506000.013435.*&GE_eventTime=2024-01-01T00:00:00Z")
-	f.Add("MATCH_anyEPC=https://id.gs1.org/00/095060000000000015&perPage=5&nextPageToken=a|b")
-	f.Fuzz(func(t *testing.T, raw string) {
-		q, err := url.ParseQuery(raw)
-		if err != nil {
-			return
-		}
-		if f, err := epcis.ParseQuery(q); err == nil {
-			f.Match(ledgerShip)
-			f.TimeRange()
-		}
-	})
-}

@@ -1,6 +1,8 @@
 package epcis
 
 import (
+	"errors"
+	"fmt"
 	"net/url"
 	"strings"
 
@@ -211,23 +213,23 @@ func ClassURI(di, lot string) string {
 	return u
 }
 
-// CodeKey reads any code form identifier.Parse accepts, and the URIs of this package, and
-// returns its canonical key; the gateway uses it for GET /epcis/epcs/{epc}/events.
+func hasPrefixFold(s, p string) bool {
+	return len(s) >= len(p) && strings.EqualFold(s[:len(p)], p)
+}
+
+// CodeKey reads any code form identifier.Parse accepts, and the ledger's code URIs, and
+// returns its canonical key.
 func CodeKey(s string) (string, error) {
 	if strings.HasPrefix(s, CodeURIPrefix) {
 		c, reason := parseCode(s)
 		if reason != "" {
-			return "", &QueryError{Param: "epc", Reason: reason}
+			return "", errors.New(reason)
 		}
 		return c.Key, nil
 	}
 	c, err := identifier.Parse(s)
 	if err != nil {
-		return "", &QueryError{Param: "epc", Reason: quote(s) + ": " + err.Error()}
+		return "", fmt.Errorf("%s: %w", quote(s), err)
 	}
 	return c.Key, nil
-}
-
-func hasPrefixFold(s, p string) bool {
-	return len(s) >= len(p) && strings.EqualFold(s[:len(p)], p)
 }

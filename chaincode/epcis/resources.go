@@ -1,9 +1,6 @@
 package epcis
 
 import (
-	"errors"
-	"strings"
-
 	"github.com/udiledger/udiledger/chaincode/model"
 )
 
@@ -68,24 +65,4 @@ func (opt RenderOptions) Location(gln string) string {
 		return ""
 	}
 	return opt.locationURI(gln)
-}
-
-// Require restricts the filter by one more parameter, ANDed with the others: the binding's
-// /{resource}/{id}/events routes name their resource this way (param "EQ_bizStep" for
-// /bizSteps/{bizStep}/events). field names the path parameter in errors. The value is one
-// value: a '|' in it is refused.
-func (f *Filter) Require(param, value, field string) error {
-	if strings.Contains(value, "|") {
-		return &QueryError{Param: field, Reason: quote(value) + " holds '|': a path names one value"}
-	}
-	sub := &Filter{}
-	if err := sub.param(param, []string{value}); err != nil {
-		var qe *QueryError
-		if errors.As(err, &qe) {
-			qe.Param = field
-		}
-		return err
-	}
-	f.and = append(f.and, sub)
-	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -234,25 +235,25 @@ func (s *server) captureOne(ctx context.Context, id *ledger.Identity, o epcis.Ou
 // epcisEvents answers GET /epcis/events: the events the reader may see that match the
 // SimpleEventQuery of the URL's parameters, as an EPCISQueryDocument.
 func (s *server) epcisEvents(c *gin.Context) {
-	s.epcisQueryAnswer(c)
+	s.epcisQueryAnswer(c, c.Request.URL.Query())
 }
 
 // epcisEPCEvents answers GET /epcis/epcs/{epc}/events: the query, restricted to events that
 // name the EPC anywhere (MATCH_anyEPC).
 func (s *server) epcisEPCEvents(c *gin.Context) {
-	s.epcisQueryAnswer(c, "MATCH_anyEPC", c.Param("epc"), "epc")
+	s.epcisQueryAnswer(c, c.Request.URL.Query(), "MATCH_anyEPC", c.Param("epc"), "epc")
 }
 
-// epcisQueryAnswer answers a SimpleEventQuery of the URL's parameters, with one parameter
+// epcisQueryAnswer answers a SimpleEventQuery of params (the URL's), with one parameter
 // the resource path adds (param, value and the path parameter's name, which its errors
 // name; none when empty), one page of it.
-func (s *server) epcisQueryAnswer(c *gin.Context, require ...string) {
+func (s *server) epcisQueryAnswer(c *gin.Context, params url.Values, require ...string) {
 	epcisHeaders(c)
 	format, ok := epcisQueryFormat(c)
 	if !ok {
 		return
 	}
-	q, err := parseEPCISQuery(c.Request.URL.Query())
+	q, err := parseEPCISQuery(params)
 	if err == nil && len(require) == 3 {
 		var pe *simplequery.ParamError
 		if err = q.Require(require[0], require[1]); errors.As(err, &pe) {
@@ -386,7 +387,7 @@ func (s *server) scanEvents(ctx context.Context, id *ledger.Identity, src eventS
 
 // recallScopes reads the scope of every recall among events that names no codes (a lot or
 // product recall), so that the answer can name the recalled class.
-func (s *server) recallScopes(c *gin.Context, id *ledger.Identity, events []model.Event) (map[string]model.RecallScope, error) {
+func (s *server) recallScopes(ctx context.Context, id *ledger.Identity, events []model.Event) (map[string]model.RecallScope, error) {
 	out := map[string]model.RecallScope{}
 	for _, e := range events {
 		if e.BizStep != model.BizStepRecalling || len(e.EPCList) > 0 || e.Detail == nil || e.Detail.RecallID == "" {
@@ -395,7 +396,7 @@ func (s *server) recallScopes(c *gin.Context, id *ledger.Identity, events []mode
 		if _, done := out[e.Detail.RecallID]; done {
 			continue
 		}
-		r, err := evaluateAs(c.Request.Context(), s, id, ops.GetRecall, model.RecallQuery{RecallID: e.Detail.RecallID})
+		r, err := evaluateAs(ctx, s, id, ops.GetRecall, model.RecallQuery{RecallID: e.Detail.RecallID})
 		if err != nil {
 			return nil, err
 		}
@@ -405,7 +406,7 @@ func (s *server) recallScopes(c *gin.Context, id *ledger.Identity, events []mode
 }
 
 func (s *server) epcisAnswer(c *gin.Context, id *ledger.Identity, events []model.Event, next string, format epcisAnswerFormat) {
-	dir, err := s.directory(c.Request.Context(), id)
+	doc, err := s.queryDocument(c.Request.Context(), id, events, format)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -415,19 +416,30 @@ func (s *server) epcisAnswer(c *gin.Context, id *ledger.Identity, events []model
 		q.Set("nextPageToken", next)
 		c.Header("Link", "<"+c.Request.URL.EscapedPath()+"?"+q.Encode()+`>; rel="next"`)
 	}
-	recalls, err := s.recallScopes(c, id, events)
-	if err != nil {
-		s.fail(c, err)
-		return
+	if name := c.GetString(queryNameKey); name != "" {
+		doc.EPCISBody.QueryResults.QueryName = name
 	}
-	doc := epcis.NewQueryDocument(events, epcis.RenderOptions{PartyGLN: dir.partyGLN, Recall: func(rid string) (model.RecallScope, bool) {
-		sc, ok := recalls[rid]
-		return sc, ok
-	}, EPCURN: format.urn, CompanyPrefixes: dir.prefixes}, time.Now().UTC())
 	b, err := json.Marshal(doc)
 	if err != nil {
 		writeError(c, err)
 		return
 	}
 	writeEPCISAnswer(c, format.mediaType, b)
+}
+
+// queryDocument renders events as the query document id reads: parties by their GLN, the
+// scope of lot and product recalls.
+func (s *server) queryDocument(ctx context.Context, id *ledger.Identity, events []model.Event, format epcisAnswerFormat) (*epcis.QueryDocument, error) {
+	dir, err := s.directory(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	recalls, err := s.recallScopes(ctx, id, events)
+	if err != nil {
+		return nil, err
+	}
+	return epcis.NewQueryDocument(events, epcis.RenderOptions{PartyGLN: dir.partyGLN, Recall: func(rid string) (model.RecallScope, bool) {
+		sc, ok := recalls[rid]
+		return sc, ok
+	}, EPCURN: format.urn, CompanyPrefixes: dir.prefixes}, time.Now().UTC()), nil
 }

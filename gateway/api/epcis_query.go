@@ -291,3 +291,53 @@ func pageOf(events []model.Event, tok pageToken, perPage int) ([]model.Event, st
 	}
 	return events[from:to], next, nil
 }
+
+// eventsAfter answers the events of q recorded after after (a subscription's cursor), oldest
+// first, at most limit, and the record time the next read starts after: that of the last
+// event read, matching or not.
+func (s *server) eventsAfter(ctx context.Context, id *ledger.Identity, q *simplequery.Query, dir *directory, after time.Time, limit int) ([]model.Event, time.Time, error) {
+	m := matcher{q: q, opt: epcis.RenderOptions{PartyGLN: dir.partyGLN, CompanyPrefixes: dir.prefixes}}
+	h := q.IndexHints()
+	last := after
+	later := func(ev model.Event) bool {
+		t, err := model.ParseTime(ev.RecordTime)
+		return err == nil && t.After(after)
+	}
+	if len(h.EventIDs) > 0 || len(h.EPCs) == 1 {
+		all, _, err := s.queryEvents(ctx, id, q, dir, pageToken{}, epcisScanLimit)
+		if err != nil {
+			return nil, after, err
+		}
+		var out []model.Event
+		for _, ev := range all {
+			if later(ev) && len(out) < limit {
+				out = append(out, ev)
+				if t, err := model.ParseTime(ev.RecordTime); err == nil {
+					last = t
+				}
+			}
+		}
+		return out, last, nil
+	}
+	from, to := recordTimes(h)
+	if next := after.Add(time.Nanosecond); !after.IsZero() && next.After(from) {
+		from = next
+	}
+	if !to.IsZero() && !from.Before(to) {
+		return nil, after, nil
+	}
+	var events []model.Event
+	_, err := s.scanEvents(ctx, id, sourceOf(h), from, to, pageToken{}, func(ev model.Event, _ int) (int, bool) {
+		if t, err := model.ParseTime(ev.RecordTime); err == nil && t.After(last) {
+			last = t
+		}
+		if m.match(ev) {
+			events = append(events, ev)
+		}
+		return 0, len(events) >= limit
+	})
+	if err != nil {
+		return nil, after, err
+	}
+	return events, last, nil
+}

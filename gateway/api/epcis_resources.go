@@ -46,7 +46,7 @@ func (s *server) epcisResourceEvents(field, param string) gin.HandlerFunc {
 		if (field == "readPoint" || field == "bizLocation") && identifier.ValidateGLN(v) == nil {
 			v = epcis.LocationURI(v) // a bare GLN, as the ledger's REST API writes places
 		}
-		s.epcisQueryAnswer(c, param, v, field)
+		s.epcisQueryAnswer(c, c.Request.URL.Query(), param, v, field)
 	}
 }
 

@@ -67,6 +67,16 @@ var ownTypes = map[string][2]reflect.Type{
 	routes.EPCISDispositions:      {nil, reflect.TypeFor[epcis.Collection]()},
 	routes.EPCISDispositionEvents: {nil, reflect.TypeFor[epcis.QueryDocument]()},
 
+	routes.EPCISQueries:       {nil, reflect.TypeFor[[]NamedQuery]()},
+	routes.EPCISCreateQuery:   {reflect.TypeFor[NamedQuery](), reflect.TypeFor[NamedQuery]()},
+	routes.EPCISQuery:         {nil, reflect.TypeFor[NamedQuery]()},
+	routes.EPCISDeleteQuery:   {nil, nil},
+	routes.EPCISQueryEvents:   {nil, reflect.TypeFor[epcis.QueryDocument]()},
+	routes.EPCISSubscriptions: {nil, reflect.TypeFor[[]QuerySubscription]()},
+	routes.EPCISSubscribe:     {reflect.TypeFor[subscribeBody](), reflect.TypeFor[QuerySubscription]()},
+	routes.EPCISSubscription:  {nil, reflect.TypeFor[QuerySubscription]()},
+	routes.EPCISUnsubscribe:   {nil, nil},
+
 	routes.Resolve:      {nil, reflect.TypeFor[Resolved]()},
 	routes.ResolverInfo: {nil, reflect.TypeFor[resolverDescription]()},
 }
@@ -86,6 +96,12 @@ func operations(sg *schemaGen, public func(routes.Route) bool) []op {
 			o.body, o.resp = t[0], t[1]
 			if rt.Own == routes.EPCISCaptureEvent { // 201 with Location; a replay is 409
 				o.status, o.accepted = http.StatusCreated, true
+			}
+			switch {
+			case rt.Own == routes.EPCISCreateQuery || rt.Own == routes.EPCISSubscribe: // 201 with Location
+				o.status = http.StatusCreated
+			case rt.Method == http.MethodDelete:
+				o.status = http.StatusNoContent
 			}
 			for _, q := range rt.Query {
 				o.query = append(o.query, param{name: q.Name, desc: q.Description, schema: map[string]any{"type": q.Type}, required: q.Required})
@@ -155,8 +171,12 @@ func (s *server) document() map[string]any {
 		} else {
 			content = map[string]any{"application/json": map[string]any{"schema": map[string]any{}}}
 		}
+		success := map[string]any{"description": "success", "content": content}
+		if status == http.StatusNoContent {
+			success = map[string]any{"description": "done"}
+		}
 		responses := map[string]any{
-			strconv.Itoa(status): map[string]any{"description": "success", "content": content},
+			strconv.Itoa(status): success,
 			"default":            map[string]any{"description": "a problem (RFC 9457)", "content": map[string]any{problem.ContentType: map[string]any{"schema": problemRef}}},
 		}
 		if o.tag == "resolver" && o.path != "/.well-known/gs1resolver" {

@@ -21,6 +21,7 @@ import (
 	"github.com/udiledger/udiledger/gateway/outbox"
 	"github.com/udiledger/udiledger/gateway/problem"
 	"github.com/udiledger/udiledger/gateway/routes"
+	"github.com/udiledger/udiledger/gateway/subscriptions"
 )
 
 // DefaultMaxBodyBytes bounds a request body: a 10,000-code commission fits with room to spare.
@@ -81,6 +82,13 @@ type Options struct {
 	// CaptureWriteTimeout is the write deadline of an EPCIS capture's answer; 0 means
 	// DefaultCaptureWriteTimeout.
 	CaptureWriteTimeout time.Duration
+	// Subscriptions, when set, keeps the EPCIS named queries and query subscriptions
+	// (/epcis/queries); New starts their deliveries, which stop when the store is closed or
+	// Closing closes. Without it those routes answer 404.
+	Subscriptions *subscriptions.Store
+	// SubscriptionOptions tune the deliveries (private destinations, retries, bounds, the
+	// schedules' clock); their Store and Source are the gateway's.
+	SubscriptionOptions subscriptions.Options
 }
 
 // DefaultLedgerTimeout bounds a ledger call when Options.LedgerTimeout is 0.
@@ -90,8 +98,10 @@ const DefaultLedgerTimeout = 30 * time.Second
 type server struct {
 	caller   *ledger.Caller
 	limits   *limiter
-	outbox   *outboxQueue // nil: writes are answered only once committed
-	jobs     *jobRunner   // nil: captures are answered synchronously
+	outbox   *outboxQueue           // nil: writes are answered only once committed
+	jobs     *jobRunner             // nil: captures are answered synchronously
+	subs     *subscriptions.Manager // nil: no named queries
+	subsStop context.Context        // ends the subscriptions' deliveries and WebSockets
 	validate *validator.Validate
 	opts     Options
 	registry *prometheus.Registry
@@ -163,6 +173,9 @@ func New(o Options) *gin.Engine {
 		s.jobs = &jobRunner{store: o.CaptureJobs, wake: make(chan struct{}, 1), retry: jobRetry}
 		go s.runJobs()
 	}
+	if o.Subscriptions != nil && o.Ledger != nil {
+		s.startSubscriptions()
+	}
 	s.routes(r)
 	return r
 }
@@ -187,9 +200,28 @@ func (s *server) routes(r *gin.Engine) {
 		if s.public(rt) {
 			r.Handle(rt.Method, rt.GinPath(), h)
 		} else {
-			r.Handle(rt.Method, rt.GinPath(), authed, s.limits.perKey(rt.Own == routes.EventStream), h)
+			r.Handle(rt.Method, rt.GinPath(), authed, s.limit(rt), h)
 		}
 	}
+}
+
+// limit bounds the requests of rt per key: an event stream and a WebSocket subscription
+// count as open streams, other requests as requests in flight.
+func (s *server) limit(rt routes.Route) gin.HandlerFunc {
+	stream, request := s.limits.perKey(true), s.limits.perKey(false)
+	switch rt.Own {
+	case routes.EventStream:
+		return stream
+	case routes.EPCISQueryEvents:
+		return func(c *gin.Context) {
+			if subscriptions.IsWebSocket(c.Request) {
+				stream(c)
+			} else {
+				request(c)
+			}
+		}
+	}
+	return request
 }
 
 // public reports whether rt is served without an API key: the table says which routes may
@@ -234,6 +266,16 @@ func (s *server) ownHandlers() map[string]gin.HandlerFunc {
 		routes.EPCISReadPointEvents:   s.epcisResourceEvents("readPoint", "EQ_readPoint"),
 		routes.EPCISDispositions:      s.epcisVocabulary(epcis.Dispositions),
 		routes.EPCISDispositionEvents: s.epcisResourceEvents("disposition", "EQ_disposition"),
+
+		routes.EPCISQueries:       s.epcisQueries,
+		routes.EPCISCreateQuery:   s.epcisCreateQuery,
+		routes.EPCISQuery:         s.epcisQuery,
+		routes.EPCISDeleteQuery:   s.epcisDeleteQuery,
+		routes.EPCISQueryEvents:   s.epcisQueryEvents,
+		routes.EPCISSubscriptions: s.epcisSubscriptions,
+		routes.EPCISSubscribe:     s.epcisSubscribe,
+		routes.EPCISSubscription:  s.epcisSubscription,
+		routes.EPCISUnsubscribe:   s.epcisUnsubscribe,
 
 		routes.Resolve:      s.resolve,
 		routes.ResolverInfo: s.resolverInfo,

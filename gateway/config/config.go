@@ -35,6 +35,8 @@ type Config struct {
 	// CaptureJobs is the file of the durable EPCIS capture jobs (POST /epcis/capture answers
 	// 202 and a worker records the events); empty means capture-jobs.db beside the outbox.
 	CaptureJobs string `yaml:"capture_jobs"`
+	// Subscriptions configures the EPCIS named queries and query subscriptions.
+	Subscriptions Subscriptions `yaml:"subscriptions"`
 	// OutboxMaxPending bounds the writes the outbox keeps; 0 means 100,000.
 	OutboxMaxPending int `yaml:"outbox_max_pending" validate:"gte=0"`
 	// OutboxMaxWait bounds how long a write waits for an unreachable ledger before it ends
@@ -64,6 +66,24 @@ type Config struct {
 	// ResolverRoot is the public root of the Digital Link resolver (https://id.example.org),
 	// where its anchors and links start; empty takes the scheme and host of each request.
 	ResolverRoot string `yaml:"resolver_root" validate:"omitempty,url,startswith=https://,max=200"`
+}
+
+// Subscriptions configures the EPCIS named queries and their webhook and WebSocket
+// subscriptions (package subscriptions); 0 (or omitted) means the package's default.
+type Subscriptions struct {
+	// File keeps the queries and subscriptions; empty means subscriptions.db beside the outbox.
+	File string `yaml:"file"`
+	// AllowPrivateDestinations lets webhooks reach loopback and private addresses, over plain
+	// http too (closed networks, tests); by default only https to public addresses.
+	AllowPrivateDestinations bool `yaml:"allow_private_destinations"`
+	// MaxPerOrg bounds the named queries of one organisation, and its subscriptions (default 100).
+	MaxPerOrg int `yaml:"max_per_org" validate:"gte=0"`
+	// MaxAttempts bounds the posts of one report before it is dead-lettered (default 6).
+	MaxAttempts int `yaml:"max_attempts" validate:"gte=0"`
+	// RetryBase is the pause after a first failed post, doubled after each (default 2 s),
+	// up to RetryMax (default 5 min).
+	RetryBase time.Duration `yaml:"retry_base" validate:"gte=0"`
+	RetryMax  time.Duration `yaml:"retry_max" validate:"gte=0"`
 }
 
 // Access says whether an operational route needs an API key.
@@ -232,6 +252,10 @@ func (c *Config) resolvePaths(dir string) {
 	abs(&c.CaptureJobs)
 	if c.CaptureJobs == "" && c.Outbox != "" {
 		c.CaptureJobs = filepath.Join(filepath.Dir(c.Outbox), "capture-jobs.db")
+	}
+	abs(&c.Subscriptions.File)
+	if c.Subscriptions.File == "" && c.Outbox != "" {
+		c.Subscriptions.File = filepath.Join(filepath.Dir(c.Outbox), "subscriptions.db")
 	}
 	abs(&c.Embedded.DataDir)
 	for i := range c.Identities {

@@ -98,6 +98,7 @@ outbox_max_pending: 5000
 outbox_max_wait: 6h
 tls: {cert: tls/gateway.pem, key: tls/gateway.key, client_ca: /etc/udi/clients.pem}
 resolver_root: https://id.udi.example
+subscriptions: {file: subs/queries.db, allow_private_destinations: true, max_per_org: 10, max_attempts: 4, retry_base: 1s, retry_max: 1m}
 `)
 		c, err := Load(p)
 		if err != nil {
@@ -108,6 +109,10 @@ resolver_root: https://id.udi.example
 			c.WriteTimeout != 90*time.Second || c.CaptureWriteTimeout != 15*time.Minute ||
 			c.OutboxMaxPending != 5000 || c.OutboxMaxWait != 6*time.Hour || c.ResolverRoot != "https://id.udi.example" {
 			t.Fatalf("settings %+v", c)
+		}
+		if c.Subscriptions != (Subscriptions{File: filepath.Join(dir, "subs/queries.db"), AllowPrivateDestinations: true, MaxPerOrg: 10,
+			MaxAttempts: 4, RetryBase: time.Second, RetryMax: time.Minute}) {
+			t.Fatalf("subscriptions %+v", c.Subscriptions)
 		}
 		if *c.TLS != (TLS{Cert: filepath.Join(dir, "tls/gateway.pem"), Key: filepath.Join(dir, "tls/gateway.key"), ClientCA: "/etc/udi/clients.pem"}) {
 			t.Fatalf("tls %+v", c.TLS)

@@ -31,8 +31,18 @@ const (
 	EPCISReadPointEvents   = "epcisReadPointEvents"
 	EPCISDispositions      = "epcisDispositions"
 	EPCISDispositionEvents = "epcisDispositionEvents"
-	Resolve                = "resolve"
-	ResolverInfo           = "resolverInfo"
+	// Named queries and subscriptions (package subscriptions).
+	EPCISQueries       = "epcisQueries"
+	EPCISCreateQuery   = "epcisCreateQuery"
+	EPCISQuery         = "epcisQuery"
+	EPCISDeleteQuery   = "epcisDeleteQuery"
+	EPCISQueryEvents   = "epcisQueryEvents"
+	EPCISSubscriptions = "epcisSubscriptions"
+	EPCISSubscribe     = "epcisSubscribe"
+	EPCISSubscription  = "epcisSubscription"
+	EPCISUnsubscribe   = "epcisUnsubscribe"
+	Resolve            = "resolve"
+	ResolverInfo       = "resolverInfo"
 )
 
 // resolverQuery are the query parameters of the Digital Link resolver besides the Digital
@@ -51,6 +61,21 @@ var listQuery = []Param{
 func event(path string, op ops.Descriptor, summary string) Route {
 	return Route{Method: "POST", Path: "/v1/events/" + path, Op: op, Tag: "events", Summary: summary,
 		Created: true, Location: "/v1/events/{eventId}", Idempotent: true, Queued: true}
+}
+
+// subscriptionQuery are the query parameters of a WebSocket subscription (the binding's
+// GET /queries/{queryName}/events with Upgrade: websocket).
+var subscriptionQuery = []Param{
+	{Name: "stream", Type: "boolean", Description: "WebSocket: report whenever new events match (excludes the schedule)"},
+	{Name: "reportIfEmpty", Type: "boolean", Description: "WebSocket, scheduled: report at each tick even when nothing new matches"},
+	{Name: "initialRecordTime", Type: "string", Description: "WebSocket: report events recorded after this time (RFC 3339; default now)"},
+	{Name: "second", Type: "string", Description: "WebSocket schedule: seconds, as numbers and ranges [lo-hi], comma-separated (UTC)"},
+	{Name: "minute", Type: "string", Description: "WebSocket schedule: minutes"},
+	{Name: "hour", Type: "string", Description: "WebSocket schedule: hours"},
+	{Name: "dayOfMonth", Type: "string", Description: "WebSocket schedule: days of the month"},
+	{Name: "month", Type: "string", Description: "WebSocket schedule: months"},
+	{Name: "dayOfWeek", Type: "string", Description: "WebSocket schedule: days of the week, 1 Monday to 7 Sunday"},
+	listQuery[0], listQuery[1],
 }
 
 // Table is every route of the gateway.
@@ -131,6 +156,16 @@ var Table = []Route{
 	{Method: "GET", Path: "/epcis/readPoints/{readPoint}/events", Own: EPCISReadPointEvents, Tag: "epcis", Summary: "EPCIS events at one read point (SGLN, Digital Link or GLN): GET /epcis/events with EQ_readPoint"},
 	{Method: "GET", Path: "/epcis/dispositions", Own: EPCISDispositions, Tag: "epcis", Summary: "The CBV dispositions (a Collection)", Query: listQuery},
 	{Method: "GET", Path: "/epcis/dispositions/{disposition}/events", Own: EPCISDispositionEvents, Tag: "epcis", Summary: "EPCIS events of one disposition: GET /epcis/events with EQ_disposition"},
+
+	{Method: "GET", Path: "/epcis/queries", Own: EPCISQueries, Tag: "epcis", Summary: "The caller's organisation's named queries, by name", Query: listQuery},
+	{Method: "POST", Path: "/epcis/queries", Own: EPCISCreateQuery, Tag: "epcis", Summary: "Create a named query (name and SimpleEventQuery parameters): 201 with its Location; 409 when the organisation has one of that name"},
+	{Method: "GET", Path: "/epcis/queries/{queryName}", Own: EPCISQuery, Tag: "epcis", Summary: "A named query of the caller's organisation"},
+	{Method: "DELETE", Path: "/epcis/queries/{queryName}", Own: EPCISDeleteQuery, Tag: "epcis", Summary: "Delete a named query and its subscriptions"},
+	{Method: "GET", Path: "/epcis/queries/{queryName}/events", Own: EPCISQueryEvents, Tag: "epcis", Summary: "Run a named query (an EPCISQueryDocument, paged like GET /epcis/events); with Upgrade: websocket, a subscription: each report one text message holding an EPCISQueryDocument", Query: subscriptionQuery},
+	{Method: "GET", Path: "/epcis/queries/{queryName}/subscriptions", Own: EPCISSubscriptions, Tag: "epcis", Summary: "The webhook subscriptions to a named query, oldest first", Query: listQuery},
+	{Method: "POST", Path: "/epcis/queries/{queryName}/subscriptions", Own: EPCISSubscribe, Tag: "epcis", Summary: "Subscribe a webhook to a named query (dest, signatureToken, stream or schedule, reportIfEmpty, initialRecordTime): reports are POSTed as EPCISQueryDocuments signed in GS1-Signature"},
+	{Method: "GET", Path: "/epcis/queries/{queryName}/subscriptions/{subscriptionID}", Own: EPCISSubscription, Tag: "epcis", Summary: "A webhook subscription: its last delivery, failures and dead letters"},
+	{Method: "DELETE", Path: "/epcis/queries/{queryName}/subscriptions/{subscriptionID}", Own: EPCISUnsubscribe, Tag: "epcis", Summary: "Unsubscribe"},
 
 	{Method: "GET", Path: "/01/{path}", Own: Resolve, Tag: "resolver", Summary: "GS1-Conformant Digital Link resolver: whether the code is genuine and may be used (JSON, or HTML for browsers), names no party; linkType redirects (307) to a link, linkset (or Accept: application/linkset+json) answers the linkset", Public: true, Query: resolverQuery},
 	{Method: "HEAD", Path: "/01/{path}", Own: Resolve, Tag: "resolver", Summary: "The resolver's answer without its body: the Link header names the linkset and the links", Public: true, Query: resolverQuery},

@@ -17,6 +17,7 @@ import (
 	"github.com/udiledger/udiledger/gateway/capturejobs"
 	"github.com/udiledger/udiledger/gateway/ledger"
 	"github.com/udiledger/udiledger/gateway/ledger/devledger"
+	"github.com/udiledger/udiledger/gateway/subscriptions"
 )
 
 // DevKeysFile keeps development mode's API keys in the data directory, readable by its owner
@@ -25,6 +26,9 @@ const DevKeysFile = "dev-api-keys.json"
 
 // DevCaptureJobsFile keeps development mode's EPCIS capture jobs in the data directory.
 const DevCaptureJobsFile = "capture-jobs.db"
+
+// DevSubscriptionsFile keeps development mode's EPCIS named queries and subscriptions.
+const DevSubscriptionsFile = "subscriptions.db"
 
 // Account is one organisation's development API key, with the numbers it is registered with
 // in a note a newcomer can use at once.
@@ -103,7 +107,12 @@ func (g *Gateway) development(ctx context.Context) error {
 		return err
 	}
 	g.closers = append(g.closers, jobs.Close)
-	g.api = api.Options{Ledger: led, Keyring: kr, Unavailable: closedLedger, ResolverIdentity: resolver, CaptureJobs: jobs}
+	subs, err := subscriptions.Open(filepath.Join(dir, DevSubscriptionsFile))
+	if err != nil {
+		return err
+	}
+	g.closers = append(g.closers, subs.Close)
+	g.api = api.Options{Ledger: led, Keyring: kr, Unavailable: closedLedger, ResolverIdentity: resolver, CaptureJobs: jobs, Subscriptions: subs}
 	return nil
 }
 

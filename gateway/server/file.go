@@ -12,6 +12,7 @@ import (
 	"github.com/udiledger/udiledger/gateway/ledger/devledger"
 	"github.com/udiledger/udiledger/gateway/ledger/fabric"
 	"github.com/udiledger/udiledger/gateway/outbox"
+	"github.com/udiledger/udiledger/gateway/subscriptions"
 )
 
 // fromFile builds the gateway a configuration file describes: identities, then the keyring,
@@ -57,7 +58,15 @@ func (g *Gateway) fromFile(path string) error {
 		return err
 	}
 	g.closers = append(g.closers, jobs.Close)
-	g.api = api.Options{Ledger: client, Keyring: kr, Unavailable: unavailable, Outbox: box, CaptureJobs: jobs, MaxBodyBytes: cfg.MaxBodyBytes,
+	subs, err := subscriptions.Open(cfg.Subscriptions.File)
+	if err != nil {
+		return err
+	}
+	g.closers = append(g.closers, subs.Close)
+	g.api = api.Options{Subscriptions: subs, SubscriptionOptions: subscriptions.Options{AllowPrivate: cfg.Subscriptions.AllowPrivateDestinations,
+		MaxPerOrg: cfg.Subscriptions.MaxPerOrg, MaxAttempts: cfg.Subscriptions.MaxAttempts, RetryBase: cfg.Subscriptions.RetryBase,
+		RetryMax: cfg.Subscriptions.RetryMax},
+		Ledger: client, Keyring: kr, Unavailable: unavailable, Outbox: box, CaptureJobs: jobs, MaxBodyBytes: cfg.MaxBodyBytes,
 		ResolverIdentity: resolverIdentity(cfg, ids), ResolverRoot: cfg.ResolverRoot,
 		// A configured gateway shows its metrics only to API keys; its document to anyone.
 		PrivateMetrics: !cfg.Metrics.IsPublic(false), PrivateDocs: !cfg.Docs.IsPublic(true),

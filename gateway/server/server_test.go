@@ -234,6 +234,12 @@ func TestFromAConfigurationFile(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(filepath.Dir(path), "capture-jobs.db")); err != nil {
 		t.Fatalf("the capture job file was not opened beside the outbox: %v", err)
 	}
+	if st, body := get(t, r.url+"/epcis/queries", key); st != 200 || string(body) != "[]" {
+		t.Fatalf("GET /epcis/queries = %d %s", st, body)
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(path), "subscriptions.db")); err != nil {
+		t.Fatalf("the subscriptions file was not opened beside the outbox: %v", err)
+	}
 }
 
 func TestABadConfigurationIsAConfigError(t *testing.T) {
