@@ -37,6 +37,7 @@ type captured struct {
 	raw        []byte
 	namespaces map[string]string
 	hashID     string
+	bizStep    string // as the event says, which the business step index keeps
 }
 
 // capturingContext carries the captured event to the transaction its event maps to, whose
@@ -63,7 +64,7 @@ func (c *EPCISContract) Capture(ctx contractapi.TransactionContextInterface, req
 	if req.EventID != id.EventID {
 		return nil, model.Invalid("eventId %q is not the event's ID %q", req.EventID, id.EventID)
 	}
-	cap := &captured{raw: raw, namespaces: req.Namespaces, hashID: id.HashID}
+	cap := &captured{raw: raw, namespaces: req.Namespaces, hashID: id.HashID, bizStep: epcis.BizStepOf(ev)}
 	t, err := begin(ctx, c.cfg)
 	if err != nil {
 		return nil, err

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/udiledger/udiledger/chaincode/epcis"
+
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
 	"github.com/udiledger/udiledger/chaincode/model"
@@ -137,7 +139,13 @@ func (t *txn) indexEvent(ev *model.Event) error {
 		}
 		return nil
 	}
-	values := [][2]string{{model.IndexType, string(ev.Type)}, {model.IndexBizStep, string(ev.BizStep)},
+	// The business step as EPCIS queries compare it: the captured event's, else the CBV
+	// term of the ledger's (a return is shipping).
+	step := epcis.CBVBizStep(ev.BizStep)
+	if t.captured != nil {
+		step = t.captured.bizStep
+	}
+	values := [][2]string{{model.IndexType, string(ev.Type)}, {model.IndexBizStep, step},
 		{model.IndexLocation, ev.ReadPoint}, {model.IndexLocation, ev.BizLocation}}
 	if ev.Observation {
 		for _, c := range append(append(slices.Clone(ev.EPCList), ev.ChildEPCs...), ev.ParentID) {

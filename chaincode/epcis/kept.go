@@ -122,17 +122,12 @@ func Observed(ev map[string]any, resolve Resolver) (model.Event, *Rejection) {
 	if a, ok := ev["action"].(string); ok {
 		out.Action = model.Action(a)
 	}
-	for key, voc := range map[string]vocabulary{"bizStep": vocBizStep, "disposition": vocDisposition} {
-		s, _ := ev[key].(string)
-		if n, reason := voc.normalize(s); reason == "" {
-			s = n
-		}
-		if key == "bizStep" {
-			out.BizStep = model.BizStep(s)
-		} else {
-			out.Disposition = model.Disposition(s)
-		}
+	out.BizStep = model.BizStep(BizStepOf(ev))
+	disp, _ := ev["disposition"].(string)
+	if n, reason := vocDisposition.normalize(disp); reason == "" {
+		disp = n
 	}
+	out.Disposition = model.Disposition(disp)
 	for _, g := range Goods(ev) {
 		k := g.URI
 		if g.OK {
@@ -180,6 +175,16 @@ func Observed(ev map[string]any, resolve Resolver) (model.Event, *Rejection) {
 		}
 	}
 	return out, nil
+}
+
+// BizStepOf is an event's bizStep in the form queries compare: the bare CBV name, or the URI
+// of another vocabulary as written; "" when it has none.
+func BizStepOf(ev map[string]any) string {
+	s, _ := ev["bizStep"].(string)
+	if n, reason := vocBizStep.normalize(s); reason == "" {
+		return n
+	}
+	return s
 }
 
 // Declaration reads an event's errorDeclaration; nil when it has none.

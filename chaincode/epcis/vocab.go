@@ -117,6 +117,9 @@ func (v vocabulary) normalize(s string) (string, string) {
 // cbvBizStep is the EPCIS business step that stands for a business step the ledger stored.
 // The ledger names a return "returning", which the CBV does not define: a return is a
 // shipping with disposition returned. Recalling has no CBV term and gets the ledger's URI.
+// CBVBizStep is cbvBizStep, for the chaincode's business step index.
+func CBVBizStep(s model.BizStep) string { return cbvBizStep(s) }
+
 func cbvBizStep(s model.BizStep) string {
 	switch s {
 	case model.BizStepReturning:

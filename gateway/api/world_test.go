@@ -81,6 +81,13 @@ func (r *recorder) Submit(ctx context.Context, p ledger.Proposal) (*ledger.Resul
 	return r.Client.Submit(ctx, p)
 }
 
+func (r *recorder) Evaluate(ctx context.Context, p ledger.Proposal) ([]byte, error) {
+	r.mu.Lock()
+	r.props = append(r.props, p)
+	r.mu.Unlock()
+	return r.Client.Evaluate(ctx, p)
+}
+
 func (r *recorder) proposals(fn string) []ledger.Proposal {
 	r.mu.Lock()
 	defer r.mu.Unlock()
