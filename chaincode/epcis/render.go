@@ -27,6 +27,10 @@ type RenderOptions struct {
 	// the ledger knows (its parties'), and a key under none of them stays a Digital Link.
 	EPCURN          bool
 	CompanyPrefixes []string
+	// DigitalLink writes the GS1 identifiers of captured events as GS1 Digital Link URIs
+	// (Always_GS1_Digital_Link); without it and EPCURN, captured events keep the form they
+	// were captured in. Ledger events are always written as Digital Links unless EPCURN.
+	DigitalLink bool
 }
 
 // Event is an EPCIS 2.0 event in JSON-LD, as Render writes it.
@@ -183,6 +187,7 @@ func Render(ev model.Event, opt RenderOptions) Event {
 			m["eventID"] = ev.HashID
 		}
 		m[ExtensionPrefix+":actor"], m[ExtensionPrefix+":txId"] = ev.Actor, ev.TxID
+		opt.translate(m)
 		out.captured = m
 	}
 	out.EPCList = opt.codeURIs(ev.EPCList)
@@ -335,6 +340,56 @@ func (opt RenderOptions) urn(es string) (string, bool) {
 	}
 	u, err := gs1.EPCURN(c.AIs, gcp)
 	return u, err == nil
+}
+
+// translate writes the GS1 EPCs, EPC classes and locations of a captured event in the form
+// opt asks for (EPCURN or DigitalLink); other identifiers stay as captured.
+func (opt RenderOptions) translate(ev map[string]any) {
+	if !opt.EPCURN && !opt.DigitalLink {
+		return
+	}
+	conv := func(v any) any {
+		s, ok := v.(string)
+		if !ok {
+			return v
+		}
+		c, reason := parseCode(s)
+		switch {
+		case reason != "" || c.Scheme != identifier.SchemeGS1:
+			return v
+		case c.GTIN != "" && c.Serial == "" && c.Lot != "":
+			return opt.classURI(c.GTIN, c.Lot)
+		case len(c.AIs) > 0 && c.AIs[0].AI == "414":
+			return opt.locationURI(c.AIs[0].Value)
+		case c.SSCC != "" || c.Serial != "":
+			return opt.codeURI(c.Key)
+		}
+		return v
+	}
+	if v, ok := ev["parentID"]; ok {
+		ev["parentID"] = conv(v)
+	}
+	for _, k := range instanceLists {
+		if l, ok := ev[k].([]any); ok {
+			for i := range l {
+				l[i] = conv(l[i])
+			}
+		}
+	}
+	for _, k := range classLists {
+		if l, ok := ev[k].([]any); ok {
+			for _, q := range l {
+				if m, ok := q.(map[string]any); ok {
+					m["epcClass"] = conv(m["epcClass"])
+				}
+			}
+		}
+	}
+	for _, k := range []string{"readPoint", "bizLocation"} {
+		if m, ok := ev[k].(map[string]any); ok {
+			m["id"] = conv(m["id"])
+		}
+	}
 }
 
 func sourceDestURI(sd model.SourceDest, opt RenderOptions) string {

@@ -441,5 +441,5 @@ func (s *server) queryDocument(ctx context.Context, id *ledger.Identity, events 
 	return epcis.NewQueryDocument(events, epcis.RenderOptions{PartyGLN: dir.partyGLN, Recall: func(rid string) (model.RecallScope, bool) {
 		sc, ok := recalls[rid]
 		return sc, ok
-	}, EPCURN: format.urn, CompanyPrefixes: dir.prefixes}, time.Now().UTC()), nil
+	}, EPCURN: format.urn, DigitalLink: format.digitalLink, CompanyPrefixes: dir.prefixes}, time.Now().UTC()), nil
 }

@@ -45,14 +45,16 @@ func epcisHeaders(c *gin.Context) {
 // epcisAnswerFormat is how a query is answered: the media type and whether GS1 identifiers are
 // written as EPC URNs.
 type epcisAnswerFormat struct {
-	mediaType string
-	urn       bool
+	mediaType   string
+	urn         bool
+	digitalLink bool // captured events' identifiers as Digital Links too
 }
 
 // epcisQueryFormat reads Accept and GS1-EPC-Format of a query. It answers 406 for an Accept
-// that allows neither JSON-LD, JSON nor XML (epcis_xml.go) and for Never_Translates (the
-// ledger keeps canonical keys, not the form an EPC was captured in), 400 for a GS1-EPC-Format
-// the binding does not define.
+// that allows neither JSON-LD, JSON nor XML (epcis_xml.go), 400 for a GS1-EPC-Format the
+// binding does not define. No_Preference (the default) and Never_Translates answer captured
+// events as captured; events recorded through the REST API, which were never EPCIS, are
+// written as Digital Links unless Always_EPC_URN.
 func epcisQueryFormat(c *gin.Context) (epcisAnswerFormat, bool) {
 	var f epcisAnswerFormat
 	if f.mediaType = negotiate(c.GetHeader("Accept"), mediaJSONLD, mediaJSON, mediaXML, mediaTextXML); f.mediaType == "" {
@@ -60,15 +62,16 @@ func epcisQueryFormat(c *gin.Context) (epcisAnswerFormat, bool) {
 		return f, false
 	}
 	switch v := strings.TrimSpace(c.GetHeader(epcFormatHeader)); v {
-	case "", epcFormatDigitalLink, epcFormatAny:
+	case "", epcFormatAny:
+		c.Header(epcFormatHeader, epcFormatAny)
+	case epcFormatNoTranslates:
+		c.Header(epcFormatHeader, epcFormatNoTranslates)
+	case epcFormatDigitalLink:
+		f.digitalLink = true
 		c.Header(epcFormatHeader, epcFormatDigitalLink)
 	case epcFormatURN:
 		f.urn = true
 		c.Header(epcFormatHeader, epcFormatURN)
-	case epcFormatNoTranslates:
-		notAcceptable(c, "the ledger keeps every code as its canonical key, not in the form it was captured in: "+
-			"ask for "+epcFormatDigitalLink+" or "+epcFormatURN)
-		return f, false
 	default:
 		problem.Write(c, problem.Invalid("unknown "+epcFormatHeader, problem.FieldError{Field: epcFormatHeader,
 			Reason: strconv.Quote(v) + " is not one of " + strings.Join([]string{epcFormatAny, epcFormatDigitalLink, epcFormatURN, epcFormatNoTranslates}, ", ")}))

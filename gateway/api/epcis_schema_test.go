@@ -206,7 +206,7 @@ func TestEPCISHeadersAndContentNegotiation(t *testing.T) {
 	t.Run("answers carry the EPCIS and CBV versions, the extensions and the EPC format", func(t *testing.T) {
 		r := w.must(200, nil, reg, "GET", events, nil)
 		for h, want := range map[string]string{"GS1-EPCIS-Version": "2.0.0", "GS1-CBV-Version": "2.0.0",
-			"GS1-Extensions": "udi=urn:udiledger:voc:", "GS1-EPC-Format": "Always_GS1_Digital_Link",
+			"GS1-Extensions": "udi=urn:udiledger:voc:", "GS1-EPC-Format": "No_Preference",
 			"Content-Type": "application/ld+json; charset=utf-8"} {
 			if got := r.header.Get(h); got != want {
 				t.Errorf("%s: %q, want %q", h, got, want)
@@ -271,17 +271,28 @@ func TestEPCISHeadersAndContentNegotiation(t *testing.T) {
 			t.Errorf("the events of %s: %+v", wantEPC, q)
 		}
 	})
-	t.Run("No_Preference answers Digital Links; Never_Translates is a 406; an unknown format a 400", func(t *testing.T) {
-		r := w.must(200, nil, reg, "GET", events, nil, "GS1-EPC-Format: No_Preference")
-		if r.header.Get("GS1-EPC-Format") != "Always_GS1_Digital_Link" || !strings.Contains(string(r.body), dlURI(1)) {
-			t.Errorf("%s", r)
+	t.Run("No_Preference and Never_Translates answer captured EPCs as captured, Always_GS1_Digital_Link translates them; an unknown format is a 400", func(t *testing.T) {
+		urn := "urn:epc:id:sgtin:" + mfrGCP + "." + deviceDI[:1] + deviceDI[8:13] + ".S000009"
+		w.must(200, nil, mfr, "POST", "/epcis/capture", epcisDoc(`{"type":"ObjectEvent","eventID":"urn:uuid:hdr-urn",`+
+			`"eventTime":"`+time.Now().Add(-time.Minute).UTC().Format(time.RFC3339)+`","eventTimeZoneOffset":"+00:00","action":"ADD",`+
+			`"bizStep":"commissioning","epcList":["`+urn+`"],"ilmd":{"cbvmda:lotNumber":"L1"}}`))
+		one := "/epcis/events/urn:uuid:hdr-urn"
+		for format, want := range map[string]string{"No_Preference": urn, "Never_Translates": urn,
+			"Always_GS1_Digital_Link": dlURI(9), "Always_EPC_URN": urn} {
+			r := w.must(200, nil, mfr, "GET", one, nil, "GS1-EPC-Format: "+format)
+			evs := conforms(t, r)
+			if r.header.Get("GS1-EPC-Format") != format || len(evs) != 1 || evs[0]["epcList"].([]any)[0] != want {
+				t.Errorf("%s: %s", format, r)
+			}
 		}
-		problemOf(t, w.must(406, nil, reg, "GET", events, nil, "GS1-EPC-Format: Never_Translates"))
+		r := w.must(200, nil, reg, "GET", events, nil, "GS1-EPC-Format: No_Preference")
+		if !strings.Contains(string(r.body), dlURI(1)) {
+			t.Errorf("a ledger event is not written with Digital Links: %s", r)
+		}
 		if p := problemOf(t, w.must(400, nil, reg, "GET", events, nil, "GS1-EPC-Format: Sometimes")); len(p.Errors) != 1 || p.Errors[0].Field != "GS1-EPC-Format" {
 			t.Errorf("problem %+v", p)
 		}
-	})
-}
+	})}
 
 func TestNegotiate(t *testing.T) {
 	offers := []string{mediaJSONLD, mediaJSON}
