@@ -292,7 +292,8 @@ func TestEPCISHeadersAndContentNegotiation(t *testing.T) {
 		if p := problemOf(t, w.must(400, nil, reg, "GET", events, nil, "GS1-EPC-Format: Sometimes")); len(p.Errors) != 1 || p.Errors[0].Field != "GS1-EPC-Format" {
 			t.Errorf("problem %+v", p)
 		}
-	})}
+	})
+}
 
 func TestNegotiate(t *testing.T) {
 	offers := []string{mediaJSONLD, mediaJSON}
