@@ -4,6 +4,7 @@
 package epcis
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -19,8 +20,10 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
+	"github.com/udiledger/udiledger/chaincode/epcis/hashid"
 	"github.com/udiledger/udiledger/cli/internal/cmdutil"
 	"github.com/udiledger/udiledger/gateway/api"
+	"github.com/udiledger/udiledger/gateway/epcis/xmlbind"
 )
 
 // NewCmdEPCIS returns `udi epcis` with its subcommands.
@@ -327,22 +330,31 @@ func contentType(file string) string {
 	return "application/json"
 }
 
-// eventIDs reads the eventIDs of a JSON document's events ("" for an event without one); nil
-// for a document it cannot read (XML).
+// eventIDs reads the IDs of a document's events (JSON-LD or XML) as the ledger keys them:
+// the eventID, else the CBV 2.0 hash ID; nil for a document it cannot read.
 func eventIDs(body []byte) []string {
+	if x, err := xmlbind.ToJSON(bytes.NewReader(body)); err == nil {
+		body = x
+	}
 	var doc struct {
+		Context   any `json:"@context"`
 		EPCISBody struct {
-			EventList []struct {
-				EventID string `json:"eventID"`
-			} `json:"eventList"`
+			EventList []map[string]any `json:"eventList"`
 		} `json:"epcisBody"`
 	}
-	if json.Unmarshal(body, &doc) != nil {
+	d := json.NewDecoder(bytes.NewReader(body))
+	d.UseNumber()
+	if d.Decode(&doc) != nil {
 		return nil
 	}
+	ns := hashid.Namespaces(doc.Context)
 	ids := make([]string, len(doc.EPCISBody.EventList))
 	for i, e := range doc.EPCISBody.EventList {
-		ids[i] = e.EventID
+		if id, ok := e["eventID"].(string); ok {
+			ids[i] = id
+		} else if id, err := hashid.IDWith(e, ns); err == nil {
+			ids[i] = id
+		}
 	}
 	return ids
 }

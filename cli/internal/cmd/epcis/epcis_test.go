@@ -16,6 +16,7 @@ import (
 	"github.com/udiledger/udiledger/cli/internal/clitest"
 	"github.com/udiledger/udiledger/cli/internal/cmdutil"
 	"github.com/udiledger/udiledger/gateway/api"
+	"github.com/udiledger/udiledger/gateway/epcis/xmlbind"
 )
 
 func gln(msp string) string {
@@ -139,9 +140,18 @@ func TestCaptureAndQuery(t *testing.T) {
 			t.Fatalf("exit %d:\n%s%s", code, out, errOut)
 		}
 	})
-	t.Run("an XML document goes as application/xml; this gateway reads only JSON-LD and refuses it", func(t *testing.T) {
-		x := write(t, t.TempDir(), "d.xml", `<?xml version="1.0"?><epcis:EPCISDocument xmlns:epcis="urn:epcglobal:epcis:xsd:2" schemaVersion="2.0"/>`)
-		_, errOut, code := clitest.Run(t, mfr, NewCmdEPCIS, "capture", x, "--verbose")
+	t.Run("an XML document goes as application/xml and is captured; an XML document without a body is refused", func(t *testing.T) {
+		xd, err := xmlbind.FromJSON([]byte(doc(commission("urn:uuid:ep-x1", di, 5))))
+		if err != nil {
+			t.Fatal(err)
+		}
+		x := write(t, t.TempDir(), "x.xml", string(xd))
+		out, errOut, code := clitest.Run(t, mfr, NewCmdEPCIS, "capture", x)
+		if code != cmdutil.ExitOK || !regexp.MustCompile(`(?m)^\S*x\.xml\s+0\s+urn:uuid:ep-x1\s+captured\s+-$`).MatchString(out) {
+			t.Fatalf("exit %d:\n%s%s", code, out, errOut)
+		}
+		d := write(t, t.TempDir(), "d.xml", `<?xml version="1.0"?><epcis:EPCISDocument xmlns:epcis="urn:epcglobal:epcis:xsd:2" schemaVersion="2.0"/>`)
+		_, errOut, code = clitest.Run(t, mfr, NewCmdEPCIS, "capture", d, "--verbose")
 		if code != cmdutil.ExitInvalid || !strings.Contains(errOut, "d.xml") || !regexp.MustCompile(`POST http://\S+/epcis/capture 4\d\d request-id \w+`).MatchString(errOut) {
 			t.Fatalf("exit %d: %s", code, errOut)
 		}
