@@ -66,6 +66,9 @@ var ownTypes = map[string][2]reflect.Type{
 	routes.EPCISReadPointEvents:   {nil, reflect.TypeFor[epcis.QueryDocument]()},
 	routes.EPCISDispositions:      {nil, reflect.TypeFor[epcis.Collection]()},
 	routes.EPCISDispositionEvents: {nil, reflect.TypeFor[epcis.QueryDocument]()},
+	routes.EPCISRoot:              {nil, reflect.TypeFor[epcis.Collection]()},
+	routes.EPCISResource:          {nil, reflect.TypeFor[epcis.Collection]()},
+	routes.EPCISReleasePageToken:  {nil, nil},
 
 	routes.Resolve:      {nil, reflect.TypeFor[Resolved]()},
 	routes.ResolverInfo: {nil, reflect.TypeFor[resolverDescription]()},
@@ -86,6 +89,9 @@ func operations(sg *schemaGen, public func(routes.Route) bool) []op {
 			o.body, o.resp = t[0], t[1]
 			if rt.Own == routes.EPCISCaptureEvent { // 201 with Location; a replay is 409
 				o.status, o.accepted = http.StatusCreated, true
+			}
+			if rt.Own == routes.EPCISReleasePageToken {
+				o.status = http.StatusNoContent
 			}
 			for _, q := range rt.Query {
 				o.query = append(o.query, param{name: q.Name, desc: q.Description, schema: map[string]any{"type": q.Type}, required: q.Required})
@@ -155,8 +161,12 @@ func (s *server) document() map[string]any {
 		} else {
 			content = map[string]any{"application/json": map[string]any{"schema": map[string]any{}}}
 		}
+		success := map[string]any{"description": "success", "content": content}
+		if status == http.StatusNoContent {
+			success = map[string]any{"description": "success"}
+		}
 		responses := map[string]any{
-			strconv.Itoa(status): map[string]any{"description": "success", "content": content},
+			strconv.Itoa(status): success,
 			"default":            map[string]any{"description": "a problem (RFC 9457)", "content": map[string]any{problem.ContentType: map[string]any{"schema": problemRef}}},
 		}
 		if o.tag == "resolver" && o.path != "/.well-known/gs1resolver" {
@@ -214,6 +224,9 @@ func (s *server) document() map[string]any {
 			operation["requestBody"] = map[string]any{"required": len(o.bodyExcept) == 0, "content": content}
 		}
 		item[strings.ToLower(o.method)] = operation
+		if isEPCISPath(o.path) && item["options"] == nil {
+			item["options"] = epcisOptionsDoc(o.path, problemRef)
+		}
 	}
 	return map[string]any{
 		"openapi": "3.0.3",
