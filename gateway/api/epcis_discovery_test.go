@@ -93,6 +93,14 @@ func TestEPCISOptions(t *testing.T) {
 		w.must(401, nil, "", "OPTIONS", "/epcis/events", nil)
 		w.must(404, nil, mfr, "OPTIONS", "/epcis/nowhere", nil)
 	})
+	t.Run("a method not served is 405, whose Allow names OPTIONS too", func(t *testing.T) {
+		r := w.must(405, nil, mfr, "PUT", "/epcis/capture", nil)
+		for _, m := range []string{"OPTIONS", "POST", "GET"} {
+			if !strings.Contains(r.header.Get("Allow"), m) {
+				t.Fatalf("Allow %q", r.header.Get("Allow"))
+			}
+		}
+	})
 	t.Run("without a job store capture announces proceed only", func(t *testing.T) {
 		w2 := newWorldOn(t, w, func(*Options) {})
 		r := w2.must(204, nil, mfr, "OPTIONS", "/epcis/capture", nil)
