@@ -21,19 +21,23 @@ import (
 
 // The discovery headers of the binding's OPTIONS answers.
 const (
-	epcisMinHeader        = "GS1-EPCIS-Min"
-	epcisMaxHeader        = "GS1-EPCIS-Max"
-	cbvMinHeader          = "GS1-CBV-Min"
-	cbvMaxHeader          = "GS1-CBV-Max"
-	vendorVersionHeader   = "GS1-Vendor-Version"
-	cbvXMLFormatHeader    = "GS1-CBV-XML-Format"
-	cbvXMLFormatURN       = "Always_URN" // XML answers write CBV values as URNs (xmlbind)
-	captureBehaviourAll   = "all"        // GS1-Capture-Error-Behaviour: rollback and proceed
-	vendorVersion         = "udiledger-" + model.ChaincodeVersion
-	epcisPrefix, epcisAny = "/epcis", "/epcis/"
+	epcisMinHeader      = "GS1-EPCIS-Min"
+	epcisMaxHeader      = "GS1-EPCIS-Max"
+	cbvMinHeader        = "GS1-CBV-Min"
+	cbvMaxHeader        = "GS1-CBV-Max"
+	vendorVersionHeader = "GS1-Vendor-Version"
+	cbvXMLFormatHeader  = "GS1-CBV-XML-Format"
+	cbvXMLFormatURN     = "Always_URN" // XML answers write CBV values as URNs (xmlbind)
+	captureBehaviourAll = "all"        // GS1-Capture-Error-Behaviour: rollback and proceed
+	vendorVersion       = "udiledger-" + model.ChaincodeVersion
 )
 
-func isEPCISPath(path string) bool { return path == epcisPrefix || strings.HasPrefix(path, epcisAny) }
+// epcisRootPath is where the binding is served; its resources are under epcisRootPath + "/".
+const epcisRootPath = "/epcis"
+
+func isEPCISPath(path string) bool {
+	return path == epcisRootPath || strings.HasPrefix(path, epcisRootPath+"/")
+}
 
 // epcisOptionsRoutes answers OPTIONS on every path of served, the routes under /epcis the
 // gateway serves: Allow lists their methods.
@@ -94,7 +98,7 @@ func epcisRoot(c *gin.Context) {
 	}
 	var members []string
 	for _, rt := range routes.Table {
-		name, ok := strings.CutPrefix(rt.Path, epcisAny)
+		name, ok := strings.CutPrefix(rt.Path, epcisRootPath+"/")
 		if ok && rt.Method == http.MethodGet && !strings.Contains(name, "/") && !slices.Contains(members, name) {
 			members = append(members, name)
 		}
