@@ -102,7 +102,13 @@ func (r *Rejection) Error() string {
 type DocumentError struct {
 	Field  string // path in the document, e.g. "epcisBody.eventList"
 	Reason string
+	Err    error // the kind of error, when it has one (ErrTooManyEvents)
 }
+
+// ErrTooManyEvents is the kind of a document with more events than Options.MaxEvents.
+var ErrTooManyEvents = errors.New("too many events")
+
+func (e *DocumentError) Unwrap() error { return e.Err }
 
 func (e *DocumentError) Error() string {
 	if e.Field == "" {
@@ -259,7 +265,8 @@ func checkEventCount(doc map[string]any, opt Options) error {
 		max = DefaultMaxEvents
 	}
 	if len(list) > max {
-		return &DocumentError{Field: "epcisBody.eventList", Reason: fmt.Sprintf("%d events, at most %d in one document", len(list), max)}
+		return &DocumentError{Field: "epcisBody.eventList", Reason: fmt.Sprintf("%d events, at most %d in one document", len(list), max),
+			Err: ErrTooManyEvents}
 	}
 	return nil
 }

@@ -159,7 +159,7 @@ func TestCaptureRefusesMalformedDocuments(t *testing.T) {
 func TestCaptureLimitsTheEventsOfOneDocument(t *testing.T) {
 	_, err := mapDocument(document(objectEvent(`"action":"OBSERVE"`), objectEvent(`"action":"OBSERVE"`)), epcis.Options{MaxEvents: 1})
 	var de *epcis.DocumentError
-	if !errors.As(err, &de) || de.Field != "epcisBody.eventList" || !strings.Contains(de.Reason, "at most 1") {
+	if !errors.As(err, &de) || de.Field != "epcisBody.eventList" || !strings.Contains(de.Reason, "at most 1") || !errors.Is(err, epcis.ErrTooManyEvents) {
 		t.Errorf("err = %v", err)
 	}
 }

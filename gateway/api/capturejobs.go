@@ -113,16 +113,28 @@ func (s *server) submitJob(c *gin.Context, id *ledger.Identity, behaviour string
 	c.JSON(http.StatusAccepted, captureJob(j))
 }
 
-// captureJobs answers GET /epcis/capture: the caller's jobs, oldest first.
+// captureJobs answers GET /epcis/capture: the caller's jobs, oldest first, paged with
+// perPage and nextPageToken (whose bookmark is the last job ID of the page before).
 func (s *server) captureJobs(c *gin.Context) {
 	epcisHeaders(c)
+	if !onlyParams(c, "perPage", "nextPageToken") {
+		return
+	}
+	perPage, tok, ok := listPaging(c)
+	if !ok {
+		return
+	}
 	p := auth.PrincipalOf(c)
 	out := CaptureJobList{CaptureJobs: []CaptureJob{}}
 	if s.jobs != nil && p != nil && p.Identity != nil {
-		jobs, err := s.jobs.store.List(p.Identity.Name, "", 0)
+		jobs, err := s.jobs.store.List(p.Identity.Name, tok.Bookmark, perPage+1)
 		if err != nil {
 			writeError(c, err)
 			return
+		}
+		if len(jobs) > perPage {
+			jobs = jobs[:perPage]
+			nextPageLink(c, pageToken{Bookmark: jobs[perPage-1].ID}.String())
 		}
 		for _, j := range jobs {
 			out.CaptureJobs = append(out.CaptureJobs, captureJob(j))
@@ -216,7 +228,8 @@ func (s *server) runJob(j *capturejobs.Job) error {
 	if err != nil {
 		return err // the job stays running and is tried again
 	}
-	captured, err := epcis.Capture(j.Document, epcis.Options{Resolve: dir.resolve})
+	// The job was checked against the capture limit it was submitted under.
+	captured, err := epcis.Capture(j.Document, epcis.Options{Resolve: dir.resolve, MaxEvents: max(s.opts.CaptureLimit, j.Events)})
 	if err != nil {
 		j.Errors = append(j.Errors, eventError(0, "", problem.Invalid("the EPCIS document cannot be captured: "+err.Error())))
 		return finish()
@@ -297,13 +310,19 @@ func (s *server) simulate(ctx context.Context, id *ledger.Identity, outcomes []e
 	return errs, nil
 }
 
+// epcisEventPath is the URL of an event under the binding's /events/{eventID}: its EPCIS
+// eventID, path-escaped (a "/" of ni:/// IDs included).
+func epcisEventPath(eventID string) string {
+	return "/epcis/events/" + url.PathEscape(eventID)
+}
+
 // epcisCaptureEvent answers POST /epcis/events, the binding's synchronous capture of one
 // event: the event is captured as a document of one event, at once. 201 with the Location
 // of the recorded event; 409 when the ledger already holds it (nothing is written again);
 // 202 when the ledger is down and the write waits in the outbox; the event's problem when
 // it cannot be recorded.
 func (s *server) epcisCaptureEvent(c *gin.Context) {
-	id, raw, ok := captureRequest(c)
+	id, raw, ok := s.captureRequest(c)
 	if !ok {
 		return
 	}
@@ -331,13 +350,13 @@ func (s *server) epcisCaptureEvent(c *gin.Context) {
 		c.Header("Location", r.Queued)
 		c.JSON(http.StatusAccepted, r)
 	case r.Status == http.StatusOK: // a replay: the binding's ResourceAlreadyExists
-		c.Header("Location", "/v1/events/"+url.PathEscape(r.EventID))
+		c.Header("Location", epcisEventPath(r.EventID))
 		problem.Write(c, problem.New(http.StatusConflict, "epcis-event-exists", "Event already recorded",
 			"the ledger already holds event "+r.EventID+"; nothing was written again"))
 	case r.Status >= 300:
 		problem.Write(c, r.Problem)
 	default:
-		c.Header("Location", "/v1/events/"+url.PathEscape(r.EventID))
+		c.Header("Location", epcisEventPath(r.EventID))
 		c.JSON(http.StatusCreated, r)
 	}
 }

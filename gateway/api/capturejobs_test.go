@@ -15,14 +15,20 @@ import (
 	"github.com/udiledger/udiledger/gateway/ledger"
 )
 
-// jobWorld is a world whose gateway keeps capture jobs in a store at path.
-func jobWorld(t *testing.T, path string) (*world, *capturejobs.Store) {
+// jobWorld is a world whose gateway keeps capture jobs in a store at path, its options
+// tweaked.
+func jobWorld(t *testing.T, path string, tweaks ...func(*Options)) (*world, *capturejobs.Store) {
 	st, err := capturejobs.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = st.Close() })
-	return newWorld(t, worldOptions{tweak: func(o *Options) { o.CaptureJobs = st }}), st
+	return newWorld(t, worldOptions{tweak: func(o *Options) {
+		o.CaptureJobs = st
+		for _, tw := range tweaks {
+			tw(o)
+		}
+	}}), st
 }
 
 // waitJob polls a job until it stops running.
@@ -107,9 +113,23 @@ func TestEPCISCaptureOneEvent(t *testing.T) {
 	ev := objectCommission("one-1", 51)
 	var r CaptureEventResult
 	res := w.must(201, &r, mfr, "POST", "/epcis/events", ev)
-	if res.header.Get("Location") != "/v1/events/urn:uuid:one-1" || r.Result == nil || r.EventID != "urn:uuid:one-1" {
+	if res.header.Get("Location") != "/epcis/events/urn:uuid:one-1" || r.Result == nil || r.EventID != "urn:uuid:one-1" {
 		t.Fatalf("answer %s %v", res, res.header)
 	}
+	t.Run("its Location answers the event, a hash ID's too", func(t *testing.T) {
+		if evs := conforms(t, w.must(200, nil, mfr, "GET", res.header.Get("Location"), nil)); len(evs) != 1 || evs[0]["eventID"] != "urn:uuid:one-1" {
+			t.Fatalf("events %v", evs)
+		}
+		noID := strings.Replace(objectCommission("x", 53), `"eventID":"urn:uuid:x",`, "", 1)
+		var hashed CaptureEventResult
+		loc := w.must(201, &hashed, mfr, "POST", "/epcis/events", noID).header.Get("Location")
+		if !strings.HasPrefix(hashed.EventID, "ni:///") || loc != "/epcis/events/"+url.PathEscape(hashed.EventID) {
+			t.Fatalf("event %q at %q", hashed.EventID, loc)
+		}
+		if evs := conforms(t, w.must(200, nil, mfr, "GET", loc, nil)); len(evs) != 1 || evs[0]["eventID"] != hashed.EventID {
+			t.Fatalf("events %v", evs)
+		}
+	})
 	t.Run("the same event again is 409 and writes nothing", func(t *testing.T) {
 		if p := problemOf(t, w.must(409, nil, mfr, "POST", "/epcis/events", ev)); p.Status != 409 {
 			t.Fatalf("problem %+v", p)
@@ -260,4 +280,44 @@ func TestCaptureJobWaitsForTheLedger(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestCaptureJobsArePaged lists the caller's jobs page by page, as GET /epcis/events pages.
+func TestCaptureJobsArePaged(t *testing.T) {
+	w, _ := jobWorld(t, filepath.Join(t.TempDir(), "jobs.db"))
+	w.seed()
+	var ids []string
+	for i := range 5 {
+		r := w.must(202, nil, mfr, "POST", "/epcis/capture", epcisDoc(objectCommission("page-"+string(rune('a'+i)), 71+i)))
+		ids = append(ids, strings.TrimPrefix(r.header.Get("Location"), "/epcis/capture/"))
+	}
+	w.must(202, nil, dst, "POST", "/epcis/capture", epcisDoc())
+
+	var got []string
+	var sizes []int
+	for path := "/epcis/capture?perPage=2"; path != ""; {
+		var list CaptureJobList
+		r := w.must(200, &list, mfr, "GET", path, nil)
+		sizes = append(sizes, len(list.CaptureJobs))
+		for _, j := range list.CaptureJobs {
+			got = append(got, j.CaptureID)
+		}
+		if path = nextLink(r); len(sizes) > 5 {
+			t.Fatalf("pages without end: %v", sizes)
+		}
+	}
+	if strings.Join(got, " ") != strings.Join(ids, " ") || len(sizes) != 3 || sizes[2] != 1 {
+		t.Fatalf("pages of %v: %v, want %v", sizes, got, ids)
+	}
+	t.Run("a page that ends the list has no next", func(t *testing.T) {
+		var list CaptureJobList
+		if r := w.must(200, &list, mfr, "GET", "/epcis/capture?perPage=5", nil); len(list.CaptureJobs) != 5 || nextLink(r) != "" {
+			t.Fatalf("%d jobs, Link %q", len(list.CaptureJobs), r.header.Get("Link"))
+		}
+	})
+	t.Run("bad paging is 400", func(t *testing.T) {
+		for _, q := range []string{"perPage=0", "perPage=1001", "nextPageToken=%21%21", "colour=red"} {
+			w.must(400, nil, mfr, "GET", "/epcis/capture?"+q, nil)
+		}
+	})
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -104,10 +103,11 @@ func (s *server) readDirectory(ctx context.Context, id *ledger.Identity) (*direc
 func (d *directory) resolve(gln string) (string, bool)  { m, ok := d.byGLN[gln]; return m, ok }
 func (d *directory) partyGLN(msp string) (string, bool) { g, ok := d.glnOf[msp]; return g, ok }
 
-// captureRequest starts a capture: the EPCIS headers, the Accept check, the caller's identity
-// and the body. ok is false when the answer is already written.
-func captureRequest(c *gin.Context) (*ledger.Identity, []byte, bool) {
+// captureRequest starts a capture: the EPCIS headers and capture limits, the Accept check,
+// the caller's identity and the body. ok is false when the answer is already written.
+func (s *server) captureRequest(c *gin.Context) (*ledger.Identity, []byte, bool) {
 	epcisHeaders(c)
+	s.captureLimitHeaders(c)
 	if !epcisCaptureAccept(c) {
 		return nil, nil, false
 	}
@@ -115,9 +115,8 @@ func captureRequest(c *gin.Context) (*ledger.Identity, []byte, bool) {
 	if !ok {
 		return nil, nil, false
 	}
-	body, err := io.ReadAll(c.Request.Body)
-	if err != nil {
-		writeError(c, err)
+	body, ok := s.readCaptureBody(c)
+	if !ok {
 		return nil, nil, false
 	}
 	body, ok = xmlCaptureBody(c, body)
@@ -127,7 +126,7 @@ func captureRequest(c *gin.Context) (*ledger.Identity, []byte, bool) {
 // epcisCapture records the supported events of an EPCISDocument, in order, each as its own
 // transaction signed by the caller, and answers per event.
 func (s *server) epcisCapture(c *gin.Context) {
-	id, body, ok := captureRequest(c)
+	id, body, ok := s.captureRequest(c)
 	if !ok {
 		return
 	}
@@ -158,8 +157,12 @@ func (s *server) epcisCapture(c *gin.Context) {
 
 // readCapture reads a captured document; on false the problem has been written.
 func (s *server) readCapture(c *gin.Context, id *ledger.Identity, body []byte) (*epcis.CaptureResult, bool) {
-	captured, err := epcis.Capture(body, epcis.Options{Validate: schema.Check})
+	captured, err := epcis.Capture(body, epcis.Options{Validate: schema.Check, MaxEvents: s.opts.CaptureLimit})
 	var docErr *epcis.DocumentError
+	if errors.Is(err, epcis.ErrTooManyEvents) && errors.As(err, &docErr) {
+		problem.Write(c, captureTooLarge(docErr.Reason+" ("+captureLimitHeader+"); nothing was captured"))
+		return nil, false
+	}
 	if errors.As(err, &docErr) {
 		problem.Write(c, problem.Invalid("the EPCIS document cannot be captured", problem.FieldError{Field: docErr.Field, Reason: docErr.Reason}))
 		return nil, false
@@ -411,11 +414,7 @@ func (s *server) epcisAnswer(c *gin.Context, id *ledger.Identity, events []model
 		s.fail(c, err)
 		return
 	}
-	if next != "" {
-		q := c.Request.URL.Query()
-		q.Set("nextPageToken", next)
-		c.Header("Link", "<"+c.Request.URL.EscapedPath()+"?"+q.Encode()+`>; rel="next"`)
-	}
+	nextPageLink(c, next)
 	if name := c.GetString(queryNameKey); name != "" {
 		doc.EPCISBody.QueryResults.QueryName = name
 	}

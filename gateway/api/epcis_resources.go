@@ -178,10 +178,17 @@ func listPaging(c *gin.Context) (int, pageToken, bool) {
 
 // epcisCollection answers a list, with a Link to the next page when there is one.
 func epcisCollection(c *gin.Context, members []string, next string) {
-	if next != "" {
-		q := c.Request.URL.Query()
-		q.Set("nextPageToken", next)
-		c.Header("Link", "<"+c.Request.URL.EscapedPath()+"?"+q.Encode()+`>; rel="next"`)
-	}
+	nextPageLink(c, next)
 	c.JSON(http.StatusOK, epcis.NewCollection(members))
+}
+
+// nextPageLink names the next page, the request with nextPageToken next, in a Link header
+// rel="next"; nothing when next is "".
+func nextPageLink(c *gin.Context, next string) {
+	if next == "" {
+		return
+	}
+	q := c.Request.URL.Query()
+	q.Set("nextPageToken", next)
+	c.Header("Link", "<"+c.Request.URL.EscapedPath()+"?"+q.Encode()+`>; rel="next"`)
 }

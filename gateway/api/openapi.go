@@ -66,6 +66,9 @@ var ownTypes = map[string][2]reflect.Type{
 	routes.EPCISReadPointEvents:   {nil, reflect.TypeFor[epcis.QueryDocument]()},
 	routes.EPCISDispositions:      {nil, reflect.TypeFor[epcis.Collection]()},
 	routes.EPCISDispositionEvents: {nil, reflect.TypeFor[epcis.QueryDocument]()},
+	routes.EPCISRoot:              {nil, reflect.TypeFor[epcis.Collection]()},
+	routes.EPCISResource:          {nil, reflect.TypeFor[epcis.Collection]()},
+	routes.EPCISReleasePageToken:  {nil, nil},
 
 	routes.EPCISQueries:       {nil, reflect.TypeFor[[]NamedQuery]()},
 	routes.EPCISCreateQuery:   {reflect.TypeFor[NamedQuery](), reflect.TypeFor[NamedQuery]()},
@@ -234,6 +237,9 @@ func (s *server) document() map[string]any {
 			operation["requestBody"] = map[string]any{"required": len(o.bodyExcept) == 0, "content": content}
 		}
 		item[strings.ToLower(o.method)] = operation
+		if isEPCISPath(o.path) && item["options"] == nil {
+			item["options"] = epcisOptionsDoc(o.path, problemRef)
+		}
 	}
 	return map[string]any{
 		"openapi": "3.0.3",

@@ -89,6 +89,12 @@ type Options struct {
 	// SubscriptionOptions tune the deliveries (private destinations, retries, bounds, the
 	// schedules' clock); their Store and Source are the gateway's.
 	SubscriptionOptions subscriptions.Options
+	// CaptureLimit bounds the events of one EPCIS capture (GS1-EPCIS-Capture-Limit, 413 above
+	// it); 0 means epcis.DefaultMaxEvents.
+	CaptureLimit int
+	// CaptureFileSizeLimit bounds the body of an EPCIS capture in bytes, in place of
+	// MaxBodyBytes (GS1-EPCIS-Capture-File-Size-Limit, 413 above it); 0 means MaxBodyBytes.
+	CaptureFileSizeLimit int64
 }
 
 // DefaultLedgerTimeout bounds a ledger call when Options.LedgerTimeout is 0.
@@ -140,6 +146,12 @@ func New(o Options) *gin.Engine {
 	if o.CaptureWriteTimeout == 0 {
 		o.CaptureWriteTimeout = DefaultCaptureWriteTimeout
 	}
+	if o.CaptureLimit == 0 {
+		o.CaptureLimit = epcis.DefaultMaxEvents
+	}
+	if o.CaptureFileSizeLimit == 0 {
+		o.CaptureFileSizeLimit = o.MaxBodyBytes
+	}
 	m := newMetrics(o.Registry)
 
 	r := gin.New()
@@ -149,7 +161,7 @@ func New(o Options) *gin.Engine {
 	r.UseRawPath = true
 	r.UnescapePathValues = true
 	r.ContextWithFallback = true
-	r.Use(requestID(), writeDeadlines(o), securityHeaders(), accessLog(o.Logger, m), recovery(o.Logger), limitBody(o.MaxBodyBytes))
+	r.Use(requestID(), writeDeadlines(o), securityHeaders(), accessLog(o.Logger, m), recovery(o.Logger), limitBody(o.MaxBodyBytes, captureGinPaths()...))
 	r.NoRoute(func(c *gin.Context) {
 		problem.Write(c, problem.NotFound("no route for "+c.Request.Method+" "+c.Request.URL.Path))
 	})
@@ -186,6 +198,7 @@ func New(o Options) *gin.Engine {
 func (s *server) routes(r *gin.Engine) {
 	authed := auth.Required(s.opts.Keyring)
 	own := s.ownHandlers()
+	var epcisServed []routes.Route // for OPTIONS
 	for _, rt := range routes.Table {
 		var h gin.HandlerFunc
 		switch {
@@ -202,7 +215,11 @@ func (s *server) routes(r *gin.Engine) {
 		} else {
 			r.Handle(rt.Method, rt.GinPath(), authed, s.limit(rt), h)
 		}
+		if isEPCISPath(rt.Path) {
+			epcisServed = append(epcisServed, rt)
+		}
 	}
+	s.epcisOptionsRoutes(r, epcisServed, authed, s.limits.perKey(false))
 }
 
 // limit bounds the requests of rt per key: an event stream and a WebSocket subscription
@@ -266,6 +283,9 @@ func (s *server) ownHandlers() map[string]gin.HandlerFunc {
 		routes.EPCISReadPointEvents:   s.epcisResourceEvents("readPoint", "EQ_readPoint"),
 		routes.EPCISDispositions:      s.epcisVocabulary(epcis.Dispositions),
 		routes.EPCISDispositionEvents: s.epcisResourceEvents("disposition", "EQ_disposition"),
+		routes.EPCISRoot:              epcisRoot,
+		routes.EPCISResource:          epcisResource,
+		routes.EPCISReleasePageToken:  epcisReleasePageToken,
 
 		routes.EPCISQueries:       s.epcisQueries,
 		routes.EPCISCreateQuery:   s.epcisCreateQuery,

@@ -37,6 +37,12 @@ type Config struct {
 	CaptureJobs string `yaml:"capture_jobs"`
 	// Subscriptions configures the EPCIS named queries and query subscriptions.
 	Subscriptions Subscriptions `yaml:"subscriptions"`
+	// CaptureLimit bounds the events of one EPCIS capture (GS1-EPCIS-Capture-Limit; more is a
+	// 413); 0 means 1,000.
+	CaptureLimit int `yaml:"capture_limit" validate:"gte=0"`
+	// CaptureFileSizeLimit bounds the body of an EPCIS capture in bytes, in place of
+	// max_body_bytes (GS1-EPCIS-Capture-File-Size-Limit; more is a 413); 0 means max_body_bytes.
+	CaptureFileSizeLimit int64 `yaml:"capture_file_size_limit" validate:"gte=0"`
 	// OutboxMaxPending bounds the writes the outbox keeps; 0 means 100,000.
 	OutboxMaxPending int `yaml:"outbox_max_pending" validate:"gte=0"`
 	// OutboxMaxWait bounds how long a write waits for an unreachable ledger before it ends

@@ -65,6 +65,8 @@ func TestLoadRejectsBadFiles(t *testing.T) {
 		{"a party's key without an identity is refused", strings.Replace(validFile, "    identity: hospital-admin\n", "", 1), "Config.APIKeys[0].Identity"},
 		{"TLS without a key is refused", validFile + "tls: {cert: tls/gateway.pem}\n", "Config.TLS.Key"},
 		{"a negative rate is refused", validFile + "limits: {rate: -1}\n", "Config.Limits.Rate"},
+		{"a negative capture limit is refused", validFile + "capture_limit: -1\n", "Config.CaptureLimit"},
+		{"a negative capture file size limit is refused", validFile + "capture_file_size_limit: -5\n", "Config.CaptureFileSizeLimit"},
 		{"a resolver root that is not https is refused", validFile + "resolver_root: http://id.example.org\n", "Config.ResolverRoot"},
 	}
 	for _, tt := range tests {
@@ -94,6 +96,8 @@ docs: {public: false}
 limits: {rate: 20.5, burst: 40, concurrent: 8, streams: 2}
 write_timeout: 90s
 capture_write_timeout: 15m
+capture_limit: 500
+capture_file_size_limit: 1048576
 outbox_max_pending: 5000
 outbox_max_wait: 6h
 tls: {cert: tls/gateway.pem, key: tls/gateway.key, client_ca: /etc/udi/clients.pem}
@@ -107,7 +111,8 @@ subscriptions: {file: subs/queries.db, allow_private_destinations: true, max_per
 		dir := filepath.Dir(p)
 		if !c.Metrics.IsPublic(false) || c.Docs.IsPublic(true) || c.Limits != (Limits{Rate: 20.5, Burst: 40, Concurrent: 8, Streams: 2}) ||
 			c.WriteTimeout != 90*time.Second || c.CaptureWriteTimeout != 15*time.Minute ||
-			c.OutboxMaxPending != 5000 || c.OutboxMaxWait != 6*time.Hour || c.ResolverRoot != "https://id.udi.example" {
+			c.OutboxMaxPending != 5000 || c.OutboxMaxWait != 6*time.Hour || c.ResolverRoot != "https://id.udi.example" ||
+			c.CaptureLimit != 500 || c.CaptureFileSizeLimit != 1<<20 {
 			t.Fatalf("settings %+v", c)
 		}
 		if c.Subscriptions != (Subscriptions{File: filepath.Join(dir, "subs/queries.db"), AllowPrivateDestinations: true, MaxPerOrg: 10,

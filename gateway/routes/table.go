@@ -43,6 +43,11 @@ const (
 	EPCISUnsubscribe   = "epcisUnsubscribe"
 	Resolve            = "resolve"
 	ResolverInfo       = "resolverInfo"
+
+	// The REST binding's discovery: the root, one member's sub-resources, page tokens.
+	EPCISRoot             = "epcisRoot"
+	EPCISResource         = "epcisResource"
+	EPCISReleasePageToken = "epcisReleasePageToken"
 )
 
 // resolverQuery are the query parameters of the Digital Link resolver besides the Digital
@@ -139,9 +144,9 @@ var Table = []Route{
 	{Method: "GET", Path: "/v1/outbox/{id}", Own: OutboxStatus, Tag: "outbox", Summary: "What became of a write queued while the ledger was unreachable"},
 
 	{Method: "POST", Path: "/epcis/capture", Own: EPCISCapture, Tag: "epcis", Summary: "Capture an EPCIS 2.0 document (JSON-LD): 202 with the Location of a capture job that records each supported event as its own transaction (GS1-Capture-Error-Behaviour: rollback, the default, or proceed); a gateway without a job store answers per event (200)"},
-	{Method: "GET", Path: "/epcis/capture", Own: EPCISJobs, Tag: "epcis", Summary: "The caller's capture jobs, oldest first"},
+	{Method: "GET", Path: "/epcis/capture", Own: EPCISJobs, Tag: "epcis", Summary: "The caller's capture jobs, oldest first, paged", Query: listQuery},
 	{Method: "GET", Path: "/epcis/capture/{captureID}", Own: EPCISJob, Tag: "epcis", Summary: "A capture job: running, success, and the errors per event"},
-	{Method: "POST", Path: "/epcis/events", Own: EPCISCaptureEvent, Tag: "epcis", Summary: "Capture one EPCIS event at once: 201 with its Location, 409 if already recorded, 202 while the ledger is down"},
+	{Method: "POST", Path: "/epcis/events", Own: EPCISCaptureEvent, Tag: "epcis", Summary: "Capture one EPCIS event at once: 201 with its Location (/epcis/events/{eventID}), 409 if already recorded, 202 while the ledger is down"},
 	{Method: "GET", Path: "/epcis/events", Own: EPCISEvents, Tag: "epcis", Summary: "EPCIS 2.0 SimpleEventQuery over the ledger's events (EQ_bizStep, MATCH_epc, GE_eventTime, LT_eventTime, perPage, nextPageToken, ...): an EPCISQueryDocument"},
 	{Method: "GET", Path: "/epcis/epcs/{epc}/events", Own: EPCISEPCEvents, Tag: "epcis", Summary: "EPCIS events of one EPC (URN or percent-encoded Digital Link), containers' included"},
 	{Method: "GET", Path: "/epcis/events/{eventID}", Own: EPCISEvent, Tag: "epcis", Summary: "One EPCIS event by its eventID (an EPCIS URI, urn:udiledger:event:… included): the reader's own under the ID, else the one it may see (ADR 015; by names the submitter when several); 404 when none", Query: []Param{{Name: "by", Type: "string", Description: "the submitter's MSP ID, when several organisations used the event ID"}}},
@@ -156,6 +161,14 @@ var Table = []Route{
 	{Method: "GET", Path: "/epcis/readPoints/{readPoint}/events", Own: EPCISReadPointEvents, Tag: "epcis", Summary: "EPCIS events at one read point (SGLN, Digital Link or GLN): GET /epcis/events with EQ_readPoint"},
 	{Method: "GET", Path: "/epcis/dispositions", Own: EPCISDispositions, Tag: "epcis", Summary: "The CBV dispositions (a Collection)", Query: listQuery},
 	{Method: "GET", Path: "/epcis/dispositions/{disposition}/events", Own: EPCISDispositionEvents, Tag: "epcis", Summary: "EPCIS events of one disposition: GET /epcis/events with EQ_disposition"},
+	{Method: "GET", Path: "/epcis", Own: EPCISRoot, Tag: "epcis", Summary: "The top-level resources of the EPCIS REST binding the gateway serves (a Collection)"},
+	{Method: "GET", Path: "/epcis/eventTypes/{eventType}", Own: EPCISResource, Tag: "epcis", Summary: "The sub-resources of one event type (a Collection: events); 404 for what is not an EPCIS event type"},
+	{Method: "GET", Path: "/epcis/epcs/{epc}", Own: EPCISResource, Tag: "epcis", Summary: "The sub-resources of one EPC (a Collection: events); 400 for what is no code"},
+	{Method: "GET", Path: "/epcis/bizSteps/{bizStep}", Own: EPCISResource, Tag: "epcis", Summary: "The sub-resources of one business step (a Collection: events); 404 for one the gateway does not know"},
+	{Method: "GET", Path: "/epcis/bizLocations/{bizLocation}", Own: EPCISResource, Tag: "epcis", Summary: "The sub-resources of one business location (a Collection: events); 400 for what is no location"},
+	{Method: "GET", Path: "/epcis/readPoints/{readPoint}", Own: EPCISResource, Tag: "epcis", Summary: "The sub-resources of one read point (a Collection: events); 400 for what is no location"},
+	{Method: "GET", Path: "/epcis/dispositions/{disposition}", Own: EPCISResource, Tag: "epcis", Summary: "The sub-resources of one disposition (a Collection: events); 404 for one the CBV does not define"},
+	{Method: "DELETE", Path: "/epcis/nextPageToken/{token}", Own: EPCISReleasePageToken, Tag: "epcis", Summary: "Release a page token: 204, nothing is held (tokens are stateless and stay usable); 404 for a token this gateway cannot have given"},
 
 	{Method: "GET", Path: "/epcis/queries", Own: EPCISQueries, Tag: "epcis", Summary: "The caller's organisation's named queries, by name", Query: listQuery},
 	{Method: "POST", Path: "/epcis/queries", Own: EPCISCreateQuery, Tag: "epcis", Summary: "Create a named query (name and SimpleEventQuery parameters): 201 with its Location; 409 when the organisation has one of that name"},

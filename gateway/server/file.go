@@ -70,7 +70,8 @@ func (g *Gateway) fromFile(path string) error {
 		ResolverIdentity: resolverIdentity(cfg, ids), ResolverRoot: cfg.ResolverRoot,
 		// A configured gateway shows its metrics only to API keys; its document to anyone.
 		PrivateMetrics: !cfg.Metrics.IsPublic(false), PrivateDocs: !cfg.Docs.IsPublic(true),
-		Limits: limits(cfg.Limits), WriteTimeout: cfg.WriteTimeout, CaptureWriteTimeout: cfg.CaptureWriteTimeout}
+		Limits: limits(cfg.Limits), WriteTimeout: cfg.WriteTimeout, CaptureWriteTimeout: cfg.CaptureWriteTimeout,
+		CaptureLimit: cfg.CaptureLimit, CaptureFileSizeLimit: cfg.CaptureFileSizeLimit}
 	return nil
 }
 

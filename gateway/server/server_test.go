@@ -302,3 +302,23 @@ func TestConfiguredLimits(t *testing.T) {
 		}
 	}
 }
+
+func TestConfiguredCaptureLimits(t *testing.T) {
+	path, key := configured(t, "capture_limit: 3\ncapture_file_size_limit: 4096\n")
+	r := start(t, server.Config{File: path})
+	defer func() {
+		if err := r.stop(); err != nil {
+			t.Error(err)
+		}
+	}()
+	req, _ := http.NewRequest("OPTIONS", r.url+"/epcis/capture", nil)
+	req.Header.Set("Authorization", "Bearer "+key)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = res.Body.Close()
+	if res.StatusCode != 204 || res.Header.Get("GS1-EPCIS-Capture-Limit") != "3" || res.Header.Get("GS1-EPCIS-Capture-File-Size-Limit") != "4096" {
+		t.Fatalf("OPTIONS /epcis/capture = %d %v", res.StatusCode, res.Header)
+	}
+}

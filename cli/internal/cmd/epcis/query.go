@@ -10,6 +10,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/udiledger/udiledger/chaincode/epcis"
+	"github.com/udiledger/udiledger/chaincode/identifier"
 	"github.com/udiledger/udiledger/cli/internal/cmdutil"
 )
 
@@ -97,7 +99,11 @@ func (o QueryOptions) query() (url.Values, error) {
 		q.Set(t.param, s)
 	}
 	if len(o.EPCs) > 0 {
-		q.Set("MATCH_epc", strings.Join(o.EPCs, "|"))
+		epcs := make([]string, len(o.EPCs))
+		for i, e := range o.EPCs {
+			epcs[i] = epcURI(e)
+		}
+		q.Set("MATCH_epc", strings.Join(epcs, "|"))
 	}
 	for _, p := range o.Params {
 		k, v, ok := strings.Cut(p, "=")
@@ -210,4 +216,18 @@ func epcCount(e map[string]any) int {
 		n++
 	}
 	return n
+}
+
+// epcURI writes a code given in any form the ledger reads (an element string, a drug trace
+// code) as the URI EPCIS queries take: its GS1 Digital Link, or the ledger's code URI. URIs
+// (EPC URNs, Digital Links, patterns) pass as given.
+func epcURI(s string) string {
+	if strings.Contains(s, ":") {
+		return s
+	}
+	c, err := identifier.Parse(s)
+	if err != nil {
+		return s // the gateway names what is wrong with it
+	}
+	return epcis.CodeURI(c.Key)
 }
