@@ -102,6 +102,18 @@ func TestADataLoggerMakesItsReadingsApplyToThePallet(t *testing.T) {
 			t.Fatalf("result %+v", after)
 		}
 	})
+	stored := epcisEvent(t, map[string]any{
+		"type": "ObjectEvent", "eventID": "urn:uuid:r5", "action": "OBSERVE", "bizStep": "storing",
+		"eventTime": start.Add(50 * time.Minute).Format(time.RFC3339Nano), "eventTimeZoneOffset": "+00:00", "epcList": []string{loggerURN},
+		"sensorElementList": []any{map[string]any{"sensorReport": []any{map[string]any{"type": "Temperature", "value": 40, "uom": "CEL"}}}},
+	})
+	var storing model.EPCISResult
+	e.must(&storing, mfr, "epcis:Capture", stored)
+	t.Run("a logger event of a step no sensor report takes, after DELETE, is an observation too", func(t *testing.T) {
+		if !storing.Observation {
+			t.Fatalf("result %+v", storing)
+		}
+	})
 	var late model.EPCISResult
 	e.must(&late, mfr, "epcis:Capture", loggerReport(t, "urn:uuid:r4", start.Add(28*time.Minute), 4, 6))
 	t.Run("readings taken while it travelled still apply when they come late", func(t *testing.T) {

@@ -189,11 +189,13 @@ func (c *EPCISContract) deviceReport(ctx contractapi.TransactionContextInterface
 		return nil, err
 	}
 	out := epcis.Map(0, epcis.WithGoods(ev, found.Codes), epcis.Options{Resolve: t.partyByGLN, HashID: id.HashID})
-	if out.Rejection != nil {
-		return nil, rejected(out.Rejection)
-	}
 	req, ok := out.Request.(*model.SensorRequest)
-	if !ok {
+	switch {
+	case (out.Rejection != nil || !ok) && !found.Active(eventTimeOf(ev)):
+		return nil, nil // an association of another time: the event is an observation
+	case out.Rejection != nil:
+		return nil, rejected(out.Rejection)
+	case !ok:
 		return nil, model.Invalid("epcis event: device %s travels with goods: its readings are recorded by a sensor report (sensor_reporting, inspecting or no bizStep)", found.Device)
 	}
 	req.SensorElementList = devicesReadings(req, found)
@@ -209,13 +211,25 @@ func (c *EPCISContract) deviceReport(ctx contractapi.TransactionContextInterface
 	return res, nil
 }
 
+// eventTimeOf is an event's eventTime in model.TimeLayout, "" when it has none.
+func eventTimeOf(ev map[string]any) string {
+	s, _ := ev["eventTime"].(string)
+	return layoutTime(s)
+}
+
+// layoutTime is an RFC 3339 time in model.TimeLayout, "" when s is none.
+func layoutTime(s string) string {
+	at, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return ""
+	}
+	return model.FormatTime(at)
+}
+
 // devicesReadings keeps the readings of the association's device taken while it lasted: the
 // elements naming it (or no device), each report at its own time, else the event's.
 func devicesReadings(req *model.SensorRequest, a *model.Association) []model.SensorElement {
-	eventTime := ""
-	if at, err := time.Parse(time.RFC3339Nano, req.EventTime); err == nil {
-		eventTime = model.FormatTime(at)
-	}
+	eventTime := layoutTime(req.EventTime)
 	var out []model.SensorElement
 	for _, el := range req.SensorElementList {
 		if el.DeviceID != "" && deviceKey(el.DeviceID) != a.Device {

@@ -87,6 +87,19 @@ func TestATransformationMakesAKitOfItsParts(t *testing.T) {
 		}
 	})
 
+	t.Run("a kit made of a kit reaches back through both", func(t *testing.T) {
+		e.must(nil, mfr, "unit:Transform", kitting("k20", []string{kitCode(1)}, kitCode(20)))
+		var p model.Provenance
+		e.mustEval(&p, mfr, "query:Provenance", kitCode(20))
+		parts := map[string]string{}
+		for _, en := range p.Events {
+			parts[en.Event.EventID] = en.Part
+		}
+		if parts["k20"] != "" || parts["k1"] != kitCode(1) || parts["c1"] != deviceCode(1) || parts["c2"] != deviceCode(2) {
+			t.Fatalf("provenance %+v", parts)
+		}
+	})
+
 	refused := []struct {
 		name string
 		as   string
