@@ -26,7 +26,7 @@ type Event struct {
 	ILMD                *ILMD             `json:"ilmd,omitempty"`
 	// TransformationID links the TransformationEvents of one transformation. In a
 	// TransformationEvent, ChildEPCs are its inputs, EPCList its outputs and QuantityList its
-	// inputs' quantities.
+	// quantities (the inputs' only, in one unit:Transform records).
 	TransformationID string       `json:"transformationID,omitempty"`
 	Actor            string       `json:"actor"` // MSP ID of the submitter
 	TxID             string       `json:"txId"`
