@@ -77,10 +77,17 @@ func (c *EPCISContract) Capture(ctx contractapi.TransactionContextInterface, req
 		return c.declare(ctx, req, ev, id, decl, cap)
 	}
 	governed, err := t.governs(epcis.Goods(ev))
+	if err == nil && !governed {
+		governed, err = t.governsDevice(ev)
+	}
 	if err != nil {
 		return nil, err
 	}
 	if !governed {
+		res, err := c.deviceReport(ctx, t, ev, id, cap)
+		if err != nil || res != nil {
+			return res, err
+		}
 		return c.observe(ctx, req, ev, id, cap)
 	}
 	if err := t.readGLNs(); err != nil {
@@ -122,6 +129,10 @@ func (c *EPCISContract) apply(ctx contractapi.TransactionContextInterface, op st
 		r, err = c.unit.Return(ctx, *q)
 	case *model.SensorRequest:
 		r, err = c.unit.ReportSensor(ctx, *q)
+	case *model.TransformRequest:
+		r, err = c.unit.Transform(ctx, *q)
+	case *model.AssociateRequest:
+		r, err = c.unit.Associate(ctx, *q)
 	case *model.DisposeRequest:
 		if op == ops.Destroy.Name() {
 			r, err = c.unit.Destroy(ctx, *q)
@@ -141,6 +152,106 @@ func (c *EPCISContract) apply(ctx contractapi.TransactionContextInterface, op st
 		return nil, err
 	}
 	return &model.EPCISResult{EventResult: *r}, nil
+}
+
+// governsDevice reports whether an AssociationEvent is about a device that travels with
+// goods: its OBSERVE or DELETE needs not name them.
+func (t *txn) governsDevice(ev map[string]any) (bool, error) {
+	device, _ := ev["parentID"].(string)
+	if ev["type"] != string(model.AssociationEvent) || device == "" {
+		return false, nil
+	}
+	a, err := t.association(deviceKey(device))
+	return a != nil && a.Until == "", err
+}
+
+// deviceReport records a sensor report about a device alone (epcis.SensorDevices) as the
+// readings of the goods the device travelled with when they were taken (unit:ReportSensor,
+// with its excursion rules and alerts); nil when no association covers them.
+func (c *EPCISContract) deviceReport(ctx contractapi.TransactionContextInterface, t *txn, ev map[string]any, id epcis.Identity, cap *captured) (*model.EPCISResult, error) {
+	var found *model.Association
+	for _, d := range epcis.SensorDevices(ev) {
+		a, err := t.association(deviceKey(d))
+		if err != nil {
+			return nil, err
+		}
+		if a == nil || (found != nil && found.Device == a.Device) {
+			continue
+		}
+		if found != nil {
+			return nil, model.Invalid("readings of devices %s and %s, each associated with goods: send one event per device", found.Device, a.Device)
+		}
+		found = a
+	}
+	if found == nil {
+		return nil, nil
+	}
+	if err := t.readGLNs(); err != nil {
+		return nil, err
+	}
+	out := epcis.Map(0, epcis.WithGoods(ev, found.Codes), epcis.Options{Resolve: t.partyByGLN, HashID: id.HashID})
+	req, ok := out.Request.(*model.SensorRequest)
+	switch {
+	case (out.Rejection != nil || !ok) && !found.Active(eventTimeOf(ev)):
+		return nil, nil // an association of another time: the event is an observation
+	case out.Rejection != nil:
+		return nil, rejected(out.Rejection)
+	case !ok:
+		return nil, model.Invalid("epcis event: device %s travels with goods: its readings are recorded by a sensor report (sensor_reporting, inspecting or no bizStep)", found.Device)
+	}
+	req.SensorElementList = devicesReadings(req, found)
+	if len(req.SensorElementList) == 0 {
+		return nil, nil
+	}
+	res, err := c.apply(&capturingContext{ctx, cap}, ops.ReportSensor.Name(), req)
+	if err != nil {
+		return nil, err
+	}
+	res.HashID, res.Operation = id.HashID, ops.ReportSensor.Name()
+	res.Notes = append(out.Notes, "readings of device "+found.Device+" applied to the goods it travels with since "+found.Since)
+	return res, nil
+}
+
+// eventTimeOf is an event's eventTime in model.TimeLayout, "" when it has none.
+func eventTimeOf(ev map[string]any) string {
+	s, _ := ev["eventTime"].(string)
+	return layoutTime(s)
+}
+
+// layoutTime is an RFC 3339 time in model.TimeLayout, "" when s is none.
+func layoutTime(s string) string {
+	at, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return ""
+	}
+	return model.FormatTime(at)
+}
+
+// devicesReadings keeps the readings of the association's device taken while it lasted: the
+// elements naming it (or no device), each report at its own time, else the event's.
+func devicesReadings(req *model.SensorRequest, a *model.Association) []model.SensorElement {
+	eventTime := layoutTime(req.EventTime)
+	var out []model.SensorElement
+	for _, el := range req.SensorElementList {
+		if el.DeviceID != "" && deviceKey(el.DeviceID) != a.Device {
+			continue
+		}
+		var kept []model.SensorReport
+		for _, r := range el.Reports {
+			at := eventTime
+			if r.Time != "" {
+				at = r.Time
+			}
+			if a.Active(at) {
+				kept = append(kept, r)
+			}
+		}
+		if len(kept) > 0 {
+			el.Reports = kept
+			out = append(out, el)
+		}
+	}
+	return out
 }
 
 // observe keeps an event about goods the ledger does not govern: another company's products,
@@ -250,19 +361,19 @@ func (t *txn) governs(goods []epcis.Good) (bool, error) {
 		if !g.OK {
 			continue
 		}
-		var err error
-		switch {
-		case g.Code.SSCC != "":
-			c, err := t.container(g.Code.Key)
-			if err != nil || c != nil {
-				return c != nil, err
-			}
-			continue
-		case g.Code.DI != "":
-			_, err = t.product(g.Code.DI)
-		default:
-			continue
+		ok, err := t.governed(code{Key: g.Code.Key, DI: g.Code.DI, SSCC: g.Code.SSCC})
+		if err != nil || ok {
+			return ok, err
 		}
+	}
+	return false, nil
+}
+
+// governed reports whether the ledger governs one code: a container it knows, or a code of a
+// registered product.
+func (t *txn) governed(c code) (bool, error) {
+	if c.SSCC == "" && c.DI != "" {
+		_, err := t.product(c.DI)
 		switch model.CodeOf(err) {
 		case "":
 			return true, nil
@@ -271,7 +382,11 @@ func (t *txn) governs(goods []epcis.Good) (bool, error) {
 			return false, err
 		}
 	}
-	return false, nil
+	if c.SSCC == "" && c.Key == "" {
+		return false, nil
+	}
+	ct, err := t.container(c.Key)
+	return ct != nil, err
 }
 
 // observer checks that the caller may keep events on the ledger: a trading party with a valid

@@ -166,9 +166,12 @@ func (t *txn) indexEvent(ev *model.Event) error {
 // resultOf builds the result of the transaction that recorded ev.
 func resultOf(ev *model.Event) *model.EventResult {
 	r := &model.EventResult{EventID: ev.EventID, TxID: ev.TxID, EventTime: ev.EventTime}
-	if ev.Type == model.AggregationEvent {
+	switch ev.Type {
+	case model.AggregationEvent, model.AssociationEvent:
 		r.Codes = append([]string{ev.ParentID}, ev.ChildEPCs...)
-	} else {
+	case model.TransformationEvent:
+		r.Codes = append(slices.Clone(ev.ChildEPCs), ev.EPCList...)
+	default:
 		r.Codes = ev.EPCList
 	}
 	if ev.Detail != nil {

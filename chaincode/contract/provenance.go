@@ -30,7 +30,9 @@ type span struct {
 // transaction: the code's own events (from its key's history), the events of every container
 // it was in while it was inside (from the containers' histories, limited to the time inside),
 // and the recalls of its lot and product. Containers' packing and unpacking of other items
-// are left out.
+// are left out. A unit made of others (unit:Transform) adds its parts' provenance, each entry
+// marked with its part, down to maxLineageDepth transformations; a part is always older than
+// what it was made into, so lineage has no cycles.
 func (c *QueryContract) Provenance(ctx contractapi.TransactionContextInterface, code string) (*model.Provenance, error) {
 	t, err := begin(ctx, c.cfg)
 	if err != nil {
@@ -44,39 +46,9 @@ func (c *QueryContract) Provenance(ctx contractapi.TransactionContextInterface, 
 	if err != nil {
 		return nil, err
 	}
-	p := &prov{t: t, seen: map[[2]string]bool{}}
-	objectType := otUnit
-	if it.cont != nil {
-		objectType = otContainer
-	}
-	versions, err := t.history(objectType, cd.Key)
-	if err != nil {
+	p := &prov{t: t, seen: map[[2]string]bool{}, parts: map[string]bool{}}
+	if err := p.walk(it, 0); err != nil {
 		return nil, err
-	}
-	for _, v := range versions {
-		if err := p.add(v.eventID, v.eventBy, "", true); err != nil {
-			return nil, err
-		}
-	}
-	for _, s := range spans(versions, time.Time{}, time.Time{}) {
-		if err := p.inherit(s, 0); err != nil {
-			return nil, err
-		}
-	}
-	if it.unit != nil {
-		ids, err := t.recallIDs(it.unit)
-		if err != nil {
-			return nil, err
-		}
-		for _, id := range ids {
-			r, err := t.recall(id)
-			if err != nil {
-				return nil, err
-			}
-			if err := p.add(id, r.InitiatedBy, "recall", true); err != nil {
-				return nil, err
-			}
-		}
 	}
 	sort.SliceStable(p.entries, func(i, j int) bool {
 		return recorded(p.entries[i].Event) < recorded(p.entries[j].Event)
@@ -88,21 +60,109 @@ func (c *QueryContract) Provenance(ctx contractapi.TransactionContextInterface, 
 	return &model.Provenance{Code: code, Key: cd.Key, Events: entries}, nil
 }
 
-// visibleProvenance keeps what the reader may see (ADR 012): all of it for a regulator and
-// for the manufacturer of every product in it, else the events the reader took part in.
+// maxLineageDepth bounds the transformations provenance follows back from a code.
+const maxLineageDepth = 8
+
+// walk adds the events of an item: its own, its containers' while inside, the recalls naming
+// it and, for a unit made of others, its parts'.
+func (p *prov) walk(it *item, depth int) error {
+	objectType := otUnit
+	if it.cont != nil {
+		objectType = otContainer
+	}
+	versions, err := p.t.history(objectType, it.key())
+	if err != nil {
+		return err
+	}
+	for _, v := range versions {
+		if err := p.add(v.eventID, v.eventBy, "", true); err != nil {
+			return err
+		}
+	}
+	for _, s := range spans(versions, time.Time{}, time.Time{}) {
+		if err := p.inherit(s, 0); err != nil {
+			return err
+		}
+	}
+	if it.unit == nil {
+		return nil
+	}
+	ids, err := p.t.recallIDs(it.unit)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		r, err := p.t.recall(id)
+		if err != nil {
+			return err
+		}
+		if err := p.add(id, r.InitiatedBy, "recall", true); err != nil {
+			return err
+		}
+	}
+	if it.unit.Lineage == nil || depth >= maxLineageDepth {
+		return nil
+	}
+	for _, in := range it.unit.Lineage.Inputs {
+		if p.parts[in] {
+			continue
+		}
+		p.parts[in] = true
+		cd, err := parseCode(in)
+		if err != nil {
+			return err
+		}
+		part, err := p.t.lookup(cd)
+		if model.CodeOf(err) == model.CodeNotFound {
+			continue // a part the ledger does not govern: named in the transformation only
+		}
+		if err != nil {
+			return err
+		}
+		outer := p.part
+		p.part = in
+		err = p.walk(part, depth+1)
+		p.part = outer
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// visibleProvenance keeps what the reader may see (ADR 012): all of it for a regulator, the
+// code's own events for the manufacturer of every product in it and a part's for the part's
+// manufacturer, else the events the reader took part in.
 func (t *txn) visibleProvenance(it *item, entries []model.ProvenanceEntry) ([]model.ProvenanceEntry, error) {
 	r, err := t.reader()
 	if err != nil || r.regulator {
 		return entries, err
 	}
-	if err := t.madeBy(it, r.msp); err == nil {
-		return entries, nil
-	} else if model.CodeOf(err) != model.CodeForbidden {
-		return nil, err
+	sees := map[string]bool{} // by part, "" for the code itself
+	seesAll := func(part string) (bool, error) {
+		if v, ok := sees[part]; ok {
+			return v, nil
+		}
+		var v bool
+		if part == "" {
+			err := t.madeBy(it, r.msp)
+			if err != nil && model.CodeOf(err) != model.CodeForbidden {
+				return false, err
+			}
+			v = err == nil
+		} else if v, err = t.makesAny(r.msp, []string{part}); err != nil {
+			return false, err
+		}
+		sees[part] = v
+		return v, nil
 	}
 	out := []model.ProvenanceEntry{}
 	for _, e := range entries {
-		if r.tookPart(&e.Event) {
+		all, err := seesAll(e.Part)
+		if err != nil {
+			return nil, err
+		}
+		if all || r.tookPart(&e.Event) {
 			out = append(out, e)
 		}
 	}
@@ -121,6 +181,8 @@ func recorded(ev model.Event) string {
 type prov struct {
 	t       *txn
 	seen    map[[2]string]bool // event ID and submitter
+	parts   map[string]bool    // inputs walked
+	part    string             // the part being walked, "" for the code itself
 	entries []model.ProvenanceEntry
 }
 
@@ -139,7 +201,7 @@ func (p *prov) add(id, by, via string, own bool) error {
 		return nil
 	}
 	p.seen[[2]string{id, by}] = true
-	p.entries = append(p.entries, model.ProvenanceEntry{Event: *ev, Via: via})
+	p.entries = append(p.entries, model.ProvenanceEntry{Event: *ev, Via: via, Part: p.part})
 	return nil
 }
 

@@ -39,26 +39,9 @@ func (c *UnitContract) Commission(ctx contractapi.TransactionContextInterface, r
 	if err := validGLN(req.Location); err != nil {
 		return nil, err
 	}
-	p, err := t.product(req.DI)
+	p, lot, err := t.commissionLot(req.DI, req.Lot)
 	if err != nil {
 		return nil, err
-	}
-	owner, err := t.diOwner(p.Scheme, p.DI)
-	if err != nil {
-		return nil, err
-	}
-	if owner != t.caller || p.Manufacturer != t.caller {
-		return nil, model.Forbidden("%s does not own the prefix of %s", t.caller, p.DI)
-	}
-	lot, err := t.lot(req.DI, req.Lot)
-	if err != nil {
-		return nil, err
-	}
-	if lot.Status == model.LotRecalled {
-		return nil, model.Invalid("lot %s is recalled", lot.Lot)
-	}
-	if lot.ExpiredAt(t.now) {
-		return nil, model.Invalid("lot %s is expired (expiry %s)", lot.Lot, lot.Expiry)
 	}
 	if req.Quantity != 0 {
 		if len(req.Codes) > 0 {
@@ -70,31 +53,8 @@ func (c *UnitContract) Commission(ctx contractapi.TransactionContextInterface, r
 	if err != nil {
 		return nil, err
 	}
-	for _, cd := range codes {
-		if err := commissionable(cd, lot); err != nil {
-			return nil, err
-		}
-		u, err := t.unit(cd.Key)
-		if err != nil {
-			return nil, err
-		}
-		if u != nil {
-			return nil, model.Conflict("code %s is already commissioned", cd.Key)
-		}
-		u = &model.Unit{
-			Key: cd.Key, Scheme: cd.Scheme, DI: lot.DI, Lot: lot.Lot, Serial: cd.Serial, Expiry: lot.Expiry,
-			Status: model.StatusActive, Owner: t.caller, Custodian: t.caller, Location: req.Location,
-			LastEventID: req.EventID, LastEventBy: t.caller,
-		}
-		if err := t.putUnit(u); err != nil {
-			return nil, err
-		}
-		if err := t.putIndex(otLotUnit, lot.DI, lot.Lot, cd.Key); err != nil {
-			return nil, err
-		}
-		if err := t.putIndex(otHeld, t.caller, heldUnit, cd.Key); err != nil {
-			return nil, err
-		}
+	if err := t.commissionUnits(codes, lot, req.Location, req.EventID, nil); err != nil {
+		return nil, err
 	}
 	return t.record(&model.Event{
 		EventID: req.EventID, Type: model.ObjectEvent, Action: model.ActionAdd,
@@ -103,6 +63,65 @@ func (c *UnitContract) Commission(ctx contractapi.TransactionContextInterface, r
 		ILMD:   &model.ILMD{LotNumber: lot.Lot, ItemExpirationDate: lot.Expiry, ProductionDate: lot.ProductionDate},
 		Detail: &model.EventDetail{UnitCount: len(codes)},
 	}, hash)
+}
+
+// commissionLot checks that the caller may commission units of a lot: it owns the prefix of
+// the product's DI and makes the product, and the lot is neither recalled nor expired.
+func (t *txn) commissionLot(di, lotNo string) (*model.Product, *model.Lot, error) {
+	p, err := t.product(di)
+	if err != nil {
+		return nil, nil, err
+	}
+	owner, err := t.diOwner(p.Scheme, p.DI)
+	if err != nil {
+		return nil, nil, err
+	}
+	if owner != t.caller || p.Manufacturer != t.caller {
+		return nil, nil, model.Forbidden("%s does not own the prefix of %s", t.caller, p.DI)
+	}
+	lot, err := t.lot(di, lotNo)
+	if err != nil {
+		return nil, nil, err
+	}
+	if lot.Status == model.LotRecalled {
+		return nil, nil, model.Invalid("lot %s is recalled", lot.Lot)
+	}
+	if lot.ExpiredAt(t.now) {
+		return nil, nil, model.Invalid("lot %s is expired (expiry %s)", lot.Lot, lot.Expiry)
+	}
+	return p, lot, nil
+}
+
+// commissionUnits brings new serialized units of lot onto the ledger, held by the caller at
+// location, each with its key-level endorsement policy (putUnit) and lineage, if any.
+func (t *txn) commissionUnits(codes []code, lot *model.Lot, location, eventID string, lineage *model.Lineage) error {
+	for _, cd := range codes {
+		if err := commissionable(cd, lot); err != nil {
+			return err
+		}
+		u, err := t.unit(cd.Key)
+		if err != nil {
+			return err
+		}
+		if u != nil {
+			return model.Conflict("code %s is already commissioned", cd.Key)
+		}
+		u = &model.Unit{
+			Key: cd.Key, Scheme: cd.Scheme, DI: lot.DI, Lot: lot.Lot, Serial: cd.Serial, Expiry: lot.Expiry,
+			Status: model.StatusActive, Owner: t.caller, Custodian: t.caller, Location: location,
+			Lineage: lineage, LastEventID: eventID, LastEventBy: t.caller,
+		}
+		if err := t.putUnit(u); err != nil {
+			return err
+		}
+		if err := t.putIndex(otLotUnit, lot.DI, lot.Lot, cd.Key); err != nil {
+			return err
+		}
+		if err := t.putIndex(otHeld, t.caller, heldUnit, cd.Key); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // commissionQuantity brings a quantity of a lot-controlled item (no serials) into the

@@ -164,14 +164,10 @@ func (c *UnitContract) dispose(ctx contractapi.TransactionContextInterface, req 
 		if s := it.status(); s != model.StatusActive && s != model.StatusReturned {
 			return nil, model.Invalid("%s is %s", it.key(), s)
 		}
-		if err := t.setHolder(it, t.caller, ""); err != nil {
+		if err := t.retire(it, status, req.Location, req.EventID); err != nil {
 			return nil, err
 		}
-		it.setState(status, t.caller, t.caller, req.Location, "", "")
 		units += it.unitCount()
-		if err := t.save(it, req.EventID); err != nil {
-			return nil, err
-		}
 	}
 	return t.record(&model.Event{
 		EventID: req.EventID, Type: model.ObjectEvent, Action: action,
@@ -179,4 +175,14 @@ func (c *UnitContract) dispose(ctx contractapi.TransactionContextInterface, req 
 		ReadPoint: req.Location, BizLocation: req.Location,
 		Detail: &model.EventDetail{Reason: req.Reason, UnitCount: units},
 	}, hash)
+}
+
+// retire takes an item the caller holds at top level out of the supply chain with a final
+// status, stamped with the caller's event.
+func (t *txn) retire(it *item, status model.Status, location, eventID string) error {
+	if err := t.setHolder(it, t.caller, ""); err != nil {
+		return err
+	}
+	it.setState(status, t.caller, t.caller, location, "", "")
+	return t.save(it, eventID)
 }

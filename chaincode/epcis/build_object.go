@@ -48,28 +48,37 @@ func (e *event) commission() (any, *fieldErr) {
 		return nil, &fieldErr{"epcList", fmt.Sprintf("%d codes, at most %d in one commissioning event", len(codes), model.MaxCommission)}
 	}
 	e.use("epcList")
+	di, lot, err := lotOf("epcList", codes, lot)
+	if err != nil {
+		return nil, err
+	}
+	req.DI, req.Lot, req.Codes = di, lot, argsOf(codes)
+	return req, nil
+}
+
+// lotOf checks that codes (of the list field) are serialized items of one product and at
+// most one lot, lot (from ILMD) when given, and returns the product and lot.
+func lotOf(field string, codes []code, lot string) (string, string, *fieldErr) {
 	di := codes[0].c.DI
 	for i, c := range codes {
 		if c.c.SSCC != "" || c.c.DI == "" {
-			return nil, &fieldErr{fmt.Sprintf("epcList[%d]", i), "an SSCC is not commissioned: the first packing event creates a container"}
+			return "", "", &fieldErr{fmt.Sprintf("%s[%d]", field, i), "an SSCC is not commissioned: the first packing event creates a container"}
 		}
 		if c.c.DI != di {
-			return nil, &fieldErr{fmt.Sprintf("epcList[%d]", i), fmt.Sprintf("product %s differs from %s of epcList[0]: one commissioning event covers one lot of one product", c.c.DI, di)}
+			return "", "", &fieldErr{fmt.Sprintf("%s[%d]", field, i), fmt.Sprintf("product %s differs from %s of %s[0]: one commissioning event covers one lot of one product", c.c.DI, di, field)}
 		}
 		switch {
 		case c.c.Lot == "":
 		case lot == "":
 			lot = c.c.Lot
 		case c.c.Lot != lot:
-			return nil, &fieldErr{fmt.Sprintf("epcList[%d]", i), fmt.Sprintf("carries lot %s, not %s", quote(c.c.Lot), quote(lot))}
+			return "", "", &fieldErr{fmt.Sprintf("%s[%d]", field, i), fmt.Sprintf("carries lot %s, not %s", quote(c.c.Lot), quote(lot))}
 		}
-		req.Codes = append(req.Codes, c.arg)
 	}
 	if lot == "" {
-		return nil, &fieldErr{"ilmd", "the lot is required for commissioning: give ilmd cbvmda:lotNumber (or lots in the EPCs' Digital Link URIs)"}
+		return "", "", &fieldErr{"ilmd", "the lot is required for commissioning: give ilmd cbvmda:lotNumber (or lots in the EPCs' Digital Link URIs)"}
 	}
-	req.DI, req.Lot = di, lot
-	return req, nil
+	return di, lot, nil
 }
 
 // dispense builds the public part of unit:Dispense; the patient reference is the caller's

@@ -301,6 +301,24 @@ func TestCaptureMapsEachBusinessStepToItsTransaction(t *testing.T) {
 			`"sensorElementList":[{"sensorMetadata":{"deviceID":"urn:epc:id:giai:4000001.111"},"sensorReport":[{"type":"Temperature","value":9.5,"uom":"CEL","time":"2024-05-01T01:00:00Z"}]}]`), ops.ReportSensor,
 			&model.SensorRequest{EventHeader: model.EventHeader{EventID: "urn:uuid:t1", Location: siteGLN}, Codes: []string{ssccKey}, SensorElementList: []model.SensorElement{
 				{DeviceID: "urn:epc:id:giai:4000001.111", Reports: []model.SensorReport{{Type: "gs1:Temperature", Value: 9.5, UOM: "CEL", Time: "2024-05-01T01:00:00.000000000Z"}}}}}},
+		{"kitting: two units and a lot quantity into a kit", typedEvent("TransformationEvent", `"eventID":"urn:uuid:k1","bizStep":"assembling","disposition":"active",`+
+			`"inputEPCList":["`+sgtinURN+`","https://id.gs1.org/01/09506000134352/21/S2"],"inputQuantityList":[{"epcClass":"`+lotClass+`","quantity":3}],`+
+			`"outputEPCList":["https://id.gs1.org/01/09506000134369/21/K1"],"ilmd":{"cbvmda:lotNumber":"K1"},`+
+			`"transformationID":"urn:uuid:kitting-1","bizLocation":{"id":"`+siteURN+`"}`), ops.Transform,
+			&model.TransformRequest{EventHeader: model.EventHeader{EventID: "urn:uuid:k1", Location: siteGLN}, Inputs: []string{sgtinArg, "(01)09506000134352(21)S2"},
+				InputQuantities: []model.QuantityElement{{Code: lotKey, Quantity: 3}}, Outputs: []string{"(01)09506000134369(21)K1"},
+				DI: "09506000134369", Lot: "K1", TransformationID: "urn:uuid:kitting-1"}},
+		{"repackaging with the lot in the outputs' Digital Links and no bizStep", typedEvent("TransformationEvent", `"eventID":"urn:uuid:k2",`+
+			`"inputEPCList":["`+sgtinURN+`"],"outputEPCList":["https://id.gs1.org/01/09506000134369/10/K2/21/R1"]`), ops.Transform,
+			&model.TransformRequest{EventHeader: model.EventHeader{EventID: "urn:uuid:k2"}, Inputs: []string{sgtinArg},
+				Outputs: []string{"(01)09506000134369(10)K2(21)R1"}, DI: "09506000134369", Lot: "K2"}},
+		{"a data logger travelling with a pallet", typedEvent("AssociationEvent", `"eventID":"urn:uuid:a1","action":"ADD","bizStep":"assembling",`+
+			`"parentID":"urn:epc:id:giai:4000001.111","childEPCs":["`+ssccURN+`"],`+at), ops.Associate,
+			&model.AssociateRequest{EventHeader: model.EventHeader{EventID: "urn:uuid:a1", Location: siteGLN}, Action: model.ActionAdd,
+				Device: "urn:epc:id:giai:4000001.111", Codes: []string{ssccKey}}},
+		{"the logger taken off", typedEvent("AssociationEvent", `"eventID":"urn:uuid:a2","action":"DELETE","bizStep":"disassembling",`+
+			`"parentID":"urn:epc:id:giai:4000001.111"`), ops.Associate,
+			&model.AssociateRequest{EventHeader: model.EventHeader{EventID: "urn:uuid:a2"}, Action: model.ActionDelete, Device: "urn:epc:id:giai:4000001.111"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -338,7 +356,11 @@ func TestCaptureRejectsEventsTheLedgerCannotRecord(t *testing.T) {
 		field string
 		why   string
 	}{
-		{"a TransformationEvent", typedEvent("TransformationEvent", `"inputEPCList":["`+sgtinURN+`"],"outputEPCList":["`+ssccURN+`"]`), "type", "TransformationEvent is not supported"},
+		{"a TransformationEvent making an SSCC", typedEvent("TransformationEvent", `"inputEPCList":["`+sgtinURN+`"],"outputEPCList":["`+ssccURN+`"]`), "outputEPCList[0]", "an SSCC is not commissioned"},
+		{"a TransformationEvent with output quantities", typedEvent("TransformationEvent", `"inputEPCList":["`+sgtinURN+`"],"outputQuantityList":[{"epcClass":"`+lotClass+`","quantity":2}]`), "outputQuantityList", "serialized outputs only"},
+		{"a TransformationEvent without inputs", typedEvent("TransformationEvent", `"transformationID":"urn:uuid:t1","outputEPCList":["`+sgtinURN+`"],"ilmd":{"cbvmda:lotNumber":"L1"}`), "inputEPCList", "names nothing"},
+		{"an AssociationEvent of quantities", typedEvent("AssociationEvent", `"action":"ADD","parentID":"urn:epc:id:giai:4000001.111","childQuantityList":[{"epcClass":"`+lotClass+`","quantity":2}]`), "childQuantityList", "name them in childEPCs"},
+		{"an AssociationEvent on a step of its own", typedEvent("AssociationEvent", `"action":"ADD","bizStep":"shipping","parentID":"urn:epc:id:giai:4000001.111","childEPCs":["`+ssccURN+`"]`), "bizStep", `"shipping" is not a business step the ledger records in an AssociationEvent`},
 		{"an extension event type", typedEvent("example:MyEvent", `"action":"ADD"`), "type", "is not an EPCIS 2.0 event type"},
 		{"an eventID too long", objectEvent(`"eventID":"urn:uuid:` + strings.Repeat("a", 200) + `",` + ship + to), "eventID", "at most 200"},
 		{"a CBV URI of no step", objectEvent(`"action":"OBSERVE","bizStep":"https://ref.gs1.org/cbv/BizStep-flying","epcList":["` + sgtinURN + `"]`), "bizStep", "is not a CBV 2.0 business step"},

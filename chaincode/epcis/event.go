@@ -23,6 +23,11 @@ var (
 			"readPoint", "bizLocation", "bizTransactionList", "sourceList", "destinationList", "sensorElementList"),
 		model.TransactionEvent: set("bizTransactionList", "parentID", "epcList", "quantityList", "action", "bizStep",
 			"disposition", "readPoint", "bizLocation", "sourceList", "destinationList", "sensorElementList"),
+		model.TransformationEvent: set("inputEPCList", "inputQuantityList", "outputEPCList", "outputQuantityList",
+			"transformationID", "bizStep", "disposition", "persistentDisposition", "readPoint", "bizLocation",
+			"bizTransactionList", "sourceList", "destinationList", "sensorElementList", "ilmd"),
+		model.AssociationEvent: set("parentID", "childEPCs", "childQuantityList", "action", "bizStep", "disposition",
+			"readPoint", "bizLocation", "bizTransactionList", "sourceList", "destinationList", "sensorElementList"),
 	}
 	// silentFields are read by every mapping, so they are never listed as not recorded.
 	silentFields = set("@context", "type", "eventID", "recordTime", "action", "bizStep", "eventTime",
@@ -42,6 +47,7 @@ type event struct {
 	used    map[string]bool
 	notes   []string
 	op      ops.Descriptor
+	act     model.Action
 	step    model.BizStep
 	disp    model.Disposition
 	sensors []model.SensorElement
@@ -112,10 +118,7 @@ func (e *event) capture(out *Outcome) (any, *fieldErr) {
 	}
 	fields, supported := typeFields[e.typ]
 	if !supported {
-		if e.typ == TypeTransformation || e.typ == TypeAssociation {
-			return nil, &fieldErr{"type", typ + " is not supported: the ledger records ObjectEvent, AggregationEvent and TransactionEvent"}
-		}
-		return nil, &fieldErr{"type", quote(typ) + " is not an EPCIS 2.0 event type the ledger records: want ObjectEvent, AggregationEvent or TransactionEvent"}
+		return nil, &fieldErr{"type", quote(typ) + " is not an EPCIS 2.0 event type the ledger records: want ObjectEvent, AggregationEvent, TransactionEvent, TransformationEvent or AssociationEvent"}
 	}
 	for _, k := range sortedKeys(e.m) {
 		switch {
@@ -155,7 +158,7 @@ func (e *event) capture(out *Outcome) (any, *fieldErr) {
 	if err != nil {
 		return nil, err
 	}
-	e.op, e.step, e.disp, e.sensors = r.op, model.BizStep(step), model.Disposition(disp), sensors
+	e.op, e.act, e.step, e.disp, e.sensors = r.op, action, model.BizStep(step), model.Disposition(disp), sensors
 	e.use("disposition")
 	req, err := r.build(e)
 	if err != nil {
@@ -264,6 +267,12 @@ func (e *event) common() *fieldErr {
 
 func (e *event) action() (model.Action, *fieldErr) {
 	v, present := e.m["action"]
+	if e.typ == model.TransformationEvent {
+		if present {
+			return "", &fieldErr{"action", "is not a field of a TransformationEvent"}
+		}
+		return noAction, nil
+	}
 	if !present {
 		return "", &fieldErr{"action", "is required: want ADD, OBSERVE or DELETE"}
 	}

@@ -52,7 +52,7 @@ var exampleOutcomes = map[string][]want{
 		rejected("bizStep", `"transporting" is not a business step the ledger records`),
 	},
 	"Example-Type-sourceOrDestination,measurement,bizTransaction.jsonld": {
-		rejected("type", "AssociationEvent is not supported"),
+		rejected("sensorElementList", "send the readings in an event of their own"),
 	},
 	"Example_9.6.1-ObjectEvent-with-error-declaration.jsonld": {
 		rejected("errorDeclaration", "kept beside the original event"),

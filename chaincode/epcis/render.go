@@ -44,7 +44,11 @@ type Event struct {
 	ParentID            string            `json:"parentID,omitempty"`
 	ChildEPCs           []string          `json:"childEPCs,omitempty"`
 	QuantityList        []Quantity        `json:"quantityList,omitempty"`
-	Action              string            `json:"action"`
+	InputEPCList        []string          `json:"inputEPCList,omitempty"`
+	InputQuantityList   []Quantity        `json:"inputQuantityList,omitempty"`
+	OutputEPCList       []string          `json:"outputEPCList,omitempty"`
+	TransformationID    string            `json:"transformationID,omitempty"`
+	Action              string            `json:"action,omitempty"` // every type but TransformationEvent has one
 	BizStep             string            `json:"bizStep,omitempty"`
 	Disposition         string            `json:"disposition,omitempty"`
 	ReadPoint           *Place            `json:"readPoint,omitempty"`
@@ -192,7 +196,10 @@ func Render(ev model.Event, opt RenderOptions) Event {
 	}
 	out.EPCList = opt.codeURIs(ev.EPCList)
 	out.ChildEPCs = opt.codeURIs(ev.ChildEPCs)
-	if ev.ParentID != "" {
+	switch {
+	case ev.Type == model.AssociationEvent && isAbsoluteURI(ev.ParentID):
+		out.ParentID = ev.ParentID // a device the ledger knows by its URI
+	case ev.ParentID != "":
 		out.ParentID = opt.codeURI(ev.ParentID)
 	}
 	for _, q := range ev.QuantityList {
@@ -237,7 +244,15 @@ func Render(ev model.Event, opt RenderOptions) Event {
 			out.EPCList = []string{}
 		}
 	}
-	if ev.ILMD != nil && ev.Type == model.ObjectEvent && ev.Action == model.ActionAdd {
+	if ev.Type == model.TransformationEvent {
+		// The ledger keeps a transformation's inputs as children and its outputs as EPCs.
+		out.InputEPCList, out.OutputEPCList, out.InputQuantityList = out.ChildEPCs, out.EPCList, out.QuantityList
+		out.ChildEPCs, out.EPCList, out.QuantityList = nil, nil, nil
+		if ev.TransformationID != "" {
+			out.TransformationID = asURI(ev.TransformationID, LedgerURIPrefix+"transformation:")
+		}
+	}
+	if ev.ILMD != nil && (ev.Type == model.ObjectEvent && ev.Action == model.ActionAdd || ev.Type == model.TransformationEvent) {
 		m := map[string]string{}
 		if ev.ILMD.LotNumber != "" {
 			m["cbvmda:lotNumber"] = ev.ILMD.LotNumber

@@ -298,7 +298,36 @@ func TestRenderedEventsConformToTheSchema(t *testing.T) {
 		model.Event{EventID: "evt 1", Type: model.ObjectEvent, Action: model.ActionObserve, BizStep: model.BizStepSensorReporting,
 			EventTime: "2024-05-01T02:00:00Z", EPCList: []string{sgtinArg},
 			BizTransactionList: []model.BizTransaction{{Type: model.BizTxPrescr, Value: "RX 1"}},
-			SensorElementList:  []model.SensorElement{{DeviceID: "logger 1", Reports: []model.SensorReport{{Type: model.TemperatureType, Value: 4, UOM: "CEL"}}}}})
+			SensorElementList:  []model.SensorElement{{DeviceID: "logger 1", Reports: []model.SensorReport{{Type: model.TemperatureType, Value: 4, UOM: "CEL"}}}}},
+		model.Event{EventID: "kit 1", Type: model.TransformationEvent, BizStep: model.BizStepCommissioning, Disposition: model.DispositionActive,
+			EventTime: "2024-05-01T02:00:00Z", ChildEPCs: []string{sgtinArg}, EPCList: []string{"(01)09506000134369(21)K1"},
+			QuantityList: []model.QuantityElement{{Code: lotKey, Quantity: 2}}, TransformationID: "kitting 1",
+			ILMD: &model.ILMD{LotNumber: "K1", ItemExpirationDate: "2027-01-31"}},
+		model.Event{EventID: "assoc 1", Type: model.AssociationEvent, Action: model.ActionAdd, EventTime: "2024-05-01T02:00:00Z",
+			ParentID: "(8004)4000001111", ChildEPCs: []string{ssccKey}})
+}
+
+func TestRenderShowsATransformationsInputsAndOutputs(t *testing.T) {
+	ev := epcis.Render(model.Event{EventID: "urn:uuid:k1", Type: model.TransformationEvent, EventTime: "2024-05-01T02:00:00Z",
+		ChildEPCs: []string{sgtinArg}, EPCList: []string{"(01)09506000134369(21)K1"}, TransformationID: "urn:uuid:t1"}, epcis.RenderOptions{})
+	b, err := json.Marshal(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	in, _ := m["inputEPCList"].([]any)
+	out, _ := m["outputEPCList"].([]any)
+	if len(in) != 1 || len(out) != 1 || out[0] != "https://id.gs1.org/01/09506000134369/21/K1" || m["transformationID"] != "urn:uuid:t1" {
+		t.Fatalf("rendered %s", b)
+	}
+	for _, k := range []string{"action", "epcList", "childEPCs"} {
+		if _, ok := m[k]; ok {
+			t.Errorf("a TransformationEvent rendered with %s: %s", k, b)
+		}
+	}
 }
 
 func TestRenderGivesEveryIDAndTermAURI(t *testing.T) {

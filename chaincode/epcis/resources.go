@@ -23,9 +23,10 @@ func NewCollection(members []string) *Collection {
 	return &Collection{Context: Context(), Type: "Collection", Member: members}
 }
 
-// EventTypes are the EPCIS event types the ledger records, in the binding's order.
+// EventTypes are the EPCIS event types the ledger records, in alphabetical order.
 func EventTypes() []string {
-	return []string{string(model.AggregationEvent), string(model.ObjectEvent), string(model.TransactionEvent)}
+	return []string{string(model.AggregationEvent), string(model.AssociationEvent), string(model.ObjectEvent),
+		string(model.TransactionEvent), string(model.TransformationEvent)}
 }
 
 // BizSteps are the business steps the gateway knows, as queries take and answers show them:

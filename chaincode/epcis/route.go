@@ -12,6 +12,9 @@ import (
 // noBizStep stands in a row's steps for an event without bizStep.
 const noBizStep model.BizStep = ""
 
+// noAction stands in a row's actions for a TransformationEvent, which has no action.
+const noAction model.Action = ""
+
 // sensorUse says whether a row takes the events that carry a sensorElementList.
 type sensorUse int
 
@@ -73,6 +76,12 @@ var routes = []rule{
 		op: ops.Inspect, build: (*event).inspect},
 	{typ: model.ObjectEvent, actions: []model.Action{model.ActionObserve}, steps: []model.BizStep{model.BizStepInspecting, model.BizStepSensorReporting, noBizStep},
 		sensors: withSensors, op: ops.ReportSensor, build: (*event).reportSensor},
+	{typ: model.TransformationEvent, actions: []model.Action{noAction},
+		steps:   []model.BizStep{model.BizStepCommissioning, model.BizStepRepackaging, model.BizStepAssembling, noBizStep},
+		allowed: []model.Disposition{model.DispositionActive, model.DispositionInProgress}, op: ops.Transform, build: (*event).transform},
+	{typ: model.AssociationEvent, actions: []model.Action{model.ActionAdd, model.ActionObserve, model.ActionDelete},
+		steps: []model.BizStep{model.BizStepAssembling, model.BizStepDisassembling, model.BizStepInstalling, model.BizStepRemoving, noBizStep},
+		op:    ops.Associate, build: (*event).associate},
 }
 
 // route picks the row that records the event. The checks go from the event type to the

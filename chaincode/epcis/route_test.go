@@ -23,6 +23,9 @@ func routeTable() []string {
 	for _, r := range routes {
 		var actions, steps, disps []string
 		for _, a := range r.actions {
+			if a == noAction {
+				a = "none"
+			}
 			actions = append(actions, string(a))
 		}
 		none := false

@@ -9,11 +9,10 @@ import (
 	"github.com/udiledger/udiledger/chaincode/model"
 )
 
-// EPCIS 2.0 event types the ledger does not record. Package model names the three it records
-// (model.ObjectEvent, model.AggregationEvent, model.TransactionEvent).
+// The EPCIS 2.0 event types that package model names too.
 const (
-	TypeTransformation model.EventType = "TransformationEvent"
-	TypeAssociation    model.EventType = "AssociationEvent"
+	TypeTransformation = model.TransformationEvent
+	TypeAssociation    = model.AssociationEvent
 )
 
 // ContextURI is the JSON-LD context of EPCIS 2.0 documents.

@@ -24,9 +24,13 @@ type Event struct {
 	DestinationList     []SourceDest      `json:"destinationList,omitempty"`
 	SensorElementList   []SensorElement   `json:"sensorElementList,omitempty"`
 	ILMD                *ILMD             `json:"ilmd,omitempty"`
-	Actor               string            `json:"actor"` // MSP ID of the submitter
-	TxID                string            `json:"txId"`
-	Detail              *EventDetail      `json:"detail,omitempty"`
+	// TransformationID links the TransformationEvents of one transformation. In a
+	// TransformationEvent, ChildEPCs are its inputs, EPCList its outputs and QuantityList its
+	// quantities (the inputs' only, in one unit:Transform records).
+	TransformationID string       `json:"transformationID,omitempty"`
+	Actor            string       `json:"actor"` // MSP ID of the submitter
+	TxID             string       `json:"txId"`
+	Detail           *EventDetail `json:"detail,omitempty"`
 	// HashID is the CBV 2.0 hash ID of a captured EPCIS event.
 	HashID string `json:"hashId,omitempty"`
 	// Captured is the EPCIS event as captured (epcis:Capture), every field as sent; queries

@@ -156,6 +156,30 @@ type SensorRequest struct {
 	SensorElementList []SensorElement `json:"sensorElementList" validate:"required,min=1,max=100,dive"`
 }
 
+// TransformRequest consumes inputs and commissions outputs made of them (unit:Transform):
+// repackaging, kitting, relabelling. Every output is a new unit of one lot of the caller's
+// product that records its inputs (Unit.Lineage).
+type TransformRequest struct {
+	EventHeader
+	Inputs           []string          `json:"inputs,omitempty" validate:"required_without=InputQuantities,codes"`
+	InputQuantities  []QuantityElement `json:"inputQuantities,omitempty" validate:"quantities"` // lot-controlled inputs, from the caller's stock
+	Outputs          []string          `json:"outputs" validate:"required,min=1,codes"`
+	DI               string            `json:"di" validate:"required,max=64,printascii"` // the outputs' product and lot
+	Lot              string            `json:"lot" validate:"required,max=20"`
+	TransformationID string            `json:"transformationId,omitempty" validate:"omitempty,max=256"`
+}
+
+// AssociateRequest records that a device (a data logger, a sensor) travels with units or
+// containers (unit:Associate), as an EPCIS AssociationEvent: ADD starts it, OBSERVE confirms
+// it, DELETE ends it for the codes given (all when none). While it lasts, the device's sensor
+// reports apply to those goods.
+type AssociateRequest struct {
+	EventHeader
+	Action Action   `json:"action" validate:"required,oneof=ADD OBSERVE DELETE"`
+	Device string   `json:"device" validate:"required,max=256"` // the device's URI, as its sensor reports name it
+	Codes  []string `json:"codes,omitempty" validate:"codes"`
+}
+
 // InspectRequest records a verification scan at a point of sale or dispensing
 // (unit:Inspect). A code that is unknown, already dispensed or destroyed, or held by another
 // party raises an alert.
@@ -279,6 +303,8 @@ type Verification struct {
 type ProvenanceEntry struct {
 	Event Event  `json:"event"`
 	Via   string `json:"via,omitempty"` // container key when inherited from a container
+	// Part is the input whose event this is, when the code was made of others (unit:Transform).
+	Part string `json:"part,omitempty"`
 }
 
 // Provenance is every event of a code in order, containers' events while inside included.

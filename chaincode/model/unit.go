@@ -25,9 +25,40 @@ type Unit struct {
 	RecallIDs      []string      `json:"recallIds,omitempty"` // recalls naming this code
 	Dispense       *DispenseInfo `json:"dispense,omitempty"`
 	CloneSuspected bool          `json:"cloneSuspected,omitempty"`
+	Lineage        *Lineage      `json:"lineage,omitempty"` // what a transformation made it of
 	LastEventID    string        `json:"lastEventId"`
 	LastEventBy    string        `json:"lastEventBy"` // its submitter: event IDs are per submitter
 	UpdatedAt      string        `json:"updatedAt"`
+}
+
+// Lineage is what a unit was made of (unit:Transform): the inputs the transformation
+// consumed, and the transformation.
+type Lineage struct {
+	EventID          string            `json:"eventId"`
+	By               string            `json:"by"` // the transformation's submitter
+	TransformationID string            `json:"transformationId,omitempty"`
+	Inputs           []string          `json:"inputs,omitempty"` // canonical keys
+	InputQuantities  []QuantityElement `json:"inputQuantities,omitempty"`
+}
+
+// Association is a device travelling with goods (unit:Associate), keyed by the device. It
+// is active from Since until Until (empty while it lasts); a new ADD after it ended starts
+// another.
+type Association struct {
+	Device     string   `json:"device"`
+	Codes      []string `json:"codes"` // canonical keys of the units and containers, sorted
+	Since      string   `json:"since"` // event time of the associating event
+	Until      string   `json:"until,omitempty"`
+	EventID    string   `json:"eventId"` // the associating event and its submitter
+	By         string   `json:"by"`
+	ObservedAt string   `json:"observedAt,omitempty"` // event time of the last OBSERVE
+	EndedBy    string   `json:"endedBy,omitempty"`    // the event that ended it
+}
+
+// Active reports whether the association covered the time at (TimeLayout text, as Since
+// and Until are).
+func (a *Association) Active(at string) bool {
+	return a != nil && at >= a.Since && (a.Until == "" || at < a.Until)
 }
 
 // DispenseInfo is the public part of a dispense: who, when, and salted hashes only.

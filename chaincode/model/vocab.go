@@ -8,6 +8,10 @@ const (
 	ObjectEvent      EventType = "ObjectEvent"
 	AggregationEvent EventType = "AggregationEvent"
 	TransactionEvent EventType = "TransactionEvent"
+	// TransformationEvent consumes inputs and commissions outputs made of them (unit:Transform).
+	TransformationEvent EventType = "TransformationEvent"
+	// AssociationEvent attaches a device (a data logger) to goods (unit:Associate).
+	AssociationEvent EventType = "AssociationEvent"
 )
 
 // Action is the EPCIS action of an event.
@@ -41,6 +45,11 @@ const (
 	BizStepSensorReporting BizStep = "sensor_reporting"
 	BizStepHolding         BizStep = "holding"
 	BizStepVoidShipping    BizStep = "void_shipping"
+	BizStepRepackaging     BizStep = "repackaging"
+	BizStepAssembling      BizStep = "assembling"
+	BizStepDisassembling   BizStep = "disassembling"
+	BizStepInstalling      BizStep = "installing"
+	BizStepRemoving        BizStep = "removing"
 	// BizStepErasing is the ledger's own (no CBV term): a dispense's private details erased.
 	BizStepErasing BizStep = "erasing"
 )

@@ -46,6 +46,8 @@ var (
 	Release         = submit[model.DisposeRequest, model.EventResult]("unit:Release")
 	ReportSensor    = submit[model.SensorRequest, model.EventResult]("unit:ReportSensor")
 	Inspect         = submit[model.InspectRequest, model.InspectResult]("unit:Inspect")
+	Transform       = submit[model.TransformRequest, model.EventResult]("unit:Transform")
+	Associate       = submit[model.AssociateRequest, model.EventResult]("unit:Associate")
 	DispenseDetails = evaluate[model.EventIDQuery, model.DispenseRecord]("unit:DispenseDetails")
 )
 
@@ -83,7 +85,7 @@ var All = []Descriptor{
 	InitLedger, RegisterParty, UpdateParty, GetParty, ListParties, ExpiringLicences,
 	RegisterProduct, SetProductLinks, GetProduct, ListProducts, RegisterLot, SetLotStatus, GetLot, ListLots,
 	Commission, Pack, Unpack, Ship, Receive, PrepareDispense, Dispense, UndoDispense, EraseDispense, Return, Decommission,
-	Destroy, Release, ReportSensor, Inspect, DispenseDetails, CaptureEPCIS,
+	Destroy, Release, ReportSensor, Inspect, Transform, Associate, DispenseDetails, CaptureEPCIS,
 	StartRecall, AcknowledgeRecall, GetRecall, ListRecalls, RecallScope,
 	Provenance, Verify, Unit, Stock, Event, UnitsByHolder, EventsByTime, EventsByIndex, Alerts, Version,
 }

@@ -155,7 +155,7 @@ func TestEPCISResources(t *testing.T) {
 	})
 
 	t.Run("the vocabularies' lists", func(t *testing.T) {
-		if got := flat(pages(t, w, hsp, "/epcis/eventTypes", true)); !slices.Equal(got, []string{"AggregationEvent", "ObjectEvent", "TransactionEvent"}) {
+		if got := flat(pages(t, w, hsp, "/epcis/eventTypes", true)); !slices.Equal(got, []string{"AggregationEvent", "AssociationEvent", "ObjectEvent", "TransactionEvent", "TransformationEvent"}) {
 			t.Fatalf("eventTypes %v", got)
 		}
 		steps := flat(pages(t, w, hsp, "/epcis/bizSteps?perPage=7", true))

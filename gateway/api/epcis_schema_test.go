@@ -85,6 +85,9 @@ func TestEveryKindOfLedgerEventIsAnsweredAsValidEPCIS(t *testing.T) {
 		"sensorElementList": []map[string]any{{"deviceID": "logger 1", "sensorReport": []map[string]any{{"type": "gs1:Temperature", "value": 41.5, "uom": "CEL"}}}}})
 	w.must(201, nil, mfr, "POST", "/v1/events/release", map[string]any{"codes": codes(6), "reason": "logger fault"})
 	w.must(201, nil, hsp, "POST", "/v1/events/inspect", map[string]any{"code": deviceCode(999), "location": hspGLN})
+	w.must(201, nil, mfr, "POST", "/v1/events/transform", map[string]any{"eventId": "relabel-1", "inputs": codes(8), "outputs": codes(900),
+		"di": deviceDI, "lot": "L1", "transformationId": "relabel 1", "location": mfrGLN})
+	w.must(201, nil, mfr, "POST", "/v1/events/associate", map[string]any{"eventId": "logger-on", "action": "ADD", "device": "urn:example:logger:9", "codes": codes(6)})
 	for _, rc := range []map[string]any{
 		{"id": "RC-lot", "scope": map[string]any{"type": "lot", "di": deviceDI, "lot": "L1"}},
 		{"id": "RC-di", "scope": map[string]any{"type": "di", "di": drugCode7}},
@@ -109,8 +112,8 @@ func TestEveryKindOfLedgerEventIsAnsweredAsValidEPCIS(t *testing.T) {
 		}
 	}
 	t.Run("every kind of ledger event is in the answer", func(t *testing.T) {
-		if len(events) != 23 { // 3 commissions, 16 unit events, release and undo included, 3 recalls, 1 inspection
-			t.Errorf("%d events, want the 23 recorded", len(events))
+		if len(events) != 25 { // 3 commissions, 16 unit events, release and undo included, 3 recalls, 1 inspection, a transformation, an association
+			t.Errorf("%d events, want the 25 recorded", len(events))
 		}
 		for _, want := range []string{"commissioning", "packing", "shipping", "receiving", "unpacking", "dispensing",
 			"shipping/returned", "receiving/returned", "urn:udiledger:bizstep:erasing", "destroying", "decommissioning",
@@ -160,7 +163,7 @@ func TestEveryKindOfLedgerEventIsAnsweredAsValidEPCIS(t *testing.T) {
 		}
 		n := 0
 		for _, path := range []string{"/epcis/eventTypes/ObjectEvent/events", "/epcis/eventTypes/AggregationEvent/events",
-			"/epcis/eventTypes/TransactionEvent/events"} {
+			"/epcis/eventTypes/TransactionEvent/events", "/epcis/eventTypes/TransformationEvent/events", "/epcis/eventTypes/AssociationEvent/events"} {
 			n += len(conforms(t, w.must(200, nil, reg, "GET", path+"?perPage=1000", nil)))
 		}
 		if n != len(events) {

@@ -69,7 +69,7 @@ func TestEPCISCaptureAndQuery(t *testing.T) {
 			t.Fatalf("ship result %+v", res.Results[1])
 		}
 		r := res.Results[2]
-		if r.Status != 422 || r.Problem == nil || !strings.Contains(r.Problem.Detail, "TransformationEvent is not supported") {
+		if r.Status != 422 || r.Problem == nil || !strings.Contains(r.Problem.Detail, "the lot is required") {
 			t.Fatalf("transformation result %+v", r)
 		}
 	})

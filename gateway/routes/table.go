@@ -119,6 +119,8 @@ var Table = []Route{
 	event("release", ops.Release, "Lift a quarantine"),
 	event("sensor", ops.ReportSensor, "Report sensor readings (cold chain)"),
 	event("inspect", ops.Inspect, "Record a verification scan; unknown codes and clones raise alerts"),
+	event("transform", ops.Transform, "Repackage, kit or relabel: consume the inputs, commission the outputs with their lineage"),
+	event("associate", ops.Associate, "Attach a device (a data logger) to goods (ADD), confirm (OBSERVE) or end it (DELETE): its sensor reports apply to them meanwhile"),
 	{Method: "GET", Path: "/v1/events", Op: ops.EventsByTime, Tag: "events", Summary: "Events recorded in a time window, in time order"},
 	{Method: "GET", Path: "/v1/events/stream", Own: EventStream, Tag: "events", Summary: "Server-sent events of the ledger's chaincode events; resume with Last-Event-ID (<block>.<txid>)",
 		Query: []Param{{Name: "fromBlock", Description: "first block to replay (ignored with Last-Event-ID)", Type: "integer"}}},

@@ -26,10 +26,10 @@ var writeRoles = map[string][]model.Role{
 	"lot:SetStatus":   {model.RoleManufacturer, model.RoleRegulator}, "unit:Release": {model.RoleManufacturer, model.RoleRegulator},
 	"recall:Start": {model.RoleRegulator, model.RoleManufacturer},
 	"unit:Pack":    trading, "unit:Unpack": trading, "unit:Ship": trading, "unit:Receive": trading,
-	"unit:Return": trading, "unit:ReportSensor": trading, "recall:Acknowledge": trading,
+	"unit:Return": trading, "unit:ReportSensor": trading, "recall:Acknowledge": trading, "unit:Associate": trading,
 	"unit:PrepareDispense": dispensing, "unit:Dispense": dispensing, "unit:UndoDispense": dispensing, "unit:EraseDispense": dispensing,
 	"unit:Decommission": tradingAnd(model.RoleRegulator), "unit:Destroy": tradingAnd(model.RoleRegulator),
-	"unit:Inspect": tradingAnd(model.RoleRegulator),
+	"unit:Inspect": tradingAnd(model.RoleRegulator), "unit:Transform": {model.RoleManufacturer},
 	// An observation (goods the ledger does not govern); a governed event is judged by the
 	// transaction it maps to.
 	"epcis:Capture": tradingAnd(model.RoleRegulator),
@@ -72,6 +72,8 @@ func checkWrites(t *testing.T, w World, f fixture) {
 		"unit:Destroy":       model.DisposeRequest{EventHeader: h, Codes: codes, Reason: "matrix"},
 		"unit:Release":       model.DisposeRequest{EventHeader: h, Codes: codes, Reason: "matrix"},
 		"unit:Inspect":       model.InspectRequest{EventHeader: h, Code: f.u1},
+		"unit:Transform":     model.TransformRequest{EventHeader: h, Inputs: codes, Outputs: []string{unitCode(w.DI, w.Run, 7)}, DI: w.DI, Lot: f.lot},
+		"unit:Associate":     model.AssociateRequest{EventHeader: h, Action: model.ActionAdd, Device: "urn:example:logger:" + w.Run, Codes: codes},
 		"recall:Start":       model.RecallRequest{ID: w.Run + "-w", Class: model.RecallClassII, Depth: model.DepthRetail, Reason: "matrix", Scope: model.RecallScope{Type: model.ScopeLot, DI: w.DI, Lot: f.lot}},
 		"recall:Acknowledge": model.AckRequest{RecallID: f.recall},
 		"epcis:Capture":      observation("urn:uuid:matrix-"+w.Run, today),

@@ -50,7 +50,11 @@ func ship(id, di string, serial int) string {
 		`"destinationList":[{"type":"owning_party","destination":"https://id.gs1.org/417/` + gln(orgs.Distributor) + `"}]}`
 }
 
-const transform = `{"type":"TransformationEvent","eventTime":"2026-12-02T07:00:00Z","eventTimeZoneOffset":"+00:00","inputEPCList":["urn:epc:id:sgtin:6901234.000001.1"],"outputEPCList":["urn:epc:id:sgtin:6901234.000001.2"]}`
+// transform makes a unit of another of di, naming no lot for it: refused by the ledger.
+func transform(di string) string {
+	return `{"type":"TransformationEvent","eventTime":"` + hourAgo.Add(2*time.Minute).Format(time.RFC3339) + `","eventTimeZoneOffset":"+00:00",` +
+		`"inputEPCList":["` + fmt.Sprintf("https://id.gs1.org/01/%s/21/E%03d", di, 3) + `"],"outputEPCList":["` + fmt.Sprintf("https://id.gs1.org/01/%s/21/E%03d", di, 9) + `"]}`
+}
 
 func write(t *testing.T, dir, name, body string) string {
 	t.Helper()
@@ -67,7 +71,7 @@ func TestCaptureAndQuery(t *testing.T) {
 	mfr := g.Env(orgs.Manufacturer)
 	dir := t.TempDir()
 	write(t, dir, "a-shipment.jsonld", doc(commission("urn:uuid:ep-c1", di, 1, 2), ship("urn:uuid:ep-s1", di, 1)))
-	b := write(t, dir, "b-mixed.json", doc(commission("urn:uuid:ep-c2", di, 3), transform))
+	b := write(t, dir, "b-mixed.json", doc(commission("urn:uuid:ep-c2", di, 3), transform(di)))
 	write(t, dir, "notes.txt", "not a document")
 
 	t.Run("a directory: each document's job waited for, a row per event; a rollback records nothing of the bad one", func(t *testing.T) {
@@ -77,7 +81,7 @@ func TestCaptureAndQuery(t *testing.T) {
 			`(?m)^\S*a-shipment\.jsonld\s+0\s+urn:uuid:ep-c1\s+captured\s+-$`,
 			`(?m)^\S*a-shipment\.jsonld\s+1\s+urn:uuid:ep-s1\s+captured\s+-$`,
 			`(?m)^\S*b-mixed\.json\s+0\s+urn:uuid:ep-c2\s+not recorded\s+-$`,
-			`(?m)^\S*b-mixed\.json\s+1\s+ni:///sha-256;\S+\s+failed\s+422 .*TransformationEvent is not supported`,
+			`(?m)^\S*b-mixed\.json\s+1\s+ni:///sha-256;\S+\s+failed\s+422 .*the lot is required`,
 		} {
 			if !regexp.MustCompile(want).MatchString(out) {
 				t.Fatalf("stdout does not match %s:\n%s%s", want, out, errOut)
