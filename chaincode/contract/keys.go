@@ -43,11 +43,6 @@ func eventTimeKey(time, id, actor string) string {
 	return eventTimePrefix + time + ":" + id + "\x00" + actor
 }
 
-// parseEventTimeKey reads the event ID and actor of a time index key.
-func parseEventTimeKey(k string) (id, actor string, ok bool) {
-	return parseIndexTail(k, eventTimePrefix)
-}
-
 // parseIndexTail reads the event ID and actor of an index key: prefix, then
 // "<time in model.TimeLayout>:<eventID>\x00<actor MSP>".
 func parseIndexTail(k, prefix string) (id, actor string, ok bool) {
