@@ -43,7 +43,8 @@ func Headless(t testing.TB, browser, url string, flags ...string) (stdout, stder
 	args := append([]string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
 		"--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
 		"--user-data-dir=" + t.TempDir()}, flags...)
-	cmd := exec.CommandContext(ctx, browser, append(args, url)...)
+	cmd := exec.CommandContext(ctx, browser, append(args, url)...) // #nosec G204 -- a test's own browser and page
+
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	if err := cmd.Run(); err != nil {
@@ -65,7 +66,7 @@ func Screenshot(t testing.TB, browser, url, size string) (image.Image, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "page.png")
 	_, log := Headless(t, browser, url, "--window-size="+size, "--screenshot="+path, "--enable-logging=stderr", "--v=0")
-	f, err := os.Open(path)
+	f, err := os.Open(path) // #nosec G304 -- the test's temporary directory
 	if err != nil {
 		t.Fatal(err)
 	}

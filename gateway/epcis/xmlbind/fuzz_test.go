@@ -2,6 +2,7 @@ package xmlbind
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"testing"
 )
@@ -21,7 +22,8 @@ func FuzzToJSON(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		out, err := ToJSON(bytes.NewReader(b))
 		if err != nil {
-			if _, ok := err.(*Error); !ok {
+			var xe *Error
+			if !errors.As(err, &xe) {
 				t.Fatalf("error %T %v is not an *Error", err, err)
 			}
 			return
@@ -49,7 +51,8 @@ func FuzzFromJSON(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		x, err := FromJSON(b)
 		if err != nil {
-			if _, ok := err.(*Error); !ok {
+			var xe *Error
+			if !errors.As(err, &xe) {
 				t.Fatalf("error %T %v is not an *Error", err, err)
 			}
 			return
