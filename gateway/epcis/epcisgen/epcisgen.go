@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/udiledger/udiledger/chaincode/epcis"
+	"github.com/udiledger/udiledger/chaincode/model"
 )
 
 // EventsPerCycle is the number of events the manufacturer's document holds per shipment:
@@ -56,6 +57,23 @@ type Document struct {
 	Body     []byte
 	EventIDs []string
 	Kinds    []Kind
+	BizSteps []string
+}
+
+// Recorded checks that e is event i of d as the ledger keeps it: its ID and business step,
+// by actor, an observation exactly when the event is one.
+func (d Document) Recorded(i int, e model.Event, actor string) error {
+	switch {
+	case e.EventID != d.EventIDs[i]:
+		return fmt.Errorf("event %d: recorded as %s, want %s", i, e.EventID, d.EventIDs[i])
+	case string(e.BizStep) != d.BizSteps[i]:
+		return fmt.Errorf("event %d (%s): bizStep %s, want %s", i, e.EventID, e.BizStep, d.BizSteps[i])
+	case e.Actor != actor:
+		return fmt.Errorf("event %d (%s): recorded by %s, want %s", i, e.EventID, e.Actor, actor)
+	case e.Observation != (d.Kinds[i] == Observation):
+		return fmt.Errorf("event %d (%s): observation %v, want %v", i, e.EventID, e.Observation, d.Kinds[i] == Observation)
+	}
+	return nil
 }
 
 // Count is the number of events of kind k.
@@ -201,10 +219,12 @@ type builder struct {
 	events []map[string]any
 	ids    []string
 	kinds  []Kind
+	steps  []string
 }
 
 func (b *builder) add(k Kind, e map[string]any) {
 	b.events, b.ids, b.kinds = append(b.events, e), append(b.ids, e["eventID"].(string)), append(b.kinds, k)
+	b.steps = append(b.steps, e["bizStep"].(string))
 }
 
 func (b *builder) document(created time.Time) (Document, error) {
@@ -215,5 +235,5 @@ func (b *builder) document(created time.Time) (Document, error) {
 	if err != nil {
 		return Document{}, fmt.Errorf("epcisgen: %w", err)
 	}
-	return Document{Body: body, EventIDs: b.ids, Kinds: b.kinds}, nil
+	return Document{Body: body, EventIDs: b.ids, Kinds: b.kinds, BizSteps: b.steps}, nil
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/udiledger/udiledger/chaincode/epcis"
+	"github.com/udiledger/udiledger/chaincode/model"
 	"github.com/udiledger/udiledger/gateway/epcis/schema"
 )
 
@@ -113,6 +114,37 @@ func TestGenerateRefuses(t *testing.T) {
 			tt.give(&c)
 			if _, err := Generate(c); err == nil {
 				t.Fatal("no error")
+			}
+		})
+	}
+}
+
+func TestRecorded(t *testing.T) {
+	s, err := Generate(config())
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := s.Manufacturer
+	tests := []struct {
+		name    string
+		i       int
+		give    func(*model.Event)
+		wantErr bool
+	}{
+		{name: "the commissioning as recorded", i: 0, give: func(*model.Event) {}},
+		{name: "a sensor observation kept as an observation", i: 1, give: func(e *model.Event) { e.Observation = true }},
+		{name: "another event", i: 0, give: func(e *model.Event) { e.EventID = m.EventIDs[2] }, wantErr: true},
+		{name: "another business step", i: 0, give: func(e *model.Event) { e.BizStep = "shipping" }, wantErr: true},
+		{name: "another submitter", i: 0, give: func(e *model.Event) { e.Actor = "DistributorMSP" }, wantErr: true},
+		{name: "an observation where the ledger should govern the goods", i: 0, give: func(e *model.Event) { e.Observation = true }, wantErr: true},
+		{name: "a sensor observation that changed units", i: 1, give: func(*model.Event) {}, wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := model.Event{EventID: m.EventIDs[tt.i], BizStep: model.BizStep(m.BizSteps[tt.i]), Actor: "ManufacturerMSP"}
+			tt.give(&e)
+			if err := m.Recorded(tt.i, e, "ManufacturerMSP"); (err != nil) != tt.wantErr {
+				t.Fatalf("Recorded = %v, want an error: %v", err, tt.wantErr)
 			}
 		})
 	}
