@@ -36,8 +36,9 @@ import (
 // through the gateway with POST /epcis/capture, answered at once and as a capture job; then
 // the same 1,250 events as ten stories of a tenth of the size, captured at once (what
 // independent events sent concurrently would reach: the gateway submits the events of one
-// document one after the other). It reports events/s, the p50 and p99 of one event's transaction (endorsed, ordered and
-// committed: the backend's Submit) and the blocks that hold them. `make bench-fabric` runs it:
+// document one after the other). It reports events/s, the p50 and p99 of one event's
+// transaction (endorsed, ordered and committed: the backend's Submit) and the blocks that
+// hold them. `make bench-fabric` runs it:
 //
 //	UDI_FABRIC_IT=1 go test -run '^$' -bench CaptureOnFabric -benchtime 1x -timeout 40m ./network/fabricnet/integration/
 func BenchmarkCaptureOnFabric(b *testing.B) {
