@@ -9,7 +9,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 ERRORLINT   := github.com/polyfloyd/go-errorlint@v1.8.0
 GOSEC       := github.com/securego/gosec/v2/cmd/gosec@v2.30.0
 
-.PHONY: all build test unit vet lint fuzz bench demo demo-fabric fabric browser network-up network-down network-status clean
+.PHONY: all build test unit vet lint fuzz bench bench-fabric demo demo-fabric fabric browser network-up network-down network-status clean
 
 all: build
 
@@ -55,9 +55,16 @@ fuzz:
 	  done; \
 	done
 
-## bench: every benchmark once, with memory figures
+## bench: every benchmark once, with memory figures, on the embedded ledger (the real-Fabric
+## benchmarks are bench-fabric's)
 bench:
-	$(GO) test -run='^$$' -bench=. -benchmem ./...
+	$(GO) test -run='^$$' -bench=. -benchmem $$($(GO) list ./... | grep -v /network/fabricnet/integration)
+
+## bench-fabric: EPCIS capture throughput (a 1,000-event document and its receipts, through the
+## gateway) on a real five-organisation Fabric network brought up from nothing; figures in
+## docs/performance.md
+bench-fabric: fabric
+	UDI_FABRIC_IT=1 $(GO) test -run='^$$' -bench=CaptureOnFabric -benchtime=1x -timeout 40m ./network/fabricnet/integration/
 
 ## demo: the whole story on a fresh embedded ledger; BACKEND=fabric plays it on `make network-up`
 BACKEND ?= embedded

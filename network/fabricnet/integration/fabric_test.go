@@ -98,7 +98,7 @@ var subtests = []struct {
 	{name: "a burst of concurrent submits commits", run: (*suite).throughput},
 }
 
-func newSuite(t *testing.T, n *fabricnet.Network, cfg fabricnet.Config) *suite {
+func newSuite(t testing.TB, n *fabricnet.Network, cfg fabricnet.Config) *suite {
 	t.Helper()
 	s := &suite{net: n, cfg: cfg, ids: map[string]*ledger.Identity{}}
 	// People act with certificates from their organisation's Fabric CA carrying their role
@@ -158,7 +158,7 @@ func (s *suite) submit(msp, fn string, arg any, endorsers ...string) (*ledger.Re
 	return s.client.Submit(s.ctx, ledger.Proposal{Identity: s.ids[msp], Function: fn, Args: jsonArgs(arg), EndorsingOrgs: endorsers})
 }
 
-func (s *suite) must(t *testing.T, msp, fn string, arg any) *ledger.Result {
+func (s *suite) must(t testing.TB, msp, fn string, arg any) *ledger.Result {
 	t.Helper()
 	res, err := s.submit(msp, fn, arg)
 	if err != nil {
