@@ -219,17 +219,18 @@ func (s *server) runJob(j *capturejobs.Job) error {
 			"Identity gone", "the identity that submitted the job is no longer configured on this gateway")))
 		return finish()
 	}
-	// The parties as the ledger has them now: a job waits for an unreachable ledger rather
-	// than refuse events whose parties it cannot name.
-	dir, err := s.readDirectory(ctx, id)
-	if s.caller.IsUnreachable(err) {
+	// A job waits for an unreachable ledger rather than fail its events one by one.
+	if _, err := s.readDirectory(ctx, id); s.caller.IsUnreachable(err) {
 		return errLedgerDown
-	}
-	if err != nil {
+	} else if err != nil {
 		return err // the job stays running and is tried again
 	}
+	doc, err := s.jobs.store.Document(j.ID)
+	if err != nil {
+		return err
+	}
 	// The job was checked against the capture limit it was submitted under.
-	captured, err := epcis.Capture(j.Document, epcis.Options{Resolve: dir.resolve, MaxEvents: max(s.opts.CaptureLimit, j.Events)})
+	captured, err := epcis.Capture(doc, epcis.Options{MaxEvents: max(s.opts.CaptureLimit, j.Events)})
 	if err != nil {
 		j.Errors = append(j.Errors, eventError(0, "", problem.Invalid("the EPCIS document cannot be captured: "+err.Error())))
 		return finish()

@@ -15,7 +15,10 @@ import (
 	berrors "go.etcd.io/bbolt/errors"
 )
 
-var bucketJobs = []byte("jobs") // job ID -> Job
+var (
+	bucketJobs = []byte("jobs")      // job ID -> Job, without its document
+	bucketDocs = []byte("documents") // job ID -> the document it captures, written once
+)
 
 // Capture error behaviours of the EPCIS 2.0 REST binding (GS1-Capture-Error-Behaviour).
 const (
@@ -38,12 +41,15 @@ type Job struct {
 	ID string `json:"id"`
 	// Caller is the identity name (ledger.Identity.Name) that submitted the job: it signs
 	// the job's transactions and alone reads the job.
-	Caller    string    `json:"caller"`
-	Behaviour string    `json:"behaviour"` // Rollback or Proceed
-	Document  []byte    `json:"document"`
-	Created   time.Time `json:"created"`
-	Finished  time.Time `json:"finished,omitzero"`
-	Running   bool      `json:"running"`
+	Caller    string `json:"caller"`
+	Behaviour string `json:"behaviour"` // Rollback or Proceed
+	// Document is the captured document. The store keeps it apart from the job, written
+	// once by the first Put: progress updates do not rewrite it, and Get, List and Running
+	// leave it out (Document reads it).
+	Document []byte    `json:"document,omitempty"`
+	Created  time.Time `json:"created"`
+	Finished time.Time `json:"finished,omitzero"`
+	Running  bool      `json:"running"`
 	// Next is the index of the first event not yet handled; events before it are done
 	// (recorded, replayed or failed).
 	Next     int          `json:"next"`
@@ -68,8 +74,12 @@ func Open(path string) (*Store, error) {
 		return nil, fmt.Errorf("capturejobs: open %s: %w", path, err)
 	}
 	if err := db.Update(func(tx *bolt.Tx) error {
-		_, err := tx.CreateBucketIfNotExists(bucketJobs)
-		return err
+		for _, b := range [][]byte{bucketJobs, bucketDocs} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		return nil
 	}); err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("capturejobs: init %s: %w", path, err)
@@ -91,20 +101,57 @@ func (s *Store) Close() error {
 	return s.db.Close()
 }
 
-// Put writes j (fsync'd), replacing the job of the same ID.
+// Put writes j (fsync'd), replacing the job of the same ID; its Document, when set, is
+// written the first time only.
 func (s *Store) Put(j *Job) error {
-	b, err := json.Marshal(j)
+	meta := *j
+	meta.Document = nil
+	b, err := json.Marshal(&meta)
 	if err != nil {
 		return err
 	}
-	err = s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketJobs).Put([]byte(j.ID), b) })
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		docs := tx.Bucket(bucketDocs)
+		if j.Document != nil && docs.Get([]byte(j.ID)) == nil {
+			if err := docs.Put([]byte(j.ID), j.Document); err != nil {
+				return err
+			}
+		}
+		return tx.Bucket(bucketJobs).Put([]byte(j.ID), b)
+	})
 	if errors.Is(err, berrors.ErrDatabaseNotOpen) {
 		return ErrClosed
 	}
 	return err
 }
 
-// Get reads a job.
+// Document reads the document of job id (a job file written before documents were kept
+// apart holds it in the job).
+func (s *Store) Document(id string) ([]byte, error) {
+	var doc []byte
+	err := s.db.View(func(tx *bolt.Tx) error {
+		if d := tx.Bucket(bucketDocs).Get([]byte(id)); d != nil {
+			doc = append([]byte(nil), d...)
+			return nil
+		}
+		b := tx.Bucket(bucketJobs).Get([]byte(id))
+		if b == nil {
+			return fmt.Errorf("capturejobs: no job %s", id)
+		}
+		var j Job
+		if err := json.Unmarshal(b, &j); err != nil {
+			return err
+		}
+		doc = j.Document
+		return nil
+	})
+	if errors.Is(err, berrors.ErrDatabaseNotOpen) {
+		return nil, ErrClosed
+	}
+	return doc, err
+}
+
+// Get reads a job, without its document.
 func (s *Store) Get(id string) (*Job, bool, error) {
 	var j *Job
 	err := s.db.View(func(tx *bolt.Tx) error {
@@ -113,7 +160,11 @@ func (s *Store) Get(id string) (*Job, bool, error) {
 			return nil
 		}
 		j = &Job{}
-		return json.Unmarshal(b, j)
+		if err := json.Unmarshal(b, j); err != nil {
+			return err
+		}
+		j.Document = nil
+		return nil
 	})
 	if errors.Is(err, berrors.ErrDatabaseNotOpen) {
 		return nil, false, ErrClosed
@@ -143,6 +194,7 @@ func (s *Store) scan(keep func(*Job) bool, limit int) ([]*Job, error) {
 			if err := json.Unmarshal(v, j); err != nil {
 				return err
 			}
+			j.Document = nil
 			if keep(j) {
 				out = append(out, j)
 			}

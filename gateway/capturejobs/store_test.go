@@ -52,7 +52,37 @@ func TestStoreKeepsJobsAcrossOpens(t *testing.T) {
 	if _, found, err := s.Get("cj-9"); found || err != nil {
 		t.Fatalf("Get of an unknown job = %v, %v", found, err)
 	}
-	if j, found, err := s.Get("cj-1"); !found || err != nil || string(j.Document) != "{}" {
-		t.Fatalf("Get cj-1 = %+v, %v, %v", j, found, err)
+	if j, found, err := s.Get("cj-1"); !found || err != nil || j.Document != nil || j.Behaviour != Proceed {
+		t.Fatalf("Get cj-1 = %+v, %v, %v: want the job without its document", j, found, err)
+	}
+	if doc, err := s.Document("cj-1"); err != nil || string(doc) != "{}" {
+		t.Fatalf("Document cj-1 = %q, %v", doc, err)
+	}
+}
+
+func TestADocumentIsWrittenOnceAndProgressWithoutIt(t *testing.T) {
+	s, err := Open(filepath.Join(t.TempDir(), "jobs.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	j := &Job{ID: "cj-1", Caller: "a", Behaviour: Rollback, Running: true, Document: []byte(`{"a":1}`), Events: 2}
+	if err := s.Put(j); err != nil {
+		t.Fatal(err)
+	}
+	j.Next, j.Recorded = 1, 1
+	j.Document = []byte(`{"changed":true}`)
+	if err := s.Put(j); err != nil {
+		t.Fatal(err)
+	}
+	got, _, err := s.Get("cj-1")
+	if err != nil || got.Next != 1 || got.Recorded != 1 {
+		t.Fatalf("progress %+v, %v", got, err)
+	}
+	if doc, err := s.Document("cj-1"); err != nil || string(doc) != `{"a":1}` {
+		t.Fatalf("document %q, %v: want the one first written", doc, err)
+	}
+	if _, err := s.Document("cj-9"); err == nil {
+		t.Fatal("the document of an unknown job")
 	}
 }
