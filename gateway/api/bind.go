@@ -37,7 +37,7 @@ func aliases() map[string]string {
 	}
 }
 
-func newValidator() *validator.Validate {
+func newValidator(codes codeReader) *validator.Validate {
 	v := validator.New(validator.WithRequiredStructEnabled())
 	v.RegisterTagNameFunc(func(f reflect.StructField) string {
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
@@ -54,9 +54,9 @@ func newValidator() *validator.Validate {
 			panic(err)
 		}
 	}
-	// code: any form package identifier parses.
+	// code: any form package identifier parses (within the GS1 Company Prefix list, if any).
 	must(v.RegisterValidation("code", func(fl validator.FieldLevel) bool {
-		_, err := identifier.Parse(fl.Field().String())
+		_, err := codes.parse(fl.Field().String())
 		return err == nil
 	}))
 	must(v.RegisterValidation("gln", func(fl validator.FieldLevel) bool {
@@ -181,7 +181,7 @@ func (s *server) check(c *gin.Context, v any) bool {
 		writeError(c, err)
 		return false
 	}
-	problem.Write(c, validationProblem(fieldErrors(verrs)))
+	problem.Write(c, validationProblem(fieldErrors(verrs, s.codes)))
 	return false
 }
 
@@ -195,13 +195,13 @@ func validationProblem(fields []problem.FieldError) *problem.Problem {
 // maxFieldErrors bounds the errors listed for one request (a 10,000-code list of bad codes).
 const maxFieldErrors = 50
 
-func fieldErrors(verrs validator.ValidationErrors) []problem.FieldError {
+func fieldErrors(verrs validator.ValidationErrors, codes codeReader) []problem.FieldError {
 	out := make([]problem.FieldError, 0, min(len(verrs), maxFieldErrors))
 	for i, fe := range verrs {
 		if i == maxFieldErrors {
 			break
 		}
-		out = append(out, problem.FieldError{Field: fieldPath(fe.Namespace()), Reason: reason(fe)})
+		out = append(out, problem.FieldError{Field: fieldPath(fe.Namespace()), Reason: reason(fe, codes)})
 	}
 	return out
 }
@@ -220,13 +220,13 @@ func fieldPath(ns string) string {
 	return strings.Join(out, ".")
 }
 
-func reason(fe validator.FieldError) string {
+func reason(fe validator.FieldError, codes codeReader) string {
 	many := fe.Kind() == reflect.Slice || fe.Kind() == reflect.Map
 	switch fe.ActualTag() {
 	case "required", "required_without", "required_if":
 		return "is required"
 	case "code":
-		_, err := identifier.Parse(fmt.Sprint(fe.Value()))
+		_, err := codes.parse(fmt.Sprint(fe.Value()))
 		if err == nil {
 			return "is not a code"
 		}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/udiledger/udiledger/chaincode/identifier"
 	"github.com/udiledger/udiledger/chaincode/model"
 	"github.com/udiledger/udiledger/chaincode/ops"
 	"github.com/udiledger/udiledger/gateway/ledger"
@@ -58,7 +57,7 @@ func (s *server) resolve(c *gin.Context) {
 	if own != "" {
 		link += "?" + own
 	}
-	code, err := identifier.Parse(link)
+	code, err := s.codes.parse(link)
 	if err != nil {
 		p := problem.Invalid("not a GS1 Digital Link: "+err.Error(), problem.FieldError{Field: "path", Reason: err.Error()})
 		if wantsHTML(c) {

@@ -10,7 +10,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/udiledger/udiledger/chaincode/identifier"
 	"github.com/udiledger/udiledger/chaincode/model"
 	"github.com/udiledger/udiledger/chaincode/ops"
 	"github.com/udiledger/udiledger/gateway/ledger"
@@ -96,7 +95,7 @@ func (s *server) scans(c *gin.Context) {
 		r := &out.Results[i]
 		r.Index, r.Code, r.Action = i, sc.Code, sc.Action
 		key := sc.Code
-		if cd, err := identifier.Parse(sc.Code); err == nil {
+		if cd, err := s.codes.parse(sc.Code); err == nil {
 			r.Key, key = cd.Key, cd.Key
 		} else if sc.Action != ScanVerify && sc.Action != ScanInspect {
 			// Verification answers unreadable codes itself; a move needs a code.

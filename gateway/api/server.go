@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/udiledger/udiledger/chaincode/epcis"
+	"github.com/udiledger/udiledger/chaincode/gs1"
 	"github.com/udiledger/udiledger/gateway/auth"
 	"github.com/udiledger/udiledger/gateway/capturejobs"
 	"github.com/udiledger/udiledger/gateway/ledger"
@@ -89,6 +90,9 @@ type Options struct {
 	// SubscriptionOptions tune the deliveries (private destinations, retries, bounds, the
 	// schedules' clock); their Store and Source are the gateway's.
 	SubscriptionOptions subscriptions.Options
+	// CompanyPrefixes, when set, is the GS1 Company Prefix list codes entering through the
+	// gateway must be within (the dictionary's gcppos1 and gcppos2 linters).
+	CompanyPrefixes *gs1.Prefixes
 	// CaptureLimit bounds the events of one EPCIS capture (GS1-EPCIS-Capture-Limit, 413 above
 	// it); 0 means epcis.DefaultMaxEvents.
 	CaptureLimit int
@@ -109,6 +113,7 @@ type server struct {
 	subs     *subscriptions.Manager // nil: no named queries
 	subsStop context.Context        // ends the subscriptions' deliveries and WebSockets
 	validate *validator.Validate
+	codes    codeReader // reads codes within Options.CompanyPrefixes
 	opts     Options
 	registry *prometheus.Registry
 
@@ -172,7 +177,8 @@ func New(o Options) *gin.Engine {
 
 	s := &server{
 		caller:   &ledger.Caller{Client: o.Ledger, Timeout: o.LedgerTimeout, Unreachable: o.Unavailable},
-		validate: newValidator(),
+		validate: newValidator(codeReader{o.CompanyPrefixes}),
+		codes:    codeReader{o.CompanyPrefixes},
 		limits:   newLimiter(o.Limits),
 		opts:     o,
 		registry: o.Registry,

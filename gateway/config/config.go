@@ -37,6 +37,10 @@ type Config struct {
 	CaptureJobs string `yaml:"capture_jobs"`
 	// Subscriptions configures the EPCIS named queries and query subscriptions.
 	Subscriptions Subscriptions `yaml:"subscriptions"`
+	// GS1CompanyPrefixes is a file of GS1 Company Prefixes, one per line (blank lines and
+	// lines starting with # are skipped): the codes that enter through the gateway must be
+	// within it (docs/identifiers.md, gcppos1 and gcppos2). Empty: no list, no such check.
+	GS1CompanyPrefixes string `yaml:"gs1_company_prefixes"`
 	// CaptureLimit bounds the events of one EPCIS capture (GS1-EPCIS-Capture-Limit; more is a
 	// 413); 0 means 1,000.
 	CaptureLimit int `yaml:"capture_limit" validate:"gte=0"`

@@ -1,9 +1,12 @@
 package server
 
 import (
+	"bufio"
 	"fmt"
 	"os"
+	"strings"
 
+	"github.com/udiledger/udiledger/chaincode/gs1"
 	"github.com/udiledger/udiledger/gateway/api"
 	"github.com/udiledger/udiledger/gateway/auth"
 	"github.com/udiledger/udiledger/gateway/capturejobs"
@@ -63,7 +66,11 @@ func (g *Gateway) fromFile(path string) error {
 		return err
 	}
 	g.closers = append(g.closers, subs.Close)
-	g.api = api.Options{Subscriptions: subs, SubscriptionOptions: subscriptions.Options{AllowPrivate: cfg.Subscriptions.AllowPrivateDestinations,
+	gcps, err := readCompanyPrefixes(cfg.GS1CompanyPrefixes)
+	if err != nil {
+		return err
+	}
+	g.api = api.Options{Subscriptions: subs, CompanyPrefixes: gcps, SubscriptionOptions: subscriptions.Options{AllowPrivate: cfg.Subscriptions.AllowPrivateDestinations,
 		MaxPerOrg: cfg.Subscriptions.MaxPerOrg, MaxAttempts: cfg.Subscriptions.MaxAttempts, RetryBase: cfg.Subscriptions.RetryBase,
 		RetryMax: cfg.Subscriptions.RetryMax},
 		Ledger: client, Keyring: kr, Unavailable: unavailable, Outbox: box, CaptureJobs: jobs, MaxBodyBytes: cfg.MaxBodyBytes,
@@ -159,4 +166,37 @@ func resolverIdentity(cfg *config.Config, ids map[string]*ledger.Identity) *ledg
 		return id
 	}
 	return ids[cfg.Identities[0].Name]
+}
+
+// readCompanyPrefixes reads the GS1 Company Prefix list of the configuration: one prefix per
+// line, blank lines and # comments skipped; nil when none is configured.
+func readCompanyPrefixes(path string) (*gs1.Prefixes, error) {
+	if path == "" {
+		return nil, nil
+	}
+	f, err := os.Open(path) // #nosec G304 -- the operator's configuration names it
+	if err != nil {
+		return nil, fmt.Errorf("gs1_company_prefixes: %w", err)
+	}
+	defer f.Close()
+	var gcps []string
+	sc := bufio.NewScanner(f)
+	for line := 1; sc.Scan(); line++ {
+		t := strings.TrimSpace(sc.Text())
+		if t == "" || strings.HasPrefix(t, "#") {
+			continue
+		}
+		if len(t) < 4 || len(t) > 12 || strings.Trim(t, "0123456789") != "" {
+			return nil, fmt.Errorf("gs1_company_prefixes: %s line %d: %q is not a GS1 Company Prefix of 4 to 12 digits", path, line, t)
+		}
+		gcps = append(gcps, t)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("gs1_company_prefixes: %s: %w", path, err)
+	}
+	p, err := gs1.NewPrefixes(gcps)
+	if err != nil {
+		return nil, fmt.Errorf("gs1_company_prefixes: %s: %w", path, err)
+	}
+	return p, nil
 }
