@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/udiledger/udiledger/chaincode/epcis/cbv"
+
 	"github.com/udiledger/udiledger/chaincode/epcis/hashid"
 
 	"github.com/udiledger/udiledger/chaincode/model"
@@ -142,11 +144,11 @@ func (e *event) capture(out *Outcome) (any, *fieldErr) {
 	if err != nil {
 		return nil, err
 	}
-	step, err := e.vocab("bizStep", vocBizStep)
+	step, err := e.vocab("bizStep", cbv.BizStep)
 	if err != nil {
 		return nil, err
 	}
-	disp, err := e.vocab("disposition", vocDisposition)
+	disp, err := e.vocab("disposition", cbv.Disposition)
 	if err != nil {
 		return nil, err
 	}
@@ -284,7 +286,7 @@ func (e *event) action() (model.Action, *fieldErr) {
 	return "", &fieldErr{"action", "want ADD, OBSERVE or DELETE, got " + describe(v)}
 }
 
-func (e *event) vocab(key string, voc vocabulary) (string, *fieldErr) {
+func (e *event) vocab(key string, voc cbv.Vocabulary) (string, *fieldErr) {
 	v, present := e.m[key]
 	if !present {
 		return "", nil
@@ -293,7 +295,7 @@ func (e *event) vocab(key string, voc vocabulary) (string, *fieldErr) {
 	if !ok {
 		return "", &fieldErr{key, "want a string, got " + jsonKind(v)}
 	}
-	n, reason := voc.normalize(s)
+	n, reason := normalize(voc, s)
 	if reason != "" {
 		return "", &fieldErr{key, reason}
 	}

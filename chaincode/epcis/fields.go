@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/udiledger/udiledger/chaincode/epcis/cbv"
+
 	"github.com/udiledger/udiledger/chaincode/gs1"
 	"github.com/udiledger/udiledger/chaincode/identifier"
 	"github.com/udiledger/udiledger/chaincode/model"
@@ -266,7 +268,7 @@ func (e *event) bizTransactions() ([]model.BizTransaction, *fieldErr) {
 			if !ok {
 				return nil, &fieldErr{f + ".type", "want a string, got " + jsonKind(tv)}
 			}
-			typ, reason := vocBizTransactionType.normalize(ts)
+			typ, reason := normalize(cbv.BizTransactionType, ts)
 			if reason != "" {
 				return nil, &fieldErr{f + ".type", reason}
 			}

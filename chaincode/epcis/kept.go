@@ -7,6 +7,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/udiledger/udiledger/chaincode/epcis/cbv"
+
 	"github.com/udiledger/udiledger/chaincode/epcis/hashid"
 
 	"github.com/udiledger/udiledger/chaincode/identifier"
@@ -124,7 +126,7 @@ func Observed(ev map[string]any, resolve Resolver) (model.Event, *Rejection) {
 	}
 	out.BizStep = model.BizStep(BizStepOf(ev))
 	disp, _ := ev["disposition"].(string)
-	if n, reason := vocDisposition.normalize(disp); reason == "" {
+	if n, reason := normalize(cbv.Disposition, disp); reason == "" {
 		disp = n
 	}
 	out.Disposition = model.Disposition(disp)
@@ -159,7 +161,7 @@ func Observed(ev map[string]any, resolve Resolver) (model.Event, *Rejection) {
 			m, _ := v.(map[string]any)
 			t, _ := m["type"].(string)
 			val, _ := m[valueKey].(string)
-			if n, reason := vocSourceDestType.normalize(t); reason == "" {
+			if n, reason := normalize(cbv.SourceDestType, t); reason == "" {
 				t = n
 			}
 			if t == model.SDOwningParty || t == model.SDPossessingParty {
@@ -181,7 +183,7 @@ func Observed(ev map[string]any, resolve Resolver) (model.Event, *Rejection) {
 // of another vocabulary as written; "" when it has none.
 func BizStepOf(ev map[string]any) string {
 	s, _ := ev["bizStep"].(string)
-	if n, reason := vocBizStep.normalize(s); reason == "" {
+	if n, reason := normalize(cbv.BizStep, s); reason == "" {
 		return n
 	}
 	return s
@@ -204,7 +206,7 @@ func Declaration(ev map[string]any) (*model.ErrorDeclaration, *Rejection) {
 	d := &model.ErrorDeclaration{DeclarationTime: at.UTC().Format(time.RFC3339Nano)}
 	if r, ok := m["reason"].(string); ok {
 		d.Reason = r
-		if n, reason := vocErrorReason.normalize(r); reason == "" {
+		if n, reason := normalize(cbv.ErrorReason, r); reason == "" {
 			d.Reason = n
 		}
 	}

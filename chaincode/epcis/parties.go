@@ -3,6 +3,8 @@ package epcis
 import (
 	"fmt"
 
+	"github.com/udiledger/udiledger/chaincode/epcis/cbv"
+
 	"github.com/udiledger/udiledger/chaincode/model"
 	"github.com/udiledger/udiledger/chaincode/ops"
 )
@@ -31,7 +33,7 @@ func (e *event) sourceDest(key, valueKey string) (owners []partyRef, places []st
 		if !ok {
 			return nil, nil, &fieldErr{f + ".type", "is required: want owning_party, possessing_party or location, got " + jsonKind(m["type"])}
 		}
-		typ, reason := vocSourceDestType.normalize(ts)
+		typ, reason := normalize(cbv.SourceDestType, ts)
 		if reason != "" {
 			return nil, nil, &fieldErr{f + ".type", reason}
 		}

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/udiledger/udiledger/chaincode/epcis/cbv"
+
 	"github.com/udiledger/udiledger/chaincode/gs1"
 	"github.com/udiledger/udiledger/chaincode/identifier"
 	"github.com/udiledger/udiledger/chaincode/model"
@@ -282,7 +284,7 @@ func recallScope(ev model.Event, opt RenderOptions) (model.RecallScope, bool) {
 // other word under BizTransactionTypeURIPrefix (the schema takes CBV names and URIs only).
 func bizTransactionType(t model.BizTransactionType) string {
 	s := string(t)
-	if s == "" || cbvBizTransactionTypes[s] {
+	if s == "" || cbv.BizTransactionType.Terms[s] {
 		return s
 	}
 	return asURI(s, BizTransactionTypeURIPrefix)

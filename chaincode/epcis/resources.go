@@ -1,6 +1,7 @@
 package epcis
 
 import (
+	"github.com/udiledger/udiledger/chaincode/epcis/cbv"
 	"github.com/udiledger/udiledger/chaincode/model"
 )
 
@@ -32,7 +33,7 @@ func EventTypes() []string {
 // BizSteps are the business steps the gateway knows, as queries take and answers show them:
 // the CBV 2.0 business steps, then the ledger's own that the CBV lacks (recalling, erasing).
 func BizSteps() []string {
-	out := sortedKeys(cbvBizSteps)
+	out := cbv.BizStep.Sorted()
 	for _, s := range []model.BizStep{model.BizStepRecalling, model.BizStepErasing} {
 		out = append(out, cbvBizStep(s))
 	}
@@ -41,7 +42,7 @@ func BizSteps() []string {
 
 // Dispositions are the CBV 2.0 dispositions, the vocabulary the gateway knows.
 func Dispositions() []string {
-	return sortedKeys(cbvDispositions)
+	return cbv.Disposition.Sorted()
 }
 
 // EPCs lists the codes an event names (epcList, childEPCs, parentID) as the answer shows

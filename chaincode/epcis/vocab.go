@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/udiledger/udiledger/chaincode/epcis/cbv"
+
 	"github.com/udiledger/udiledger/chaincode/model"
 )
 
@@ -51,66 +53,23 @@ const (
 // DigitalLinkBase is the host of the GS1 Digital Link URIs rendering writes.
 const DigitalLinkBase = "https://id.gs1.org"
 
-// The CBV 2.0 vocabularies the EPCIS 2.0 JSON schema enumerates.
-var (
-	cbvBizSteps = set("accepting", "arriving", "assembling", "collecting", "commissioning", "consigning",
-		"creating_class_instance", "cycle_counting", "decommissioning", "departing", "destroying",
-		"disassembling", "dispensing", "encoding", "entering_exiting", "holding", "inspecting",
-		"installing", "killing", "loading", "other", "packing", "picking", "receiving", "removing",
-		"repackaging", "repairing", "replacing", "reserving", "retail_selling", "shipping",
-		"staging_outbound", "stock_taking", "stocking", "storing", "transporting", "unloading",
-		"unpacking", "void_shipping", "sensor_reporting", "sampling")
-	cbvDispositions = set("active", "container_closed", "damaged", "destroyed", "dispensed", "disposed",
-		"encoded", "expired", "in_progress", "in_transit", "inactive", "no_pedigree_match",
-		"non_sellable_other", "partially_dispensed", "recalled", "reserved", "retail_sold", "returned",
-		"sellable_accessible", "sellable_not_accessible", "stolen", "unknown", "available",
-		"completeness_verified", "completeness_inferred", "conformant", "container_open",
-		"mismatch_instance", "mismatch_class", "mismatch_quantity", "needs_replacement",
-		"non_conformant", "unavailable")
-	cbvBizTransactionTypes = set("bol", "cert", "desadv", "inv", "pedigree", "po", "poc", "prodorder",
-		"recadv", "rma", "testprd", "testres", "upevt")
-	cbvSourceDestTypes = set(model.SDOwningParty, model.SDPossessingParty, model.SDLocation)
-)
-
-// vocabulary describes one CBV vocabulary and the prefixes of its URI forms.
-type vocabulary struct {
-	name     string
-	names    map[string]bool
-	prefixes []string // web URI, compact IRI and EPC URN forms of a term
-}
-
-var (
-	vocBizStep = vocabulary{"business step", cbvBizSteps, []string{
-		"https://ref.gs1.org/cbv/BizStep-", "cbv:BizStep-", "urn:epcglobal:cbv:bizstep:"}}
-	vocDisposition = vocabulary{"disposition", cbvDispositions, []string{
-		"https://ref.gs1.org/cbv/Disp-", "cbv:Disp-", "urn:epcglobal:cbv:disp:"}}
-	vocBizTransactionType = vocabulary{"business transaction type", cbvBizTransactionTypes, []string{
-		"https://ref.gs1.org/cbv/BTT-", "cbv:BTT-", "urn:epcglobal:cbv:btt:"}}
-	vocErrorReason = vocabulary{"error reason", set("did_not_occur", "incorrect_data"), []string{
-		"https://ref.gs1.org/cbv/ER-", "cbv:ER-", "urn:epcglobal:cbv:er:"}}
-	vocSourceDestType = vocabulary{"source/destination type", cbvSourceDestTypes, []string{
-		"https://ref.gs1.org/cbv/SDT-", "cbv:SDT-", "urn:epcglobal:cbv:sdt:"}}
-)
-
-// normalize returns the bare CBV name of a term given in any of its forms, or the term
+// normalize returns the bare CBV name of a term of v given in any of its forms, or the term
 // unchanged when it is a URI of another vocabulary. It returns a reason when the term is
 // neither: a bare word the CBV does not define, or a CBV URI with an unknown name.
-func (v vocabulary) normalize(s string) (string, string) {
-	if v.names[s] {
+func normalize(v cbv.Vocabulary, s string) (string, string) {
+	if v.Terms[s] {
 		return s, ""
 	}
-	for _, p := range v.prefixes {
-		if strings.HasPrefix(s, p) {
-			if n := s[len(p):]; v.names[n] {
-				return n, ""
-			}
-			return "", quote(s) + " is not a CBV 2.0 " + v.name
+	if n := v.Canonical(s); n != s {
+		if v.Terms[n] {
+			return n, ""
 		}
+		return "", quote(s) + " is not a " + v.Name
 	}
 	if isURI(s) {
 		return s, ""
 	}
-	return "", quote(s) + " is neither a CBV 2.0 " + v.name + " nor a URI"
+	return "", quote(s) + " is neither a " + v.Name + " nor a URI"
 }
 
 // cbvBizStep is the EPCIS business step that stands for a business step the ledger stored.
@@ -126,7 +85,7 @@ func cbvBizStep(s model.BizStep) string {
 	case "":
 		return ""
 	}
-	if cbvBizSteps[string(s)] {
+	if cbv.BizStep.Terms[string(s)] {
 		return string(s)
 	}
 	return BizStepURIPrefix + string(s)
@@ -168,18 +127,7 @@ func renderMeasurementType(s string) string {
 	return s
 }
 
-func isWord(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
-			return false
-		}
-	}
-	return true
-}
+func isWord(s string) bool { return cbv.IsWord(s) }
 
 // isAbsoluteURI reports whether s is a URI with a scheme as the EPCIS 2.0 JSON schema checks
 // it (format "uri"): isURI, and a URI that net/url reads as absolute.

@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/udiledger/udiledger/gateway/internal/boltfile"
+
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
 )
@@ -69,20 +71,9 @@ var ErrClosed = errors.New("capturejobs: closed")
 
 // Open opens (or creates) the job file at path.
 func Open(path string) (*Store, error) {
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
+	db, err := boltfile.Open(path, "capturejobs", bucketJobs, bucketDocs)
 	if err != nil {
-		return nil, fmt.Errorf("capturejobs: open %s: %w", path, err)
-	}
-	if err := db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketJobs, bucketDocs} {
-			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
-				return err
-			}
-		}
-		return nil
-	}); err != nil {
-		_ = db.Close()
-		return nil, fmt.Errorf("capturejobs: init %s: %w", path, err)
+		return nil, err
 	}
 	return &Store{db: db, done: make(chan struct{})}, nil
 }

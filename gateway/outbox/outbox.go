@@ -14,6 +14,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/udiledger/udiledger/gateway/internal/boltfile"
+
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/udiledger/udiledger/gateway/ledger"
@@ -104,21 +106,9 @@ var ErrFull = errors.New("outbox: full")
 
 // Open opens (or creates) the outbox file at path.
 func Open(path string, submit SubmitFunc, o Options) (*Outbox, error) {
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
+	db, err := boltfile.Open(path, "outbox", bucketPending, bucketDone, bucketIDs)
 	if err != nil {
-		return nil, fmt.Errorf("outbox: open %s: %w", path, err)
-	}
-	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketPending, bucketDone, bucketIDs} {
-			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		_ = db.Close()
-		return nil, fmt.Errorf("outbox: init %s: %w", path, err)
+		return nil, err
 	}
 	if o.Backoff == 0 {
 		o.Backoff = time.Second

@@ -16,6 +16,8 @@ import (
 	"sort"
 	"time"
 
+	"github.com/udiledger/udiledger/gateway/internal/boltfile"
+
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
 )
@@ -105,20 +107,9 @@ type Store struct {
 
 // Open opens (or creates) the file at path.
 func Open(path string) (*Store, error) {
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
+	db, err := boltfile.Open(path, "subscriptions", bucketQueries, bucketSubs, bucketLetters)
 	if err != nil {
-		return nil, fmt.Errorf("subscriptions: open %s: %w", path, err)
-	}
-	if err := db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketQueries, bucketSubs, bucketLetters} {
-			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
-				return err
-			}
-		}
-		return nil
-	}); err != nil {
-		_ = db.Close()
-		return nil, fmt.Errorf("subscriptions: init %s: %w", path, err)
+		return nil, err
 	}
 	return &Store{db: db, done: make(chan struct{})}, nil
 }
