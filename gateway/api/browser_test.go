@@ -1,27 +1,12 @@
 package api
 
 import (
-	"image"
 	"image/color"
 	"strings"
 	"testing"
 
 	"github.com/udiledger/udiledger/gateway/browsertest"
 )
-
-// pixels counts the pixels of img drawn in exactly the colour c.
-func pixels(img image.Image, c color.RGBA) int {
-	n := 0
-	b := img.Bounds()
-	for y := b.Min.Y; y < b.Max.Y; y++ {
-		for x := b.Min.X; x < b.Max.X; x++ {
-			if color.RGBAModel.Convert(img.At(x, y)) == c {
-				n++
-			}
-		}
-	}
-	return n
-}
 
 func TestResolverPageInARealBrowser(t *testing.T) {
 	browser := browsertest.Chromium(t)
@@ -48,7 +33,7 @@ func TestResolverPageInARealBrowser(t *testing.T) {
 			}
 		}
 		// The verdict is drawn in the style sheet's green (.ok), not the default black.
-		if n := pixels(img, color.RGBA{0x17, 0x6f, 0x2c, 0xff}); n < 20 {
+		if n := browsertest.Pixels(img, color.RGBA{0x17, 0x6f, 0x2c, 0xff}); n < 20 {
 			t.Fatalf("%d pixels of the verdict's green: the style sheet was not applied", n)
 		}
 	})

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"image"
+	"image/color"
 	"image/png"
 	"os"
 	"os/exec"
@@ -76,4 +77,18 @@ func Screenshot(t testing.TB, browser, url, size string) (image.Image, string) {
 		t.Fatal(err)
 	}
 	return img, log
+}
+
+// Pixels counts the pixels of img drawn in exactly the colour c: a style that applies shows.
+func Pixels(img image.Image, c color.RGBA) int {
+	n := 0
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			if color.RGBAModel.Convert(img.At(x, y)) == c {
+				n++
+			}
+		}
+	}
+	return n
 }

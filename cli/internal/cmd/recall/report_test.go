@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
-	"image"
 	"image/color"
 	"os"
 	"path/filepath"
@@ -126,7 +125,7 @@ func TestReportHTMLInARealBrowser(t *testing.T) {
 				t.Fatalf("Chromium: %s", line)
 			}
 		}
-		if n := pixels(img, color.RGBA{0x17, 0x6f, 0x2c, 0xff}); n < 20 {
+		if n := browsertest.Pixels(img, color.RGBA{0x17, 0x6f, 0x2c, 0xff}); n < 20 {
 			t.Fatalf("%d pixels of the progress's green: the style was not applied", n)
 		}
 	})
@@ -195,18 +194,4 @@ func hospitalStents(t *testing.T, g *clitest.Gateway, n int) []string {
 		t.Fatalf("the hospital holds %d recalled stents: %+v", len(out), r.Value.Holdings)
 	}
 	return out
-}
-
-// pixels counts the pixels of img drawn in exactly the colour c.
-func pixels(img image.Image, c color.RGBA) int {
-	n := 0
-	b := img.Bounds()
-	for y := b.Min.Y; y < b.Max.Y; y++ {
-		for x := b.Min.X; x < b.Max.X; x++ {
-			if color.RGBAModel.Convert(img.At(x, y)) == c {
-				n++
-			}
-		}
-	}
-	return n
 }
