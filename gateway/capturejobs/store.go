@@ -62,8 +62,7 @@ type Job struct {
 
 // Store is a durable set of capture jobs. It is safe for concurrent use.
 type Store struct {
-	db   *bolt.DB
-	done chan struct{}
+	f *boltfile.File
 }
 
 // ErrClosed is returned once the store is closed.
@@ -71,26 +70,18 @@ var ErrClosed = errors.New("capturejobs: closed")
 
 // Open opens (or creates) the job file at path.
 func Open(path string) (*Store, error) {
-	db, err := boltfile.Open(path, "capturejobs", bucketJobs, bucketDocs)
+	f, err := boltfile.OpenFile(path, "capturejobs", bucketJobs, bucketDocs)
 	if err != nil {
 		return nil, err
 	}
-	return &Store{db: db, done: make(chan struct{})}, nil
+	return &Store{f: f}, nil
 }
 
 // Done is closed when the store is closed: the worker over it stops.
-func (s *Store) Done() <-chan struct{} { return s.done }
+func (s *Store) Done() <-chan struct{} { return s.f.Done() }
 
-// Close closes the file; running jobs stay running for the next Open.
-func (s *Store) Close() error {
-	select {
-	case <-s.done:
-		return nil
-	default:
-	}
-	close(s.done)
-	return s.db.Close()
-}
+// Close closes the file.
+func (s *Store) Close() error { return s.f.Close() }
 
 // Put writes j (fsync'd), replacing the job of the same ID; its Document, when set, is
 // written the first time only.
@@ -101,7 +92,7 @@ func (s *Store) Put(j *Job) error {
 	if err != nil {
 		return err
 	}
-	err = s.db.Update(func(tx *bolt.Tx) error {
+	err = s.f.Update(func(tx *bolt.Tx) error {
 		docs := tx.Bucket(bucketDocs)
 		if j.Document != nil && docs.Get([]byte(j.ID)) == nil {
 			if err := docs.Put([]byte(j.ID), j.Document); err != nil {
@@ -120,7 +111,7 @@ func (s *Store) Put(j *Job) error {
 // apart holds it in the job).
 func (s *Store) Document(id string) ([]byte, error) {
 	var doc []byte
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.f.View(func(tx *bolt.Tx) error {
 		if d := tx.Bucket(bucketDocs).Get([]byte(id)); d != nil {
 			doc = append([]byte(nil), d...)
 			return nil
@@ -145,7 +136,7 @@ func (s *Store) Document(id string) ([]byte, error) {
 // Get reads a job, without its document.
 func (s *Store) Get(id string) (*Job, bool, error) {
 	var j *Job
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.f.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketJobs).Get([]byte(id))
 		if b == nil {
 			return nil
@@ -176,7 +167,7 @@ func (s *Store) Running() ([]*Job, error) {
 
 func (s *Store) scan(keep func(*Job) bool, limit int) ([]*Job, error) {
 	var out []*Job
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.f.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketJobs).ForEach(func(_, v []byte) error {
 			if limit > 0 && len(out) >= limit {
 				return nil

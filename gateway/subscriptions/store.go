@@ -101,32 +101,23 @@ type DeadLetter struct {
 
 // Store is a durable set of named queries and subscriptions. It is safe for concurrent use.
 type Store struct {
-	db   *bolt.DB
-	done chan struct{}
+	f *boltfile.File
 }
 
 // Open opens (or creates) the file at path.
 func Open(path string) (*Store, error) {
-	db, err := boltfile.Open(path, "subscriptions", bucketQueries, bucketSubs, bucketLetters)
+	f, err := boltfile.OpenFile(path, "subscriptions", bucketQueries, bucketSubs, bucketLetters)
 	if err != nil {
 		return nil, err
 	}
-	return &Store{db: db, done: make(chan struct{})}, nil
+	return &Store{f: f}, nil
 }
 
 // Done is closed when the store is closed: deliveries over it stop.
-func (s *Store) Done() <-chan struct{} { return s.done }
+func (s *Store) Done() <-chan struct{} { return s.f.Done() }
 
 // Close closes the file.
-func (s *Store) Close() error {
-	select {
-	case <-s.done:
-		return nil
-	default:
-	}
-	close(s.done)
-	return s.db.Close()
-}
+func (s *Store) Close() error { return s.f.Close() }
 
 func queryKey(org, name string) []byte { return []byte(org + "\x00" + name) }
 
@@ -144,7 +135,7 @@ func (s *Store) CreateQuery(q *Query, max int) error {
 	if err != nil {
 		return err
 	}
-	return closed(s.db.Update(func(tx *bolt.Tx) error {
+	return closed(s.f.Update(func(tx *bolt.Tx) error {
 		k := queryKey(q.Org, q.Name)
 		if tx.Bucket(bucketQueries).Get(k) != nil {
 			return ErrExists
@@ -166,7 +157,7 @@ func (s *Store) CreateQuery(q *Query, max int) error {
 // Query reads a named query of org.
 func (s *Store) Query(org, name string) (*Query, error) {
 	var q *Query
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.f.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketQueries).Get(queryKey(org, name))
 		if b == nil {
 			return ErrNotFound
@@ -181,7 +172,7 @@ func (s *Store) Query(org, name string) (*Query, error) {
 func (s *Store) Queries(org string) ([]*Query, error) {
 	var out []*Query
 	prefix := []byte(org + "\x00")
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.f.View(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketQueries).Cursor()
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 			q := &Query{}
@@ -198,7 +189,7 @@ func (s *Store) Queries(org string) ([]*Query, error) {
 // DeleteQuery removes a named query and its subscriptions, and answers their IDs.
 func (s *Store) DeleteQuery(org, name string) ([]string, error) {
 	var ids []string
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.f.Update(func(tx *bolt.Tx) error {
 		k := queryKey(org, name)
 		if tx.Bucket(bucketQueries).Get(k) == nil {
 			return ErrNotFound
@@ -233,7 +224,7 @@ func (s *Store) AddSubscription(sub *Subscription, max int) error {
 	if err != nil {
 		return err
 	}
-	return closed(s.db.Update(func(tx *bolt.Tx) error {
+	return closed(s.f.Update(func(tx *bolt.Tx) error {
 		if tx.Bucket(bucketQueries).Get(queryKey(sub.Org, sub.Query)) == nil {
 			return ErrNotFound
 		}
@@ -265,7 +256,7 @@ var ErrTooMany = errors.New("subscriptions: too many subscriptions")
 // Subscription reads a subscription.
 func (s *Store) Subscription(id string) (*Subscription, error) {
 	var sub *Subscription
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.f.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketSubs).Get([]byte(id))
 		if b == nil {
 			return ErrNotFound
@@ -279,7 +270,7 @@ func (s *Store) Subscription(id string) (*Subscription, error) {
 // Subscriptions lists the subscriptions that keep says to, oldest first.
 func (s *Store) Subscriptions(keep func(*Subscription) bool) ([]*Subscription, error) {
 	var out []*Subscription
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.f.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketSubs).ForEach(func(_, v []byte) error {
 			sub := &Subscription{}
 			if err := json.Unmarshal(v, sub); err != nil {
@@ -297,7 +288,7 @@ func (s *Store) Subscriptions(keep func(*Subscription) bool) ([]*Subscription, e
 
 // DeleteSubscription removes a subscription.
 func (s *Store) DeleteSubscription(id string) error {
-	return closed(s.db.Update(func(tx *bolt.Tx) error {
+	return closed(s.f.Update(func(tx *bolt.Tx) error {
 		if tx.Bucket(bucketSubs).Get([]byte(id)) == nil {
 			return ErrNotFound
 		}
@@ -319,7 +310,7 @@ func deleteSub(tx *bolt.Tx, id string) error {
 // DeadLetters reads a subscription's dead letters, oldest first.
 func (s *Store) DeadLetters(id string) ([]*DeadLetter, error) {
 	var out []*DeadLetter
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.f.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketLetters).Bucket([]byte(id))
 		if b == nil {
 			return nil
@@ -344,7 +335,7 @@ func (s *Store) update(id string, change func(*Subscription)) error {
 // updateWith changes a subscription and, in the same transaction, keeps letter (when not
 // nil) among its dead letters, of which it keeps the latest keep.
 func (s *Store) updateWith(id string, change func(*Subscription), letter *DeadLetter, keep int) error {
-	return closed(s.db.Update(func(tx *bolt.Tx) error {
+	return closed(s.f.Update(func(tx *bolt.Tx) error {
 		if letter != nil && tx.Bucket(bucketSubs).Get([]byte(id)) != nil {
 			if err := putLetter(tx, id, letter, keep); err != nil {
 				return err

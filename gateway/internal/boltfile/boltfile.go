@@ -33,3 +33,32 @@ func Open(path, what string, buckets ...[]byte) (*bolt.DB, error) {
 	}
 	return db, nil
 }
+
+// File is a store's open file and the signal of its closing.
+type File struct {
+	*bolt.DB
+	done chan struct{}
+}
+
+// OpenFile is Open, as a File.
+func OpenFile(path, what string, buckets ...[]byte) (*File, error) {
+	db, err := Open(path, what, buckets...)
+	if err != nil {
+		return nil, err
+	}
+	return &File{DB: db, done: make(chan struct{})}, nil
+}
+
+// Done is closed when the file is closed: the workers over it stop.
+func (f *File) Done() <-chan struct{} { return f.done }
+
+// Close closes the file; closing it again does nothing.
+func (f *File) Close() error {
+	select {
+	case <-f.done:
+		return nil
+	default:
+	}
+	close(f.done)
+	return f.DB.Close()
+}
