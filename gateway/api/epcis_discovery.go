@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/udiledger/udiledger/chaincode/epcis"
+	"github.com/udiledger/udiledger/chaincode/identifier"
 	"github.com/udiledger/udiledger/chaincode/model"
 	"github.com/udiledger/udiledger/gateway/capturejobs"
 	"github.com/udiledger/udiledger/gateway/epcis/simplequery"
@@ -150,10 +151,14 @@ func checkMember(resource, param, value string) *problem.Problem {
 		}
 		return nil
 	}
-	if strings.Contains(value, "|") {
-		return problem.Invalid("a path names one value", problem.FieldError{Field: param, Reason: strconv.Quote(value) + " holds '|'"})
+	location := resource == "bizLocations" || resource == "readPoints"
+	if location && identifier.ValidateGLN(value) == nil {
+		value = epcis.LocationURI(value) // a bare GLN, as the ledger's REST API writes places
 	}
 	_, err := simplequery.Parse(url.Values{memberQuery[resource]: {value}})
+	if strings.Contains(value, "|") { // a path names one member
+		err = &simplequery.ParamError{Param: param, Reason: strconv.Quote(value) + " holds '|': a path names one value"}
+	}
 	switch resource {
 	case "eventTypes":
 		if err != nil {

@@ -117,7 +117,7 @@ func TestEPCISRootAndMembers(t *testing.T) {
 	w := newWorld(t)
 	var root collectionDoc
 	w.must(200, &root, mfr, "GET", "/epcis", nil)
-	want := []string{"capture", "events", "eventTypes", "epcs", "bizSteps", "bizLocations", "readPoints", "dispositions"}
+	want := []string{"capture", "events", "eventTypes", "epcs", "bizSteps", "bizLocations", "readPoints", "dispositions", "queries"}
 	if root.Type != "Collection" || len(root.Context) == 0 || len(root.Member) != len(want) {
 		t.Fatalf("root %+v", root)
 	}
