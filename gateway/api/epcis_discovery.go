@@ -74,7 +74,7 @@ func (s *server) epcisOptions(rts []routes.Route) gin.HandlerFunc {
 		epcisHeaders(c)
 		for _, h := range [][2]string{{epcisMinHeader, epcisVersion}, {epcisMaxHeader, epcisVersion},
 			{cbvMinHeader, cbvVersion}, {cbvMaxHeader, cbvVersion}, {vendorVersionHeader, vendorVersion},
-			{epcFormatHeader, epcFormatDigitalLink}, {cbvXMLFormatHeader, cbvXMLFormatURN}} {
+			{epcFormatHeader, epcFormatAny}, {cbvXMLFormatHeader, cbvXMLFormatURN}} {
 			c.Header(h[0], h[1])
 		}
 		switch {

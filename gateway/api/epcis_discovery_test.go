@@ -47,7 +47,7 @@ func TestEPCISOptions(t *testing.T) {
 	discovery := map[string]string{
 		"GS1-EPCIS-Version": "2.0.0", "GS1-EPCIS-Min": "2.0.0", "GS1-EPCIS-Max": "2.0.0",
 		"GS1-CBV-Version": "2.0.0", "GS1-CBV-Min": "2.0.0", "GS1-CBV-Max": "2.0.0",
-		"GS1-Extensions": "udi=urn:udiledger:voc:", "GS1-EPC-Format": "Always_GS1_Digital_Link",
+		"GS1-Extensions": "udi=urn:udiledger:voc:", "GS1-EPC-Format": "No_Preference",
 		"GS1-CBV-XML-Format": "Always_URN",
 	}
 	for _, p := range paths {

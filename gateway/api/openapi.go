@@ -198,7 +198,7 @@ func (s *server) document() map[string]any {
 			}
 			if o.method == http.MethodGet {
 				headers[epcFormatHeader] = map[string]any{"description": "how GS1 identifiers are written in the answer", "schema": str}
-				params = append(params, map[string]any{"name": epcFormatHeader, "in": "header", "description": "Always_GS1_Digital_Link (the default, also for No_Preference) or Always_EPC_URN; Never_Translates is answered 406",
+				params = append(params, map[string]any{"name": epcFormatHeader, "in": "header", "description": "No_Preference (the default) and Never_Translates answer captured events as captured; Always_GS1_Digital_Link or Always_EPC_URN translate their GS1 identifiers",
 					"schema": map[string]any{"type": "string", "enum": []string{epcFormatAny, epcFormatDigitalLink, epcFormatURN, epcFormatNoTranslates}}})
 			}
 			responses[strconv.Itoa(status)].(map[string]any)["headers"] = headers
