@@ -51,9 +51,9 @@ type CaptureResult struct {
 	Results   []CaptureEventResult `json:"results"`
 }
 
-// directory maps GLNs to parties and back, from the ledger's party records.
+// directory maps parties to their GLNs, and lists their company prefixes, from the ledger's
+// party records (rendering; the chaincode resolves GLNs of captured events itself).
 type directory struct {
-	byGLN    map[string]string
 	glnOf    map[string]string
 	prefixes []string // the parties' GS1 company prefixes
 }
@@ -71,13 +71,13 @@ func (s *server) directory(ctx context.Context, id *ledger.Identity) (*directory
 	case s.caller.IsUnreachable(err) && s.dirLast != nil:
 		return s.dirLast, nil
 	case s.caller.IsUnreachable(err):
-		return &directory{byGLN: map[string]string{}, glnOf: map[string]string{}}, nil
+		return &directory{glnOf: map[string]string{}}, nil
 	}
 	return d, err
 }
 
 func (s *server) readDirectory(ctx context.Context, id *ledger.Identity) (*directory, error) {
-	d := &directory{byGLN: map[string]string{}, glnOf: map[string]string{}}
+	d := &directory{glnOf: map[string]string{}}
 	bookmark := ""
 	for {
 		page, err := evaluateAs(ctx, s, id, ops.ListParties, model.PageQuery{PageSize: model.MaxPageSize, Bookmark: bookmark})
@@ -86,11 +86,8 @@ func (s *server) readDirectory(ctx context.Context, id *ledger.Identity) (*direc
 		}
 		for _, p := range page.Parties {
 			d.prefixes = append(d.prefixes, p.CompanyPrefixes...)
-			for i, l := range p.Locations {
-				d.byGLN[l.GLN] = p.MSPID
-				if i == 0 {
-					d.glnOf[p.MSPID] = l.GLN
-				}
+			if len(p.Locations) > 0 {
+				d.glnOf[p.MSPID] = p.Locations[0].GLN
 			}
 		}
 		if page.Bookmark == "" || len(page.Parties) == 0 {
@@ -100,7 +97,6 @@ func (s *server) readDirectory(ctx context.Context, id *ledger.Identity) (*direc
 	}
 }
 
-func (d *directory) resolve(gln string) (string, bool)  { m, ok := d.byGLN[gln]; return m, ok }
 func (d *directory) partyGLN(msp string) (string, bool) { g, ok := d.glnOf[msp]; return g, ok }
 
 // captureRequest starts a capture: the EPCIS headers and capture limits, the Accept check,
