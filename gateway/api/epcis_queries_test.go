@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -459,6 +460,56 @@ func TestSubscriptionsSurviveARestart(t *testing.T) {
 	time.Sleep(200 * time.Millisecond) // room for a wrong re-send
 	if all := hook.waitEvents(3); !slices.Equal(all, []string{"urn:uuid:rs-601", "urn:uuid:rs-602", "urn:uuid:rs-603"}) {
 		t.Fatalf("reports across the restart hold %v", all)
+	}
+}
+
+// TestAWebSocketSubscriptionAfterARestart: a named query survives a gateway restart, and a
+// WebSocket subscribed to it after the restart with initialRecordTime gets the events recorded
+// since then, those before the restart included, then the new ones.
+func TestAWebSocketSubscriptionAfterARestart(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "subs.db")
+	st1, err := subscriptions.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w1 := newWorld(t, worldOptions{unchecked: true, tweak: func(o *Options) { o.Subscriptions, o.SubscriptionOptions = st1, subsOptions() }})
+	w1.seed()
+	w1.must(201, nil, mfr, "POST", "/epcis/queries", `{"name":"q","query":`+matchEPCs(701, 702)+`}`)
+	since := time.Now().UTC().Add(-time.Second)
+	w1.captureNow(commissionDoc("wr", 701))
+	w1.srv.Close()
+	if err := st1.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	st2, err := subscriptions.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st2.Close() })
+	w2 := newWorldOn(t, w1, func(o *Options) { o.Subscriptions, o.SubscriptionOptions = st2, subsOptions() })
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(w2.srv.URL, "http")+"/epcis/queries/q/events?stream=true&initialRecordTime="+
+		url.QueryEscape(since.Format(time.RFC3339Nano)), &websocket.DialOptions{HTTPHeader: http.Header{"Authorization": {"Bearer " + w2.keys[mfr]}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = conn.CloseNow() }()
+	var got []string
+	for len(got) < 2 {
+		if len(got) == 1 {
+			w2.captureNow(commissionDoc("wr", 702))
+		}
+		_, msg, err := conn.Read(ctx)
+		var doc queryDoc
+		if err != nil || json.Unmarshal(msg, &doc) != nil {
+			t.Fatalf("after %v: %s (%v)", got, msg, err)
+		}
+		got = append(got, doc.ids()...)
+	}
+	if !slices.Equal(got, []string{"urn:uuid:wr-701", "urn:uuid:wr-702"}) {
+		t.Fatalf("the WebSocket got %v", got)
 	}
 }
 

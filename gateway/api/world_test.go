@@ -102,12 +102,14 @@ func (r *recorder) proposals(fn string) []ledger.Proposal {
 
 // world is a gateway in front of a development ledger, with one API key per organisation.
 type world struct {
-	t    testing.TB
-	led  *devledger.Ledger
-	rec  *recorder
-	srv  *httptest.Server
-	keys map[string]string // MSP ID -> API key
-	kr   *auth.Keyring
+	t   testing.TB
+	led *devledger.Ledger
+	rec *recorder
+	// unchecked: the gateway is not behind the OpenAPI conformance check (WebSockets).
+	unchecked bool
+	srv       *httptest.Server
+	keys      map[string]string // MSP ID -> API key
+	kr        *auth.Keyring
 }
 
 type worldOptions struct {
@@ -152,7 +154,8 @@ func newWorld(t testing.TB, wo ...worldOptions) *world {
 		}
 	}
 	var h http.Handler = New(o)
-	if !(len(wo) > 0 && wo[0].unchecked) {
+	w.unchecked = len(wo) > 0 && wo[0].unchecked
+	if !w.unchecked {
 		h = checked(t, h)
 	}
 	w.srv = httptest.NewUnstartedServer(h)
@@ -185,10 +188,14 @@ func (w *world) options() Options {
 
 // newWorldOn starts another gateway on w's ledger and API keys.
 func newWorldOn(t testing.TB, w *world, tweak func(*Options)) *world {
-	w2 := &world{t: t, led: w.led, rec: w.rec, keys: w.keys, kr: w.kr}
+	w2 := &world{t: t, led: w.led, rec: w.rec, keys: w.keys, kr: w.kr, unchecked: w.unchecked}
 	o := w.options()
 	tweak(&o)
-	w2.srv = httptest.NewServer(checked(t, New(o)))
+	var h http.Handler = New(o)
+	if !w.unchecked {
+		h = checked(t, h)
+	}
+	w2.srv = httptest.NewServer(h)
 	t.Cleanup(w2.srv.Close)
 	return w2
 }
