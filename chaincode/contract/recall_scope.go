@@ -20,6 +20,16 @@ func (c *RecallContract) Scope(ctx contractapi.TransactionContextInterface, id s
 	if err != nil {
 		return nil, err
 	}
+	out, err := t.recallStatus(r, withUnits)
+	if err != nil {
+		return nil, err
+	}
+	return out, t.onlyOwnScope(r, out)
+}
+
+// recallStatus computes a recall's scope and progress as every reader would see it.
+func (t *txn) recallStatus(r *model.Recall, withUnits bool) (*model.RecallStatus, error) {
+	id := r.ID
 	holders := map[string]*model.HolderScope{}
 	out := &model.RecallStatus{Recall: *r, Holders: []model.HolderScope{}, Acknowledgements: []model.Acknowledgement{}}
 	visit := func(key string) error {
@@ -78,7 +88,7 @@ func (c *RecallContract) Scope(ctx contractapi.TransactionContextInterface, id s
 			}
 		}
 	}
-	return out, t.onlyOwnScope(r, out)
+	return out, nil
 }
 
 // onlyOwnScope keeps a holder to its own part of a recall's scope (ADR 012): the regulators,
@@ -116,8 +126,12 @@ func (t *txn) onlyOwnScope(r *model.Recall, st *model.RecallStatus) error {
 // scopeUnits visits the key of every unit a recall scope covers, containers' contents
 // included.
 func (t *txn) scopeUnits(s *model.RecallScope, visit func(key string) error) error {
+	scan := t.scanPages
+	if t.inSubmit {
+		scan = t.scanAllBounded
+	}
 	fromIndex := func(attrs ...string) error {
-		return t.scanPages(otLotUnit, attrs, func(k string, _ []byte) error {
+		return scan(otLotUnit, attrs, func(k string, _ []byte) error {
 			_, parts, err := t.stub.SplitCompositeKey(k)
 			if err != nil || len(parts) != 3 {
 				return model.Invalid("bad lot index key %q", k)

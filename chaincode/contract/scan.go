@@ -124,3 +124,20 @@ func (t *txn) scanPages(objectType string, attrs []string, visit func(key string
 		}
 	}
 }
+
+// MaxSubmitScan is the most keys a submit transaction reads in one scan: the peer's
+// totalQueryLimit (network/fabricnet/templates/core.yaml.tmpl), past which a scan outside an
+// evaluate transaction would end early without an error.
+const MaxSubmitScan = 100000
+
+// scanAllBounded is scanAll for submit transactions, which cannot page: it refuses a scan that
+// reaches MaxSubmitScan keys rather than answer from a part of them.
+func (t *txn) scanAllBounded(objectType string, attrs []string, visit func(key string, value []byte) error) error {
+	n := 0
+	return t.scanAll(objectType, attrs, func(k string, v []byte) error {
+		if n++; n >= MaxSubmitScan {
+			return model.Invalid("scan %s reaches %d keys, more than one transaction may read: read recall:Scope and decide with override", objectType, MaxSubmitScan)
+		}
+		return visit(k, v)
+	})
+}

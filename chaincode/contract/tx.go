@@ -41,6 +41,8 @@ type txn struct {
 	captured *captured
 	// glns maps the GLNs of parties' locations to their MSP IDs (readGLNs).
 	glns map[string]string
+	// inSubmit marks a transaction that writes: its scans cannot page (scopeUnits).
+	inSubmit bool
 }
 
 func begin(ctx contractapi.TransactionContextInterface, cfg *Config) (*txn, error) {

@@ -139,8 +139,10 @@ type EventResult struct {
 
 // Notification is the payload of the chaincode event every state-changing transaction emits.
 type Notification struct {
-	Kind      string    `json:"kind"` // "event", "party", "product", "lot", "recall", "acknowledgement"
-	ID        string    `json:"id"`   // event ID, MSP ID, DI, DI/lot or recall ID
+	Kind string `json:"kind"` // "event", "party", "product", "lot", "recall", "acknowledgement"
+	ID   string `json:"id"`   // event ID, MSP ID, DI, DI/lot or recall ID
+	// Step is a recall's step after its start: amended, completed, terminated, checked.
+	Step      string    `json:"step,omitempty"`
 	Type      EventType `json:"type,omitempty"`
 	BizStep   BizStep   `json:"bizStep,omitempty"`
 	Actor     string    `json:"actor"`

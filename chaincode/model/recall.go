@@ -12,6 +12,88 @@ type Recall struct {
 	InitiatedBy string      `json:"initiatedBy"`
 	StartedAt   string      `json:"startedAt"`
 	TxID        string      `json:"txId"`
+	// State is where the recall stands: started (also a record kept before states were,
+	// with no state), completed by the recalling firm, terminated by a regulator.
+	State RecallState `json:"state,omitempty"`
+	// History lists each step after the start: amendments, completion, termination.
+	History []RecallStep `json:"history,omitempty"`
+	// Checks are the regulator's effectiveness checks, one per holder checked.
+	Checks []EffectivenessCheck `json:"checks,omitempty"`
+}
+
+// RecallState is a recall's place in its life.
+type RecallState string
+
+// Recall states: started, then completed by the recalling firm (its actions are done), then
+// terminated by a regulator (the recall is over).
+const (
+	RecallStarted    RecallState = "started"
+	RecallCompleted  RecallState = "completed"
+	RecallTerminated RecallState = "terminated"
+)
+
+// Current is the state, started for a record without one.
+func (r *Recall) Current() RecallState {
+	if r.State == "" {
+		return RecallStarted
+	}
+	return r.State
+}
+
+// RecallStep is one step of a recall's life after its start.
+type RecallStep struct {
+	Step   string `json:"step"` // amended, completed, terminated
+	By     string `json:"by"`
+	At     string `json:"at"`
+	TxID   string `json:"txId"`
+	Reason string `json:"reason,omitempty"`
+	// Changes says what an amendment changed ("class II → I").
+	Changes []string `json:"changes,omitempty"`
+	// Override is set on a termination a regulator decided before the progress target.
+	Override bool `json:"override,omitempty"`
+}
+
+// RecallAmendRequest changes a started recall's class or depth (recall:Amend).
+type RecallAmendRequest struct {
+	RecallID string      `json:"recallId" validate:"required,eventid"`
+	Class    RecallClass `json:"class,omitempty" validate:"omitempty,oneof=I II III"`
+	Depth    RecallDepth `json:"depth,omitempty" validate:"omitempty,oneof=wholesale retail consumer"`
+	Reason   string      `json:"reason" validate:"required,reason"`
+}
+
+// RecallCloseRequest completes (recall:Complete) or terminates (recall:Terminate) a recall.
+// Override lets a regulator terminate a recall whose progress is short of 100 %, with the
+// reason.
+type RecallCloseRequest struct {
+	RecallID string `json:"recallId" validate:"required,eventid"`
+	Reason   string `json:"reason" validate:"required,reason"`
+	Override bool   `json:"override,omitempty"`
+}
+
+// EffectivenessLevel is how deep a regulator's effectiveness check reaches, as FDA defines
+// the levels: A every consignee (100 %), B more than 10 % and less than 100 %, C 10 %, D 2 %,
+// E none.
+type EffectivenessLevel string
+
+// EffectivenessCheckRequest records one effectiveness check of a holder (recall:Check).
+type EffectivenessCheckRequest struct {
+	RecallID string             `json:"recallId" validate:"required,eventid"`
+	Holder   string             `json:"holder" validate:"required,mspid"`
+	Level    EffectivenessLevel `json:"level" validate:"required,oneof=A B C D E"`
+	// Effective says whether the holder had received the notice and acted on it.
+	Effective bool   `json:"effective"`
+	Note      string `json:"note,omitempty" validate:"reason"`
+}
+
+// EffectivenessCheck is a recorded effectiveness check.
+type EffectivenessCheck struct {
+	Holder    string             `json:"holder"`
+	Level     EffectivenessLevel `json:"level"`
+	Effective bool               `json:"effective"`
+	Note      string             `json:"note,omitempty"`
+	By        string             `json:"by"`
+	At        string             `json:"at"`
+	TxID      string             `json:"txId"`
 }
 
 // RecallScope is what a recall covers: a lot, a DI, or a list of codes.

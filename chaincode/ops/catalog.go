@@ -61,6 +61,10 @@ var (
 var (
 	StartRecall       = submit[model.RecallRequest, model.Recall]("recall:Start")
 	AcknowledgeRecall = submit[model.AckRequest, model.Acknowledgement]("recall:Acknowledge")
+	AmendRecall       = submit[model.RecallAmendRequest, model.Recall]("recall:Amend")
+	CompleteRecall    = submit[model.RecallCloseRequest, model.Recall]("recall:Complete")
+	TerminateRecall   = submit[model.RecallCloseRequest, model.Recall]("recall:Terminate")
+	CheckRecall       = submit[model.EffectivenessCheckRequest, model.Recall]("recall:Check")
 	GetRecall         = evaluate[model.RecallQuery, model.Recall]("recall:Get")
 	ListRecalls       = evaluate[model.PageQuery, model.RecallPage]("recall:List")
 	RecallScope       = evaluate[model.ScopeQuery, model.RecallStatus]("recall:Scope")
@@ -86,7 +90,7 @@ var All = []Descriptor{
 	RegisterProduct, SetProductLinks, GetProduct, ListProducts, RegisterLot, SetLotStatus, GetLot, ListLots,
 	Commission, Pack, Unpack, Ship, Receive, PrepareDispense, Dispense, UndoDispense, EraseDispense, Return, Decommission,
 	Destroy, Release, ReportSensor, Inspect, Transform, Associate, DispenseDetails, CaptureEPCIS,
-	StartRecall, AcknowledgeRecall, GetRecall, ListRecalls, RecallScope,
+	StartRecall, AcknowledgeRecall, AmendRecall, CompleteRecall, TerminateRecall, CheckRecall, GetRecall, ListRecalls, RecallScope,
 	Provenance, Verify, Unit, Stock, Event, UnitsByHolder, EventsByTime, EventsByIndex, Alerts, Version,
 }
 

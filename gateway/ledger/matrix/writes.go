@@ -25,7 +25,11 @@ var writeRoles = map[string][]model.Role{
 	"unit:Commission": {model.RoleManufacturer},
 	"lot:SetStatus":   {model.RoleManufacturer, model.RoleRegulator}, "unit:Release": {model.RoleManufacturer, model.RoleRegulator},
 	"recall:Start": {model.RoleRegulator, model.RoleManufacturer},
-	"unit:Pack":    trading, "unit:Unpack": trading, "unit:Ship": trading, "unit:Receive": trading,
+	// Amend and Complete: the party that started the recall (the fixture's manufacturer) or a
+	// regulator; Terminate and Check: a regulator.
+	"recall:Amend": {model.RoleRegulator, model.RoleManufacturer}, "recall:Complete": {model.RoleRegulator, model.RoleManufacturer},
+	"recall:Terminate": {model.RoleRegulator}, "recall:Check": {model.RoleRegulator},
+	"unit:Pack": trading, "unit:Unpack": trading, "unit:Ship": trading, "unit:Receive": trading,
 	"unit:Return": trading, "unit:ReportSensor": trading, "recall:Acknowledge": trading, "unit:Associate": trading,
 	"unit:PrepareDispense": dispensing, "unit:Dispense": dispensing, "unit:UndoDispense": dispensing, "unit:EraseDispense": dispensing,
 	"unit:Decommission": tradingAnd(model.RoleRegulator), "unit:Destroy": tradingAnd(model.RoleRegulator),
@@ -76,6 +80,10 @@ func checkWrites(t *testing.T, w World, f fixture) {
 		"unit:Associate":     model.AssociateRequest{EventHeader: h, Action: model.ActionAdd, Device: "urn:example:logger:" + w.Run, Codes: codes},
 		"recall:Start":       model.RecallRequest{ID: w.Run + "-w", Class: model.RecallClassII, Depth: model.DepthRetail, Reason: "matrix", Scope: model.RecallScope{Type: model.ScopeLot, DI: w.DI, Lot: f.lot}},
 		"recall:Acknowledge": model.AckRequest{RecallID: f.recall},
+		"recall:Amend":       model.RecallAmendRequest{RecallID: f.recall, Class: model.RecallClassI, Reason: "matrix"},
+		"recall:Complete":    model.RecallCloseRequest{RecallID: f.recall, Reason: "matrix"},
+		"recall:Terminate":   model.RecallCloseRequest{RecallID: f.recall, Reason: "matrix", Override: true},
+		"recall:Check":       model.EffectivenessCheckRequest{RecallID: f.recall, Holder: dst, Level: "B", Effective: true},
 		"epcis:Capture":      observation("urn:uuid:matrix-"+w.Run, today),
 	}
 	for _, op := range ops.All {

@@ -1,0 +1,73 @@
+package contract
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/udiledger/udiledger/chaincode/model"
+)
+
+func TestARecallsLifeAfterItsStart(t *testing.T) {
+	e := newEnv(t)
+	e.seed()
+	e.commission("c1", 1, 2)
+	e.must(nil, mfr, "recall:Start", lotRecall("RL", model.DepthRetail))
+
+	t.Run("only its initiator or a regulator amends it, and an amendment must change something", func(t *testing.T) {
+		amend := model.RecallAmendRequest{RecallID: "RL", Class: model.RecallClassII, Depth: model.DepthConsumer, Reason: "reclassified"}
+		if _, err := e.submit(dst, "recall:Amend", amend); model.CodeOf(err) != model.CodeForbidden {
+			t.Fatalf("a distributor amends: %v", err)
+		}
+		var r model.Recall
+		e.must(&r, mfr, "recall:Amend", amend)
+		if r.Class != model.RecallClassII || r.Depth != model.DepthConsumer || len(r.History) != 1 ||
+			r.History[0].Step != "amended" || r.History[0].By != mfr || len(r.History[0].Changes) != 2 {
+			t.Fatalf("amended %+v", r)
+		}
+		if _, err := e.submit(reg, "recall:Amend", amend); model.CodeOf(err) != model.CodeInvalid {
+			t.Fatalf("an amendment that changes nothing: %v", err)
+		}
+	})
+	t.Run("a regulator records effectiveness checks, one per holder", func(t *testing.T) {
+		if _, err := e.submit(mfr, "recall:Check", model.EffectivenessCheckRequest{RecallID: "RL", Holder: mfr, Level: "A", Effective: true}); model.CodeOf(err) != model.CodeForbidden {
+			t.Fatalf("a manufacturer checks: %v", err)
+		}
+		e.must(nil, reg, "recall:Check", model.EffectivenessCheckRequest{RecallID: "RL", Holder: mfr, Level: "C", Effective: false, Note: "notice not filed"})
+		var r model.Recall
+		e.must(&r, reg, "recall:Check", model.EffectivenessCheckRequest{RecallID: "RL", Holder: mfr, Level: "C", Effective: true})
+		if len(r.Checks) != 1 || !r.Checks[0].Effective || r.Checks[0].By != reg {
+			t.Fatalf("checks %+v", r.Checks)
+		}
+	})
+	t.Run("termination waits for completion, then for 100 % unless a regulator overrides", func(t *testing.T) {
+		close := model.RecallCloseRequest{RecallID: "RL", Reason: "all stock recovered"}
+		if _, err := e.submit(reg, "recall:Terminate", close); model.CodeOf(err) != model.CodeConflict {
+			t.Fatalf("terminating a started recall: %v", err)
+		}
+		e.must(nil, mfr, "recall:Complete", model.RecallCloseRequest{RecallID: "RL", Reason: "notices sent, returns arranged"})
+		if _, err := e.submit(mfr, "recall:Amend", model.RecallAmendRequest{RecallID: "RL", Class: model.RecallClassII, Reason: "x"}); model.CodeOf(err) != model.CodeConflict {
+			t.Fatalf("amending a completed recall: %v", err)
+		}
+		if _, err := e.submit(mfr, "recall:Terminate", close); model.CodeOf(err) != model.CodeForbidden {
+			t.Fatalf("the manufacturer terminates: %v", err)
+		}
+		_, err := e.submit(reg, "recall:Terminate", close)
+		if model.CodeOf(err) != model.CodeInvalid || !strings.Contains(err.Error(), "0 of 2 units") {
+			t.Fatalf("terminating at 0 %%: %v", err)
+		}
+		e.must(nil, mfr, "unit:Destroy", model.DisposeRequest{EventHeader: model.EventHeader{EventID: "d1"}, Codes: []string{deviceCode(1)}, Reason: "recall RL"})
+		close.Override, close.Reason = true, "the last unit is lost at sea"
+		var r model.Recall
+		e.must(&r, reg, "recall:Terminate", close)
+		steps := []string{}
+		for _, s := range r.History {
+			steps = append(steps, s.Step)
+		}
+		if r.Current() != model.RecallTerminated || strings.Join(steps, ",") != "amended,completed,terminated" || !r.History[2].Override {
+			t.Fatalf("terminated %+v", r)
+		}
+		if _, err := e.submit(reg, "recall:Check", model.EffectivenessCheckRequest{RecallID: "RL", Holder: mfr, Level: "A", Effective: true}); model.CodeOf(err) != model.CodeConflict {
+			t.Fatalf("checking a terminated recall: %v", err)
+		}
+	})
+}
