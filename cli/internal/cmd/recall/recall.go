@@ -34,7 +34,8 @@ func NewCmdRecall(f *cmdutil.Factory) *cobra.Command {
 of the products, starts one; every holder sees it in the scope, acknowledges it and returns
 the units; the progress counts what came back.`,
 	}
-	cmd.AddCommand(newCmdStart(f), newCmdList(f), newCmdShow(f), newCmdScope(f), newCmdAck(f), newCmdReport(f))
+	cmd.AddCommand(newCmdStart(f), newCmdList(f), newCmdShow(f), newCmdScope(f), newCmdAck(f), newCmdReport(f),
+		newCmdAmend(f), newCmdClose(f, "complete"), newCmdClose(f, "terminate"), newCmdCheck(f))
 	return cmd
 }
 
@@ -257,4 +258,99 @@ func newCmdAck(f *cmdutil.Factory) *cobra.Command {
 		return nil
 	}
 	return cmd
+}
+
+// newCmdAmend changes a started recall's class or depth.
+func newCmdAmend(f *cmdutil.Factory) *cobra.Command {
+	var req model.RecallAmendRequest
+	cmd := &cobra.Command{
+		Use:     "amend ID --reason TEXT [--class I|II|III] [--depth wholesale|retail|consumer]",
+		Short:   "Amend a started recall's class or depth (its initiator or a regulator)",
+		Example: "  udi recall amend RC-2026-118 --class I --reason \"a serious injury reported\"",
+		Args:    cobra.ExactArgs(1),
+	}
+	o := newOptions(f, cmd)
+	cmd.ValidArgsFunction = cmdutil.CompleteFirstArg(&o.Gateway, cmdutil.RecallIDs)
+	cmd.Flags().StringVar((*string)(&req.Class), "class", "", "the new class: I, II or III")
+	cmd.Flags().StringVar((*string)(&req.Depth), "depth", "", "the new depth: wholesale, retail or consumer")
+	cmd.Flags().StringVar(&req.Reason, "reason", "", "why (required)")
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		req.RecallID = args[0]
+		return step(cmd, o, ops.AmendRecall, req)
+	}
+	return cmd
+}
+
+// newCmdClose completes (the recalling firm) or terminates (a regulator) a recall.
+func newCmdClose(f *cmdutil.Factory, verb string) *cobra.Command {
+	var req model.RecallCloseRequest
+	op, short := ops.CompleteRecall, "Complete a recall: the recalling firm's actions are done (its initiator or a regulator)"
+	if verb == "terminate" {
+		op, short = ops.TerminateRecall, "Terminate a completed recall (a regulator): at 100 % progress, or with --override and the reason"
+	}
+	cmd := &cobra.Command{Use: verb + " ID --reason TEXT", Short: short, Args: cobra.ExactArgs(1)}
+	o := newOptions(f, cmd)
+	cmd.ValidArgsFunction = cmdutil.CompleteFirstArg(&o.Gateway, cmdutil.RecallIDs)
+	cmd.Flags().StringVar(&req.Reason, "reason", "", "why (required)")
+	if verb == "terminate" {
+		cmd.Flags().BoolVar(&req.Override, "override", false, "terminate before 100 % progress (the reason says why)")
+	}
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		req.RecallID = args[0]
+		return step(cmd, o, op, req)
+	}
+	return cmd
+}
+
+// newCmdCheck records a regulator's effectiveness check of one holder.
+func newCmdCheck(f *cmdutil.Factory) *cobra.Command {
+	var req model.EffectivenessCheckRequest
+	var ineffective bool
+	cmd := &cobra.Command{
+		Use:     "check ID --holder MSP --level A|B|C|D|E [--ineffective] [--note TEXT]",
+		Short:   "Record an effectiveness check of one holder (a regulator; FDA levels A–E)",
+		Example: "  udi recall check RC-2026-118 --holder HospitalOrgMSP --level C --note \"notice filed, stock quarantined\"",
+		Args:    cobra.ExactArgs(1),
+	}
+	o := newOptions(f, cmd)
+	cmd.ValidArgsFunction = cmdutil.CompleteFirstArg(&o.Gateway, cmdutil.RecallIDs)
+	cmd.Flags().StringVar(&req.Holder, "holder", "", "the holder checked (MSP ID)")
+	cmd.Flags().StringVar((*string)(&req.Level), "level", "", "the check's level: A (every consignee) to E (none)")
+	cmd.Flags().BoolVar(&ineffective, "ineffective", false, "the holder had not received or acted on the notice")
+	cmd.Flags().StringVar(&req.Note, "note", "", "what was found")
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		req.RecallID, req.Effective = args[0], !ineffective
+		return step(cmd, o, ops.CheckRecall, req)
+	}
+	return cmd
+}
+
+// step runs one step of a recall's life and prints the recall's state and its last step.
+func step[R any](cmd *cobra.Command, o *Options, op ops.Op[R, model.Recall], req R) error {
+	if err := o.check(); err != nil {
+		return err
+	}
+	r, err := cmdutil.Call(cmd.Context(), o.Gateway, op, req)
+	if err != nil {
+		return err
+	}
+	if o.json() {
+		return writeJSON(o.IO.Out, r)
+	}
+	fmt.Fprintf(o.IO.Out, "recall %s is %s", r.ID, r.Current())
+	if n := len(r.History); n > 0 && op.Name() != ops.CheckRecall.Name() {
+		h := r.History[n-1]
+		fmt.Fprintf(o.IO.Out, ": %s by %s at %s", h.Step, h.By, h.At)
+		if len(h.Changes) > 0 {
+			fmt.Fprintf(o.IO.Out, " (%s)", strings.Join(h.Changes, ", "))
+		}
+		if h.Override {
+			fmt.Fprint(o.IO.Out, ", overriding its progress")
+		}
+	}
+	if op.Name() == ops.CheckRecall.Name() {
+		fmt.Fprintf(o.IO.Out, "; %d holders checked", len(r.Checks))
+	}
+	fmt.Fprintln(o.IO.Out)
+	return nil
 }

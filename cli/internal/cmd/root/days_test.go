@@ -246,6 +246,16 @@ func TestARegulatorsDay(t *testing.T) {
 		{as: orgs.Regulator, step: step{name: "the returns through EPCIS, as the CBV says them: shipping, disposition returned",
 			args:   []string{"epcis", "query", "--biz-step", "shipping", "--param", "EQ_disposition=returned", "--epc", code(2)},
 			stdout: re(`(?m)^\S+\s+ObjectEvent\s+OBSERVE\s+shipping\s+2\s+\S*udi:return:`)}},
+		{as: orgs.Regulator, step: step{name: "a serious injury: the recall becomes class I", args: []string{"recall", "amend", "RC-E7", "--class", "I", "--reason", "a serious injury reported"},
+			stdout: re(`recall RC-E7 is started: amended by ` + orgs.Regulator + ` at \S+ \(class II → I\)`)}},
+		{as: orgs.Regulator, step: step{name: "an effectiveness check of the hospital", args: []string{"recall", "check", "RC-E7", "--holder", orgs.Hospital, "--level", "C", "--note", "notice filed, units held"},
+			stdout: re(`recall RC-E7 is started; 1 holders checked`)}},
+		{as: orgs.Regulator, step: step{name: "terminating before completion is refused", args: []string{"recall", "terminate", "RC-E7", "--reason", "done"},
+			exit: cmdutil.ExitRejected, stderr: re(`is started: it cannot terminate`)}},
+		{as: orgs.Regulator, step: step{name: "the regulator completes it for the firm", args: []string{"recall", "complete", "RC-E7", "--reason", "notices sent, returns arranged"},
+			stdout: re(`recall RC-E7 is completed: completed by ` + orgs.Regulator)}},
+		{as: orgs.Regulator, step: step{name: "and terminates it with an override at 50 %", args: []string{"recall", "terminate", "RC-E7", "--override", "--reason", "the hospital's units are held and will be destroyed"},
+			stdout: re(`recall RC-E7 is terminated: terminated by ` + orgs.Regulator + ` at \S+, overriding its progress`)}},
 	})
 	b, err := os.ReadFile(csvFile)
 	if err != nil || !regexp.MustCompile(`(?m)^acknowledgement,`+orgs.Distributor+`,\S+,[0-9a-f]{64},`).Match(b) ||
