@@ -205,3 +205,13 @@ func TestHistoryReadsAreNotChecked(t *testing.T) {
 		})
 	}
 }
+
+// TestAScanOfAWholeNumberOfBatchesIsValid: a scan that reads a range to its end, the last
+// batch ending at the range's last key, records the whole range; its own commit is valid.
+func TestAScanOfAWholeNumberOfBatchesIsValid(t *testing.T) {
+	f := newFixture(t)
+	f.mustSubmit(manufacturer, "PutMany", "r0", "200")
+	if _, err := f.submit(manufacturer, "RangeThenPut", "r", "s", "out"); err != nil {
+		t.Fatalf("a scan of 200 keys (two whole batches): %v", err)
+	}
+}

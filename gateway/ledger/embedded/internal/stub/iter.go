@@ -24,6 +24,7 @@ type rangeIter struct {
 	pos       int
 	done      bool
 	lastKey   string
+	end       string // the range's end, which an exhausted scan records
 	err       error
 }
 
@@ -42,7 +43,9 @@ func (it *rangeIter) fill() {
 		if !ok {
 			it.done = true
 			if it.info != nil {
-				it.info.Exhausted = true
+				// A scan read to its end records the whole range, also after a batch
+				// that ended it at its last key.
+				it.info.Exhausted, it.info.EndKey = true, it.end
 			}
 			return
 		}
