@@ -41,9 +41,9 @@ func (c *RecallContract) Amend(ctx contractapi.TransactionContextInterface, req 
 }
 
 // Complete records that the recalling firm's actions are done: the party that started the
-// recall or a regulator.
+// recall, the manufacturer of the recalled product (the recalling firm) or a regulator.
 func (c *RecallContract) Complete(ctx contractapi.TransactionContextInterface, req model.RecallCloseRequest) (*model.Recall, error) {
-	t, r, err := c.step(ctx, req.RecallID, "complete", initiatorOrRegulator("complete"), model.RecallStarted)
+	t, r, err := c.step(ctx, req.RecallID, "complete", firmOrRegulator, model.RecallStarted)
 	if err != nil {
 		return nil, err
 	}
@@ -128,6 +128,18 @@ func initiatorOrRegulator(what string) func(*txn, *model.Recall) error {
 		_, err := t.meAs(fmt.Sprintf("%s recall %s, which %s started", what, r.ID, r.InitiatedBy), model.RoleRegulator)
 		return err
 	}
+}
+
+// firmOrRegulator allows the party that started the recall, the manufacturer of the product
+// it recalls (a lot or a DI), or a regulator.
+func firmOrRegulator(t *txn, r *model.Recall) error {
+	if r.Scope.DI != "" && r.InitiatedBy != t.caller {
+		if p, err := t.product(r.Scope.DI); err == nil && p.Manufacturer == t.caller {
+			_, err := t.meAs("complete a recall", model.RoleManufacturer)
+			return err
+		}
+	}
+	return initiatorOrRegulator("complete")(t, r)
 }
 
 // regulator allows a regulator.

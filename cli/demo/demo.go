@@ -38,6 +38,7 @@ type Outcome struct {
 	Verdicts     []Verdict         `json:"verdicts"`
 	Scope        []HolderCount     `json:"scope"`    // recall scope when the recall starts
 	Progress     []int             `json:"progress"` // recall progress in percent after each step
+	RecallSteps  []string          `json:"recallSteps"` // the recall's steps after its start, and its state
 	Timeline     []Step            `json:"timeline"` // provenance of the unit sold online
 	Alerts       map[string]int    `json:"alerts"`   // alerts raised by kind
 	Private      map[string]bool   `json:"private"`  // who could read the dispense details

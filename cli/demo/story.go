@@ -440,7 +440,46 @@ func (s *story) recall() error {
 		}
 		s.p.line("%s acknowledges and returns %d cases; %s accepts them", s.name(r.who.MSPID), len(r.cases), s.name(s.a.Manufacturer.MSPID))
 		s.progress(st)
+		if r.who == s.a.Platform {
+			if err := s.amendAndCheck(id); err != nil {
+				return err
+			}
+		}
 	}
+	return s.closeRecall(id)
+}
+
+// amendAndCheck makes the recall class I after a report of harm, and checks the online
+// pharmacy's handling of it.
+func (s *story) amendAndCheck(id string) error {
+	if _, err := do(s.call, s.a.Regulator, ops.AmendRecall, model.RecallAmendRequest{RecallID: id, Class: model.RecallClassI,
+		Reason: "a patient's hospitalisation reported"}); err != nil {
+		return err
+	}
+	r, err := do(s.call, s.a.Regulator, ops.CheckRecall, model.EffectivenessCheckRequest{RecallID: id, Holder: s.a.Platform.MSPID,
+		Level: "B", Effective: true, Note: "notice received, stock blocked and returned"})
+	if err != nil {
+		return err
+	}
+	s.p.line("the regulator amends the recall to class I and checks %s: effective (level %s)", s.name(s.a.Platform.MSPID), r.Checks[0].Level)
+	return nil
+}
+
+// closeRecall completes the recall for the manufacturer once every unit is back, and
+// terminates it as the regulator.
+func (s *story) closeRecall(id string) error {
+	if _, err := do(s.call, s.a.Manufacturer, ops.CompleteRecall, model.RecallCloseRequest{RecallID: id, Reason: "every case returned and quarantined for destruction"}); err != nil {
+		return err
+	}
+	r, err := do(s.call, s.a.Regulator, ops.TerminateRecall, model.RecallCloseRequest{RecallID: id, Reason: "all units recovered"})
+	if err != nil {
+		return err
+	}
+	for _, h := range r.History {
+		s.out.RecallSteps = append(s.out.RecallSteps, h.Step)
+	}
+	s.out.RecallSteps = append(s.out.RecallSteps, string(r.Current()))
+	s.p.line("%s completes the recall; the regulator terminates it at 100 %%", s.name(s.a.Manufacturer.MSPID))
 	return nil
 }
 
