@@ -36,13 +36,13 @@ type Outcome struct {
 	Holdings     map[string]int    `json:"holdings"` // units per holder once distributed
 	Excursion    Excursion         `json:"excursion"`
 	Verdicts     []Verdict         `json:"verdicts"`
-	Scope        []HolderCount     `json:"scope"`    // recall scope when the recall starts
-	Progress     []int             `json:"progress"` // recall progress in percent after each step
+	Scope        []HolderCount     `json:"scope"`       // recall scope when the recall starts
+	Progress     []int             `json:"progress"`    // recall progress in percent after each step
 	RecallSteps  []string          `json:"recallSteps"` // the recall's steps after its start, and its state
-	Timeline     []Step            `json:"timeline"` // provenance of the unit sold online
-	Alerts       map[string]int    `json:"alerts"`   // alerts raised by kind
-	Private      map[string]bool   `json:"private"`  // who could read the dispense details
-	Errors       map[string]string `json:"errors"`   // refusals the story provokes, by error code
+	Timeline     []Step            `json:"timeline"`    // provenance of the unit sold online
+	Alerts       map[string]int    `json:"alerts"`      // alerts raised by kind
+	Private      map[string]bool   `json:"private"`     // who could read the dispense details
+	Errors       map[string]string `json:"errors"`      // refusals the story provokes, by error code
 }
 
 // Excursion is the cold-chain alert of the story.

@@ -93,6 +93,9 @@ func TestStoryOnTheEmbeddedLedger(t *testing.T) {
 		if !reflect.DeepEqual(got.Scope, want) {
 			t.Fatalf("scope\n got %+v\nwant %+v", got.Scope, want)
 		}
+		if !reflect.DeepEqual(got.RecallSteps, []string{"amended", "completed", "terminated", "terminated"}) {
+			t.Fatalf("recall steps %v", got.RecallSteps)
+		}
 		if !reflect.DeepEqual(got.Progress, []int{0, 30, 60, 100}) {
 			t.Fatalf("progress %v", got.Progress)
 		}
