@@ -202,3 +202,23 @@ func TestCaseOverdueAfter24Hours(t *testing.T) {
 		t.Fatalf("a notice sent late: %+v", closed)
 	}
 }
+
+func TestRecalledCodePresentedOpensACase(t *testing.T) {
+	e := newEnv(t)
+	e.seed()
+	e.commission("c1", 1, 1)
+	unit := deviceCode(1)
+	e.shipAndReceive("m2h", mfr, hsp, unit)
+	e.must(nil, reg, "recall:Start", model.RecallRequest{ID: "R1", Class: model.RecallClassII, Depth: model.DepthRetail,
+		Reason: "sterility", Scope: model.RecallScope{Type: model.ScopeLot, DI: deviceDI, Lot: "L1"}})
+	r := e.inspect(hsp, "i1", hspGLN, unit)
+	cs := e.caseAbout(model.AlertRecalledPresented, unit)
+	if r.AlertID != "i1" || cs.Owner != mfr || cs.Lot != "L1" || cs.NeedsNotice() {
+		t.Fatalf("scan %+v case %+v", r, cs)
+	}
+	var closed model.Case
+	e.must(&closed, mfr, "case:Close", closeCase(cs.ID, model.ResolutionConfirmed))
+	if v := e.unitView(unit); v.Status != model.StatusRecalled || closed.NotifiedAt != "" {
+		t.Fatalf("unit %s case %+v", v.Status, closed)
+	}
+}
