@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -221,4 +222,41 @@ func TestRecalledCodePresentedOpensACase(t *testing.T) {
 	if v := e.unitView(unit); v.Status != model.StatusRecalled || closed.NotifiedAt != "" {
 		t.Fatalf("unit %s case %+v", v.Status, closed)
 	}
+}
+
+func TestCaseListPagesAndFilters(t *testing.T) {
+	e := newEnv(t)
+	e.seed()
+	for i := range 3 {
+		e.inspect(hsp, fmt.Sprintf("i%d", i), hspGLN, deviceCode(90+i))
+	}
+	first := e.caseAbout(model.AlertCounterfeit, deviceCode(90))
+	e.must(nil, mfr, "case:Investigate", model.CaseRequest{CaseID: first.ID})
+	var seen []string
+	bookmark := ""
+	for range 3 {
+		var p model.CasePage
+		e.mustEval(&p, mfr, "case:List", "", "2", bookmark)
+		for _, c := range p.Cases {
+			seen = append(seen, c.ID)
+		}
+		if bookmark = p.Bookmark; bookmark == "" || p.Count == 0 {
+			break
+		}
+	}
+	slices.Sort(seen)
+	if len(seen) != 3 || len(slices.Compact(seen)) != 3 {
+		t.Fatalf("pages of two gave %v", seen)
+	}
+	if got := e.cases(mfr, model.CaseInvestigating); len(got) != 1 || got[0].ID != first.ID {
+		t.Fatalf("investigating %+v", got)
+	}
+	if got := e.cases(mfr, model.CaseOpen); len(got) != 2 {
+		t.Fatalf("open %+v", got)
+	}
+	wantCode(t, e.eval(nil, mfr, "case:List", "pending", "0", ""), model.CodeInvalid)
+	_, err := e.submit(mfr, "case:Investigate", model.CaseRequest{CaseID: first.ID})
+	wantCode(t, err, model.CodeInvalid)
+	_, err = e.submit(dst, "case:Note", model.CaseRequest{CaseID: first.ID, Note: "mine?"})
+	wantCode(t, err, model.CodeNotFound)
 }
