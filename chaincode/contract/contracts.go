@@ -13,6 +13,7 @@ func contracts(cfg Config) []contractapi.ContractInterface {
 		newLotContract(c),
 		newUnitContract(c),
 		newRecallContract(c),
+		newCaseContract(c),
 		newEPCISContract(c),
 		newQueryContract(c),
 		newInfoContract(),

@@ -20,6 +20,8 @@ const (
 	otEvent     = "event"     // [eventID, actor MSP] -> model.Event: event IDs are per submitter (ADR 015)
 	otAlert     = "alert"     // [alertID, reporting MSP] -> model.Alert: the ID of the event that raised it
 	otAlertBy   = "alertby"   // [kind, code, reporting MSP] -> alert ID: one open alert per reporter
+	otCase      = "case"      // [caseID] -> model.Case
+	otCaseBy    = "caseby"    // [alert kind, code] -> case ID: the one open case of a kind about a code
 	otRecall    = "recall"    // [recallID] -> model.Recall
 	otAck       = "recallack" // [recallID, mspID] -> model.Acknowledgement
 	otConfig    = "config"    // ["init"] -> the init record

@@ -137,7 +137,11 @@ func kindNote(kind string) string {
 	return " (" + kind + ")"
 }
 
+// putAlert stores an alert and files it in a case.
 func (t *txn) putAlert(a *model.Alert) error {
+	if err := t.openCase(a); err != nil {
+		return err
+	}
 	k, err := t.key(otAlert, a.ID, a.Party)
 	if err != nil {
 		return err

@@ -192,6 +192,9 @@ func (c *UnitContract) Inspect(ctx contractapi.TransactionContextInterface, req 
 			alert = &model.Alert{Kind: model.AlertClone, Message: "suspected clone: " + reason}
 		}
 	}
+	if alert == nil && v.Genuine && (v.Recalled || v.Expired) {
+		alert = presented(v)
+	}
 	disp := model.DispositionConformant
 	detail := &model.EventDetail{}
 	if alert != nil {
@@ -210,6 +213,14 @@ func (c *UnitContract) Inspect(ctx contractapi.TransactionContextInterface, req 
 		return nil, err
 	}
 	return &model.InspectResult{EventResult: *res, Verification: v}, nil
+}
+
+// presented is the alert of a genuine code presented while recalled or expired.
+func presented(v model.Verification) *model.Alert {
+	if v.Recalled {
+		return &model.Alert{Kind: model.AlertRecalledPresented, Message: "recalled code presented: " + joinReasons(v.RecallIDs)}
+	}
+	return &model.Alert{Kind: model.AlertExpiredPresented, Message: "expired code presented: expiry " + v.ExpiryDate}
 }
 
 func joinReasons(r []string) string {

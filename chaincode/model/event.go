@@ -166,4 +166,5 @@ type Alert struct {
 	Location string    `json:"location,omitempty"`
 	Time     string    `json:"time"`
 	Message  string    `json:"message"`
+	CaseID   string    `json:"caseId,omitempty"` // the case the alert is filed in
 }

@@ -230,6 +230,9 @@ const (
 	AlertTemperature AlertKind = "temperature_excursion"
 	AlertClone       AlertKind = "clone_suspected"
 	AlertCounterfeit AlertKind = "counterfeit_suspected"
+	// A genuine code presented (inspected) while recalled or expired.
+	AlertRecalledPresented AlertKind = "recalled_presented"
+	AlertExpiredPresented  AlertKind = "expired_presented"
 )
 
 // ContainerKind distinguishes logistic units (SSCC) from cases (a serialized higher package

@@ -70,6 +70,16 @@ var (
 	RecallScope       = evaluate[model.ScopeQuery, model.RecallStatus]("recall:Scope")
 )
 
+// Cases: alerts investigated by the product's manufacturer or a regulator (ADR 027).
+var (
+	TakeCase        = submit[model.CaseRequest, model.Case]("case:Take")
+	NoteCase        = submit[model.CaseRequest, model.Case]("case:Note")
+	InvestigateCase = submit[model.CaseRequest, model.Case]("case:Investigate")
+	CloseCase       = submit[model.CloseCaseRequest, model.Case]("case:Close")
+	GetCase         = evaluate[model.CaseQuery, model.Case]("case:Get")
+	ListCases       = evaluate[model.CaseListQuery, model.CasePage]("case:List")
+)
+
 // Queries: provenance, verification, holdings, alerts.
 var (
 	Provenance    = evaluate[model.CodeQuery, model.Provenance]("query:Provenance")
@@ -91,6 +101,7 @@ var All = []Descriptor{
 	Commission, Pack, Unpack, Ship, Receive, PrepareDispense, Dispense, UndoDispense, EraseDispense, Return, Decommission,
 	Destroy, Release, ReportSensor, Inspect, Transform, Associate, DispenseDetails, CaptureEPCIS,
 	StartRecall, AcknowledgeRecall, AmendRecall, CompleteRecall, TerminateRecall, CheckRecall, GetRecall, ListRecalls, RecallScope,
+	TakeCase, NoteCase, InvestigateCase, CloseCase, GetCase, ListCases,
 	Provenance, Verify, Unit, Stock, Event, UnitsByHolder, EventsByTime, EventsByIndex, Alerts, Version,
 }
 

@@ -147,6 +147,13 @@ var Table = []Route{
 	{Method: "GET", Path: "/v1/recalls/{recallId}/scope", Op: ops.RecallScope, Tag: "recalls", Summary: "Every affected unit grouped by holder, with counts and progress"},
 	{Method: "GET", Path: "/v1/recalls/{recallId}/progress", Own: RecallProgress, Tag: "recalls", Summary: "How far a recall is: required, done, acknowledgements"},
 
+	{Method: "GET", Path: "/v1/cases", Op: ops.ListCases, Tag: "cases", Summary: "Cases the caller may see (owner, manufacturer, reporter; a regulator all), optionally in one state, with overdue notices"},
+	{Method: "GET", Path: "/v1/cases/{caseId}", Op: ops.GetCase, Tag: "cases", Summary: "Read a case: its alerts, notes, history and notice to the regulator"},
+	{Method: "POST", Path: "/v1/cases/{caseId}/notes", Op: ops.NoteCase, Tag: "cases", Summary: "Write a note on a case"},
+	{Method: "POST", Path: "/v1/cases/{caseId}/take", Op: ops.TakeCase, Tag: "cases", Summary: "Take a case over (a regulator; the manufacturer takes its own back)"},
+	{Method: "POST", Path: "/v1/cases/{caseId}/investigate", Op: ops.InvestigateCase, Tag: "cases", Summary: "Start investigating an open case (its owner or a regulator)"},
+	{Method: "POST", Path: "/v1/cases/{caseId}/close", Op: ops.CloseCase, Tag: "cases", Summary: "Close a case as confirmed or false_positive: a false positive lifts the block on the goods, a confirmed suspect product notifies the regulator"},
+
 	{Method: "GET", Path: "/v1/outbox/{id}", Own: OutboxStatus, Tag: "outbox", Summary: "What became of a write queued while the ledger was unreachable"},
 
 	{Method: "POST", Path: "/epcis/capture", Own: EPCISCapture, Tag: "epcis", Summary: "Capture an EPCIS 2.0 document (JSON-LD): 202 with the Location of a capture job that records each supported event as its own transaction (GS1-Capture-Error-Behaviour: rollback, the default, or proceed); a gateway without a job store answers per event (200)"},

@@ -56,6 +56,7 @@ type fixture struct {
 	commission     string // event IDs
 	ship, dispense string
 	alert          string
+	caseID         string // the case the alert opened
 	recall         string
 	since          string // the commissioning's record time
 }
@@ -90,6 +91,7 @@ func setUp(t *testing.T, w World) fixture {
 	if f.alert == "" {
 		t.Fatalf("fixture: the platform's scan of the distributor's unit raised no alert")
 	}
+	f.caseID = caseOf(t, must(reg, ops.ListCases, model.CaseListQuery{PageQuery: model.PageQuery{PageSize: model.MaxPageSize}}).(*model.CasePage), plt, f.alert)
 	must(mfr, ops.Ship, model.ShipRequest{EventHeader: h(r + "-s2"), To: hsp, Codes: []string{f.u2}})
 	must(hsp, ops.Receive, model.ReceiveRequest{EventHeader: h(r + "-r2"), Codes: []string{f.u2}})
 	must(hsp, ops.Dispense, model.DispenseInput{DispenseRequest: model.DispenseRequest{EventHeader: h(f.dispense), Codes: []string{f.u2}},
@@ -97,6 +99,20 @@ func setUp(t *testing.T, w World) fixture {
 	must(mfr, ops.StartRecall, model.RecallRequest{ID: f.recall, Class: model.RecallClassII, Depth: model.DepthRetail,
 		Reason: "authorisation matrix", Scope: model.RecallScope{Type: model.ScopeLot, DI: w.DI, Lot: f.lot}})
 	return f
+}
+
+// caseOf is the ID of the case of the alert reporter raised with event alert.
+func caseOf(t *testing.T, p *model.CasePage, reporter, alert string) string {
+	t.Helper()
+	for _, c := range p.Cases {
+		for _, l := range c.Alerts {
+			if l.Party == reporter && l.EventID == alert {
+				return c.ID
+			}
+		}
+	}
+	t.Fatalf("fixture: alert %s of %s opened no case", alert, reporter)
+	return ""
 }
 
 // unitCode is a GS1 element string of one of the run's units.

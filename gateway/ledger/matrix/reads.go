@@ -83,6 +83,12 @@ func readRows(w World, f fixture) map[string]read {
 		"query:Alerts": {req: page, shows: func(v any) bool {
 			return contains(v.(*model.AlertPage).Alerts, func(a model.Alert) bool { return a.ID == f.alert })
 		}, who: map[string]verdict{dst: hidden, hsp: hidden}},
+		// A case: its owner (the manufacturer), its reporter (the platform) and the regulator.
+		"case:Get": {req: model.CaseQuery{CaseID: f.caseID}, shows: func(v any) bool { return v.(*model.Case).ID == f.caseID },
+			who: map[string]verdict{dst: hidden, hsp: hidden}},
+		"case:List": {req: model.CaseListQuery{PageQuery: page}, shows: func(v any) bool {
+			return contains(v.(*model.CasePage).Cases, func(c model.Case) bool { return c.ID == f.caseID })
+		}, who: map[string]verdict{dst: hidden, hsp: hidden}},
 		"recall:Scope": {req: model.ScopeQuery{RecallID: f.recall}, shows: func(v any) bool {
 			return contains(v.(*model.RecallStatus).Holders, func(h model.HolderScope) bool { return h.Holder == dst })
 		}, who: map[string]verdict{plt: hidden, hsp: hidden}},

@@ -34,6 +34,9 @@ var writeRoles = map[string][]model.Role{
 	"unit:PrepareDispense": dispensing, "unit:Dispense": dispensing, "unit:UndoDispense": dispensing, "unit:EraseDispense": dispensing,
 	"unit:Decommission": tradingAnd(model.RoleRegulator), "unit:Destroy": tradingAnd(model.RoleRegulator),
 	"unit:Inspect": tradingAnd(model.RoleRegulator), "unit:Transform": {model.RoleManufacturer},
+	// Cases (ADR 027): whoever sees a case notes on it; its owner or a regulator decides it.
+	"case:Take": {model.RoleRegulator, model.RoleManufacturer}, "case:Investigate": {model.RoleRegulator, model.RoleManufacturer},
+	"case:Close": {model.RoleRegulator, model.RoleManufacturer}, "case:Note": tradingAnd(model.RoleRegulator),
 	// An observation (goods the ledger does not govern); a governed event is judged by the
 	// transaction it maps to.
 	"epcis:Capture": tradingAnd(model.RoleRegulator),
@@ -84,6 +87,10 @@ func checkWrites(t *testing.T, w World, f fixture) {
 		"recall:Complete":    model.RecallCloseRequest{RecallID: f.recall, Reason: "matrix"},
 		"recall:Terminate":   model.RecallCloseRequest{RecallID: f.recall, Reason: "matrix", Override: true},
 		"recall:Check":       model.EffectivenessCheckRequest{RecallID: f.recall, Holder: dst, Level: "B", Effective: true},
+		"case:Take":          model.CaseRequest{CaseID: f.caseID},
+		"case:Note":          model.CaseRequest{CaseID: f.caseID, Note: "matrix"},
+		"case:Investigate":   model.CaseRequest{CaseID: f.caseID},
+		"case:Close":         model.CloseCaseRequest{CaseID: f.caseID, Resolution: model.ResolutionFalsePositive, Reason: "matrix"},
 		"epcis:Capture":      observation("urn:uuid:matrix-"+w.Run, today),
 	}
 	for _, op := range ops.All {
