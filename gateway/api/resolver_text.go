@@ -16,7 +16,7 @@ var pageText = map[string]map[string]string{
 		"status":           "Status",
 		"code":             "Code",
 		"fromManufacturer": "From the manufacturer",
-		"footer":           "Checked against the traceability ledger the manufacturer registered this product on.",
+		"footer":           "Checked against the UDI traceability ledger.",
 		"hotline":          "",
 
 		"genuineHead":     "Genuine",
@@ -74,7 +74,7 @@ var pageText = map[string]map[string]string{
 		"status":           "状态",
 		"code":             "追溯码",
 		"fromManufacturer": "生产企业提供的资料",
-		"footer":           "以上信息来自生产企业登记该产品的追溯链。",
+		"footer":           "以上信息来自 UDI 追溯链。",
 		"hotline":          "12315",
 
 		"genuineHead":     "正品",
