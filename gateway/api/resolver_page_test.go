@@ -162,6 +162,14 @@ func TestResolverPageOverHTTP(t *testing.T) {
 			t.Fatalf("JSON %s", r.body)
 		}
 	})
+	t.Run("a code that is none says, in the reader's language, whom to call", func(t *testing.T) {
+		for _, tt := range []struct{ lang, want string }{{"en", "national medicines regulator"}, {"zh", "12315"}} {
+			r := w.call("", "GET", "/01/123?lang="+tt.lang, nil, "Accept: text/html")
+			if page := string(r.body); r.status != 400 || !strings.Contains(page, tt.want) || !strings.Contains(page, `<html lang="`+tt.lang+`">`) {
+				t.Errorf("%s: %d %s", tt.lang, r.status, page)
+			}
+		}
+	})
 	t.Run("dates are dates: <time> with the machine's date and the reader's", func(t *testing.T) {
 		page := string(w.must(200, nil, "", "GET", recalledPath+"?lang=zh", nil, "Accept: text/html").body)
 		exp, _ := model.ParseDate(day(365))
