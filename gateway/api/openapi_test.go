@@ -152,7 +152,7 @@ func TestResolver(t *testing.T) {
 			t.Fatalf("problem %+v", p)
 		}
 		r := w.must(400, nil, "", "GET", "/01/123", nil, "Accept: text/html")
-		if !strings.Contains(string(r.body), "not a GS1 Digital Link") {
+		if !strings.Contains(string(r.body), "Code not recognised") {
 			t.Fatalf("page %s", r.body)
 		}
 	})

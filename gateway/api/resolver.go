@@ -1,7 +1,6 @@
 package api
 
 import (
-	"html/template"
 	"net/http"
 	"net/url"
 	"strings"
@@ -41,6 +40,7 @@ const LinksetContentType = "application/linkset+json"
 const (
 	linkTypeParam = "linkType"
 	contextParam  = "context" // GS1's context negotiation: accepted, not used
+	// langParam (the page's language) is the page's own, in resolver_page.go.
 )
 
 // resolution is what the resolver knows of one Digital Link.
@@ -61,8 +61,9 @@ func (s *server) resolve(c *gin.Context) {
 	if err != nil {
 		p := problem.Invalid("not a GS1 Digital Link: "+err.Error(), problem.FieldError{Field: "path", Reason: err.Error()})
 		if wantsHTML(c) {
+			c.Header("Vary", "Accept, Accept-Language")
 			c.Status(http.StatusBadRequest)
-			s.resolvedPage(c, &resolvedView{Resolved: Resolved{Code: c.Request.URL.Path, Verification: model.Verification{Reasons: []string{p.Detail}}}})
+			s.resolvedPage(c, unreadableView(pageLanguage(c), c.Request.URL))
 			return
 		}
 		problem.Write(c, p)
@@ -122,14 +123,42 @@ func (s *server) verdict(c *gin.Context, r *resolution, links []resolvedLink) {
 		c.JSON(http.StatusOK, r.resolved)
 		return
 	}
-	view := resolvedView{Resolved: r.resolved}
+	var shown []resolvedLink
 	for _, l := range links {
 		if l.Href != r.self && l.Rel != model.LinkRecallStatus {
-			view.Links = append(view.Links, l)
+			shown = append(shown, l)
 		}
 	}
+	maker, recall, err := s.pageRecords(c, r)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	c.Status(http.StatusOK)
-	s.resolvedPage(c, &view)
+	s.resolvedPage(c, verdictView(pageLanguage(c), c.Request.URL, r, maker, recall, shown))
+}
+
+// pageRecords reads, as the resolver identity, what the page adds to the verdict: the
+// manufacturer's company name (never a holder's) and the first recall that names the code.
+// A record the ledger does not have is left out.
+func (s *server) pageRecords(c *gin.Context, r *resolution) (maker string, recall *model.Recall, err error) {
+	id, ctx := s.opts.ResolverIdentity, c.Request.Context()
+	if r.product != nil && r.product.Manufacturer != "" {
+		p, err := evaluateAs(ctx, s, id, ops.GetParty, model.PartyQuery{MSPID: r.product.Manufacturer})
+		switch {
+		case err == nil:
+			maker = p.Name
+		case ledger.CodeOf(err) != model.CodeNotFound:
+			return "", nil, err
+		}
+	}
+	if ids := r.resolved.Verification.RecallIDs; r.resolved.Verification.Recalled && len(ids) > 0 {
+		recall, err = evaluateAs(ctx, s, id, ops.GetRecall, model.RecallQuery{RecallID: ids[0]})
+		if err != nil && ledger.CodeOf(err) != model.CodeNotFound {
+			return "", nil, err
+		}
+	}
+	return maker, recall, nil
 }
 
 // ownQuery is the query of u without the resolver's own keys, as it came.
@@ -137,7 +166,7 @@ func ownQuery(u *url.URL) string {
 	var keep []string
 	for _, kv := range strings.Split(u.RawQuery, "&") {
 		k, _, _ := strings.Cut(kv, "=")
-		if kv == "" || k == linkTypeParam || k == contextParam {
+		if kv == "" || k == linkTypeParam || k == contextParam || k == langParam {
 			continue
 		}
 		keep = append(keep, kv)
@@ -180,48 +209,6 @@ func wantsLinkset(c *gin.Context) bool {
 		}
 	}
 	return true
-}
-
-// resolvedStyle is the page's one style sheet; its hash is in the page's
-// Content-Security-Policy, so it must stay free of template actions.
-const resolvedStyle = `body{font-family:sans-serif;max-width:36em;margin:1em auto;padding:0 1em}
-.ok{color:#176f2c}.bad{color:#b00020}td{padding:.2em .6em .2em 0}`
-
-var resolvedPolicy = pagePolicy(resolvedStyle)
-
-// resolvedView is what the page shows: the verdict, and the links the manufacturer registered.
-type resolvedView struct {
-	Resolved
-	Links []resolvedLink
-}
-
-var resolvedTemplate = template.Must(template.New("resolved").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<title>{{with .Verification.ProductName}}{{.}} – {{end}}UDI Ledger</title>
-<style>` + resolvedStyle + `</style></head><body>
-<h1>{{with .Verification.ProductName}}{{.}}{{else}}Unknown product{{end}}</h1>
-<p><code>{{.Code}}</code></p>
-{{if .Verification.Sellable}}<p class="ok"><strong>Genuine, may be used.</strong></p>
-{{else}}<p class="bad"><strong>Do not use without checking with your pharmacist.</strong></p>{{end}}
-<table>
-<tr><td>Genuine</td><td>{{if .Verification.Genuine}}yes{{else}}no{{end}}</td></tr>
-{{with .Verification.Status}}<tr><td>Status</td><td>{{.}}</td></tr>{{end}}
-{{with .Verification.Lot}}<tr><td>Lot</td><td>{{.}}</td></tr>{{end}}
-{{with .Verification.ExpiryDate}}<tr><td>Expiry</td><td>{{.}}</td></tr>{{end}}
-<tr><td>Recalled</td><td>{{if .Verification.Recalled}}yes{{else}}no{{end}}</td></tr>
-</table>
-{{with .Verification.Reasons}}<ul>{{range .}}<li>{{.}}</li>{{end}}</ul>{{end}}
-{{with .Links}}<h2>From the manufacturer</h2>
-<ul>{{range .}}<li><a href="{{.Href}}" rel="noopener noreferrer"{{with .Lang}} hreflang="{{.}}"{{end}}>{{.Label}}</a></li>{{end}}</ul>{{end}}
-</body></html>
-`))
-
-func (s *server) resolvedPage(c *gin.Context, r *resolvedView) {
-	c.Header("Content-Type", "text/html; charset=utf-8")
-	c.Header("Content-Security-Policy", resolvedPolicy)
-	if err := resolvedTemplate.Execute(c.Writer, r); err != nil {
-		_ = c.Error(err)
-	}
 }
 
 // resolverDescription is the resolver's description file, at /.well-known/gs1resolver as the
