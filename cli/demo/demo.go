@@ -41,6 +41,7 @@ type Outcome struct {
 	RecallSteps  []string          `json:"recallSteps"` // the recall's steps after its start, and its state
 	Timeline     []Step            `json:"timeline"`    // provenance of the unit sold online
 	Alerts       map[string]int    `json:"alerts"`      // alerts raised by kind
+	Cases        map[string]string `json:"cases"`       // how the counterfeit's and the clone's cases closed
 	Private      map[string]bool   `json:"private"`     // who could read the dispense details
 	Errors       map[string]string `json:"errors"`      // refusals the story provokes, by error code
 }

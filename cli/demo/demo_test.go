@@ -93,6 +93,9 @@ func TestStoryOnTheEmbeddedLedger(t *testing.T) {
 		if !reflect.DeepEqual(got.Scope, want) {
 			t.Fatalf("scope\n got %+v\nwant %+v", got.Scope, want)
 		}
+		if !reflect.DeepEqual(got.Cases, map[string]string{"counterfeit_suspected": "confirmed", "clone_suspected": "false_positive"}) {
+			t.Fatalf("cases %v", got.Cases)
+		}
 		if !reflect.DeepEqual(got.RecallSteps, []string{"amended", "completed", "terminated", "terminated"}) {
 			t.Fatalf("recall steps %v", got.RecallSteps)
 		}
@@ -109,7 +112,9 @@ func TestStoryOnTheEmbeddedLedger(t *testing.T) {
 			"commissioning/" + orgs.Manufacturer + "/", "packing/" + orgs.Manufacturer + "/", "packing/" + orgs.Manufacturer + "/case",
 			"shipping/" + orgs.Manufacturer + "/pallet", "receiving/" + orgs.Distributor + "/pallet", "unpacking/" + orgs.Distributor + "/case",
 			"shipping/" + orgs.Distributor + "/case", "receiving/" + orgs.Platform + "/case", "unpacking/" + orgs.Platform + "/",
-			"retail_selling/" + orgs.Platform + "/", "inspecting/" + orgs.Hospital + "/", "recalling/" + orgs.Regulator + "/lot",
+			"retail_selling/" + orgs.Platform + "/", "inspecting/" + orgs.Hospital + "/",
+			"inspecting/" + orgs.Manufacturer + "/", // the clone case closed as a false positive
+			"recalling/" + orgs.Regulator + "/lot",
 		}
 		if !reflect.DeepEqual(steps, want) {
 			t.Fatalf("timeline\n got %v\nwant %v", steps, want)

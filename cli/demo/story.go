@@ -369,6 +369,7 @@ func (s *story) verify() error {
 	}
 	verdict("the code sold online, again", in.Verification)
 
+	cases := map[model.AlertKind]string{}
 	bookmark := ""
 	for {
 		page, err := do(s.call, s.a.Regulator, ops.Alerts, model.PageQuery{PageSize: model.MaxPageSize, Bookmark: bookmark})
@@ -378,6 +379,9 @@ func (s *story) verify() error {
 		for _, a := range page.Alerts {
 			if strings.HasPrefix(a.ID, s.id("")) {
 				s.out.Alerts[string(a.Kind)]++
+				if a.Kind == model.AlertCounterfeit || a.Kind == model.AlertClone {
+					cases[a.Kind] = a.CaseID
+				}
 			}
 		}
 		if page.Bookmark == "" || len(page.Alerts) == 0 {
@@ -386,6 +390,33 @@ func (s *story) verify() error {
 		bookmark = page.Bookmark
 	}
 	s.p.line("alerts on the regulator's desk: %v", s.out.Alerts)
+	return s.closeCases(cases)
+}
+
+// closeCases has the manufacturer decide the cases the scans opened: the unknown code is a
+// counterfeit (confirmed, and the regulator notified with the facts); the pen presented again
+// was the patient's own, brought back for disposal (a false positive: the clone flag goes).
+func (s *story) closeCases(cases map[model.AlertKind]string) error {
+	s.out.Cases = map[string]string{}
+	for _, c := range []struct {
+		kind       model.AlertKind
+		resolution model.Resolution
+		reason     string
+	}{
+		{model.AlertCounterfeit, model.ResolutionConfirmed, "no such serial was ever printed; the pack is a forgery"},
+		{model.AlertClone, model.ResolutionFalsePositive, "the patient brought the used pen back to the hospital for disposal"},
+	} {
+		id := cases[c.kind]
+		if id == "" {
+			return fmt.Errorf("no case was opened for the %s alert", c.kind)
+		}
+		cs, err := do(s.call, s.a.Manufacturer, ops.CloseCase, model.CloseCaseRequest{CaseID: id, Resolution: c.resolution, Reason: c.reason})
+		if err != nil {
+			return err
+		}
+		s.out.Cases[string(c.kind)] = string(cs.Resolution)
+		s.p.line("%s closes case %s (%s): %s", s.name(s.a.Manufacturer.MSPID), id, c.kind, c.resolution)
+	}
 	return nil
 }
 
