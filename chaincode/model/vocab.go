@@ -52,6 +52,8 @@ const (
 	BizStepRemoving        BizStep = "removing"
 	// BizStepErasing is the ledger's own (no CBV term): a dispense's private details erased.
 	BizStepErasing BizStep = "erasing"
+	// BizStepTransporting moves goods between two sites of one owner (unit:Relocate).
+	BizStepTransporting BizStep = "transporting"
 )
 
 // Disposition is a CBV 2.0 disposition (bare name).
@@ -127,6 +129,10 @@ func (s Status) Disposition() Disposition {
 		return DispositionInactive
 	case StatusDestroyed:
 		return DispositionDestroyed
+	case StatusStolen:
+		return DispositionStolen
+	case StatusLocked, StatusExported, StatusSample, StatusFreeSample, StatusCheckedOut:
+		return DispositionNonSellable
 	}
 	return DispositionActive
 }

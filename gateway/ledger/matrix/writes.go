@@ -30,6 +30,8 @@ var writeRoles = map[string][]model.Role{
 	"unit:PrepareDispense": dispensing, "unit:Dispense": dispensing, "unit:UndoDispense": dispensing, "unit:EraseDispense": dispensing,
 	"unit:Decommission": tradingAnd(model.RoleRegulator), "unit:Destroy": tradingAnd(model.RoleRegulator),
 	"unit:Inspect": tradingAnd(model.RoleRegulator), "unit:Transform": {model.RoleManufacturer},
+	"unit:SetPackState": tradingAnd(model.RoleRegulator), "unit:UndoPackState": trading, // a regulator reports stolen only
+	"unit:CancelShipment": trading, "unit:RefuseShipment": trading, "unit:Relocate": trading,
 	// An observation (goods the ledger does not govern); a governed event is judged by the
 	// transaction it maps to.
 	"epcis:Capture": tradingAnd(model.RoleRegulator),
@@ -66,17 +68,22 @@ func checkWrites(t *testing.T, w World, f fixture) {
 			DispensePrivate: model.DispensePrivate{PatientRef: "p", Salt: "matrix-salt-0123456789"}},
 		"unit:PrepareDispense": model.DispenseInput{DispenseRequest: model.DispenseRequest{EventHeader: h, Codes: codes},
 			DispensePrivate: model.DispensePrivate{PatientRef: "p", Salt: "matrix-salt-0123456789"}},
-		"unit:UndoDispense":  model.UndoDispenseRequest{EventHeader: h, Codes: []string{f.u2}},
-		"unit:EraseDispense": model.EraseDispenseRequest{EventHeader: h, Dispense: f.dispense, Reason: "matrix"},
-		"unit:Decommission":  model.DisposeRequest{EventHeader: h, Codes: codes, Reason: "matrix"},
-		"unit:Destroy":       model.DisposeRequest{EventHeader: h, Codes: codes, Reason: "matrix"},
-		"unit:Release":       model.DisposeRequest{EventHeader: h, Codes: codes, Reason: "matrix"},
-		"unit:Inspect":       model.InspectRequest{EventHeader: h, Code: f.u1},
-		"unit:Transform":     model.TransformRequest{EventHeader: h, Inputs: codes, Outputs: []string{unitCode(w.DI, w.Run, 7)}, DI: w.DI, Lot: f.lot},
-		"unit:Associate":     model.AssociateRequest{EventHeader: h, Action: model.ActionAdd, Device: "urn:example:logger:" + w.Run, Codes: codes},
-		"recall:Start":       model.RecallRequest{ID: w.Run + "-w", Class: model.RecallClassII, Depth: model.DepthRetail, Reason: "matrix", Scope: model.RecallScope{Type: model.ScopeLot, DI: w.DI, Lot: f.lot}},
-		"recall:Acknowledge": model.AckRequest{RecallID: f.recall},
-		"epcis:Capture":      observation("urn:uuid:matrix-"+w.Run, today),
+		"unit:UndoDispense":   model.UndoDispenseRequest{EventHeader: h, Codes: []string{f.u2}},
+		"unit:EraseDispense":  model.EraseDispenseRequest{EventHeader: h, Dispense: f.dispense, Reason: "matrix"},
+		"unit:Decommission":   model.DisposeRequest{EventHeader: h, Codes: codes, Reason: "matrix"},
+		"unit:Destroy":        model.DisposeRequest{EventHeader: h, Codes: codes, Reason: "matrix"},
+		"unit:Release":        model.DisposeRequest{EventHeader: h, Codes: codes, Reason: "matrix"},
+		"unit:Inspect":        model.InspectRequest{EventHeader: h, Code: f.u1},
+		"unit:Transform":      model.TransformRequest{EventHeader: h, Inputs: codes, Outputs: []string{unitCode(w.DI, w.Run, 7)}, DI: w.DI, Lot: f.lot},
+		"unit:Associate":      model.AssociateRequest{EventHeader: h, Action: model.ActionAdd, Device: "urn:example:logger:" + w.Run, Codes: codes},
+		"unit:SetPackState":   model.PackStateRequest{EventHeader: h, Codes: codes, State: model.StatusStolen},
+		"unit:UndoPackState":  model.UndoPackStateRequest{EventHeader: h, Codes: codes},
+		"unit:CancelShipment": model.ShipmentRequest{EventHeader: h, Codes: codes},
+		"unit:RefuseShipment": model.ShipmentRequest{EventHeader: h, Codes: codes},
+		"unit:Relocate":       model.RelocateRequest{EventHeader: h, Codes: codes, Destination: "0614141000005"},
+		"recall:Start":        model.RecallRequest{ID: w.Run + "-w", Class: model.RecallClassII, Depth: model.DepthRetail, Reason: "matrix", Scope: model.RecallScope{Type: model.ScopeLot, DI: w.DI, Lot: f.lot}},
+		"recall:Acknowledge":  model.AckRequest{RecallID: f.recall},
+		"epcis:Capture":       observation("urn:uuid:matrix-"+w.Run, today),
 	}
 	for _, op := range ops.All {
 		allowed, ok := writeRoles[op.Name()]
