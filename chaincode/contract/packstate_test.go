@@ -31,6 +31,14 @@ func TestEachPackStateIsNotSellableAndNamed(t *testing.T) {
 		_, err := e.submit(mfr, "unit:Ship", model.ShipRequest{EventHeader: model.EventHeader{EventID: "sh-" + string(s)}, To: dst, Codes: []string{code}})
 		wantCode(t, err, model.CodeInvalid)
 	}
+	t.Run("who set a state and where is for those who see the holder", func(t *testing.T) {
+		var own, other model.UnitView
+		e.mustEval(&own, mfr, "query:Unit", deviceCode(1))
+		e.mustEval(&other, hsp, "query:Unit", deviceCode(1))
+		if own.Unit.PackState == nil || own.Unit.PackState.Location != mfrGLN || other.Unit.PackState != nil || other.Status != model.PackStates[0] {
+			t.Fatalf("holder sees %+v, another party %+v", own.Unit.PackState, other.Unit.PackState)
+		}
+	})
 }
 
 func TestPackStateRules(t *testing.T) {

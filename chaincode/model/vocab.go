@@ -92,7 +92,7 @@ const (
 )
 
 // Status is the ledger's state of a unit or container. The stored states are active,
-// in_transit, dispensed, returned, decommissioned and destroyed; quarantined is a flag on the
+// in_transit, dispensed, returned, decommissioned, destroyed and the pack states (packstate.go); quarantined is a flag on the
 // unit, its containers or its lot, and recalled and expired are derived from the lot, the
 // product and recalls when a unit is read.
 type Status string
