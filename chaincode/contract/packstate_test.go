@@ -168,3 +168,31 @@ func TestRelocateKeepsTheOwner(t *testing.T) {
 	_, err = e.submit(mfr, "unit:Relocate", move("m2", mfrGLN, second))
 	t.Run("goods not at the origin are refused", func(t *testing.T) { wantCode(t, err, model.CodeInvalid) })
 }
+
+func TestEPCISVoidShippingAndStolenGoThroughTheirTransactions(t *testing.T) {
+	e := newEnv(t)
+	e.seed()
+	e.commission("c1", 1, 2)
+	e.must(nil, mfr, "unit:Ship", model.ShipRequest{EventHeader: model.EventHeader{EventID: "sh1", Location: mfrGLN}, To: dst, Codes: []string{deviceCode(1)}})
+	at := e.clock().Add(-time.Minute).Format(time.RFC3339)
+	capture := func(id, step, disp string, n int) model.EPCISResult {
+		var res model.EPCISResult
+		e.must(&res, mfr, "epcis:Capture", epcisEvent(t, map[string]any{
+			"type": "ObjectEvent", "eventID": id, "action": "OBSERVE", "bizStep": step, "disposition": disp,
+			"eventTime": at, "eventTimeZoneOffset": "+00:00", "epcList": []string{deviceURI(n)},
+		}))
+		return res
+	}
+	if res := capture("urn:uuid:void-1", "void_shipping", "active", 1); res.Operation != "unit:CancelShipment" {
+		t.Fatalf("void_shipping: %+v", res)
+	}
+	if v := e.unitView(deviceCode(1)); v.Status != model.StatusActive || v.Owner != mfr || v.Unit.ShipTo != "" {
+		t.Fatalf("after void_shipping %+v", v)
+	}
+	if res := capture("urn:uuid:stolen-1", "decommissioning", "stolen", 2); res.Operation != "unit:SetPackState" {
+		t.Fatalf("stolen: %+v", res)
+	}
+	if v := e.unitView(deviceCode(2)); v.Status != model.StatusStolen {
+		t.Fatalf("after a stolen decommissioning %+v", v)
+	}
+}
