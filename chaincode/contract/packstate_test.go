@@ -196,3 +196,16 @@ func TestEPCISVoidShippingAndStolenGoThroughTheirTransactions(t *testing.T) {
 		t.Fatalf("after a stolen decommissioning %+v", v)
 	}
 }
+
+func TestAReturnIsNeitherCancelledNorRefused(t *testing.T) {
+	e := newEnv(t)
+	e.seed()
+	e.commission("c1", 1, 1)
+	e.shipAndReceive("s1", mfr, dst, deviceCode(1))
+	e.must(nil, dst, "unit:Return", model.ReturnRequest{EventHeader: model.EventHeader{EventID: "rt1"}, Codes: []string{deviceCode(1)}})
+	req := model.ShipmentRequest{EventHeader: model.EventHeader{EventID: "x1"}, Codes: []string{deviceCode(1)}}
+	_, err := e.submit(dst, "unit:CancelShipment", req)
+	wantCode(t, err, model.CodeInvalid)
+	_, err = e.submit(mfr, "unit:RefuseShipment", req)
+	wantCode(t, err, model.CodeInvalid)
+}

@@ -26,7 +26,6 @@ func (c *UnitContract) CancelShipment(ctx contractapi.TransactionContextInterfac
 			return nil, model.Forbidden("%s was not shipped by %s: only the sender cancels", it.key(), t.caller)
 		}
 		it.setState(model.StatusActive, t.caller, t.caller, req.Location, "", "")
-		it.setReturning(false)
 		units += it.unitCount()
 		if err := t.save(it, req.EventID); err != nil {
 			return nil, err
@@ -64,7 +63,6 @@ func (c *UnitContract) RefuseShipment(ctx contractapi.TransactionContextInterfac
 		}
 		back = it.owner()
 		it.setState(model.StatusInTransit, back, "", "", back, t.caller)
-		it.setReturning(false)
 		units += it.unitCount()
 		if err := t.save(it, req.EventID); err != nil {
 			return nil, err
@@ -80,7 +78,7 @@ func (c *UnitContract) RefuseShipment(ctx contractapi.TransactionContextInterfac
 	}, hash)
 }
 
-// inTransit reads the top-level items of req, each in transit.
+// inTransit reads the top-level items of req, each in transit as a delivery (not a return).
 func (t *txn) inTransit(req model.ShipmentRequest) ([]*item, []code, error) {
 	if err := validGLN(req.Location); err != nil {
 		return nil, nil, err
@@ -99,6 +97,10 @@ func (t *txn) inTransit(req model.ShipmentRequest) ([]*item, []code, error) {
 		}
 		if it.status() != model.StatusInTransit {
 			return nil, nil, model.Invalid("%s is not in transit (status %s)", it.key(), it.status())
+		}
+		// A return may carry dispensed units: undone, they would re-enter stock unchecked.
+		if it.returning() {
+			return nil, nil, model.Invalid("%s travels as a return: a return is received, then shipped anew", it.key())
 		}
 	}
 	return items, codes, nil
