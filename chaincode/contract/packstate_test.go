@@ -19,16 +19,22 @@ func undoPackState(id, loc string, cs ...string) model.UndoPackStateRequest {
 func TestEachPackStateIsNotSellableAndNamed(t *testing.T) {
 	e := newEnv(t)
 	e.seed()
-	e.commission("c1", 1, 6)
+	e.commission("c1", 1, 7)
+	e.shipAndReceive("s1", mfr, hsp, deviceCode(7))
+	_, err := e.submit(mfr, "unit:SetPackState", packState("x0", mfrGLN, model.StatusCheckedOut, deviceCode(5)))
+	t.Run("only a hospital checks packs out", func(t *testing.T) { wantCode(t, err, model.CodeForbidden) })
 	for i, s := range model.PackStates {
-		code := deviceCode(i + 1)
-		e.must(nil, mfr, "unit:SetPackState", packState("ps-"+string(s), mfrGLN, s, code))
+		code, by, at := deviceCode(i+1), mfr, mfrGLN
+		if s == model.StatusCheckedOut {
+			code, by, at = deviceCode(7), hsp, hspGLN
+		}
+		e.must(nil, by, "unit:SetPackState", packState("ps-"+string(s), at, s, code))
 		var v model.Verification
 		e.mustEval(&v, hsp, "query:Verify", code)
 		if v.Sellable || v.Status != s || !strings.Contains(strings.Join(v.Reasons, ";"), string(s)) {
 			t.Errorf("%s: verify says %+v", s, v)
 		}
-		_, err := e.submit(mfr, "unit:Ship", model.ShipRequest{EventHeader: model.EventHeader{EventID: "sh-" + string(s)}, To: dst, Codes: []string{code}})
+		_, err := e.submit(by, "unit:Ship", model.ShipRequest{EventHeader: model.EventHeader{EventID: "sh-" + string(s)}, To: dst, Codes: []string{code}})
 		wantCode(t, err, model.CodeInvalid)
 	}
 	t.Run("who set a state and where is for those who see the holder", func(t *testing.T) {

@@ -9,7 +9,7 @@ import (
 )
 
 // SetPackState puts loose units the caller holds into a pack state (ADR 028): locked,
-// stolen, exported, sample, free_sample or checked_out, at the caller's location. The units
+// stolen, exported, sample, free_sample or checked_out (hospitals), at the caller's location. The units
 // must be active; stolen may also be reported for units in transit, and by a regulator for
 // any unit not yet out of the supply chain.
 func (c *UnitContract) SetPackState(ctx contractapi.TransactionContextInterface, req model.PackStateRequest) (*model.EventResult, error) {
@@ -27,6 +27,9 @@ func (c *UnitContract) SetPackState(ctx contractapi.TransactionContextInterface,
 	}
 	if regulator && req.State != model.StatusStolen {
 		return nil, model.Forbidden("a regulator reports units stolen only: the holder sets %s", req.State)
+	}
+	if req.State == model.StatusCheckedOut && !me.HasRole(model.RoleHospital) {
+		return nil, model.Forbidden("%s may not check packs out: needs role %v", t.caller, []model.Role{model.RoleHospital})
 	}
 	if !regulator {
 		if err := t.licensed(me); err != nil {

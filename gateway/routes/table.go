@@ -120,7 +120,7 @@ var Table = []Route{
 	event("sensor", ops.ReportSensor, "Report sensor readings (cold chain)"),
 	event("inspect", ops.Inspect, "Record a verification scan; unknown codes and clones raise alerts"),
 	event("transform", ops.Transform, "Repackage, kit or relabel: consume the inputs, commission the outputs with their lineage"),
-	event("pack-state", ops.SetPackState, "Set a pack state as EU FMD systems know it: locked, stolen, exported, sample, free_sample or checked_out (the holder; stolen also a regulator)"),
+	event("pack-state", ops.SetPackState, "Set a pack state as EU FMD systems know it: locked, stolen, exported, sample, free_sample or checked_out (the holder; checked_out a hospital; stolen also a regulator)"),
 	event("undo-pack-state", ops.UndoPackState, "Undo a pack state at the location it was set, by the party that set it: a lock at any time, the others within 10 days, stolen never"),
 	event("cancel-shipment", ops.CancelShipment, "Cancel a shipment before its receipt (the sender): the goods are back in its stock"),
 	event("refuse-shipment", ops.RefuseShipment, "Refuse a shipment (the receiver): the goods travel back to the sender, who receives them"),
