@@ -50,7 +50,7 @@ func (c *UnitContract) SetPackState(ctx contractapi.TransactionContextInterface,
 	if err != nil {
 		return nil, err
 	}
-	info := &model.PackStateInfo{State: req.State, By: t.caller, At: t.nowText, Location: req.Location, EventID: req.EventID, Reason: req.Reason}
+	info := &model.PackStamp{State: req.State, By: t.caller, At: t.nowText, Location: req.Location, EventID: req.EventID, Reason: req.Reason}
 	for _, it := range items {
 		if err := t.packStateAllowed(it, req.State, regulator); err != nil {
 			return nil, err
@@ -146,7 +146,7 @@ func (c *UnitContract) UndoPackState(ctx contractapi.TransactionContextInterface
 }
 
 // undoablePackState checks that the caller may undo the pack state of it at location.
-func (t *txn) undoablePackState(it *item, location string) (*model.PackStateInfo, error) {
+func (t *txn) undoablePackState(it *item, location string) (*model.PackStamp, error) {
 	u := it.unit
 	if u == nil || !u.Status.IsPackState() || u.PackState == nil {
 		return nil, model.Invalid("%s is not in a pack state", it.key())

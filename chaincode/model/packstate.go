@@ -35,9 +35,9 @@ func (s Status) IsPackState() bool {
 // Reversible reports whether a pack state can be undone: every one but stolen.
 func (s Status) Reversible() bool { return s.IsPackState() && s != StatusStolen }
 
-// PackStateInfo is who set a unit's pack state, where and when: an undo must come from the
-// same party at the same location.
-type PackStateInfo struct {
+// PackStamp is what setting a pack state leaves on a unit: the state, who set it, where and
+// when; an undo must come from the same party at the same location.
+type PackStamp struct {
 	State    Status `json:"state"`
 	By       string `json:"by"` // also the submitter of EventID
 	At       string `json:"at"`

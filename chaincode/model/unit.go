@@ -7,29 +7,29 @@ import (
 
 // Unit is a serialized item: one unit of use, or a serialized package of a product.
 type Unit struct {
-	Key            string         `json:"key"` // canonical identity, e.g. (01)<gtin>(21)<serial>
-	Scheme         Scheme         `json:"scheme"`
-	DI             string         `json:"di"`
-	Lot            string         `json:"lot"`
-	Serial         string         `json:"serial,omitempty"`
-	Expiry         string         `json:"expiry,omitempty"`
-	Status         Status         `json:"status"`
-	Quarantined    bool           `json:"quarantined,omitempty"`
-	Owner          string         `json:"owner"`               // MSP ID; while packed, the container's owner rules
-	Custodian      string         `json:"custodian,omitempty"` // who physically holds it; empty in transit
-	Location       string         `json:"location,omitempty"`  // GLN
-	Parent         string         `json:"parent,omitempty"`    // key of the container it is packed in
-	ShipTo         string         `json:"shipTo,omitempty"`    // receiver while in transit
-	ShipFrom       string         `json:"shipFrom,omitempty"`
-	Returning      bool           `json:"returning,omitempty"` // in transit as a return, until its receiver accepts it
-	RecallIDs      []string       `json:"recallIds,omitempty"` // recalls naming this code
-	Dispense       *DispenseInfo  `json:"dispense,omitempty"`
-	PackState      *PackStateInfo `json:"packState,omitempty"` // set while Status is a pack state
-	CloneSuspected bool           `json:"cloneSuspected,omitempty"`
-	Lineage        *Lineage       `json:"lineage,omitempty"` // what a transformation made it of
-	LastEventID    string         `json:"lastEventId"`
-	LastEventBy    string         `json:"lastEventBy"` // its submitter: event IDs are per submitter
-	UpdatedAt      string         `json:"updatedAt"`
+	Key            string        `json:"key"` // canonical identity, e.g. (01)<gtin>(21)<serial>
+	Scheme         Scheme        `json:"scheme"`
+	DI             string        `json:"di"`
+	Lot            string        `json:"lot"`
+	Serial         string        `json:"serial,omitempty"`
+	Expiry         string        `json:"expiry,omitempty"`
+	Status         Status        `json:"status"`
+	Quarantined    bool          `json:"quarantined,omitempty"`
+	Owner          string        `json:"owner"`               // MSP ID; while packed, the container's owner rules
+	Custodian      string        `json:"custodian,omitempty"` // who physically holds it; empty in transit
+	Location       string        `json:"location,omitempty"`  // GLN
+	Parent         string        `json:"parent,omitempty"`    // key of the container it is packed in
+	ShipTo         string        `json:"shipTo,omitempty"`    // receiver while in transit
+	ShipFrom       string        `json:"shipFrom,omitempty"`
+	Returning      bool          `json:"returning,omitempty"` // in transit as a return, until its receiver accepts it
+	RecallIDs      []string      `json:"recallIds,omitempty"` // recalls naming this code
+	Dispense       *DispenseInfo `json:"dispense,omitempty"`
+	PackState      *PackStamp    `json:"packState,omitempty"` // set while Status is a pack state
+	CloneSuspected bool          `json:"cloneSuspected,omitempty"`
+	Lineage        *Lineage      `json:"lineage,omitempty"` // what a transformation made it of
+	LastEventID    string        `json:"lastEventId"`
+	LastEventBy    string        `json:"lastEventBy"` // its submitter: event IDs are per submitter
+	UpdatedAt      string        `json:"updatedAt"`
 }
 
 // Lineage is what a unit was made of (unit:Transform): the inputs the transformation
