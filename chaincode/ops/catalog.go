@@ -94,8 +94,8 @@ var All = []Descriptor{
 	InitLedger, RegisterParty, UpdateParty, GetParty, ListParties, ExpiringLicences,
 	RegisterProduct, SetProductLinks, GetProduct, ListProducts, RegisterLot, SetLotStatus, GetLot, ListLots,
 	Commission, Pack, Unpack, Ship, Receive, PrepareDispense, Dispense, UndoDispense, EraseDispense, Return, Decommission,
-	Destroy, Release, ReportSensor, Inspect, Transform, Associate, DispenseDetails,
-	SetPackState, UndoPackState, CancelShipment, RefuseShipment, Relocate, CaptureEPCIS,
+	Destroy, Release, ReportSensor, Inspect, Transform, Associate, DispenseDetails, CaptureEPCIS,
+	SetPackState, UndoPackState, CancelShipment, RefuseShipment, Relocate,
 	StartRecall, AcknowledgeRecall, GetRecall, ListRecalls, RecallScope,
 	Provenance, Verify, Unit, Stock, Event, UnitsByHolder, EventsByTime, EventsByIndex, Alerts, Version,
 }
