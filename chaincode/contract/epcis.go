@@ -139,6 +139,13 @@ func (c *EPCISContract) apply(ctx contractapi.TransactionContextInterface, op st
 		} else {
 			r, err = c.unit.Decommission(ctx, *q)
 		}
+	case *model.PackStateRequest:
+		r, err = c.unit.SetPackState(ctx, *q)
+	case *model.ShipmentRequest:
+		if op != ops.CancelShipment.Name() {
+			return nil, fmt.Errorf("epcis: %s: no transaction takes %T", op, req)
+		}
+		r, err = c.unit.CancelShipment(ctx, *q)
 	case *model.InspectRequest:
 		ir, ierr := c.unit.Inspect(ctx, *q)
 		if ierr != nil {

@@ -121,6 +121,7 @@ type EventDetail struct {
 	Undoes           string   `json:"undoes,omitempty"`  // event ID an undo reverses, the same submitter's
 	Erases           string   `json:"erases,omitempty"`  // dispense event whose private details an erasure purged, the same submitter's
 	Reason           string   `json:"reason,omitempty"`
+	PackState        Status   `json:"packState,omitempty"` // the pack state set or undone (ADR 028)
 	Quarantined      []string `json:"quarantined,omitempty"`
 	UnitCount        int      `json:"unitCount,omitempty"` // units moved, containers' contents included
 }

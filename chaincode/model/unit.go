@@ -24,6 +24,7 @@ type Unit struct {
 	Returning      bool          `json:"returning,omitempty"` // in transit as a return, until its receiver accepts it
 	RecallIDs      []string      `json:"recallIds,omitempty"` // recalls naming this code
 	Dispense       *DispenseInfo `json:"dispense,omitempty"`
+	PackState      *PackStamp    `json:"packState,omitempty"` // set while Status is a pack state
 	CloneSuspected bool          `json:"cloneSuspected,omitempty"`
 	Lineage        *Lineage      `json:"lineage,omitempty"` // what a transformation made it of
 	LastEventID    string        `json:"lastEventId"`
@@ -156,11 +157,18 @@ type Condition struct {
 }
 
 // Effective returns the one status that describes the unit now, most decisive first:
-// destroyed, decommissioned, dispensed, returned; recalled; quarantined; expired; in transit;
-// active.
+// destroyed, decommissioned, dispensed, returned; a pack state (stolen first); recalled;
+// quarantined; expired; in transit; active.
 func (c Condition) Effective() Status {
 	all := append([]Status{c.Own}, c.Chain...)
 	for _, s := range []Status{StatusDestroyed, StatusDecommissioned, StatusDispensed, StatusReturned} {
+		for _, have := range all {
+			if have == s {
+				return s
+			}
+		}
+	}
+	for _, s := range PackStates {
 		for _, have := range all {
 			if have == s {
 				return s

@@ -24,5 +24,6 @@ func (v *UnitView) HideHolder() {
 	u := &v.Unit
 	u.Owner, u.Custodian, u.Location, u.Parent, u.ShipTo, u.ShipFrom = "", "", "", "", "", ""
 	u.Returning, u.Dispense, u.LastEventID, u.LastEventBy, u.UpdatedAt = false, nil, "", "", ""
+	u.PackState = nil // who set it, where: the status still names the state
 	v.Owner, v.Location, v.Chain = "", "", nil
 }

@@ -52,6 +52,8 @@ const (
 	BizStepRemoving        BizStep = "removing"
 	// BizStepErasing is the ledger's own (no CBV term): a dispense's private details erased.
 	BizStepErasing BizStep = "erasing"
+	// BizStepTransporting moves goods between two sites of one owner (unit:Relocate).
+	BizStepTransporting BizStep = "transporting"
 )
 
 // Disposition is a CBV 2.0 disposition (bare name).
@@ -90,7 +92,7 @@ const (
 )
 
 // Status is the ledger's state of a unit or container. The stored states are active,
-// in_transit, dispensed, returned, decommissioned and destroyed; quarantined is a flag on the
+// in_transit, dispensed, returned, decommissioned, destroyed and the pack states (packstate.go); quarantined is a flag on the
 // unit, its containers or its lot, and recalled and expired are derived from the lot, the
 // product and recalls when a unit is read.
 type Status string
@@ -127,6 +129,10 @@ func (s Status) Disposition() Disposition {
 		return DispositionInactive
 	case StatusDestroyed:
 		return DispositionDestroyed
+	case StatusStolen:
+		return DispositionStolen
+	case StatusLocked, StatusExported, StatusSample, StatusFreeSample, StatusCheckedOut:
+		return DispositionNonSellable
 	}
 	return DispositionActive
 }

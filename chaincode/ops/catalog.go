@@ -51,6 +51,15 @@ var (
 	DispenseDetails = evaluate[model.EventIDQuery, model.DispenseRecord]("unit:DispenseDetails")
 )
 
+// Pack states and shipment corrections (ADR 028).
+var (
+	SetPackState   = submit[model.PackStateRequest, model.EventResult]("unit:SetPackState")
+	UndoPackState  = submit[model.UndoPackStateRequest, model.EventResult]("unit:UndoPackState")
+	CancelShipment = submit[model.ShipmentRequest, model.EventResult]("unit:CancelShipment")
+	RefuseShipment = submit[model.ShipmentRequest, model.EventResult]("unit:RefuseShipment")
+	Relocate       = submit[model.RelocateRequest, model.EventResult]("unit:Relocate")
+)
+
 // EPCIS: every captured event, kept whole; the chaincode maps those about goods it governs to
 // the transaction of their business step (ADR 019).
 var (
@@ -100,6 +109,7 @@ var All = []Descriptor{
 	RegisterProduct, SetProductLinks, GetProduct, ListProducts, RegisterLot, SetLotStatus, GetLot, ListLots,
 	Commission, Pack, Unpack, Ship, Receive, PrepareDispense, Dispense, UndoDispense, EraseDispense, Return, Decommission,
 	Destroy, Release, ReportSensor, Inspect, Transform, Associate, DispenseDetails, CaptureEPCIS,
+	SetPackState, UndoPackState, CancelShipment, RefuseShipment, Relocate,
 	StartRecall, AcknowledgeRecall, AmendRecall, CompleteRecall, TerminateRecall, CheckRecall, GetRecall, ListRecalls, RecallScope,
 	TakeCase, NoteCase, InvestigateCase, CloseCase, GetCase, ListCases,
 	Provenance, Verify, Unit, Stock, Event, UnitsByHolder, EventsByTime, EventsByIndex, Alerts, Version,

@@ -37,6 +37,8 @@ var writeRoles = map[string][]model.Role{
 	// Cases (ADR 027): whoever sees a case notes on it; its owner or a regulator decides it.
 	"case:Take": {model.RoleRegulator, model.RoleManufacturer}, "case:Investigate": {model.RoleRegulator, model.RoleManufacturer},
 	"case:Close": {model.RoleRegulator, model.RoleManufacturer}, "case:Note": tradingAnd(model.RoleRegulator),
+	"unit:SetPackState": tradingAnd(model.RoleRegulator), "unit:UndoPackState": trading, // a regulator reports stolen only
+	"unit:CancelShipment": trading, "unit:RefuseShipment": trading, "unit:Relocate": trading,
 	// An observation (goods the ledger does not govern); a governed event is judged by the
 	// transaction it maps to.
 	"epcis:Capture": tradingAnd(model.RoleRegulator),
@@ -92,6 +94,13 @@ func checkWrites(t *testing.T, w World, f fixture) {
 		"case:Investigate":   model.CaseRequest{CaseID: f.caseID},
 		"case:Close":         model.CloseCaseRequest{CaseID: f.caseID, Resolution: model.ResolutionFalsePositive, Reason: "matrix"},
 		"epcis:Capture":      observation("urn:uuid:matrix-"+w.Run, today),
+
+		// Pack states and shipment corrections (ADR 028).
+		"unit:SetPackState":   model.PackStateRequest{EventHeader: h, Codes: codes, State: model.StatusStolen},
+		"unit:UndoPackState":  model.UndoPackStateRequest{EventHeader: h, Codes: codes},
+		"unit:CancelShipment": model.ShipmentRequest{EventHeader: h, Codes: codes},
+		"unit:RefuseShipment": model.ShipmentRequest{EventHeader: h, Codes: codes},
+		"unit:Relocate":       model.RelocateRequest{EventHeader: h, Codes: codes, Destination: "0614141000005"},
 	}
 	for _, op := range ops.All {
 		allowed, ok := writeRoles[op.Name()]
