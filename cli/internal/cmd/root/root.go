@@ -3,6 +3,7 @@ package root
 
 import (
 	"github.com/spf13/cobra"
+	"github.com/udiledger/udiledger/cli/internal/cmd/cases"
 
 	"github.com/udiledger/udiledger/cli/internal/cmd/apikey"
 	"github.com/udiledger/udiledger/cli/internal/cmd/commission"
@@ -63,6 +64,7 @@ completion script.`,
 	cmd.AddCommand(network.NewCmdNetwork(f))
 	cmd.AddCommand(parse.NewCmdParse(f, nil))
 	cmd.AddCommand(recall.NewCmdRecall(f))
+	cmd.AddCommand(cases.NewCmdCase(f))
 	cmd.AddCommand(serve.NewCmdServe(f, nil))
 	cmd.AddCommand(query.NewCmdTrace(f, nil))
 	cmd.AddCommand(query.NewCmdVerify(f, nil))
