@@ -66,3 +66,17 @@ func validGLN(gln string) error {
 	}
 	return nil
 }
+
+// requestItems parses the codes of an event request (at most model.MaxEventCodes, no
+// duplicates) and looks up the unit or container each names.
+func (t *txn) requestItems(raw []string) ([]code, []*item, error) {
+	codes, err := parseCodes(raw, model.MaxEventCodes)
+	if err != nil {
+		return nil, nil, err
+	}
+	items, err := t.lookupAll(codes)
+	if err != nil {
+		return nil, nil, err
+	}
+	return codes, items, nil
+}

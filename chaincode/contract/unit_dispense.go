@@ -282,11 +282,7 @@ func (c *UnitContract) UndoDispense(ctx contractapi.TransactionContextInterface,
 	if _, err := t.trader("undo a dispense", dispensingRoles...); err != nil {
 		return nil, err
 	}
-	codes, err := parseCodes(req.Codes, model.MaxEventCodes)
-	if err != nil {
-		return nil, err
-	}
-	items, err := t.lookupAll(codes)
+	codes, items, err := t.requestItems(req.Codes)
 	if err != nil {
 		return nil, err
 	}

@@ -22,11 +22,7 @@ func (c *UnitContract) Return(ctx contractapi.TransactionContextInterface, req m
 	if err := validGLN(req.Location); err != nil {
 		return nil, err
 	}
-	codes, err := parseCodes(req.Codes, model.MaxEventCodes)
-	if err != nil {
-		return nil, err
-	}
-	items, err := t.lookupAll(codes)
+	codes, items, err := t.requestItems(req.Codes)
 	if err != nil {
 		return nil, err
 	}
@@ -145,11 +141,7 @@ func (c *UnitContract) dispose(ctx contractapi.TransactionContextInterface, req 
 	if err := validGLN(req.Location); err != nil {
 		return nil, err
 	}
-	codes, err := parseCodes(req.Codes, model.MaxEventCodes)
-	if err != nil {
-		return nil, err
-	}
-	items, err := t.lookupAll(codes)
+	codes, items, err := t.requestItems(req.Codes)
 	if err != nil {
 		return nil, err
 	}

@@ -42,11 +42,7 @@ func (c *UnitContract) SetPackState(ctx contractapi.TransactionContextInterface,
 	if err := validGLN(req.Location); err != nil {
 		return nil, err
 	}
-	codes, err := parseCodes(req.Codes, model.MaxEventCodes)
-	if err != nil {
-		return nil, err
-	}
-	items, err := t.lookupAll(codes)
+	codes, items, err := t.requestItems(req.Codes)
 	if err != nil {
 		return nil, err
 	}
@@ -113,11 +109,7 @@ func (c *UnitContract) UndoPackState(ctx contractapi.TransactionContextInterface
 	if _, err := t.trader("undo a pack state", tradingRoles...); err != nil {
 		return nil, err
 	}
-	codes, err := parseCodes(req.Codes, model.MaxEventCodes)
-	if err != nil {
-		return nil, err
-	}
-	items, err := t.lookupAll(codes)
+	codes, items, err := t.requestItems(req.Codes)
 	if err != nil {
 		return nil, err
 	}

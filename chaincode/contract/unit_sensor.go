@@ -28,11 +28,7 @@ func (c *UnitContract) ReportSensor(ctx contractapi.TransactionContextInterface,
 	if len(req.SensorElementList) == 0 {
 		return nil, model.Invalid("sensorElementList is empty")
 	}
-	codes, err := parseCodes(req.Codes, model.MaxEventCodes)
-	if err != nil {
-		return nil, err
-	}
-	items, err := t.lookupAll(codes)
+	codes, items, err := t.requestItems(req.Codes)
 	if err != nil {
 		return nil, err
 	}
@@ -161,11 +157,7 @@ func (c *UnitContract) Release(ctx contractapi.TransactionContextInterface, req 
 	if err != nil {
 		return nil, err
 	}
-	codes, err := parseCodes(req.Codes, model.MaxEventCodes)
-	if err != nil {
-		return nil, err
-	}
-	items, err := t.lookupAll(codes)
+	codes, items, err := t.requestItems(req.Codes)
 	if err != nil {
 		return nil, err
 	}

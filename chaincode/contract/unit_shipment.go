@@ -129,11 +129,7 @@ func (c *UnitContract) Relocate(ctx contractapi.TransactionContextInterface, req
 	if req.Location == req.Destination {
 		return nil, model.Invalid("location and destination are the same")
 	}
-	codes, err := parseCodes(req.Codes, model.MaxEventCodes)
-	if err != nil {
-		return nil, err
-	}
-	items, err := t.lookupAll(codes)
+	codes, items, err := t.requestItems(req.Codes)
 	if err != nil {
 		return nil, err
 	}
