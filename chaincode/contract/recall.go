@@ -2,6 +2,7 @@ package contract
 
 import (
 	"slices"
+	"time"
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
@@ -118,7 +119,7 @@ func (c *RecallContract) Start(ctx contractapi.TransactionContextInterface, req 
 		}
 	}
 	r := &model.Recall{ID: req.ID, Class: req.Class, Depth: req.Depth, Reason: req.Reason, Scope: req.Scope,
-		InitiatedBy: t.caller, StartedAt: t.nowText, TxID: t.txID}
+		InitiatedBy: t.caller, StartedAt: t.nowText, TxID: t.txID, AcknowledgeBy: t.hoursFromNow(req.AcknowledgeWithinHours)}
 	k, err := t.key(otRecall, r.ID)
 	if err != nil {
 		return nil, err
@@ -179,6 +180,14 @@ func (t *txn) stamp(it *item) error {
 		return t.putUnit(it.unit)
 	}
 	return t.putContainer(it.cont)
+}
+
+// hoursFromNow is the transaction time plus hours (model.DefaultAcknowledgeHours for 0).
+func (t *txn) hoursFromNow(hours int) string {
+	if hours <= 0 {
+		hours = model.DefaultAcknowledgeHours
+	}
+	return model.FormatTime(t.now.Add(time.Duration(hours) * time.Hour))
 }
 
 func (t *txn) recall(id string) (*model.Recall, error) {

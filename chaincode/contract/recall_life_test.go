@@ -3,6 +3,7 @@ package contract
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/udiledger/udiledger/chaincode/model"
 )
@@ -70,4 +71,42 @@ func TestARecallsLifeAfterItsStart(t *testing.T) {
 			t.Fatalf("checking a terminated recall: %v", err)
 		}
 	})
+}
+
+func TestHoldersThatHaveNotAcknowledgedByTheDeadlineAreOverdue(t *testing.T) {
+	e := newEnv(t)
+	e.seed()
+	e.commission("c1", 1, 2)
+	e.must(nil, mfr, "unit:Ship", model.ShipRequest{EventHeader: model.EventHeader{EventID: "s1"}, To: dst, Codes: []string{deviceCode(1)}})
+	e.must(nil, dst, "unit:Receive", model.ReceiveRequest{EventHeader: model.EventHeader{EventID: "r1", Location: dstGLN}, Codes: []string{deviceCode(1)}})
+	req := lotRecall("RD", model.DepthRetail)
+	req.AcknowledgeWithinHours = 4
+	var r model.Recall
+	e.must(&r, reg, "recall:Start", req)
+	start, _ := model.ParseTime(r.StartedAt)
+	if by, _ := model.ParseTime(r.AcknowledgeBy); !by.Equal(start.Add(4 * time.Hour)) {
+		t.Fatalf("acknowledge by %s, started %s", r.AcknowledgeBy, r.StartedAt)
+	}
+	overdue := func() map[string]bool {
+		var s model.RecallStatus
+		e.mustEval(&s, reg, "recall:Scope", "RD", "true")
+		out := map[string]bool{}
+		for _, h := range s.Holders {
+			out[h.Holder] = h.Overdue
+			for _, u := range h.Units {
+				if u.At == "" || u.EventID == "" || u.EventBy == "" {
+					t.Fatalf("unit without its last change: %+v", u)
+				}
+			}
+		}
+		return out
+	}
+	if o := overdue(); o[mfr] || o[dst] {
+		t.Fatalf("overdue before the deadline: %v", o)
+	}
+	e.must(nil, mfr, "recall:Acknowledge", model.AckRequest{RecallID: "RD"})
+	e.advance(5 * time.Hour)
+	if o := overdue(); o[mfr] || !o[dst] {
+		t.Fatalf("after the deadline, the manufacturer acknowledged and the distributor did not: %v", o)
+	}
 }

@@ -56,7 +56,8 @@ func (t *txn) recallStatus(r *model.Recall, withUnits bool) (*model.RecallStatus
 		out.Counts.Add(stage, quarantined)
 		h.ByStatus[status]++
 		if withUnits {
-			h.Units = append(h.Units, model.ScopeUnit{Code: key, Stage: stage, Status: status})
+			h.Units = append(h.Units, model.ScopeUnit{Code: key, Stage: stage, Status: status,
+				At: u.UpdatedAt, EventID: u.LastEventID, EventBy: u.LastEventBy})
 		}
 		return nil
 	}
@@ -76,7 +77,9 @@ func (t *txn) recallStatus(r *model.Recall, withUnits bool) (*model.RecallStatus
 	}); err != nil {
 		return nil, err
 	}
+	overdue := r.AcknowledgeBy != "" && r.Current() == model.RecallStarted && t.nowText > r.AcknowledgeBy
 	for _, h := range holders {
+		h.Overdue = overdue && !h.Acknowledged && h.Holder != r.InitiatedBy
 		out.Holders = append(out.Holders, *h)
 	}
 	model.SortHolders(out.Holders)
@@ -191,6 +194,9 @@ type unitState struct {
 	Location    string       `json:"location"`
 	Parent      string       `json:"parent"`
 	RecallIDs   []string     `json:"recallIds"`
+	LastEventID string       `json:"lastEventId"`
+	LastEventBy string       `json:"lastEventBy"`
+	UpdatedAt   string       `json:"updatedAt"`
 }
 
 // unitNoCache reads the state of a unit (unitState's fields of model.Unit only) without
@@ -209,5 +215,6 @@ func (t *txn) unitNoCache(key string) (*model.Unit, error) {
 		return nil, model.NotFound("unit %s is not on the ledger", key)
 	}
 	return &model.Unit{Key: key, DI: u.DI, Lot: u.Lot, Expiry: u.Expiry, Status: u.Status, Quarantined: u.Quarantined,
-		Owner: u.Owner, Location: u.Location, Parent: u.Parent, RecallIDs: u.RecallIDs}, nil
+		Owner: u.Owner, Location: u.Location, Parent: u.Parent, RecallIDs: u.RecallIDs,
+		LastEventID: u.LastEventID, LastEventBy: u.LastEventBy, UpdatedAt: u.UpdatedAt}, nil
 }

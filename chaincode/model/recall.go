@@ -19,7 +19,13 @@ type Recall struct {
 	History []RecallStep `json:"history,omitempty"`
 	// Checks are the regulator's effectiveness checks, one per holder checked.
 	Checks []EffectivenessCheck `json:"checks,omitempty"`
+	// AcknowledgeBy is when every holder in scope must have acknowledged (RFC 3339): the
+	// start (or the latest amendment that set it) plus the recall's acknowledgement window.
+	AcknowledgeBy string `json:"acknowledgeBy,omitempty"`
 }
+
+// DefaultAcknowledgeHours is the acknowledgement window of a recall that sets none.
+const DefaultAcknowledgeHours = 48
 
 // RecallState is a recall's place in its life.
 type RecallState string
@@ -114,6 +120,9 @@ type RecallRequest struct {
 	Depth  RecallDepth `json:"depth" validate:"required,oneof=wholesale retail consumer"`
 	Reason string      `json:"reason" validate:"required,reason"`
 	Scope  RecallScope `json:"scope"`
+	// AcknowledgeWithinHours is how long holders have to acknowledge; 0 means
+	// DefaultAcknowledgeHours.
+	AcknowledgeWithinHours int `json:"acknowledgeWithinHours,omitempty" validate:"omitempty,min=1,max=720"`
 }
 
 // Validate checks the shape of a recall request.
@@ -204,6 +213,11 @@ type ScopeUnit struct {
 	Code   string `json:"code"`
 	Stage  Status `json:"stage"`
 	Status Status `json:"status"`
+	// At, EventID and EventBy are the unit's last change: for a returned or destroyed unit,
+	// when and by which event it came back or was destroyed.
+	At      string `json:"at,omitempty"`
+	EventID string `json:"eventId,omitempty"`
+	EventBy string `json:"eventBy,omitempty"`
 }
 
 // HolderScope is what one holder has of a recall's units.
@@ -212,7 +226,10 @@ type HolderScope struct {
 	Counts       StageCounts    `json:"counts"`
 	ByStatus     map[Status]int `json:"byStatus"` // effective status -> units
 	Acknowledged bool           `json:"acknowledged"`
-	Units        []ScopeUnit    `json:"units,omitempty"`
+	// Overdue is set when the holder has not acknowledged and the recall's AcknowledgeBy
+	// has passed.
+	Overdue bool        `json:"overdue,omitempty"`
+	Units   []ScopeUnit `json:"units,omitempty"`
 }
 
 // RecallStatus is the scope and progress of a recall (recall:Scope).
