@@ -1,17 +1,22 @@
 package model
 
-import "sort"
+import (
+	"slices"
+	"sort"
+)
 
 // Recall is a recall started by a regulator or by the manufacturer of the products.
 type Recall struct {
-	ID          string      `json:"id"` // client-chosen, also the recalling event's ID
-	Class       RecallClass `json:"class"`
-	Depth       RecallDepth `json:"depth"`
-	Reason      string      `json:"reason"`
-	Scope       RecallScope `json:"scope"`
-	InitiatedBy string      `json:"initiatedBy"`
-	StartedAt   string      `json:"startedAt"`
-	TxID        string      `json:"txId"`
+	ID     string      `json:"id"` // client-chosen, also the recalling event's ID
+	Class  RecallClass `json:"class"`
+	Depth  RecallDepth `json:"depth"`
+	Reason string      `json:"reason"`
+	Scope  RecallScope `json:"scope"` // the scope it started with
+	// MoreScopes are the scopes amendments added, in the order they were added.
+	MoreScopes  []RecallScope `json:"moreScopes,omitempty"`
+	InitiatedBy string        `json:"initiatedBy"`
+	StartedAt   string        `json:"startedAt"`
+	TxID        string        `json:"txId"`
 	// State is where the recall stands: started (also a record kept before states were,
 	// with no state), completed by the recalling firm, terminated by a regulator.
 	State RecallState `json:"state,omitempty"`
@@ -22,6 +27,11 @@ type Recall struct {
 	// AcknowledgeBy is when every holder in scope must have acknowledged (RFC 3339): the
 	// start (or the latest amendment that set it) plus the recall's acknowledgement window.
 	AcknowledgeBy string `json:"acknowledgeBy,omitempty"`
+}
+
+// Scopes is everything the recall covers: its first scope, then those amendments added.
+func (r *Recall) Scopes() []RecallScope {
+	return append([]RecallScope{r.Scope}, r.MoreScopes...)
 }
 
 // DefaultAcknowledgeHours is the acknowledgement window of a recall that sets none.
@@ -59,13 +69,22 @@ type RecallStep struct {
 	Override bool `json:"override,omitempty"`
 }
 
-// RecallAmendRequest changes a started recall's class or depth (recall:Amend).
+// RecallAmendRequest changes a started recall's class or depth, or extends its scope
+// (recall:Amend).
 type RecallAmendRequest struct {
 	RecallID string      `json:"recallId" validate:"required,eventid"`
 	Class    RecallClass `json:"class,omitempty" validate:"omitempty,oneof=I II III"`
 	Depth    RecallDepth `json:"depth,omitempty" validate:"omitempty,oneof=wholesale retail consumer"`
 	Reason   string      `json:"reason" validate:"required,reason"`
+	// AddScopes extends the recall: more lots, a DI, more codes.
+	AddScopes []RecallScope `json:"addScopes,omitempty" validate:"omitempty,max=20,dive"`
+	// AcknowledgeWithinHours sets a new acknowledgement deadline from now, for the holders an
+	// extension reaches; 0 keeps the deadline.
+	AcknowledgeWithinHours int `json:"acknowledgeWithinHours,omitempty" validate:"omitempty,min=1,max=720"`
 }
+
+// MaxAddedScopes is the most scopes one amendment adds.
+const MaxAddedScopes = 20
 
 // RecallCloseRequest completes (recall:Complete) or terminates (recall:Terminate) a recall.
 // Override lets a regulator terminate a recall whose progress is short of 100 %, with the
@@ -110,6 +129,44 @@ type RecallScope struct {
 	Codes []string  `json:"codes,omitempty" validate:"required_if=Type codes,codes"`
 }
 
+// Covers reports whether the scope covers a unit or container: di and lot are its product
+// and lot (empty for a container), key its code.
+func (s RecallScope) Covers(di, lot, key string) bool {
+	switch s.Type {
+	case ScopeLot:
+		return di != "" && di == s.DI && lot == s.Lot
+	case ScopeDI:
+		return di != "" && di == s.DI
+	}
+	return key != "" && slices.Contains(s.Codes, key)
+}
+
+// AnyCovers reports whether one of scopes covers a unit or container (see Covers).
+func AnyCovers(scopes []RecallScope, di, lot, key string) bool {
+	return slices.ContainsFunc(scopes, func(s RecallScope) bool { return s.Covers(di, lot, key) })
+}
+
+// Validate checks the shape of a scope.
+func (s *RecallScope) Validate() error {
+	switch s.Type {
+	case ScopeLot:
+		if s.DI == "" || s.Lot == "" {
+			return Invalid("a lot recall needs di and lot")
+		}
+	case ScopeDI:
+		if s.DI == "" {
+			return Invalid("a di recall needs di")
+		}
+	case ScopeCodes:
+		if len(s.Codes) == 0 || len(s.Codes) > MaxRecallCodes {
+			return Invalid("a codes recall needs 1 to %d codes", MaxRecallCodes)
+		}
+	default:
+		return Invalid("recall scope type must be lot, di or codes, got %q", s.Type)
+	}
+	return nil
+}
+
 // MaxRecallCodes is the largest list of codes one recall names.
 const MaxRecallCodes = MaxEventCodes
 
@@ -140,23 +197,7 @@ func (r *RecallRequest) Validate() error {
 	default:
 		return Invalid("recall depth must be wholesale, retail or consumer, got %q", r.Depth)
 	}
-	switch r.Scope.Type {
-	case ScopeLot:
-		if r.Scope.DI == "" || r.Scope.Lot == "" {
-			return Invalid("a lot recall needs di and lot")
-		}
-	case ScopeDI:
-		if r.Scope.DI == "" {
-			return Invalid("a di recall needs di")
-		}
-	case ScopeCodes:
-		if len(r.Scope.Codes) == 0 || len(r.Scope.Codes) > MaxRecallCodes {
-			return Invalid("a codes recall needs 1 to %d codes", MaxRecallCodes)
-		}
-	default:
-		return Invalid("recall scope type must be lot, di or codes, got %q", r.Scope.Type)
-	}
-	return nil
+	return r.Scope.Validate()
 }
 
 // AckRequest acknowledges a recall on behalf of the caller's organisation (recall:Acknowledge).
@@ -226,8 +267,16 @@ type HolderScope struct {
 	Counts       StageCounts    `json:"counts"`
 	ByStatus     map[Status]int `json:"byStatus"` // effective status -> units
 	Acknowledged bool           `json:"acknowledged"`
-	// Overdue is set when the holder has not acknowledged and the recall's AcknowledgeBy
-	// has passed.
+	// Level is the holder's level of distribution (wholesale or retail); InDepth says
+	// whether the recall's depth reaches it.
+	Level   RecallLevel `json:"level"`
+	InDepth bool        `json:"inDepth"`
+	// Required and Done are the holder's part of the recall's progress: its units the depth
+	// reaches (those in transit at their receiver's level) and those that came back.
+	Required int `json:"required"`
+	Done     int `json:"done"`
+	// Overdue is set when a holder the recall reaches has not acknowledged and the recall's
+	// AcknowledgeBy has passed.
 	Overdue bool        `json:"overdue,omitempty"`
 	Units   []ScopeUnit `json:"units,omitempty"`
 }
@@ -236,31 +285,43 @@ type HolderScope struct {
 type RecallStatus struct {
 	Recall           Recall            `json:"recall"`
 	Counts           StageCounts       `json:"counts"`
+	ByLevel          LevelCounts       `json:"byLevel"` // the same units by level of distribution
 	Holders          []HolderScope     `json:"holders"`
 	Acknowledgements []Acknowledgement `json:"acknowledgements"`
-	Required         int               `json:"required"` // units that must come back
+	Required         int               `json:"required"` // units the depth reaches, and those back
 	Done             int               `json:"done"`     // returned or destroyed
 	Progress         float64           `json:"progress"` // Done / Required, 1 when nothing is required
-	// Stock is where the lot's lot-controlled quantities (no serials) are, for a lot recall.
-	Stock *StockView `json:"stock,omitempty"`
-}
-
-// Progress computes required, done and progress of a recall from its counts: returned and
-// destroyed units are done; units dispensed to patients are required only at consumer depth;
-// decommissioned units are out of circulation and not required.
-func Progress(depth RecallDepth, c StageCounts) (required, done int, progress float64) {
-	done = c.Returned + c.Destroyed
-	required = c.Total - c.Decommissioned
-	if depth != DepthConsumer {
-		required -= c.Dispensed
-	}
-	if required <= 0 {
-		return 0, done, 1
-	}
-	return required, done, float64(done) / float64(required)
+	// Stock is where the lot's lot-controlled quantities (no serials) are, for a recall whose
+	// first lot scope it is; MoreStock the same for each further lot scope.
+	Stock     *StockView  `json:"stock,omitempty"`
+	MoreStock []StockView `json:"moreStock,omitempty"`
 }
 
 // SortHolders orders holder rows by MSP ID.
 func SortHolders(h []HolderScope) {
 	sort.Slice(h, func(i, j int) bool { return h[i].Holder < h[j].Holder })
+}
+
+// RecallDispensed lists the units of a recall's scope one dispenser dispensed, with the
+// patient and prescription references of its own private records (recall:Dispensed).
+type RecallDispensed struct {
+	RecallID  string      `json:"recallId"`
+	Depth     RecallDepth `json:"depth"`
+	Dispenser string      `json:"dispenser"`
+	// PatientContact says whether the recall's depth (consumer) requires the dispenser to
+	// reach the patients.
+	PatientContact bool            `json:"patientContact"`
+	Units          []DispensedUnit `json:"units"`
+}
+
+// DispensedUnit is one dispensed unit of a recall's scope.
+type DispensedUnit struct {
+	Code            string `json:"code"`
+	EventID         string `json:"eventId"` // the dispense
+	At              string `json:"at"`
+	PatientRef      string `json:"patientRef,omitempty"`
+	PrescriptionRef string `json:"prescriptionRef,omitempty"`
+	// Erased is set when the dispense's private record is erased or expired: the references
+	// are gone.
+	Erased bool `json:"erased,omitempty"`
 }

@@ -105,30 +105,118 @@ func TestExpiringWithin(t *testing.T) {
 	}
 }
 
-func TestProgress(t *testing.T) {
-	c := StageCounts{Total: 10, InStock: 2, Dispensed: 3, Returned: 4, Destroyed: 1}
+func TestProgressFollowsTheDepth(t *testing.T) {
+	byLevel := LevelCounts{}
+	for _, u := range []struct {
+		level RecallLevel
+		stage Status
+	}{
+		{LevelWholesale, StatusActive}, {LevelWholesale, StatusActive}, {LevelWholesale, StatusInTransit},
+		{LevelWholesale, StatusReturned}, {LevelWholesale, StatusDecommissioned},
+		{LevelRetail, StatusActive}, {LevelRetail, StatusActive}, {LevelRetail, StatusActive}, {LevelRetail, StatusDestroyed},
+		{LevelConsumer, StatusDispensed}, {LevelConsumer, StatusDispensed}, {LevelConsumer, StatusDispensed}, {LevelConsumer, StatusDispensed},
+	} {
+		byLevel.Add(u.level, u.stage, false)
+	}
 	tests := []struct {
 		name         string
 		give         RecallDepth
 		wantRequired int
-		wantProgress float64
 	}{
-		{"at consumer depth dispensed units must come back", DepthConsumer, 10, 0.5},
-		{"at retail depth dispensed units are out of reach", DepthRetail, 7, 5.0 / 7},
+		{"at wholesale depth the wholesale stock and what came back", DepthWholesale, 5},
+		{"at retail depth the retail stock too", DepthRetail, 8},
+		{"at consumer depth the dispensed units too", DepthConsumer, 12},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			req, done, p := Progress(tt.give, c)
-			if req != tt.wantRequired || done != 5 || p != tt.wantProgress {
+			req, done, p := Progress(tt.give, byLevel)
+			if req != tt.wantRequired || done != 2 || p != 2/float64(tt.wantRequired) {
 				t.Fatalf("got %d %d %v", req, done, p)
 			}
 		})
 	}
 	t.Run("a recall with nothing to bring back is complete", func(t *testing.T) {
-		if _, _, p := Progress(DepthRetail, StageCounts{}); p != 1 {
+		if _, _, p := Progress(DepthRetail, LevelCounts{}); p != 1 {
 			t.Fatalf("progress %v", p)
 		}
 	})
+}
+
+func TestLevels(t *testing.T) {
+	party := func(roles ...Role) *Party { return &Party{Roles: roles} }
+	levels := []struct {
+		name string
+		give *Party
+		want RecallLevel
+	}{
+		{"a distributor trades at wholesale level", party(RoleDistributor), LevelWholesale},
+		{"a carrier trades at wholesale level", party(RoleLogistics), LevelWholesale},
+		{"a hospital is at retail level", party(RoleHospital), LevelRetail},
+		{"a pharmacy that is also a platform is at retail level", party(RolePharmacy, RolePlatform), LevelRetail},
+		{"a hospital that also distributes is at wholesale level", party(RoleHospital, RoleDistributor), LevelWholesale},
+		{"an unknown party is at wholesale level", nil, LevelWholesale},
+	}
+	for _, tt := range levels {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := PartyLevel(tt.give); got != tt.want {
+				t.Fatalf("got %s", got)
+			}
+		})
+	}
+	units := []struct {
+		name         string
+		stage        Status
+		holder, recv RecallLevel
+		want         RecallLevel
+	}{
+		{"a dispensed unit is at consumer level", StatusDispensed, LevelRetail, "", LevelConsumer},
+		{"a unit in transit is at its receiver's level", StatusInTransit, LevelWholesale, LevelRetail, LevelRetail},
+		{"a unit in transit to nobody known is at its holder's", StatusInTransit, LevelWholesale, "", LevelWholesale},
+		{"a unit in stock is at its holder's level", StatusActive, LevelRetail, "", LevelRetail},
+	}
+	for _, tt := range units {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := UnitLevel(tt.stage, tt.holder, tt.recv); got != tt.want {
+				t.Fatalf("got %s", got)
+			}
+		})
+	}
+	t.Run("each depth reaches its level and those before it", func(t *testing.T) {
+		got := ""
+		for _, d := range []RecallDepth{DepthWholesale, DepthRetail, DepthConsumer} {
+			for _, l := range RecallLevels {
+				if d.Reaches(l) {
+					got += string(d[0]) + string(l[0]) + " "
+				}
+			}
+		}
+		if got != "ww rw rr cw cr cc " {
+			t.Fatalf("got %q", got)
+		}
+	})
+}
+
+func TestRecallScopesCover(t *testing.T) {
+	r := Recall{Scope: RecallScope{Type: ScopeLot, DI: "1", Lot: "A"},
+		MoreScopes: []RecallScope{{Type: ScopeDI, DI: "2"}, {Type: ScopeCodes, Codes: []string{"k"}}}}
+	tests := []struct {
+		name         string
+		di, lot, key string
+		want         bool
+	}{
+		{"a unit of the first lot", "1", "A", "x", true},
+		{"a unit of another lot of the first product", "1", "B", "x", false},
+		{"any lot of the added product", "2", "Z", "", true},
+		{"an added code", "", "", "k", true},
+		{"another code", "", "", "j", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := AnyCovers(r.Scopes(), tt.di, tt.lot, tt.key); got != tt.want {
+				t.Fatalf("got %v", got)
+			}
+		})
+	}
 }
 
 func TestAddContents(t *testing.T) {
