@@ -1,7 +1,6 @@
 package contract
 
 import (
-	"slices"
 	"time"
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
@@ -23,7 +22,7 @@ func newRecallContract(cfg *Config) *RecallContract {
 }
 
 // GetEvaluateTransactions lists the read-only transactions.
-func (c *RecallContract) GetEvaluateTransactions() []string { return []string{"Get", "List", "Scope"} }
+func (c *RecallContract) GetEvaluateTransactions() []string { return []string{"Get", "List", "Scope", "Dispensed"} }
 
 // List returns the recalls a page at a time, in recall ID order.
 func (c *RecallContract) List(ctx contractapi.TransactionContextInterface, pageSize int, bookmark string) (*model.RecallPage, error) {
@@ -73,50 +72,9 @@ func (c *RecallContract) Start(ctx contractapi.TransactionContextInterface, req 
 	} else if model.CodeOf(err) != model.CodeNotFound {
 		return nil, err
 	}
-	regulator := me.HasRole(model.RoleRegulator)
-	own := func(di string) error {
-		p, err := t.product(di)
-		if err != nil {
-			return err
-		}
-		if !regulator && p.Manufacturer != t.caller {
-			return model.Forbidden("product %s belongs to %s: only its manufacturer or a regulator recalls it", di, p.Manufacturer)
-		}
-		return nil
-	}
-	var epcs []string
-	switch req.Scope.Type {
-	case model.ScopeLot:
-		if err := own(req.Scope.DI); err != nil {
-			return nil, err
-		}
-		l, err := t.lot(req.Scope.DI, req.Scope.Lot)
-		if err != nil {
-			return nil, err
-		}
-		l.Status, l.RecallIDs = model.LotRecalled, insertSorted(l.RecallIDs, req.ID)
-		if err := t.putLot(l); err != nil {
-			return nil, err
-		}
-	case model.ScopeDI:
-		if err := own(req.Scope.DI); err != nil {
-			return nil, err
-		}
-		p, _ := t.product(req.Scope.DI)
-		p.RecallIDs = insertSorted(p.RecallIDs, req.ID)
-		if err := t.putProduct(p); err != nil {
-			return nil, err
-		}
-	case model.ScopeCodes:
-		codes, err := parseCodes(req.Scope.Codes, model.MaxRecallCodes)
-		if err != nil {
-			return nil, err
-		}
-		req.Scope.Codes = keysOf(codes)
-		epcs = req.Scope.Codes
-		if err := t.markRecalled(codes, req.ID, own); err != nil {
-			return nil, err
-		}
+	epcs, err := t.markScope(&req.Scope, req.ID, t.ownsToRecall(me))
+	if err != nil {
+		return nil, err
 	}
 	r := &model.Recall{ID: req.ID, Class: req.Class, Depth: req.Depth, Reason: req.Reason, Scope: req.Scope,
 		InitiatedBy: t.caller, StartedAt: t.nowText, TxID: t.txID, AcknowledgeBy: t.hoursFromNow(req.AcknowledgeWithinHours)}
@@ -133,6 +91,56 @@ func (c *RecallContract) Start(ctx contractapi.TransactionContextInterface, req 
 		Detail: &model.EventDetail{RecallID: r.ID, Reason: r.Reason},
 	}, hash)
 	return r, err
+}
+
+// ownsToRecall is the ownership rule of recalls: a regulator recalls any product, a
+// manufacturer its own.
+func (t *txn) ownsToRecall(me *model.Party) func(di string) error {
+	regulator := me.HasRole(model.RoleRegulator)
+	return func(di string) error {
+		p, err := t.product(di)
+		if err != nil {
+			return err
+		}
+		if !regulator && p.Manufacturer != t.caller {
+			return model.Forbidden("product %s belongs to %s: only its manufacturer or a regulator recalls it", di, p.Manufacturer)
+		}
+		return nil
+	}
+}
+
+// markScope marks what scope s covers as recalled by recall id: a lot scope the lot, a DI
+// scope the product, a codes scope each named unit or container and the containers around
+// it (its codes become their canonical keys, which it answers). own checks each product.
+func (t *txn) markScope(s *model.RecallScope, id string, own func(di string) error) ([]string, error) {
+	switch s.Type {
+	case model.ScopeLot:
+		if err := own(s.DI); err != nil {
+			return nil, err
+		}
+		l, err := t.lot(s.DI, s.Lot)
+		if err != nil {
+			return nil, err
+		}
+		l.Status, l.RecallIDs = model.LotRecalled, insertSorted(l.RecallIDs, id)
+		return nil, t.putLot(l)
+	case model.ScopeDI:
+		if err := own(s.DI); err != nil {
+			return nil, err
+		}
+		p, err := t.product(s.DI)
+		if err != nil {
+			return nil, err
+		}
+		p.RecallIDs = insertSorted(p.RecallIDs, id)
+		return nil, t.putProduct(p)
+	}
+	codes, err := parseCodes(s.Codes, model.MaxRecallCodes)
+	if err != nil {
+		return nil, err
+	}
+	s.Codes = keysOf(codes)
+	return s.Codes, t.markRecalled(codes, id, own)
 }
 
 // markRecalled adds the recall to each code's record and to the containers around it, so a
@@ -232,7 +240,7 @@ func (c *RecallContract) Acknowledge(ctx contractapi.TransactionContextInterface
 	if ok {
 		return &old, nil
 	}
-	holds, err := t.holdsScope(&r.Scope, t.caller)
+	holds, err := t.holdsScope(r, t.caller)
 	if err != nil {
 		return nil, err
 	}
@@ -255,19 +263,12 @@ func (c *RecallContract) Get(ctx contractapi.TransactionContextInterface, id str
 	return t.recall(id)
 }
 
-// holdsScope reports whether msp holds goods a recall covers: a unit or container at top
-// level (or a unit directly inside one), or stock of a recalled lot. It reads msp's own
-// holdings index, so it runs in a submit.
-func (t *txn) holdsScope(s *model.RecallScope, msp string) (bool, error) {
-	covers := func(di, lot, key string) bool {
-		switch s.Type {
-		case model.ScopeLot:
-			return di == s.DI && lot == s.Lot
-		case model.ScopeDI:
-			return di == s.DI
-		}
-		return slices.Contains(s.Codes, key)
-	}
+// holdsScope reports whether msp holds goods a recall covers, in any of its scopes: a unit or
+// container at top level (or a unit directly inside one), or stock of a recalled lot. It
+// reads msp's own holdings index, so it runs in a submit.
+func (t *txn) holdsScope(r *model.Recall, msp string) (bool, error) {
+	scopes := r.Scopes()
+	covers := func(di, lot, key string) bool { return model.AnyCovers(scopes, di, lot, key) }
 	found := false
 	err := t.scanAll(otHeld, []string{msp}, func(k string, _ []byte) error {
 		if found {
@@ -291,20 +292,28 @@ func (t *txn) holdsScope(s *model.RecallScope, msp string) (bool, error) {
 		}
 		found = covers("", "", ct.Key)
 		for _, lc := range ct.Contents {
-			found = found || (s.Type != model.ScopeCodes && covers(lc.DI, lc.Lot, ""))
+			found = found || covers(lc.DI, lc.Lot, "")
 		}
 		for _, u := range ct.Units {
-			found = found || (s.Type == model.ScopeCodes && covers("", "", u))
+			found = found || covers("", "", u)
 		}
 		return nil
 	})
-	if err != nil || found || s.Type != model.ScopeLot {
+	if err != nil || found {
 		return found, err
 	}
-	k, err := t.key(otStock, s.DI, s.Lot, msp)
-	if err != nil {
-		return false, err
+	for _, s := range scopes {
+		if s.Type != model.ScopeLot {
+			continue
+		}
+		k, err := t.key(otStock, s.DI, s.Lot, msp)
+		if err != nil {
+			return false, err
+		}
+		b, err := t.stub.GetState(k)
+		if err != nil || len(b) > 0 {
+			return len(b) > 0, err
+		}
 	}
-	b, err := t.stub.GetState(k)
-	return len(b) > 0, err
+	return false, nil
 }

@@ -2,6 +2,7 @@ package contract
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
@@ -13,13 +14,41 @@ import (
 // regulator's effectiveness checks. Each step is a transaction that rewrites the recall
 // record with the step in its history and notifies the channel.
 
-// Amend changes a started recall's class or depth: the party that started it or a regulator.
+// Amend changes a started recall's class or depth, extends its scope or sets a new
+// acknowledgement deadline: the party that started it or a regulator. Each added scope is
+// marked as Start marks it, under the same rule (a manufacturer its own products, a
+// regulator any); a scope the recall already covers is refused.
 func (c *RecallContract) Amend(ctx contractapi.TransactionContextInterface, req model.RecallAmendRequest) (*model.Recall, error) {
 	t, r, err := c.step(ctx, req.RecallID, "amend", initiatorOrRegulator("amend"), model.RecallStarted)
 	if err != nil {
 		return nil, err
 	}
+	if len(req.AddScopes) > model.MaxAddedScopes {
+		return nil, model.Invalid("an amendment adds at most %d scopes", model.MaxAddedScopes)
+	}
+	if req.AcknowledgeWithinHours < 0 || req.AcknowledgeWithinHours > 720 {
+		return nil, model.Invalid("acknowledgeWithinHours must be 1 to 720")
+	}
 	var changes []string
+	if len(req.AddScopes) > 0 {
+		me, err := t.me()
+		if err != nil {
+			return nil, err
+		}
+		own := t.ownsToRecall(me)
+		for i := range req.AddScopes {
+			s := req.AddScopes[i]
+			if err := t.extendScope(r, &s, own); err != nil {
+				return nil, err
+			}
+			changes = append(changes, "added "+scopeText(s))
+		}
+	}
+	if req.AcknowledgeWithinHours > 0 {
+		by := t.hoursFromNow(req.AcknowledgeWithinHours)
+		changes = append(changes, fmt.Sprintf("acknowledge by %s → %s", r.AcknowledgeBy, by))
+		r.AcknowledgeBy = by
+	}
 	if req.Class != "" && req.Class != r.Class {
 		if err := (&model.RecallRequest{ID: r.ID, Class: req.Class, Depth: r.Depth, Reason: r.Reason, Scope: r.Scope}).Validate(); err != nil {
 			return nil, err
@@ -38,6 +67,63 @@ func (c *RecallContract) Amend(ctx contractapi.TransactionContextInterface, req 
 		return nil, model.Invalid("recall %s: the amendment changes nothing (class %s, depth %s)", r.ID, r.Class, r.Depth)
 	}
 	return r, t.putStep(r, model.RecallStep{Step: "amended", Reason: req.Reason, Changes: changes})
+}
+
+// extendScope adds scope s to recall r and marks what it covers, refusing a scope r already
+// covers (a lot of a recalled lot or product, a recalled product, a code already in scope).
+func (t *txn) extendScope(r *model.Recall, s *model.RecallScope, own func(di string) error) error {
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	scopes := r.Scopes()
+	switch s.Type {
+	case model.ScopeLot, model.ScopeDI:
+		lot := ""
+		if s.Type == model.ScopeLot {
+			lot = s.Lot
+		}
+		if model.AnyCovers(scopes, s.DI, lot, "") {
+			return model.Invalid("recall %s already covers %s: the amendment changes nothing", r.ID, scopeText(*s))
+		}
+	case model.ScopeCodes:
+		codes, err := parseCodes(s.Codes, model.MaxRecallCodes)
+		if err != nil {
+			return err
+		}
+		items, err := t.lookupAll(codes)
+		if err != nil {
+			return err
+		}
+		for _, it := range items {
+			covered := model.AnyCovers(scopes, "", "", it.key())
+			if it.unit != nil {
+				covered = covered || model.AnyCovers(scopes, it.unit.DI, it.unit.Lot, "")
+			}
+			if covered {
+				return model.Invalid("recall %s already covers %s: the amendment changes nothing", r.ID, it.key())
+			}
+		}
+	}
+	if _, err := t.markScope(s, r.ID, own); err != nil {
+		return err
+	}
+	r.MoreScopes = append(r.MoreScopes, *s)
+	return nil
+}
+
+// scopeText names a scope for a recall's history.
+func scopeText(s model.RecallScope) string {
+	switch s.Type {
+	case model.ScopeLot:
+		return "lot " + s.DI + "/" + s.Lot
+	case model.ScopeDI:
+		return "product " + s.DI
+	}
+	const named = 10
+	if len(s.Codes) > named {
+		return fmt.Sprintf("%d codes (%s, …)", len(s.Codes), strings.Join(s.Codes[:named], ", "))
+	}
+	return fmt.Sprintf("%d codes (%s)", len(s.Codes), strings.Join(s.Codes, ", "))
 }
 
 // Complete records that the recalling firm's actions are done: the party that started the
@@ -130,11 +216,11 @@ func initiatorOrRegulator(what string) func(*txn, *model.Recall) error {
 	}
 }
 
-// firmOrRegulator allows the party that started the recall, the manufacturer of the product
-// it recalls (a lot or a DI), or a regulator.
+// firmOrRegulator allows the party that started the recall, the recalling firm (the
+// manufacturer of every product its scopes name by lot or DI), or a regulator.
 func firmOrRegulator(t *txn, r *model.Recall) error {
-	if r.Scope.DI != "" && r.InitiatedBy != t.caller {
-		if p, err := t.product(r.Scope.DI); err == nil && p.Manufacturer == t.caller {
+	if r.InitiatedBy != t.caller {
+		if firm, err := t.recallFirm(r); err == nil && firm == t.caller {
 			_, err := t.meAs("complete a recall", model.RoleManufacturer)
 			return err
 		}

@@ -27,11 +27,14 @@ func (c *RecallContract) Scope(ctx contractapi.TransactionContextInterface, id s
 	return out, t.onlyOwnScope(r, out)
 }
 
-// recallStatus computes a recall's scope and progress as every reader would see it.
+// recallStatus computes a recall's scope and progress as every reader would see it. Each unit
+// is counted at its level of distribution (a unit in transit at its receiver's), and the
+// recall's depth says which levels must bring their units back (ADR 030).
 func (t *txn) recallStatus(r *model.Recall, withUnits bool) (*model.RecallStatus, error) {
 	id := r.ID
 	holders := map[string]*model.HolderScope{}
-	out := &model.RecallStatus{Recall: *r, Holders: []model.HolderScope{}, Acknowledgements: []model.Acknowledgement{}}
+	byHolder := map[string]model.LevelCounts{}
+	out := &model.RecallStatus{Recall: *r, ByLevel: model.LevelCounts{}, Holders: []model.HolderScope{}, Acknowledgements: []model.Acknowledgement{}}
 	visit := func(key string) error {
 		u, err := t.unitNoCache(key)
 		if err != nil {
@@ -41,19 +44,33 @@ func (t *txn) recallStatus(r *model.Recall, withUnits bool) (*model.RecallStatus
 		if err != nil {
 			return err
 		}
-		holder := u.Owner
+		holder, receiver := u.Owner, u.ShipTo
 		if len(chain) > 0 {
-			holder = chain[len(chain)-1].Owner
+			top := chain[len(chain)-1]
+			holder, receiver = top.Owner, top.ShipTo
 		}
 		h := holders[holder]
 		if h == nil {
-			h = &model.HolderScope{Holder: holder, ByStatus: map[model.Status]int{}}
-			holders[holder] = h
+			lv, err := t.partyLevel(holder)
+			if err != nil {
+				return err
+			}
+			h = &model.HolderScope{Holder: holder, ByStatus: map[model.Status]int{}, Level: lv, InDepth: r.Depth.Reaches(lv)}
+			holders[holder], byHolder[holder] = h, model.LevelCounts{}
 		}
 		stage, status := cond.Stage(), cond.Effective()
 		quarantined := cond.Quarantined || cond.LotStatus == model.LotQuarantined
+		var to model.RecallLevel
+		if stage == model.StatusInTransit && receiver != "" {
+			if to, err = t.partyLevel(receiver); err != nil {
+				return err
+			}
+		}
+		level := model.UnitLevel(stage, h.Level, to)
 		h.Counts.Add(stage, quarantined)
 		out.Counts.Add(stage, quarantined)
+		byHolder[holder].Add(level, stage, quarantined)
+		out.ByLevel.Add(level, stage, quarantined)
 		h.ByStatus[status]++
 		if withUnits {
 			h.Units = append(h.Units, model.ScopeUnit{Code: key, Stage: stage, Status: status,
@@ -61,7 +78,7 @@ func (t *txn) recallStatus(r *model.Recall, withUnits bool) (*model.RecallStatus
 		}
 		return nil
 	}
-	if err := t.scopeUnits(&r.Scope, visit); err != nil {
+	if err := t.scopeUnits(r, visit); err != nil {
 		return nil, err
 	}
 	if err := t.scanAll(otAck, []string{id}, func(_ string, v []byte) error {
@@ -79,33 +96,77 @@ func (t *txn) recallStatus(r *model.Recall, withUnits bool) (*model.RecallStatus
 	}
 	overdue := r.AcknowledgeBy != "" && r.Current() == model.RecallStarted && t.nowText > r.AcknowledgeBy
 	for _, h := range holders {
-		h.Overdue = overdue && !h.Acknowledged && h.Holder != r.InitiatedBy
+		h.Overdue = overdue && h.InDepth && !h.Acknowledged && h.Holder != r.InitiatedBy
+		h.Required, h.Done, _ = model.Progress(r.Depth, byHolder[h.Holder])
 		out.Holders = append(out.Holders, *h)
 	}
 	model.SortHolders(out.Holders)
-	out.Required, out.Done, out.Progress = model.Progress(r.Depth, out.Counts)
-	if r.Scope.Type == model.ScopeLot {
-		if lk, err := lotKey(r.Scope.DI, r.Scope.Lot); err == nil {
-			if out.Stock, err = t.stockView(lk); err != nil {
-				return nil, err
-			}
+	out.Required, out.Done, out.Progress = model.Progress(r.Depth, out.ByLevel)
+	for _, s := range r.Scopes() {
+		if s.Type != model.ScopeLot {
+			continue
+		}
+		lk, err := lotKey(s.DI, s.Lot)
+		if err != nil {
+			continue
+		}
+		sv, err := t.stockView(lk)
+		if err != nil {
+			return nil, err
+		}
+		if out.Stock == nil {
+			out.Stock = sv
+		} else {
+			out.MoreStock = append(out.MoreStock, *sv)
 		}
 	}
 	return out, nil
 }
 
+// partyLevel is the level of distribution of msp's stock (model.PartyLevel); an unknown party
+// is at wholesale level.
+func (t *txn) partyLevel(msp string) (model.RecallLevel, error) {
+	p, err := t.party(msp)
+	switch {
+	case model.CodeOf(err) == model.CodeNotFound:
+		return model.PartyLevel(nil), nil
+	case err != nil:
+		return "", err
+	}
+	return model.PartyLevel(p), nil
+}
+
+// recallFirm is the manufacturer of every product a recall names when all its scopes name
+// one product's lots or the product (the recalling firm), else "".
+func (t *txn) recallFirm(r *model.Recall) (string, error) {
+	firm := ""
+	for _, s := range r.Scopes() {
+		if s.DI == "" {
+			return "", nil
+		}
+		p, err := t.product(s.DI)
+		if err != nil {
+			return "", err
+		}
+		if firm != "" && p.Manufacturer != firm {
+			return "", nil
+		}
+		firm = p.Manufacturer
+	}
+	return firm, nil
+}
+
 // onlyOwnScope keeps a holder to its own part of a recall's scope (ADR 012): the regulators,
-// the party that started the recall and the manufacturer of its product see every holder;
-// anyone else its own line and acknowledgement, and the recall's totals.
+// the party that started the recall and the recalling firm (the manufacturer of every
+// product it names) see every holder; anyone else its own line and acknowledgement, and the
+// recall's totals.
 func (t *txn) onlyOwnScope(r *model.Recall, st *model.RecallStatus) error {
 	rd, err := t.reader()
 	if err != nil || rd.regulator || r.InitiatedBy == rd.msp {
 		return err
 	}
-	if r.Scope.DI != "" {
-		if all, err := t.seesAllOf(rd, r.Scope.DI); err != nil || all {
-			return err
-		}
+	if firm, err := t.recallFirm(r); err != nil || firm == rd.msp {
+		return err
 	}
 	holders := []model.HolderScope{}
 	for _, h := range st.Holders {
@@ -123,15 +184,26 @@ func (t *txn) onlyOwnScope(r *model.Recall, st *model.RecallStatus) error {
 	if st.Stock != nil {
 		rd.ownStock(st.Stock)
 	}
+	for i := range st.MoreStock {
+		rd.ownStock(&st.MoreStock[i])
+	}
 	return nil
 }
 
-// scopeUnits visits the key of every unit a recall scope covers, containers' contents
-// included.
-func (t *txn) scopeUnits(s *model.RecallScope, visit func(key string) error) error {
+// scopeUnits visits the key of every unit a recall covers, in all its scopes, containers'
+// contents included; a unit two scopes cover is visited once.
+func (t *txn) scopeUnits(r *model.Recall, visit func(key string) error) error {
 	scan := t.scanPages
 	if t.inSubmit {
 		scan = t.scanAllBounded
+	}
+	seen := map[string]bool{}
+	once := func(key string) error {
+		if seen[key] {
+			return nil
+		}
+		seen[key] = true
+		return visit(key)
 	}
 	fromIndex := func(attrs ...string) error {
 		return scan(otLotUnit, attrs, func(k string, _ []byte) error {
@@ -139,28 +211,22 @@ func (t *txn) scopeUnits(s *model.RecallScope, visit func(key string) error) err
 			if err != nil || len(parts) != 3 {
 				return model.Invalid("bad lot index key %q", k)
 			}
-			return visit(parts[2])
+			return once(parts[2])
 		})
 	}
-	switch s.Type {
-	case model.ScopeLot:
-		return fromIndex(s.DI, s.Lot)
-	case model.ScopeDI:
-		return fromIndex(s.DI)
-	}
-	seen := map[string]bool{}
+	walked := map[string]bool{}
 	var walk func(key string, depth int) error
 	walk = func(key string, depth int) error {
-		if seen[key] || depth > maxDepth {
+		if walked[key] || depth > maxDepth {
 			return nil
 		}
-		seen[key] = true
+		walked[key] = true
 		ct, err := t.container(key)
 		if err != nil {
 			return err
 		}
 		if ct == nil {
-			return visit(key)
+			return once(key)
 		}
 		for _, k := range ct.Units {
 			if err := walk(k, depth+1); err != nil {
@@ -174,8 +240,21 @@ func (t *txn) scopeUnits(s *model.RecallScope, visit func(key string) error) err
 		}
 		return nil
 	}
-	for _, k := range s.Codes {
-		if err := walk(k, 0); err != nil {
+	for _, s := range r.Scopes() {
+		var err error
+		switch s.Type {
+		case model.ScopeLot:
+			err = fromIndex(s.DI, s.Lot)
+		case model.ScopeDI:
+			err = fromIndex(s.DI)
+		default:
+			for _, k := range s.Codes {
+				if err = walk(k, 0); err != nil {
+					break
+				}
+			}
+		}
+		if err != nil {
 			return err
 		}
 	}
@@ -185,18 +264,20 @@ func (t *txn) scopeUnits(s *model.RecallScope, visit func(key string) error) err
 // unitState is the part of a unit record that says where it is and what state it is in:
 // what scans over many units need. Decoding only these fields skips the rest of each record.
 type unitState struct {
-	DI          string       `json:"di"`
-	Lot         string       `json:"lot"`
-	Expiry      string       `json:"expiry"`
-	Status      model.Status `json:"status"`
-	Quarantined bool         `json:"quarantined"`
-	Owner       string       `json:"owner"`
-	Location    string       `json:"location"`
-	Parent      string       `json:"parent"`
-	RecallIDs   []string     `json:"recallIds"`
-	LastEventID string       `json:"lastEventId"`
-	LastEventBy string       `json:"lastEventBy"`
-	UpdatedAt   string       `json:"updatedAt"`
+	DI          string              `json:"di"`
+	Lot         string              `json:"lot"`
+	Expiry      string              `json:"expiry"`
+	Status      model.Status        `json:"status"`
+	Quarantined bool                `json:"quarantined"`
+	Owner       string              `json:"owner"`
+	Location    string              `json:"location"`
+	Parent      string              `json:"parent"`
+	ShipTo      string              `json:"shipTo"`
+	RecallIDs   []string            `json:"recallIds"`
+	LastEventID string              `json:"lastEventId"`
+	LastEventBy string              `json:"lastEventBy"`
+	UpdatedAt   string              `json:"updatedAt"`
+	Dispense    *model.DispenseInfo `json:"dispense"`
 }
 
 // unitNoCache reads the state of a unit (unitState's fields of model.Unit only) without
@@ -215,6 +296,6 @@ func (t *txn) unitNoCache(key string) (*model.Unit, error) {
 		return nil, model.NotFound("unit %s is not on the ledger", key)
 	}
 	return &model.Unit{Key: key, DI: u.DI, Lot: u.Lot, Expiry: u.Expiry, Status: u.Status, Quarantined: u.Quarantined,
-		Owner: u.Owner, Location: u.Location, Parent: u.Parent, RecallIDs: u.RecallIDs,
+		Owner: u.Owner, Location: u.Location, Parent: u.Parent, ShipTo: u.ShipTo, RecallIDs: u.RecallIDs, Dispense: u.Dispense,
 		LastEventID: u.LastEventID, LastEventBy: u.LastEventBy, UpdatedAt: u.UpdatedAt}, nil
 }
