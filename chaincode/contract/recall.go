@@ -22,7 +22,9 @@ func newRecallContract(cfg *Config) *RecallContract {
 }
 
 // GetEvaluateTransactions lists the read-only transactions.
-func (c *RecallContract) GetEvaluateTransactions() []string { return []string{"Get", "List", "Scope", "Dispensed"} }
+func (c *RecallContract) GetEvaluateTransactions() []string {
+	return []string{"Get", "List", "Scope", "Dispensed"}
+}
 
 // List returns the recalls a page at a time, in recall ID order.
 func (c *RecallContract) List(ctx contractapi.TransactionContextInterface, pageSize int, bookmark string) (*model.RecallPage, error) {
