@@ -77,6 +77,7 @@ var (
 	GetRecall         = evaluate[model.RecallQuery, model.Recall]("recall:Get")
 	ListRecalls       = evaluate[model.PageQuery, model.RecallPage]("recall:List")
 	RecallScope       = evaluate[model.ScopeQuery, model.RecallStatus]("recall:Scope")
+	RecallDispensed   = evaluate[model.RecallQuery, model.RecallDispensed]("recall:Dispensed")
 )
 
 // Cases: alerts investigated by the product's manufacturer or a regulator (ADR 027).
@@ -110,7 +111,7 @@ var All = []Descriptor{
 	Commission, Pack, Unpack, Ship, Receive, PrepareDispense, Dispense, UndoDispense, EraseDispense, Return, Decommission,
 	Destroy, Release, ReportSensor, Inspect, Transform, Associate, DispenseDetails, CaptureEPCIS,
 	SetPackState, UndoPackState, CancelShipment, RefuseShipment, Relocate,
-	StartRecall, AcknowledgeRecall, AmendRecall, CompleteRecall, TerminateRecall, CheckRecall, GetRecall, ListRecalls, RecallScope,
+	StartRecall, AcknowledgeRecall, AmendRecall, CompleteRecall, TerminateRecall, CheckRecall, GetRecall, ListRecalls, RecallScope, RecallDispensed,
 	TakeCase, NoteCase, InvestigateCase, CloseCase, GetCase, ListCases,
 	Provenance, Verify, Unit, Stock, Event, UnitsByHolder, EventsByTime, EventsByIndex, Alerts, Version,
 }

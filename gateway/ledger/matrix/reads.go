@@ -92,6 +92,13 @@ func readRows(w World, f fixture) map[string]read {
 		"recall:Scope": {req: model.ScopeQuery{RecallID: f.recall}, shows: func(v any) bool {
 			return contains(v.(*model.RecallStatus).Holders, func(h model.HolderScope) bool { return h.Holder == dst })
 		}, who: map[string]verdict{plt: hidden, hsp: hidden}},
+		// A dispenser's own patients only: the hospital dispensed u2; the platform dispensed
+		// nothing; nobody else dispenses.
+		"recall:Dispensed": {req: model.RecallQuery{RecallID: f.recall}, shows: func(v any) bool {
+			return contains(v.(*model.RecallDispensed).Units, func(u model.DispensedUnit) bool {
+				return u.Code == f.u2 && u.EventID == f.dispense && u.PatientRef == "patient-"+w.Run
+			})
+		}, who: map[string]verdict{mfr: forbidden, dst: forbidden, reg: forbidden, plt: hidden}},
 	}
 }
 
