@@ -145,7 +145,7 @@ var Table = []Route{
 	{Method: "GET", Path: "/v1/recalls", Op: ops.ListRecalls, Tag: "recalls", Summary: "List recalls, in recall ID order"},
 	{Method: "GET", Path: "/v1/recalls/{recallId}", Op: ops.GetRecall, Tag: "recalls", Summary: "Read a recall"},
 	{Method: "POST", Path: "/v1/recalls/{recallId}/acknowledge", Op: ops.AcknowledgeRecall, Tag: "recalls", Summary: "Acknowledge a recall for the caller's organisation", Created: true, Queued: true},
-	{Method: "POST", Path: "/v1/recalls/{recallId}/amend", Op: ops.AmendRecall, Tag: "recalls", Summary: "Amend a started recall's class or depth, with the reason (the party that started it, or a regulator)"},
+	{Method: "POST", Path: "/v1/recalls/{recallId}/amend", Op: ops.AmendRecall, Tag: "recalls", Summary: "Amend a started recall's class or depth, extend its scope (addScopes) or set a new acknowledgement deadline, with the reason (the party that started it, or a regulator)"},
 	{Method: "POST", Path: "/v1/recalls/{recallId}/complete", Op: ops.CompleteRecall, Tag: "recalls", Summary: "Complete a recall: the recalling firm's actions are done (the party that started it, or a regulator)"},
 	{Method: "POST", Path: "/v1/recalls/{recallId}/terminate", Op: ops.TerminateRecall, Tag: "recalls", Summary: "Terminate a completed recall (a regulator): at 100 % progress, or with override and the reason"},
 	{Method: "POST", Path: "/v1/recalls/{recallId}/checks", Op: ops.CheckRecall, Tag: "recalls", Summary: "Record a regulator's effectiveness check of one holder (level A–E, effective or not)"},
