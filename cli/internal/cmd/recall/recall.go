@@ -35,7 +35,7 @@ of the products, starts one; every holder sees it in the scope, acknowledges it 
 the units; the progress counts what came back.`,
 	}
 	cmd.AddCommand(newCmdStart(f), newCmdList(f), newCmdShow(f), newCmdScope(f), newCmdAck(f), newCmdReport(f),
-		newCmdAmend(f), newCmdClose(f, "complete"), newCmdClose(f, "terminate"), newCmdCheck(f))
+		newCmdAmend(f), newCmdClose(f, "complete"), newCmdClose(f, "terminate"), newCmdCheck(f), newCmdDispensed(f))
 	return cmd
 }
 
@@ -63,7 +63,7 @@ func newCmdStart(f *cmdutil.Factory) *cobra.Command {
 	var req model.RecallRequest
 	var lot string
 	cmd := &cobra.Command{
-		Use:   "start --id ID --class I|II|III --depth wholesale|retail|consumer --reason TEXT (--lot DI/LOT | --di DI | --codes CODE,…)",
+		Use:   "start --id ID --class I|II|III --depth wholesale|retail|consumer --reason TEXT (--lot DI/LOT | --di DI | --codes CODE,…) [--acknowledge-within HOURS]",
 		Short: "Start a recall of a lot, a product (DI) or a list of codes",
 		Example: `  udi recall start --id RC-2026-118 --class II --depth retail \
     --reason "potency below specification" --lot 8123456/D26001`,
@@ -77,6 +77,8 @@ func newCmdStart(f *cmdutil.Factory) *cobra.Command {
 	cmd.Flags().StringVar(&lot, "lot", "", "scope: one lot, as DI/LOT")
 	cmd.Flags().StringVar(&req.Scope.DI, "di", "", "scope: every lot of one product")
 	cmd.Flags().StringSliceVar(&req.Scope.Codes, "codes", nil, "scope: these codes (comma-separated)")
+	cmd.Flags().IntVar(&req.AcknowledgeWithinHours, "acknowledge-within", 0,
+		fmt.Sprintf("hours the holders have to acknowledge (default %d)", model.DefaultAcknowledgeHours))
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		if err := o.check(); err != nil {
 			return err
@@ -101,6 +103,9 @@ func newCmdStart(f *cmdutil.Factory) *cobra.Command {
 		if scopes != 1 {
 			return cmdutil.InvalidInput(errors.New("give exactly one scope: --lot, --di or --codes"))
 		}
+		if req.AcknowledgeWithinHours < 0 || req.AcknowledgeWithinHours > 720 {
+			return cmdutil.InvalidInput(fmt.Errorf("--acknowledge-within %d: want 1 to 720 hours", req.AcknowledgeWithinHours))
+		}
 		if err := req.Validate(); err != nil {
 			return cmdutil.InvalidInput(err)
 		}
@@ -111,7 +116,7 @@ func newCmdStart(f *cmdutil.Factory) *cobra.Command {
 		if o.json() {
 			return writeJSON(o.IO.Out, r)
 		}
-		fmt.Fprintf(o.IO.Out, "recall %s started by %s at %s (transaction %s)\n", r.ID, r.InitiatedBy, r.StartedAt, r.TxID)
+		fmt.Fprintf(o.IO.Out, "recall %s started by %s at %s (transaction %s); holders acknowledge by %s\n", r.ID, r.InitiatedBy, r.StartedAt, r.TxID, r.AcknowledgeBy)
 		return nil
 	}
 	return cmd
@@ -145,7 +150,7 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 		}
 		l := cmdutil.List{Columns: []string{"ID", "CLASS", "DEPTH", "SCOPE", "BY", "STARTED", "REASON"}, Value: all}
 		for _, r := range all {
-			l.Add(r.ID, string(r.Class), string(r.Depth), scopeText(r.Scope), r.InitiatedBy, r.StartedAt, r.Reason)
+			l.Add(r.ID, string(r.Class), string(r.Depth), scopesText(&r), r.InitiatedBy, r.StartedAt, r.Reason)
 		}
 		return out.Print(f.IO.Out, l)
 	}
@@ -160,6 +165,15 @@ func scopeText(s model.RecallScope) string {
 		return "product " + s.DI
 	}
 	return strconv.Itoa(len(s.Codes)) + " codes"
+}
+
+// scopesText names every scope of a recall.
+func scopesText(r *model.Recall) string {
+	parts := []string{}
+	for _, s := range r.Scopes() {
+		parts = append(parts, scopeText(s))
+	}
+	return strings.Join(parts, " + ")
 }
 
 func newCmdShow(f *cmdutil.Factory) *cobra.Command {
@@ -178,8 +192,9 @@ func newCmdShow(f *cmdutil.Factory) *cobra.Command {
 			return writeJSON(o.IO.Out, r)
 		}
 		tw := tabwriter.NewWriter(o.IO.Out, 0, 4, 2, ' ', 0)
-		for _, kv := range [][2]string{{"id", r.ID}, {"class", string(r.Class)}, {"depth", string(r.Depth)}, {"scope", scopeText(r.Scope)},
-			{"reason", r.Reason}, {"started by", r.InitiatedBy}, {"started at", r.StartedAt}, {"transaction", r.TxID}} {
+		for _, kv := range [][2]string{{"id", r.ID}, {"class", string(r.Class)}, {"depth", string(r.Depth)}, {"scope", scopesText(r)},
+			{"reason", r.Reason}, {"started by", r.InitiatedBy}, {"started at", r.StartedAt}, {"transaction", r.TxID},
+			{"state", string(r.Current())}, {"acknowledge by", r.AcknowledgeBy}} {
 			fmt.Fprintf(tw, "%s\t%s\n", kv[0], kv[1])
 		}
 		return tw.Flush()
@@ -208,19 +223,24 @@ func newCmdScope(f *cmdutil.Factory) *cobra.Command {
 		if o.json() {
 			return writeJSON(o.IO.Out, st)
 		}
-		fmt.Fprintf(o.IO.Out, "recall %s, class %s to %s level: %s\n", st.Recall.ID, st.Recall.Class, st.Recall.Depth, scopeText(st.Recall.Scope))
+		fmt.Fprintf(o.IO.Out, "recall %s, class %s to %s level: %s\n", st.Recall.ID, st.Recall.Class, st.Recall.Depth, scopesText(&st.Recall))
 		tw := tabwriter.NewWriter(o.IO.Out, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "HOLDER\tIN STOCK\tIN TRANSIT\tDISPENSED\tRETURNED\tDESTROYED\tQUARANTINED\tACKNOWLEDGED")
+		fmt.Fprintln(tw, "HOLDER\tIN STOCK\tIN TRANSIT\tDISPENSED\tRETURNED\tDESTROYED\tQUARANTINED\tACKNOWLEDGED\tOVERDUE\tLEVEL\tIN DEPTH\tREQUIRED\tDONE")
 		for _, h := range st.Holders {
 			c := h.Counts
-			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%s\n", h.Holder, c.InStock, c.InTransit, c.Dispensed, c.Returned, c.Destroyed, c.Quarantined, yesNo(h.Acknowledged))
+			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t%s\t%s\t%s\t%d\t%d\n", h.Holder, c.InStock, c.InTransit, c.Dispensed, c.Returned, c.Destroyed, c.Quarantined,
+				yesNo(h.Acknowledged), yesNo(h.Overdue), h.Level, yesNo(h.InDepth), h.Required, h.Done)
 		}
 		c := st.Counts
-		fmt.Fprintf(tw, "total\t%d\t%d\t%d\t%d\t%d\t%d\t\n", c.InStock, c.InTransit, c.Dispensed, c.Returned, c.Destroyed, c.Quarantined)
+		fmt.Fprintf(tw, "total\t%d\t%d\t%d\t%d\t%d\t%d\t\t\t\t\t%d\t%d\n", c.InStock, c.InTransit, c.Dispensed, c.Returned, c.Destroyed, c.Quarantined, st.Required, st.Done)
 		if err := tw.Flush(); err != nil {
 			return err
 		}
-		fmt.Fprintf(o.IO.Out, "progress %.0f %% (%d of %d units back)\n", st.Progress*100, st.Done, st.Required)
+		fmt.Fprintf(o.IO.Out, "progress %.0f %% (%d of %d units back)", st.Progress*100, st.Done, st.Required)
+		if st.Recall.AcknowledgeBy != "" {
+			fmt.Fprintf(o.IO.Out, "; holders acknowledge by %s", st.Recall.AcknowledgeBy)
+		}
+		fmt.Fprintln(o.IO.Out)
 		return nil
 	}
 	return cmd
@@ -260,25 +280,67 @@ func newCmdAck(f *cmdutil.Factory) *cobra.Command {
 	return cmd
 }
 
-// newCmdAmend changes a started recall's class or depth.
+// newCmdAmend changes a started recall's class or depth, extends its scope or sets a new
+// acknowledgement deadline.
 func newCmdAmend(f *cmdutil.Factory) *cobra.Command {
 	var req model.RecallAmendRequest
+	var lots, codes []string
+	var di string
 	cmd := &cobra.Command{
-		Use:     "amend ID --reason TEXT [--class I|II|III] [--depth wholesale|retail|consumer]",
-		Short:   "Amend a started recall's class or depth (its initiator or a regulator)",
-		Example: "  udi recall amend RC-2026-118 --class I --reason \"a serious injury reported\"",
-		Args:    cobra.ExactArgs(1),
+		Use: "amend ID --reason TEXT [--class I|II|III] [--depth wholesale|retail|consumer] " +
+			"[--add-lot DI/LOT]… [--add-di DI] [--add-code CODE]… [--acknowledge-within HOURS]",
+		Short: "Amend a started recall: class, depth, more lots, a product or codes, a new acknowledgement deadline (its initiator or a regulator)",
+		Example: `  udi recall amend RC-2026-118 --class I --reason "a serious injury reported"
+  udi recall amend RC-2026-118 --add-lot 8123456/D26002 --acknowledge-within 24 --reason "second lot affected"`,
+		Args: cobra.ExactArgs(1),
 	}
 	o := newOptions(f, cmd)
 	cmd.ValidArgsFunction = cmdutil.CompleteFirstArg(&o.Gateway, cmdutil.RecallIDs)
 	cmd.Flags().StringVar((*string)(&req.Class), "class", "", "the new class: I, II or III")
 	cmd.Flags().StringVar((*string)(&req.Depth), "depth", "", "the new depth: wholesale, retail or consumer")
 	cmd.Flags().StringVar(&req.Reason, "reason", "", "why (required)")
+	cmd.Flags().StringArrayVar(&lots, "add-lot", nil, "extend the scope to a lot, as DI/LOT (repeatable)")
+	cmd.Flags().StringVar(&di, "add-di", "", "extend the scope to every lot of a product")
+	cmd.Flags().StringArrayVar(&codes, "add-code", nil, "extend the scope to a code (repeatable)")
+	cmd.Flags().IntVar(&req.AcknowledgeWithinHours, "acknowledge-within", 0, "a new acknowledgement deadline, this many hours from now")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		req.RecallID = args[0]
+		add, err := addedScopes(lots, di, codes)
+		if err != nil {
+			return err
+		}
+		req.AddScopes = add
+		if req.AcknowledgeWithinHours < 0 || req.AcknowledgeWithinHours > 720 {
+			return cmdutil.InvalidInput(fmt.Errorf("--acknowledge-within %d: want 1 to 720 hours", req.AcknowledgeWithinHours))
+		}
 		return step(cmd, o, ops.AmendRecall, req)
 	}
 	return cmd
+}
+
+// addedScopes makes the scopes an amendment adds from its flags: one per lot, one for the
+// product, one for all the codes.
+func addedScopes(lots []string, di string, codes []string) ([]model.RecallScope, error) {
+	var out []model.RecallScope
+	for _, l := range lots {
+		d, lot, ok := strings.Cut(l, "/")
+		if !ok || d == "" || lot == "" {
+			return nil, cmdutil.InvalidInput(fmt.Errorf("--add-lot %q: want DI/LOT", l))
+		}
+		out = append(out, model.RecallScope{Type: model.ScopeLot, DI: d, Lot: lot})
+	}
+	if di != "" {
+		out = append(out, model.RecallScope{Type: model.ScopeDI, DI: di})
+	}
+	if len(codes) > 0 {
+		out = append(out, model.RecallScope{Type: model.ScopeCodes, Codes: codes})
+	}
+	for i := range out {
+		if err := out[i].Validate(); err != nil {
+			return nil, cmdutil.InvalidInput(err)
+		}
+	}
+	return out, nil
 }
 
 // newCmdClose completes (the recalling firm) or terminates (a regulator) a recall.
