@@ -21,7 +21,8 @@ type recallProgress struct {
 	Counts       model.StageCounts `json:"counts"`
 	Holders      int               `json:"holders"`
 	Acknowledged int               `json:"acknowledged"`           // organisations that acknowledged
-	Pending      []string          `json:"pendingAcknowledgement"` // holders that have not
+	Pending      []string          `json:"pendingAcknowledgement"` // holders the depth reaches that have not
+	Overdue      []string          `json:"overdue"`                // those of them past the deadline
 
 }
 
@@ -38,10 +39,13 @@ func (s *server) recallProgress(c *gin.Context) {
 	st := v.(*model.RecallStatus)
 	p := recallProgress{RecallID: st.Recall.ID, Class: st.Recall.Class, Depth: st.Recall.Depth, StartedAt: st.Recall.StartedAt,
 		Required: st.Required, Done: st.Done, Progress: st.Progress, Counts: st.Counts, Holders: len(st.Holders),
-		Acknowledged: len(st.Acknowledgements), Pending: []string{}}
+		Acknowledged: len(st.Acknowledgements), Pending: []string{}, Overdue: []string{}}
 	for _, h := range st.Holders {
-		if !h.Acknowledged {
+		if !h.Acknowledged && h.InDepth {
 			p.Pending = append(p.Pending, h.Holder)
+		}
+		if h.Overdue {
+			p.Overdue = append(p.Overdue, h.Holder)
 		}
 	}
 	c.JSON(http.StatusOK, p)

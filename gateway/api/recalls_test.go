@@ -61,6 +61,15 @@ func TestRecallExtensionsAndDispensedLists(t *testing.T) {
 			t.Fatalf("scope %+v", st)
 		}
 	})
+	t.Run("a wholesale recall waits for no acknowledgement from retail holders", func(t *testing.T) {
+		w.must(201, nil, reg, "POST", "/v1/recalls", map[string]any{"id": "RC-W", "class": "III", "depth": "wholesale", "reason": "label",
+			"scope": map[string]string{"type": "lot", "di": deviceDI, "lot": "L1"}})
+		var p recallProgress
+		w.must(200, &p, reg, "GET", "/v1/recalls/RC-W/progress", nil)
+		if p.Holders != 2 || strings.Join(p.Pending, ",") != mfr || p.Required != 1 || len(p.Overdue) != 0 {
+			t.Fatalf("progress %+v, want the manufacturer's unit required and its acknowledgement pending", p)
+		}
+	})
 	t.Run("an added scope without its lot is refused with the field named", func(t *testing.T) {
 		p := problemOf(t, w.must(422, nil, reg, "POST", "/v1/recalls/RC-D/amend", map[string]any{"reason": "x",
 			"addScopes": []map[string]string{{"type": "lot", "di": deviceDI}}}))
