@@ -43,6 +43,7 @@ type Outcome struct {
 	Alerts       map[string]int    `json:"alerts"`      // alerts raised by kind
 	Cases        map[string]string `json:"cases"`       // how the counterfeit's and the clone's cases closed
 	Private      map[string]bool   `json:"private"`     // who could read the dispense details
+	Dispensed    map[string]int    `json:"dispensed"`   // units of the recall each dispenser found in its own records
 	Errors       map[string]string `json:"errors"`      // refusals the story provokes, by error code
 }
 

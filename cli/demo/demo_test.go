@@ -58,6 +58,7 @@ func TestStoryOnTheEmbeddedLedger(t *testing.T) {
 	t.Run("the ledger refuses what it must, with the right code", func(t *testing.T) {
 		want := map[string]string{
 			"ship a quarantined case": "INVALID", "a distributor dispenses": "FORBIDDEN", "ship a recalled case": "INVALID",
+			"a distributor asks for the patients' list": "FORBIDDEN",
 		}
 		if !reflect.DeepEqual(got.Errors, want) {
 			t.Fatalf("errors %v, want %v", got.Errors, want)
@@ -99,8 +100,13 @@ func TestStoryOnTheEmbeddedLedger(t *testing.T) {
 		if !reflect.DeepEqual(got.RecallSteps, []string{"amended", "completed", "terminated", "terminated"}) {
 			t.Fatalf("recall steps %v", got.RecallSteps)
 		}
-		if !reflect.DeepEqual(got.Progress, []int{0, 30, 60, 100}) {
+		// 299 of 998 back; at consumer level 1,000 are required; the two patients' pens back;
+		// the hospital's cases; the distributor's.
+		if !reflect.DeepEqual(got.Progress, []int{0, 30, 30, 30, 60, 100}) {
 			t.Fatalf("progress %v", got.Progress)
+		}
+		if !reflect.DeepEqual(got.Dispensed, map[string]int{orgs.Platform: 1, orgs.Hospital: 1}) {
+			t.Fatalf("dispensed units found by each dispenser %v", got.Dispensed)
 		}
 	})
 	t.Run("the provenance runs from the plant to the patient", func(t *testing.T) {
@@ -115,6 +121,7 @@ func TestStoryOnTheEmbeddedLedger(t *testing.T) {
 			"retail_selling/" + orgs.Platform + "/", "inspecting/" + orgs.Hospital + "/",
 			"inspecting/" + orgs.Manufacturer + "/", // the clone case closed as a false positive
 			"recalling/" + orgs.Regulator + "/lot",
+			"returning/" + orgs.Platform + "/", "receiving/" + orgs.Manufacturer + "/", // the patient's pen, back at consumer level
 		}
 		if !reflect.DeepEqual(steps, want) {
 			t.Fatalf("timeline\n got %v\nwant %v", steps, want)

@@ -425,7 +425,7 @@ func (s *story) recall() error {
 	id := s.id("recall")
 	s.p.chapterf("The regulator recalls lot %s", s.c.drugLot())
 	if _, err := do(s.call, reg, ops.StartRecall, model.RecallRequest{
-		ID: id, Class: model.RecallClassII, Depth: model.DepthRetail,
+		ID: id, Class: model.RecallClassII, Depth: model.DepthRetail, AcknowledgeWithinHours: 48,
 		Reason: "potency below specification in stability testing",
 		Scope:  model.RecallScope{Type: model.ScopeLot, DI: drugProduct, Lot: s.c.drugLot()},
 	}); err != nil {
@@ -459,11 +459,7 @@ func (s *story) recall() error {
 		if _, err := do(s.call, r.who, ops.AcknowledgeRecall, model.AckRequest{RecallID: id, Note: "stock located and blocked"}); err != nil {
 			return err
 		}
-		if _, err := do(s.call, r.who, ops.Return, model.ReturnRequest{EventHeader: model.EventHeader{EventID: s.id("return-" + r.who.MSPID), Location: s.glnOf(r.who)}, Codes: r.cases, RecallID: id, Reason: "recall " + id}); err != nil {
-			return err
-		}
-		// A return is a shipment: it counts once the manufacturer has accepted it.
-		if _, err := do(s.call, s.a.Manufacturer, ops.Receive, model.ReceiveRequest{EventHeader: model.EventHeader{EventID: s.id("accept-" + r.who.MSPID), Location: mfrGLN}, Codes: r.cases}); err != nil {
+		if err := s.returnAndAccept(r.who, id, "stock", r.cases); err != nil {
 			return err
 		}
 		if st, err = s.scope(id); err != nil {
@@ -480,19 +476,59 @@ func (s *story) recall() error {
 	return s.closeRecall(id)
 }
 
-// amendAndCheck makes the recall class I after a report of harm, and checks the online
-// pharmacy's handling of it.
-func (s *story) amendAndCheck(id string) error {
-	if _, err := do(s.call, s.a.Regulator, ops.AmendRecall, model.RecallAmendRequest{RecallID: id, Class: model.RecallClassI,
-		Reason: "a patient's hospitalisation reported"}); err != nil {
+// returnAndAccept returns codes of who's under the recall; the manufacturer accepts them. A
+// return is a shipment: it counts once the manufacturer has accepted it.
+func (s *story) returnAndAccept(who *ledger.Identity, recallID, what string, codes []string) error {
+	step := what + "-" + who.MSPID
+	if _, err := do(s.call, who, ops.Return, model.ReturnRequest{EventHeader: model.EventHeader{EventID: s.id("return-" + step), Location: s.glnOf(who)}, Codes: codes, RecallID: recallID, Reason: "recall " + recallID}); err != nil {
 		return err
 	}
+	_, err := do(s.call, s.a.Manufacturer, ops.Receive, model.ReceiveRequest{EventHeader: model.EventHeader{EventID: s.id("accept-" + step), Location: mfrGLN}, Codes: codes})
+	return err
+}
+
+// amendAndCheck makes the recall class I and takes it to consumer level after a report of
+// harm, has each dispenser find its patients from its own private records and take their
+// pens back, and checks the online pharmacy's handling of it.
+func (s *story) amendAndCheck(id string) error {
+	if _, err := do(s.call, s.a.Regulator, ops.AmendRecall, model.RecallAmendRequest{RecallID: id, Class: model.RecallClassI,
+		Depth: model.DepthConsumer, AcknowledgeWithinHours: 24, Reason: "a patient's hospitalisation reported"}); err != nil {
+		return err
+	}
+	st, err := s.scope(id)
+	if err != nil {
+		return err
+	}
+	s.p.line("the regulator amends the recall to class I, to consumer level: dispensed pens must come back too")
+	s.progress(st)
+	s.out.Dispensed = map[string]int{}
+	for _, d := range []*ledger.Identity{s.a.Platform, s.a.Hospital} {
+		list, err := do(s.call, d, ops.RecallDispensed, model.RecallQuery{RecallID: id})
+		if err != nil {
+			return err
+		}
+		s.out.Dispensed[d.MSPID] = len(list.Units)
+		var codes []string
+		for _, u := range list.Units {
+			codes = append(codes, u.Code)
+			s.p.line("%s finds in its own records that %s went to patient %s: the patient is called and brings it back", s.name(d.MSPID), u.Code, u.PatientRef)
+		}
+		if err := s.returnAndAccept(d, id, "patients", codes); err != nil {
+			return err
+		}
+	}
+	if st, err = s.scope(id); err != nil {
+		return err
+	}
+	s.progress(st)
+	_, err = do(s.call, s.a.Distributor, ops.RecallDispensed, model.RecallQuery{RecallID: id})
+	s.refused("a distributor asks for the patients' list", err)
 	r, err := do(s.call, s.a.Regulator, ops.CheckRecall, model.EffectivenessCheckRequest{RecallID: id, Holder: s.a.Platform.MSPID,
 		Level: "B", Effective: true, Note: "notice received, stock blocked and returned"})
 	if err != nil {
 		return err
 	}
-	s.p.line("the regulator amends the recall to class I and checks %s: effective (level %s)", s.name(s.a.Platform.MSPID), r.Checks[0].Level)
+	s.p.line("the regulator checks %s: effective (level %s)", s.name(s.a.Platform.MSPID), r.Checks[0].Level)
 	return nil
 }
 
