@@ -24,8 +24,13 @@ type heighter interface{ Height() uint64 }
 // event handled: after a restart that block's events are handled again, and what they
 // queued is not queued twice.
 func (n *Notifier) follow(ctx context.Context) {
+	last := "" // the error logged last: a ledger that stays down is logged once
 	for ctx.Err() == nil {
-		if err := n.followOnce(ctx); err != nil && !errors.Is(err, ErrClosed) && ctx.Err() == nil {
+		err := n.followOnce(ctx)
+		switch {
+		case err == nil || errors.Is(err, ErrClosed) || ctx.Err() != nil:
+		case err.Error() != last:
+			last = err.Error()
 			n.o.Logger.Warn("notify: follow the ledger", "err", err)
 		}
 		select {

@@ -72,7 +72,8 @@ type Delivery struct {
 // Store keeps the webhooks, the deliveries, what was already notified and the follower's
 // cursor in one bbolt file.
 type Store struct {
-	f *boltfile.File
+	f       *boltfile.File
+	maxKept int // MaxKept; smaller in tests
 }
 
 // Open opens (or creates) the store's file.
@@ -81,7 +82,7 @@ func Open(path string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Store{f: f}, nil
+	return &Store{f: f, maxKept: MaxKept}, nil
 }
 
 // Done is closed when the store is closed: the notifier over it stops.
@@ -189,9 +190,41 @@ func (s *Store) Enqueue(d *Delivery, key string, every time.Duration, now time.T
 			return err
 		}
 		kept = true
-		return tx.Bucket(bucketPending).Put([]byte(d.ID), nil)
+		if err := tx.Bucket(bucketPending).Put([]byte(d.ID), nil); err != nil {
+			return err
+		}
+		return prune(tx, d.Org, s.maxKept)
 	})
 	return kept, err
+}
+
+// MaxKept bounds the deliveries kept per organisation: past it, the oldest finished ones go.
+const MaxKept = 1000
+
+// prune removes org's oldest finished deliveries beyond max.
+func prune(tx *bolt.Tx, org string, max int) error {
+	prefix := []byte(org + "\x00")
+	c := tx.Bucket(bucketByOrg).Cursor()
+	n := 0
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		n++
+	}
+	pending, all := tx.Bucket(bucketPending), tx.Bucket(bucketDeliveries)
+	var drop [][]byte
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && n-len(drop) > max; k, _ = c.Next() {
+		if id := k[len(prefix):]; pending.Get(id) == nil {
+			drop = append(drop, append([]byte(nil), k...))
+		}
+	}
+	for _, k := range drop {
+		if err := all.Delete(k[len(prefix):]); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketByOrg).Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func orgKey(org, id string) []byte { return []byte(org + "\x00" + id) }
