@@ -80,6 +80,11 @@ var ownTypes = map[string][2]reflect.Type{
 	routes.EPCISSubscription:  {nil, reflect.TypeFor[QuerySubscription]()},
 	routes.EPCISUnsubscribe:   {nil, nil},
 
+	routes.NotifySetWebhook:    {reflect.TypeFor[notificationWebhookBody](), reflect.TypeFor[NotificationWebhook]()},
+	routes.NotifyWebhook:       {nil, reflect.TypeFor[NotificationWebhook]()},
+	routes.NotifyDeleteWebhook: {nil, nil},
+	routes.NotifyDeliveries:    {nil, reflect.TypeFor[NotificationList]()},
+
 	routes.Resolve:      {nil, reflect.TypeFor[Resolved]()},
 	routes.ResolverInfo: {nil, reflect.TypeFor[resolverDescription]()},
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/udiledger/udiledger/gateway/auth"
 	"github.com/udiledger/udiledger/gateway/capturejobs"
 	"github.com/udiledger/udiledger/gateway/ledger"
+	"github.com/udiledger/udiledger/gateway/notify"
 	"github.com/udiledger/udiledger/gateway/outbox"
 	"github.com/udiledger/udiledger/gateway/problem"
 	"github.com/udiledger/udiledger/gateway/routes"
@@ -90,6 +91,13 @@ type Options struct {
 	// SubscriptionOptions tune the deliveries (private destinations, retries, bounds, the
 	// schedules' clock); their Store and Source are the gateway's.
 	SubscriptionOptions subscriptions.Options
+	// Notifications, when set, keeps the organisations' webhooks and the notifications sent
+	// to them (package notify); New starts the notifier, which stops when the store is closed
+	// or Closing closes. Without it /v1/notifications answers 404.
+	Notifications *notify.Store
+	// NotifyOptions tune the notifier (sweep interval, retries, private destinations, clock);
+	// its Store, Ledger, Reader and Identity are the gateway's.
+	NotifyOptions notify.Options
 	// CompanyPrefixes, when set, is the GS1 Company Prefix list codes entering through the
 	// gateway must be within (the dictionary's gcppos1 and gcppos2 linters).
 	CompanyPrefixes *gs1.Prefixes
@@ -112,6 +120,7 @@ type server struct {
 	jobs     *jobRunner             // nil: captures are answered synchronously
 	subs     *subscriptions.Manager // nil: no named queries
 	subsStop context.Context        // ends the subscriptions' deliveries and WebSockets
+	notifier *notify.Notifier       // nil: no notifications
 	validate *validator.Validate
 	codes    codeReader // reads codes within Options.CompanyPrefixes
 	opts     Options
@@ -193,6 +202,9 @@ func New(o Options) *gin.Engine {
 	}
 	if o.Subscriptions != nil && o.Ledger != nil {
 		s.startSubscriptions()
+	}
+	if o.Notifications != nil && o.Ledger != nil {
+		s.startNotifier()
 	}
 	s.routes(r)
 	return r
@@ -302,6 +314,11 @@ func (s *server) ownHandlers() map[string]gin.HandlerFunc {
 		routes.EPCISSubscribe:     s.epcisSubscribe,
 		routes.EPCISSubscription:  s.epcisSubscription,
 		routes.EPCISUnsubscribe:   s.epcisUnsubscribe,
+
+		routes.NotifySetWebhook:    s.notifySetWebhook,
+		routes.NotifyWebhook:       s.notifyWebhook,
+		routes.NotifyDeleteWebhook: s.notifyDeleteWebhook,
+		routes.NotifyDeliveries:    s.notifyDeliveries,
 
 		routes.Resolve:      s.resolve,
 		routes.ResolverInfo: s.resolverInfo,

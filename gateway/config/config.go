@@ -37,6 +37,21 @@ type Config struct {
 	CaptureJobs string `yaml:"capture_jobs"`
 	// Subscriptions configures the EPCIS named queries and query subscriptions.
 	Subscriptions Subscriptions `yaml:"subscriptions"`
+	// NotifyFile keeps the organisations' notification webhooks and what was sent to them
+	// (package notify); empty means notifications.db beside the outbox.
+	NotifyFile string `yaml:"notify_file"`
+	// NotifyInterval is the pause between the notifier's sweeps (recall reminders, licence
+	// expiry, overdue cases); 0 means 15 min.
+	NotifyInterval time.Duration `yaml:"notify_interval" validate:"gte=0"`
+	// NotifyMaxAttempts bounds the posts of one notification before it fails; 0 means 8.
+	NotifyMaxAttempts int `yaml:"notify_max_attempts" validate:"gte=0"`
+	// NotifyRetryBase is the pause after a first failed post, doubled after each (with
+	// jitter) up to NotifyRetryMax; 0 means 30 s and 1 h.
+	NotifyRetryBase time.Duration `yaml:"notify_retry_base" validate:"gte=0"`
+	NotifyRetryMax  time.Duration `yaml:"notify_retry_max" validate:"gte=0"`
+	// NotifyAllowPrivate lets notification webhooks reach private addresses, over plain http
+	// too; by default https to public addresses, or loopback.
+	NotifyAllowPrivate bool `yaml:"notify_allow_private"`
 	// GS1CompanyPrefixes is a file of GS1 Company Prefixes, one per line (blank lines and
 	// lines starting with # are skipped): the codes that enter through the gateway must be
 	// within it (docs/identifiers.md, gcppos1 and gcppos2). Empty: no list, no such check.
@@ -266,6 +281,10 @@ func (c *Config) resolvePaths(dir string) {
 	abs(&c.Subscriptions.File)
 	if c.Subscriptions.File == "" && c.Outbox != "" {
 		c.Subscriptions.File = filepath.Join(filepath.Dir(c.Outbox), "subscriptions.db")
+	}
+	abs(&c.NotifyFile)
+	if c.NotifyFile == "" && c.Outbox != "" {
+		c.NotifyFile = filepath.Join(filepath.Dir(c.Outbox), "notifications.db")
 	}
 	abs(&c.Embedded.DataDir)
 	for i := range c.Identities {

@@ -67,6 +67,7 @@ func TestLoadRejectsBadFiles(t *testing.T) {
 		{"a negative rate is refused", validFile + "limits: {rate: -1}\n", "Config.Limits.Rate"},
 		{"a negative capture limit is refused", validFile + "capture_limit: -1\n", "Config.CaptureLimit"},
 		{"a negative capture file size limit is refused", validFile + "capture_file_size_limit: -5\n", "Config.CaptureFileSizeLimit"},
+		{"a negative notification interval is refused", validFile + "notify_interval: -1m\n", "Config.NotifyInterval"},
 		{"a resolver root that is not https is refused", validFile + "resolver_root: http://id.example.org\n", "Config.ResolverRoot"},
 	}
 	for _, tt := range tests {
@@ -76,6 +77,21 @@ func TestLoadRejectsBadFiles(t *testing.T) {
 				t.Fatalf("Load() error = %v, want one mentioning %q", err, tt.want)
 			}
 		})
+	}
+}
+
+func TestNotificationSettings(t *testing.T) {
+	p := writeFile(t, validFile+"notify_interval: 5m\nnotify_max_attempts: 3\nnotify_retry_base: 10s\nnotify_retry_max: 10m\nnotify_allow_private: true\n")
+	c, err := Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.NotifyFile != filepath.Join(filepath.Dir(p), "state", "notifications.db") {
+		t.Fatalf("notify_file %q, want notifications.db beside the outbox", c.NotifyFile)
+	}
+	if c.NotifyInterval != 5*time.Minute || c.NotifyMaxAttempts != 3 || c.NotifyRetryBase != 10*time.Second ||
+		c.NotifyRetryMax != 10*time.Minute || !c.NotifyAllowPrivate {
+		t.Fatalf("%+v", c)
 	}
 }
 

@@ -48,6 +48,12 @@ const (
 	EPCISRoot             = "epcisRoot"
 	EPCISResource         = "epcisResource"
 	EPCISReleasePageToken = "epcisReleasePageToken"
+
+	// Notifications to the caller's organisation (package notify).
+	NotifyWebhook       = "notifyWebhook"
+	NotifySetWebhook    = "notifySetWebhook"
+	NotifyDeleteWebhook = "notifyDeleteWebhook"
+	NotifyDeliveries    = "notifyDeliveries"
 )
 
 // resolverQuery are the query parameters of the Digital Link resolver besides the Digital
@@ -55,6 +61,12 @@ const (
 var resolverQuery = []Param{
 	{Name: "linkType", Type: "string", Description: "a GS1 link type (gs1:pip, gs1:epil, gs1:certificationInfo, gs1:recallStatus, gs1:defaultLink, ... or its https://gs1.org/voc/ IRI): 307 to that link, 404 when there is none; linkset or all: the linkset"},
 	{Name: "context", Type: "string", Description: "GS1 context: accepted and not used"},
+}
+
+// notifyQuery are the paging parameters of GET /v1/notifications.
+var notifyQuery = []Param{
+	{Name: "pageSize", Type: "integer", Description: "notifications per page, 1 to 1000 (default 100)"},
+	{Name: "bookmark", Type: "string", Description: "the page to read, from the previous page's bookmark"},
 }
 
 // listQuery are the paging parameters of the EPCIS REST binding's lists.
@@ -159,6 +171,11 @@ var Table = []Route{
 	{Method: "POST", Path: "/v1/cases/{caseId}/take", Op: ops.TakeCase, Tag: "cases", Summary: "Take a case over (a regulator; the manufacturer takes its own back)"},
 	{Method: "POST", Path: "/v1/cases/{caseId}/investigate", Op: ops.InvestigateCase, Tag: "cases", Summary: "Start investigating an open case (its owner or a regulator)"},
 	{Method: "POST", Path: "/v1/cases/{caseId}/close", Op: ops.CloseCase, Tag: "cases", Summary: "Close a case as confirmed or false_positive: a false positive lifts the block on the goods, a confirmed suspect product notifies the regulator"},
+
+	{Method: "PUT", Path: "/v1/notifications/webhook", Own: NotifySetWebhook, Tag: "notifications", Summary: "Register the caller's organisation's webhook (url: https, or http to loopback; secret of at least 16 characters), in place of any other: recalls started and amended, reminders, licence expiry, cases; each POST signed in GS1-Signature"},
+	{Method: "GET", Path: "/v1/notifications/webhook", Own: NotifyWebhook, Tag: "notifications", Summary: "The caller's organisation's webhook, without its secret"},
+	{Method: "DELETE", Path: "/v1/notifications/webhook", Own: NotifyDeleteWebhook, Tag: "notifications", Summary: "Remove the caller's organisation's webhook: nothing more is sent"},
+	{Method: "GET", Path: "/v1/notifications", Own: NotifyDeliveries, Tag: "notifications", Summary: "The notifications to the caller's organisation, newest first, paged: kind, subject, state (pending, delivered, failed), attempts, last error", Query: notifyQuery},
 
 	{Method: "GET", Path: "/v1/outbox/{id}", Own: OutboxStatus, Tag: "outbox", Summary: "What became of a write queued while the ledger was unreachable"},
 

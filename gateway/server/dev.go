@@ -17,6 +17,7 @@ import (
 	"github.com/udiledger/udiledger/gateway/capturejobs"
 	"github.com/udiledger/udiledger/gateway/ledger"
 	"github.com/udiledger/udiledger/gateway/ledger/devledger"
+	"github.com/udiledger/udiledger/gateway/notify"
 	"github.com/udiledger/udiledger/gateway/subscriptions"
 )
 
@@ -29,6 +30,9 @@ const DevCaptureJobsFile = "capture-jobs.db"
 
 // DevSubscriptionsFile keeps development mode's EPCIS named queries and subscriptions.
 const DevSubscriptionsFile = "subscriptions.db"
+
+// DevNotifyFile keeps development mode's notification webhooks and notifications.
+const DevNotifyFile = "notifications.db"
 
 // Account is one organisation's development API key, with the numbers it is registered with
 // in a note a newcomer can use at once.
@@ -112,7 +116,13 @@ func (g *Gateway) development(ctx context.Context) error {
 		return err
 	}
 	g.closers = append(g.closers, subs.Close)
-	g.api = api.Options{Ledger: led, Keyring: kr, Unavailable: closedLedger, ResolverIdentity: resolver, CaptureJobs: jobs, Subscriptions: subs}
+	notes, err := notify.Open(filepath.Join(dir, DevNotifyFile))
+	if err != nil {
+		return err
+	}
+	g.closers = append(g.closers, notes.Close)
+	g.api = api.Options{Ledger: led, Keyring: kr, Unavailable: closedLedger, ResolverIdentity: resolver, CaptureJobs: jobs, Subscriptions: subs,
+		Notifications: notes}
 	return nil
 }
 

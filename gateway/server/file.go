@@ -14,6 +14,7 @@ import (
 	"github.com/udiledger/udiledger/gateway/ledger"
 	"github.com/udiledger/udiledger/gateway/ledger/devledger"
 	"github.com/udiledger/udiledger/gateway/ledger/fabric"
+	"github.com/udiledger/udiledger/gateway/notify"
 	"github.com/udiledger/udiledger/gateway/outbox"
 	"github.com/udiledger/udiledger/gateway/subscriptions"
 )
@@ -66,6 +67,11 @@ func (g *Gateway) fromFile(path string) error {
 		return err
 	}
 	g.closers = append(g.closers, subs.Close)
+	notes, err := notify.Open(cfg.NotifyFile)
+	if err != nil {
+		return err
+	}
+	g.closers = append(g.closers, notes.Close)
 	gcps, err := readCompanyPrefixes(cfg.GS1CompanyPrefixes)
 	if err != nil {
 		return err
@@ -73,6 +79,8 @@ func (g *Gateway) fromFile(path string) error {
 	g.api = api.Options{Subscriptions: subs, CompanyPrefixes: gcps, SubscriptionOptions: subscriptions.Options{AllowPrivate: cfg.Subscriptions.AllowPrivateDestinations,
 		MaxPerOrg: cfg.Subscriptions.MaxPerOrg, MaxAttempts: cfg.Subscriptions.MaxAttempts, RetryBase: cfg.Subscriptions.RetryBase,
 		RetryMax: cfg.Subscriptions.RetryMax},
+		Notifications: notes, NotifyOptions: notify.Options{Interval: cfg.NotifyInterval, MaxAttempts: cfg.NotifyMaxAttempts,
+			RetryBase: cfg.NotifyRetryBase, RetryMax: cfg.NotifyRetryMax, AllowPrivate: cfg.NotifyAllowPrivate},
 		Ledger: client, Keyring: kr, Unavailable: unavailable, Outbox: box, CaptureJobs: jobs, MaxBodyBytes: cfg.MaxBodyBytes,
 		ResolverIdentity: resolverIdentity(cfg, ids), ResolverRoot: cfg.ResolverRoot,
 		// A configured gateway shows its metrics only to API keys; its document to anyone.

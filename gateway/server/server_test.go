@@ -117,6 +117,9 @@ func TestDevelopmentMode(t *testing.T) {
 		if st, _ := get(t, r.url+"/metrics", ""); st != 200 {
 			t.Fatalf("anonymous /metrics in development mode = %d, want 200", st)
 		}
+		if st, body := get(t, r.url+"/v1/notifications/webhook", keys[orgs.Hospital]); st != 404 || !strings.Contains(string(body), "no webhook") {
+			t.Fatalf("GET /v1/notifications/webhook in development mode = %d %s, want 404: none registered", st, body)
+		}
 		if err := r.stop(); err != nil {
 			t.Fatalf("stop: %v", err)
 		}
@@ -239,6 +242,12 @@ func TestFromAConfigurationFile(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(filepath.Dir(path), "subscriptions.db")); err != nil {
 		t.Fatalf("the subscriptions file was not opened beside the outbox: %v", err)
+	}
+	if st, body := get(t, r.url+"/v1/notifications", key); st != 200 || !strings.Contains(string(body), `"notifications":[]`) {
+		t.Fatalf("GET /v1/notifications = %d %s", st, body)
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(path), "notifications.db")); err != nil {
+		t.Fatalf("the notifications file was not opened beside the outbox: %v", err)
 	}
 }
 

@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"sync"
 	"time"
+
+	"github.com/udiledger/udiledger/gateway/internal/webhook"
 )
 
 // Source reads the events a report holds.
@@ -94,7 +96,7 @@ func NewManager(o Options) *Manager {
 	defDur(&o.RetryMax, DefaultRetryMax)
 	defDur(&o.PollInterval, DefaultPollInterval)
 	if o.Clock == nil {
-		o.Clock = realClock{}
+		o.Clock = webhook.RealClock{}
 	}
 	if o.HTTPClient == nil {
 		o.HTTPClient = webhookClient(o.AllowPrivate, 30*time.Second)

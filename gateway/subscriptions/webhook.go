@@ -1,28 +1,19 @@
 package subscriptions
 
 import (
-	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
-	"fmt"
-	"io"
-	"math/rand/v2"
 	"net/http"
 	"time"
+
+	"github.com/udiledger/udiledger/gateway/internal/webhook"
 )
 
 // SignatureHeader carries the signature of a webhook report, as the REST binding names it:
 // "sha256=" and the hex HMAC-SHA256 of the body under the subscription's signatureToken.
-const SignatureHeader = "GS1-Signature"
+const SignatureHeader = webhook.SignatureHeader
 
 // Sign is the SignatureHeader value of body under token.
-func Sign(body []byte, token string) string {
-	mac := hmac.New(sha256.New, []byte(token))
-	mac.Write(body)
-	return "sha256=" + hex.EncodeToString(mac.Sum(nil))
-}
+func Sign(body []byte, token string) string { return webhook.Sign(body, token) }
 
 // deliver runs a webhook subscription until ctx ends or the subscription goes.
 func (m *Manager) deliver(ctx context.Context, id string) {
@@ -91,35 +82,15 @@ func (m *Manager) post(ctx context.Context, s *Subscription, doc []byte, events 
 	return d, false
 }
 
-// backoff is the pause after the n-th failed attempt: RetryBase doubled n-1 times, at most
-// RetryMax, of which a random half is dropped (jitter: retries of many subscriptions spread).
+// backoff is the pause after the n-th failed attempt (webhook.Backoff).
 func (m *Manager) backoff(n int) time.Duration {
-	d := m.o.RetryBase
-	for i := 1; i < n && d < m.o.RetryMax; i++ {
-		d *= 2
-	}
-	d = min(d, m.o.RetryMax)
-	return d/2 + rand.N(d/2+1) // #nosec G404 -- jitter, not a secret
+	return webhook.Backoff(n, m.o.RetryBase, m.o.RetryMax)
 }
 
 func (m *Manager) send(ctx context.Context, s *Subscription, doc []byte) (int, string) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.Dest, bytes.NewReader(doc))
+	status, err := webhook.Post(ctx, m.o.HTTPClient, s.Dest, doc, s.SignatureToken, http.Header{"Gs1-Epcis-Version": {"2.0.0"}})
 	if err != nil {
-		return 0, err.Error()
+		return status, err.Error()
 	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("GS1-EPCIS-Version", "2.0.0")
-	if s.SignatureToken != "" {
-		req.Header.Set(SignatureHeader, Sign(doc, s.SignatureToken))
-	}
-	res, err := m.o.HTTPClient.Do(req)
-	if err != nil {
-		return 0, err.Error()
-	}
-	_, _ = io.Copy(io.Discard, io.LimitReader(res.Body, 64<<10))
-	_ = res.Body.Close()
-	if res.StatusCode < 200 || res.StatusCode > 299 {
-		return res.StatusCode, fmt.Sprintf("the destination answered %d", res.StatusCode)
-	}
-	return res.StatusCode, ""
+	return status, ""
 }

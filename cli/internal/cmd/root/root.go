@@ -4,6 +4,7 @@ package root
 import (
 	"github.com/spf13/cobra"
 	"github.com/udiledger/udiledger/cli/internal/cmd/cases"
+	"github.com/udiledger/udiledger/cli/internal/cmd/notifications"
 
 	"github.com/udiledger/udiledger/cli/internal/cmd/apikey"
 	"github.com/udiledger/udiledger/cli/internal/cmd/commission"
@@ -65,6 +66,7 @@ completion script.`,
 	cmd.AddCommand(parse.NewCmdParse(f, nil))
 	cmd.AddCommand(recall.NewCmdRecall(f))
 	cmd.AddCommand(cases.NewCmdCase(f))
+	cmd.AddCommand(notifications.NewCmdNotifications(f))
 	cmd.AddCommand(serve.NewCmdServe(f, nil))
 	cmd.AddCommand(query.NewCmdTrace(f, nil))
 	cmd.AddCommand(query.NewCmdVerify(f, nil))

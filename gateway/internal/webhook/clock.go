@@ -1,22 +1,26 @@
-package subscriptions
+package webhook
 
 import (
 	"sync"
 	"time"
 )
 
-// Clock tells the time schedules run on.
+// Clock tells the time schedules, retries and sweeps run on.
 type Clock interface {
 	Now() time.Time
 	After(d time.Duration) <-chan time.Time
 }
 
-type realClock struct{}
+// RealClock is the system's clock.
+type RealClock struct{}
 
-func (realClock) Now() time.Time                         { return time.Now() }
-func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+// Now is time.Now.
+func (RealClock) Now() time.Time { return time.Now() }
 
-// ManualClock is a Clock that moves only when told to (for tests of schedules).
+// After is time.After.
+func (RealClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+
+// ManualClock is a Clock that moves only when told to (for tests).
 type ManualClock struct {
 	mu      sync.Mutex
 	now     time.Time

@@ -1,4 +1,4 @@
-package subscriptions
+package webhook
 
 import (
 	"context"
@@ -35,10 +35,10 @@ func TestCheckDest(t *testing.T) {
 func TestWebhookClientRefusesPrivateConnections(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {}))
 	defer srv.Close()
-	if _, err := webhookClient(false, 0).Post(srv.URL, "application/json", nil); !errors.Is(err, ErrDestination) {
+	if _, err := Client(PublicAddr, 0).Post(srv.URL, "application/json", nil); !errors.Is(err, ErrDestination) {
 		t.Fatalf("post to %s: %v", srv.URL, err)
 	}
-	res, err := webhookClient(true, 0).Post(srv.URL, "application/json", nil)
+	res, err := Client(nil, 0).Post(srv.URL, "application/json", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
