@@ -3,14 +3,15 @@ package model
 import "slices"
 
 // NoticeVisible is the read policy (ADR 012) for the notices of chaincode events: a regulator
-// sees every notice; any other party the public notices (master data, recalls), the events
+// sees every notice; any other party the public notices (master data, recalls and their
+// steps: holders learn of an amendment from the stream), the events
 // it submitted or receives, and those about products it makes (makes reports whether a
 // code's product is the party's). The gateway's event stream applies it.
 func NoticeVisible(n Notification, msp string, regulator bool, makes func(code string) bool) bool {
 	switch {
 	case regulator:
 		return true
-	case n.Kind == "party", n.Kind == "product", n.Kind == "lot", n.BizStep == BizStepRecalling:
+	case n.Kind == "party", n.Kind == "product", n.Kind == "lot", n.Kind == "recall", n.BizStep == BizStepRecalling:
 		return true
 	case n.Actor == msp || n.To == msp:
 		return true

@@ -13,6 +13,7 @@ func TestNoticeVisible(t *testing.T) {
 		{"a regulator sees every notice", Notification{Kind: "event", Actor: "B"}, true, true},
 		{"master data is public", Notification{Kind: "product", Actor: "B"}, false, true},
 		{"a recall is public", Notification{Kind: "event", BizStep: BizStepRecalling, Actor: "B"}, false, true},
+		{"a recall's amendment is public", Notification{Kind: "recall", Step: "amended", Actor: "B"}, false, true},
 		{"a party sees what it submitted", Notification{Kind: "event", Actor: "A"}, false, true},
 		{"a party sees what is shipped to it", Notification{Kind: "event", Actor: "B", To: "A"}, false, true},
 		{"a manufacturer sees events about its products", Notification{Kind: "event", Actor: "B", Codes: []string{"Y", "X"}}, false, true},
