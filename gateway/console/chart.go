@@ -57,7 +57,7 @@ func progressChart(st *model.RecallStatus, lang string, t words, now time.Time) 
 				continue
 			}
 			if at, err := time.Parse(time.RFC3339Nano, u.At); err == nil {
-				back = append(back, at)
+				back = append(back, later(at, start)) // back before the recall: there at its start
 			}
 		}
 	}

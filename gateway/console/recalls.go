@@ -187,6 +187,18 @@ func (s *console) recall(c *gin.Context) {
 			}
 		}
 		v.Holders = append(v.Holders, row)
+		delete(acks, h.Holder)
+	}
+	// Holders that acknowledged and hold none of it any more (all returned) keep their row.
+	for _, a := range status.Acknowledgements {
+		if _, left := acks[a.MSPID]; left {
+			row := holderRow{Name: dir.name(a.MSPID), Acknowledged: timeOf(p.Lang, a.At)}
+			if row.Acknowledged == nil {
+				row.Acknowledged = &when{}
+			}
+			v.Holders = append(v.Holders, row)
+			delete(acks, a.MSPID)
+		}
 	}
 	for _, h := range rc.History {
 		v.History = append(v.History, historyRow{Step: p.T.lookup("step_", h.Step), By: dir.name(h.By), Reason: h.Reason,

@@ -81,12 +81,13 @@ func (s *console) timeline(c *gin.Context) {
 		render(c, status, "timeline", p)
 		return
 	}
-	v.Key = r.Value.Key
-	if len(r.Value.Events) == 0 {
-		v.Message = p.T.get("timelineEmpty")
-	} else {
-		v.Picture = drawTimeline(r.Value.Events, p.Lang, p.T, dir)
+	if len(r.Value.Events) == 0 { // the read policy hides every event: as good as unknown
+		v.Message = p.T.get("timelineHidden")
+		render(c, http.StatusNotFound, "timeline", p)
+		return
 	}
+	v.Key = r.Value.Key
+	v.Picture = drawTimeline(r.Value.Events, p.Lang, p.T, dir)
 	render(c, http.StatusOK, "timeline", p)
 }
 
