@@ -103,8 +103,23 @@ func Launch(t testing.TB, browser string, width, height int, flags ...string) *B
 	for _, m := range []string{"Page.enable", "Runtime.enable"} {
 		b.must(m, nil, nil)
 	}
-	b.must("Emulation.setDeviceMetricsOverride", map[string]any{"width": width, "height": height, "deviceScaleFactor": 1, "mobile": false}, nil)
+	b.Resize(width, height)
 	return b
+}
+
+// Resize makes the tab's window width×height CSS pixels.
+func (b *Browser) Resize(width, height int) {
+	b.t.Helper()
+	b.must("Emulation.setDeviceMetricsOverride", map[string]any{"width": width, "height": height, "deviceScaleFactor": 1, "mobile": false}, nil)
+}
+
+// FitPage makes the window as tall as the page (at most maxHeight), so that Capture takes
+// the whole page.
+func (b *Browser) FitPage(width, maxHeight int) {
+	b.t.Helper()
+	var h int
+	b.Eval("Math.ceil(document.documentElement.scrollHeight)", &h)
+	b.Resize(width, min(max(h, 100), maxHeight))
 }
 
 // read dispatches Chromium's messages: answers to their callers, load events to loads.

@@ -33,6 +33,7 @@ type label struct {
 type mark struct {
 	X, LabelY int
 	Label     string
+	Anchor    string
 }
 
 // The chart's size in SVG units.
@@ -43,23 +44,15 @@ const (
 )
 
 // progressChart draws st's progress from its start to its end (the last step or unit back,
-// or now while it runs).
-func progressChart(st *model.RecallStatus, lang string, t words, now time.Time) chart {
+// or now while it runs); back are the times its units came back.
+func progressChart(st *model.RecallStatus, back []time.Time, lang string, t words, now time.Time) chart {
 	rc := st.Recall
 	start, err := time.Parse(time.RFC3339Nano, rc.StartedAt)
 	if err != nil {
 		start = now
 	}
-	var back []time.Time
-	for _, h := range st.Holders {
-		for _, u := range h.Units {
-			if u.Stage != model.StatusReturned && u.Stage != model.StatusDestroyed {
-				continue
-			}
-			if at, err := time.Parse(time.RFC3339Nano, u.At); err == nil {
-				back = append(back, later(at, start)) // back before the recall: there at its start
-			}
-		}
+	for i := range back {
+		back[i] = later(back[i], start) // back before the recall: there at its start
 	}
 	sort.Slice(back, func(i, j int) bool { return back[i].Before(back[j]) })
 	type step struct {
@@ -110,7 +103,14 @@ func progressChart(st *model.RecallStatus, lang string, t words, now time.Time) 
 	}
 	c.YLabels = []label{{X: chartLeft - 6, Y: y(0) + 4, Text: "0", Anchor: "end"}, {X: chartLeft - 6, Y: y(top) + 4, Text: strconv.Itoa(top), Anchor: "end"}}
 	for i, s := range steps {
-		c.Marks = append(c.Marks, mark{X: x(s.at), LabelY: chartTop - 20 + 10*(i%2), Label: s.name})
+		m := mark{X: x(s.at), LabelY: chartTop - 20 + 11*(i%2), Label: s.name, Anchor: "middle"}
+		switch {
+		case m.X < chartLeft+40:
+			m.Anchor = "start"
+		case m.X > chartRight-40:
+			m.Anchor = "end"
+		}
+		c.Marks = append(c.Marks, m)
 	}
 	c.Desc = fmt.Sprintf(t.get("unitsBack"), len(back), st.Required)
 	return c
