@@ -244,11 +244,11 @@ func TestSigningIn(t *testing.T) {
 		if strings.Contains(ck.Value, w.keys[orgs.Regulator]) {
 			t.Fatal("the cookie holds the API key")
 		}
-		res, body := c.do("GET", "/console/", nil)
+		res, _ = c.do("GET", "/console/", nil)
 		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/console/recalls" {
 			t.Fatalf("home: %d %q", res.StatusCode, res.Header.Get("Location"))
 		}
-		res, body = c.do("GET", "/console/recalls", nil)
+		res, body := c.do("GET", "/console/recalls", nil)
 		if res.StatusCode != 200 || !strings.Contains(body, "Provincial Medical Products Administration") {
 			t.Fatalf("%d\n%s", res.StatusCode, body)
 		}
