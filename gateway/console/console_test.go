@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -42,6 +43,9 @@ type world struct {
 }
 
 var (
+	// ledgerAhead moves the shared ledger's clock forward (nanoseconds).
+	ledgerAhead atomic.Int64
+
 	played     *world
 	playedErr  error
 	playedOnce sync.Once
@@ -62,7 +66,7 @@ func newStoryWorld() (*world, error) {
 	if err != nil {
 		return nil, err
 	}
-	led, err := devledger.Open(dir, devledger.Options{NoSync: true})
+	led, err := devledger.Open(dir, devledger.Options{NoSync: true, Clock: func() time.Time { return time.Now().Add(time.Duration(ledgerAhead.Load())) }})
 	if err != nil {
 		return nil, err
 	}

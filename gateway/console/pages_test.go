@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/udiledger/udiledger/chaincode/model"
 	"github.com/udiledger/udiledger/chaincode/ops"
@@ -265,4 +266,37 @@ func attrInt(t *testing.T, s, pattern string) int {
 	}
 	n, _ := strconv.Atoi(all[len(all)-1][1])
 	return n
+}
+
+func TestHoldersPastTheAcknowledgementDeadlineStandOut(t *testing.T) {
+	w := storyWorld(t)
+	page, err := ledger.Do(context.Background(), w.inv, w.actors.Hospital, ops.UnitsByHolder, model.HolderQuery{MSPID: orgs.Hospital, PageQuery: model.PageQuery{PageSize: model.MaxPageSize}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stent model.Holding
+	for _, h := range page.Value.Holdings {
+		if !h.Container && len(h.DI) == 14 {
+			stent = h
+		}
+	}
+	const id = "console-recall-stents"
+	if _, err := ledger.Do(context.Background(), w.inv, w.actors.Regulator, ops.StartRecall, model.RecallRequest{ID: id, Class: model.RecallClassII,
+		Depth: model.DepthWholesale, Reason: "seal defect", Scope: model.RecallScope{Type: model.ScopeLot, DI: stent.DI, Lot: stent.Lot},
+		AcknowledgeWithinHours: 1}); err != nil {
+		t.Fatal(err)
+	}
+	ledgerAhead.Add(int64(2 * time.Hour))
+	reg := w.client(t)
+	reg.mustLogin(w.keys[orgs.Regulator])
+	_, list := reg.do("GET", "/console/recalls", nil)
+	row := regexp.MustCompile(`(?s)<tr class="recall" data-recall="` + id + `">.*?</tr>`).FindString(list)
+	if !strings.Contains(row, "overdue: 1") {
+		t.Fatalf("the recall's row:\n%s", row)
+	}
+	_, body := reg.do("GET", "/console/recalls/"+id, nil)
+	overdue := regexp.MustCompile(`<tr class="overdue"><td>([^<]+)</td>`).FindAllStringSubmatch(html.UnescapeString(body), -1)
+	if len(overdue) != 1 || overdue[0][1] != "Renji People's Hospital" {
+		t.Fatalf("overdue rows %v:\n%s", overdue, body)
+	}
 }

@@ -26,6 +26,7 @@ type recallRow struct {
 	Percent        int
 	Bar            bar
 	Back           string
+	Overdue        int // holders past the acknowledgement deadline
 }
 
 // bar is a progress bar drawn in SVG: Width of 200 filled.
@@ -64,6 +65,11 @@ func (s *console) recalls(c *gin.Context) {
 			if err == nil {
 				row.Percent, row.Bar = percent(st.Value.Progress), newBar(st.Value.Progress)
 				row.Back = fmt.Sprintf(p.T.get("unitsBack"), st.Value.Done, st.Value.Required)
+				for _, h := range st.Value.Holders {
+					if h.Overdue {
+						row.Overdue++
+					}
+				}
 			}
 			rows = append(rows, row)
 		}
