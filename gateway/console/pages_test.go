@@ -175,7 +175,7 @@ func TestTheTimeline(t *testing.T) {
 	if got := strings.Count(body, `<g class="event">`); got != len(prov.Value.Events) {
 		t.Fatalf("%d events drawn, the ledger has %d", got, len(prov.Value.Events))
 	}
-	for _, want := range []string{"Commissioned", "Shipped", "Received", "Huaxin Pharmaceutical Co.", "Plant 1, Shanghai", "Pallet ", "Case ", `<g class="bracket">`} {
+	for _, want := range []string{"Commissioned", "Shipped", "Received", "Huaxin Pharmaceutical Co.", "Plant 1, Shanghai", "Pallet ", "Case ", `<g class="bracket pallet">`, `<g class="bracket case">`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("timeline lacks %q", want)
 		}

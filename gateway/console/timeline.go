@@ -43,7 +43,7 @@ type timelineEvent struct {
 type bracket struct {
 	X, Top, Bottom int
 	Label          string
-	Colour         string
+	Kind           string // case, pallet, recall: its colour in the style sheet
 }
 
 // The timeline's geometry in SVG units.
@@ -112,13 +112,13 @@ func drawTimeline(entries []model.ProvenanceEntry, lang string, t words, dir *di
 		if e.Via != openVia {
 			open, openVia = -1, e.Via
 			if e.Via != "" {
-				kind, label, colour := containerOf(e.Via, t)
+				kind, label := containerOf(e.Via, t)
 				col, ok := columns[kind]
 				if !ok {
 					col = len(columns)
 					columns[kind] = col
 				}
-				tl.Brackets = append(tl.Brackets, bracket{X: bracketX + col*bracketSpacing, Top: y - 14, Label: label, Colour: colour})
+				tl.Brackets = append(tl.Brackets, bracket{X: bracketX + col*bracketSpacing, Top: y - 14, Label: label, Kind: kind})
 				open = len(tl.Brackets) - 1
 			}
 		}
@@ -134,14 +134,14 @@ func drawTimeline(entries []model.ProvenanceEntry, lang string, t words, dir *di
 }
 
 // containerOf names what carried the code: a pallet (an SSCC), a lot recall, or a case.
-func containerOf(via string, t words) (kind, label, colour string) {
+func containerOf(via string, t words) (kind, label string) {
 	switch {
 	case via == "recall":
-		return "recall", t.get("byRecall"), "#b00020"
+		return "recall", t.get("byRecall")
 	case strings.HasPrefix(via, "(00)"):
-		return "pallet", t.get("pallet") + " " + strings.TrimPrefix(via, "(00)"), "#8a4a00"
+		return "pallet", t.get("pallet") + " " + strings.TrimPrefix(via, "(00)")
 	}
-	return "case", t.get("container") + " " + via, "#0b4f9c"
+	return "case", t.get("container") + " " + via
 }
 
 func eventTime(lang string, ev model.Event) *when {
