@@ -55,14 +55,13 @@ func (s *console) cases(c *gin.Context) {
 			p.Notice = fmt.Sprintf(p.T[key], c.Query("case"))
 		}
 	}
-	s.inbox(c, p, http.StatusOK)
+	s.inbox(c, p, http.StatusOK, model.CaseState(c.Query("state")))
 }
 
-// inbox renders the inbox in p with status.
-func (s *console) inbox(c *gin.Context, p *page, status int) {
+// inbox renders the inbox of cases in state ("" for all) in p with status.
+func (s *console) inbox(c *gin.Context, p *page, status int, state model.CaseState) {
 	u := userOf(c)
 	dir := s.directory(c, u)
-	state := model.CaseState(c.Query("state"))
 	v := casesView{State: string(state)}
 	known := false
 	for _, st := range caseStates {
@@ -165,7 +164,7 @@ func (s *console) caseAction(c *gin.Context) {
 		} else {
 			p.Alert = refusal(p.T, err)
 		}
-		s.inbox(c, p, status)
+		s.inbox(c, p, status, model.CaseState(c.PostForm("state")))
 		return
 	}
 	q := url.Values{"done": {done}, "case": {id}}

@@ -57,6 +57,8 @@ var text = map[string]map[string]string{
 		"notEffective":     "Not effective",
 		"note":             "Note",
 		"when":             "When",
+		"where":            "Where",
+		"sum":              "Total",
 		"who":              "Who",
 		"step":             "Step",
 		"chartTitle":       "Units back over time",
@@ -133,7 +135,6 @@ var text = map[string]map[string]string{
 		"container":      "Case",
 		"byRecall":       "Lot recall",
 		"partOf":         "Made from",
-		"at":             "at",
 
 		"status_active":         "Available",
 		"status_in_transit":     "In transit",
@@ -221,6 +222,8 @@ var text = map[string]map[string]string{
 		"notEffective":     "无效",
 		"note":             "备注",
 		"when":             "时间",
+		"where":            "地点",
+		"sum":              "合计",
 		"who":              "操作方",
 		"step":             "步骤",
 		"chartTitle":       "召回进度随时间变化",
@@ -297,7 +300,6 @@ var text = map[string]map[string]string{
 		"container":      "箱",
 		"byRecall":       "批次召回",
 		"partOf":         "原料",
-		"at":             "于",
 
 		"status_active":         "可供使用",
 		"status_in_transit":     "运输中",
