@@ -144,6 +144,7 @@ func (s *console) csrf(c *gin.Context) {
 }
 
 func (s *console) setCookie(c *gin.Context, name, value string, ttl time.Duration) {
+	// #nosec G124 -- HttpOnly and SameSite=Strict always; Secure when the gateway serves TLS
 	http.SetCookie(c.Writer, &http.Cookie{Name: name, Value: value, Path: Prefix, MaxAge: int(ttl / time.Second),
 		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteStrictMode})
 }

@@ -76,7 +76,8 @@ type page struct {
 // party directory for names.
 func (s *console) newPage(c *gin.Context, titleKey string) (*page, *directory) {
 	lang := s.language(c)
-	p := &page{Lang: lang, T: text[lang], Style: template.CSS(style), SwitchTo: switchLink(c.Request.URL, lang)}
+	p := &page{Lang: lang, T: text[lang], SwitchTo: switchLink(c.Request.URL, lang),
+		Style: template.CSS(style)} // #nosec G203 -- the embedded style sheet, no input
 	p.Title = p.T.get(titleKey)
 	u := userOf(c)
 	if u == nil {

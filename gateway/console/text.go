@@ -169,7 +169,7 @@ var text = map[string]map[string]string{
 		"unavailable": "The ledger cannot be reached at the moment. Please try again.",
 		"zone":        "UTC",
 	},
-	"zh": {
+	"zh": { // #nosec G101 -- the words of the pages ("API 密钥" is a label), no credentials
 		"languageName": "中文",
 		"language":     "语言",
 		"siteName":     "UDI 追溯链控制台",
