@@ -63,6 +63,17 @@ func (k *Keyring) Lookup(key string) (*Principal, bool) {
 	return p, ok
 }
 
+// LookupHash returns the principal of the key whose hash is hashHex (as HashKey writes it):
+// a session that holds the hash, not the key (the web console's).
+func (k *Keyring) LookupHash(hashHex string) (*Principal, bool) {
+	raw, err := hex.DecodeString(strings.TrimPrefix(hashHex, "sha256:"))
+	if err != nil || len(raw) != sha256.Size {
+		return nil, false
+	}
+	p, ok := k.byHash[[sha256.Size]byte(raw)]
+	return p, ok
+}
+
 // NewKey returns a fresh random API key and the hash to put in the gateway's configuration.
 func NewKey() (key, hashHex string, err error) {
 	b := make([]byte, 32)

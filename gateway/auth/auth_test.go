@@ -68,3 +68,23 @@ func TestRequired(t *testing.T) {
 		})
 	}
 }
+
+func TestLookupHashFindsTheKeysPrincipal(t *testing.T) {
+	k := NewKeyring()
+	key, hash, err := NewKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &Principal{Name: "desk"}
+	if err := k.Add(hash, p); err != nil {
+		t.Fatal(err)
+	}
+	if got, ok := k.LookupHash(HashKey(key)); !ok || got != p {
+		t.Fatalf("LookupHash(hash) = %v, %v", got, ok)
+	}
+	for _, bad := range []string{"", "sha256:00", "sha256:zz", HashKey("udi_other")} {
+		if _, ok := k.LookupHash(bad); ok {
+			t.Errorf("LookupHash(%q) found a principal", bad)
+		}
+	}
+}

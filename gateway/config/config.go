@@ -88,6 +88,10 @@ type Config struct {
 	Limits Limits `yaml:"limits"`
 	// TLS, when set, makes the gateway serve HTTPS only.
 	TLS *TLS `yaml:"tls"`
+	// ConsoleSecret signs the web console's session cookies (at least 32 characters, e.g.
+	// 64 hex digits). Empty: a random secret per start, so sessions end when the gateway
+	// restarts.
+	ConsoleSecret string `yaml:"console_secret" validate:"omitempty,min=32"`
 	// ResolverRoot is the public root of the Digital Link resolver (https://id.example.org),
 	// where its anchors and links start; empty takes the scheme and host of each request.
 	ResolverRoot string `yaml:"resolver_root" validate:"omitempty,url,startswith=https://,max=200"`

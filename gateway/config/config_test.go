@@ -69,6 +69,7 @@ func TestLoadRejectsBadFiles(t *testing.T) {
 		{"a negative capture file size limit is refused", validFile + "capture_file_size_limit: -5\n", "Config.CaptureFileSizeLimit"},
 		{"a negative notification interval is refused", validFile + "notify_interval: -1m\n", "Config.NotifyInterval"},
 		{"a resolver root that is not https is refused", validFile + "resolver_root: http://id.example.org\n", "Config.ResolverRoot"},
+		{"a console secret shorter than 32 characters is refused", validFile + "console_secret: too-short\n", "Config.ConsoleSecret"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

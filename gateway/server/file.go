@@ -76,6 +76,9 @@ func (g *Gateway) fromFile(path string) error {
 	if err != nil {
 		return err
 	}
+	if cfg.ConsoleSecret != "" {
+		g.consoleSecret = []byte(cfg.ConsoleSecret)
+	}
 	g.api = api.Options{Subscriptions: subs, CompanyPrefixes: gcps, SubscriptionOptions: subscriptions.Options{AllowPrivate: cfg.Subscriptions.AllowPrivateDestinations,
 		MaxPerOrg: cfg.Subscriptions.MaxPerOrg, MaxAttempts: cfg.Subscriptions.MaxAttempts, RetryBase: cfg.Subscriptions.RetryBase,
 		RetryMax: cfg.Subscriptions.RetryMax},

@@ -11,6 +11,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -24,6 +25,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/udiledger/udiledger/gateway/api"
+	"github.com/udiledger/udiledger/gateway/console"
+	"github.com/udiledger/udiledger/gateway/ledger"
 	"github.com/udiledger/udiledger/gateway/ledger/embedded"
 	"github.com/udiledger/udiledger/gateway/ledger/fabric"
 )
@@ -86,6 +89,8 @@ type Gateway struct {
 	workers  []func(context.Context) error // background workers (the outbox)
 	closers  []func() error
 	accounts []Account
+	// consoleSecret signs the web console's sessions; nil draws one per start.
+	consoleSecret []byte
 }
 
 // New builds the gateway cfg describes: it opens the ledger backend and the outbox and, in
@@ -160,8 +165,15 @@ func (g *Gateway) Serve(ctx context.Context, ln net.Listener) error {
 	if opts.WriteTimeout == 0 {
 		opts.WriteTimeout = api.DefaultWriteTimeout
 	}
+	handler := api.New(opts)
+	if opts.Ledger != nil {
+		if err := console.Mount(handler, console.Options{Keyring: opts.Keyring, Secret: g.consoleSecret, Secure: g.tls != nil,
+			Ledger: &ledger.Caller{Client: opts.Ledger, Timeout: cmp.Or(opts.LedgerTimeout, api.DefaultLedgerTimeout), Unreachable: opts.Unavailable}}); err != nil {
+			return fmt.Errorf("serve: %w", err)
+		}
+	}
 	srv := &http.Server{
-		Handler:           api.New(opts),
+		Handler:           handler,
 		ReadHeaderTimeout: ReadHeaderTimeout,
 		ReadTimeout:       ReadTimeout,
 		WriteTimeout:      opts.WriteTimeout,

@@ -88,7 +88,7 @@ func Run(ctx context.Context, opts *ServeOptions) error {
 		File: opts.ConfigFile, DataDir: opts.DataDir, NoSeed: opts.NoSeed, ShutdownTimeout: opts.ShutdownTimeout,
 		Logger: slog.New(slog.NewJSONHandler(opts.IO.ErrOut, nil)),
 		Listening: func(addr string) {
-			fmt.Fprintf(opts.IO.ErrOut, "udi: gateway listening on %s://%s (OpenAPI at /openapi.json)\n", scheme, addr)
+			fmt.Fprintf(opts.IO.ErrOut, "udi: gateway listening on %s://%s (OpenAPI at /openapi.json, web console at /console)\n", scheme, addr)
 			if opts.Listening != nil {
 				opts.Listening(addr)
 			}
