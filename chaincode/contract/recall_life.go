@@ -46,7 +46,8 @@ func (c *RecallContract) Amend(ctx contractapi.TransactionContextInterface, req 
 	}
 	if req.AcknowledgeWithinHours > 0 {
 		by := t.hoursFromNow(req.AcknowledgeWithinHours)
-		changes = append(changes, fmt.Sprintf("acknowledge by %s → %s", r.AcknowledgeBy, by))
+		// The deadline itself is in acknowledgeBy; the history says the window in words.
+		changes = append(changes, fmt.Sprintf("acknowledge within %d h of this amendment", req.AcknowledgeWithinHours))
 		r.AcknowledgeBy = by
 	}
 	if req.Class != "" && req.Class != r.Class {

@@ -110,3 +110,25 @@ func TestHoldersThatHaveNotAcknowledgedByTheDeadlineAreOverdue(t *testing.T) {
 		t.Fatalf("after the deadline, the manufacturer acknowledged and the distributor did not: %v", o)
 	}
 }
+
+func TestAUnitReturnedInItsCaseCameBackWithTheCase(t *testing.T) {
+	e := newEnv(t)
+	e.seed()
+	e.commission("c1", 1, 3)
+	e.must(nil, mfr, "unit:Pack", model.PackRequest{EventHeader: model.EventHeader{EventID: "p1", Location: mfrGLN}, Parent: caseCode(1), Children: codes(deviceCode, 1, 3)})
+	e.shipAndReceive("out", mfr, dst, caseCode(1))
+	e.must(nil, reg, "recall:Start", lotRecall("RC", model.DepthRetail))
+	e.advance(time.Hour)
+	e.must(nil, dst, "unit:Return", model.ReturnRequest{EventHeader: model.EventHeader{EventID: "back", Location: dstGLN}, Codes: []string{caseCode(1)}, RecallID: "RC"})
+	e.must(nil, mfr, "unit:Receive", model.ReceiveRequest{EventHeader: model.EventHeader{EventID: "accepted", Location: mfrGLN}, Codes: []string{caseCode(1)}})
+	var s model.RecallStatus
+	e.mustEval(&s, reg, "recall:Scope", "RC", "true")
+	if len(s.Holders) != 1 || len(s.Holders[0].Units) != 3 {
+		t.Fatalf("holders %+v", s.Holders)
+	}
+	for _, u := range s.Holders[0].Units {
+		if u.Stage != model.StatusReturned || u.EventID != "accepted" || u.EventBy != mfr || u.At <= s.Recall.StartedAt {
+			t.Fatalf("a unit back in its case: %+v (recall started %s)", u, s.Recall.StartedAt)
+		}
+	}
+}

@@ -44,10 +44,14 @@ func (t *txn) recallStatus(r *model.Recall, withUnits bool) (*model.RecallStatus
 		if err != nil {
 			return err
 		}
+		// A unit inside a container moves, comes back and is destroyed with it: the outermost
+		// container's last change is the unit's.
 		holder, receiver := u.Owner, u.ShipTo
+		last := model.ScopeUnit{At: u.UpdatedAt, EventID: u.LastEventID, EventBy: u.LastEventBy}
 		if len(chain) > 0 {
 			top := chain[len(chain)-1]
 			holder, receiver = top.Owner, top.ShipTo
+			last = model.ScopeUnit{At: top.UpdatedAt, EventID: top.LastEventID, EventBy: top.LastEventBy}
 		}
 		h := holders[holder]
 		if h == nil {
@@ -73,8 +77,8 @@ func (t *txn) recallStatus(r *model.Recall, withUnits bool) (*model.RecallStatus
 		out.ByLevel.Add(level, stage, quarantined)
 		h.ByStatus[status]++
 		if withUnits {
-			h.Units = append(h.Units, model.ScopeUnit{Code: key, Stage: stage, Status: status,
-				At: u.UpdatedAt, EventID: u.LastEventID, EventBy: u.LastEventBy})
+			last.Code, last.Stage, last.Status = key, stage, status
+			h.Units = append(h.Units, last)
 		}
 		return nil
 	}

@@ -91,7 +91,7 @@ func TestAmendmentsExtendARecallsScope(t *testing.T) {
 			t.Fatalf("scopes %+v + %+v", r.Scope, r.MoreScopes)
 		}
 		ch := strings.Join(r.History[0].Changes, "; ")
-		if !strings.Contains(ch, "added lot "+deviceDI+"/L2") || !strings.Contains(ch, "added 1 codes") || !strings.Contains(ch, "acknowledge by") {
+		if !strings.Contains(ch, "added lot "+deviceDI+"/L2") || !strings.Contains(ch, "added 1 codes") || !strings.Contains(ch, "acknowledge within 24 h") {
 			t.Fatalf("changes %q", ch)
 		}
 	})

@@ -195,19 +195,7 @@ func jsString(s string) string {
 // dispensedPen is a pen the demo dispensed, read from the recall's scope.
 func dispensedPen(t *testing.T, inv ledger.Invoker, actors demo.Actors) string {
 	t.Helper()
-	st, err := ledger.Do(context.Background(), inv, actors.Regulator, ops.RecallScope, model.ScopeQuery{RecallID: demoRecall, Units: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, h := range st.Value.Holders {
-		for _, u := range h.Units {
-			if u.Stage == model.StatusDispensed && h.Holder == orgs.Platform {
-				return u.Code
-			}
-		}
-	}
-	t.Fatal("no pen the platform dispensed in the recall's scope")
-	return ""
+	return patientsPen(t, inv, actors.Regulator, orgs.Platform)
 }
 
 // screenshot writes img to the docs when UDI_UPDATE_SCREENSHOTS=1; otherwise the docs must

@@ -28,7 +28,7 @@ func TestTheRecallDashboard(t *testing.T) {
 	t.Run("the list shows the demo's recall at 100 %, with the product's name", func(t *testing.T) {
 		_, body := reg.do("GET", "/console/recalls", nil)
 		row := regexp.MustCompile(`(?s)<tr class="recall" data-recall="` + demoRecall + `">.*?</tr>`).FindString(body)
-		for _, want := range []string{"100 %", "Insulin glargine injection", "Terminated", ">I<", "Retail"} {
+		for _, want := range []string{"100 %", "Insulin glargine injection", "Terminated", ">I<", "Consumer"} {
 			if !strings.Contains(row, want) {
 				t.Errorf("row lacks %q:\n%s", want, row)
 			}
@@ -195,18 +195,25 @@ func TestTheTimeline(t *testing.T) {
 // dispensedUnit is a pen the story dispensed: it went by pallet and case.
 func dispensedUnit(t *testing.T, w *world) string {
 	t.Helper()
-	st, err := ledger.Do(context.Background(), w.inv, w.actors.Regulator, ops.RecallScope, model.ScopeQuery{RecallID: demoRecall, Units: true})
+	return patientsPen(t, w.inv, w.actors.Regulator, orgs.Platform)
+}
+
+// patientsPen is the pen the demo's dispenser sold or dispensed to a patient and took back
+// when the recall reached consumer level.
+func patientsPen(t *testing.T, inv ledger.Invoker, regulator *ledger.Identity, dispenser string) string {
+	t.Helper()
+	st, err := ledger.Do(context.Background(), inv, regulator, ops.RecallScope, model.ScopeQuery{RecallID: demoRecall, Units: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, h := range st.Value.Holders {
 		for _, u := range h.Units {
-			if u.Stage == model.StatusDispensed {
+			if strings.HasSuffix(u.EventID, "-accept-patients-"+dispenser) {
 				return u.Code
 			}
 		}
 	}
-	t.Fatal("no dispensed pen in the recall's scope")
+	t.Fatalf("no pen of %s's patients in the recall's scope", dispenser)
 	return ""
 }
 
@@ -282,7 +289,7 @@ func TestHoldersPastTheAcknowledgementDeadlineStandOut(t *testing.T) {
 	}
 	const id = "console-recall-stents"
 	if _, err := ledger.Do(context.Background(), w.inv, w.actors.Regulator, ops.StartRecall, model.RecallRequest{ID: id, Class: model.RecallClassII,
-		Depth: model.DepthWholesale, Reason: "seal defect", Scope: model.RecallScope{Type: model.ScopeLot, DI: stent.DI, Lot: stent.Lot},
+		Depth: model.DepthRetail, Reason: "seal defect", Scope: model.RecallScope{Type: model.ScopeLot, DI: stent.DI, Lot: stent.Lot},
 		AcknowledgeWithinHours: 1}); err != nil {
 		t.Fatal(err)
 	}

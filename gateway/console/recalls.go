@@ -215,69 +215,24 @@ func (s *console) recall(c *gin.Context) {
 		v.Checks = append(v.Checks, checkRow{Holder: dir.name(ch.Holder), Level: string(ch.Level), By: dir.name(ch.By), Note: ch.Note,
 			Effective: ch.Effective, At: timeOf(p.Lang, ch.At)})
 	}
-	v.Chart = progressChart(status, s.backTimes(c, u, status), p.Lang, p.T, s.now())
+	v.Chart = progressChart(status, backTimes(status), p.Lang, p.T, s.now())
 	p.Data = v
 	render(c, http.StatusOK, "recall", p)
 }
 
-// maxContainerReads bounds the provenance reads of one recall's chart.
-const maxContainerReads = 100
-
-// backTimes are when the units of st came back (returned or destroyed). The scope gives each
-// unit's last change; a unit that came back inside a case was last changed itself when it was
-// packed, before the recall: its time is when its container was received back or destroyed,
-// read from the provenance of one unit per packing event.
-func (s *console) backTimes(c *gin.Context, u *user, st *model.RecallStatus) []time.Time {
-	start, _ := time.Parse(time.RFC3339Nano, st.Recall.StartedAt)
+// backTimes are when the units of st came back (returned or destroyed): the scope gives each
+// unit's last change, a unit inside a case the case's.
+func backTimes(st *model.RecallStatus) []time.Time {
 	var out []time.Time
-	packed := map[string][]int{} // packing event -> indexes in out of its units
-	var sample []string          // a unit of each packing event, in order
 	for _, h := range st.Holders {
 		for _, unit := range h.Units {
 			if unit.Stage != model.StatusReturned && unit.Stage != model.StatusDestroyed {
 				continue
 			}
-			at, err := time.Parse(time.RFC3339Nano, unit.At)
-			if err != nil {
-				continue
+			if at, err := time.Parse(time.RFC3339Nano, unit.At); err == nil {
+				out = append(out, at)
 			}
-			out = append(out, at)
-			if at.Before(start) && unit.EventID != "" {
-				key := unit.EventBy + "/" + unit.EventID
-				if packed[key] == nil {
-					sample = append(sample, key, unit.Code)
-				}
-				packed[key] = append(packed[key], len(out)-1)
-			}
-		}
-	}
-	for i := 0; i < len(sample) && i < 2*maxContainerReads; i += 2 {
-		at, ok := s.cameBack(c, u, sample[i+1], start)
-		if !ok {
-			continue
-		}
-		for _, j := range packed[sample[i]] {
-			out[j] = at
 		}
 	}
 	return out
-}
-
-// cameBack is the last time since start that code's history shows it received (accepted
-// back) or destroyed, its own events or its containers'.
-func (s *console) cameBack(c *gin.Context, u *user, code string, start time.Time) (time.Time, bool) {
-	r, err := ledger.Do(c, s.ledger, u.principal.Identity, ops.Provenance, model.CodeQuery{Code: code})
-	if err != nil {
-		return time.Time{}, false
-	}
-	var last time.Time
-	for _, e := range r.Value.Events {
-		if e.Event.BizStep != model.BizStepReceiving && e.Event.BizStep != model.BizStepDestroying {
-			continue
-		}
-		if at, err := time.Parse(time.RFC3339Nano, e.Event.EventTime); err == nil && !at.Before(start) {
-			last = later(last, at)
-		}
-	}
-	return last, !last.IsZero()
 }
