@@ -184,6 +184,15 @@ type StageCounts struct {
 	Destroyed      int `json:"destroyed"`
 	Decommissioned int `json:"decommissioned"`
 	Quarantined    int `json:"quarantined"` // of those in stock or in transit
+	// Reworked are units re-worked under the recall (unit:Rework), wherever they are now.
+	Reworked int `json:"reworked"`
+}
+
+// Plus adds two counts, as units and lot-level quantities add up in a recall's progress.
+func (c StageCounts) Plus(o StageCounts) StageCounts {
+	return StageCounts{Total: c.Total + o.Total, InStock: c.InStock + o.InStock, InTransit: c.InTransit + o.InTransit,
+		Dispensed: c.Dispensed + o.Dispensed, Returned: c.Returned + o.Returned, Destroyed: c.Destroyed + o.Destroyed,
+		Decommissioned: c.Decommissioned + o.Decommissioned, Quarantined: c.Quarantined + o.Quarantined, Reworked: c.Reworked + o.Reworked}
 }
 
 // Add counts one unit of stage; quarantined marks a quarantined unit.
@@ -200,6 +209,8 @@ func (c *StageCounts) Add(stage Status, quarantined bool) {
 		c.Destroyed++
 	case StatusDecommissioned:
 		c.Decommissioned++
+	case StatusReworked:
+		c.Reworked++
 	default:
 		c.InStock++
 	}
@@ -230,6 +241,10 @@ type HolderScope struct {
 	// has passed.
 	Overdue bool        `json:"overdue,omitempty"`
 	Units   []ScopeUnit `json:"units,omitempty"`
+	// Quantities counts the holder's lot-level quantities (no serials) in the scope: in
+	// stock, in transit (sent, deliveries and returns), returned to it, destroyed and
+	// decommissioned by it.
+	Quantities StageCounts `json:"quantities"`
 }
 
 // RecallStatus is the scope and progress of a recall (recall:Scope).
@@ -238,18 +253,23 @@ type RecallStatus struct {
 	Counts           StageCounts       `json:"counts"`
 	Holders          []HolderScope     `json:"holders"`
 	Acknowledgements []Acknowledgement `json:"acknowledgements"`
-	Required         int               `json:"required"` // units that must come back
-	Done             int               `json:"done"`     // returned or destroyed
-	Progress         float64           `json:"progress"` // Done / Required, 1 when nothing is required
+	// Quantities counts the lot-level quantities (no serials) of a lot or DI recall, as
+	// HolderScope.Quantities does for one holder.
+	Quantities StageCounts `json:"quantities"`
+	Required   int         `json:"required"` // units and quantities that must come back
+	Done       int         `json:"done"`     // returned, destroyed or re-worked
+	Progress   float64     `json:"progress"` // Done / Required, 1 when nothing is required
 	// Stock is where the lot's lot-controlled quantities (no serials) are, for a lot recall.
 	Stock *StockView `json:"stock,omitempty"`
 }
 
-// Progress computes required, done and progress of a recall from its counts: returned and
-// destroyed units are done; units dispensed to patients are required only at consumer depth;
-// decommissioned units are out of circulation and not required.
+// Progress computes required, done and progress of a recall from its counts (units, plus
+// lot-level quantities with StageCounts.Plus): returned (received back), destroyed and
+// re-worked units are done, returns in transit are not; units dispensed to patients are
+// required only at consumer depth; decommissioned units are out of circulation and not
+// required.
 func Progress(depth RecallDepth, c StageCounts) (required, done int, progress float64) {
-	done = c.Returned + c.Destroyed
+	done = c.Returned + c.Destroyed + c.Reworked
 	required = c.Total - c.Decommissioned
 	if depth != DepthConsumer {
 		required -= c.Dispensed
