@@ -50,7 +50,7 @@ func (t *txn) recallStatus(r *model.Recall, withUnits bool) (*model.RecallStatus
 			h = &model.HolderScope{Holder: holder, ByStatus: map[model.Status]int{}}
 			holders[holder] = h
 		}
-		stage, status := cond.Stage(), cond.Effective()
+		stage, status := scopeStage(u, id, cond)
 		quarantined := cond.Quarantined || cond.LotStatus == model.LotQuarantined
 		h.Counts.Add(stage, quarantined)
 		out.Counts.Add(stage, quarantined)
@@ -62,6 +62,9 @@ func (t *txn) recallStatus(r *model.Recall, withUnits bool) (*model.RecallStatus
 		return nil
 	}
 	if err := t.scopeUnits(&r.Scope, visit); err != nil {
+		return nil, err
+	}
+	if err := t.scopeQuantities(&r.Scope, out, holders); err != nil {
 		return nil, err
 	}
 	if err := t.scanAll(otAck, []string{id}, func(_ string, v []byte) error {
@@ -83,7 +86,7 @@ func (t *txn) recallStatus(r *model.Recall, withUnits bool) (*model.RecallStatus
 		out.Holders = append(out.Holders, *h)
 	}
 	model.SortHolders(out.Holders)
-	out.Required, out.Done, out.Progress = model.Progress(r.Depth, out.Counts)
+	out.Required, out.Done, out.Progress = model.Progress(r.Depth, out.Counts.Plus(out.Quantities))
 	if r.Scope.Type == model.ScopeLot {
 		if lk, err := lotKey(r.Scope.DI, r.Scope.Lot); err == nil {
 			if out.Stock, err = t.stockView(lk); err != nil {
@@ -194,6 +197,7 @@ type unitState struct {
 	Location    string       `json:"location"`
 	Parent      string       `json:"parent"`
 	RecallIDs   []string     `json:"recallIds"`
+	ReworkedFor []string     `json:"reworkedFor"`
 	LastEventID string       `json:"lastEventId"`
 	LastEventBy string       `json:"lastEventBy"`
 	UpdatedAt   string       `json:"updatedAt"`
@@ -215,6 +219,6 @@ func (t *txn) unitNoCache(key string) (*model.Unit, error) {
 		return nil, model.NotFound("unit %s is not on the ledger", key)
 	}
 	return &model.Unit{Key: key, DI: u.DI, Lot: u.Lot, Expiry: u.Expiry, Status: u.Status, Quarantined: u.Quarantined,
-		Owner: u.Owner, Location: u.Location, Parent: u.Parent, RecallIDs: u.RecallIDs,
+		Owner: u.Owner, Location: u.Location, Parent: u.Parent, RecallIDs: u.RecallIDs, ReworkedFor: u.ReworkedFor,
 		LastEventID: u.LastEventID, LastEventBy: u.LastEventBy, UpdatedAt: u.UpdatedAt}, nil
 }
