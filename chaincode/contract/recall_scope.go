@@ -56,8 +56,9 @@ func (t *txn) recallStatus(r *model.Recall, withUnits bool) (*model.RecallStatus
 		out.Counts.Add(stage, quarantined)
 		h.ByStatus[status]++
 		if withUnits {
+			at, eventID, eventBy := lastChange(u, chain)
 			h.Units = append(h.Units, model.ScopeUnit{Code: key, Stage: stage, Status: status,
-				At: u.UpdatedAt, EventID: u.LastEventID, EventBy: u.LastEventBy})
+				At: at, EventID: eventID, EventBy: eventBy})
 		}
 		return nil
 	}

@@ -237,3 +237,32 @@ func TestReturnedContainersOpenReturned(t *testing.T) {
 		t.Fatalf("a unit in a restocked case: %+v", v)
 	}
 }
+
+func TestAUnitInAReturnedPalletWasLastChangedByItsReceipt(t *testing.T) {
+	e := newEnv(t)
+	e.seed()
+	pallet := e.packPallet()
+	e.shipAndReceive("a", mfr, dst, pallet)
+	e.must(nil, reg, "recall:Start", lotRecall("R1", model.DepthRetail))
+	e.must(nil, dst, "unit:Return", model.ReturnRequest{EventHeader: hdr("ret"), Codes: []string{pallet}, RecallID: "R1"})
+	e.must(nil, mfr, "unit:Receive", model.ReceiveRequest{EventHeader: hdr("acc"), Codes: []string{pallet}})
+	s := e.scope("R1")
+	if s.Counts.Returned != 6 || s.Done != 6 {
+		t.Fatalf("counts %+v", s.Counts)
+	}
+	for _, h := range s.Holders {
+		for _, u := range h.Units {
+			if u.EventID != "acc" || u.EventBy != mfr {
+				t.Fatalf("unit %+v", u)
+			}
+		}
+	}
+}
+
+func TestAReleaseTakesCodesOnly(t *testing.T) {
+	e := newEnv(t)
+	e.seed()
+	e.commission("c1", 1, 1)
+	_, err := e.submit(mfr, "unit:Release", model.DisposeRequest{EventHeader: hdr("rl"), Codes: []string{deviceCode(1)}, RecallID: "R1", Reason: "x"})
+	wantCode(t, err, model.CodeInvalid)
+}

@@ -94,15 +94,6 @@ func (t *txn) settleReworked(u *model.Unit, cond *model.Condition) error {
 	return nil
 }
 
-// scopeStage is where a unit stands in recall id's scope: re-worked under it, else its
-// stage; and its effective status.
-func scopeStage(u *model.Unit, id string, cond model.Condition) (stage, status model.Status) {
-	if slices.Contains(u.ReworkedFor, id) {
-		return model.StatusReworked, cond.Effective()
-	}
-	return cond.Stage(), cond.Effective()
-}
-
 // Restock puts goods returned to the caller back into its sellable stock: units and
 // containers it holds returned at top level, and quantities of its returned lot-level goods.
 // Each must be what query:Verify would answer sellable once back in stock (genuine, not

@@ -1,6 +1,13 @@
 package contract
 
-import "github.com/udiledger/udiledger/chaincode/model"
+import (
+	"slices"
+
+	"github.com/udiledger/udiledger/chaincode/model"
+)
+
+// What a recall's status counts besides each unit's stage: units re-worked under it, the
+// last change of packed units, lot-level quantities.
 
 // scopeQuantities counts the lot-level quantities (no serials) a lot or DI recall covers into
 // the status's totals and each holder's line, adding lines for holders of quantities only:
@@ -56,4 +63,25 @@ func (t *txn) scopeQuantities(s *model.RecallScope, out *model.RecallStatus, hol
 		}
 	}
 	return nil
+}
+
+// scopeStage is where a unit stands in recall id's scope: re-worked under it, else its
+// stage; and its effective status.
+func scopeStage(u *model.Unit, id string, cond model.Condition) (stage, status model.Status) {
+	if slices.Contains(u.ReworkedFor, id) {
+		return model.StatusReworked, cond.Effective()
+	}
+	return cond.Stage(), cond.Effective()
+}
+
+// lastChange is the last change of a unit: its own last event, or, packed, its outermost
+// container's when later (a container's moves do not rewrite the units inside).
+func lastChange(u *model.Unit, chain []*model.Container) (at, eventID, eventBy string) {
+	at, eventID, eventBy = u.UpdatedAt, u.LastEventID, u.LastEventBy
+	if len(chain) > 0 {
+		if c := chain[len(chain)-1]; c.UpdatedAt > at {
+			return c.UpdatedAt, c.LastEventID, c.LastEventBy
+		}
+	}
+	return at, eventID, eventBy
 }
