@@ -222,6 +222,9 @@ func (t *txn) containerCondition(c *model.Container) (model.Condition, error) {
 			return model.Condition{}, err
 		}
 	}
+	if err := t.settleReworkedContainer(c, &cond); err != nil {
+		return model.Condition{}, err
+	}
 	return cond, nil
 }
 

@@ -156,6 +156,15 @@ func TestReworkSettlesReturnedUnitsForItsRecallOnly(t *testing.T) {
 			t.Fatalf("after the shipment: counts %+v", s.Counts)
 		}
 	})
+	t.Run("a re-worked unit packed in a case ships; one not re-worked is not packed", func(t *testing.T) {
+		e.must(nil, dst, "unit:Return", model.ReturnRequest{EventHeader: hdr("ret3"), Codes: []string{deviceCode(3)}, RecallID: "R1"})
+		e.must(nil, mfr, "unit:Receive", model.ReceiveRequest{EventHeader: hdr("acc3"), Codes: []string{deviceCode(3)}})
+		e.must(nil, mfr, "unit:Rework", rework("w3b", deviceCode(3)))
+		e.must(nil, mfr, "unit:Pack", model.PackRequest{EventHeader: hdr("pk1"), Parent: caseCode(1), Children: []string{deviceCode(3)}})
+		e.must(nil, mfr, "unit:Ship", model.ShipRequest{EventHeader: hdr("s3"), To: dst, Codes: []string{caseCode(1)}})
+		_, err := e.submit(mfr, "unit:Pack", model.PackRequest{EventHeader: hdr("pk2"), Parent: caseCode(2), Children: []string{deviceCode(4)}})
+		wantCode(t, err, model.CodeInvalid)
+	})
 	t.Run("another recall still holds a re-worked unit back", func(t *testing.T) {
 		e.must(nil, reg, "recall:Start", model.RecallRequest{ID: "R2", Class: model.RecallClassII, Depth: model.DepthRetail, Reason: "x",
 			Scope: model.RecallScope{Type: model.ScopeDI, DI: deviceDI}})

@@ -157,3 +157,55 @@ func (c *UnitContract) Restock(ctx contractapi.TransactionContextInterface, req 
 		Detail: &model.EventDetail{Reason: req.Reason, UnitCount: units},
 	}, hash)
 }
+
+// settleReworkedContainer clears the recall from a container's condition when every unit in
+// it was re-worked under every recall that covers the container (its contents' lots and
+// products, itself and the containers around and inside it). It reads the units only for a
+// recalled container, and stops at the first unit not settled.
+func (t *txn) settleReworkedContainer(c *model.Container, cond *model.Condition) error {
+	if !cond.Recalled && cond.LotStatus != model.LotRecalled {
+		return nil
+	}
+	ids, err := t.containerRecallIDs(c)
+	if err != nil {
+		return err
+	}
+	settled, err := t.unitsSettle(c, ids, 0)
+	if err != nil || !settled {
+		return err
+	}
+	cond.Recalled = false
+	if cond.LotStatus == model.LotRecalled {
+		cond.LotStatus = model.LotReleased
+	}
+	return nil
+}
+
+// unitsSettle reports whether every unit in c, at any depth, was re-worked under every
+// recall of ids and names no other recall itself.
+func (t *txn) unitsSettle(c *model.Container, ids []string, depth int) (bool, error) {
+	if depth > maxDepth {
+		return false, model.Invalid("containers nested deeper than %d", maxDepth)
+	}
+	for _, k := range c.Units {
+		u, err := t.unit(k)
+		if err != nil || u == nil {
+			return false, err
+		}
+		for _, id := range append(slices.Clone(ids), u.RecallIDs...) {
+			if !slices.Contains(u.ReworkedFor, id) {
+				return false, nil
+			}
+		}
+	}
+	for _, k := range c.Containers {
+		in, err := t.container(k)
+		if err != nil || in == nil {
+			return false, err
+		}
+		if ok, err := t.unitsSettle(in, ids, depth+1); err != nil || !ok {
+			return false, err
+		}
+	}
+	return len(c.Units)+len(c.Containers) > 0, nil
+}
