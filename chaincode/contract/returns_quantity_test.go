@@ -2,6 +2,7 @@ package contract
 
 import (
 	"testing"
+	"time"
 
 	"github.com/udiledger/udiledger/chaincode/model"
 )
@@ -115,4 +116,30 @@ func TestReturnedQuantitiesAreRestockedOnlyWhenTheLotIsSellable(t *testing.T) {
 			t.Fatalf("stock %+v", sv)
 		}
 	})
+}
+
+func TestACapturedReturnAndDestructionOfALotQuantityMoveItsStock(t *testing.T) {
+	e := newEnv(t)
+	e.seed()
+	e.must(nil, mfr, "lot:Register", model.Lot{DI: deviceDI, Lot: "Q1", Expiry: e.day(365), Quantity: 1000})
+	e.must(nil, mfr, "unit:Commission", model.CommissionRequest{EventHeader: hdr("cq"), DI: deviceDI, Lot: "Q1", Quantity: 10})
+	e.must(nil, mfr, "unit:Ship", model.ShipRequest{EventHeader: hdr("s1"), To: dst, Quantities: []model.QuantityElement{{Code: lotQ, Quantity: 10}}})
+	e.must(nil, dst, "unit:Receive", model.ReceiveRequest{EventHeader: hdr("r1"), Quantities: []model.QuantityElement{{Code: lotQ, Quantity: 10, From: mfr}}})
+	class := "https://id.gs1.org/01/" + deviceDI + "/10/Q1"
+	at := e.clock().Add(-time.Minute).Format(time.RFC3339)
+	var res model.EPCISResult
+	e.must(&res, dst, "epcis:Capture", epcisEvent(t, map[string]any{
+		"type": "ObjectEvent", "eventID": "urn:uuid:rq-1", "action": "OBSERVE", "bizStep": "shipping", "disposition": "returned",
+		"eventTime": at, "eventTimeZoneOffset": "+00:00", "quantityList": []any{map[string]any{"epcClass": class, "quantity": 6}},
+	}))
+	e.must(nil, dst, "epcis:Capture", epcisEvent(t, map[string]any{
+		"type": "ObjectEvent", "eventID": "urn:uuid:dq-1", "action": "OBSERVE", "bizStep": "destroying", "disposition": "destroyed",
+		"eventTime": at, "eventTimeZoneOffset": "+00:00", "quantityList": []any{map[string]any{"epcClass": class, "quantity": 4}},
+	}))
+	var sv model.StockView
+	e.mustEval(&sv, mfr, "query:Stock", lotQ)
+	if res.Operation != "unit:Return" || len(sv.InStock) != 0 || len(sv.Returning) != 1 || sv.Returning[0].Quantity != 6 ||
+		len(sv.Destroyed) != 1 || sv.Destroyed[0].Holder != dst || sv.Destroyed[0].Quantity != 4 {
+		t.Fatalf("capture %+v, stock %+v", res, sv)
+	}
 }
