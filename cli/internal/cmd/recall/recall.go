@@ -210,13 +210,16 @@ func newCmdScope(f *cmdutil.Factory) *cobra.Command {
 		}
 		fmt.Fprintf(o.IO.Out, "recall %s, class %s to %s level: %s\n", st.Recall.ID, st.Recall.Class, st.Recall.Depth, scopeText(st.Recall.Scope))
 		tw := tabwriter.NewWriter(o.IO.Out, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "HOLDER\tIN STOCK\tIN TRANSIT\tDISPENSED\tRETURNED\tDESTROYED\tQUARANTINED\tACKNOWLEDGED")
+		fmt.Fprintln(tw, "HOLDER\tIN STOCK\tIN TRANSIT\tDISPENSED\tRETURNED\tDESTROYED\tRE-WORKED\tQUARANTINED\tACKNOWLEDGED")
 		for _, h := range st.Holders {
 			c := h.Counts
-			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%s\n", h.Holder, c.InStock, c.InTransit, c.Dispensed, c.Returned, c.Destroyed, c.Quarantined, yesNo(h.Acknowledged))
+			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\n", h.Holder, c.InStock, c.InTransit, c.Dispensed, c.Returned, c.Destroyed, c.Reworked, c.Quarantined, yesNo(h.Acknowledged))
 		}
 		c := st.Counts
-		fmt.Fprintf(tw, "total\t%d\t%d\t%d\t%d\t%d\t%d\t\n", c.InStock, c.InTransit, c.Dispensed, c.Returned, c.Destroyed, c.Quarantined)
+		fmt.Fprintf(tw, "total\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", c.InStock, c.InTransit, c.Dispensed, c.Returned, c.Destroyed, c.Reworked, c.Quarantined)
+		if q := st.Quantities; q.Total > 0 {
+			fmt.Fprintf(tw, "lot-level\t%d\t%d\t\t%d\t%d\t\t\t\n", q.InStock, q.InTransit, q.Returned, q.Destroyed)
+		}
 		if err := tw.Flush(); err != nil {
 			return err
 		}

@@ -267,5 +267,11 @@ func TestReportListsReceiptsReworksUnitsAndChecks(t *testing.T) {
 				t.Fatalf("csv lacks %q rows:\n%s", kind, out)
 			}
 		}
+		page, _, _ := clitest.Run(t, regulator, NewCmdRecall, "report", "RC-RW", "-o", "html")
+		for _, want := range []string{`<table id="receipts">`, `<table id="reworks">`, `<table id="units">`, `<table id="checks">`, "urn:test:rw", rep.Units[0].TxID} {
+			if !strings.Contains(page, want) {
+				t.Fatalf("page lacks %q:\n%s", want, page)
+			}
+		}
 	})
 }
