@@ -134,8 +134,12 @@ writes a file (its extension picks the format when -o is not given), else standa
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(f.IO.ErrOut, "recall %s: %d holders, %d acknowledgements, %d returns, %d destructions, %d re-works; progress %.0f %% (%d of %d units back)\n",
-			rep.Recall.ID, len(rep.Holders), len(rep.Acknowledgements), len(rep.Returns), len(rep.Destructions), len(rep.Reworks), rep.Progress*100, rep.Done, rep.Required)
+		reworks := ""
+		if len(rep.Reworks) > 0 {
+			reworks = fmt.Sprintf(", %d re-works", len(rep.Reworks))
+		}
+		fmt.Fprintf(f.IO.ErrOut, "recall %s: %d holders, %d acknowledgements, %d returns, %d destructions%s; progress %.0f %% (%d of %d units back)\n",
+			rep.Recall.ID, len(rep.Holders), len(rep.Acknowledgements), len(rep.Returns), len(rep.Destructions), reworks, rep.Progress*100, rep.Done, rep.Required)
 		return nil
 	}
 	return cmd
