@@ -167,6 +167,9 @@ func (t *txn) unitCondition(u *model.Unit) (model.Condition, []*model.Container,
 	if err := t.addLotCondition(&cond, u.DI, u.Lot); err != nil {
 		return model.Condition{}, nil, err
 	}
+	if err := t.settleReworked(u, &cond); err != nil {
+		return model.Condition{}, nil, err
+	}
 	return cond, chain, nil
 }
 
@@ -218,6 +221,9 @@ func (t *txn) containerCondition(c *model.Container) (model.Condition, error) {
 		if err := t.addLotCondition(&cond, lc.DI, lc.Lot); err != nil {
 			return model.Condition{}, err
 		}
+	}
+	if err := t.settleReworkedContainer(c, &cond); err != nil {
+		return model.Condition{}, err
 	}
 	return cond, nil
 }

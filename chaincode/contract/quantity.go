@@ -8,8 +8,12 @@ import (
 // (stock) and one per sender, receiver and lot while on the way (transit). Each key is touched
 // only by its holder's or its shipment's transactions.
 const (
-	otStock   = "stock"   // [DI, lot, holder] -> model.Stock
-	otTransit = "transit" // [DI, lot, to, from] -> model.Stock
+	otStock          = "stock"          // [DI, lot, holder] -> model.Stock
+	otTransit        = "transit"        // [DI, lot, to, from] -> model.Stock
+	otReturning      = "rtransit"       // [DI, lot, to, from] -> model.Stock: a return on its way
+	otReturned       = "returned"       // [DI, lot, holder] -> model.Stock: returns received, not in sellable stock
+	otDestroyed      = "destroyed"      // [DI, lot, holder] -> model.Stock: destroyed by the holder
+	otDecommissioned = "decommissioned" // [DI, lot, holder] -> model.Stock: decommissioned by the holder
 )
 
 // qty is a parsed quantity element.
@@ -84,7 +88,7 @@ func (t *txn) addStock(objectType string, c code, n int, parties ...string) erro
 	}
 	if s.Quantity+n < 0 {
 		where := "holds"
-		if objectType == otTransit && len(parties) > 1 {
+		if len(parties) > 1 {
 			where = "has on the way from " + parties[1] + ":"
 		}
 		return model.Invalid("%s %s only %d of %s, not %d", parties[0], where, s.Quantity, c.Key, -n)
@@ -138,16 +142,69 @@ func (t *txn) shipQuantities(qs []qty, to string) error {
 	return nil
 }
 
-// receiveQuantities takes quantities on their way to the caller into its stock.
-func (t *txn) receiveQuantities(qs []qty) error {
-	for _, q := range qs {
+// receiveQuantities takes quantities on their way to the caller into its stock, or, when the
+// sender returns the lot to it (a return from that sender is on its way), into its returned
+// goods. It reports which, and the recalls the returns go back under.
+func (t *txn) receiveQuantities(qs []qty) (returns bool, recallIDs []string, err error) {
+	for i, q := range qs {
 		if q.from == "" {
-			return model.Invalid("quantity of %s needs the sender in from", q.code.Key)
+			return false, nil, model.Invalid("quantity of %s needs the sender in from", q.code.Key)
 		}
-		if err := t.addStock(otTransit, q.code, -q.n, t.caller, q.from); err != nil {
+		r, _, err := t.stockAt(otReturning, q.code, t.caller, q.from)
+		if err != nil {
+			return false, nil, err
+		}
+		isReturn := r.Quantity > 0
+		if i > 0 && isReturn != returns {
+			return false, nil, model.Invalid("a receipt takes returns or deliveries, not both: receive %s on its own", q.code.Key)
+		}
+		returns = isReturn
+		from, into := otTransit, otStock
+		if isReturn {
+			from, into = otReturning, otReturned
+			for _, id := range r.RecallIDs {
+				recallIDs = insertSorted(recallIDs, id)
+			}
+		}
+		if err := t.addStock(from, q.code, -q.n, t.caller, q.from); err != nil {
+			return false, nil, err
+		}
+		if err := t.addStock(into, q.code, q.n, t.caller); err != nil {
+			return false, nil, err
+		}
+	}
+	return returns, recallIDs, nil
+}
+
+// returnQuantities takes quantities from the caller's stock onto their way back to to, under
+// recall (none: "").
+func (t *txn) returnQuantities(qs []qty, to, recall string) error {
+	for _, q := range qs {
+		if err := t.addStock(otStock, q.code, -q.n, t.caller); err != nil {
 			return err
 		}
-		if err := t.addStock(otStock, q.code, q.n, t.caller); err != nil {
+		if recall != "" {
+			r, _, err := t.stockAt(otReturning, q.code, to, t.caller)
+			if err != nil {
+				return err
+			}
+			r.RecallIDs = insertSorted(r.RecallIDs, recall)
+		}
+		if err := t.addStock(otReturning, q.code, q.n, to, t.caller); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// moveQuantities moves the caller's quantities from one of its records to another (stock,
+// returned, destroyed, decommissioned).
+func (t *txn) moveQuantities(qs []qty, from, into string) error {
+	for _, q := range qs {
+		if err := t.addStock(from, q.code, -q.n, t.caller); err != nil {
+			return err
+		}
+		if err := t.addStock(into, q.code, q.n, t.caller); err != nil {
 			return err
 		}
 	}
@@ -156,7 +213,8 @@ func (t *txn) receiveQuantities(qs []qty) error {
 
 // stockView lists where the quantity of one lot-controlled item is.
 func (t *txn) stockView(c code) (*model.StockView, error) {
-	out := &model.StockView{Key: c.Key, InStock: []model.Stock{}, InTransit: []model.Stock{}}
+	out := &model.StockView{Key: c.Key, InStock: []model.Stock{}, InTransit: []model.Stock{}, Returning: []model.Stock{},
+		Returned: []model.Stock{}, Destroyed: []model.Stock{}, Decommissioned: []model.Stock{}}
 	collect := func(objectType string, into *[]model.Stock) error {
 		return t.scanAll(objectType, []string{c.DI, c.Lot}, func(_ string, v []byte) error {
 			var s model.Stock
@@ -167,11 +225,14 @@ func (t *txn) stockView(c code) (*model.StockView, error) {
 			return nil
 		})
 	}
-	if err := collect(otStock, &out.InStock); err != nil {
-		return nil, err
-	}
-	if err := collect(otTransit, &out.InTransit); err != nil {
-		return nil, err
+	for _, l := range []struct {
+		objectType string
+		into       *[]model.Stock
+	}{{otStock, &out.InStock}, {otTransit, &out.InTransit}, {otReturning, &out.Returning}, {otReturned, &out.Returned},
+		{otDestroyed, &out.Destroyed}, {otDecommissioned, &out.Decommissioned}} {
+		if err := collect(l.objectType, l.into); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }

@@ -108,5 +108,6 @@ func (r reader) ownStock(sv *model.StockView) {
 		}
 		return out
 	}
-	sv.InStock, sv.InTransit = own(sv.InStock), own(sv.InTransit)
+	sv.InStock, sv.InTransit, sv.Returning = own(sv.InStock), own(sv.InTransit), own(sv.Returning)
+	sv.Returned, sv.Destroyed, sv.Decommissioned = own(sv.Returned), own(sv.Destroyed), own(sv.Decommissioned)
 }

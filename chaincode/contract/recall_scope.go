@@ -35,6 +35,18 @@ func (t *txn) recallStatus(r *model.Recall, withUnits bool) (*model.RecallStatus
 	holders := map[string]*model.HolderScope{}
 	byHolder := map[string]model.LevelCounts{}
 	out := &model.RecallStatus{Recall: *r, ByLevel: model.LevelCounts{}, Holders: []model.HolderScope{}, Acknowledgements: []model.Acknowledgement{}}
+	holderLine := func(holder string) (*model.HolderScope, error) {
+		if h := holders[holder]; h != nil {
+			return h, nil
+		}
+		lv, err := t.partyLevel(holder)
+		if err != nil {
+			return nil, err
+		}
+		h := &model.HolderScope{Holder: holder, ByStatus: map[model.Status]int{}, Level: lv, InDepth: r.Depth.Reaches(lv)}
+		holders[holder], byHolder[holder] = h, model.LevelCounts{}
+		return h, nil
+	}
 	visit := func(key string) error {
 		u, err := t.unitNoCache(key)
 		if err != nil {
@@ -44,25 +56,16 @@ func (t *txn) recallStatus(r *model.Recall, withUnits bool) (*model.RecallStatus
 		if err != nil {
 			return err
 		}
-		// A unit inside a container moves, comes back and is destroyed with it: the outermost
-		// container's last change is the unit's.
 		holder, receiver := u.Owner, u.ShipTo
-		last := model.ScopeUnit{At: u.UpdatedAt, EventID: u.LastEventID, EventBy: u.LastEventBy}
 		if len(chain) > 0 {
 			top := chain[len(chain)-1]
 			holder, receiver = top.Owner, top.ShipTo
-			last = model.ScopeUnit{At: top.UpdatedAt, EventID: top.LastEventID, EventBy: top.LastEventBy}
 		}
-		h := holders[holder]
-		if h == nil {
-			lv, err := t.partyLevel(holder)
-			if err != nil {
-				return err
-			}
-			h = &model.HolderScope{Holder: holder, ByStatus: map[model.Status]int{}, Level: lv, InDepth: r.Depth.Reaches(lv)}
-			holders[holder], byHolder[holder] = h, model.LevelCounts{}
+		h, err := holderLine(holder)
+		if err != nil {
+			return err
 		}
-		stage, status := cond.Stage(), cond.Effective()
+		stage, status := scopeStage(u, id, cond)
 		quarantined := cond.Quarantined || cond.LotStatus == model.LotQuarantined
 		var to model.RecallLevel
 		if stage == model.StatusInTransit && receiver != "" {
@@ -77,12 +80,16 @@ func (t *txn) recallStatus(r *model.Recall, withUnits bool) (*model.RecallStatus
 		out.ByLevel.Add(level, stage, quarantined)
 		h.ByStatus[status]++
 		if withUnits {
-			last.Code, last.Stage, last.Status = key, stage, status
-			h.Units = append(h.Units, last)
+			at, eventID, eventBy := lastChange(u, chain)
+			h.Units = append(h.Units, model.ScopeUnit{Code: key, Stage: stage, Status: status,
+				At: at, EventID: eventID, EventBy: eventBy})
 		}
 		return nil
 	}
 	if err := t.scopeUnits(r, visit); err != nil {
+		return nil, err
+	}
+	if err := t.scopeQuantities(r, out, byHolder, holderLine); err != nil {
 		return nil, err
 	}
 	if err := t.scanAll(otAck, []string{id}, func(_ string, v []byte) error {
@@ -141,7 +148,8 @@ func (t *txn) partyLevel(msp string) (model.RecallLevel, error) {
 }
 
 // recallFirm is the manufacturer of every product a recall names when all its scopes name
-// one product's lots or the product (the recalling firm), else "".
+// one maker's lots or products (the recalling firm, where returns under the recall go by
+// default), else "" (a codes recall's goods go back to their own manufacturer).
 func (t *txn) recallFirm(r *model.Recall) (string, error) {
 	firm := ""
 	for _, s := range r.Scopes() {
@@ -281,6 +289,7 @@ type unitState struct {
 	LastEventID string              `json:"lastEventId"`
 	LastEventBy string              `json:"lastEventBy"`
 	UpdatedAt   string              `json:"updatedAt"`
+	ReworkedFor []string            `json:"reworkedFor"`
 	Dispense    *model.DispenseInfo `json:"dispense"`
 }
 
@@ -300,6 +309,6 @@ func (t *txn) unitNoCache(key string) (*model.Unit, error) {
 		return nil, model.NotFound("unit %s is not on the ledger", key)
 	}
 	return &model.Unit{Key: key, DI: u.DI, Lot: u.Lot, Expiry: u.Expiry, Status: u.Status, Quarantined: u.Quarantined,
-		Owner: u.Owner, Location: u.Location, Parent: u.Parent, ShipTo: u.ShipTo, RecallIDs: u.RecallIDs, Dispense: u.Dispense,
+		Owner: u.Owner, Location: u.Location, Parent: u.Parent, ShipTo: u.ShipTo, RecallIDs: u.RecallIDs, ReworkedFor: u.ReworkedFor, Dispense: u.Dispense,
 		LastEventID: u.LastEventID, LastEventBy: u.LastEventBy, UpdatedAt: u.UpdatedAt}, nil
 }

@@ -6,11 +6,14 @@ import (
 	"github.com/udiledger/udiledger/chaincode/model"
 )
 
-// Return sends units or containers back, by default to the manufacturer of their product.
-// The holder returns stock in any state but in transit or disposed of (recalled, quarantined
-// and expired goods are what returns are for); the dispenser returns units it dispensed. A
-// return is a shipment: the item is in transit to the party it goes to, which accepts it with
-// unit:Receive; only then is it in that party's books, with status returned.
+// Return sends units or containers, and quantities of lot-controlled items from the caller's
+// stock, back: to the party named, else under a recall to the recalling firm, else to the
+// manufacturer of their product. The holder returns stock in any state but in transit or
+// disposed of (recalled, quarantined and expired goods are what returns are for); the
+// dispenser returns units it dispensed. A return under a recall needs the recall open and
+// covering the goods. A return is a shipment: the goods are in transit to the party they go
+// to, which accepts them with unit:Receive (its confirmation of receipt); only then are they
+// in that party's books, with status returned.
 func (c *UnitContract) Return(ctx contractapi.TransactionContextInterface, req model.ReturnRequest) (*model.EventResult, error) {
 	t, prev, hash, err := beginEvent(ctx, c.cfg, req.EventID, req)
 	if err != nil || prev != nil {
@@ -22,17 +25,39 @@ func (c *UnitContract) Return(ctx contractapi.TransactionContextInterface, req m
 	if err := validGLN(req.Location); err != nil {
 		return nil, err
 	}
-	codes, items, err := t.requestItems(req.Codes)
+	codes, qs, err := parseGoods(req.Codes, req.Quantities)
 	if err != nil {
 		return nil, err
 	}
-	units := 0
+	items, err := t.lookupAll(codes)
+	if err != nil {
+		return nil, err
+	}
+	firm, err := t.underRecall(req.RecallID, items, qs)
+	if err != nil {
+		return nil, err
+	}
+	goTo := req.To
+	if goTo == "" {
+		goTo = firm
+	}
+	units := sumQuantities(qs)
 	var tos []string
+	for _, q := range qs {
+		to, err := t.returnTo(q.code.Key, []string{q.code.DI}, goTo)
+		if err != nil {
+			return nil, err
+		}
+		tos = insertSorted(tos, to)
+		if err := t.returnQuantities([]qty{q}, to, req.RecallID); err != nil {
+			return nil, err
+		}
+	}
 	for _, it := range items {
 		if err := t.returnable(it); err != nil {
 			return nil, err
 		}
-		to, err := t.returnTo(it, req.To)
+		to, err := t.returnTo(it.key(), it.dis(), goTo)
 		if err != nil {
 			return nil, err
 		}
@@ -44,6 +69,7 @@ func (c *UnitContract) Return(ctx contractapi.TransactionContextInterface, req m
 		}
 		it.setState(model.StatusInTransit, t.caller, "", req.Location, to, t.caller)
 		it.setReturning(true)
+		it.setReturnRecall(req.RecallID)
 		units += it.unitCount()
 		if err := t.save(it, req.EventID); err != nil {
 			return nil, err
@@ -56,7 +82,7 @@ func (c *UnitContract) Return(ctx contractapi.TransactionContextInterface, req m
 	return t.record(&model.Event{
 		EventID: req.EventID, Type: model.ObjectEvent, Action: model.ActionObserve,
 		BizStep: model.BizStepReturning, Disposition: model.DispositionInTransit, EPCList: keysOf(codes),
-		ReadPoint:       req.Location,
+		QuantityList: quantityList(qs), ReadPoint: req.Location,
 		SourceList:      []model.SourceDest{{Type: model.SDOwningParty, Value: t.caller}},
 		DestinationList: dest,
 		Detail:          &model.EventDetail{To: joinSorted(tos), RecallID: req.RecallID, Reason: req.Reason, UnitCount: units},
@@ -84,22 +110,22 @@ func (t *txn) returnable(it *item) error {
 	return nil
 }
 
-// returnTo is where an item goes back to: the named party, else the manufacturer of its
-// product (the one manufacturer of a container's contents).
-func (t *txn) returnTo(it *item, to string) (string, error) {
+// returnTo is where goods (key, of the products dis) go back to: the named party, else the
+// manufacturer of their product (the one manufacturer of a container's contents).
+func (t *txn) returnTo(key string, dis []string, to string) (string, error) {
 	if to == "" {
-		for _, di := range it.dis() {
+		for _, di := range dis {
 			p, err := t.product(di)
 			if err != nil {
 				return "", err
 			}
 			if to != "" && to != p.Manufacturer {
-				return "", model.Invalid("%s holds products of several manufacturers: name the party to return to", it.key())
+				return "", model.Invalid("%s holds products of several manufacturers: name the party to return to", key)
 			}
 			to = p.Manufacturer
 		}
 		if to == "" {
-			return "", model.Invalid("%s is empty: name the party to return to", it.key())
+			return "", model.Invalid("%s is empty: name the party to return to", key)
 		}
 	}
 	if to == t.caller {
@@ -120,8 +146,9 @@ func (c *UnitContract) Decommission(ctx contractapi.TransactionContextInterface,
 	return c.dispose(ctx, req, model.StatusDecommissioned, model.BizStepDecommissioning, model.DispositionInactive, model.ActionDelete)
 }
 
-// Destroy records the destruction of units or containers; returned and recalled goods end
-// here.
+// Destroy records the destruction of units or containers, and of quantities of the caller's
+// stock (or, with FromReturned, of its returned goods); returned and recalled goods end here.
+// A destruction under a recall names it (RecallID), open and covering the goods.
 func (c *UnitContract) Destroy(ctx contractapi.TransactionContextInterface, req model.DisposeRequest) (*model.EventResult, error) {
 	return c.dispose(ctx, req, model.StatusDestroyed, model.BizStepDestroying, model.DispositionDestroyed, model.ActionDelete)
 }
@@ -141,11 +168,28 @@ func (c *UnitContract) dispose(ctx contractapi.TransactionContextInterface, req 
 	if err := validGLN(req.Location); err != nil {
 		return nil, err
 	}
-	codes, items, err := t.requestItems(req.Codes)
+	codes, qs, err := parseGoods(req.Codes, req.Quantities)
 	if err != nil {
 		return nil, err
 	}
-	units := 0
+	items, err := t.lookupAll(codes)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := t.underRecall(req.RecallID, items, qs); err != nil {
+		return nil, err
+	}
+	from, into := otStock, otDestroyed
+	if req.FromReturned {
+		from = otReturned
+	}
+	if status == model.StatusDecommissioned {
+		into = otDecommissioned
+	}
+	if err := t.moveQuantities(qs, from, into); err != nil {
+		return nil, err
+	}
+	units := sumQuantities(qs)
 	for _, it := range items {
 		if p := it.parent(); p != "" {
 			return nil, model.Invalid("%s is packed in %s: unpack it first", it.key(), p)
@@ -163,9 +207,9 @@ func (c *UnitContract) dispose(ctx contractapi.TransactionContextInterface, req 
 	}
 	return t.record(&model.Event{
 		EventID: req.EventID, Type: model.ObjectEvent, Action: action,
-		BizStep: step, Disposition: disp, EPCList: keysOf(codes),
+		BizStep: step, Disposition: disp, EPCList: keysOf(codes), QuantityList: quantityList(qs),
 		ReadPoint: req.Location, BizLocation: req.Location,
-		Detail: &model.EventDetail{Reason: req.Reason, UnitCount: units},
+		Detail: &model.EventDetail{Reason: req.Reason, RecallID: req.RecallID, UnitCount: units},
 	}, hash)
 }
 

@@ -94,8 +94,10 @@ func destinations(party, gln string) []model.SourceDest {
 	return out
 }
 
-// Receive takes in units or containers shipped to the caller. Only the named receiver
-// receives; receiving is allowed even when a recall or quarantine came up on the way.
+// Receive takes in units or containers shipped to the caller, and quantities sent to it.
+// Only the named receiver receives; receiving is allowed even when a recall or quarantine came
+// up on the way. A receipt of returns is the receiver's confirmation: the goods are returned
+// in its books, and the event names the recalls they came back under.
 func (c *UnitContract) Receive(ctx contractapi.TransactionContextInterface, req model.ReceiveRequest) (*model.EventResult, error) {
 	t, prev, hash, err := beginEvent(ctx, c.cfg, req.EventID, req)
 	if err != nil || prev != nil {
@@ -115,7 +117,8 @@ func (c *UnitContract) Receive(ctx contractapi.TransactionContextInterface, req 
 	if err != nil {
 		return nil, err
 	}
-	if err := t.receiveQuantities(qs); err != nil {
+	returns, recalls, err := t.receiveQuantities(qs)
+	if err != nil {
 		return nil, err
 	}
 	units := sumQuantities(qs)
@@ -123,7 +126,9 @@ func (c *UnitContract) Receive(ctx contractapi.TransactionContextInterface, req 
 	for _, q := range qs {
 		senders = insertSorted(senders, q.from)
 	}
-	returns := len(items) > 0 && items[0].returning()
+	if len(qs) == 0 && len(items) > 0 {
+		returns = items[0].returning()
+	}
 	for _, it := range items {
 		if it.returning() != returns {
 			return nil, model.Invalid("a receipt takes returns or deliveries, not both: receive %s on its own", it.key())
@@ -142,7 +147,11 @@ func (c *UnitContract) Receive(ctx contractapi.TransactionContextInterface, req 
 		status := model.StatusActive
 		if returns {
 			status = model.StatusReturned
+			if id := it.returnRecall(); id != "" {
+				recalls = insertSorted(recalls, id)
+			}
 			it.setReturning(false)
+			it.setReturnRecall("")
 		}
 		it.setState(status, t.caller, t.caller, req.Location, "", "")
 		units += it.unitCount()
@@ -164,7 +173,7 @@ func (c *UnitContract) Receive(ctx contractapi.TransactionContextInterface, req 
 		EPCList: keysOf(codes), QuantityList: quantityList(qs), ReadPoint: req.Location, BizLocation: req.Location,
 		BizTransactionList: req.BizTransactions, SourceList: sources,
 		DestinationList: destinations(t.caller, req.Location),
-		Detail:          &model.EventDetail{From: joinSorted(senders), UnitCount: units},
+		Detail:          &model.EventDetail{From: joinSorted(senders), RecallID: joinSorted(recalls), UnitCount: units},
 	}, hash)
 }
 

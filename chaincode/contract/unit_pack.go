@@ -119,7 +119,8 @@ func (t *txn) packTarget(pc code, location string) (*model.Container, bool, erro
 }
 
 // Unpack takes children out of a container (all of them when none are named). The children
-// come out at the container's place, held by its holder, and inherit its quarantine.
+// come out at the container's place, held by its holder, and inherit its quarantine and its
+// status (active, or returned for a returned container).
 func (c *UnitContract) Unpack(ctx contractapi.TransactionContextInterface, req model.UnpackRequest) (*model.EventResult, error) {
 	t, prev, hash, err := beginEvent(ctx, c.cfg, req.EventID, req)
 	if err != nil || prev != nil {
@@ -148,7 +149,7 @@ func (c *UnitContract) Unpack(ctx contractapi.TransactionContextInterface, req m
 	if ct.Owner != t.caller {
 		return nil, model.Forbidden("%s is not held by %s", ct.Key, t.caller)
 	}
-	if ct.Status != model.StatusActive {
+	if ct.Status != model.StatusActive && ct.Status != model.StatusReturned { // a returned container is opened returned
 		return nil, model.Invalid("%s is %s", ct.Key, ct.Status)
 	}
 	var keys []string
@@ -182,7 +183,7 @@ func (c *UnitContract) Unpack(ctx contractapi.TransactionContextInterface, req m
 			ch.cont.Quarantined = ch.cont.Quarantined || ct.Quarantined
 			ct.Containers = removeSorted(ct.Containers, k)
 		}
-		ch.setState(model.StatusActive, ct.Owner, ct.Owner, ct.Location, "", "")
+		ch.setState(ct.Status, ct.Owner, ct.Owner, ct.Location, "", "")
 		ct.Contents = model.AddContents(ct.Contents, ch.contents(), -1)
 		units += ch.unitCount()
 		if err := t.setHolder(ch, "", ct.Owner); err != nil {

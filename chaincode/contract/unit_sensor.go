@@ -157,6 +157,9 @@ func (c *UnitContract) Release(ctx contractapi.TransactionContextInterface, req 
 	if err != nil {
 		return nil, err
 	}
+	if len(req.Quantities) > 0 || req.FromReturned || req.RecallID != "" {
+		return nil, model.Invalid("a release names codes only: no quantities, fromReturned or recallId")
+	}
 	codes, items, err := t.requestItems(req.Codes)
 	if err != nil {
 		return nil, err

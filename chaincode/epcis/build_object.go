@@ -98,7 +98,7 @@ func (e *event) dispense() (any, *fieldErr) {
 // dispose builds unit:Decommission and unit:Destroy, with the step and disposition as the
 // reason.
 func (e *event) dispose() (any, *fieldErr) {
-	codes, _, err := e.goods(false)
+	codes, qs, err := e.goods(true)
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +110,7 @@ func (e *event) dispose() (any, *fieldErr) {
 	if e.disp != "" {
 		reason += ", disposition " + string(e.disp)
 	}
-	return &model.DisposeRequest{EventHeader: e.header(loc), Codes: codes, Reason: reason}, nil
+	return &model.DisposeRequest{EventHeader: e.header(loc), Codes: codes, Quantities: qs, Reason: reason}, nil
 }
 
 // inspect builds unit:Inspect, which verifies exactly one code.

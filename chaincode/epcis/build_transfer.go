@@ -66,7 +66,7 @@ func (e *event) receive() (any, *fieldErr) {
 
 // ret builds unit:Return: to the owning_party destination, else the product's manufacturer.
 func (e *event) ret() (any, *fieldErr) {
-	codes, _, err := e.goods(false)
+	codes, qs, err := e.goods(true)
 	if err != nil {
 		return nil, err
 	}
@@ -81,5 +81,5 @@ func (e *event) ret() (any, *fieldErr) {
 	if _, err := e.owner("sourceList", "source", ownerCheck, ""); err != nil {
 		return nil, err
 	}
-	return &model.ReturnRequest{EventHeader: e.header(loc), Codes: codes, To: to}, nil
+	return &model.ReturnRequest{EventHeader: e.header(loc), Codes: codes, Quantities: qs, To: to}, nil
 }

@@ -293,6 +293,12 @@ func TestCaptureMapsEachBusinessStepToItsTransaction(t *testing.T) {
 			&model.ReturnRequest{EventHeader: model.EventHeader{EventID: "urn:uuid:rt2"}, Codes: []string{sgtinArg}}},
 		{"decommissioning", objectEvent(`"eventID":"urn:uuid:x1","action":"DELETE","bizStep":"decommissioning","disposition":"inactive","epcList":["` + sgtinURN + `"],` + at), ops.Decommission,
 			&model.DisposeRequest{EventHeader: model.EventHeader{EventID: "urn:uuid:x1", Location: siteGLN}, Codes: []string{sgtinArg}, Reason: "EPCIS decommissioning, disposition inactive"}},
+		{"a return of a lot quantity", objectEvent(`"eventID":"urn:uuid:rt3","action":"OBSERVE","bizStep":"shipping","disposition":"returned",` +
+			`"quantityList":[{"epcClass":"` + lotClass + `","quantity":4}]`), ops.Return,
+			&model.ReturnRequest{EventHeader: model.EventHeader{EventID: "urn:uuid:rt3"}, Quantities: []model.QuantityElement{{Code: lotKey, Quantity: 4}}}},
+		{"destroying a lot quantity", objectEvent(`"eventID":"urn:uuid:x3","action":"OBSERVE","bizStep":"destroying",` +
+			`"quantityList":[{"epcClass":"` + lotClass + `","quantity":4}]`), ops.Destroy,
+			&model.DisposeRequest{EventHeader: model.EventHeader{EventID: "urn:uuid:x3"}, Quantities: []model.QuantityElement{{Code: lotKey, Quantity: 4}}, Reason: "EPCIS destroying"}},
 		{"destroying", objectEvent(`"eventID":"urn:uuid:x2","action":"OBSERVE","bizStep":"destroying","epcList":["` + ssccURN + `"]`), ops.Destroy,
 			&model.DisposeRequest{EventHeader: model.EventHeader{EventID: "urn:uuid:x2"}, Codes: []string{ssccKey}, Reason: "EPCIS destroying"}},
 		{"inspecting one code", objectEvent(`"eventID":"urn:uuid:i1","action":"OBSERVE","bizStep":"inspecting","epcList":["` + sgtinURN + `"],` + at), ops.Inspect,
@@ -379,7 +385,7 @@ func TestCaptureRejectsEventsTheLedgerCannotRecord(t *testing.T) {
 		{"a fractional quantity", objectEvent(`"action":"OBSERVE","bizStep":"shipping","quantityList":[{"epcClass":"` + lotClass + `","quantity":2.5}],` + to), "quantityList[0].quantity", "2.5 is not a whole number"},
 		{"a quantity of a whole product", objectEvent(`"action":"OBSERVE","bizStep":"shipping","quantityList":[{"epcClass":"urn:epc:idpat:sgtin:9506000.013435.*","quantity":2}],` + to), "quantityList[0].epcClass", "the ledger counts quantities per lot"},
 		{"a quantity without quantity", objectEvent(`"action":"OBSERVE","bizStep":"shipping","quantityList":[{"epcClass":"` + lotClass + `"}],` + to), "quantityList[0].quantity", "is required"},
-		{"a quantity for a return", objectEvent(`"action":"OBSERVE","bizStep":"shipping","disposition":"returned","quantityList":[{"epcClass":"` + lotClass + `","quantity":1}]`), "quantityList", "unit:Return takes serialized items only"},
+		{"a quantity for an inspection", objectEvent(`"action":"OBSERVE","bizStep":"inspecting","quantityList":[{"epcClass":"` + lotClass + `","quantity":1}]`), "quantityList", "unit:Inspect takes serialized items only"},
 		{"received quantities without sender", objectEvent(`"action":"OBSERVE","bizStep":"receiving","quantityList":[{"epcClass":"` + lotClass + `","quantity":1}]`), "sourceList", "needs an owning_party source naming the sender"},
 		{"a TransactionEvent DELETE", typedEvent("TransactionEvent", `"action":"DELETE","bizStep":"shipping","bizTransactionList":[{"bizTransaction":"urn:x:1"}]`), "action", "DELETE"},
 		{"a TransactionEvent with parent and children", typedEvent("TransactionEvent", `"action":"ADD","bizStep":"shipping","parentID":"`+ssccURN+`","epcList":["`+sgtinURN+`"],"bizTransactionList":[{"bizTransaction":"urn:x:1"}],`+to), "parentID", "not both"},

@@ -18,13 +18,21 @@ type Stock struct {
 	Holder   string `json:"holder"`
 	From     string `json:"from,omitempty"` // set while in transit
 	Quantity int    `json:"quantity"`
+	// RecallIDs are the recalls a return in transit goes back under.
+	RecallIDs []string `json:"recallIds,omitempty"`
 }
 
-// StockView is where the quantity of one lot-controlled item is (query:Stock).
+// StockView is where the quantity of one lot-controlled item is (query:Stock): in stock, in
+// transit as deliveries (InTransit) or as returns (Returning), returned to and held by its
+// receiver, destroyed and decommissioned, per holder (and sender).
 type StockView struct {
-	Key       string  `json:"key"`
-	InStock   []Stock `json:"inStock"`
-	InTransit []Stock `json:"inTransit"`
+	Key            string  `json:"key"`
+	InStock        []Stock `json:"inStock"`
+	InTransit      []Stock `json:"inTransit"`
+	Returning      []Stock `json:"returning"`
+	Returned       []Stock `json:"returned"`
+	Destroyed      []Stock `json:"destroyed"`
+	Decommissioned []Stock `json:"decommissioned"`
 }
 
 // MaxQuantity bounds one quantity element.

@@ -225,6 +225,15 @@ type StageCounts struct {
 	Destroyed      int `json:"destroyed"`
 	Decommissioned int `json:"decommissioned"`
 	Quarantined    int `json:"quarantined"` // of those in stock or in transit
+	// Reworked are units re-worked under the recall (unit:Rework), wherever they are now.
+	Reworked int `json:"reworked"`
+}
+
+// Plus adds two counts, as units and lot-level quantities add up in a recall's progress.
+func (c StageCounts) Plus(o StageCounts) StageCounts {
+	return StageCounts{Total: c.Total + o.Total, InStock: c.InStock + o.InStock, InTransit: c.InTransit + o.InTransit,
+		Dispensed: c.Dispensed + o.Dispensed, Returned: c.Returned + o.Returned, Destroyed: c.Destroyed + o.Destroyed,
+		Decommissioned: c.Decommissioned + o.Decommissioned, Quarantined: c.Quarantined + o.Quarantined, Reworked: c.Reworked + o.Reworked}
 }
 
 // Add counts one unit of stage; quarantined marks a quarantined unit.
@@ -241,6 +250,8 @@ func (c *StageCounts) Add(stage Status, quarantined bool) {
 		c.Destroyed++
 	case StatusDecommissioned:
 		c.Decommissioned++
+	case StatusReworked:
+		c.Reworked++
 	default:
 		c.InStock++
 	}
@@ -279,6 +290,10 @@ type HolderScope struct {
 	// AcknowledgeBy has passed.
 	Overdue bool        `json:"overdue,omitempty"`
 	Units   []ScopeUnit `json:"units,omitempty"`
+	// Quantities counts the holder's lot-level quantities (no serials) in the scope: in
+	// stock, in transit (sent, deliveries and returns), returned to it, destroyed and
+	// decommissioned by it.
+	Quantities StageCounts `json:"quantities"`
 }
 
 // RecallStatus is the scope and progress of a recall (recall:Scope).
@@ -289,12 +304,16 @@ type RecallStatus struct {
 	Holders          []HolderScope     `json:"holders"`
 	Acknowledgements []Acknowledgement `json:"acknowledgements"`
 	Required         int               `json:"required"` // units the depth reaches, and those back
-	Done             int               `json:"done"`     // returned or destroyed
+	Done             int               `json:"done"`     // returned, destroyed or re-worked
 	Progress         float64           `json:"progress"` // Done / Required, 1 when nothing is required
 	// Stock is where the lot's lot-controlled quantities (no serials) are, for a recall whose
 	// first lot scope it is; MoreStock the same for each further lot scope.
 	Stock     *StockView  `json:"stock,omitempty"`
 	MoreStock []StockView `json:"moreStock,omitempty"`
+	// Quantities counts the lot-level quantities (no serials) of the recall's lot and DI
+	// scopes, as HolderScope.Quantities does for one holder; Required, Done and Progress
+	// count them with the units.
+	Quantities StageCounts `json:"quantities"`
 }
 
 // SortHolders orders holder rows by MSP ID.

@@ -68,14 +68,15 @@ func (lc LevelCounts) Add(l RecallLevel, stage Status, quarantined bool) {
 }
 
 // Progress computes required, done and progress of a recall of depth from its counts by
-// level. Returned and destroyed units are done, and required whatever their level (they
-// came back); units in stock, in transit or dispensed are required where the depth reaches
-// their level; decommissioned units are out of circulation and not required.
+// level (units and lot-level quantities alike). Returned (received back), destroyed and
+// re-worked units are done, and required whatever their level (they came back); units in
+// stock, in transit (returns on their way included) or dispensed are required where the
+// depth reaches their level; decommissioned units are out of circulation and not required.
 func Progress(depth RecallDepth, byLevel LevelCounts) (required, done int, progress float64) {
 	for _, l := range RecallLevels {
 		c := byLevel[l]
-		done += c.Returned + c.Destroyed
-		required += c.Returned + c.Destroyed
+		done += c.Returned + c.Destroyed + c.Reworked
+		required += c.Returned + c.Destroyed + c.Reworked
 		if depth.Reaches(l) {
 			required += c.InStock + c.InTransit + c.Dispensed
 		}

@@ -135,18 +135,45 @@ const UndoDispenseDays = 10
 // manufacturer of the product.
 type ReturnRequest struct {
 	EventHeader
-	Codes    []string `json:"codes" validate:"required,min=1,codes"`
-	To       string   `json:"to,omitempty" validate:"omitempty,mspid"`
-	RecallID string   `json:"recallId,omitempty" validate:"omitempty,eventid"`
-	Reason   string   `json:"reason,omitempty" validate:"reason"`
+	Codes      []string          `json:"codes,omitempty" validate:"required_without=Quantities,codes"`
+	Quantities []QuantityElement `json:"quantities,omitempty" validate:"quantities"` // lot-controlled items, from the caller's stock
+	To         string            `json:"to,omitempty" validate:"omitempty,mspid"`
+	// RecallID names the recall the goods go back under: it must cover them and be open, and
+	// they go by default to its recalling firm.
+	RecallID string `json:"recallId,omitempty" validate:"omitempty,eventid"`
+	Reason   string `json:"reason,omitempty" validate:"reason"`
 }
 
 // DisposeRequest decommissions or destroys units or containers (unit:Decommission,
-// unit:Destroy).
+// unit:Destroy), or lifts their quarantine (unit:Release, codes only).
 type DisposeRequest struct {
 	EventHeader
-	Codes  []string `json:"codes" validate:"required,min=1,codes"`
-	Reason string   `json:"reason" validate:"required,reason"`
+	Codes      []string          `json:"codes,omitempty" validate:"required_without=Quantities,codes"`
+	Quantities []QuantityElement `json:"quantities,omitempty" validate:"quantities"` // lot-controlled items
+	// FromReturned takes the quantities out of the caller's returned goods, not its stock.
+	FromReturned bool `json:"fromReturned,omitempty"`
+	// RecallID names the recall the goods are disposed of under: it must cover them and be
+	// open.
+	RecallID string `json:"recallId,omitempty" validate:"omitempty,eventid"`
+	Reason   string `json:"reason" validate:"required,reason"`
+}
+
+// ReworkRequest records that returned units were re-worked (relabelled, repaired) under a
+// recall (unit:Rework): they are active again in the caller's stock and settled for it.
+type ReworkRequest struct {
+	EventHeader
+	Codes    []string `json:"codes" validate:"required,min=1,codes"`
+	RecallID string   `json:"recallId" validate:"required,eventid"`
+	Reason   string   `json:"reason" validate:"required,reason"`
+}
+
+// RestockRequest puts returned goods back into sellable stock (unit:Restock), each only if
+// query:Verify would answer it sellable.
+type RestockRequest struct {
+	EventHeader
+	Codes      []string          `json:"codes,omitempty" validate:"required_without=Quantities,codes"`
+	Quantities []QuantityElement `json:"quantities,omitempty" validate:"quantities"` // from the caller's returned goods
+	Reason     string            `json:"reason,omitempty" validate:"reason"`
 }
 
 // SensorRequest reports readings for units or containers (unit:ReportSensor).

@@ -21,8 +21,10 @@ type Unit struct {
 	Parent         string        `json:"parent,omitempty"`    // key of the container it is packed in
 	ShipTo         string        `json:"shipTo,omitempty"`    // receiver while in transit
 	ShipFrom       string        `json:"shipFrom,omitempty"`
-	Returning      bool          `json:"returning,omitempty"` // in transit as a return, until its receiver accepts it
-	RecallIDs      []string      `json:"recallIds,omitempty"` // recalls naming this code
+	Returning      bool          `json:"returning,omitempty"`    // in transit as a return, until its receiver accepts it
+	ReturnRecall   string        `json:"returnRecall,omitempty"` // the recall a return in transit goes back under
+	RecallIDs      []string      `json:"recallIds,omitempty"`    // recalls naming this code
+	ReworkedFor    []string      `json:"reworkedFor,omitempty"`  // recalls it was re-worked under (unit:Rework): none holds it back
 	Dispense       *DispenseInfo `json:"dispense,omitempty"`
 	PackState      *PackStamp    `json:"packState,omitempty"` // set while Status is a pack state
 	CloneSuspected bool          `json:"cloneSuspected,omitempty"`
@@ -73,24 +75,25 @@ type DispenseInfo struct {
 
 // Container is a logistic unit (SSCC) or a serialized case holding units or other containers.
 type Container struct {
-	Key         string        `json:"key"`
-	Kind        ContainerKind `json:"kind"`
-	Status      Status        `json:"status"`
-	Quarantined bool          `json:"quarantined,omitempty"`
-	Owner       string        `json:"owner"`
-	Custodian   string        `json:"custodian,omitempty"`
-	Location    string        `json:"location,omitempty"`
-	Parent      string        `json:"parent,omitempty"`
-	ShipTo      string        `json:"shipTo,omitempty"`
-	ShipFrom    string        `json:"shipFrom,omitempty"`
-	Returning   bool          `json:"returning,omitempty"` // in transit as a return
-	Units       []string      `json:"units"`               // direct child units, sorted
-	Containers  []string      `json:"containers"`          // direct child containers, sorted
-	Contents    []LotCount    `json:"contents"`            // units inside at any depth, per lot
-	RecallIDs   []string      `json:"recallIds,omitempty"`
-	LastEventID string        `json:"lastEventId"`
-	LastEventBy string        `json:"lastEventBy"` // its submitter: event IDs are per submitter
-	UpdatedAt   string        `json:"updatedAt"`
+	Key          string        `json:"key"`
+	Kind         ContainerKind `json:"kind"`
+	Status       Status        `json:"status"`
+	Quarantined  bool          `json:"quarantined,omitempty"`
+	Owner        string        `json:"owner"`
+	Custodian    string        `json:"custodian,omitempty"`
+	Location     string        `json:"location,omitempty"`
+	Parent       string        `json:"parent,omitempty"`
+	ShipTo       string        `json:"shipTo,omitempty"`
+	ShipFrom     string        `json:"shipFrom,omitempty"`
+	Returning    bool          `json:"returning,omitempty"`    // in transit as a return
+	ReturnRecall string        `json:"returnRecall,omitempty"` // the recall a return in transit goes back under
+	Units        []string      `json:"units"`                  // direct child units, sorted
+	Containers   []string      `json:"containers"`             // direct child containers, sorted
+	Contents     []LotCount    `json:"contents"`               // units inside at any depth, per lot
+	RecallIDs    []string      `json:"recallIds,omitempty"`
+	LastEventID  string        `json:"lastEventId"`
+	LastEventBy  string        `json:"lastEventBy"` // its submitter: event IDs are per submitter
+	UpdatedAt    string        `json:"updatedAt"`
 }
 
 // LotCount is a number of units of one lot.

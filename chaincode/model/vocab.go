@@ -54,6 +54,10 @@ const (
 	BizStepErasing BizStep = "erasing"
 	// BizStepTransporting moves goods between two sites of one owner (unit:Relocate).
 	BizStepTransporting BizStep = "transporting"
+	// BizStepRepairing re-works returned units under a recall (unit:Rework).
+	BizStepRepairing BizStep = "repairing"
+	// BizStepStocking puts returned goods back into sellable stock (unit:Restock).
+	BizStepStocking BizStep = "stocking"
 )
 
 // Disposition is a CBV 2.0 disposition (bare name).
@@ -76,6 +80,8 @@ const (
 	DispositionNonSellable     Disposition = "non_sellable_other"
 	DispositionConformant      Disposition = "conformant"
 	DispositionNonConformant   Disposition = "non_conformant"
+	// DispositionSellableAccessible: goods restocked after a return (unit:Restock).
+	DispositionSellableAccessible Disposition = "sellable_accessible"
 )
 
 // BizTransactionType is a CBV business transaction type.
@@ -108,6 +114,9 @@ const (
 	StatusReturned       Status = "returned"
 	StatusDecommissioned Status = "decommissioned"
 	StatusDestroyed      Status = "destroyed"
+	// StatusReworked is a stage in a recall's scope only, never stored: the unit was
+	// re-worked under that recall (unit:Rework) and is active again.
+	StatusReworked Status = "reworked"
 )
 
 // Disposition returns the CBV disposition that describes s.

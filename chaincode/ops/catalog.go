@@ -60,6 +60,13 @@ var (
 	Relocate       = submit[model.RelocateRequest, model.EventResult]("unit:Relocate")
 )
 
+// Returned goods: re-worked under a recall, or restocked when verify finds them sellable
+// (ADR 031).
+var (
+	Rework  = submit[model.ReworkRequest, model.EventResult]("unit:Rework")
+	Restock = submit[model.RestockRequest, model.EventResult]("unit:Restock")
+)
+
 // EPCIS: every captured event, kept whole; the chaincode maps those about goods it governs to
 // the transaction of their business step (ADR 019).
 var (
@@ -111,6 +118,7 @@ var All = []Descriptor{
 	Commission, Pack, Unpack, Ship, Receive, PrepareDispense, Dispense, UndoDispense, EraseDispense, Return, Decommission,
 	Destroy, Release, ReportSensor, Inspect, Transform, Associate, DispenseDetails, CaptureEPCIS,
 	SetPackState, UndoPackState, CancelShipment, RefuseShipment, Relocate,
+	Rework, Restock,
 	StartRecall, AcknowledgeRecall, AmendRecall, CompleteRecall, TerminateRecall, CheckRecall, GetRecall, ListRecalls, RecallScope, RecallDispensed,
 	TakeCase, NoteCase, InvestigateCase, CloseCase, GetCase, ListCases,
 	Provenance, Verify, Unit, Stock, Event, UnitsByHolder, EventsByTime, EventsByIndex, Alerts, Version,

@@ -39,6 +39,8 @@ var writeRoles = map[string][]model.Role{
 	"case:Close": {model.RoleRegulator, model.RoleManufacturer}, "case:Note": tradingAnd(model.RoleRegulator),
 	"unit:SetPackState": tradingAnd(model.RoleRegulator), "unit:UndoPackState": trading, // a regulator reports stolen only
 	"unit:CancelShipment": trading, "unit:RefuseShipment": trading, "unit:Relocate": trading,
+	// Returned goods (ADR 031): the recalling firm re-works, the holder restocks.
+	"unit:Rework": {model.RoleManufacturer}, "unit:Restock": trading,
 	// An observation (goods the ledger does not govern); a governed event is judged by the
 	// transaction it maps to.
 	"epcis:Capture": tradingAnd(model.RoleRegulator),
@@ -101,6 +103,8 @@ func checkWrites(t *testing.T, w World, f fixture) {
 		"unit:CancelShipment": model.ShipmentRequest{EventHeader: h, Codes: codes},
 		"unit:RefuseShipment": model.ShipmentRequest{EventHeader: h, Codes: codes},
 		"unit:Relocate":       model.RelocateRequest{EventHeader: h, Codes: codes, Destination: "0614141000005"},
+		"unit:Rework":         model.ReworkRequest{EventHeader: h, Codes: codes, RecallID: f.recall, Reason: "matrix"},
+		"unit:Restock":        model.RestockRequest{EventHeader: h, Codes: codes},
 	}
 	for _, op := range ops.All {
 		allowed, ok := writeRoles[op.Name()]

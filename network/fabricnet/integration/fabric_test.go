@@ -92,6 +92,7 @@ var subtests = []struct {
 	{name: "chaincode error codes reach the caller", run: (*suite).errorCodes},
 	{name: "crafted bookmarks and arbitrary arguments neither read outside a scan nor stop a chaincode server", run: (*suite).craftedInput},
 	{name: "every organisation may do and read what ADR 012 says, and nothing else", run: (*suite).authorisationMatrix},
+	{name: "a recall's returns, re-work and destruction of units and lot-level stock reach 100 %", run: (*suite).returns},
 	{name: "a proposal dated a day back or ahead is refused by every other organisation's peer", run: (*suite).backdated},
 	{name: "dispense details stay with the hospital and the regulator, and are erased by purge", run: (*suite).privateData},
 	{name: "chaincode events stream live and replay from a checkpoint block", run: (*suite).events},

@@ -1,5 +1,6 @@
 // Package event implements the commands that record events over codes: udi ship, receive,
-// pack, unpack, return, destroy, decommission, release, dispense and undo-dispense. Each reads
+// pack, unpack, return, destroy, decommission, release, rework, restock, dispense and
+// undo-dispense. Each reads
 // its codes from arguments, a file or standard input, sends them in events of at most
 // model.MaxEventCodes codes with IDs derived from the input, and reports each event as udi
 // commission does.
@@ -9,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -25,17 +27,21 @@ import (
 
 // Options are the flags of an event command.
 type Options struct {
-	To          string
-	Reason      string
-	Parent      string
-	File        string
-	EventID     string
-	Location    string
-	Chunk       int
-	DryRun      bool
-	PatientFile string
+	To           string
+	Reason       string
+	Parent       string
+	File         string
+	EventID      string
+	Location     string
+	Chunk        int
+	DryRun       bool
+	PatientFile  string
+	Recall       string
+	Quantities   []string // CODE=N, lot-level
+	FromReturned bool
 
-	private model.DispensePrivate // udi dispense: read from --patient-file or the terminal
+	private    model.DispensePrivate   // udi dispense: read from --patient-file or the terminal
+	quantities []model.QuantityElement // parsed --quantity, sent with the first event
 }
 
 // need is whether a command takes a flag.
@@ -50,11 +56,13 @@ const (
 // kind is one event command.
 type kind struct {
 	name, use, short, long, example string
-	to, reason                      need
+	to, reason, recall              need
+	quantities                      bool // --quantity CODE=N (lot-level goods)
+	fromReturned                    bool // --from-returned (destroy)
 	parentFlag                      bool // --parent (pack)
 	parentArg                       bool // the first argument (unpack)
 	allWithoutCodes                 bool // no codes means all (unpack)
-	send                            func(ctx context.Context, c *httpledger.Client, o *Options, h model.EventHeader, codes []string) (*ledger.Reply[model.EventResult], error)
+	send                            func(ctx context.Context, c *httpledger.Client, o *Options, h model.EventHeader, codes []string, qs []model.QuantityElement) (*ledger.Reply[model.EventResult], error)
 }
 
 const input = `The codes are the arguments, or come from -f FILE (one per line, any form udi parse reads;
@@ -77,51 +85,76 @@ var kinds = []kind{
 		long: "Ship records units or containers as shipped to the party --to names (its MSP ID); they are in\ntransit until it receives them.",
 		example: `  udi ship --to DistributorMSP '(00)106901234000000017'
   udi ship --to HospitalMSP -f pallet.txt`,
-		send: func(ctx context.Context, c *httpledger.Client, o *Options, h model.EventHeader, codes []string) (*ledger.Reply[model.EventResult], error) {
+		send: func(ctx context.Context, c *httpledger.Client, o *Options, h model.EventHeader, codes []string, _ []model.QuantityElement) (*ledger.Reply[model.EventResult], error) {
 			return ledger.Do(ctx, c, nil, ops.Ship, model.ShipRequest{EventHeader: h, To: o.To, Codes: codes})
 		}},
 	{name: "receive", use: "receive [CODE...]", short: "Receive units or containers shipped to you",
 		long:    "Receive records units or containers shipped to the caller's organisation as received.",
 		example: `  udi receive -f delivery.txt`,
-		send: func(ctx context.Context, c *httpledger.Client, _ *Options, h model.EventHeader, codes []string) (*ledger.Reply[model.EventResult], error) {
+		send: func(ctx context.Context, c *httpledger.Client, _ *Options, h model.EventHeader, codes []string, _ []model.QuantityElement) (*ledger.Reply[model.EventResult], error) {
 			return ledger.Do(ctx, c, nil, ops.Receive, model.ReceiveRequest{EventHeader: h, Codes: codes})
 		}},
 	{name: "pack", use: "pack --parent CODE [CODE...]", short: "Pack units or containers into a container", parentFlag: true,
 		long:    "Pack puts units or containers into the container --parent names (an SSCC or a serialized\ncase code); its first packing event creates it.",
 		example: `  udi pack --parent '(00)106901234000000017' -f cases.txt`,
-		send: func(ctx context.Context, c *httpledger.Client, o *Options, h model.EventHeader, codes []string) (*ledger.Reply[model.EventResult], error) {
+		send: func(ctx context.Context, c *httpledger.Client, o *Options, h model.EventHeader, codes []string, _ []model.QuantityElement) (*ledger.Reply[model.EventResult], error) {
 			return ledger.Do(ctx, c, nil, ops.Pack, model.PackRequest{EventHeader: h, Parent: o.Parent, Children: codes})
 		}},
 	{name: "unpack", use: "unpack PARENT [CODE...]", short: "Take units or containers out of a container", parentArg: true, allWithoutCodes: true,
 		long:    "Unpack takes the codes out of the container PARENT; with no codes (no further arguments and\nno -f), everything in it.",
 		example: `  udi unpack '(00)106901234000000017'`,
-		send: func(ctx context.Context, c *httpledger.Client, o *Options, h model.EventHeader, codes []string) (*ledger.Reply[model.EventResult], error) {
+		send: func(ctx context.Context, c *httpledger.Client, o *Options, h model.EventHeader, codes []string, _ []model.QuantityElement) (*ledger.Reply[model.EventResult], error) {
 			return ledger.Do(ctx, c, nil, ops.Unpack, model.UnpackRequest{EventHeader: h, Parent: o.Parent, Children: codes})
 		}},
-	{name: "return", use: "return --reason TEXT [--to MSP] [CODE...]", short: "Return units or containers", to: optional, reason: required,
-		long:    "Return sends units or containers back, to the party --to names or by default to the product's\nmanufacturer.",
-		example: `  udi return --reason 'damaged in transit' -f damaged.txt`,
-		send: func(ctx context.Context, c *httpledger.Client, o *Options, h model.EventHeader, codes []string) (*ledger.Reply[model.EventResult], error) {
-			return ledger.Do(ctx, c, nil, ops.Return, model.ReturnRequest{EventHeader: h, To: o.To, Reason: o.Reason, Codes: codes})
+	{name: "return", use: "return --reason TEXT [--to MSP] [--recall ID] [--quantity CODE=N...] [CODE...]", short: "Return units, containers or lot-level quantities",
+		to: optional, reason: required, recall: optional, quantities: true,
+		long: "Return sends units or containers, and --quantity amounts of lot-level goods from your stock, back:\n" +
+			"to the party --to names, else under --recall to the recalling firm, else to the product's\nmanufacturer. " +
+			"The receiver confirms with udi receive (quantities: the API's from).",
+		example: `  udi return --reason 'damaged in transit' -f damaged.txt
+  udi return --reason 'recall RC-118' --recall RC-118 --quantity '(01)06901234000016(10)L7=40'`,
+		send: func(ctx context.Context, c *httpledger.Client, o *Options, h model.EventHeader, codes []string, qs []model.QuantityElement) (*ledger.Reply[model.EventResult], error) {
+			return ledger.Do(ctx, c, nil, ops.Return, model.ReturnRequest{EventHeader: h, To: o.To, Reason: o.Reason, RecallID: o.Recall, Codes: codes, Quantities: qs})
 		}},
-	{name: "destroy", use: "destroy --reason TEXT [CODE...]", short: "Record units or containers as destroyed", reason: required,
-		example: `  udi destroy --reason 'expired stock, incinerated' -f expired.txt`,
-		send: func(ctx context.Context, c *httpledger.Client, o *Options, h model.EventHeader, codes []string) (*ledger.Reply[model.EventResult], error) {
-			return ledger.Do(ctx, c, nil, ops.Destroy, model.DisposeRequest{EventHeader: h, Reason: o.Reason, Codes: codes})
+	{name: "destroy", use: "destroy --reason TEXT [--recall ID] [--quantity CODE=N... [--from-returned]] [CODE...]", short: "Record units, containers or lot-level quantities as destroyed",
+		reason: required, recall: optional, quantities: true, fromReturned: true,
+		long: "Destroy records units or containers, and --quantity amounts of lot-level goods from your stock\n" +
+			"(--from-returned: from the goods returned to you), as destroyed; --recall names the recall they\nare destroyed under.",
+		example: `  udi destroy --reason 'expired stock, incinerated' -f expired.txt
+  udi destroy --reason incinerated --recall RC-118 --from-returned --quantity '(01)06901234000016(10)L7=40'`,
+		send: func(ctx context.Context, c *httpledger.Client, o *Options, h model.EventHeader, codes []string, qs []model.QuantityElement) (*ledger.Reply[model.EventResult], error) {
+			return ledger.Do(ctx, c, nil, ops.Destroy, model.DisposeRequest{EventHeader: h, Reason: o.Reason, RecallID: o.Recall, Codes: codes,
+				Quantities: qs, FromReturned: o.FromReturned})
+		}},
+	{name: "rework", use: "rework --recall ID --reason TEXT [CODE...]", short: "Re-work returned units under a recall (the recalling firm)",
+		reason: required, recall: required,
+		long: "Rework records that units returned to you under the recall --recall names were re-worked\n" +
+			"(relabelled, repaired): they are active again in your stock, and that recall counts them done\nand no longer holds them back.",
+		example: `  udi rework --recall RC-118 --reason 'relabelled with the corrected IFU' -f reworked.txt`,
+		send: func(ctx context.Context, c *httpledger.Client, o *Options, h model.EventHeader, codes []string, _ []model.QuantityElement) (*ledger.Reply[model.EventResult], error) {
+			return ledger.Do(ctx, c, nil, ops.Rework, model.ReworkRequest{EventHeader: h, RecallID: o.Recall, Reason: o.Reason, Codes: codes})
+		}},
+	{name: "restock", use: "restock [--reason TEXT] [--quantity CODE=N...] [CODE...]", short: "Put returned goods back into sellable stock",
+		reason: optional, quantities: true,
+		long: "Restock puts goods returned to you (units, containers, --quantity amounts of lot-level goods) back\n" +
+			"into your sellable stock. The ledger refuses any that udi verify would not answer sellable\n(recalled, quarantined, expired, a suspected clone) and says why.",
+		example: `  udi restock --reason 'inspected, seal intact' -f returns.txt`,
+		send: func(ctx context.Context, c *httpledger.Client, o *Options, h model.EventHeader, codes []string, qs []model.QuantityElement) (*ledger.Reply[model.EventResult], error) {
+			return ledger.Do(ctx, c, nil, ops.Restock, model.RestockRequest{EventHeader: h, Reason: o.Reason, Codes: codes, Quantities: qs})
 		}},
 	{name: "decommission", use: "decommission --reason TEXT [CODE...]", short: "Decommission units or containers", reason: required,
 		example: `  udi decommission --reason 'sample for the regulator' '(01)06901234000016(21)A1'`,
-		send: func(ctx context.Context, c *httpledger.Client, o *Options, h model.EventHeader, codes []string) (*ledger.Reply[model.EventResult], error) {
+		send: func(ctx context.Context, c *httpledger.Client, o *Options, h model.EventHeader, codes []string, _ []model.QuantityElement) (*ledger.Reply[model.EventResult], error) {
 			return ledger.Do(ctx, c, nil, ops.Decommission, model.DisposeRequest{EventHeader: h, Reason: o.Reason, Codes: codes})
 		}},
 	{name: "release", use: "release --reason TEXT [CODE...]", short: "Lift a quarantine of units or containers", reason: required,
 		example: `  udi release --reason 'temperature log checked' -f held.txt`,
-		send: func(ctx context.Context, c *httpledger.Client, o *Options, h model.EventHeader, codes []string) (*ledger.Reply[model.EventResult], error) {
+		send: func(ctx context.Context, c *httpledger.Client, o *Options, h model.EventHeader, codes []string, _ []model.QuantityElement) (*ledger.Reply[model.EventResult], error) {
 			return ledger.Do(ctx, c, nil, ops.Release, model.DisposeRequest{EventHeader: h, Reason: o.Reason, Codes: codes})
 		}},
 	{name: "undo-dispense", use: "undo-dispense --reason TEXT [CODE...]", short: "Undo a dispense of yours within 10 days", reason: required,
 		example: `  udi undo-dispense --reason 'dispensed in error' '(01)06901234000016(21)A1'`,
-		send: func(ctx context.Context, c *httpledger.Client, o *Options, h model.EventHeader, codes []string) (*ledger.Reply[model.EventResult], error) {
+		send: func(ctx context.Context, c *httpledger.Client, o *Options, h model.EventHeader, codes []string, _ []model.QuantityElement) (*ledger.Reply[model.EventResult], error) {
 			return ledger.Do(ctx, c, nil, ops.UndoDispense, model.UndoDispenseRequest{EventHeader: h, Reason: o.Reason, Codes: codes})
 		}},
 	{name: "dispense", use: "dispense [--patient-file FILE] [CODE...]", short: "Dispense units to a patient",
@@ -138,7 +171,7 @@ salt, the ledger keeps only salted hashes in public and the references in the di
 organisation's private collection.`,
 		example: `  udi dispense '(01)06901234000016(21)A1'          # asks for the patient reference
   udi dispense --patient-file patient.yaml -f tray.txt`,
-		send: func(ctx context.Context, c *httpledger.Client, o *Options, h model.EventHeader, codes []string) (*ledger.Reply[model.EventResult], error) {
+		send: func(ctx context.Context, c *httpledger.Client, o *Options, h model.EventHeader, codes []string, _ []model.QuantityElement) (*ledger.Reply[model.EventResult], error) {
 			return ledger.Do(ctx, c, nil, ops.Dispense, model.DispenseInput{DispenseRequest: model.DispenseRequest{EventHeader: h, Codes: codes}, DispensePrivate: o.private})
 		}},
 }
@@ -186,8 +219,26 @@ func newCmd(f *cmdutil.Factory, k kind) *cobra.Command {
 	if k.to != no {
 		_ = cmd.RegisterFlagCompletionFunc("to", cmdutil.Complete(&g, cmdutil.PartyIDs))
 	}
-	if k.reason == required {
+	switch k.reason {
+	case required:
 		fl.StringVar(&o.Reason, "reason", "", "why (required)")
+	case optional:
+		fl.StringVar(&o.Reason, "reason", "", "why")
+	}
+	switch k.recall {
+	case required:
+		fl.StringVar(&o.Recall, "recall", "", "ID of the recall (required)")
+	case optional:
+		fl.StringVar(&o.Recall, "recall", "", "ID of the recall the goods go under")
+	}
+	if k.recall != no {
+		_ = cmd.RegisterFlagCompletionFunc("recall", cmdutil.Complete(&g, cmdutil.RecallIDs))
+	}
+	if k.quantities {
+		fl.StringArrayVar(&o.Quantities, "quantity", nil, "CODE=N: N of the lot-level code CODE (DI and lot, no serial); repeat for more, sent with the first event")
+	}
+	if k.fromReturned {
+		fl.BoolVar(&o.FromReturned, "from-returned", false, "take the quantities from the goods returned to you, not from your stock")
 	}
 	if k.parentFlag {
 		fl.StringVar(&o.Parent, "parent", "", "the container (required)")
@@ -221,7 +272,11 @@ func newCmd(f *cmdutil.Factory, k kind) *cobra.Command {
 			return err
 		}
 		r.Send(cmd.Context(), func(ctx context.Context, ch batch.Chunk) (*ledger.Reply[model.EventResult], error) {
-			return k.send(ctx, c, &o, model.EventHeader{EventID: ch.EventID, Location: o.Location}, ch.Codes)
+			var qs []model.QuantityElement
+			if ch.Index == 1 {
+				qs = o.quantities
+			}
+			return k.send(ctx, c, &o, model.EventHeader{EventID: ch.EventID, Location: o.Location}, ch.Codes, qs)
 		})
 		return r.Report(out, false, nil)
 	}
@@ -244,6 +299,15 @@ func (o *Options) check(f *cmdutil.Factory, k kind, args []string) (*batch.Codes
 	}
 	if len(o.EventID) > model.MaxEventIDLength-8 {
 		return nil, fmt.Errorf("--event-id: longer than %d characters", model.MaxEventIDLength-8)
+	}
+	if k.recall == required && o.Recall == "" {
+		return nil, errors.New("--recall is required: the ID of the recall")
+	}
+	if err := o.parseQuantities(); err != nil {
+		return nil, err
+	}
+	if o.FromReturned && len(o.quantities) == 0 {
+		return nil, errors.New("--from-returned takes the --quantity amounts from returned goods: give --quantity")
 	}
 	if k.parentFlag && o.Parent == "" {
 		return nil, errors.New("--parent is required: the container")
@@ -269,6 +333,8 @@ func (o *Options) check(f *cmdutil.Factory, k kind, args []string) (*batch.Codes
 		return l, nil
 	case o.File == "" && k.allWithoutCodes:
 		return batch.NewCodes("none: all", false), nil
+	case o.File == "" && len(o.quantities) > 0:
+		return batch.NewCodes("none: quantities only", false), nil
 	case o.File == "" && k.name == "dispense" && o.PatientFile == "":
 		return nil, errors.New("give the codes as arguments or with -f FILE: standard input is where the patient reference is asked")
 	}
@@ -298,11 +364,49 @@ func (o *Options) chunks(k kind, l *batch.Codes) []batch.Chunk {
 		case o.EventID != "":
 			return fmt.Sprintf("%s:%d", o.EventID, i)
 		}
-		head := strings.Join([]string{k.name, o.To, o.Reason, o.Parent, o.Location, day, fmt.Sprint(i)}, "\x00")
+		parts := []string{k.name, o.To, o.Reason, o.Parent, o.Location, day, fmt.Sprint(i)}
+		if o.Recall != "" || o.FromReturned || len(o.Quantities) > 0 { // IDs without them stay what they were
+			parts = append(append(parts, o.Recall, strconv.FormatBool(o.FromReturned)), o.Quantities...)
+		}
+		head := strings.Join(parts, "\x00")
 		return fmt.Sprintf("udi:%s:%s:%d:%s", k.name, day, i, batch.Hash(head, codes))
 	}
 	if l.Len() == 0 {
 		return []batch.Chunk{{Index: 1, First: 1, EventID: id(1, nil)}}
 	}
 	return l.Chunks(o.Chunk, id)
+}
+
+// parseQuantities reads the --quantity flags: CODE=N, CODE a lot-level code, N 1 to
+// model.MaxQuantity, each code once.
+func (o *Options) parseQuantities() error {
+	if len(o.Quantities) > model.MaxQuantityElements {
+		return fmt.Errorf("--quantity: %d given, at most %d", len(o.Quantities), model.MaxQuantityElements)
+	}
+	o.quantities = nil
+	seen := map[string]bool{}
+	for _, q := range o.Quantities {
+		i := strings.LastIndex(q, "=")
+		if i < 0 {
+			return fmt.Errorf("--quantity %q: want CODE=N", batch.Printable(q))
+		}
+		raw := q[:i]
+		count, err := strconv.Atoi(q[i+1:])
+		if err != nil || count < 1 || count > model.MaxQuantity {
+			return fmt.Errorf("--quantity %q: want CODE=N, N from 1 to %d", batch.Printable(q), model.MaxQuantity)
+		}
+		c, err := identifier.Parse(strings.TrimSpace(raw))
+		if err != nil {
+			return fmt.Errorf("--quantity %q: %w", batch.Printable(raw), err)
+		}
+		if c.Serial != "" || c.Lot == "" || c.SSCC != "" {
+			return fmt.Errorf("--quantity %q: a lot-level code names a DI and a lot, no serial", batch.Printable(raw))
+		}
+		if seen[c.Key] {
+			return fmt.Errorf("--quantity: %s given twice", c.Key)
+		}
+		seen[c.Key] = true
+		o.quantities = append(o.quantities, model.QuantityElement{Code: c.Key, Quantity: count})
+	}
+	return nil
 }

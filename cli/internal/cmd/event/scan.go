@@ -204,7 +204,7 @@ func (s *scanRun) events(ctx context.Context, c *httpledger.Client, k kind) {
 	}
 	s.run = &batch.Run{IO: s.f.IO, Command: "scan", Label: s.o.label(k), Chunks: s.o.chunks(kind{name: "scan-" + k.name}, s.codes), Total: s.codes.Len()}
 	s.run.Send(ctx, func(ctx context.Context, ch batch.Chunk) (*ledger.Reply[model.EventResult], error) {
-		return k.send(ctx, c, &s.o.Options, model.EventHeader{EventID: ch.EventID, Location: s.o.Location}, ch.Codes)
+		return k.send(ctx, c, &s.o.Options, model.EventHeader{EventID: ch.EventID, Location: s.o.Location}, ch.Codes, nil)
 	})
 	i := 0
 	for _, res := range s.run.Results {

@@ -38,7 +38,7 @@ func TestRecallExtensionDepthAndDispensedList(t *testing.T) {
 	})
 	t.Run("the scope shows each holder's level, depth and overdue state", func(t *testing.T) {
 		out, errOut, code := clitest.Run(t, regulator, NewCmdRecall, "scope", "RC-STENT-9")
-		row := regexp.MustCompile(orgs.Hospital + `\s+19\s+0\s+1\s+0\s+0\s+0\s+no\s+no\s+retail\s+yes\s+19\s+0`)
+		row := regexp.MustCompile(orgs.Hospital + `\s+19\s+0\s+1\s+0\s+0\s+0\s+0\s+no\s+no\s+retail\s+yes\s+19\s+0`)
 		if code != cmdutil.ExitOK || !row.MatchString(out) || !strings.Contains(out, "progress 0 % (0 of 19 units back)") {
 			t.Fatalf("exit %d:\n%s%s", code, out, errOut)
 		}

@@ -225,14 +225,17 @@ func newCmdScope(f *cmdutil.Factory) *cobra.Command {
 		}
 		fmt.Fprintf(o.IO.Out, "recall %s, class %s to %s level: %s\n", st.Recall.ID, st.Recall.Class, st.Recall.Depth, scopesText(&st.Recall))
 		tw := tabwriter.NewWriter(o.IO.Out, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "HOLDER\tIN STOCK\tIN TRANSIT\tDISPENSED\tRETURNED\tDESTROYED\tQUARANTINED\tACKNOWLEDGED\tOVERDUE\tLEVEL\tIN DEPTH\tREQUIRED\tDONE")
+		fmt.Fprintln(tw, "HOLDER\tIN STOCK\tIN TRANSIT\tDISPENSED\tRETURNED\tDESTROYED\tRE-WORKED\tQUARANTINED\tACKNOWLEDGED\tOVERDUE\tLEVEL\tIN DEPTH\tREQUIRED\tDONE")
 		for _, h := range st.Holders {
 			c := h.Counts
-			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t%s\t%s\t%s\t%d\t%d\n", h.Holder, c.InStock, c.InTransit, c.Dispensed, c.Returned, c.Destroyed, c.Quarantined,
+			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t%s\t%s\t%s\t%d\t%d\n", h.Holder, c.InStock, c.InTransit, c.Dispensed, c.Returned, c.Destroyed, c.Reworked, c.Quarantined,
 				yesNo(h.Acknowledged), yesNo(h.Overdue), h.Level, yesNo(h.InDepth), h.Required, h.Done)
 		}
 		c := st.Counts
-		fmt.Fprintf(tw, "total\t%d\t%d\t%d\t%d\t%d\t%d\t\t\t\t\t%d\t%d\n", c.InStock, c.InTransit, c.Dispensed, c.Returned, c.Destroyed, c.Quarantined, st.Required, st.Done)
+		fmt.Fprintf(tw, "total\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\t\t\t\t%d\t%d\n", c.InStock, c.InTransit, c.Dispensed, c.Returned, c.Destroyed, c.Reworked, c.Quarantined, st.Required, st.Done)
+		if q := st.Quantities; q.Total > 0 {
+			fmt.Fprintf(tw, "lot-level\t%d\t%d\t\t%d\t%d\t\t\t\t\t\t\t\t\n", q.InStock, q.InTransit, q.Returned, q.Destroyed)
+		}
 		if err := tw.Flush(); err != nil {
 			return err
 		}

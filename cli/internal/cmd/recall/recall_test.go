@@ -51,7 +51,7 @@ func TestRecallCommands(t *testing.T) {
 	})
 	t.Run("the scope shows the hospital's stock, the implanted stent and the progress", func(t *testing.T) {
 		out, errOut, code := clitest.Run(t, regulator, NewCmdRecall, "scope", "RC-STENT-1")
-		row := regexp.MustCompile(orgs.Hospital + `\s+19\s+0\s+1\s+0\s+0\s+0\s+yes`)
+		row := regexp.MustCompile(orgs.Hospital + `\s+19\s+0\s+1\s+0\s+0\s+0\s+0\s+yes`)
 		if code != cmdutil.ExitOK || !row.MatchString(out) || !strings.Contains(out, "progress 0 % (0 of 20 units back)") {
 			t.Fatalf("exit %d:\n%s%s", code, out, errOut)
 		}

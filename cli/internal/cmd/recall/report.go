@@ -23,18 +23,37 @@ import (
 )
 
 // Report is a recall's export: its scope by holder, the acknowledgements with their times,
-// and the returns and destructions of its units with their transactions.
+// the returns, their receipts by the recalling firm, the destructions and re-works of its
+// units with their transactions, each unit done with the event and transaction of its last
+// change, and the regulator's effectiveness checks.
 type Report struct {
-	Recall           model.Recall            `json:"recall"`
-	GeneratedAt      string                  `json:"generatedAt"`
-	Counts           model.StageCounts       `json:"counts"`
-	Required         int                     `json:"required"`
-	Done             int                     `json:"done"`
-	Progress         float64                 `json:"progress"`
-	Holders          []model.HolderScope     `json:"holders"`
-	Acknowledgements []model.Acknowledgement `json:"acknowledgements"`
-	Returns          []Disposal              `json:"returns"`
-	Destructions     []Disposal              `json:"destructions"`
+	Recall           model.Recall               `json:"recall"`
+	GeneratedAt      string                     `json:"generatedAt"`
+	Counts           model.StageCounts          `json:"counts"`
+	Quantities       model.StageCounts          `json:"quantities"` // lot-level quantities (no serials)
+	Required         int                        `json:"required"`
+	Done             int                        `json:"done"`
+	Progress         float64                    `json:"progress"`
+	Holders          []model.HolderScope        `json:"holders"`
+	Acknowledgements []model.Acknowledgement    `json:"acknowledgements"`
+	Returns          []Disposal                 `json:"returns"`
+	Receipts         []Disposal                 `json:"receipts"` // receipts of returns naming the recall
+	Destructions     []Disposal                 `json:"destructions"`
+	Reworks          []Disposal                 `json:"reworks"`
+	Units            []UnitDone                 `json:"units"` // returned, destroyed or re-worked units
+	Checks           []model.EffectivenessCheck `json:"checks"`
+}
+
+// UnitDone is a unit the recall counts done, with the event of its last change (for a
+// returned unit, the receipt that confirmed it) and that event's transaction.
+type UnitDone struct {
+	Code    string       `json:"code"`
+	Holder  string       `json:"holder"`
+	Stage   model.Status `json:"stage"` // returned, destroyed or reworked
+	At      string       `json:"at"`
+	EventID string       `json:"eventId"`
+	EventBy string       `json:"eventBy"`
+	TxID    string       `json:"txId"`
 }
 
 // Disposal is a return or a destruction of units in the recall's scope.
@@ -42,13 +61,16 @@ type Disposal struct {
 	EventID string   `json:"eventId"`
 	Time    string   `json:"time"`
 	By      string   `json:"by"`
-	To      string   `json:"to,omitempty"` // a return's receiver
+	To      string   `json:"to,omitempty"`   // a return's receiver
+	From    string   `json:"from,omitempty"` // a receipt's senders
 	Reason  string   `json:"reason,omitempty"`
 	Codes   []string `json:"codes"` // as the event names them: units or their containers
-	Units   int      `json:"units"`
-	TxID    string   `json:"txId"`
-	// Linked says the return names the recall (returnRequest.recallId); otherwise the event
-	// was found through the provenance of a unit in the scope.
+	Units   int      `json:"units"` // units and lot-level quantities
+	// Quantities are the lot-level quantities the event names.
+	Quantities []model.QuantityElement `json:"quantities,omitempty"`
+	TxID       string                  `json:"txId"`
+	// Linked says the event names the recall (its request's recallId); otherwise it was
+	// found through the provenance of a unit in the scope.
 	Linked bool `json:"linked"`
 }
 
@@ -61,19 +83,21 @@ func newCmdReport(f *cmdutil.Factory) *cobra.Command {
 	var format, outFile string
 	cmd := &cobra.Command{
 		Use:   "report ID [-o csv|json|html] [--out FILE]",
-		Short: "Export a recall: scope by holder, acknowledgements, returns and destructions",
+		Short: "Export a recall: scope by holder, acknowledgements, returns, destructions, re-works, checks",
 		Long: `Report exports a recall for the file: its scope by holder (units in stock, in transit,
-dispensed, returned, destroyed, quarantined; acknowledged or not), the acknowledgements with
-their times and transactions, and the returns and destructions of its units with their
-transaction IDs.
+dispensed, returned, destroyed, re-worked, quarantined; acknowledged or not) and its lot-level
+quantities, the acknowledgements with their times and transactions, the returns, the
+recalling firm's receipts of them, the destructions and re-works with their transaction IDs,
+each unit done with the event and transaction of its last change, and the regulator's
+effectiveness checks.
 
-Returns that name the recall are read from the events since it started; returned or destroyed
+Events that name the recall are read from the events since it started; returned or destroyed
 units they do not account for are looked up through their provenance (at most 20,000), so a
 destruction of a whole case is found through its units. A progress bar runs over those
 lookups when stderr is a terminal.
 
--o csv (one row per holder, acknowledgement, return and destruction, the first column saying
-which), json, or html: a printable page, self-contained (its style inline, no scripts). --out
+-o csv (one row per holder, acknowledgement, return, receipt, destruction, re-work, unit done
+and check, the first column saying which), json, or html: a printable page, self-contained (its style inline, no scripts). --out
 writes a file (its extension picks the format when -o is not given), else standard output.`,
 		Example: `  udi recall report RC-2026-118 --out RC-2026-118.html
   udi recall report RC-2026-118 -o csv > RC-2026-118.csv`,
@@ -110,8 +134,12 @@ writes a file (its extension picks the format when -o is not given), else standa
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(f.IO.ErrOut, "recall %s: %d holders, %d acknowledgements, %d returns, %d destructions; progress %.0f %% (%d of %d units back)\n",
-			rep.Recall.ID, len(rep.Holders), len(rep.Acknowledgements), len(rep.Returns), len(rep.Destructions), rep.Progress*100, rep.Done, rep.Required)
+		reworks := ""
+		if len(rep.Reworks) > 0 {
+			reworks = fmt.Sprintf(", %d re-works", len(rep.Reworks))
+		}
+		fmt.Fprintf(f.IO.ErrOut, "recall %s: %d holders, %d acknowledgements, %d returns, %d destructions%s; progress %.0f %% (%d of %d units back)\n",
+			rep.Recall.ID, len(rep.Holders), len(rep.Acknowledgements), len(rep.Returns), len(rep.Destructions), reworks, rep.Progress*100, rep.Done, rep.Required)
 		return nil
 	}
 	return cmd
@@ -140,31 +168,42 @@ func BuildReport(ctx context.Context, io cmdutil.IOStreams, g cmdutil.Gateway, i
 	if err != nil {
 		return nil, err
 	}
-	rep := &Report{Recall: st.Recall, GeneratedAt: time.Now().UTC().Format(time.RFC3339), Counts: st.Counts,
+	rep := &Report{Recall: st.Recall, GeneratedAt: time.Now().UTC().Format(time.RFC3339), Counts: st.Counts, Quantities: st.Quantities,
 		Required: st.Required, Done: st.Done, Progress: st.Progress, Holders: st.Holders,
-		Acknowledgements: st.Acknowledgements, Returns: []Disposal{}, Destructions: []Disposal{}}
+		Acknowledgements: st.Acknowledgements, Returns: []Disposal{}, Receipts: []Disposal{}, Destructions: []Disposal{},
+		Reworks: []Disposal{}, Units: []UnitDone{}, Checks: st.Recall.Checks}
+	if rep.Checks == nil {
+		rep.Checks = []model.EffectivenessCheck{}
+	}
 	if rep.Acknowledgements == nil {
 		rep.Acknowledgements = []model.Acknowledgement{}
 	}
 	slices.SortFunc(rep.Acknowledgements, func(a, b model.Acknowledgement) int { return strings.Compare(a.At, b.At) })
-	seen := map[string]bool{}
+	txOf := map[string]string{} // actor, event ID -> transaction
 	add := func(e model.Event, linked bool) {
 		key := e.Actor + "\x00" + e.EventID
-		if seen[key] {
+		if _, seen := txOf[key]; seen {
 			return
 		}
-		seen[key] = true
-		d := Disposal{EventID: e.EventID, Time: e.EventTime, By: e.Actor, Codes: append(e.EPCList, e.ChildEPCs...), TxID: e.TxID, Linked: linked}
+		txOf[key] = e.TxID
+		d := Disposal{EventID: e.EventID, Time: e.EventTime, By: e.Actor, Codes: append(e.EPCList, e.ChildEPCs...),
+			Quantities: e.QuantityList, TxID: e.TxID, Linked: linked}
 		if e.Detail != nil {
-			d.To, d.Reason, d.Units = e.Detail.To, e.Detail.Reason, e.Detail.UnitCount
+			d.To, d.From, d.Reason, d.Units = e.Detail.To, e.Detail.From, e.Detail.Reason, e.Detail.UnitCount
 		}
-		if e.BizStep == model.BizStepDestroying {
+		switch e.BizStep {
+		case model.BizStepDestroying:
 			rep.Destructions = append(rep.Destructions, d)
-		} else {
+		case model.BizStepReceiving:
+			rep.Receipts = append(rep.Receipts, d)
+		case model.BizStepRepairing:
+			rep.Reworks = append(rep.Reworks, d)
+		default:
 			rep.Returns = append(rep.Returns, d)
 		}
 	}
-	// Returns that name the recall, from the events since it started.
+	// Returns, their receipts, destructions and re-works that name the recall, from the
+	// events since it started.
 	returned := 0
 	for bookmark := ""; ; {
 		page, err := cmdutil.Call(ctx, g, ops.EventsByTime, model.TimeQuery{From: st.Recall.StartedAt, PageQuery: model.PageQuery{PageSize: model.MaxPageSize, Bookmark: bookmark}})
@@ -172,9 +211,15 @@ func BuildReport(ctx context.Context, io cmdutil.IOStreams, g cmdutil.Gateway, i
 			return nil, err
 		}
 		for _, e := range page.Events {
-			if e.BizStep == model.BizStepReturning && e.Detail != nil && e.Detail.RecallID == id {
-				add(e, true)
+			if e.Detail == nil || !slices.Contains(strings.Split(e.Detail.RecallID, ","), id) {
+				continue
+			}
+			switch e.BizStep {
+			case model.BizStepReturning:
 				returned += e.Detail.UnitCount
+				add(e, true)
+			case model.BizStepReceiving, model.BizStepDestroying, model.BizStepRepairing:
+				add(e, true)
 			}
 		}
 		if bookmark = page.NextBookmark(); bookmark == "" {
@@ -216,9 +261,40 @@ func BuildReport(ctx context.Context, io cmdutil.IOStreams, g cmdutil.Gateway, i
 		}
 	}
 	byTime := func(a, b Disposal) int { return strings.Compare(a.Time, b.Time) }
-	slices.SortStableFunc(rep.Returns, byTime)
-	slices.SortStableFunc(rep.Destructions, byTime)
+	for _, l := range [][]Disposal{rep.Returns, rep.Receipts, rep.Destructions, rep.Reworks} {
+		slices.SortStableFunc(l, byTime)
+	}
+	if err := rep.unitsDone(ctx, g, st, txOf); err != nil {
+		return nil, err
+	}
 	return rep, nil
+}
+
+// unitsDone lists the returned, destroyed and re-worked units of the scope with the
+// transaction of their last change: from the events the report already read, else read
+// once per event (query:Event).
+func (r *Report) unitsDone(ctx context.Context, g cmdutil.Gateway, st *model.RecallStatus, txOf map[string]string) error {
+	for _, h := range st.Holders {
+		for _, u := range h.Units {
+			switch u.Stage {
+			case model.StatusReturned, model.StatusDestroyed, model.StatusReworked:
+			default:
+				continue
+			}
+			key := u.EventBy + "\x00" + u.EventID
+			tx, ok := txOf[key]
+			if !ok && u.EventID != "" {
+				ev, err := cmdutil.Call(ctx, g, ops.Event, model.EventIDQuery{EventID: u.EventID, By: u.EventBy})
+				if err != nil {
+					return err
+				}
+				tx, txOf[key] = ev.TxID, ev.TxID
+			}
+			r.Units = append(r.Units, UnitDone{Code: u.Code, Holder: h.Holder, Stage: u.Stage, At: u.At, EventID: u.EventID, EventBy: u.EventBy, TxID: tx})
+		}
+	}
+	slices.SortStableFunc(r.Units, func(a, b UnitDone) int { return strings.Compare(a.At, b.At) })
+	return nil
 }
 
 // Write writes the report as csv, json or html.
@@ -235,10 +311,11 @@ func (r *Report) Write(w io.Writer, format string) error {
 }
 
 var csvColumns = []string{"record", "party", "time", "transaction", "event_id", "units", "in_stock", "in_transit",
-	"dispensed", "returned", "destroyed", "quarantined", "acknowledged", "to", "note_or_reason", "codes"}
+	"dispensed", "returned", "destroyed", "quarantined", "acknowledged", "to", "note_or_reason", "codes", "reworked"}
 
 // csvRows is the report as one flat table: the first column says what a row is (recall,
-// holder, total, acknowledgement, return, destruction).
+// holder, total, quantities, acknowledgement, return, receipt, destruction, rework, unit,
+// check).
 func (r *Report) csvRows() [][]string {
 	itoa := strconv.Itoa
 	counts := func(c model.StageCounts) []string {
@@ -247,21 +324,39 @@ func (r *Report) csvRows() [][]string {
 	row := func(cells ...string) []string { return cells }
 	rc := r.Recall
 	rows := [][]string{row("recall", rc.InitiatedBy, rc.StartedAt, rc.TxID, rc.ID, itoa(r.Counts.Total), "", "", "", "", "", "", "", "",
-		fmt.Sprintf("class %s, %s level, %s: %s; progress %.0f %% (%d of %d)", rc.Class, rc.Depth, scopeText(rc.Scope), rc.Reason, r.Progress*100, r.Done, r.Required), "")}
+		fmt.Sprintf("class %s, %s level, %s: %s; progress %.0f %% (%d of %d)", rc.Class, rc.Depth, scopesText(&rc), rc.Reason, r.Progress*100, r.Done, r.Required), "", "")}
 	for _, h := range r.Holders {
-		rows = append(rows, append(append(row("holder", h.Holder, "", "", "", itoa(h.Counts.Total)), counts(h.Counts)...), yesNo(h.Acknowledged), "", "", ""))
+		rows = append(rows, append(append(row("holder", h.Holder, "", "", "", itoa(h.Counts.Total)), counts(h.Counts)...), yesNo(h.Acknowledged), "", "", "", itoa(h.Counts.Reworked)))
 	}
-	rows = append(rows, append(append(row("total", "", "", "", "", itoa(r.Counts.Total)), counts(r.Counts)...), "", "", "", ""))
+	rows = append(rows, append(append(row("total", "", "", "", "", itoa(r.Counts.Total)), counts(r.Counts)...), "", "", "", "", itoa(r.Counts.Reworked)))
+	if q := r.Quantities; q.Total > 0 {
+		rows = append(rows, append(append(row("quantities", "", "", "", "", itoa(q.Total)), counts(q)...), "", "", "lot-level goods, no serials", "", ""))
+	}
 	for _, a := range r.Acknowledgements {
-		rows = append(rows, row("acknowledgement", a.MSPID, a.At, a.TxID, "", "", "", "", "", "", "", "", "yes", "", a.Note, ""))
+		rows = append(rows, row("acknowledgement", a.MSPID, a.At, a.TxID, "", "", "", "", "", "", "", "", "yes", "", a.Note, "", ""))
 	}
 	for _, set := range []struct {
 		name string
 		ds   []Disposal
-	}{{"return", r.Returns}, {"destruction", r.Destructions}} {
+	}{{"return", r.Returns}, {"receipt", r.Receipts}, {"destruction", r.Destructions}, {"rework", r.Reworks}} {
 		for _, d := range set.ds {
-			rows = append(rows, row(set.name, d.By, d.Time, d.TxID, d.EventID, itoa(d.Units), "", "", "", "", "", "", "", d.To, d.Reason, strings.Join(d.Codes, " ")))
+			to := d.To
+			if set.name == "receipt" {
+				to = d.From
+			}
+			codes := d.Codes
+			for _, q := range d.Quantities {
+				codes = append(codes, fmt.Sprintf("%s=%d", q.Code, q.Quantity))
+			}
+			rows = append(rows, row(set.name, d.By, d.Time, d.TxID, d.EventID, itoa(d.Units), "", "", "", "", "", "", "", to, d.Reason, strings.Join(codes, " "), ""))
 		}
+	}
+	for _, u := range r.Units {
+		rows = append(rows, row("unit", u.EventBy, u.At, u.TxID, u.EventID, "1", "", "", "", "", "", "", "", u.Holder, string(u.Stage), u.Code, ""))
+	}
+	for _, c := range r.Checks {
+		rows = append(rows, row("check", c.Holder, c.At, c.TxID, "", "", "", "", "", "", "", "", "", c.By,
+			fmt.Sprintf("level %s, %s: %s", c.Level, effective(c.Effective), c.Note), "", ""))
 	}
 	return rows
 }
@@ -270,11 +365,28 @@ func (r *Report) csvRows() [][]string {
 var reportHTML string
 
 var reportPage = template.Must(template.New("report").Funcs(template.FuncMap{
-	"percent": func(p float64) string { return fmt.Sprintf("%.0f %%", p*100) },
-	"scope":   scopeText,
-	"yesNo":   yesNo,
-	"join":    func(s []string) string { return strings.Join(s, " ") },
-	// outstanding: a holder with recalled units on its shelves or on the way that has not
-	// acknowledged the recall.
-	"outstanding": func(h model.HolderScope) bool { return !h.Acknowledged && h.Counts.InStock+h.Counts.InTransit > 0 },
+	"percent":   func(p float64) string { return fmt.Sprintf("%.0f %%", p*100) },
+	"scope":     func(r model.Recall) string { return scopesText(&r) },
+	"yesNo":     yesNo,
+	"effective": effective,
+	"quantities": func(qs []model.QuantityElement) string {
+		out := make([]string, len(qs))
+		for i, q := range qs {
+			out[i] = fmt.Sprintf("%s × %d", q.Code, q.Quantity)
+		}
+		return strings.Join(out, " ")
+	},
+	"join": func(s []string) string { return strings.Join(s, " ") },
+	// outstanding: a holder the recall's depth reaches, with recalled units on its shelves or
+	// on the way, that has not acknowledged the recall.
+	"outstanding": func(h model.HolderScope) bool {
+		return h.InDepth && !h.Acknowledged && h.Counts.InStock+h.Counts.InTransit > 0
+	},
 }).Parse(reportHTML))
+
+func effective(ok bool) string {
+	if ok {
+		return "effective"
+	}
+	return "not effective"
+}

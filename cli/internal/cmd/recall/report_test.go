@@ -21,7 +21,7 @@ import (
 )
 
 // demoRecall is the recall the story runs to 100 %: three holders acknowledge and return
-// their cases, naming it.
+// their cases, and the two dispensers their patients' pens, naming it.
 const demoRecall = "demo-001-recall"
 
 func TestReportOfTheDemosRecall(t *testing.T) {
@@ -33,8 +33,8 @@ func TestReportOfTheDemosRecall(t *testing.T) {
 	if code != cmdutil.ExitOK || json.Unmarshal([]byte(out), &rep) != nil {
 		t.Fatalf("exit %d: %s%s", code, out, errOut)
 	}
-	t.Run("JSON: the scope, three acknowledgements in time order, three returns naming the recall, progress 100 %", func(t *testing.T) {
-		if rep.Recall.ID != demoRecall || rep.Progress != 1 || len(rep.Acknowledgements) != 3 || len(rep.Returns) != 3 || len(rep.Destructions) != 0 {
+	t.Run("JSON: the scope, three acknowledgements in time order, five returns naming the recall, progress 100 %", func(t *testing.T) {
+		if rep.Recall.ID != demoRecall || rep.Progress != 1 || len(rep.Acknowledgements) != 3 || len(rep.Returns) != 5 || len(rep.Destructions) != 0 {
 			t.Fatalf("report %+v", rep)
 		}
 		units := 0
@@ -52,7 +52,7 @@ func TestReportOfTheDemosRecall(t *testing.T) {
 		if units != rep.Counts.Returned || units == 0 {
 			t.Fatalf("returns carry %d units, scope says %d returned", units, rep.Counts.Returned)
 		}
-		if !strings.Contains(errOut, "recall "+demoRecall+": ") || !strings.Contains(errOut, "3 returns, 0 destructions; progress 100 %") {
+		if !strings.Contains(errOut, "recall "+demoRecall+": ") || !strings.Contains(errOut, "5 returns, 0 destructions; progress 100 %") {
 			t.Fatalf("stderr %s", errOut)
 		}
 	})
@@ -69,7 +69,7 @@ func TestReportOfTheDemosRecall(t *testing.T) {
 				t.Fatalf("row without its transaction: %v", r)
 			}
 		}
-		if rows[0][0] != "record" || kinds["recall"] != 1 || kinds["holder"] != len(rep.Holders) || kinds["total"] != 1 || kinds["acknowledgement"] != 3 || kinds["return"] != 3 {
+		if rows[0][0] != "record" || kinds["recall"] != 1 || kinds["holder"] != len(rep.Holders) || kinds["total"] != 1 || kinds["acknowledgement"] != 3 || kinds["return"] != 5 {
 			t.Fatalf("rows %v", kinds)
 		}
 	})
@@ -194,4 +194,84 @@ func hospitalStents(t *testing.T, g *clitest.Gateway, n int) []string {
 		t.Fatalf("the hospital holds %d recalled stents: %+v", len(out), r.Value.Holdings)
 	}
 	return out
+}
+
+func TestReportListsReceiptsReworksUnitsAndChecks(t *testing.T) {
+	g := clitest.StoryGateway(t)
+	regulator := g.Env(orgs.Regulator)
+	report := func(id string) Report {
+		t.Helper()
+		out, errOut, code := clitest.Run(t, regulator, NewCmdRecall, "report", id, "-o", "json")
+		var rep Report
+		if code != cmdutil.ExitOK || json.Unmarshal([]byte(out), &rep) != nil {
+			t.Fatalf("exit %d: %s%s", code, out, errOut)
+		}
+		return rep
+	}
+	t.Run("the demo's recall: the firm's receipts, each unit back with its transaction, the check", func(t *testing.T) {
+		rep := report(demoRecall)
+		if len(rep.Receipts) == 0 || len(rep.Checks) == 0 || len(rep.Units) != rep.Counts.Returned+rep.Counts.Destroyed {
+			t.Fatalf("receipts %d, checks %d, units %d of %+v", len(rep.Receipts), len(rep.Checks), len(rep.Units), rep.Counts)
+		}
+		receipts := map[string]string{}
+		for _, r := range rep.Receipts {
+			if !r.Linked || r.By != orgs.Manufacturer || r.TxID == "" {
+				t.Fatalf("receipt %+v", r)
+			}
+			receipts[r.EventID] = r.TxID
+		}
+		for _, u := range rep.Units {
+			if u.TxID == "" || u.EventID == "" {
+				t.Fatalf("unit without its event: %+v", u)
+			}
+			if tx, ok := receipts[u.EventID]; u.Stage == model.StatusReturned && (!ok || tx != u.TxID) {
+				t.Fatalf("a returned unit's last change is not a receipt of the report: %+v", u)
+			}
+		}
+	})
+
+	ctx := context.Background()
+	if _, errOut, code := clitest.Run(t, regulator, NewCmdRecall, "start", "--id", "RC-RW", "--class", "II", "--depth", "retail",
+		"--reason", "IFU misprint", "--lot", "06901234000016/V26001"); code != cmdutil.ExitOK {
+		t.Fatalf("start: exit %d: %s", code, errOut)
+	}
+	stents := hospitalStents(t, g, 1)
+	for _, step := range []struct {
+		msp string
+		op  ops.Descriptor
+		req any
+	}{
+		{orgs.Hospital, ops.Return, model.ReturnRequest{EventHeader: model.EventHeader{EventID: "urn:test:rw-ret"}, Codes: stents, RecallID: "RC-RW"}},
+		{orgs.Manufacturer, ops.Receive, model.ReceiveRequest{EventHeader: model.EventHeader{EventID: "urn:test:rw-acc"}, Codes: stents}},
+		{orgs.Manufacturer, ops.Rework, model.ReworkRequest{EventHeader: model.EventHeader{EventID: "urn:test:rw"}, Codes: stents, RecallID: "RC-RW", Reason: "relabelled"}},
+		{orgs.Regulator, ops.CheckRecall, model.EffectivenessCheckRequest{RecallID: "RC-RW", Holder: orgs.Hospital, Level: "C", Effective: true}},
+	} {
+		if _, err := ledger.Run(ctx, g.Client(t, step.msp), nil, step.op, step.req); err != nil {
+			t.Fatalf("%s: %v", step.op.Name(), err)
+		}
+	}
+	t.Run("a recall with a re-work: listed with its transaction, the unit counted re-worked", func(t *testing.T) {
+		rep := report("RC-RW")
+		if len(rep.Reworks) != 1 || rep.Reworks[0].EventID != "urn:test:rw" || rep.Reworks[0].TxID == "" || rep.Counts.Reworked != 1 {
+			t.Fatalf("reworks %+v counts %+v", rep.Reworks, rep.Counts)
+		}
+		if len(rep.Units) != 1 || rep.Units[0].Stage != model.StatusReworked || rep.Units[0].TxID != rep.Reworks[0].TxID {
+			t.Fatalf("units %+v", rep.Units)
+		}
+		if len(rep.Checks) != 1 || rep.Checks[0].Holder != orgs.Hospital {
+			t.Fatalf("checks %+v", rep.Checks)
+		}
+		out, _, _ := clitest.Run(t, regulator, NewCmdRecall, "report", "RC-RW", "-o", "csv")
+		for _, kind := range []string{"\nrework,", "\nreceipt,", "\nunit,", "\ncheck,"} {
+			if !strings.Contains(out, kind) {
+				t.Fatalf("csv lacks %q rows:\n%s", kind, out)
+			}
+		}
+		page, _, _ := clitest.Run(t, regulator, NewCmdRecall, "report", "RC-RW", "-o", "html")
+		for _, want := range []string{`<table id="receipts">`, `<table id="reworks">`, `<table id="units">`, `<table id="checks">`, "urn:test:rw", rep.Units[0].TxID} {
+			if !strings.Contains(page, want) {
+				t.Fatalf("page lacks %q:\n%s", want, page)
+			}
+		}
+	})
 }
