@@ -143,3 +143,27 @@ func TestACapturedReturnAndDestructionOfALotQuantityMoveItsStock(t *testing.T) {
 		t.Fatalf("capture %+v, stock %+v", res, sv)
 	}
 }
+
+func TestLotLevelStockCountsAtItsHoldersLevel(t *testing.T) {
+	e := newEnv(t)
+	e.seed()
+	e.must(nil, mfr, "lot:Register", model.Lot{DI: deviceDI, Lot: "Q1", Expiry: e.day(365), Quantity: 1000})
+	e.must(nil, mfr, "unit:Commission", model.CommissionRequest{EventHeader: hdr("cq"), DI: deviceDI, Lot: "Q1", Quantity: 100})
+	q := func(n int, from string) []model.QuantityElement {
+		return []model.QuantityElement{{Code: lotQ, Quantity: n, From: from}}
+	}
+	e.must(nil, mfr, "unit:Ship", model.ShipRequest{EventHeader: hdr("s1"), To: hsp, Quantities: q(30, "")})
+	e.must(nil, hsp, "unit:Receive", model.ReceiveRequest{EventHeader: hdr("r1"), Quantities: q(30, mfr)})
+	e.must(nil, mfr, "unit:Ship", model.ShipRequest{EventHeader: hdr("s2"), To: hsp, Quantities: q(10, "")})
+	e.must(nil, mfr, "recall:Start", model.RecallRequest{ID: "RW", Class: model.RecallClassII, Depth: model.DepthWholesale, Reason: "x",
+		Scope: model.RecallScope{Type: model.ScopeLot, DI: deviceDI, Lot: "Q1"}})
+	// 60 at the maker are required; the hospital's 30 and the 10 on their way to it are at
+	// retail level, which a wholesale recall does not reach.
+	if s := e.scope("RW"); s.Required != 60 || s.Quantities.Total != 100 || s.ByLevel[model.LevelRetail].InStock != 30 || s.ByLevel[model.LevelRetail].InTransit != 10 {
+		t.Fatalf("required %d, quantities %+v, by level %+v", s.Required, s.Quantities, s.ByLevel)
+	}
+	e.must(nil, mfr, "recall:Amend", model.RecallAmendRequest{RecallID: "RW", Depth: model.DepthRetail, Reason: "hospitals too"})
+	if s := e.scope("RW"); s.Required != 100 {
+		t.Fatalf("at retail depth %d required", s.Required)
+	}
+}

@@ -44,6 +44,7 @@ type Outcome struct {
 	Cases        map[string]string `json:"cases"`       // how the counterfeit's and the clone's cases closed
 	Private      map[string]bool   `json:"private"`     // who could read the dispense details
 	Dispensed    map[string]int    `json:"dispensed"`   // units of the recall each dispenser found in its own records
+	Destroyed    int               `json:"destroyed"`   // units of the recall destroyed once back
 	Errors       map[string]string `json:"errors"`      // refusals the story provokes, by error code
 }
 

@@ -105,6 +105,9 @@ func TestStoryOnTheEmbeddedLedger(t *testing.T) {
 		if !reflect.DeepEqual(got.Progress, []int{0, 30, 30, 30, 60, 100}) {
 			t.Fatalf("progress %v", got.Progress)
 		}
+		if got.Destroyed != 1000 {
+			t.Fatalf("%d units destroyed once back, want 1000", got.Destroyed)
+		}
 		if !reflect.DeepEqual(got.Dispensed, map[string]int{orgs.Platform: 1, orgs.Hospital: 1}) {
 			t.Fatalf("dispensed units found by each dispenser %v", got.Dispensed)
 		}
@@ -122,6 +125,7 @@ func TestStoryOnTheEmbeddedLedger(t *testing.T) {
 			"inspecting/" + orgs.Manufacturer + "/", // the clone case closed as a false positive
 			"recalling/" + orgs.Regulator + "/lot",
 			"returning/" + orgs.Platform + "/", "receiving/" + orgs.Manufacturer + "/", // the patient's pen, back at consumer level
+			"destroying/" + orgs.Manufacturer + "/",
 		}
 		if !reflect.DeepEqual(steps, want) {
 			t.Fatalf("timeline\n got %v\nwant %v", steps, want)

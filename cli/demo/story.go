@@ -23,6 +23,7 @@ type story struct {
 	names      map[string]string // MSP ID -> party name
 	drugExpiry time.Time
 	saleEvent  string
+	returned   []string // what came back to the manufacturer under the recall
 }
 
 // id is the event ID of a step of this run.
@@ -483,8 +484,11 @@ func (s *story) returnAndAccept(who *ledger.Identity, recallID, what string, cod
 	if _, err := do(s.call, who, ops.Return, model.ReturnRequest{EventHeader: model.EventHeader{EventID: s.id("return-" + step), Location: s.glnOf(who)}, Codes: codes, RecallID: recallID, Reason: "recall " + recallID}); err != nil {
 		return err
 	}
-	_, err := do(s.call, s.a.Manufacturer, ops.Receive, model.ReceiveRequest{EventHeader: model.EventHeader{EventID: s.id("accept-" + step), Location: mfrGLN}, Codes: codes})
-	return err
+	if _, err := do(s.call, s.a.Manufacturer, ops.Receive, model.ReceiveRequest{EventHeader: model.EventHeader{EventID: s.id("accept-" + step), Location: mfrGLN}, Codes: codes}); err != nil {
+		return err
+	}
+	s.returned = append(s.returned, codes...)
+	return nil
 }
 
 // amendAndCheck makes the recall class I and takes it to consumer level after a report of
@@ -532,10 +536,20 @@ func (s *story) amendAndCheck(id string) error {
 	return nil
 }
 
-// closeRecall completes the recall for the manufacturer once every unit is back, and
-// terminates it as the regulator.
+// closeRecall has the manufacturer destroy what came back and complete the recall, and the
+// regulator terminate it.
 func (s *story) closeRecall(id string) error {
-	if _, err := do(s.call, s.a.Manufacturer, ops.CompleteRecall, model.RecallCloseRequest{RecallID: id, Reason: "every case returned and quarantined for destruction"}); err != nil {
+	if _, err := do(s.call, s.a.Manufacturer, ops.Destroy, model.DisposeRequest{EventHeader: model.EventHeader{EventID: s.id("destroy-returns"), Location: mfrGLN},
+		Codes: s.returned, RecallID: id, Reason: "recalled stock incinerated under witness"}); err != nil {
+		return err
+	}
+	st, err := s.scope(id)
+	if err != nil {
+		return err
+	}
+	s.out.Destroyed = st.Counts.Destroyed
+	s.p.line("%s destroys the %d units that came back, in one event naming the recall", s.name(s.a.Manufacturer.MSPID), st.Counts.Destroyed)
+	if _, err := do(s.call, s.a.Manufacturer, ops.CompleteRecall, model.RecallCloseRequest{RecallID: id, Reason: "every unit back and destroyed"}); err != nil {
 		return err
 	}
 	r, err := do(s.call, s.a.Regulator, ops.TerminateRecall, model.RecallCloseRequest{RecallID: id, Reason: "all units recovered"})

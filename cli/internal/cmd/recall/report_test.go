@@ -21,7 +21,8 @@ import (
 )
 
 // demoRecall is the recall the story runs to 100 %: three holders acknowledge and return
-// their cases, and the two dispensers their patients' pens, naming it.
+// their cases, and the two dispensers their patients' pens, naming it; the manufacturer
+// destroys it all in one event naming it.
 const demoRecall = "demo-001-recall"
 
 func TestReportOfTheDemosRecall(t *testing.T) {
@@ -34,7 +35,7 @@ func TestReportOfTheDemosRecall(t *testing.T) {
 		t.Fatalf("exit %d: %s%s", code, out, errOut)
 	}
 	t.Run("JSON: the scope, three acknowledgements in time order, five returns naming the recall, progress 100 %", func(t *testing.T) {
-		if rep.Recall.ID != demoRecall || rep.Progress != 1 || len(rep.Acknowledgements) != 3 || len(rep.Returns) != 5 || len(rep.Destructions) != 0 {
+		if rep.Recall.ID != demoRecall || rep.Progress != 1 || len(rep.Acknowledgements) != 3 || len(rep.Returns) != 5 || len(rep.Destructions) != 1 {
 			t.Fatalf("report %+v", rep)
 		}
 		units := 0
@@ -49,10 +50,10 @@ func TestReportOfTheDemosRecall(t *testing.T) {
 				t.Fatalf("acknowledgements %+v", rep.Acknowledgements)
 			}
 		}
-		if units != rep.Counts.Returned || units == 0 {
-			t.Fatalf("returns carry %d units, scope says %d returned", units, rep.Counts.Returned)
+		if units != rep.Counts.Destroyed || units == 0 || rep.Destructions[0].Units != units {
+			t.Fatalf("returns carry %d units, the scope says %d destroyed, the destruction %+v", units, rep.Counts.Destroyed, rep.Destructions[0])
 		}
-		if !strings.Contains(errOut, "recall "+demoRecall+": ") || !strings.Contains(errOut, "5 returns, 0 destructions; progress 100 %") {
+		if !strings.Contains(errOut, "recall "+demoRecall+": ") || !strings.Contains(errOut, "5 returns, 1 destructions; progress 100 %") {
 			t.Fatalf("stderr %s", errOut)
 		}
 	})
@@ -106,10 +107,10 @@ func TestReportHTMLInARealBrowser(t *testing.T) {
 	if _, errOut, code := clitest.Run(t, regulator, NewCmdRecall, "report", demoRecall, "--out", demoPage); code != cmdutil.ExitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	t.Run("the page shows the recall, its holders, acknowledgements and returns", func(t *testing.T) {
+	t.Run("the page shows the recall, its holders, acknowledgements, returns and the destruction", func(t *testing.T) {
 		dom := browsertest.RenderedDOM(t, browser, "file://"+demoPage)
 		for _, want := range []string{"<title>Recall " + demoRecall + " – UDI Ledger</title>", `id="progress">100 %</span>`,
-			"<td>" + orgs.Hospital + "</td>", "stock located and blocked", `<table id="returns">`, "No destruction."} {
+			"<td>" + orgs.Hospital + "</td>", "stock located and blocked", `<table id="returns">`, `<table id="destructions">`, "recalled stock incinerated under witness"} {
 			if !strings.Contains(dom, want) {
 				t.Fatalf("page lacks %q:\n%s", want, dom)
 			}
