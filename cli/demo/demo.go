@@ -39,7 +39,8 @@ type Outcome struct {
 	Scope        []HolderCount     `json:"scope"`       // recall scope when the recall starts
 	Progress     []int             `json:"progress"`    // recall progress in percent after each step
 	RecallSteps  []string          `json:"recallSteps"` // the recall's steps after its start, and its state
-	Timeline     []Step            `json:"timeline"`    // provenance of the unit sold online
+	SoldOnline   string            `json:"soldOnline"`  // the pen the online pharmacy sold
+	Timeline     []Step            `json:"timeline"`    // its provenance
 	Alerts       map[string]int    `json:"alerts"`      // alerts raised by kind
 	Cases        map[string]string `json:"cases"`       // how the counterfeit's and the clone's cases closed
 	Private      map[string]bool   `json:"private"`     // who could read the dispense details

@@ -588,6 +588,7 @@ func (s *story) progress(st *model.RecallStatus) {
 
 func (s *story) provenance() error {
 	sold := s.c.drug(1)
+	s.out.SoldOnline = sold
 	s.p.chapterf("Provenance of %s, from the plant to the patient", sold)
 	prov, err := do(s.call, s.a.Regulator, ops.Provenance, model.CodeQuery{Code: sold})
 	if err != nil {

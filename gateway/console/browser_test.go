@@ -74,7 +74,8 @@ func TestTheConsoleInARealBrowser(t *testing.T) {
 		}
 	})
 
-	if _, err := demo.Run(context.Background(), client, actors, demo.Options{}); err != nil {
+	outcome, err := demo.Run(context.Background(), client, actors, demo.Options{})
+	if err != nil {
 		t.Fatalf("the demo through the gateway: %v", err)
 	}
 
@@ -119,7 +120,7 @@ func TestTheConsoleInARealBrowser(t *testing.T) {
 	})
 
 	t.Run("the timeline of a pen the story dispensed: its hands and its containers", func(t *testing.T) {
-		code := dispensedPen(t, client, actors)
+		code := outcome.SoldOnline
 		b.Navigate(gw.URL + "/console/timeline")
 		b.AndWait(func() {
 			b.Eval(`document.querySelector('input[name="code"]').value = `+jsString(code)+`; document.querySelector('input[name="code"]').form.requestSubmit()`, nil)
@@ -190,12 +191,6 @@ func signIn(t *testing.T, b *browsertest.Browser, base, key string) {
 func jsString(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
-}
-
-// dispensedPen is a pen the demo dispensed, read from the recall's scope.
-func dispensedPen(t *testing.T, inv ledger.Invoker, actors demo.Actors) string {
-	t.Helper()
-	return patientsPen(t, inv, actors.Regulator, orgs.Platform)
 }
 
 // screenshot writes img to the docs when UDI_UPDATE_SCREENSHOTS=1; otherwise the docs must
