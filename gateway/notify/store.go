@@ -103,7 +103,7 @@ func closedIs(err error) error {
 
 // PutWebhook keeps w as its organisation's webhook, in place of any other.
 func (s *Store) PutWebhook(w *Webhook) error {
-	b, err := json.Marshal(w)
+	b, err := json.Marshal(w) // #nosec G117 -- the secret signs each delivery: kept in the 0600 store, never answered
 	if err != nil {
 		return err
 	}
