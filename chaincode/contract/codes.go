@@ -70,13 +70,20 @@ func validGLN(gln string) error {
 // requestItems parses the codes of an event request (at most model.MaxEventCodes, no
 // duplicates) and looks up the unit or container each names.
 func (t *txn) requestItems(raw []string) ([]code, []*item, error) {
-	codes, err := parseCodes(raw, model.MaxEventCodes)
+	codes, items, _, err := t.requestGoods(raw, nil)
+	return codes, items, err
+}
+
+// requestGoods is requestItems for a request that may also name lot-level quantities
+// (parseGoods): the codes, their items and the quantities.
+func (t *txn) requestGoods(raw []string, quantities []model.QuantityElement) ([]code, []*item, []qty, error) {
+	codes, qs, err := parseGoods(raw, quantities)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	items, err := t.lookupAll(codes)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return codes, items, nil
+	return codes, items, qs, nil
 }

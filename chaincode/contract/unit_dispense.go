@@ -104,11 +104,7 @@ func (t *txn) dispensable(req model.DispenseRequest, rx bool) ([]code, []qty, []
 	if err := validGLN(req.Location); err != nil {
 		return nil, nil, nil, err
 	}
-	codes, qs, err := parseGoods(req.Codes, req.Quantities)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	items, err := t.lookupAll(codes)
+	codes, items, qs, err := t.requestGoods(req.Codes, req.Quantities)
 	if err != nil {
 		return nil, nil, nil, err
 	}

@@ -25,11 +25,7 @@ func (c *UnitContract) Return(ctx contractapi.TransactionContextInterface, req m
 	if err := validGLN(req.Location); err != nil {
 		return nil, err
 	}
-	codes, qs, err := parseGoods(req.Codes, req.Quantities)
-	if err != nil {
-		return nil, err
-	}
-	items, err := t.lookupAll(codes)
+	codes, items, qs, err := t.requestGoods(req.Codes, req.Quantities)
 	if err != nil {
 		return nil, err
 	}
@@ -168,11 +164,7 @@ func (c *UnitContract) dispose(ctx contractapi.TransactionContextInterface, req 
 	if err := validGLN(req.Location); err != nil {
 		return nil, err
 	}
-	codes, qs, err := parseGoods(req.Codes, req.Quantities)
-	if err != nil {
-		return nil, err
-	}
-	items, err := t.lookupAll(codes)
+	codes, items, qs, err := t.requestGoods(req.Codes, req.Quantities)
 	if err != nil {
 		return nil, err
 	}

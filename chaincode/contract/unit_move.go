@@ -41,11 +41,7 @@ func (c *UnitContract) Ship(ctx contractapi.TransactionContextInterface, req mod
 	if err := t.licensed(to); err != nil {
 		return nil, err
 	}
-	codes, qs, err := parseGoods(req.Codes, req.Quantities)
-	if err != nil {
-		return nil, err
-	}
-	items, err := t.lookupAll(codes)
+	codes, items, qs, err := t.requestGoods(req.Codes, req.Quantities)
 	if err != nil {
 		return nil, err
 	}
@@ -109,11 +105,7 @@ func (c *UnitContract) Receive(ctx contractapi.TransactionContextInterface, req 
 	if err := validGLN(req.Location); err != nil {
 		return nil, err
 	}
-	codes, qs, err := parseGoods(req.Codes, req.Quantities)
-	if err != nil {
-		return nil, err
-	}
-	items, err := t.lookupAll(codes)
+	codes, items, qs, err := t.requestGoods(req.Codes, req.Quantities)
 	if err != nil {
 		return nil, err
 	}

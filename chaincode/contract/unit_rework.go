@@ -109,11 +109,7 @@ func (c *UnitContract) Restock(ctx contractapi.TransactionContextInterface, req 
 	if err := validGLN(req.Location); err != nil {
 		return nil, err
 	}
-	codes, qs, err := parseGoods(req.Codes, req.Quantities)
-	if err != nil {
-		return nil, err
-	}
-	items, err := t.lookupAll(codes)
+	codes, items, qs, err := t.requestGoods(req.Codes, req.Quantities)
 	if err != nil {
 		return nil, err
 	}
