@@ -26,6 +26,23 @@ func beginEvent(ctx contractapi.TransactionContextInterface, cfg *Config, eventI
 	return t, prev, hash, err
 }
 
+// beginTrade begins the transaction of a trading party's event: the replay check (as
+// beginEvent), then the caller's role for action (a licensed party with one of roles) and
+// the event's location (a GLN, when given).
+func beginTrade[R model.EventRequest](ctx contractapi.TransactionContextInterface, cfg *Config, req R, action string, roles ...model.Role) (t *txn, prev *model.Event, hash string, err error) {
+	h := req.Header()
+	if t, prev, hash, err = beginEvent(ctx, cfg, h.EventID, req); err != nil || prev != nil {
+		return t, prev, hash, err
+	}
+	if _, err := t.trader(action, roles...); err != nil {
+		return nil, nil, "", err
+	}
+	if err := validGLN(h.Location); err != nil {
+		return nil, nil, "", err
+	}
+	return t, nil, hash, nil
+}
+
 // replay looks up a client-supplied event ID among the caller's own events: event IDs are
 // per submitter (ADR 015), so another organisation's event under the same ID neither conflicts
 // nor answers. It returns the stored event when the same request was already recorded under

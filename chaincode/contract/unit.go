@@ -29,15 +29,9 @@ func (c *UnitContract) GetEvaluateTransactions() []string {
 // Only the manufacturer whose prefix covers the DI commissions, with a valid licence, for a
 // registered lot that is neither recalled nor expired.
 func (c *UnitContract) Commission(ctx contractapi.TransactionContextInterface, req model.CommissionRequest) (*model.EventResult, error) {
-	t, prev, hash, err := beginEvent(ctx, c.cfg, req.EventID, req)
+	t, prev, hash, err := beginTrade(ctx, c.cfg, req, "commission units", model.RoleManufacturer)
 	if err != nil || prev != nil {
 		return replayOr(prev, err)
-	}
-	if _, err := t.trader("commission units", model.RoleManufacturer); err != nil {
-		return nil, err
-	}
-	if err := validGLN(req.Location); err != nil {
-		return nil, err
 	}
 	p, lot, err := t.commissionLot(req.DI, req.Lot)
 	if err != nil {

@@ -18,15 +18,9 @@ const otAssociation = "association"
 // holds its goods now. While it lasts, the device's sensor reports apply to its goods
 // (epcis:Capture).
 func (c *UnitContract) Associate(ctx contractapi.TransactionContextInterface, req model.AssociateRequest) (*model.EventResult, error) {
-	t, prev, hash, err := beginEvent(ctx, c.cfg, req.EventID, req)
+	t, prev, hash, err := beginTrade(ctx, c.cfg, req, "associate a device with goods", tradingRoles...)
 	if err != nil || prev != nil {
 		return replayOr(prev, err)
-	}
-	if _, err := t.trader("associate a device with goods", tradingRoles...); err != nil {
-		return nil, err
-	}
-	if err := validGLN(req.Location); err != nil {
-		return nil, err
 	}
 	if req.Device == "" || len(req.Device) > model.MaxEventIDLength {
 		return nil, model.Invalid("device is required, at most %d characters", model.MaxEventIDLength)

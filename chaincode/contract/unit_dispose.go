@@ -15,15 +15,9 @@ import (
 // to, which accepts them with unit:Receive (its confirmation of receipt); only then are they
 // in that party's books, with status returned.
 func (c *UnitContract) Return(ctx contractapi.TransactionContextInterface, req model.ReturnRequest) (*model.EventResult, error) {
-	t, prev, hash, err := beginEvent(ctx, c.cfg, req.EventID, req)
+	t, prev, hash, err := beginTrade(ctx, c.cfg, req, "return", tradingRoles...)
 	if err != nil || prev != nil {
 		return replayOr(prev, err)
-	}
-	if _, err := t.trader("return", tradingRoles...); err != nil {
-		return nil, err
-	}
-	if err := validGLN(req.Location); err != nil {
-		return nil, err
 	}
 	codes, items, qs, err := t.requestGoods(req.Codes, req.Quantities)
 	if err != nil {

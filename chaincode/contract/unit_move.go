@@ -15,15 +15,9 @@ var tradingRoles = []model.Role{model.RoleManufacturer, model.RoleDistributor, m
 // in transit, recalled, quarantined, expired, dispensed or destroyed). A container is one
 // write, whatever it holds.
 func (c *UnitContract) Ship(ctx contractapi.TransactionContextInterface, req model.ShipRequest) (*model.EventResult, error) {
-	t, prev, hash, err := beginEvent(ctx, c.cfg, req.EventID, req)
+	t, prev, hash, err := beginTrade(ctx, c.cfg, req, "ship", tradingRoles...)
 	if err != nil || prev != nil {
 		return replayOr(prev, err)
-	}
-	if _, err := t.trader("ship", tradingRoles...); err != nil {
-		return nil, err
-	}
-	if err := validGLN(req.Location); err != nil {
-		return nil, err
 	}
 	if err := validGLN(req.Destination); err != nil {
 		return nil, err
@@ -95,15 +89,9 @@ func destinations(party, gln string) []model.SourceDest {
 // up on the way. A receipt of returns is the receiver's confirmation: the goods are returned
 // in its books, and the event names the recalls they came back under.
 func (c *UnitContract) Receive(ctx contractapi.TransactionContextInterface, req model.ReceiveRequest) (*model.EventResult, error) {
-	t, prev, hash, err := beginEvent(ctx, c.cfg, req.EventID, req)
+	t, prev, hash, err := beginTrade(ctx, c.cfg, req, "receive", tradingRoles...)
 	if err != nil || prev != nil {
 		return replayOr(prev, err)
-	}
-	if _, err := t.trader("receive", tradingRoles...); err != nil {
-		return nil, err
-	}
-	if err := validGLN(req.Location); err != nil {
-		return nil, err
 	}
 	codes, items, qs, err := t.requestGoods(req.Codes, req.Quantities)
 	if err != nil {

@@ -11,15 +11,9 @@ import (
 // child at top level, all active. Each child's record is written once (its parent); moving
 // the container later never rewrites the children.
 func (c *UnitContract) Pack(ctx contractapi.TransactionContextInterface, req model.PackRequest) (*model.EventResult, error) {
-	t, prev, hash, err := beginEvent(ctx, c.cfg, req.EventID, req)
+	t, prev, hash, err := beginTrade(ctx, c.cfg, req, "pack", tradingRoles...)
 	if err != nil || prev != nil {
 		return replayOr(prev, err)
-	}
-	if _, err := t.trader("pack", tradingRoles...); err != nil {
-		return nil, err
-	}
-	if err := validGLN(req.Location); err != nil {
-		return nil, err
 	}
 	pc, err := parseCode(req.Parent)
 	if err != nil {
@@ -122,15 +116,9 @@ func (t *txn) packTarget(pc code, location string) (*model.Container, bool, erro
 // come out at the container's place, held by its holder, and inherit its quarantine and its
 // status (active, or returned for a returned container).
 func (c *UnitContract) Unpack(ctx contractapi.TransactionContextInterface, req model.UnpackRequest) (*model.EventResult, error) {
-	t, prev, hash, err := beginEvent(ctx, c.cfg, req.EventID, req)
+	t, prev, hash, err := beginTrade(ctx, c.cfg, req, "unpack", tradingRoles...)
 	if err != nil || prev != nil {
 		return replayOr(prev, err)
-	}
-	if _, err := t.trader("unpack", tradingRoles...); err != nil {
-		return nil, err
-	}
-	if err := validGLN(req.Location); err != nil {
-		return nil, err
 	}
 	pc, err := parseCode(req.Parent)
 	if err != nil {

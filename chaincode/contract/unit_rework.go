@@ -99,15 +99,9 @@ func (t *txn) settleReworked(u *model.Unit, cond *model.Condition) error {
 // Each must be what query:Verify would answer sellable once back in stock (genuine, not
 // recalled, quarantined, expired or a suspected clone); the refusal gives verify's reasons.
 func (c *UnitContract) Restock(ctx contractapi.TransactionContextInterface, req model.RestockRequest) (*model.EventResult, error) {
-	t, prev, hash, err := beginEvent(ctx, c.cfg, req.EventID, req)
+	t, prev, hash, err := beginTrade(ctx, c.cfg, req, "restock", tradingRoles...)
 	if err != nil || prev != nil {
 		return replayOr(prev, err)
-	}
-	if _, err := t.trader("restock", tradingRoles...); err != nil {
-		return nil, err
-	}
-	if err := validGLN(req.Location); err != nil {
-		return nil, err
 	}
 	codes, items, qs, err := t.requestGoods(req.Codes, req.Quantities)
 	if err != nil {

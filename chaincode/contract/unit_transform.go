@@ -14,15 +14,9 @@ import (
 // Commission does (the caller's own product and a lot neither recalled nor expired), each
 // recording its lineage: the inputs and the transformation.
 func (c *UnitContract) Transform(ctx contractapi.TransactionContextInterface, req model.TransformRequest) (*model.EventResult, error) {
-	t, prev, hash, err := beginEvent(ctx, c.cfg, req.EventID, req)
+	t, prev, hash, err := beginTrade(ctx, c.cfg, req, "transform units", model.RoleManufacturer)
 	if err != nil || prev != nil {
 		return replayOr(prev, err)
-	}
-	if _, err := t.trader("transform units", model.RoleManufacturer); err != nil {
-		return nil, err
-	}
-	if err := validGLN(req.Location); err != nil {
-		return nil, err
 	}
 	_, lot, err := t.commissionLot(req.DI, req.Lot)
 	if err != nil {
