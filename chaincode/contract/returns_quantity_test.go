@@ -10,14 +10,22 @@ import (
 // lotQ is the lot-level code of lot Q1 of the device, traced as quantities.
 var lotQ = "(01)" + deviceDI + "(10)Q1"
 
+// q is a quantity of lot Q1, from a sender when received.
+func q(n int, from string) []model.QuantityElement {
+	return []model.QuantityElement{{Code: lotQ, Quantity: n, From: from}}
+}
+
+// commissionLotQ registers lot Q1 of the device and commissions n of it at the maker.
+func (e *env) commissionLotQ(n int) {
+	e.t.Helper()
+	e.must(nil, mfr, "lot:Register", model.Lot{DI: deviceDI, Lot: "Q1", Expiry: e.day(365), Quantity: 1000})
+	e.must(nil, mfr, "unit:Commission", model.CommissionRequest{EventHeader: hdr("cq"), DI: deviceDI, Lot: "Q1", Quantity: n})
+}
+
 func TestLotLevelStockIsReturnedDestroyedAndRecalledLikeUnits(t *testing.T) {
 	e := newEnv(t)
 	e.seed()
-	e.must(nil, mfr, "lot:Register", model.Lot{DI: deviceDI, Lot: "Q1", Expiry: e.day(365), Quantity: 1000})
-	e.must(nil, mfr, "unit:Commission", model.CommissionRequest{EventHeader: hdr("cq"), DI: deviceDI, Lot: "Q1", Quantity: 100})
-	q := func(n int, from string) []model.QuantityElement {
-		return []model.QuantityElement{{Code: lotQ, Quantity: n, From: from}}
-	}
+	e.commissionLotQ(100)
 	e.must(nil, mfr, "unit:Ship", model.ShipRequest{EventHeader: hdr("s1"), To: dst, Quantities: q(40, "")})
 	e.must(nil, dst, "unit:Receive", model.ReceiveRequest{EventHeader: hdr("r1"), Quantities: q(40, mfr)})
 	e.must(nil, mfr, "recall:Start", model.RecallRequest{ID: "RQ", Class: model.RecallClassI, Depth: model.DepthRetail, Reason: "x",
@@ -86,11 +94,7 @@ func TestLotLevelStockIsReturnedDestroyedAndRecalledLikeUnits(t *testing.T) {
 func TestReturnedQuantitiesAreRestockedOnlyWhenTheLotIsSellable(t *testing.T) {
 	e := newEnv(t)
 	e.seed()
-	e.must(nil, mfr, "lot:Register", model.Lot{DI: deviceDI, Lot: "Q1", Expiry: e.day(365), Quantity: 1000})
-	e.must(nil, mfr, "unit:Commission", model.CommissionRequest{EventHeader: hdr("cq"), DI: deviceDI, Lot: "Q1", Quantity: 50})
-	q := func(n int, from string) []model.QuantityElement {
-		return []model.QuantityElement{{Code: lotQ, Quantity: n, From: from}}
-	}
+	e.commissionLotQ(50)
 	e.must(nil, mfr, "unit:Ship", model.ShipRequest{EventHeader: hdr("s1"), To: dst, Quantities: q(20, "")})
 	e.must(nil, dst, "unit:Receive", model.ReceiveRequest{EventHeader: hdr("r1"), Quantities: q(20, mfr)})
 	e.must(nil, dst, "unit:Return", model.ReturnRequest{EventHeader: hdr("ret"), Quantities: q(20, ""), Reason: "overstock"})
@@ -147,11 +151,7 @@ func TestACapturedReturnAndDestructionOfALotQuantityMoveItsStock(t *testing.T) {
 func TestLotLevelStockCountsAtItsHoldersLevel(t *testing.T) {
 	e := newEnv(t)
 	e.seed()
-	e.must(nil, mfr, "lot:Register", model.Lot{DI: deviceDI, Lot: "Q1", Expiry: e.day(365), Quantity: 1000})
-	e.must(nil, mfr, "unit:Commission", model.CommissionRequest{EventHeader: hdr("cq"), DI: deviceDI, Lot: "Q1", Quantity: 100})
-	q := func(n int, from string) []model.QuantityElement {
-		return []model.QuantityElement{{Code: lotQ, Quantity: n, From: from}}
-	}
+	e.commissionLotQ(100)
 	e.must(nil, mfr, "unit:Ship", model.ShipRequest{EventHeader: hdr("s1"), To: hsp, Quantities: q(30, "")})
 	e.must(nil, hsp, "unit:Receive", model.ReceiveRequest{EventHeader: hdr("r1"), Quantities: q(30, mfr)})
 	e.must(nil, mfr, "unit:Ship", model.ShipRequest{EventHeader: hdr("s2"), To: hsp, Quantities: q(10, "")})
