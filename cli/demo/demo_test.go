@@ -10,10 +10,9 @@ import (
 
 	"github.com/udiledger/udiledger/chaincode/orgs"
 	"github.com/udiledger/udiledger/cli/demo"
-	"github.com/udiledger/udiledger/gateway/httpledger"
 	"github.com/udiledger/udiledger/gateway/ledger"
 	"github.com/udiledger/udiledger/gateway/ledger/devledger"
-	"github.com/udiledger/udiledger/gateway/server"
+	"github.com/udiledger/udiledger/gateway/server/servertest"
 )
 
 // openLedger opens a development ledger and casts each organisation's admin.
@@ -180,25 +179,8 @@ func TestTheDemoThroughAGatewayEndsAsOnTheLedgerItself(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	led, err := devledger.Open(t.TempDir(), devledger.Options{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = led.Close() })
-	gwActors, err := demo.ActorsOf(func(o orgs.Org) (*ledger.Identity, error) { return led.Admin(o.MSPID) })
-	if err != nil {
-		t.Fatal(err)
-	}
-	gw, err := server.StartLoopback(led, gwActors.Regulator, gwActors.Manufacturer, gwActors.Distributor, gwActors.Platform, gwActors.Hospital)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = gw.Close() })
-	client, err := httpledger.New(gw.URL, gw.Keys, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	viaGateway, err := demo.Run(context.Background(), client, gwActors, opts)
+	g := servertest.Start(t, devledger.Options{})
+	viaGateway, err := demo.Run(context.Background(), g.Client, g.Actors, opts)
 	if err != nil {
 		t.Fatalf("demo through the gateway: %v", err)
 	}

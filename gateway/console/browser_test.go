@@ -18,10 +18,9 @@ import (
 	"github.com/udiledger/udiledger/chaincode/orgs"
 	"github.com/udiledger/udiledger/cli/demo"
 	"github.com/udiledger/udiledger/gateway/browsertest"
-	"github.com/udiledger/udiledger/gateway/httpledger"
 	"github.com/udiledger/udiledger/gateway/ledger"
 	"github.com/udiledger/udiledger/gateway/ledger/devledger"
-	"github.com/udiledger/udiledger/gateway/server"
+	"github.com/udiledger/udiledger/gateway/server/servertest"
 )
 
 // screenshotDir is where the docs' screenshots live; the browser test writes them there when
@@ -43,24 +42,8 @@ func TestTheConsoleInARealBrowser(t *testing.T) {
 	var ticks atomic.Int64
 	start := time.Now().Add(-8 * time.Hour)
 	clock := func() time.Time { return start.Add(time.Duration(ticks.Add(1)) * time.Minute) }
-	led, err := devledger.Open(t.TempDir(), devledger.Options{NoSync: true, Clock: clock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = led.Close() })
-	actors, err := demo.ActorsOf(func(o orgs.Org) (*ledger.Identity, error) { return led.Admin(o.MSPID) })
-	if err != nil {
-		t.Fatal(err)
-	}
-	gw, err := server.StartLoopback(led, actors.Regulator, actors.Manufacturer, actors.Distributor, actors.Platform, actors.Hospital)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = gw.Close() })
-	client, err := httpledger.New(gw.URL, gw.Keys, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := servertest.Start(t, devledger.Options{Clock: clock})
+	gw, client, actors := g.Server, g.Client, g.Actors
 	b := browsertest.Launch(t, browser, 1200, 900)
 
 	t.Run("the regulator signs in with its key", func(t *testing.T) {
