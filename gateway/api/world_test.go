@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/udiledger/udiledger/chaincode/gs1"
 	"github.com/udiledger/udiledger/chaincode/model"
 	"github.com/udiledger/udiledger/gateway/auth"
 	"github.com/udiledger/udiledger/gateway/ledger"
@@ -48,15 +49,11 @@ var (
 
 // checkDigit appends the GS1 mod-10 check digit (GTIN, GLN, SSCC alike).
 func checkDigit(base string) string {
-	sum := 0
-	for i := 0; i < len(base); i++ {
-		d := int(base[len(base)-1-i] - '0')
-		if i%2 == 0 {
-			d *= 3
-		}
-		sum += d
+	d, err := gs1.CheckDigit(base)
+	if err != nil {
+		panic(err)
 	}
-	return base + fmt.Sprint((10-sum%10)%10)
+	return base + string(d)
 }
 
 func deviceCode(n int) string  { return fmt.Sprintf("(01)%s(21)S%06d", deviceDI, n) }

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/udiledger/udiledger/chaincode/gs1"
 	"github.com/udiledger/udiledger/chaincode/model"
 	"github.com/udiledger/udiledger/chaincode/ops"
 	"github.com/udiledger/udiledger/gateway/internal/webhook"
@@ -33,15 +34,11 @@ const (
 var deviceDI = checkDigit("0690123400001")
 
 func checkDigit(base string) string {
-	sum := 0
-	for i := 0; i < len(base); i++ {
-		d := int(base[len(base)-1-i] - '0')
-		if i%2 == 0 {
-			d *= 3
-		}
-		sum += d
+	d, err := gs1.CheckDigit(base)
+	if err != nil {
+		panic(err)
 	}
-	return base + fmt.Sprint((10-sum%10)%10)
+	return base + string(d)
 }
 
 func deviceCode(n int) string { return fmt.Sprintf("(01)%s(21)S%06d", deviceDI, n) }
