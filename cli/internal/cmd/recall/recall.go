@@ -34,7 +34,7 @@ func NewCmdRecall(f *cmdutil.Factory) *cobra.Command {
 of the products, starts one; every holder sees it in the scope, acknowledges it and returns
 the units; the progress counts what came back.`,
 	}
-	cmd.AddCommand(newCmdStart(f), newCmdList(f), newCmdShow(f), newCmdScope(f), newCmdAck(f), newCmdReport(f),
+	cmd.AddCommand(newCmdStart(f), newCmdList(f), newCmdShow(f), newCmdScope(f), newCmdAck(f), newCmdReport(f), newCmdSample(f),
 		newCmdAmend(f), newCmdClose(f, "complete"), newCmdClose(f, "terminate"), newCmdCheck(f), newCmdDispensed(f))
 	return cmd
 }
