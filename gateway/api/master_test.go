@@ -191,6 +191,14 @@ func TestRecalls(t *testing.T) {
 		if fmt.Sprint(p.Progress) != fmt.Sprint(2.0/6.0) {
 			t.Fatalf("progress %v, want 1/3", p.Progress)
 		}
+		if p.State != model.RecallStarted || p.AcknowledgeBy == "" || len(p.Checks) != 0 {
+			t.Fatalf("progress %+v: started, with its deadline, no checks yet", p)
+		}
+		w.must(200, nil, reg, "POST", "/v1/recalls/RC-1/checks", map[string]any{"holder": dst, "level": "C", "effective": true})
+		w.must(200, &p, reg, "GET", "/v1/recalls/RC-1/progress", nil)
+		if len(p.Checks) != 1 || p.Checks[0].Holder != dst || !p.Checks[0].Effective || p.Checks[0].Level != "C" {
+			t.Fatalf("checks %+v", p.Checks)
+		}
 	})
 	t.Run("an unknown recall cannot be acknowledged", func(t *testing.T) {
 		w.must(404, nil, dst, "POST", "/v1/recalls/"+url.PathEscape("RC-404")+"/acknowledge", nil)

@@ -11,19 +11,23 @@ import (
 
 // recallProgress is the short answer to "how far is this recall?".
 type recallProgress struct {
-	RecallID     string            `json:"recallId"`
-	Class        model.RecallClass `json:"class"`
-	Depth        model.RecallDepth `json:"depth"`
-	StartedAt    string            `json:"startedAt"`
-	Required     int               `json:"required"`
-	Done         int               `json:"done"`
-	Progress     float64           `json:"progress"`
-	Counts       model.StageCounts `json:"counts"`
-	Holders      int               `json:"holders"`
-	Acknowledged int               `json:"acknowledged"`           // organisations that acknowledged
-	Pending      []string          `json:"pendingAcknowledgement"` // holders the depth reaches that have not
-	Overdue      []string          `json:"overdue"`                // those of them past the deadline
-
+	RecallID      string            `json:"recallId"`
+	Class         model.RecallClass `json:"class"`
+	Depth         model.RecallDepth `json:"depth"`
+	State         model.RecallState `json:"state"`
+	StartedAt     string            `json:"startedAt"`
+	AcknowledgeBy string            `json:"acknowledgeBy,omitempty"`
+	Required      int               `json:"required"`
+	Done          int               `json:"done"`
+	Progress      float64           `json:"progress"`
+	Counts        model.StageCounts `json:"counts"`
+	Quantities    model.StageCounts `json:"quantities"` // lot-level, counted in required and done
+	Holders       int               `json:"holders"`
+	Acknowledged  int               `json:"acknowledged"`           // organisations that acknowledged
+	Pending       []string          `json:"pendingAcknowledgement"` // holders the depth reaches that have not
+	Overdue       []string          `json:"overdue"`                // those of them past the deadline
+	// Checks are the regulator's effectiveness checks, one per holder checked.
+	Checks []model.EffectivenessCheck `json:"checks"`
 }
 
 func (s *server) recallProgress(c *gin.Context) {
@@ -37,9 +41,13 @@ func (s *server) recallProgress(c *gin.Context) {
 		return
 	}
 	st := v.(*model.RecallStatus)
-	p := recallProgress{RecallID: st.Recall.ID, Class: st.Recall.Class, Depth: st.Recall.Depth, StartedAt: st.Recall.StartedAt,
-		Required: st.Required, Done: st.Done, Progress: st.Progress, Counts: st.Counts, Holders: len(st.Holders),
-		Acknowledged: len(st.Acknowledgements), Pending: []string{}, Overdue: []string{}}
+	r := st.Recall
+	p := recallProgress{RecallID: r.ID, Class: r.Class, Depth: r.Depth, State: r.Current(), StartedAt: r.StartedAt, AcknowledgeBy: r.AcknowledgeBy,
+		Required: st.Required, Done: st.Done, Progress: st.Progress, Counts: st.Counts, Quantities: st.Quantities, Holders: len(st.Holders),
+		Acknowledged: len(st.Acknowledgements), Pending: []string{}, Overdue: []string{}, Checks: r.Checks}
+	if p.Checks == nil {
+		p.Checks = []model.EffectivenessCheck{}
+	}
 	for _, h := range st.Holders {
 		if !h.Acknowledged && h.InDepth {
 			p.Pending = append(p.Pending, h.Holder)

@@ -165,7 +165,7 @@ var Table = []Route{
 	{Method: "POST", Path: "/v1/recalls/{recallId}/checks", Op: ops.CheckRecall, Tag: "recalls", Summary: "Record a regulator's effectiveness check of one holder (level A–E, effective or not)"},
 	{Method: "GET", Path: "/v1/recalls/{recallId}/scope", Op: ops.RecallScope, Tag: "recalls", Summary: "Every affected unit grouped by holder, with counts and progress"},
 	{Method: "GET", Path: "/v1/recalls/{recallId}/dispensed", Op: ops.RecallDispensed, Tag: "recalls", Summary: "The units of a recall the caller dispensed, with its own patient and prescription references (a dispenser)"},
-	{Method: "GET", Path: "/v1/recalls/{recallId}/progress", Own: RecallProgress, Tag: "recalls", Summary: "How far a recall is: required, done, acknowledgements"},
+	{Method: "GET", Path: "/v1/recalls/{recallId}/progress", Own: RecallProgress, Tag: "recalls", Summary: "How far a recall is: state, required, done (units and lot-level quantities), acknowledgements pending and overdue, effectiveness checks"},
 
 	{Method: "GET", Path: "/v1/cases", Op: ops.ListCases, Tag: "cases", Summary: "Cases the caller may see (owner, manufacturer, reporter; a regulator all), optionally in one state, with overdue notices"},
 	{Method: "GET", Path: "/v1/cases/{caseId}", Op: ops.GetCase, Tag: "cases", Summary: "Read a case: its alerts, notes, history and notice to the regulator"},
