@@ -26,7 +26,8 @@ func (c *RecallContract) GetEvaluateTransactions() []string {
 	return []string{"Get", "List", "Scope", "Dispensed"}
 }
 
-// List returns the recalls a page at a time, in recall ID order.
+// List returns the recalls a page at a time, in recall ID order; drafts only to their
+// initiator and the regulators.
 func (c *RecallContract) List(ctx contractapi.TransactionContextInterface, pageSize int, bookmark string) (*model.RecallPage, error) {
 	t, err := begin(ctx, c.cfg)
 	if err != nil {
@@ -38,6 +39,9 @@ func (c *RecallContract) List(ctx contractapi.TransactionContextInterface, pageS
 		if err := jsonUnmarshal(v, &r); err != nil {
 			return err
 		}
+		if ok, err := t.seesRecall(&r); err != nil || !ok {
+			return err // another party's draft is not listed
+		}
 		out.Recalls = append(out.Recalls, r)
 		return nil
 	})
@@ -48,7 +52,8 @@ func (c *RecallContract) List(ctx contractapi.TransactionContextInterface, pageS
 // writes the lot, a DI recall the product, a codes recall each named unit or container and
 // the containers around it; no unit of a lot or DI is rewritten. The recall ID is also the
 // initiator's event ID: starting the same recall again returns it, another recall under the
-// ID, by anyone, is a CONFLICT.
+// ID, by anyone, is a CONFLICT. With Draft the recall is checked and kept as its initiator's
+// draft (rewritten by each further draft request); a request without Draft starts the draft.
 func (c *RecallContract) Start(ctx contractapi.TransactionContextInterface, req model.RecallRequest) (*model.Recall, error) {
 	t, err := begin(ctx, c.cfg)
 	if err != nil {
@@ -69,22 +74,34 @@ func (c *RecallContract) Start(ctx contractapi.TransactionContextInterface, req 
 		return nil, err
 	}
 	// Event IDs are per submitter, recall IDs are one public namespace (ADR 015).
-	if _, err := t.recall(req.ID); err == nil {
+	draft, err := t.recall(req.ID)
+	switch {
+	case err == nil && (draft.Current() != model.RecallDraft || draft.InitiatedBy != t.caller):
 		return nil, model.Conflict("recall %s already exists: choose another ID", req.ID)
-	} else if model.CodeOf(err) != model.CodeNotFound {
+	case err != nil && model.CodeOf(err) != model.CodeNotFound:
 		return nil, err
+	}
+	r := &model.Recall{ID: req.ID, Class: req.Class, Depth: req.Depth, Reason: req.Reason, Scope: req.Scope,
+		InitiatedBy: t.caller, TxID: t.txID, TargetPercent: req.TargetPercent}
+	if draft != nil {
+		r.DraftedAt = draft.DraftedAt
+	}
+	if req.Draft {
+		if err := t.checkScope(&req.Scope, t.ownsToRecall(me)); err != nil {
+			return nil, err
+		}
+		r.State = model.RecallDraft
+		if r.DraftedAt == "" {
+			r.DraftedAt = t.nowText
+		}
+		return r, t.putRecallRecord(r) // nobody is told of a draft
 	}
 	epcs, err := t.markScope(&req.Scope, req.ID, t.ownsToRecall(me))
 	if err != nil {
 		return nil, err
 	}
-	r := &model.Recall{ID: req.ID, Class: req.Class, Depth: req.Depth, Reason: req.Reason, Scope: req.Scope,
-		InitiatedBy: t.caller, StartedAt: t.nowText, TxID: t.txID, AcknowledgeBy: t.hoursFromNow(req.AcknowledgeWithinHours)}
-	k, err := t.key(otRecall, r.ID)
-	if err != nil {
-		return nil, err
-	}
-	if err := t.putJSON(k, r); err != nil {
+	r.StartedAt, r.AcknowledgeBy = t.nowText, t.hoursFromNow(req.AcknowledgeWithinHours)
+	if err := t.putRecallRecord(r); err != nil {
 		return nil, err
 	}
 	_, err = t.record(&model.Event{
@@ -93,6 +110,42 @@ func (c *RecallContract) Start(ctx contractapi.TransactionContextInterface, req 
 		Detail: &model.EventDetail{RecallID: r.ID, Reason: r.Reason},
 	}, hash)
 	return r, err
+}
+
+// putRecallRecord writes a recall's record.
+func (t *txn) putRecallRecord(r *model.Recall) error {
+	k, err := t.key(otRecall, r.ID)
+	if err != nil {
+		return err
+	}
+	return t.putJSON(k, r)
+}
+
+// checkScope checks what a draft's scope names, as markScope would, marking nothing: the
+// lot, the product or each code exists, and own allows each product.
+func (t *txn) checkScope(s *model.RecallScope, own func(di string) error) error {
+	switch s.Type {
+	case model.ScopeLot:
+		if err := own(s.DI); err != nil {
+			return err
+		}
+		_, err := t.lot(s.DI, s.Lot)
+		return err
+	case model.ScopeDI:
+		return own(s.DI)
+	}
+	_, items, err := t.requestItems(s.Codes)
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		for _, di := range it.dis() {
+			if err := own(di); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // ownsToRecall is the ownership rule of recalls: a regulator recalls any product, a
@@ -216,6 +269,33 @@ func (t *txn) recall(id string) (*model.Recall, error) {
 	return &r, nil
 }
 
+// readRecall is recall id as the caller may read it: a draft is its initiator's and the
+// regulators', NOT_FOUND for anyone else.
+func (t *txn) readRecall(id string) (*model.Recall, error) {
+	r, err := t.recall(id)
+	if err != nil {
+		return nil, err
+	}
+	ok, err := t.seesRecall(r)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, model.NotFound("recall %s not found", id)
+	}
+	return r, nil
+}
+
+// seesRecall reports whether the caller may read r: any started recall; a draft if it
+// drafted it or is a regulator.
+func (t *txn) seesRecall(r *model.Recall) (bool, error) {
+	if r.Current() != model.RecallDraft || r.InitiatedBy == t.caller {
+		return true, nil
+	}
+	rd, err := t.reader()
+	return rd.regulator, err
+}
+
 // Acknowledge records that the caller's organisation received the recall notice. Each
 // organisation writes its own key, so acknowledgements never conflict.
 func (c *RecallContract) Acknowledge(ctx contractapi.TransactionContextInterface, req model.AckRequest) (*model.Acknowledgement, error) {
@@ -226,9 +306,12 @@ func (c *RecallContract) Acknowledge(ctx contractapi.TransactionContextInterface
 	if _, err := t.meAs("acknowledge a recall", tradingRoles...); err != nil {
 		return nil, err
 	}
-	r, err := t.recall(req.RecallID)
+	r, err := t.readRecall(req.RecallID)
 	if err != nil {
 		return nil, err
+	}
+	if r.Current() == model.RecallDraft {
+		return nil, model.Conflict("recall %s is a draft: it is acknowledged once started", r.ID)
 	}
 	k, err := t.key(otAck, req.RecallID, t.caller)
 	if err != nil {
@@ -262,7 +345,7 @@ func (c *RecallContract) Get(ctx contractapi.TransactionContextInterface, id str
 	if err != nil {
 		return nil, err
 	}
-	return t.recall(id)
+	return t.readRecall(id)
 }
 
 // holdsScope reports whether msp holds goods a recall covers, in any of its scopes: a unit or

@@ -20,7 +20,7 @@ func (c *RecallContract) Dispensed(ctx contractapi.TransactionContextInterface, 
 	if _, err := t.meAs("list the units of a recall it dispensed", dispensingRoles...); err != nil {
 		return nil, err
 	}
-	r, err := t.recall(id)
+	r, err := t.readRecall(id)
 	if err != nil {
 		return nil, err
 	}

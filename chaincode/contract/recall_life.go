@@ -10,7 +10,8 @@ import (
 )
 
 // A recall's life after its start: amendments of class and depth, completion by the recalling
-// firm, termination by a regulator (at 100 % progress, or overridden with a reason), and the
+// firm, termination by a regulator (at the recall's effectiveness target, 100 % unless it
+// sets another, or overridden with a reason), and the
 // regulator's effectiveness checks. Each step is a transaction that rewrites the recall
 // record with the step in its history and notifies the channel.
 
@@ -25,6 +26,9 @@ func (c *RecallContract) Amend(ctx contractapi.TransactionContextInterface, req 
 	}
 	if len(req.AddScopes) > model.MaxAddedScopes {
 		return nil, model.Invalid("an amendment adds at most %d scopes", model.MaxAddedScopes)
+	}
+	if req.TargetPercent < 0 || req.TargetPercent > 100 {
+		return nil, model.Invalid("targetPercent must be 1 to 100")
 	}
 	if req.AcknowledgeWithinHours < 0 || req.AcknowledgeWithinHours > 720 {
 		return nil, model.Invalid("acknowledgeWithinHours must be 1 to 720")
@@ -43,6 +47,10 @@ func (c *RecallContract) Amend(ctx contractapi.TransactionContextInterface, req 
 			}
 			changes = append(changes, "added "+scopeText(s))
 		}
+	}
+	if req.TargetPercent > 0 && req.TargetPercent != r.Target() {
+		changes = append(changes, fmt.Sprintf("target %d %% → %d %%", r.Target(), req.TargetPercent))
+		r.TargetPercent = req.TargetPercent
 	}
 	if req.AcknowledgeWithinHours > 0 {
 		by := t.hoursFromNow(req.AcknowledgeWithinHours)
@@ -141,8 +149,9 @@ func (c *RecallContract) Complete(ctx contractapi.TransactionContextInterface, r
 	return r, t.putStep(r, model.RecallStep{Step: "completed", Reason: req.Reason})
 }
 
-// Terminate ends a completed recall: a regulator only, when every unit that must come back has
-// (progress 100 %), or before that with Override and the reason.
+// Terminate ends a completed recall: a regulator only, when the share of units back reaches the
+// recall's effectiveness target (100 % unless it sets another), or before that with Override
+// and the reason.
 func (c *RecallContract) Terminate(ctx contractapi.TransactionContextInterface, req model.RecallCloseRequest) (*model.Recall, error) {
 	t, r, err := c.step(ctx, req.RecallID, "terminate", regulator("terminate a recall"), model.RecallCompleted)
 	if err != nil {
@@ -153,12 +162,13 @@ func (c *RecallContract) Terminate(ctx contractapi.TransactionContextInterface, 
 	if err != nil {
 		return nil, err
 	}
-	if st.Done < st.Required && !req.Override {
-		return nil, model.Invalid("recall %s is at %d of %d units (%.0f %%): a regulator terminates it at 100 %%, or overrides with a reason",
-			r.ID, st.Done, st.Required, st.Progress*100)
+	met := r.TargetMet(st.Done, st.Required)
+	if !met && !req.Override {
+		return nil, model.Invalid("recall %s is at %d of %d units (%.0f %%): a regulator terminates it at its target of %d %%, or overrides with a reason",
+			r.ID, st.Done, st.Required, st.Progress*100, r.Target())
 	}
 	r.State = model.RecallTerminated
-	return r, t.putStep(r, model.RecallStep{Step: "terminated", Reason: req.Reason, Override: req.Override && st.Done < st.Required})
+	return r, t.putStep(r, model.RecallStep{Step: "terminated", Reason: req.Reason, Override: req.Override && !met})
 }
 
 // Check records a regulator's effectiveness check of one holder of a started or completed
@@ -190,7 +200,7 @@ func (c *RecallContract) step(ctx contractapi.TransactionContextInterface, id, w
 	if err != nil {
 		return nil, nil, err
 	}
-	r, err := t.recall(id)
+	r, err := t.readRecall(id)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -246,11 +256,7 @@ func (t *txn) putStep(r *model.Recall, s model.RecallStep) error {
 
 // putRecall writes the recall and notifies the channel of the step.
 func (t *txn) putRecall(r *model.Recall, step string) error {
-	k, err := t.key(otRecall, r.ID)
-	if err != nil {
-		return err
-	}
-	if err := t.putJSON(k, r); err != nil {
+	if err := t.putRecallRecord(r); err != nil {
 		return err
 	}
 	return t.emit(model.Notification{Kind: "recall", ID: r.ID, Step: step})

@@ -132,3 +132,67 @@ func TestAUnitReturnedInItsCaseCameBackWithTheCase(t *testing.T) {
 		}
 	}
 }
+
+func TestADraftRecallIsItsInitiatorsUntilStarted(t *testing.T) {
+	e := newEnv(t)
+	e.seed()
+	e.commission("c1", 1, 2)
+	e.shipAndReceive("out", mfr, dst, deviceCode(1))
+	req := lotRecall("RDRAFT", model.DepthRetail)
+	req.Draft, req.TargetPercent = true, 50
+	var r model.Recall
+	e.must(&r, mfr, "recall:Start", req)
+	if r.Current() != model.RecallDraft || r.DraftedAt == "" || r.StartedAt != "" {
+		t.Fatalf("draft %+v", r)
+	}
+	t.Run("a draft marks nothing and is seen only by its initiator and the regulators", func(t *testing.T) {
+		if v := e.unitView(deviceCode(1)); v.Recalled || len(v.RecallIDs) != 0 {
+			t.Fatalf("a draft recalled %+v", v)
+		}
+		for msp, want := range map[string]model.Code{mfr: "", reg: "", dst: model.CodeNotFound} {
+			var got model.Recall
+			err := e.eval(&got, msp, "recall:Get", "RDRAFT")
+			if model.CodeOf(err) != want {
+				t.Fatalf("%s reads the draft: %v", msp, err)
+			}
+			var page model.RecallPage
+			e.mustEval(&page, msp, "recall:List", "10", "")
+			if listed := len(page.Recalls) == 1; listed != (want == "") {
+				t.Fatalf("%s lists %+v", msp, page.Recalls)
+			}
+		}
+		if _, err := e.submit(dst, "recall:Acknowledge", model.AckRequest{RecallID: "RDRAFT"}); model.CodeOf(err) != model.CodeNotFound {
+			t.Fatalf("acknowledging a draft: %v", err)
+		}
+		if _, err := e.submit(reg, "recall:Start", lotRecall("RDRAFT", model.DepthRetail)); model.CodeOf(err) != model.CodeConflict {
+			t.Fatalf("another party starts the draft's ID: %v", err)
+		}
+	})
+	t.Run("a second draft request rewrites it; the same request without draft starts it", func(t *testing.T) {
+		req.Class = model.RecallClassII
+		e.must(nil, mfr, "recall:Start", req)
+		req.Draft = false
+		r = model.Recall{}
+		e.must(&r, mfr, "recall:Start", req)
+		if r.Current() != model.RecallStarted || r.Class != model.RecallClassII || r.DraftedAt == "" || r.StartedAt == "" || r.Target() != 50 {
+			t.Fatalf("started %+v", r)
+		}
+		if v := e.unitView(deviceCode(1)); !v.Recalled {
+			t.Fatalf("a started recall did not recall the unit: %+v", v)
+		}
+		e.must(nil, dst, "recall:Acknowledge", model.AckRequest{RecallID: "RDRAFT"})
+	})
+	t.Run("termination waits for the recall's own target", func(t *testing.T) {
+		e.must(nil, mfr, "recall:Complete", model.RecallCloseRequest{RecallID: "RDRAFT", Reason: "notices sent"})
+		end := model.RecallCloseRequest{RecallID: "RDRAFT", Reason: "half is the target"}
+		if _, err := e.submit(reg, "recall:Terminate", end); model.CodeOf(err) != model.CodeInvalid || !strings.Contains(err.Error(), "target of 50 %") {
+			t.Fatalf("terminating at 0 %%: %v", err)
+		}
+		e.must(nil, mfr, "unit:Destroy", model.DisposeRequest{EventHeader: model.EventHeader{EventID: "d2"}, Codes: []string{deviceCode(2)}, RecallID: "RDRAFT", Reason: "recall"})
+		r = model.Recall{}
+		e.must(&r, reg, "recall:Terminate", end)
+		if r.Current() != model.RecallTerminated || r.History[len(r.History)-1].Override {
+			t.Fatalf("terminated %+v", r)
+		}
+	})
+}

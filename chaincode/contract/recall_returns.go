@@ -9,18 +9,18 @@ import (
 // Returns, destructions and re-works under a recall: the recall they name must be open and
 // cover the goods; a return goes by default to the recalling firm.
 
-// openRecall reads a recall that goods are returned, destroyed or re-worked under: it exists
-// and is not terminated.
+// openRecall reads a recall that goods are returned, destroyed or re-worked under: it exists,
+// is started and is not terminated.
 func (t *txn) openRecall(id string) (*model.Recall, error) {
-	r, err := t.recall(id)
+	r, err := t.readRecall(id)
 	if model.CodeOf(err) == model.CodeNotFound {
 		return nil, model.Invalid("recall %s not found", id)
 	}
 	if err != nil {
 		return nil, err
 	}
-	if r.Current() == model.RecallTerminated {
-		return nil, model.Invalid("recall %s is terminated", id)
+	if s := r.Current(); s == model.RecallTerminated || s == model.RecallDraft {
+		return nil, model.Invalid("recall %s is %s", id, s)
 	}
 	return r, nil
 }

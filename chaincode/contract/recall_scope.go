@@ -16,7 +16,7 @@ func (c *RecallContract) Scope(ctx contractapi.TransactionContextInterface, id s
 	if err != nil {
 		return nil, err
 	}
-	r, err := t.recall(id)
+	r, err := t.readRecall(id)
 	if err != nil {
 		return nil, err
 	}

@@ -24,6 +24,11 @@ type Recall struct {
 	History []RecallStep `json:"history,omitempty"`
 	// Checks are the regulator's effectiveness checks, one per holder checked.
 	Checks []EffectivenessCheck `json:"checks,omitempty"`
+	// DraftedAt is when the recall was first written as a draft, if it was.
+	DraftedAt string `json:"draftedAt,omitempty"`
+	// TargetPercent is the progress at which a regulator may terminate the recall without
+	// an override: 0 means 100.
+	TargetPercent int `json:"targetPercent,omitempty"`
 	// AcknowledgeBy is when every holder in scope must have acknowledged (RFC 3339): the
 	// start (or the latest amendment that set it) plus the recall's acknowledgement window.
 	AcknowledgeBy string `json:"acknowledgeBy,omitempty"`
@@ -40,9 +45,11 @@ const DefaultAcknowledgeHours = 48
 // RecallState is a recall's place in its life.
 type RecallState string
 
-// Recall states: started, then completed by the recalling firm (its actions are done), then
+// Recall states: a draft its initiator prepares (seen only by it and the regulators, nothing
+// marked), started, then completed by the recalling firm (its actions are done), then
 // terminated by a regulator (the recall is over).
 const (
+	RecallDraft      RecallState = "draft"
 	RecallStarted    RecallState = "started"
 	RecallCompleted  RecallState = "completed"
 	RecallTerminated RecallState = "terminated"
@@ -81,13 +88,15 @@ type RecallAmendRequest struct {
 	// AcknowledgeWithinHours sets a new acknowledgement deadline from now, for the holders an
 	// extension reaches; 0 keeps the deadline.
 	AcknowledgeWithinHours int `json:"acknowledgeWithinHours,omitempty" validate:"omitempty,min=1,max=720"`
+	// TargetPercent changes the effectiveness target; 0 keeps it.
+	TargetPercent int `json:"targetPercent,omitempty" validate:"omitempty,min=1,max=100"`
 }
 
 // MaxAddedScopes is the most scopes one amendment adds.
 const MaxAddedScopes = 20
 
 // RecallCloseRequest completes (recall:Complete) or terminates (recall:Terminate) a recall.
-// Override lets a regulator terminate a recall whose progress is short of 100 %, with the
+// Override lets a regulator terminate a recall whose progress is short of its target, with the
 // reason.
 type RecallCloseRequest struct {
 	RecallID string `json:"recallId" validate:"required,eventid"`
@@ -180,6 +189,25 @@ type RecallRequest struct {
 	// AcknowledgeWithinHours is how long holders have to acknowledge; 0 means
 	// DefaultAcknowledgeHours.
 	AcknowledgeWithinHours int `json:"acknowledgeWithinHours,omitempty" validate:"omitempty,min=1,max=720"`
+	// TargetPercent is the effectiveness target: the progress at which the recall may be
+	// terminated without an override (0: 100 %).
+	TargetPercent int `json:"targetPercent,omitempty" validate:"omitempty,min=1,max=100"`
+	// Draft writes the recall as a draft: checked, kept under its ID for its initiator and the
+	// regulators, nothing marked and nobody notified; the same request without Draft starts it.
+	Draft bool `json:"draft,omitempty"`
+}
+
+// Target is the effectiveness target in percent.
+func (r *Recall) Target() int {
+	if r.TargetPercent == 0 {
+		return 100
+	}
+	return r.TargetPercent
+}
+
+// TargetMet reports whether done of required reach the target.
+func (r *Recall) TargetMet(done, required int) bool {
+	return done*100 >= r.Target()*required
 }
 
 // Validate checks the shape of a recall request.
@@ -196,6 +224,12 @@ func (r *RecallRequest) Validate() error {
 	case DepthWholesale, DepthRetail, DepthConsumer:
 	default:
 		return Invalid("recall depth must be wholesale, retail or consumer, got %q", r.Depth)
+	}
+	if r.TargetPercent < 0 || r.TargetPercent > 100 {
+		return Invalid("targetPercent must be 1 to 100 (0: 100), got %d", r.TargetPercent)
+	}
+	if r.AcknowledgeWithinHours < 0 || r.AcknowledgeWithinHours > 720 {
+		return Invalid("acknowledgeWithinHours must be 1 to 720 (0: %d), got %d", DefaultAcknowledgeHours, r.AcknowledgeWithinHours)
 	}
 	return r.Scope.Validate()
 }

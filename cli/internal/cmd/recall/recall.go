@@ -63,9 +63,16 @@ func newCmdStart(f *cmdutil.Factory) *cobra.Command {
 	var req model.RecallRequest
 	var lot string
 	cmd := &cobra.Command{
-		Use:   "start --id ID --class I|II|III --depth wholesale|retail|consumer --reason TEXT (--lot DI/LOT | --di DI | --codes CODE,…) [--acknowledge-within HOURS]",
-		Short: "Start a recall of a lot, a product (DI) or a list of codes",
+		Use:   "start --id ID --class I|II|III --depth wholesale|retail|consumer --reason TEXT (--lot DI/LOT | --di DI | --codes CODE,…) [--acknowledge-within HOURS] [--target PERCENT] [--draft]",
+		Short: "Start a recall of a lot, a product (DI) or a list of codes, or write it as a draft",
+		Long: `Starts a recall: the ledger marks what its scope covers as recalled and every holder in scope is
+notified. With --draft the recall is only checked and kept under its ID as your draft, seen by
+you and the regulators, nothing marked and nobody told; running the command again with --draft
+rewrites the draft, without --draft starts it. --target is the effectiveness target: the
+progress (in percent) at which a regulator may terminate the recall without an override.`,
 		Example: `  udi recall start --id RC-2026-118 --class II --depth retail \
+    --reason "potency below specification" --lot 8123456/D26001 --draft
+  udi recall start --id RC-2026-118 --class II --depth retail \
     --reason "potency below specification" --lot 8123456/D26001`,
 		Args: cobra.NoArgs,
 	}
@@ -79,6 +86,8 @@ func newCmdStart(f *cmdutil.Factory) *cobra.Command {
 	cmd.Flags().StringSliceVar(&req.Scope.Codes, "codes", nil, "scope: these codes (comma-separated)")
 	cmd.Flags().IntVar(&req.AcknowledgeWithinHours, "acknowledge-within", 0,
 		fmt.Sprintf("hours the holders have to acknowledge (default %d)", model.DefaultAcknowledgeHours))
+	cmd.Flags().IntVar(&req.TargetPercent, "target", 0, "effectiveness target in percent, 1 to 100 (default 100)")
+	cmd.Flags().BoolVar(&req.Draft, "draft", false, "write the recall as your draft: checked, nothing marked, nobody notified")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		if err := o.check(); err != nil {
 			return err
@@ -103,9 +112,6 @@ func newCmdStart(f *cmdutil.Factory) *cobra.Command {
 		if scopes != 1 {
 			return cmdutil.InvalidInput(errors.New("give exactly one scope: --lot, --di or --codes"))
 		}
-		if req.AcknowledgeWithinHours < 0 || req.AcknowledgeWithinHours > 720 {
-			return cmdutil.InvalidInput(fmt.Errorf("--acknowledge-within %d: want 1 to 720 hours", req.AcknowledgeWithinHours))
-		}
 		if err := req.Validate(); err != nil {
 			return cmdutil.InvalidInput(err)
 		}
@@ -116,7 +122,11 @@ func newCmdStart(f *cmdutil.Factory) *cobra.Command {
 		if o.json() {
 			return writeJSON(o.IO.Out, r)
 		}
-		fmt.Fprintf(o.IO.Out, "recall %s started by %s at %s (transaction %s); holders acknowledge by %s\n", r.ID, r.InitiatedBy, r.StartedAt, r.TxID, r.AcknowledgeBy)
+		if r.Current() == model.RecallDraft {
+			fmt.Fprintf(o.IO.Out, "recall %s kept as %s's draft (transaction %s): nothing is marked and nobody is told until it is started\n", r.ID, r.InitiatedBy, r.TxID)
+			return nil
+		}
+		fmt.Fprintf(o.IO.Out, "recall %s started by %s at %s (transaction %s); holders acknowledge by %s; target %d %%\n", r.ID, r.InitiatedBy, r.StartedAt, r.TxID, r.AcknowledgeBy, r.Target())
 		return nil
 	}
 	return cmd
@@ -194,7 +204,7 @@ func newCmdShow(f *cmdutil.Factory) *cobra.Command {
 		tw := tabwriter.NewWriter(o.IO.Out, 0, 4, 2, ' ', 0)
 		for _, kv := range [][2]string{{"id", r.ID}, {"class", string(r.Class)}, {"depth", string(r.Depth)}, {"scope", scopesText(r)},
 			{"reason", r.Reason}, {"started by", r.InitiatedBy}, {"started at", r.StartedAt}, {"transaction", r.TxID},
-			{"state", string(r.Current())}, {"acknowledge by", r.AcknowledgeBy}} {
+			{"state", string(r.Current())}, {"drafted", r.DraftedAt}, {"acknowledge by", r.AcknowledgeBy}, {"target", fmt.Sprintf("%d %%", r.Target())}} {
 			fmt.Fprintf(tw, "%s\t%s\n", kv[0], kv[1])
 		}
 		return tw.Flush()
@@ -291,7 +301,7 @@ func newCmdAmend(f *cmdutil.Factory) *cobra.Command {
 	var di string
 	cmd := &cobra.Command{
 		Use: "amend ID --reason TEXT [--class I|II|III] [--depth wholesale|retail|consumer] " +
-			"[--add-lot DI/LOT]… [--add-di DI] [--add-code CODE]… [--acknowledge-within HOURS]",
+			"[--add-lot DI/LOT]… [--add-di DI] [--add-code CODE]… [--acknowledge-within HOURS] [--target PERCENT]",
 		Short: "Amend a started recall: class, depth, more lots, a product or codes, a new acknowledgement deadline (its initiator or a regulator)",
 		Example: `  udi recall amend RC-2026-118 --class I --reason "a serious injury reported"
   udi recall amend RC-2026-118 --add-lot 8123456/D26002 --acknowledge-within 24 --reason "second lot affected"`,
@@ -306,6 +316,7 @@ func newCmdAmend(f *cmdutil.Factory) *cobra.Command {
 	cmd.Flags().StringVar(&di, "add-di", "", "extend the scope to every lot of a product")
 	cmd.Flags().StringArrayVar(&codes, "add-code", nil, "extend the scope to a code (repeatable)")
 	cmd.Flags().IntVar(&req.AcknowledgeWithinHours, "acknowledge-within", 0, "a new acknowledgement deadline, this many hours from now")
+	cmd.Flags().IntVar(&req.TargetPercent, "target", 0, "a new effectiveness target in percent, 1 to 100")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		req.RecallID = args[0]
 		add, err := addedScopes(lots, di, codes)

@@ -49,3 +49,27 @@ func TestEffectivenessCheckSamples(t *testing.T) {
 		}
 	})
 }
+
+func TestADraftRecallFromTheTerminal(t *testing.T) {
+	g := clitest.StoryGateway(t)
+	manufacturer, distributor := g.Env(orgs.Manufacturer), g.Env(orgs.Distributor)
+	start := []string{"start", "--id", "RC-DRAFT-1", "--class", "III", "--depth", "wholesale", "--reason", "carton misprint",
+		"--lot", "06901234000016/V26001", "--target", "90"}
+	out, errOut, code := clitest.Run(t, manufacturer, NewCmdRecall, append(start, "--draft")...)
+	if code != cmdutil.ExitOK || !strings.Contains(out, "kept as "+orgs.Manufacturer+"'s draft") {
+		t.Fatalf("draft: exit %d: %s%s", code, out, errOut)
+	}
+	if _, errOut, code := clitest.Run(t, distributor, NewCmdRecall, "show", "RC-DRAFT-1"); code != cmdutil.ExitRejected || !strings.Contains(errOut, "NOT_FOUND") {
+		t.Fatalf("another party reads the draft: exit %d: %s", code, errOut)
+	}
+	out, errOut, code = clitest.Run(t, manufacturer, NewCmdRecall, start...)
+	if code != cmdutil.ExitOK || !strings.Contains(out, "started by "+orgs.Manufacturer) || !strings.Contains(out, "target 90 %") {
+		t.Fatalf("start: exit %d: %s%s", code, out, errOut)
+	}
+	if out, _, code := clitest.Run(t, distributor, NewCmdRecall, "show", "RC-DRAFT-1"); code != cmdutil.ExitOK || !strings.Contains(out, "started") {
+		t.Fatalf("show once started: exit %d: %s", code, out)
+	}
+	if _, errOut, code := clitest.Run(t, manufacturer, NewCmdRecall, append(start[:len(start)-2], "--target", "0", "--draft")...); code != cmdutil.ExitRejected || !strings.Contains(errOut, "CONFLICT") {
+		t.Fatalf("a draft over a started recall: exit %d: %s", code, errOut)
+	}
+}
