@@ -126,20 +126,23 @@ func (t *txn) addStock(objectType string, c code, n int, parties ...string) erro
 // holder's, and the sender's for a record on its way. Every write of a positive quantity
 // writes its entries, so a record older than the index is indexed when it next changes.
 func (t *txn) indexStock(objectType string, c code, present bool, parties []string) error {
+	write := t.delIndex
+	if present {
+		write = t.putIndex
+	}
 	for _, r := range lotRecords {
 		if r.objectType != objectType {
 			continue
 		}
 		entries := [][]string{{parties[0], c.DI, c.Lot, string(r.held)}}
 		if r.sentFrom != "" {
-			entries = [][]string{append(entries[0], parties[1]), {parties[1], c.DI, c.Lot, string(r.sentFrom), parties[0]}}
+			entries = [][]string{
+				{parties[0], c.DI, c.Lot, string(r.held), parties[1]},
+				{parties[1], c.DI, c.Lot, string(r.sentFrom), parties[0]},
+			}
 		}
 		for _, e := range entries {
-			put := t.delIndex
-			if present {
-				put = t.putIndex
-			}
-			if err := put(otStockBy, e...); err != nil {
+			if err := write(otStockBy, e...); err != nil {
 				return err
 			}
 		}
