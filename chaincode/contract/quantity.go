@@ -1,6 +1,8 @@
 package contract
 
 import (
+	"fmt"
+
 	"github.com/udiledger/udiledger/chaincode/model"
 )
 
@@ -14,7 +16,24 @@ const (
 	otReturned       = "returned"       // [DI, lot, holder] -> model.Stock: returns received, not in sellable stock
 	otDestroyed      = "destroyed"      // [DI, lot, holder] -> model.Stock: destroyed by the holder
 	otDecommissioned = "decommissioned" // [DI, lot, holder] -> model.Stock: decommissioned by the holder
+	// [party, DI, lot, state(, counterparty)] -> 0x00: the lot-level records of a party, one
+	// entry per side of a record on its way; written and deleted by addStock with the record.
+	otStockBy = "stockby"
 )
+
+// lotRecords names, per lot-level record type, its state for the holder (the first party of
+// its key) and, for a record on its way, for the sender (the second).
+var lotRecords = []struct {
+	objectType     string
+	held, sentFrom model.StockState
+}{
+	{otStock, model.StockInStock, ""},
+	{otTransit, model.StockInTransitIn, model.StockInTransitOut},
+	{otReturning, model.StockReturningIn, model.StockReturningOut},
+	{otReturned, model.StockReturned, ""},
+	{otDestroyed, model.StockDestroyed, ""},
+	{otDecommissioned, model.StockDecommissioned, ""},
+}
 
 // qty is a parsed quantity element.
 type qty struct {
@@ -94,10 +113,79 @@ func (t *txn) addStock(objectType string, c code, n int, parties ...string) erro
 		return model.Invalid("%s %s only %d of %s, not %d", parties[0], where, s.Quantity, c.Key, -n)
 	}
 	s.Quantity += n
+	if err := t.indexStock(objectType, c, s.Quantity > 0, parties); err != nil {
+		return err
+	}
 	if s.Quantity == 0 {
 		return t.stub.DelState(k)
 	}
 	return t.putJSON(k, s)
+}
+
+// indexStock writes (present) or deletes the holder index entries of a lot-level record: the
+// holder's, and the sender's for a record on its way. Every write of a positive quantity
+// writes its entries, so a record older than the index is indexed when it next changes.
+func (t *txn) indexStock(objectType string, c code, present bool, parties []string) error {
+	write := t.delIndex
+	if present {
+		write = t.putIndex
+	}
+	for _, r := range lotRecords {
+		if r.objectType != objectType {
+			continue
+		}
+		entries := [][]string{{parties[0], c.DI, c.Lot, string(r.held)}}
+		if r.sentFrom != "" {
+			entries = [][]string{
+				{parties[0], c.DI, c.Lot, string(r.held), parties[1]},
+				{parties[1], c.DI, c.Lot, string(r.sentFrom), parties[0]},
+			}
+		}
+		for _, e := range entries {
+			if err := write(otStockBy, e...); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return fmt.Errorf("no holder index for %s records", objectType)
+}
+
+// lotStockOf reads the record a holder index entry [party, DI, lot, state(, counterparty)]
+// points at; a record gone (nil) is skipped by the caller.
+func (t *txn) lotStockOf(parts []string) (*model.LotStock, error) {
+	if len(parts) < 4 || len(parts) > 5 {
+		return nil, fmt.Errorf("stock index entry %q: want 4 or 5 parts", parts)
+	}
+	party, di, lot, state := parts[0], parts[1], parts[2], model.StockState(parts[3])
+	counterparty := ""
+	if len(parts) == 5 {
+		counterparty = parts[4]
+	}
+	for _, r := range lotRecords {
+		var key []string
+		switch {
+		case state == r.held && r.sentFrom == "":
+			key = []string{di, lot, party}
+		case state == r.held:
+			key = []string{di, lot, party, counterparty}
+		case state == r.sentFrom && state != "":
+			key = []string{di, lot, counterparty, party}
+		default:
+			continue
+		}
+		k, err := t.key(r.objectType, key...)
+		if err != nil {
+			return nil, err
+		}
+		var s model.Stock
+		ok, err := t.getJSON(k, &s)
+		if err != nil || !ok {
+			return nil, err
+		}
+		return &model.LotStock{Key: s.Key, DI: di, Lot: lot, State: state, Quantity: s.Quantity, Counterparty: counterparty}, nil
+	}
+	return nil, fmt.Errorf("stock index entry %q: unknown state %q", parts, state)
 }
 
 // lotMovable checks that a lot's items may move: not recalled, quarantined or expired.

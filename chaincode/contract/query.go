@@ -25,7 +25,7 @@ func newQueryContract(cfg *Config) *QueryContract {
 
 // GetEvaluateTransactions lists the read-only transactions: all of them.
 func (c *QueryContract) GetEvaluateTransactions() []string {
-	return []string{"Provenance", "Verify", "UnitsByHolder", "EventsByTime", "EventsByIndex", "Alerts", "Event", "Unit", "Stock"}
+	return []string{"Provenance", "Verify", "UnitsByHolder", "StockByHolder", "EventsByTime", "EventsByIndex", "Alerts", "Event", "Unit", "Stock"}
 }
 
 // Verify answers at a point of sale or dispensing: is the code genuine, what is its status,
@@ -185,6 +185,38 @@ func (c *QueryContract) UnitsByHolder(ctx contractapi.TransactionContextInterfac
 		out.Holdings = append(out.Holdings, h)
 		return nil
 	})
+	return out, err
+}
+
+// StockByHolder returns a page of a party's lot-level stock, by product, lot and state: in
+// stock, on its way out or in (deliveries and returns, each a line for both ends with the other
+// party), returned, destroyed and decommissioned. Read policy as UnitsByHolder.
+func (c *QueryContract) StockByHolder(ctx contractapi.TransactionContextInterface, mspID string, pageSize int, bookmark string) (*model.LotStockPage, error) {
+	t, err := begin(ctx, c.cfg)
+	if err != nil {
+		return nil, err
+	}
+	r, err := t.reader()
+	if err != nil {
+		return nil, err
+	}
+	if !r.regulator && r.msp != mspID {
+		return nil, model.Forbidden("what %s holds is for %s and regulators to see", mspID, mspID)
+	}
+	out := &model.LotStockPage{Holder: mspID, Stock: []model.LotStock{}}
+	out.Page, err = t.scanPage(otStockBy, []string{mspID}, pageSize, bookmark, func(k string, _ []byte) error {
+		_, parts, err := t.stub.SplitCompositeKey(k)
+		if err != nil {
+			return fmt.Errorf("stock index key %q: %w", k, err)
+		}
+		s, err := t.lotStockOf(parts)
+		if err != nil || s == nil {
+			return err
+		}
+		out.Stock = append(out.Stock, *s)
+		return nil
+	})
+	out.Count = len(out.Stock)
 	return out, err
 }
 

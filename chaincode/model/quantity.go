@@ -37,3 +37,37 @@ type StockView struct {
 
 // MaxQuantity bounds one quantity element.
 const MaxQuantity = 1_000_000_000
+
+// StockState is where a party's lot-level quantity stands, from that party's side.
+type StockState string
+
+// The states of query:StockByHolder. A shipment or return on its way is a line for both ends:
+// "out" for the sender, "in" for the receiver.
+const (
+	StockInStock        StockState = "in_stock"
+	StockInTransitOut   StockState = "in_transit_out"
+	StockInTransitIn    StockState = "in_transit_in"
+	StockReturningOut   StockState = "returning_out"
+	StockReturningIn    StockState = "returning_in"
+	StockReturned       StockState = "returned"
+	StockDestroyed      StockState = "destroyed"
+	StockDecommissioned StockState = "decommissioned"
+)
+
+// LotStock is one line of a party's lot-level stock: a quantity of one lot in one state,
+// with the other party while on its way.
+type LotStock struct {
+	Key          string     `json:"key"` // lot-level canonical key
+	DI           string     `json:"di"`
+	Lot          string     `json:"lot"`
+	State        StockState `json:"state"`
+	Quantity     int        `json:"quantity"`
+	Counterparty string     `json:"counterparty,omitempty"`
+}
+
+// LotStockPage is a page of a party's lot-level stock, by product, lot and state.
+type LotStockPage struct {
+	Page
+	Holder string     `json:"holder"`
+	Stock  []LotStock `json:"stock"`
+}

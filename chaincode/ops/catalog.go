@@ -105,6 +105,7 @@ var (
 	Stock         = evaluate[model.CodeQuery, model.StockView]("query:Stock")
 	Event         = evaluate[model.EventIDQuery, model.Event]("query:Event")
 	UnitsByHolder = evaluate[model.HolderQuery, model.HoldingPage]("query:UnitsByHolder")
+	StockByHolder = evaluate[model.HolderQuery, model.LotStockPage]("query:StockByHolder")
 	EventsByTime  = evaluate[model.TimeQuery, model.EventPage]("query:EventsByTime")
 	EventsByIndex = evaluate[model.IndexQuery, model.EventPage]("query:EventsByIndex")
 	Alerts        = evaluate[model.PageQuery, model.AlertPage]("query:Alerts")
@@ -121,7 +122,7 @@ var All = []Descriptor{
 	Rework, Restock,
 	StartRecall, AcknowledgeRecall, AmendRecall, CompleteRecall, TerminateRecall, CheckRecall, GetRecall, ListRecalls, RecallScope, RecallDispensed,
 	TakeCase, NoteCase, InvestigateCase, CloseCase, GetCase, ListCases,
-	Provenance, Verify, Unit, Stock, Event, UnitsByHolder, EventsByTime, EventsByIndex, Alerts, Version,
+	Provenance, Verify, Unit, Stock, Event, UnitsByHolder, StockByHolder, EventsByTime, EventsByIndex, Alerts, Version,
 }
 
 // ByName finds an operation by its function name.

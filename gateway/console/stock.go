@@ -12,12 +12,19 @@ import (
 	"github.com/udiledger/udiledger/gateway/ledger"
 )
 
-// stockView is a holder's serialized stock, by lot and status.
+// stockView is a holder's serialized stock, by lot and status, and its lot-level stock
+// (quantities without serials), by lot and state.
 type stockView struct {
 	Holder  string
 	Holders []link // the regulator may look at any holder's
 	Rows    []stockRow
 	Total   int
+	Lots    []lotStockRow
+}
+
+type lotStockRow struct {
+	Product, DI, Lot, State, Counterparty string
+	Quantity                              int
 }
 
 type stockRow struct {
@@ -61,8 +68,22 @@ func (s *console) stock(c *gin.Context) {
 			break
 		}
 	}
+	lots, err := s.lotStock(c, u, holder)
+	if err != nil {
+		s.failed(c, p, err)
+		return
+	}
 	products := s.products(c, u)
 	v := stockView{Holder: dir.name(holder)}
+	for _, l := range lots {
+		row := lotStockRow{Product: productName(products, l.DI), DI: l.DI, Lot: l.Lot, State: p.T.lookup("stock_", string(l.State)), Quantity: l.Quantity}
+		if l.Counterparty != "" {
+			row.Counterparty = dir.name(l.Counterparty)
+		}
+		v.Lots = append(v.Lots, row)
+	}
+	// The ledger lists by DI, lot and state; readers look for a product by its name.
+	sort.SliceStable(v.Lots, func(i, j int) bool { return v.Lots[i].Product < v.Lots[j].Product })
 	for k, row := range counts {
 		row.Product, row.DI, row.Lot, row.Status = productName(products, k.di), k.di, k.lot, p.T.lookup("status_", string(k.status))
 		v.Rows = append(v.Rows, *row)
@@ -99,4 +120,22 @@ func addStock(counts map[stockKey]*stockRow, k stockKey, n int, contained bool) 
 	if contained {
 		row.InContainers += n
 	}
+}
+
+// lotStock reads holder's lot-level stock, every page.
+func (s *console) lotStock(c *gin.Context, u *user, holder string) ([]model.LotStock, error) {
+	var out []model.LotStock
+	bookmark := ""
+	for range maxListPages {
+		r, err := ledger.Do(c, s.ledger, u.principal.Identity, ops.StockByHolder, model.HolderQuery{MSPID: holder,
+			PageQuery: model.PageQuery{PageSize: model.MaxPageSize, Bookmark: bookmark}})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r.Value.Stock...)
+		if bookmark = r.Value.Bookmark; bookmark == "" || len(r.Value.Stock) == 0 {
+			break
+		}
+	}
+	return out, nil
 }

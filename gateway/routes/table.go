@@ -152,6 +152,7 @@ var Table = []Route{
 	{Method: "GET", Path: "/v1/units", Op: ops.Unit, Tag: "queries", Summary: "A unit with its effective status, holder and containers"},
 	{Method: "GET", Path: "/v1/stock", Op: ops.Stock, Tag: "queries", Summary: "Stock of a lot-controlled item: quantities per holder and in transit"},
 	{Method: "GET", Path: "/v1/holders/{mspId}/units", Op: ops.UnitsByHolder, Tag: "queries", Summary: "What a party holds at top level"},
+	{Method: "GET", Path: "/v1/holders/{mspId}/stock", Op: ops.StockByHolder, Tag: "queries", Summary: "A party's lot-level stock: quantities by product, lot and state"},
 	{Method: "GET", Path: "/v1/alerts", Op: ops.Alerts, Tag: "queries", Summary: "Alerts (temperature excursions, suspected clones and counterfeits)"},
 	{Method: "GET", Path: "/v1/licences/expiring", Op: ops.ExpiringLicences, Tag: "queries", Summary: "Licences ending within days (default 30), expired ones included"},
 

@@ -74,6 +74,10 @@ func readRows(w World, f fixture) map[string]read {
 		"query:UnitsByHolder": {req: model.HolderQuery{MSPID: dst, PageQuery: page}, shows: func(v any) bool {
 			return contains(v.(*model.HoldingPage).Holdings, func(h model.Holding) bool { return h.Code == f.u1 })
 		}, who: map[string]verdict{mfr: forbidden, plt: forbidden, hsp: forbidden}},
+		// Lot-level stock: the holder's own and the regulator's (the fixture has none, so any
+		// answer shows it; TestLotLevelStockByHolder checks the lines).
+		"query:StockByHolder": {req: model.HolderQuery{MSPID: dst, PageQuery: page}, shows: anything,
+			who: map[string]verdict{mfr: forbidden, plt: forbidden, hsp: forbidden}},
 		"query:EventsByTime": {req: model.TimeQuery{From: f.since, PageQuery: page}, shows: func(v any) bool {
 			return contains(v.(*model.EventPage).Events, func(e model.Event) bool { return e.EventID == f.ship })
 		}, who: map[string]verdict{plt: hidden, hsp: hidden}},

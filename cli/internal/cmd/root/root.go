@@ -71,5 +71,6 @@ completion script.`,
 	cmd.AddCommand(query.NewCmdTrace(f, nil))
 	cmd.AddCommand(query.NewCmdVerify(f, nil))
 	cmd.AddCommand(lists.NewCmdUnits(f), lists.NewCmdEvents(f), lists.NewCmdAlerts(f))
+	cmd.AddCommand(lists.NewCmdStock(f))
 	return cmd
 }
