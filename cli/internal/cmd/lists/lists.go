@@ -119,11 +119,16 @@ func holdings(hs []model.Holding) cmdutil.List {
 
 func stock(sv model.StockView) cmdutil.List {
 	l := cmdutil.List{Columns: []string{"HOLDER", "STATE", "FROM", "DI", "LOT", "QUANTITY"}, Value: sv}
-	for _, s := range sv.InStock {
-		l.Add(s.Holder, "in stock", "", s.DI, s.Lot, strconv.Itoa(s.Quantity))
-	}
-	for _, s := range sv.InTransit {
-		l.Add(s.Holder, "in transit", s.From, s.DI, s.Lot, strconv.Itoa(s.Quantity))
+	for _, part := range []struct {
+		state string
+		lines []model.Stock
+	}{
+		{"in stock", sv.InStock}, {"in transit", sv.InTransit}, {"returning", sv.Returning}, {"returned", sv.Returned},
+		{"destroyed", sv.Destroyed}, {"decommissioned", sv.Decommissioned},
+	} {
+		for _, s := range part.lines {
+			l.Add(s.Holder, part.state, s.From, s.DI, s.Lot, strconv.Itoa(s.Quantity))
+		}
 	}
 	return l
 }

@@ -104,3 +104,19 @@ func TestStockListsAPartysLotLevelQuantities(t *testing.T) {
 		}
 	})
 }
+
+func TestALotsStockTableShowsEveryState(t *testing.T) {
+	line := func(holder, from string, n int) []model.Stock {
+		return []model.Stock{{Holder: holder, From: from, DI: "06901234000016", Lot: "Q1", Quantity: n}}
+	}
+	l := stock(model.StockView{InStock: line("A", "", 1), InTransit: line("B", "A", 2), Returning: line("A", "B", 3),
+		Returned: line("A", "", 4), Destroyed: line("A", "", 5), Decommissioned: line("C", "", 6)})
+	var got []string
+	for _, r := range l.Rows {
+		got = append(got, r[1]+"="+r[5])
+	}
+	want := "in stock=1 in transit=2 returning=3 returned=4 destroyed=5 decommissioned=6"
+	if strings.Join(got, " ") != want {
+		t.Fatalf("rows %v, want %s", got, want)
+	}
+}
