@@ -42,7 +42,8 @@ func (c *Client) orderAndAwait(ctx context.Context,
 			}
 			wctx, cancel := context.WithTimeout(ctx, wait)
 			st, err := await(wctx)
-			expired := wctx.Err() != nil
+			// gRPC's own timer may end the call a moment before wctx reports its deadline.
+			expired := wctx.Err() != nil || status.Code(err) == codes.DeadlineExceeded
 			cancel()
 			if err == nil {
 				return st, nil

@@ -28,6 +28,8 @@ type fakeOrdering struct {
 	submitErrs []error
 	submits    int
 	commits    map[int]bool
+	// earlyDeadline ends a wait with DeadlineExceeded before the context's own deadline.
+	earlyDeadline bool
 }
 
 func (f *fakeOrdering) submit(context.Context) error {
@@ -43,6 +45,9 @@ func (f *fakeOrdering) submit(context.Context) error {
 func (f *fakeOrdering) await(ctx context.Context) (*client.Status, error) {
 	if f.commits[f.submits] {
 		return &client.Status{Successful: true, TransactionID: "tx1"}, nil
+	}
+	if f.earlyDeadline {
+		return nil, status.Error(codes.DeadlineExceeded, "context deadline exceeded")
 	}
 	<-ctx.Done()
 	return nil, status.Error(codes.DeadlineExceeded, ctx.Err().Error())
@@ -69,6 +74,11 @@ func TestOrderAndAwait(t *testing.T) {
 		{
 			name:        "a transaction taken by a leader that died before ordering it is sent again",
 			ordering:    &fakeOrdering{commits: map[int]bool{2: true}},
+			wantSubmits: 2,
+		},
+		{
+			name:        "a commit wait that gRPC ends just before the context's deadline is also sent again",
+			ordering:    &fakeOrdering{commits: map[int]bool{2: true}, earlyDeadline: true},
 			wantSubmits: 2,
 		},
 		{
