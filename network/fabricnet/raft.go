@@ -89,7 +89,7 @@ func (l *layout) adminHTTP() (*http.Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("fabricnet: orderer admin TLS pair: %w", err)
 	}
-	return &http.Client{Timeout: 3 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{
+	return &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{
 		RootCAs: pool, Certificates: []tls.Certificate{pair}, MinVersion: tls.VersionTLS12,
 	}}}, nil
 }

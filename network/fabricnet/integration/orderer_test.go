@@ -44,6 +44,13 @@ func TestOrdererFailover(t *testing.T) {
 	n, cfg := fabricnettest.Start(t, ordererPrefix, func(c *fabricnet.Config) { c.BatchTimeout = batchTimeout })
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	t.Cleanup(cancel)
+	t.Cleanup(func() {
+		if t.Failed() {
+			for _, o := range n.Orderers {
+				logTail(t, filepath.Join(cfg.RunDir, "logs", o.Name+".log"), 60)
+			}
+		}
+	})
 	s := newSuite(t, n, cfg)
 	s.ctx = ctx
 	s.seed(t)
@@ -303,4 +310,23 @@ func ledgerProposal(s *suite, n int) ledger.Proposal {
 		EventHeader: model.EventHeader{EventID: fmt.Sprintf("failover-%d", n), Location: mfrGLN},
 		DI:          fixtureGTIN, Lot: fixtureLot, Codes: []string{unitCode(n)},
 	})}
+}
+
+// logTail logs the last n lines of a node's log, raft and cluster lines only, for a failure.
+func logTail(t *testing.T, path string, n int) {
+	b, err := os.ReadFile(path) // #nosec G304 -- a log of the test's own network
+	if err != nil {
+		t.Logf("%s: %v", path, err)
+		return
+	}
+	var keep []string
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.Contains(l, "etcdraft") || strings.Contains(l, "cluster") || strings.Contains(l, "PANI") || strings.Contains(l, "ERRO") {
+			keep = append(keep, l)
+		}
+	}
+	if len(keep) > n {
+		keep = keep[len(keep)-n:]
+	}
+	t.Logf("last lines of %s:\n%s", path, strings.Join(keep, "\n"))
 }
