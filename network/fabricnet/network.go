@@ -280,8 +280,11 @@ func Status(ctx context.Context, cfg Config) (*StatusReport, error) {
 	cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	rafts, err := OrdererStates(cctx, cfg)
 	cancel()
-	if err != nil {
-		return nil, err
+	if err != nil { // no admin TLS pair yet: a network half brought up
+		rafts = make([]OrdererState, len(l.orderers))
+		for i, o := range l.orderers {
+			rafts[i] = OrdererState{Name: o.Name, Err: err}
+		}
 	}
 	judgeOrderers(st.Processes[:len(l.orderers)], rafts)
 	for _, o := range l.orgs {
