@@ -206,6 +206,29 @@ func (s *suite) signal(t *testing.T, name string, sig syscall.Signal) {
 		t.Fatalf("%s to %s (pid %d): %v", sig, name, pid, err)
 	}
 	t.Logf("%s sent to %s (pid %d)", sig, name, pid)
+	if sig == syscall.SIGKILL {
+		waitGone(t, pid)
+	}
+}
+
+// waitGone waits until pid has exited (gone or a zombie): until then it holds its ports and
+// its WAL, and up would take it for running.
+func waitGone(t *testing.T, pid int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+		if err != nil {
+			return
+		}
+		if i := strings.LastIndexByte(string(stat), ')'); i > 0 && i+2 < len(stat) && stat[i+2] == 'Z' {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("pid %d still runs 10 s after SIGKILL", pid)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // writers commission one unit per transaction from several goroutines until stopped.
