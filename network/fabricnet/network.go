@@ -66,6 +66,7 @@ func Up(ctx context.Context, cfg Config, progress io.Writer) (*Network, error) {
 		{"channel genesis block", u.genesis},
 		{"orderers", u.startOrderers},
 		{"orderers join the channel", u.joinOrderers},
+		{"orderers in the Raft cluster", u.raftCluster},
 		{"peers", u.startPeers},
 		{"peers join the channel", u.joinPeers},
 		{"chaincode servers", u.chaincodeServers},
@@ -214,9 +215,28 @@ type ProcessStatus struct {
 	PID      int    `json:"pid,omitempty"`
 	Running  bool   `json:"running"`
 	Healthy  bool   `json:"healthy"`
-	RSSKiB   int    `json:"rssKiB,omitempty"`
-	Error    string `json:"error,omitempty"`
+	// State is healthy, degraded (running and answering but not doing its job: an orderer
+	// outside the Raft cluster or behind the channel's height), unhealthy (not answering)
+	// or stopped.
+	State  string `json:"state"`
+	Detail string `json:"detail,omitempty"` // what the node does: "raft leader", "2 blocks behind"
+	RSSKiB int    `json:"rssKiB,omitempty"`
+	Error  string `json:"error,omitempty"`
+	// Raft is an orderer's own account of the channel.
+	Raft *OrdererState `json:"raft,omitempty"`
 }
+
+// Process states.
+const (
+	StateHealthy   = "healthy"
+	StateDegraded  = "degraded"
+	StateUnhealthy = "unhealthy"
+	StateStopped   = "stopped"
+)
+
+// maxOrdererLag is how many blocks an orderer may trail the highest one and still count as
+// at the channel's height: the orderers are asked one after the other while blocks are cut.
+const maxOrdererLag = 2
 
 // StatusReport is the state of the whole network.
 type StatusReport struct {
@@ -225,8 +245,9 @@ type StatusReport struct {
 	Processes []ProcessStatus `json:"processes"`
 }
 
-// Status reports every process of the network: running, healthy (/healthz for peers and
-// orderers, a TCP connection for chaincode servers) and its resident memory.
+// Status reports every process of the network: running, healthy (/healthz for peers, a TCP
+// connection for chaincode servers; for orderers also a Raft member that knows the leader and
+// is at the channel's height, degraded otherwise) and its resident memory.
 func Status(ctx context.Context, cfg Config) (*StatusReport, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
@@ -238,14 +259,14 @@ func Status(ctx context.Context, cfg Config) (*StatusReport, error) {
 	}
 	l := newLayout(cfg)
 	check := func(name, kind, org, endpoint string, probe func(context.Context) error) {
-		ps := ProcessStatus{Name: name, Kind: kind, Org: org, Endpoint: endpoint}
+		ps := ProcessStatus{Name: name, Kind: kind, Org: org, Endpoint: endpoint, State: StateStopped}
 		if pid, ok := l.pid(name); ok {
-			ps.PID, ps.Running, ps.RSSKiB = pid, true, rssKiB(pid)
+			ps.PID, ps.Running, ps.RSSKiB, ps.State = pid, true, rssKiB(pid), StateUnhealthy
 			cctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 			if err := probe(cctx); err != nil {
 				ps.Error = err.Error()
 			} else {
-				ps.Healthy = true
+				ps.Healthy, ps.State = true, StateHealthy
 			}
 			cancel()
 		}
@@ -256,6 +277,16 @@ func Status(ctx context.Context, cfg Config) (*StatusReport, error) {
 			return healthz(ctx, o.Operations, l.ordererOrg.TLSCA)
 		})
 	}
+	cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	rafts, err := OrdererStates(cctx, cfg)
+	cancel()
+	if err != nil { // no admin TLS pair yet: a network half brought up
+		rafts = make([]OrdererState, len(l.orderers))
+		for i, o := range l.orderers {
+			rafts[i] = OrdererState{Name: o.Name, Err: err}
+		}
+	}
+	judgeOrderers(st.Processes[:len(l.orderers)], rafts)
 	for _, o := range l.orgs {
 		check(o.peer.Name, "peer", o.MSPID, o.Peer.Endpoint, func(ctx context.Context) error {
 			return healthz(ctx, o.Peer.Operations, o.TLSCACert)
@@ -270,8 +301,15 @@ func Status(ctx context.Context, cfg Config) (*StatusReport, error) {
 			return nil, err
 		}
 		for _, c := range cas {
+			state := StateStopped
+			switch {
+			case c.Healthy:
+				state = StateHealthy
+			case c.Running:
+				state = StateUnhealthy
+			}
 			st.Processes = append(st.Processes, ProcessStatus{Name: c.Name, Kind: "ca", Org: c.Org, Endpoint: c.Endpoint,
-				PID: c.PID, Running: c.Running, Healthy: c.Healthy, RSSKiB: c.RSSKiB, Error: c.Error})
+				PID: c.PID, Running: c.Running, Healthy: c.Healthy, State: state, RSSKiB: c.RSSKiB, Error: c.Error})
 		}
 	}
 	st.Up = true

@@ -502,3 +502,38 @@ func (u *upper) ready(ctx context.Context) error {
 		})
 	})
 }
+
+// raftCluster waits until every orderer is a consenter of the channel that knows the Raft
+// leader and has caught up with the highest orderer: /healthz answers long before a
+// restarted orderer hears from the leader (after an election, seconds) and catches up.
+func (u *upper) raftCluster(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, u.cfg.StartTimeout)
+	defer cancel()
+	for {
+		states, err := OrdererStates(ctx, u.cfg)
+		if err != nil {
+			return err
+		}
+		var top uint64
+		for _, s := range states {
+			top = max(top, s.Height)
+		}
+		var out []string
+		for _, s := range states {
+			switch {
+			case !s.InCluster():
+				out = append(out, fmt.Sprintf("%s is not in the Raft cluster (%s)", s.Name, s.describe()))
+			case top-s.Height > maxOrdererLag:
+				out = append(out, fmt.Sprintf("%s is at height %d of %d", s.Name, s.Height, top))
+			}
+		}
+		if len(out) == 0 {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%s: %w", strings.Join(out, "; "), ctx.Err())
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}

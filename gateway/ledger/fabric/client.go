@@ -50,8 +50,18 @@ type Config struct {
 
 	EvaluateTimeout time.Duration // default 10 s
 	EndorseTimeout  time.Duration // default 30 s
-	SubmitTimeout   time.Duration // default 10 s
-	CommitTimeout   time.Duration // default 60 s
+	// SubmitTimeout bounds one hand-over to the ordering service; the peer gateway tries
+	// each orderer for peer.gateway.broadcastTimeout (fabricnet: 3 s) within it. Default 10 s.
+	SubmitTimeout time.Duration
+	CommitTimeout time.Duration // default 60 s
+	// OrderingWait is how long a transaction is sent again, unchanged, while the ordering
+	// service cannot take it or its commit does not come (a Raft leader election takes about
+	// ElectionTick × TickInterval, 5 s); default 15 s.
+	OrderingWait time.Duration
+	// ResubmitAfter is how long a commit is awaited before the transaction is sent again
+	// within OrderingWait: the leader that took it may have died before ordering it.
+	// Default 8 s.
+	ResubmitAfter time.Duration
 	// Retries is how many more times a retryable failure is tried; default 4.
 	Retries int
 	// RetryBackoff is the first pause between tries, doubled each time; default 100 ms.
@@ -86,6 +96,8 @@ func New(cfg Config) (*Client, error) {
 	setDefault(&cfg.EndorseTimeout, 30*time.Second)
 	setDefault(&cfg.SubmitTimeout, 10*time.Second)
 	setDefault(&cfg.CommitTimeout, 60*time.Second)
+	setDefault(&cfg.OrderingWait, 15*time.Second)
+	setDefault(&cfg.ResubmitAfter, 8*time.Second)
 	setDefault(&cfg.RetryBackoff, 100*time.Millisecond)
 	if cfg.Retries == 0 {
 		cfg.Retries = 4
@@ -140,13 +152,16 @@ func (c *Client) submitOnce(ctx context.Context, p ledger.Proposal) (*ledger.Res
 	if err != nil {
 		return nil, translate(err)
 	}
-	commit, err := tx.SubmitWithContext(ctx)
+	var commit *client.Commit
+	status, err := c.orderAndAwait(ctx,
+		func(ctx context.Context) (err error) {
+			commit, err = tx.SubmitWithContext(ctx)
+			return err
+		},
+		func(ctx context.Context) (*client.Status, error) { return commit.StatusWithContext(ctx) })
 	if err != nil {
-		return nil, translate(err)
-	}
-	status, err := commit.StatusWithContext(ctx)
-	if err != nil {
-		return nil, translate(err)
+		// OrderingWait is spent: a retry with a new transaction ID would only wait again.
+		return nil, once(translate(err))
 	}
 	if !status.Successful {
 		return nil, &ledger.CommitError{

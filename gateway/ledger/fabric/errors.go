@@ -100,6 +100,16 @@ type unavailableError struct {
 	permanent bool // never worth one: the gateway answers it, the outbox does not keep it
 }
 
+// once keeps err from being retried with a new transaction: it stays unavailable (the
+// gateway answers 503, the outbox keeps the event) but Submit gives up on it now.
+func once(err error) error {
+	var u *unavailableError
+	if errors.As(err, &u) {
+		u.retryable = false
+	}
+	return err
+}
+
 func (e *unavailableError) Error() string { return "fabric: " + e.err.Error() }
 func (e *unavailableError) Unwrap() error { return e.err }
 

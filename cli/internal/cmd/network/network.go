@@ -181,8 +181,11 @@ func NewCmdStatus(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command 
 	cmd := &cobra.Command{
 		Use:   "status",
 		Short: "Show every process of the network: running, healthy, memory",
-		Long: `Show every process of the network: running, healthy (/healthz of peers and orderers, a
-connection to chaincode servers) and resident memory. Exits with 1 unless everything is up.`,
+		Long: `Show every process of the network: its state, resident memory and what it does.
+A peer is healthy when its /healthz answers, a chaincode server when it takes connections; an
+orderer when it is also a member of the channel's Raft cluster that knows the leader and is at
+the channel's height, and degraded when it runs but is not (outside the cluster, or behind).
+Exits with 1 unless everything is healthy.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if _, err := cmdutil.ParseFormat(opts.Format); err != nil {
@@ -216,19 +219,13 @@ func statusRun(ctx context.Context, opts *Options) error {
 		fmt.Fprintf(opts.IO.ErrOut, "no network in %s\n", st.RunDir)
 	} else {
 		w := tabwriter.NewWriter(opts.IO.Out, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(w, "PROCESS\tKIND\tORG\tENDPOINT\tPID\tSTATE\tRSS")
+		fmt.Fprintln(w, "PROCESS\tKIND\tORG\tENDPOINT\tPID\tSTATE\tRSS\tDETAIL")
 		for _, p := range st.Processes {
-			state, rss := "stopped", "-"
-			switch {
-			case p.Healthy:
-				state = "healthy"
-			case p.Running:
-				state = "unhealthy"
-			}
+			rss := "-"
 			if p.RSSKiB > 0 {
 				rss = fmt.Sprintf("%.1f MiB", float64(p.RSSKiB)/1024)
 			}
-			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%s\t%s\n", p.Name, p.Kind, p.Org, p.Endpoint, p.PID, state, rss)
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", p.Name, p.Kind, p.Org, p.Endpoint, p.PID, p.State, rss, p.Detail)
 		}
 		if err := w.Flush(); err != nil {
 			return err
