@@ -18,6 +18,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/udiledger/udiledger/chaincode/model"
 	"github.com/udiledger/udiledger/chaincode/ops"
@@ -27,11 +28,27 @@ import (
 
 // Client calls a gateway. It is safe for concurrent use.
 type Client struct {
+	// RetryFor bounds how long a call that may safely be sent again (a read, or a write whose
+	// event ID makes a repeat a replay) is tried again when the gateway answers 429, 502, 503
+	// or 504 or cannot be reached: with back-off, honouring Retry-After. 0 tries once. Set it
+	// before the first call.
+	RetryFor time.Duration
+
 	base   *url.URL
 	http   *http.Client
 	keys   map[string]string // MSP ID -> API key
 	events string            // MSP ID whose key reads the event stream
 }
+
+// DefaultRetryFor is a new client's RetryFor: longer than a Raft election or a gateway's
+// restart.
+const DefaultRetryFor = 30 * time.Second
+
+// The back-off between tries, doubling from the first to the last.
+const (
+	firstRetryDelay = 250 * time.Millisecond
+	maxRetryDelay   = 5 * time.Second
+)
 
 // New returns a client of the gateway at baseURL. keys maps each organisation's MSP ID to
 // its API key: a proposal is sent with the key of its identity's organisation. hc nil means
@@ -52,7 +69,7 @@ func New(baseURL string, keys map[string]string, hc *http.Client) (*Client, erro
 		msps = append(msps, m)
 	}
 	sort.Strings(msps)
-	return &Client{base: u, http: hc, keys: keys, events: msps[0]}, nil
+	return &Client{RetryFor: DefaultRetryFor, base: u, http: hc, keys: keys, events: msps[0]}, nil
 }
 
 // NewWithKey returns a client that sends every proposal with one API key, whatever its
@@ -89,7 +106,8 @@ func (c *Client) Invoke(ctx context.Context, id *ledger.Identity, op ops.Descrip
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op.Name(), err)
 	}
-	status, header, answer, err := c.do(ctx, rt.Method, path, query, body, key)
+	repeatable := rt.Method == http.MethodGet || rt.Idempotent
+	status, header, answer, err := c.doRetrying(ctx, repeatable, rt.Method, path, query, body, key)
 	if err != nil {
 		return nil, err
 	}
@@ -139,6 +157,45 @@ func target(rt routes.Route, req any) (path string, query url.Values, body []byt
 	}
 	body, err = json.Marshal(fields)
 	return path, nil, body, err
+}
+
+// doRetrying is do, tried again while the answer says "later" (retryLater) and RetryFor
+// allows, when repeatable.
+func (c *Client) doRetrying(ctx context.Context, repeatable bool, method, path string, query url.Values, body []byte, key string) (int, http.Header, []byte, error) {
+	give := time.Now().Add(c.RetryFor)
+	delay := firstRetryDelay
+	for {
+		status, header, answer, err := c.do(ctx, method, path, query, body, key)
+		wait, later := retryLater(status, header, err, delay)
+		if !repeatable || !later || ctx.Err() != nil || time.Now().Add(wait).After(give) {
+			return status, header, answer, err
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return status, header, answer, err
+		case <-t.C:
+		}
+		delay = min(2*delay, maxRetryDelay)
+	}
+}
+
+// retryLater reports whether an answer asks to try again, and after how long: the gateway
+// unreachable (status 0), 429, 502, 503 or 504, after Retry-After's seconds when given, else
+// after delay.
+func retryLater(status int, header http.Header, err error, delay time.Duration) (time.Duration, bool) {
+	switch {
+	case err != nil && status == 0:
+		return delay, true
+	case status == http.StatusTooManyRequests, status == http.StatusBadGateway,
+		status == http.StatusServiceUnavailable, status == http.StatusGatewayTimeout:
+		if secs, perr := strconv.Atoi(header.Get("Retry-After")); perr == nil && secs >= 0 {
+			return time.Duration(secs) * time.Second, true
+		}
+		return delay, true
+	}
+	return 0, false
 }
 
 func (c *Client) do(ctx context.Context, method, path string, query url.Values, body []byte, key string) (int, http.Header, []byte, error) {

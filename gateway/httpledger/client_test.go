@@ -23,6 +23,8 @@ type world struct {
 	led    *devledger.Ledger
 	client *httpledger.Client
 	ids    map[string]*ledger.Identity // by MSP ID
+	url    string                      // the gateway's
+	keys   map[string]string           // API keys by MSP ID
 }
 
 func newWorld(t *testing.T) *world {
@@ -53,7 +55,7 @@ func newWorld(t *testing.T) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &world{led: led, client: c, ids: ids}
+	return &world{led: led, client: c, ids: ids, url: srv.URL, keys: keys}
 }
 
 func TestErrorsComeBackAsTheLedgerGivesThem(t *testing.T) {

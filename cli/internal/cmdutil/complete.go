@@ -24,7 +24,9 @@ func Complete(g *Gateway, values Values) cobra.CompletionFunc {
 	return func(cmd *cobra.Command, _ []string, prefix string) ([]cobra.Completion, cobra.ShellCompDirective) {
 		ctx, cancel := context.WithTimeout(context.Background(), completionTimeout)
 		defer cancel()
-		all, err := values(ctx, *g)
+		once := *g
+		once.RetryFor = 0 // a shell waits for no retry
+		all, err := values(ctx, once)
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveError
 		}

@@ -26,6 +26,9 @@ type Gateway struct {
 	APIKey  string // --api-key
 	Context string // --context
 	Verbose bool   // --verbose: each request's method, URL, status and request ID on stderr
+	// RetryFor is --retry-for: how long a call that may be repeated is tried again while the
+	// gateway is unreachable or answers "later" (httpledger.Client.RetryFor).
+	RetryFor time.Duration
 
 	getenv func(string) string
 	errOut io.Writer
@@ -46,6 +49,8 @@ func AddGatewayFlags(cmd *cobra.Command, f *Factory, g *Gateway) {
 	cmd.Flags().StringVar(&g.APIKey, "api-key", "", "API key (default: UDI_API_KEY, else the context's; prefer those: flags show in the process list)")
 	cmd.Flags().StringVar(&g.Context, "context", "", "use this context of `udi context list` instead of the current one")
 	cmd.Flags().BoolVarP(&g.Verbose, "verbose", "v", false, "print each request's method, URL, status and the gateway's request ID on stderr")
+	cmd.Flags().DurationVar(&g.RetryFor, "retry-for", httpledger.DefaultRetryFor,
+		"how long reads and writes with event IDs are tried again while the gateway is unreachable or busy (0: once)")
 }
 
 // Resolve finds the gateway and the API key: the flag (--gateway, --api-key) first; then, when
@@ -133,6 +138,7 @@ func (g Gateway) Client() (*httpledger.Client, error) {
 	if err != nil {
 		return nil, InvalidInput(err)
 	}
+	c.RetryFor = g.RetryFor
 	return c, nil
 }
 

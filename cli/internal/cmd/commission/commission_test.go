@@ -110,7 +110,7 @@ func TestCommission(t *testing.T) {
 		})
 	}
 	t.Run("an unreachable gateway stops the run: exit 1, the rest not sent", func(t *testing.T) {
-		_, errOut, exit := run(clitest.Input{}, "--gateway", "http://127.0.0.1:1", "--lot", lot, "--serials", "1-30", "--chunk", "10")
+		_, errOut, exit := run(clitest.Input{}, "--gateway", "http://127.0.0.1:1", "--retry-for", "500ms", "--lot", lot, "--serials", "1-30", "--chunk", "10")
 		if exit != cmdutil.ExitFailure || !strings.Contains(errOut, "0 done, 0 replayed, 1 failed, 2 not sent") {
 			t.Fatalf("exit %d: %s", exit, errOut)
 		}

@@ -56,7 +56,7 @@ func TestTraceAndVerify(t *testing.T) {
 		}
 	})
 	t.Run("an unreachable gateway is a failure, exit 1", func(t *testing.T) {
-		_, errOut, code := clitest.Run(t, regulator, trace, "--gateway", "http://127.0.0.1:1", soldPen)
+		_, errOut, code := clitest.Run(t, regulator, trace, "--gateway", "http://127.0.0.1:1", "--retry-for", "500ms", soldPen)
 		if code != cmdutil.ExitFailure || errOut == "" {
 			t.Fatalf("exit %d: %s", code, errOut)
 		}
