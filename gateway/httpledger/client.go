@@ -33,6 +33,10 @@ type Client struct {
 	// or 504 or cannot be reached: with back-off, honouring Retry-After. 0 tries once. Set it
 	// before the first call.
 	RetryFor time.Duration
+	// AwaitQueued is how long a write the gateway queued in its outbox (202) is followed at
+	// its status URL for the ledger's answer; 0 (the default) returns ledger.QueuedError at
+	// once, for callers that follow it themselves (a batch of scans).
+	AwaitQueued time.Duration
 
 	base   *url.URL
 	http   *http.Client
@@ -112,14 +116,57 @@ func (c *Client) Invoke(ctx context.Context, id *ledger.Identity, op ops.Descrip
 		return nil, err
 	}
 	if status == http.StatusAccepted {
-		loc := header.Get("Location")
-		return nil, &ledger.QueuedError{ID: loc[strings.LastIndex(loc, "/")+1:], StatusURL: loc}
+		return c.awaitQueued(ctx, key, header.Get("Location"))
 	}
 	var ids struct {
 		TxID string `json:"txId"`
 	}
 	_ = json.Unmarshal(answer, &ids) // master data answers carry no transaction ID
 	return &ledger.Result{TxID: ids.TxID, Payload: answer, Replayed: header.Get("Idempotent-Replayed") == "true"}, nil
+}
+
+// awaitQueued follows a write the gateway kept in its outbox (202) at its status URL until the
+// ledger took it or refused it, for as long as AwaitQueued allows; still pending then, it is a
+// ledger.QueuedError for the caller to follow later.
+func (c *Client) awaitQueued(ctx context.Context, key, loc string) (*ledger.Result, error) {
+	queued := &ledger.QueuedError{ID: loc[strings.LastIndex(loc, "/")+1:], StatusURL: loc}
+	if !strings.HasPrefix(loc, "/") {
+		return nil, queued
+	}
+	give := time.Now().Add(c.AwaitQueued)
+	for delay := firstRetryDelay; time.Now().Add(delay).Before(give); delay = min(2*delay, maxRetryDelay) {
+		t := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, queued
+		case <-t.C:
+		}
+		_, _, answer, err := c.do(ctx, http.MethodGet, loc, nil, nil, key)
+		if err != nil {
+			continue // the gateway restarting: its outbox keeps the write
+		}
+		var q struct {
+			State  string          `json:"state"`
+			TxID   string          `json:"txId"`
+			Result json.RawMessage `json:"result"`
+			Error  string          `json:"error"`
+		}
+		if json.Unmarshal(answer, &q) != nil {
+			return nil, queued
+		}
+		switch q.State {
+		case "committed":
+			return &ledger.Result{TxID: q.TxID, Payload: q.Result}, nil
+		case "rejected":
+			switch model.ParseCode(q.Error) {
+			case model.CodeNotFound, model.CodeConflict, model.CodeForbidden, model.CodeInvalid:
+				return nil, &ledger.ChaincodeError{Message: q.Error}
+			}
+			return nil, &GatewayError{Status: http.StatusBadGateway, Detail: "the queued write " + queued.ID + " was refused: " + q.Error}
+		}
+	}
+	return nil, queued
 }
 
 // target builds a route's request from an operation's request: path parameters from the

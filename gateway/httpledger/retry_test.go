@@ -115,3 +115,75 @@ func TestCallsThatMayBeRepeatedAreTriedAgainLater(t *testing.T) {
 		}
 	})
 }
+
+// outboxGateway answers a write 202 with its status URL and the status pending, then states.
+func outboxGateway(t *testing.T, states ...string) (*httptest.Server, *atomic.Int32) {
+	t.Helper()
+	var polls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if r.Method == http.MethodPost {
+			w.Header().Set("Location", "/v1/outbox/ob-1")
+			w.WriteHeader(http.StatusAccepted)
+			_, _ = w.Write([]byte(`{"id":"ob-1","state":"pending"}`))
+			return
+		}
+		n := int(polls.Add(1))
+		state := "pending"
+		if n <= len(states) {
+			state = states[n-1]
+		}
+		switch state {
+		case "committed":
+			_, _ = w.Write([]byte(`{"id":"ob-1","state":"committed","txId":"tx-9","result":{"eventId":"q1","txId":"tx-9","unitCount":1}}`))
+		case "rejected":
+			_, _ = w.Write([]byte(`{"id":"ob-1","state":"rejected","error":"INVALID: (01)06901234000016(21)1 is recalled"}`))
+		default:
+			_, _ = w.Write([]byte(`{"id":"ob-1","state":"pending"}`))
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &polls
+}
+
+func TestAQueuedWriteIsFollowedToTheLedgersAnswer(t *testing.T) {
+	ctx := context.Background()
+	id := &ledger.Identity{MSPID: devledger.Distributor}
+	ship := model.ShipRequest{EventHeader: model.EventHeader{EventID: "q1"}, To: devledger.Hospital, Codes: []string{"(01)06901234000016(21)1"}}
+	client := func(srv *httptest.Server, await time.Duration) *httpledger.Client {
+		c, err := httpledger.New(srv.URL, map[string]string{devledger.Distributor: "k"}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.AwaitQueued = await
+		return c
+	}
+	t.Run("committed: the ledger's answer", func(t *testing.T) {
+		srv, polls := outboxGateway(t, "pending", "committed")
+		r, err := ledger.Do(ctx, client(srv, 10*time.Second), id, ops.Ship, ship)
+		if err != nil || r.TxID != "tx-9" || r.Value.UnitCount != 1 || polls.Load() != 2 {
+			t.Fatalf("after %d polls: %+v, %v", polls.Load(), r, err)
+		}
+	})
+	t.Run("rejected: the chaincode's refusal", func(t *testing.T) {
+		srv, _ := outboxGateway(t, "rejected")
+		_, err := ledger.Do(ctx, client(srv, 10*time.Second), id, ops.Ship, ship)
+		var ce *ledger.ChaincodeError
+		if !errors.As(err, &ce) || model.ParseCode(ce.Message) != model.CodeInvalid {
+			t.Fatalf("%v, want INVALID", err)
+		}
+	})
+	t.Run("still pending, or not awaited: queued, with its status URL", func(t *testing.T) {
+		srv, polls := outboxGateway(t)
+		for _, await := range []time.Duration{0, 700 * time.Millisecond} {
+			_, err := ledger.Do(ctx, client(srv, await), id, ops.Ship, ship)
+			var q *ledger.QueuedError
+			if !errors.As(err, &q) || q.StatusURL != "/v1/outbox/ob-1" {
+				t.Fatalf("await %s: %v", await, err)
+			}
+		}
+		if polls.Load() == 0 {
+			t.Fatal("a queued write awaited for 700 ms was never asked after")
+		}
+	})
+}

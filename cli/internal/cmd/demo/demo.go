@@ -109,6 +109,7 @@ func run(ctx context.Context, o *Options) error {
 		if err != nil {
 			return err
 		}
+		hc.AwaitQueued = 2 * time.Minute // the story needs each answer: a queued write is waited for
 		inv = hc
 	}
 
