@@ -157,11 +157,9 @@ func (c *QueryContract) Event(ctx contractapi.TransactionContextInterface, event
 	return ev, err
 }
 
-// UnitsByHolder returns a page of what a party holds at top level: loose units, and
-// containers with their contents per lot. Items shipped by the party stay on its list, in
-// transit, until they are received.
-func (c *QueryContract) UnitsByHolder(ctx contractapi.TransactionContextInterface, mspID string, pageSize int, bookmark string) (*model.HoldingPage, error) {
-	t, err := begin(ctx, c.cfg)
+// beginHolderRead begins a read of what mspID holds: the party itself or a regulator.
+func beginHolderRead(ctx contractapi.TransactionContextInterface, cfg *Config, mspID string) (*txn, error) {
+	t, err := begin(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -171,6 +169,17 @@ func (c *QueryContract) UnitsByHolder(ctx contractapi.TransactionContextInterfac
 	}
 	if !r.regulator && r.msp != mspID {
 		return nil, model.Forbidden("what %s holds is for %s and regulators to see", mspID, mspID)
+	}
+	return t, nil
+}
+
+// UnitsByHolder returns a page of what a party holds at top level: loose units, and
+// containers with their contents per lot. Items shipped by the party stay on its list, in
+// transit, until they are received.
+func (c *QueryContract) UnitsByHolder(ctx contractapi.TransactionContextInterface, mspID string, pageSize int, bookmark string) (*model.HoldingPage, error) {
+	t, err := beginHolderRead(ctx, c.cfg, mspID)
+	if err != nil {
+		return nil, err
 	}
 	out := &model.HoldingPage{Holder: mspID, Holdings: []model.Holding{}}
 	out.Page, err = t.scanPage(otHeld, []string{mspID}, pageSize, bookmark, func(k string, _ []byte) error {
@@ -192,16 +201,9 @@ func (c *QueryContract) UnitsByHolder(ctx contractapi.TransactionContextInterfac
 // stock, on its way out or in (deliveries and returns, each a line for both ends with the other
 // party), returned, destroyed and decommissioned. Read policy as UnitsByHolder.
 func (c *QueryContract) StockByHolder(ctx contractapi.TransactionContextInterface, mspID string, pageSize int, bookmark string) (*model.LotStockPage, error) {
-	t, err := begin(ctx, c.cfg)
+	t, err := beginHolderRead(ctx, c.cfg, mspID)
 	if err != nil {
 		return nil, err
-	}
-	r, err := t.reader()
-	if err != nil {
-		return nil, err
-	}
-	if !r.regulator && r.msp != mspID {
-		return nil, model.Forbidden("what %s holds is for %s and regulators to see", mspID, mspID)
 	}
 	out := &model.LotStockPage{Holder: mspID, Stock: []model.LotStock{}}
 	out.Page, err = t.scanPage(otStockBy, []string{mspID}, pageSize, bookmark, func(k string, _ []byte) error {
