@@ -135,12 +135,8 @@ func (c *Client) awaitQueued(ctx context.Context, key, loc string) (*ledger.Resu
 	}
 	give := time.Now().Add(c.AwaitQueued)
 	for delay := firstRetryDelay; time.Now().Add(delay).Before(give); delay = min(2*delay, maxRetryDelay) {
-		t := time.NewTimer(delay)
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		if !sleep(ctx, delay) {
 			return nil, queued
-		case <-t.C:
 		}
 		_, _, answer, err := c.do(ctx, http.MethodGet, loc, nil, nil, key)
 		if err != nil {
@@ -217,14 +213,22 @@ func (c *Client) doRetrying(ctx context.Context, repeatable bool, method, path s
 		if !repeatable || !later || ctx.Err() != nil || time.Now().Add(wait).After(give) {
 			return status, header, answer, err
 		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		if !sleep(ctx, wait) {
 			return status, header, answer, err
-		case <-t.C:
 		}
 		delay = min(2*delay, maxRetryDelay)
+	}
+}
+
+// sleep waits d, or less when ctx ends first (then it reports false).
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
 	}
 }
 
