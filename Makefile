@@ -9,7 +9,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 ERRORLINT   := github.com/polyfloyd/go-errorlint@v1.8.0
 GOSEC       := github.com/securego/gosec/v2/cmd/gosec@v2.30.0
 
-.PHONY: all build test unit vet lint fuzz bench bench-fabric demo demo-fabric fabric browser network-up network-down network-status clean
+.PHONY: all build test unit vet lint fuzz bench bench-fabric bench-go bench-capture-fabric demo demo-fabric fabric browser network-up network-down network-status clean
 
 all: build
 
@@ -55,15 +55,29 @@ fuzz:
 	  done; \
 	done
 
-## bench: every benchmark once, with memory figures, on the embedded ledger (the real-Fabric
-## benchmarks are bench-fabric's)
-bench:
+## bench: `udi bench` (PROFILE=quick, about 5 minutes; full, about 30) on the embedded engine
+## and, when `udi network status` finds the Fabric network up, on it too. Each backend's JSON
+## report and charts go to BENCH_OUT; the table to the terminal.
+PROFILE   ?= quick
+BENCH_OUT ?= $(BIN)/bench
+bench: build
+	@mkdir -p $(BENCH_OUT)
+	$(BIN)/udi bench --profile $(PROFILE) --report-file $(BENCH_OUT)/embedded.json --charts $(BENCH_OUT) --pprof $(BENCH_OUT)/pprof
+	@if $(BIN)/udi network status >/dev/null 2>&1; then \
+	  $(BIN)/udi bench --backend fabric --profile $(PROFILE) --report-file $(BENCH_OUT)/fabric.json --charts $(BENCH_OUT) --pprof $(BENCH_OUT)/pprof; \
+	else echo "Fabric network not up: 'make bench-fabric' brings it up and measures it too"; fi
+
+## bench-fabric: bring the Fabric network up (if it is not), then `make bench` on both backends
+bench-fabric: fabric network-up
+	$(MAKE) bench
+
+## bench-go: every Go benchmark once, with memory figures, on the embedded ledger
+bench-go:
 	$(GO) test -run='^$$' -bench=. -benchmem $$($(GO) list ./... | grep -v /network/fabricnet/integration)
 
-## bench-fabric: EPCIS capture throughput (a 1,000-event document and its receipts, through the
-## gateway) on a real five-organisation Fabric network brought up from nothing; figures in
-## docs/performance.md
-bench-fabric: fabric
+## bench-capture-fabric: EPCIS capture throughput (a 1,000-event document and its receipts,
+## through the gateway) on a real five-organisation Fabric network brought up from nothing
+bench-capture-fabric: fabric
 	UDI_FABRIC_IT=1 $(GO) test -run='^$$' -bench=CaptureOnFabric -benchtime=1x -timeout 40m ./network/fabricnet/integration/
 
 ## demo: the whole story on a fresh embedded ledger; BACKEND=fabric plays it on `make network-up`

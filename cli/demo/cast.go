@@ -87,6 +87,24 @@ func withCheck(base string) string {
 	return base + string(d)
 }
 
+// The story's drug: codes of its units and cases and the SSCCs of its pallets, by serial
+// number (at most 9 digits), for programs that make their own goods of it.
+var (
+	DrugProduct = drugProduct
+	DrugCase    = drugCase
+)
+
+// DrugCode is the 20-digit trace code of the drug unit with the serial number.
+func DrugCode(serial int) string { return fmt.Sprintf("%s%09d%04d", drugProduct, serial, serial%9973) }
+
+// DrugCaseCode is the 20-digit trace code of the drug's case with the serial number.
+func DrugCaseCode(serial int) string { return fmt.Sprintf("%s%09d%04d", drugCase, serial, serial%9973) }
+
+// SSCC is the manufacturer's pallet with the serial number, in brackets as a label reads.
+func SSCC(serial int) string {
+	return "(00)" + withCheck(fmt.Sprintf("0%s%09d", companyPrefix, serial))
+}
+
 // codes names every code of one run. Batch keeps runs on one ledger apart.
 type codes struct{ batch int }
 
@@ -97,24 +115,16 @@ func (c codes) deviceLot() string { return fmt.Sprintf("V%02d%03d", 26, c.batch)
 func (c codes) serial(n int) int { return c.batch*100000 + n }
 
 // drug is the 20-digit trace code of drug unit n (1-based).
-func (c codes) drug(n int) string {
-	s := c.serial(n)
-	return fmt.Sprintf("%s%09d%04d", drugProduct, s, s%9973)
-}
+func (c codes) drug(n int) string { return DrugCode(c.serial(n)) }
 
 // drugCaseCode is the 20-digit code of case n.
-func (c codes) drugCaseCode(n int) string {
-	s := c.serial(n)
-	return fmt.Sprintf("%s%09d%04d", drugCase, s, s%9973)
-}
+func (c codes) drugCaseCode(n int) string { return DrugCaseCode(c.serial(n)) }
 
 // counterfeit is a well-formed drug code that was never commissioned.
 func (c codes) counterfeit() string { return c.drug(99999) }
 
 // pallet is the SSCC of the run's pallet.
-func (c codes) pallet() string {
-	return "(00)" + withCheck(fmt.Sprintf("0%s%09d", companyPrefix, c.serial(1)))
-}
+func (c codes) pallet() string { return SSCC(c.serial(1)) }
 
 // device is the GS1 UDI of device n, as a scanner reads the label: DI, expiry, lot, serial.
 func (c codes) device(n int, expiry time.Time) string {

@@ -83,6 +83,19 @@ type Step struct {
 	Place   string `json:"place,omitempty"`
 }
 
+// Prepare registers the story's parties and products, unless an earlier run did: the master
+// data other programs (the benchmark) build their own goods on.
+func Prepare(ctx context.Context, inv ledger.Invoker, actors Actors) error {
+	if err := actors.check(); err != nil {
+		return err
+	}
+	s := &story{call: call{inv: inv, ctx: ctx}, a: actors, p: printer{w: io.Discard}, now: time.Now().UTC(), out: &Outcome{}}
+	if err := s.register(); err != nil {
+		return err
+	}
+	return s.registerProducts()
+}
+
 // Run plays the story as actors through inv: a ledger.Client wrapped in a *ledger.Caller, or
 // a gateway's HTTP client.
 func Run(ctx context.Context, inv ledger.Invoker, actors Actors, opts Options) (*Outcome, error) {

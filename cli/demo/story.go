@@ -68,17 +68,8 @@ func (s *story) register() error {
 func (s *story) manufacture() error {
 	mfr := s.a.Manufacturer
 	s.p.chapterf("%s registers its products, makes a lot and palletises it", s.name(mfr.MSPID))
-	for _, p := range products() {
-		found, err := exists(s.call, mfr, ops.GetProduct, model.ProductQuery{DI: p.DI})
-		if err != nil {
-			return err
-		}
-		if !found {
-			if _, err := do(s.call, mfr, ops.RegisterProduct, p); err != nil {
-				return err
-			}
-		}
-		s.p.line("product %-14s %s (%s, %s, stored %g–%g °C)", p.DI, p.Name, p.Kind, p.RegistrationNumber, p.Storage.Min, p.Storage.Max)
+	if err := s.registerProducts(); err != nil {
+		return err
 	}
 	s.drugExpiry = s.now.AddDate(2, 0, 0)
 	deviceExpiry := s.now.AddDate(3, 0, 0)
@@ -130,6 +121,24 @@ func (s *story) manufacture() error {
 		return err
 	}
 	s.p.line("and the cases onto pallet %s", s.c.pallet())
+	return nil
+}
+
+// registerProducts registers the story's products, unless an earlier run did.
+func (s *story) registerProducts() error {
+	mfr := s.a.Manufacturer
+	for _, p := range products() {
+		found, err := exists(s.call, mfr, ops.GetProduct, model.ProductQuery{DI: p.DI})
+		if err != nil {
+			return err
+		}
+		if !found {
+			if _, err := do(s.call, mfr, ops.RegisterProduct, p); err != nil {
+				return err
+			}
+		}
+		s.p.line("product %-14s %s (%s, %s, stored %g–%g °C)", p.DI, p.Name, p.Kind, p.RegistrationNumber, p.Storage.Min, p.Storage.Max)
+	}
 	return nil
 }
 

@@ -13,12 +13,11 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/udiledger/udiledger/chaincode/orgs"
 	"github.com/udiledger/udiledger/cli/demo"
+	"github.com/udiledger/udiledger/cli/internal/backend"
 	"github.com/udiledger/udiledger/cli/internal/cmdutil"
 	"github.com/udiledger/udiledger/gateway/httpledger"
 	"github.com/udiledger/udiledger/gateway/ledger"
-	"github.com/udiledger/udiledger/gateway/ledger/devledger"
 	"github.com/udiledger/udiledger/gateway/server"
 )
 
@@ -132,28 +131,9 @@ func run(ctx context.Context, o *Options) error {
 }
 
 func connect(ctx context.Context, o *Options) (ledger.Client, demo.Actors, func(), error) {
-	if o.Backend == "fabric" {
-		return connectFabric(ctx, o)
-	}
-	dir, cleanup := o.DataDir, func() {}
-	if dir == "" {
-		tmp, err := os.MkdirTemp("", "udi-demo-")
-		if err != nil {
-			return nil, demo.Actors{}, nil, err
-		}
-		dir, cleanup = tmp, func() { _ = os.RemoveAll(tmp) }
-	}
-	l, err := devledger.Open(dir, devledger.Options{NoSync: o.DataDir == ""})
+	b, err := backend.Open(ctx, backend.Options{Backend: o.Backend, DataDir: o.DataDir, TempPrefix: "udi-demo-", RunDir: o.RunDir, Log: o.IO.ErrOut})
 	if err != nil {
-		cleanup()
 		return nil, demo.Actors{}, nil, err
 	}
-	actors, err := demo.ActorsOf(func(o orgs.Org) (*ledger.Identity, error) { return l.Admin(o.MSPID) })
-	if err != nil {
-		_ = l.Close()
-		cleanup()
-		return nil, demo.Actors{}, nil, err
-	}
-	fmt.Fprintf(o.IO.ErrOut, "embedded ledger in %s\n", dir)
-	return l, actors, func() { _ = l.Close(); cleanup() }, nil
+	return b.Client, b.Actors, b.Close, nil
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/udiledger/udiledger/cli/internal/cmd/notifications"
 
 	"github.com/udiledger/udiledger/cli/internal/cmd/apikey"
+	"github.com/udiledger/udiledger/cli/internal/cmd/bench"
 	"github.com/udiledger/udiledger/cli/internal/cmd/commission"
 	"github.com/udiledger/udiledger/cli/internal/cmd/demo"
 	"github.com/udiledger/udiledger/cli/internal/cmd/epcis"
@@ -60,6 +61,7 @@ completion script.`,
 	cmd.AddCommand(party.NewCmdParty(f))
 	cmd.AddCommand(product.NewCmdProduct(f))
 	cmd.AddCommand(demo.NewCmdDemo(f, nil))
+	cmd.AddCommand(bench.NewCmdBench(f))
 	cmd.AddCommand(identity.NewCmdIdentity(f))
 	cmd.AddCommand(ledger.NewCmdLedger(f))
 	cmd.AddCommand(network.NewCmdNetwork(f))

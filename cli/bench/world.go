@@ -1,0 +1,239 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/udiledger/udiledger/chaincode/model"
+	"github.com/udiledger/udiledger/chaincode/ops"
+	"github.com/udiledger/udiledger/cli/demo"
+	"github.com/udiledger/udiledger/gateway/ledger"
+)
+
+// world is one run's goods on the ledger: a stock lot of p.Stock units scanned, packed and
+// shipped, and a recall lot of p.RecallUnits units. Serial numbers are run×1,000,000 + n, so
+// the 20-digit codes of runs never meet (the demo's serials stay below 100,000,000).
+type world struct {
+	env Env
+	a   demo.Actors
+	p   Profile
+	log io.Writer
+	run int
+
+	stockLot, recallLot string
+	stock               []string
+	cases               []string
+	pallet              string
+
+	// batch records scans in one transaction; nil where the backend has no such operation.
+	batch func(ctx context.Context, id *ledger.Identity, seq int, codes []string) error
+	ref   func(ctx context.Context, id *ledger.Identity, key, value string) error
+
+	seqs int // sequence numbers handed out to loads so far
+}
+
+const (
+	maxRun       = 999
+	recallSerial = 100000 // the recall lot's serials start after the stock's
+	caseSerial   = 900000
+)
+
+func (w *world) logf(format string, args ...any) { fmt.Fprintf(w.log, format+"\n", args...) }
+
+func (w *world) serial(n int) int { return w.run*1000000 + n }
+
+// eventID is the ID of a run's event: kind and sequence number.
+func (w *world) eventID(kind string, seq int) string {
+	return fmt.Sprintf("bench-%03d-%s-%d", w.run, kind, seq)
+}
+
+// prepare registers the master data (once per ledger), picks the run number and registers
+// the run's two lots.
+func prepare(ctx context.Context, env Env, p Profile) (*world, error) {
+	if err := demo.Prepare(ctx, env.Inv, env.Actors); err != nil {
+		return nil, fmt.Errorf("bench: parties and products: %w", err)
+	}
+	w := &world{env: env, a: env.Actors, p: p, log: env.Log, ref: env.Reference}
+	run, err := w.freeRun(ctx, env.Run)
+	if err != nil {
+		return nil, err
+	}
+	w.run = run
+	w.stockLot, w.recallLot = fmt.Sprintf("BENCH%03dS", run), fmt.Sprintf("BENCH%03dR", run)
+	w.logf("run %d: lots %s (%d units) and %s (%d units)", run, w.stockLot, p.Stock, w.recallLot, p.RecallUnits)
+	expiry := model.DateOf(time.Now().AddDate(2, 0, 0))
+	for _, l := range []model.Lot{
+		{DI: demo.DrugProduct, Lot: w.stockLot, Expiry: expiry, Quantity: p.Stock},
+		{DI: demo.DrugProduct, Lot: w.recallLot, Expiry: expiry, Quantity: p.RecallUnits},
+	} {
+		if _, err := ledger.Do(ctx, w.env.Inv, w.a.Manufacturer, ops.RegisterLot, l); err != nil {
+			return nil, fmt.Errorf("bench: lot %s: %w", l.Lot, err)
+		}
+	}
+	w.stock = make([]string, p.Stock)
+	for i := range w.stock {
+		w.stock[i] = demo.DrugCode(w.serial(i + 1))
+	}
+	w.batch = batchOf(env)
+	return w, nil
+}
+
+// freeRun is run when given, or the first number from a clock-chosen start whose stock lot
+// is not on the ledger.
+func (w *world) freeRun(ctx context.Context, run int) (int, error) {
+	if run != 0 {
+		if run < 100 || run > maxRun {
+			return 0, fmt.Errorf("bench: run %d is outside 100 to %d", run, maxRun)
+		}
+		return run, nil
+	}
+	first := 100 + int(time.Now().Unix()%int64(maxRun-99))
+	for i := 0; i <= maxRun-100; i++ {
+		r := 100 + (first-100+i)%(maxRun-99)
+		_, err := ledger.Do(ctx, w.env.Inv, w.a.Manufacturer, ops.GetLot, model.LotQuery{DI: demo.DrugProduct, Lot: fmt.Sprintf("BENCH%03dS", r)})
+		switch {
+		case ledger.CodeOf(err) == model.CodeNotFound:
+			return r, nil
+		case err != nil:
+			return 0, fmt.Errorf("bench: look for a free run: %w", err)
+		}
+	}
+	return 0, errNoRun
+}
+
+func (w *world) recallCodes() []string {
+	codes := make([]string, w.p.RecallUnits)
+	for i := range codes {
+		codes[i] = demo.DrugCode(w.serial(recallSerial + i + 1))
+	}
+	return codes
+}
+
+// commission commissions codes into lot, MaxCommission a transaction, one after the other,
+// and returns how long each transaction took.
+func (w *world) commission(ctx context.Context, kind, lot string, codes []string) ([]time.Duration, error) {
+	var took []time.Duration
+	for i := 0; i < len(codes); i += model.MaxCommission {
+		part := codes[i:min(i+model.MaxCommission, len(codes))]
+		t0 := time.Now()
+		if _, err := ledger.Do(ctx, w.env.Inv, w.a.Manufacturer, ops.Commission, model.CommissionRequest{
+			EventHeader: model.EventHeader{EventID: w.eventID("commission-"+kind, i)}, DI: demo.DrugProduct, Lot: lot, Codes: part}); err != nil {
+			return took, fmt.Errorf("commission %d codes into %s: %w", len(part), lot, err)
+		}
+		took = append(took, time.Since(t0))
+	}
+	return took, nil
+}
+
+// scans inspects the stock round robin, one scan a transaction.
+func (w *world) scans(ctx context.Context, clients int, d time.Duration) Load {
+	base := w.nextSeq()
+	return drive(ctx, clients, d, 0, func(ctx context.Context, seq int) error {
+		n := base + seq
+		_, err := ledger.Run(ctx, w.env.Inv, w.a.Manufacturer, ops.Inspect, model.InspectRequest{
+			EventHeader: model.EventHeader{EventID: w.eventID("scan", n)}, Code: w.stock[n%len(w.stock)]})
+		return err
+	})
+}
+
+// trivial makes blind writes on the reference chaincode, one a transaction.
+func (w *world) trivial(ctx context.Context, clients int, d time.Duration) Load {
+	base := w.nextSeq()
+	return drive(ctx, clients, d, 0, func(ctx context.Context, seq int) error {
+		n := base + seq
+		return w.ref(ctx, w.a.Manufacturer, w.eventID("ref", n), w.stock[n%len(w.stock)])
+	})
+}
+
+// batches inspects the stock p.Batch scans a transaction.
+func (w *world) batches(ctx context.Context, clients int, d time.Duration) Load {
+	base := w.nextSeq()
+	return drive(ctx, clients, d, 0, func(ctx context.Context, seq int) error {
+		n := base + seq
+		codes := make([]string, w.p.Batch)
+		for i := range codes {
+			codes[i] = w.stock[(n*w.p.Batch+i)%len(w.stock)]
+		}
+		return w.batch(ctx, w.a.Manufacturer, n, codes)
+	})
+}
+
+// nextSeq reserves a block of sequence numbers for one load, far more than it can use, so
+// the event IDs of a run never repeat.
+func (w *world) nextSeq() int {
+	w.seqs += 10000000
+	return w.seqs
+}
+
+// palletise packs the stock 100 units to a case onto one pallet, then times the pallet's
+// shipment to the distributor and its receipt there.
+func (w *world) palletise(ctx context.Context) (ship, receive time.Duration, err error) {
+	mfr := w.a.Manufacturer
+	n := len(w.stock) / 100
+	w.cases = make([]string, n)
+	for i := range w.cases {
+		w.cases[i] = demo.DrugCaseCode(w.serial(caseSerial + i + 1))
+	}
+	l := drive(ctx, 8, time.Hour, n, func(ctx context.Context, seq int) error {
+		i := seq - 1
+		_, err := ledger.Do(ctx, w.env.Inv, mfr, ops.Pack, model.PackRequest{EventHeader: model.EventHeader{EventID: w.eventID("case", i)},
+			Parent: w.cases[i], Children: w.stock[i*100 : (i+1)*100]})
+		return err
+	})
+	if err := failed("pack cases", l); err != nil {
+		return 0, 0, err
+	}
+	w.pallet = demo.SSCC(w.serial(999999))
+	if _, err := ledger.Do(ctx, w.env.Inv, mfr, ops.Pack, model.PackRequest{EventHeader: model.EventHeader{EventID: w.eventID("pallet", 0)},
+		Parent: w.pallet, Children: w.cases}); err != nil {
+		return 0, 0, fmt.Errorf("pack the pallet: %w", err)
+	}
+	t0 := time.Now()
+	if _, err := ledger.Do(ctx, w.env.Inv, mfr, ops.Ship, model.ShipRequest{EventHeader: model.EventHeader{EventID: w.eventID("ship", 0)},
+		To: w.a.Distributor.MSPID, Codes: []string{w.pallet}}); err != nil {
+		return 0, 0, fmt.Errorf("ship the pallet: %w", err)
+	}
+	ship = time.Since(t0)
+	t0 = time.Now()
+	if _, err := ledger.Do(ctx, w.env.Inv, w.a.Distributor, ops.Receive, model.ReceiveRequest{EventHeader: model.EventHeader{EventID: w.eventID("receive", 0)},
+		Codes: []string{w.pallet}}); err != nil {
+		return 0, 0, fmt.Errorf("receive the pallet: %w", err)
+	}
+	return ship, time.Since(t0), nil
+}
+
+// provenance reads the provenance of the pallet's units as the regulator, round robin.
+func (w *world) provenance(ctx context.Context, clients int, d time.Duration) (Load, int, error) {
+	first, err := ledger.Do(ctx, w.env.Inv, w.a.Regulator, ops.Provenance, model.CodeQuery{Code: w.stock[0]})
+	if err != nil {
+		return Load{}, 0, fmt.Errorf("provenance of %s: %w", w.stock[0], err)
+	}
+	l := drive(ctx, clients, d, 0, func(ctx context.Context, seq int) error {
+		_, err := ledger.Run(ctx, w.env.Inv, w.a.Regulator, ops.Provenance, model.CodeQuery{Code: w.stock[(seq*7919)%len(w.stock)]})
+		return err
+	})
+	return l, len(first.Value.Events), nil
+}
+
+// scope starts a recall of the recall lot and reads its scope n times.
+func (w *world) scope(ctx context.Context, n int) ([]time.Duration, int, error) {
+	id := w.eventID("recall", 0)
+	if _, err := ledger.Do(ctx, w.env.Inv, w.a.Regulator, ops.StartRecall, model.RecallRequest{ID: id, Class: model.RecallClassII, Depth: model.DepthRetail,
+		Reason: "benchmark", Scope: model.RecallScope{Type: model.ScopeLot, DI: demo.DrugProduct, Lot: w.recallLot}}); err != nil {
+		return nil, 0, fmt.Errorf("start the recall: %w", err)
+	}
+	var times []time.Duration
+	total := 0
+	for range n {
+		t0 := time.Now()
+		st, err := ledger.Do(ctx, w.env.Inv, w.a.Regulator, ops.RecallScope, model.ScopeQuery{RecallID: id})
+		if err != nil {
+			return nil, 0, fmt.Errorf("recall scope: %w", err)
+		}
+		times = append(times, time.Since(t0))
+		total = st.Value.Counts.Total
+	}
+	return times, total, nil
+}
