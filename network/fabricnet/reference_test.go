@@ -114,3 +114,15 @@ func TestProcessesListsRunningDaemonsByKind(t *testing.T) {
 		t.Errorf("process %+v", p)
 	}
 }
+
+func TestReferenceClientConfigNeedsTheReference(t *testing.T) {
+	n := &Network{Channel: "udi", Chaincode: "udi"}
+	if _, err := n.ReferenceClientConfig(); err == nil {
+		t.Fatal("a client configuration for a reference never deployed")
+	}
+	n.Reference = ReferenceChaincode
+	cfg, err := n.ReferenceClientConfig()
+	if err != nil || cfg.ChaincodeName != ReferenceChaincode || cfg.ChannelID != "udi" {
+		t.Fatalf("config %+v, %v", cfg, err)
+	}
+}

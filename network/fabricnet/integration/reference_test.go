@@ -75,11 +75,10 @@ func (s *suite) reference(t *testing.T) {
 		t.Fatalf("saved reference %q (%v), want %q", n.Reference, err, name)
 	}
 
-	cfg, err := n.ClientConfig()
+	cfg, err := n.ReferenceClientConfig()
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg.ChaincodeName = n.Reference
 	c, err := fabric.New(cfg)
 	if err != nil {
 		t.Fatal(err)
