@@ -1,6 +1,7 @@
 package fabricnet
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -31,6 +32,18 @@ func (n *Network) ClientConfig() (fabric.Config, error) {
 		cfg.Peers[o.MSPID] = fabric.Peer{Address: o.Peer.Endpoint, TLSCACert: ca}
 	}
 	return cfg, nil
+}
+
+// ReferenceClientConfig is how the Fabric ledger backend reaches the reference chaincode
+// once DeployReference has deployed it: ClientConfig with the reference's name and no
+// private data.
+func (n *Network) ReferenceClientConfig() (fabric.Config, error) {
+	if n.Reference == "" {
+		return fabric.Config{}, errors.New("fabricnet: the reference chaincode is not deployed (DeployReference)")
+	}
+	cfg, err := n.ClientConfig()
+	cfg.ChaincodeName, cfg.PrivateEndorsers = n.Reference, nil
+	return cfg, err
 }
 
 // AdminIdentity returns the admin identity of an organisation (by name or MSP ID).

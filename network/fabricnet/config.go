@@ -31,6 +31,13 @@ type PortMap struct {
 	Orderer         int // orderer gRPC: broadcast, deliver, Raft cluster
 	OrdererAdmin    int // channel participation API (osnadmin)
 	OrdererOps      int // orderer /healthz, /metrics
+	// ReferenceServer is the reference chaincode's server (DeployReference).
+	ReferenceServer int
+	// Profiling listeners (net/http/pprof, plain HTTP on the node's loopback address).
+	PeerProfile      int // peer.profile
+	OrdererProfile   int // General.Profile
+	ChaincodeProfile int // UDI_PPROF_ADDRESS of the chaincode server
+	ReferenceProfile int // UDI_PPROF_ADDRESS of the reference chaincode server
 }
 
 // DefaultPorts is the port map of a default network.
@@ -42,6 +49,32 @@ var DefaultPorts = PortMap{
 	Orderer:         7050,
 	OrdererAdmin:    7053,
 	OrdererOps:      8443,
+
+	ReferenceServer:  9998,
+	PeerProfile:      6060,
+	OrdererProfile:   6061,
+	ChaincodeProfile: 6062,
+	ReferenceProfile: 6063,
+}
+
+// withDefaults fills every unset port from DefaultPorts.
+func (p PortMap) withDefaults() PortMap {
+	for _, f := range []struct {
+		port *int
+		def  int
+	}{
+		{&p.Peer, DefaultPorts.Peer}, {&p.PeerChaincode, DefaultPorts.PeerChaincode},
+		{&p.PeerOperations, DefaultPorts.PeerOperations}, {&p.ChaincodeServer, DefaultPorts.ChaincodeServer},
+		{&p.Orderer, DefaultPorts.Orderer}, {&p.OrdererAdmin, DefaultPorts.OrdererAdmin},
+		{&p.OrdererOps, DefaultPorts.OrdererOps}, {&p.ReferenceServer, DefaultPorts.ReferenceServer},
+		{&p.PeerProfile, DefaultPorts.PeerProfile}, {&p.OrdererProfile, DefaultPorts.OrdererProfile},
+		{&p.ChaincodeProfile, DefaultPorts.ChaincodeProfile}, {&p.ReferenceProfile, DefaultPorts.ReferenceProfile},
+	} {
+		if *f.port == 0 {
+			*f.port = f.def
+		}
+	}
+	return p
 }
 
 // OrgSpec names a peer organisation; its MSP ID is Name + "MSP".
@@ -150,9 +183,7 @@ func (c Config) withDefaults() (Config, error) {
 	if c.AddressPrefix == "" {
 		c.AddressPrefix = "127.0.0"
 	}
-	if c.Ports == (PortMap{}) {
-		c.Ports = DefaultPorts
-	}
+	c.Ports = c.Ports.withDefaults()
 	if c.Orgs == nil {
 		c.Orgs = DefaultOrgs
 	}

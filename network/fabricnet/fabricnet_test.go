@@ -35,14 +35,19 @@ func TestLayoutGivesEveryListenerItsOwnAddress(t *testing.T) {
 		add(o.Name, o.Endpoint)
 		add(o.Name+" admin", o.Admin)
 		add(o.Name+" operations", o.Operations)
+		add(o.Name+" profile", o.Profile)
 	}
 	for _, o := range l.orgs {
 		add(o.peer.Name, o.peer.Endpoint)
 		add(o.peer.Name+" chaincode", o.peer.ChaincodeListen)
 		add(o.peer.Name+" operations", o.peer.Operations)
+		add(o.peer.Name+" profile", o.peer.Profile)
 		add(o.Name+" chaincode server", o.ChaincodeServer)
+		add(o.Name+" chaincode profile", o.ChaincodeProfile)
+		add(o.Name+" reference server", o.ReferenceServer)
+		add(o.Name+" reference profile", o.ReferenceProfile)
 	}
-	if got, want := len(seen), 3*3+5*4; got != want {
+	if got, want := len(seen), 3*4+5*8; got != want {
 		t.Errorf("got %d listeners, want %d", got, want)
 	}
 	if got := l.orgs[4].Host; got != "127.0.0.6" {

@@ -69,10 +69,14 @@ func Up(ctx context.Context, cfg Config, progress io.Writer) (*Network, error) {
 		{"orderers in the Raft cluster", u.raftCluster},
 		{"peers", u.startPeers},
 		{"peers join the channel", u.joinPeers},
-		{"chaincode servers", u.chaincodeServers},
-		{"chaincode definition", u.define},
-		{"chaincode ready on every peer", u.ready},
+		{"chaincode servers", func(ctx context.Context) (err error) {
+			u.packageIDs, err = u.chaincodeServers(ctx, u.udiChaincode())
+			return err
+		}},
+		{"chaincode definition", func(ctx context.Context) error { return u.define(ctx, u.udiChaincode(), u.packageIDs) }},
+		{"chaincode ready on every peer", func(ctx context.Context) error { return u.ready(ctx, u.udiChaincode()) }},
 		{"peers know each other (gossip)", u.gossip},
+		{"reference chaincode, if deployed", u.redeployReference},
 	}
 	start := time.Now()
 	for _, s := range steps {
@@ -82,19 +86,33 @@ func Up(ctx context.Context, cfg Config, progress io.Writer) (*Network, error) {
 		}
 		fmt.Fprintf(progress, "  %-32s %6d ms\n", s.name, time.Since(t).Milliseconds())
 	}
+	n, err := u.save()
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(progress, "network up in %.1f s: channel %q, chaincode %q, %d organisations, %d orderers\n",
+		time.Since(start).Seconds(), cfg.Channel, cfg.Chaincode, len(cfg.Orgs), cfg.Orderers)
+	return n, nil
+}
+
+// save writes the network's description, with the package IDs of its chaincodes, to
+// <RunDir>/network.json.
+func (u *upper) save() (*Network, error) {
 	n := u.layout.network()
 	for i := range n.Orgs {
 		n.Orgs[i].PackageID = u.packageIDs[n.Orgs[i].Name]
+		n.Orgs[i].ReferencePackageID = u.referenceIDs[n.Orgs[i].Name]
+	}
+	if u.referenceIDs != nil {
+		n.Reference = ReferenceChaincode
 	}
 	b, err := json.MarshalIndent(n, "", "  ")
 	if err != nil {
 		return nil, fmt.Errorf("fabricnet: %w", err)
 	}
-	if err := writeFile(filepath.Join(cfg.RunDir, networkFile), append(b, '\n'), 0o600); err != nil {
+	if err := writeFile(filepath.Join(u.cfg.RunDir, networkFile), append(b, '\n'), 0o600); err != nil {
 		return nil, fmt.Errorf("fabricnet: %w", err)
 	}
-	fmt.Fprintf(progress, "network up in %.1f s: channel %q, chaincode %q, %d organisations, %d orderers\n",
-		time.Since(start).Seconds(), cfg.Channel, cfg.Chaincode, len(cfg.Orgs), cfg.Orderers)
 	return n, nil
 }
 
@@ -209,7 +227,7 @@ func (u *upper) certificateAuthorities(ctx context.Context) error {
 // ProcessStatus is the state of one process of the network.
 type ProcessStatus struct {
 	Name     string `json:"name"`
-	Kind     string `json:"kind"` // orderer, peer, chaincode
+	Kind     string `json:"kind"` // orderer, peer, chaincode, reference, ca
 	Org      string `json:"org"`
 	Endpoint string `json:"endpoint"`
 	PID      int    `json:"pid,omitempty"`
@@ -294,6 +312,11 @@ func Status(ctx context.Context, cfg Config) (*StatusReport, error) {
 	}
 	for _, o := range l.orgs {
 		check(chaincodeDaemon(o), "chaincode", o.MSPID, o.ChaincodeServer, dialCheck(o.ChaincodeServer))
+	}
+	if n, err := Load(cfg.RunDir); err == nil && n.Reference != "" {
+		for _, o := range l.orgs {
+			check(referenceDaemon(o), KindReference, o.MSPID, o.ReferenceServer, dialCheck(o.ReferenceServer))
+		}
 	}
 	if _, err := fabricca.Load(cfg.RunDir); err == nil {
 		cas, err := fabricca.Status(ctx, l.caConfig())

@@ -21,6 +21,8 @@ type Network struct {
 	OrdererAdmin Identity `json:"ordererAdmin"`
 	// Collections are the chaincode's private data collections.
 	Collections []Collection `json:"collections,omitempty"`
+	// Reference is the name of the reference chaincode once DeployReference has deployed it.
+	Reference string `json:"reference,omitempty"`
 }
 
 // Org is one peer organisation and how to reach and act for it.
@@ -40,6 +42,13 @@ type Org struct {
 	ChaincodeServer string `json:"chaincodeServer"`
 	// PackageID is the organisation's chaincode package ID (its own connection.json).
 	PackageID string `json:"packageId,omitempty"`
+	// ChaincodeProfile is the chaincode server's net/http/pprof address (plain HTTP).
+	ChaincodeProfile string `json:"chaincodeProfile"`
+	// ReferenceServer and ReferenceProfile are the reference chaincode server's addresses,
+	// ReferencePackageID its package ID once deployed (DeployReference).
+	ReferenceServer    string `json:"referenceServer"`
+	ReferenceProfile   string `json:"referenceProfile"`
+	ReferencePackageID string `json:"referencePackageId,omitempty"`
 }
 
 // Peer is a peer node.
@@ -47,6 +56,7 @@ type Peer struct {
 	Name       string `json:"name"`
 	Endpoint   string `json:"endpoint"`   // gRPC host:port (gateway, endorsement, deliver)
 	Operations string `json:"operations"` // https host:port of /healthz and /metrics
+	Profile    string `json:"profile"`    // http host:port of /debug/pprof/ (peer.profile)
 }
 
 // Orderer is a Raft orderer node.
@@ -55,6 +65,7 @@ type Orderer struct {
 	Endpoint   string `json:"endpoint"`
 	Admin      string `json:"admin"` // channel participation API
 	Operations string `json:"operations"`
+	Profile    string `json:"profile"` // http host:port of /debug/pprof/ (General.Profile)
 }
 
 // Identity is an MSP folder with its signing certificate and private key resolved.
@@ -103,8 +114,8 @@ type orgLayout struct {
 }
 
 type peerLayout struct {
-	Name, Endpoint, ChaincodeListen, Operations string
-	DataDir, ConfigDir, MSPDir, TLSDir          string
+	Name, Endpoint, ChaincodeListen, Operations, Profile string
+	DataDir, ConfigDir, MSPDir, TLSDir                   string
 }
 
 type ordererLayout struct {
@@ -135,6 +146,7 @@ func newLayout(cfg Config) *layout {
 				Endpoint:   hostPort(host, cfg.Ports.Orderer),
 				Admin:      hostPort(host, cfg.Ports.OrdererAdmin),
 				Operations: hostPort(host, cfg.Ports.OrdererOps),
+				Profile:    hostPort(host, cfg.Ports.OrdererProfile),
 			},
 			Host: host, Port: cfg.Ports.Orderer,
 			TLSDir: filepath.Join(node, "tls"), TLSCert: filepath.Join(node, "tls", "server.crt"),
@@ -155,17 +167,21 @@ func newLayout(cfg Config) *layout {
 					Name:       peerName,
 					Endpoint:   hostPort(host, cfg.Ports.Peer),
 					Operations: hostPort(host, cfg.Ports.PeerOperations),
+					Profile:    hostPort(host, cfg.Ports.PeerProfile),
 				},
-				TLSCACert:       filepath.Join(od, "tlsca", "tlsca."+spec.Domain+"-cert.pem"),
-				Admin:           userIdentity(msp, od, "Admin@"+spec.Domain),
-				User:            userIdentity(msp, od, "User1@"+spec.Domain),
-				ChaincodeServer: hostPort(host, cfg.Ports.ChaincodeServer),
+				TLSCACert:        filepath.Join(od, "tlsca", "tlsca."+spec.Domain+"-cert.pem"),
+				Admin:            userIdentity(msp, od, "Admin@"+spec.Domain),
+				User:             userIdentity(msp, od, "User1@"+spec.Domain),
+				ChaincodeServer:  hostPort(host, cfg.Ports.ChaincodeServer),
+				ChaincodeProfile: hostPort(host, cfg.Ports.ChaincodeProfile),
+				ReferenceServer:  hostPort(host, cfg.Ports.ReferenceServer),
+				ReferenceProfile: hostPort(host, cfg.Ports.ReferenceProfile),
 			},
 			Index: i, PeerPort: cfg.Ports.Peer, MSPDir: filepath.Join(od, "msp"),
 			ccDir: l.path("chaincode", spec.Name),
 		}
 		o.peer = peerLayout{
-			Name: peerName, Endpoint: o.Peer.Endpoint, Operations: o.Peer.Operations,
+			Name: peerName, Endpoint: o.Peer.Endpoint, Operations: o.Peer.Operations, Profile: o.Peer.Profile,
 			ChaincodeListen: hostPort(host, cfg.Ports.PeerChaincode),
 			DataDir:         l.path("nodes", peerName, "data"),
 			ConfigDir:       l.path("nodes", peerName),

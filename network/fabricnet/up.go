@@ -3,7 +3,6 @@ package fabricnet
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -27,6 +26,8 @@ type upper struct {
 	out        io.Writer
 	builderDir string
 	packageIDs map[string]string // by organisation name
+	// referenceIDs are the reference chaincode's package IDs once deployed, else nil.
+	referenceIDs map[string]string
 }
 
 func (u *upper) bin(name string) string { return filepath.Join(u.cfg.BinDir, name) }
@@ -293,170 +294,6 @@ func channelListed(out []byte, channel string) bool {
 	return false
 }
 
-func (u *upper) chaincodeBinary(ctx context.Context) (string, error) {
-	if u.cfg.ChaincodeBinary != "" {
-		return u.cfg.ChaincodeBinary, nil
-	}
-	bin := u.path("bin", "udi-chaincode")
-	// #nosec G204 -- builds the project's own chaincode main
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "./chaincode/cmd/udi-chaincode")
-	cmd.Dir = u.cfg.ModuleRoot
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("build chaincode: %w: %s", err, bytes.TrimSpace(out))
-	}
-	return bin, nil
-}
-
-// chaincodeServers packages, installs and starts one chaincode server per organisation.
-func (u *upper) chaincodeServers(ctx context.Context) error {
-	bin, err := u.chaincodeBinary(ctx)
-	if err != nil {
-		return err
-	}
-	u.packageIDs = map[string]string{}
-	var mu sync.Mutex
-	if err := u.eachOrg(func(o orgLayout) error {
-		id, err := u.install(ctx, o)
-		mu.Lock()
-		u.packageIDs[o.Name] = id
-		mu.Unlock()
-		return err
-	}); err != nil {
-		return err
-	}
-	var ds []daemon
-	var ready []func(context.Context) error
-	for _, o := range u.orgs {
-		env := []string{
-			"CHAINCODE_ID=" + u.packageIDs[o.Name],
-			"CHAINCODE_SERVER_ADDRESS=" + o.ChaincodeServer,
-		}
-		if !u.cfg.DisableChaincodeTLS {
-			env = append(env,
-				"CHAINCODE_TLS_CERT="+filepath.Join(o.ccDir, "server", "server.crt"),
-				"CHAINCODE_TLS_KEY="+filepath.Join(o.ccDir, "server", "server.key"),
-				"CHAINCODE_TLS_CLIENT_CA="+o.TLSCACert,
-			)
-		}
-		ds = append(ds, daemon{Name: chaincodeDaemon(o), Bin: bin, Env: env})
-		ready = append(ready, dialCheck(o.ChaincodeServer))
-	}
-	return u.startAll(ctx, ds, ready)
-}
-
-// install writes the organisation's package, installs it on its peer when missing and returns
-// the package ID.
-func (u *upper) install(ctx context.Context, o orgLayout) (string, error) {
-	conn := connection{Address: o.ChaincodeServer, DialTimeout: "10s"}
-	if !u.cfg.DisableChaincodeTLS {
-		read := func(name string) (string, error) {
-			b, err := os.ReadFile(filepath.Join(o.ccDir, name)) // #nosec G304 -- TLS files issued by crypto
-			return string(b), err
-		}
-		var err error
-		conn.TLSRequired, conn.ClientAuthRequired = true, true
-		if conn.RootCert, err = read("server/ca.crt"); err != nil {
-			return "", err
-		}
-		if conn.ClientCert, err = read("client/server.crt"); err != nil {
-			return "", err
-		}
-		if conn.ClientKey, err = read("client/server.key"); err != nil {
-			return "", err
-		}
-	}
-	label := u.cfg.Chaincode + "_" + chaincodeVersion
-	pkg, err := chaincodePackage(label, conn)
-	if err != nil {
-		return "", err
-	}
-	file := filepath.Join(o.ccDir, label+".tar.gz")
-	if err := writeFile(file, pkg, 0o600); err != nil {
-		return "", err
-	}
-	out, err := u.peerCLI(ctx, o, "lifecycle", "chaincode", "calculatepackageid", file)
-	if err != nil {
-		return "", err
-	}
-	id := strings.TrimSpace(string(out))
-	out, err = u.peerCLI(ctx, o, "lifecycle", "chaincode", "queryinstalled", "--output", "json")
-	if err != nil {
-		return "", err
-	}
-	var installed struct {
-		Installed []struct {
-			PackageID string `json:"package_id"`
-		} `json:"installed_chaincodes"`
-	}
-	if err := json.Unmarshal(out, &installed); err != nil {
-		return "", fmt.Errorf("queryinstalled: %w", err)
-	}
-	for _, c := range installed.Installed {
-		if c.PackageID == id {
-			return id, nil
-		}
-	}
-	if _, err := u.peerCLI(ctx, o, "lifecycle", "chaincode", "install", file); err != nil {
-		return "", err
-	}
-	return id, nil
-}
-
-// definitionArgs are the flags that name the chaincode definition, the same for every org.
-func (u *upper) definitionArgs() []string {
-	args := []string{"--channelID", u.cfg.Channel, "--name", u.cfg.Chaincode,
-		"--version", chaincodeVersion, "--sequence", sequence,
-		"--collections-config", u.path("config", "collections.json")}
-	if u.cfg.EndorsementPolicy != "" {
-		args = append(args, "--signature-policy", u.cfg.EndorsementPolicy)
-	}
-	return args
-}
-
-// define approves the chaincode definition for every organisation and commits it.
-func (u *upper) define(ctx context.Context) error {
-	first := u.orgs[0]
-	if u.committed(ctx) {
-		return nil
-	}
-	// Each attempt first checks whether the previous one took effect after all.
-	if err := u.eachOrg(func(o orgLayout) error {
-		args := append([]string{"lifecycle", "chaincode", "approveformyorg",
-			"--package-id", u.packageIDs[o.Name]}, u.definitionArgs()...)
-		args = append(args, u.ordererArgs()...)
-		return retry(ctx, 30*time.Second, func() error {
-			if _, err := u.peerCLI(ctx, o, "lifecycle", "chaincode", "queryapproved",
-				"--channelID", u.cfg.Channel, "--name", u.cfg.Chaincode, "--sequence", sequence); err == nil {
-				return nil
-			}
-			_, err := u.peerCLI(ctx, o, args...)
-			return err
-		})
-	}); err != nil {
-		return fmt.Errorf("approve: %w", err)
-	}
-	args := append([]string{"lifecycle", "chaincode", "commit"}, u.definitionArgs()...)
-	args = append(args, u.ordererArgs()...)
-	for _, o := range u.orgs {
-		args = append(args, "--peerAddresses", o.Peer.Endpoint, "--tlsRootCertFiles", o.TLSCACert)
-	}
-	return retry(ctx, 30*time.Second, func() error {
-		if u.committed(ctx) {
-			return nil
-		}
-		_, err := u.peerCLI(ctx, first, args...)
-		return err
-	})
-}
-
-func (u *upper) committed(ctx context.Context) bool {
-	_, err := u.peerCLI(ctx, u.orgs[0], "lifecycle", "chaincode", "querycommitted",
-		"--channelID", u.cfg.Channel, "--name", u.cfg.Chaincode)
-	return err == nil
-}
-
-// ready evaluates the contract metadata on every peer, which makes each peer dial its
-// chaincode server once, so the first client call does not pay for it.
 // gossip waits until the gateway of every organisation's peer can reach the peer of every
 // other organisation for the chaincode: each organisation's admin evaluates info:Version on
 // each other organisation's peer through its own gateway. Peers learn of each other through
@@ -490,16 +327,6 @@ func (u *upper) gossip(ctx context.Context) error {
 			}
 		}
 		return nil
-	})
-}
-
-func (u *upper) ready(ctx context.Context) error {
-	return u.eachOrg(func(o orgLayout) error {
-		return retry(ctx, 30*time.Second, func() error {
-			_, err := u.peerCLI(ctx, o, "chaincode", "query", "--channelID", u.cfg.Channel,
-				"--name", u.cfg.Chaincode, "--ctor", `{"Args":["org.hyperledger.fabric:GetMetadata"]}`)
-			return err
-		})
 	})
 }
 

@@ -68,6 +68,12 @@ type Config struct {
 	RetryBackoff time.Duration
 }
 
+// MaxMessageBytes bounds every gRPC message to and from a peer, as the peer's own
+// maxRecvMsgSize and maxSendMsgSize do (Fabric's default, 100 MiB). gRPC's 4 MiB default
+// receive limit would refuse the prepared transaction of a 10,000-code commission (about
+// 7 MiB, ADR 035), which the gateway peer sends back to be signed.
+const MaxMessageBytes = 100 << 20
+
 // Client implements ledger.Client on fabric-gateway.
 type Client struct {
 	cfg Config
@@ -310,7 +316,8 @@ func (c *Client) connLocked(mspID string) (*grpc.ClientConn, error) {
 		return nil, fmt.Errorf("fabric: peer %s: no certificate in TLS CA PEM", peer.Address)
 	}
 	creds := credentials.NewClientTLSFromCert(pool, peer.ServerName)
-	conn, err := grpc.NewClient(peer.Address, grpc.WithTransportCredentials(creds))
+	conn, err := grpc.NewClient(peer.Address, grpc.WithTransportCredentials(creds),
+		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(MaxMessageBytes), grpc.MaxCallSendMsgSize(MaxMessageBytes)))
 	if err != nil {
 		return nil, fmt.Errorf("fabric: dial peer %s: %w", peer.Address, err)
 	}

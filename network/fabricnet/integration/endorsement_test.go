@@ -196,7 +196,7 @@ func (s *suite) forged(t *testing.T, msp, fn string, arg any, keep func(key stri
 }
 
 // signer signs with the PEM private key keyPEM.
-func signer(t *testing.T, keyPEM []byte) identity.Sign {
+func signer(t testing.TB, keyPEM []byte) identity.Sign {
 	t.Helper()
 	key, err := identity.PrivateKeyFromPEM(keyPEM)
 	if err != nil {

@@ -89,6 +89,8 @@ var subtests = []struct {
 	{name: "the demo story, through the gateway on Fabric, ends as on the embedded ledger", run: (*suite).demo},
 	{name: "the participants, a product and a lot are registered", run: (*suite).seed, required: true},
 	{name: "a unit cannot change hands without its owner's peer", run: (*suite).keyLevelEndorsement},
+	{name: "a commission of 10,000 codes commits in one transaction and reads back", run: (*suite).largeCommission, required: true},
+	{name: "the reference chaincode deploys beside ours, once, and answers through the Fabric backend", run: (*suite).reference},
 	{name: "chaincode error codes reach the caller", run: (*suite).errorCodes},
 	{name: "crafted bookmarks and arbitrary arguments neither read outside a scan nor stop a chaincode server", run: (*suite).craftedInput},
 	{name: "every organisation may do and read what ADR 012 says, and nothing else", run: (*suite).authorisationMatrix},
@@ -488,7 +490,7 @@ func (s *suite) endorsers(t *testing.T, submitter, txID string) []string {
 
 // rawGateway connects to the organisation's peer as its admin with fabric-gateway directly,
 // for calls the ledger backend does not make (system chaincodes).
-func rawGateway(t *testing.T, n *fabricnet.Network, o fabricnet.Org) (*client.Gateway, func()) {
+func rawGateway(t testing.TB, n *fabricnet.Network, o fabricnet.Org) (*client.Gateway, func()) {
 	t.Helper()
 	a, err := n.AdminIdentity(o.MSPID)
 	if err != nil {
@@ -499,7 +501,7 @@ func rawGateway(t *testing.T, n *fabricnet.Network, o fabricnet.Org) (*client.Ga
 }
 
 // dialPeer connects to the peer of o with TLS; the connection closes when the test ends.
-func dialPeer(t *testing.T, o fabricnet.Org) *grpc.ClientConn {
+func dialPeer(t testing.TB, o fabricnet.Org) *grpc.ClientConn {
 	t.Helper()
 	caPEM, err := os.ReadFile(o.TLSCACert)
 	if err != nil {
@@ -507,7 +509,8 @@ func dialPeer(t *testing.T, o fabricnet.Org) *grpc.ClientConn {
 	}
 	pool := x509.NewCertPool()
 	pool.AppendCertsFromPEM(caPEM)
-	conn, err := grpc.NewClient(o.Peer.Endpoint, grpc.WithTransportCredentials(credentials.NewClientTLSFromCert(pool, "")))
+	conn, err := grpc.NewClient(o.Peer.Endpoint, grpc.WithTransportCredentials(credentials.NewClientTLSFromCert(pool, "")),
+		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(fabric.MaxMessageBytes)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -516,7 +519,7 @@ func dialPeer(t *testing.T, o fabricnet.Org) *grpc.ClientConn {
 }
 
 // connectAs opens a fabric-gateway connection over conn signing as id.
-func connectAs(t *testing.T, conn *grpc.ClientConn, id *ledger.Identity, opts ...client.ConnectOption) *client.Gateway {
+func connectAs(t testing.TB, conn *grpc.ClientConn, id *ledger.Identity, opts ...client.ConnectOption) *client.Gateway {
 	t.Helper()
 	cert, err := identity.CertificateFromPEM(id.Certificate)
 	if err != nil {
