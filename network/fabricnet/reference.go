@@ -7,16 +7,9 @@ import (
 )
 
 // ReferenceChaincode is the name of the reference chaincode on the channel: the cost of
-// Fabric alone, beside ours, for benchmarks (chaincode/cmd/udi-reference).
+// Fabric alone, beside ours, for benchmarks (chaincode/reference, served by
+// chaincode/cmd/udi-reference).
 const ReferenceChaincode = "udi-reference"
-
-// The reference chaincode's transactions.
-const (
-	// ReferencePut(key, value) is a submit that writes value under key, one blind PutState.
-	ReferencePut = "reference:Put"
-	// ReferenceGet(key) is an evaluate that returns the value under key.
-	ReferenceGet = "reference:Get"
-)
 
 // DeployReference deploys the reference chaincode on the running network described by cfg,
 // as ours is deployed: installed on every organisation's peer, one server per organisation

@@ -14,10 +14,11 @@ import (
 	"log"
 
 	"github.com/udiledger/udiledger/chaincode/cmd/internal/ccserver"
+	"github.com/udiledger/udiledger/chaincode/reference"
 )
 
 func main() {
-	cc, err := newChaincode()
+	cc, err := reference.New()
 	if err == nil {
 		err = ccserver.Serve("udi-reference", cc)
 	}

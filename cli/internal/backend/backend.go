@@ -34,6 +34,9 @@ type Options struct {
 	DataDir string
 	// TempPrefix names the temporary directory ("udi-demo-").
 	TempPrefix string
+	// Durable syncs a temporary ledger's commits to disk too, as a kept one is (benchmarks
+	// measure what users run).
+	Durable bool
 	// RunDir is the Fabric network's run directory; empty means network/run of the module.
 	RunDir string
 	// Log receives one line saying what was opened.
@@ -46,8 +49,9 @@ type Backend struct {
 	Actors demo.Actors
 	// Dev is the development ledger (embedded only).
 	Dev *devledger.Ledger
-	// Dir is the embedded ledger's directory.
-	Dir string
+	// Dir is the embedded ledger's directory; NoSync says whether its commits skip fsync.
+	Dir    string
+	NoSync bool
 	// Network is the Fabric network and RunDir its directory (Fabric only).
 	Network *fabricnet.Network
 	RunDir  string
@@ -89,7 +93,8 @@ func openEmbedded(o Options) (*Backend, error) {
 		}
 		dir, cleanup = tmp, func() { _ = os.RemoveAll(tmp) }
 	}
-	l, err := devledger.Open(dir, devledger.Options{NoSync: o.DataDir == ""})
+	noSync := o.DataDir == "" && !o.Durable
+	l, err := devledger.Open(dir, devledger.Options{NoSync: noSync})
 	if err != nil {
 		cleanup()
 		return nil, err
@@ -101,7 +106,7 @@ func openEmbedded(o Options) (*Backend, error) {
 		return nil, err
 	}
 	fmt.Fprintf(o.Log, "embedded ledger in %s\n", dir)
-	return &Backend{Client: l, Actors: actors, Dev: l, Dir: dir, close: func() { _ = l.Close(); cleanup() }}, nil
+	return &Backend{Client: l, Actors: actors, Dev: l, Dir: dir, NoSync: noSync, close: func() { _ = l.Close(); cleanup() }}, nil
 }
 
 // openFabric connects to the network of `udi network up`. Each organisation acts through a

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/udiledger/udiledger/chaincode/reference"
+
 	"github.com/udiledger/udiledger/gateway/ledger"
 	"github.com/udiledger/udiledger/gateway/ledger/fabric"
 	"github.com/udiledger/udiledger/network/fabricnet"
@@ -84,13 +86,13 @@ func (s *suite) reference(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	res, err := c.Submit(s.ctx, ledger.Proposal{Identity: s.ids[mfr], Function: fabricnet.ReferencePut, Args: []string{"k1", "v1"}})
+	res, err := c.Submit(s.ctx, ledger.Proposal{Identity: s.ids[mfr], Function: reference.Put, Args: []string{"k1", "v1"}})
 	if err != nil {
-		t.Fatalf("%s: %v", fabricnet.ReferencePut, err)
+		t.Fatalf("%s: %v", reference.Put, err)
 	}
-	got, err := c.Evaluate(s.ctx, ledger.Proposal{Identity: s.ids[reg], Function: fabricnet.ReferenceGet, Args: []string{"k1"}})
+	got, err := c.Evaluate(s.ctx, ledger.Proposal{Identity: s.ids[reg], Function: reference.Get, Args: []string{"k1"}})
 	if err != nil || string(got) != "v1" {
-		t.Fatalf("%s: %q, %v", fabricnet.ReferenceGet, got, err)
+		t.Fatalf("%s: %q, %v", reference.Get, got, err)
 	}
 	t.Logf("reference put committed in block %d, endorsed by %v", res.BlockNumber, s.endorsers(t, mfr, res.TxID))
 }

@@ -109,7 +109,7 @@ func run(ctx context.Context, o *Options) error {
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
-	b, err := backend.Open(ctx, backend.Options{Backend: o.Backend, DataDir: o.DataDir, TempPrefix: "udi-bench-", RunDir: o.RunDir, Log: o.IO.ErrOut})
+	b, err := backend.Open(ctx, backend.Options{Backend: o.Backend, DataDir: o.DataDir, TempPrefix: "udi-bench-", Durable: true, RunDir: o.RunDir, Log: o.IO.ErrOut})
 	if err != nil {
 		return err
 	}

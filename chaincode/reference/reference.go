@@ -1,4 +1,8 @@
-package main
+// Package reference is the benchmarks' reference chaincode: the cost of Fabric alone (same
+// contract API, same server, same endorsement policy as the UDI Ledger chaincode) with no
+// business logic. reference:Put(key, value) writes value under key with one blind PutState;
+// reference:Get(key) returns it.
+package reference
 
 import (
 	"fmt"
@@ -31,6 +35,13 @@ func (Reference) Get(ctx contractapi.TransactionContextInterface, key string) (s
 // GetEvaluateTransactions marks Get as a read in the contract metadata.
 func (Reference) GetEvaluateTransactions() []string { return []string{"Get"} }
 
-func newChaincode() (*contractapi.ContractChaincode, error) {
+// The reference's transactions, as a ledger.Proposal names them.
+const (
+	Put = "reference:Put"
+	Get = "reference:Get"
+)
+
+// New returns the reference chaincode.
+func New() (*contractapi.ContractChaincode, error) {
 	return contractapi.NewChaincode(&Reference{Contract: contractapi.Contract{Name: "reference"}})
 }

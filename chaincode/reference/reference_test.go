@@ -1,4 +1,4 @@
-package main
+package reference
 
 import (
 	"context"
@@ -10,7 +10,7 @@ import (
 )
 
 func TestPutThenGetOnTheEmbeddedLedger(t *testing.T) {
-	cc, err := newChaincode()
+	cc, err := New()
 	if err != nil {
 		t.Fatal(err)
 	}
