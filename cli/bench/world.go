@@ -13,8 +13,11 @@ import (
 )
 
 // world is one run's goods on the ledger: a stock lot of p.Stock units scanned, packed and
-// shipped, and a recall lot of p.RecallUnits units. Serial numbers are run×1,000,000 + n, so
-// the 20-digit codes of runs never meet (the demo's serials stay below 100,000,000).
+// shipped; and the ledger's recall lot of p.RecallUnits units under a started recall, made by
+// the first run that needs it and read by every later one (a scope read changes nothing, and
+// commissioning 100,000 codes takes minutes on Fabric). Serial numbers are run×1,000,000 + n
+// for runs 101 to 999; run 100's range holds the recall lots. The demo's serials stay below
+// 100,000,000, so no code is ever shared.
 type world struct {
 	env Env
 	a   demo.Actors
@@ -35,9 +38,11 @@ type world struct {
 }
 
 const (
+	minRun       = 101
 	maxRun       = 999
-	recallSerial = 100000 // the recall lot's serials start after the stock's
+	fixtureRun   = 100 // the serials of the recall lots
 	caseSerial   = 900000
+	palletSerial = 999999
 )
 
 func (w *world) logf(format string, args ...any) { fmt.Fprintf(w.log, format+"\n", args...) }
@@ -61,16 +66,11 @@ func prepare(ctx context.Context, env Env, p Profile) (*world, error) {
 		return nil, err
 	}
 	w.run = run
-	w.stockLot, w.recallLot = fmt.Sprintf("BENCH%03dS", run), fmt.Sprintf("BENCH%03dR", run)
-	w.logf("run %d: lots %s (%d units) and %s (%d units)", run, w.stockLot, p.Stock, w.recallLot, p.RecallUnits)
-	expiry := model.DateOf(time.Now().AddDate(2, 0, 0))
-	for _, l := range []model.Lot{
-		{DI: demo.DrugProduct, Lot: w.stockLot, Expiry: expiry, Quantity: p.Stock},
-		{DI: demo.DrugProduct, Lot: w.recallLot, Expiry: expiry, Quantity: p.RecallUnits},
-	} {
-		if _, err := ledger.Do(ctx, w.env.Inv, w.a.Manufacturer, ops.RegisterLot, l); err != nil {
-			return nil, fmt.Errorf("bench: lot %s: %w", l.Lot, err)
-		}
+	w.stockLot, w.recallLot = fmt.Sprintf("BENCH%03dS", run), fmt.Sprintf("BENCH-R%d", p.RecallUnits)
+	w.logf("run %d: lot %s (%d units); recall lot %s (%d units)", run, w.stockLot, p.Stock, w.recallLot, p.RecallUnits)
+	if _, err := ledger.Do(ctx, w.env.Inv, w.a.Manufacturer, ops.RegisterLot, model.Lot{
+		DI: demo.DrugProduct, Lot: w.stockLot, Expiry: model.DateOf(time.Now().AddDate(2, 0, 0)), Quantity: p.Stock}); err != nil {
+		return nil, fmt.Errorf("bench: lot %s: %w", w.stockLot, err)
 	}
 	w.stock = make([]string, p.Stock)
 	for i := range w.stock {
@@ -84,14 +84,15 @@ func prepare(ctx context.Context, env Env, p Profile) (*world, error) {
 // is not on the ledger.
 func (w *world) freeRun(ctx context.Context, run int) (int, error) {
 	if run != 0 {
-		if run < 100 || run > maxRun {
-			return 0, fmt.Errorf("bench: run %d is outside 100 to %d", run, maxRun)
+		if run < minRun || run > maxRun {
+			return 0, fmt.Errorf("bench: run %d is outside %d to %d", run, minRun, maxRun)
 		}
 		return run, nil
 	}
-	first := 100 + int(time.Now().Unix()%int64(maxRun-99))
-	for i := 0; i <= maxRun-100; i++ {
-		r := 100 + (first-100+i)%(maxRun-99)
+	span := maxRun - minRun + 1
+	first := int(time.Now().Unix() % int64(span))
+	for i := range span {
+		r := minRun + (first+i)%span
 		_, err := ledger.Do(ctx, w.env.Inv, w.a.Manufacturer, ops.GetLot, model.LotQuery{DI: demo.DrugProduct, Lot: fmt.Sprintf("BENCH%03dS", r)})
 		switch {
 		case ledger.CodeOf(err) == model.CodeNotFound:
@@ -103,23 +104,16 @@ func (w *world) freeRun(ctx context.Context, run int) (int, error) {
 	return 0, errNoRun
 }
 
-func (w *world) recallCodes() []string {
-	codes := make([]string, w.p.RecallUnits)
-	for i := range codes {
-		codes[i] = demo.DrugCode(w.serial(recallSerial + i + 1))
-	}
-	return codes
-}
-
 // commission commissions codes into lot, MaxCommission a transaction, one after the other,
-// and returns how long each transaction took.
-func (w *world) commission(ctx context.Context, kind, lot string, codes []string) ([]time.Duration, error) {
+// with event IDs prefix-<first code's index>, and returns how long each transaction took. A
+// transaction an earlier, interrupted run recorded is answered as a replay.
+func (w *world) commission(ctx context.Context, prefix, lot string, codes []string) ([]time.Duration, error) {
 	var took []time.Duration
 	for i := 0; i < len(codes); i += model.MaxCommission {
 		part := codes[i:min(i+model.MaxCommission, len(codes))]
 		t0 := time.Now()
 		if _, err := ledger.Do(ctx, w.env.Inv, w.a.Manufacturer, ops.Commission, model.CommissionRequest{
-			EventHeader: model.EventHeader{EventID: w.eventID("commission-"+kind, i)}, DI: demo.DrugProduct, Lot: lot, Codes: part}); err != nil {
+			EventHeader: model.EventHeader{EventID: fmt.Sprintf("%s-%d", prefix, i)}, DI: demo.DrugProduct, Lot: lot, Codes: part}); err != nil {
 			return took, fmt.Errorf("commission %d codes into %s: %w", len(part), lot, err)
 		}
 		took = append(took, time.Since(t0))
@@ -185,7 +179,7 @@ func (w *world) palletise(ctx context.Context) (ship, receive time.Duration, err
 	if err := failed("pack cases", l); err != nil {
 		return 0, 0, err
 	}
-	w.pallet = demo.SSCC(w.serial(999999))
+	w.pallet = demo.SSCC(w.serial(palletSerial))
 	if _, err := ledger.Do(ctx, w.env.Inv, mfr, ops.Pack, model.PackRequest{EventHeader: model.EventHeader{EventID: w.eventID("pallet", 0)},
 		Parent: w.pallet, Children: w.cases}); err != nil {
 		return 0, 0, fmt.Errorf("pack the pallet: %w", err)
@@ -217,13 +211,41 @@ func (w *world) provenance(ctx context.Context, clients int, d time.Duration) (L
 	return l, len(first.Value.Events), nil
 }
 
-// scope starts a recall of the recall lot and reads its scope n times.
-func (w *world) scope(ctx context.Context, n int) ([]time.Duration, int, error) {
-	id := w.eventID("recall", 0)
-	if _, err := ledger.Do(ctx, w.env.Inv, w.a.Regulator, ops.StartRecall, model.RecallRequest{ID: id, Class: model.RecallClassII, Depth: model.DepthRetail,
-		Reason: "benchmark", Scope: model.RecallScope{Type: model.ScopeLot, DI: demo.DrugProduct, Lot: w.recallLot}}); err != nil {
-		return nil, 0, fmt.Errorf("start the recall: %w", err)
+// recallFixture is the ledger's started recall of its recall lot, made now unless an
+// earlier run made it: the lot registered, its units commissioned (each transaction replayed
+// if an interrupted run recorded it), the recall started. made says whether this run made it.
+func (w *world) recallFixture(ctx context.Context) (id string, made bool, err error) {
+	id = fmt.Sprintf("bench-recall-%d", w.p.RecallUnits)
+	r, err := ledger.Do(ctx, w.env.Inv, w.a.Regulator, ops.GetRecall, model.RecallQuery{RecallID: id})
+	switch {
+	case err == nil && r.Value.Current() == model.RecallStarted:
+		return id, false, nil
+	case err == nil:
+		return "", false, fmt.Errorf("recall %s is %s: the recall lot can only be measured on a ledger where it is started", id, r.Value.Current())
+	case ledger.CodeOf(err) != model.CodeNotFound:
+		return "", false, err
 	}
+	_, err = ledger.Do(ctx, w.env.Inv, w.a.Manufacturer, ops.RegisterLot, model.Lot{
+		DI: demo.DrugProduct, Lot: w.recallLot, Expiry: model.DateOf(time.Now().AddDate(5, 0, 0)), Quantity: w.p.RecallUnits})
+	if err != nil && ledger.CodeOf(err) != model.CodeConflict {
+		return "", false, fmt.Errorf("register lot %s: %w", w.recallLot, err)
+	}
+	codes := make([]string, w.p.RecallUnits)
+	for i := range codes {
+		codes[i] = demo.DrugCode(fixtureRun*1000000 + i + 1)
+	}
+	if _, err := w.commission(ctx, id+"-commission", w.recallLot, codes); err != nil {
+		return "", false, err
+	}
+	if _, err := ledger.Do(ctx, w.env.Inv, w.a.Regulator, ops.StartRecall, model.RecallRequest{ID: id, Class: model.RecallClassII, Depth: model.DepthRetail,
+		Reason: "benchmark: the scope of a lot this size", Scope: model.RecallScope{Type: model.ScopeLot, DI: demo.DrugProduct, Lot: w.recallLot}}); err != nil {
+		return "", false, fmt.Errorf("start the recall: %w", err)
+	}
+	return id, true, nil
+}
+
+// scope reads the scope of recall id n times.
+func (w *world) scope(ctx context.Context, id string, n int) ([]time.Duration, int, error) {
 	var times []time.Duration
 	total := 0
 	for range n {

@@ -48,8 +48,9 @@ func NewCmdBench(f *cmdutil.Factory) *cobra.Command {
 		Use:   "bench",
 		Short: "Measure throughput and latency on a backend, beside a trivial reference chaincode",
 		Long: `Measure the ledger as its users load it, on the embedded engine or the Fabric network of
-'udi network up'. One run makes its own goods (a lot of 10,000 units and a lot of 100,000)
-and measures, in order:
+'udi network up'. Each run makes its own lot of 10,000 units; the recalled lot of 100,000 units
+whose scope is read is made by the first run on a ledger (minutes on Fabric) and read by every
+later one. In order:
 
   commission_10k_s       one transaction commissioning 10,000 codes
   scan_tx_per_s          single-scan transactions (unit:Inspect) from concurrent clients,
@@ -65,7 +66,9 @@ and measures, in order:
   rss_mb                 peak resident memory of each kind of process
 
 Each figure is printed beside its target on the backend. --profile quick takes about 5
-minutes on 2 cores, full about 30. Runs on one ledger keep their goods apart (--run).`,
+minutes on 2 cores (plus, on a new Fabric network, the recalled lot's 5), full about 30. Runs
+on one ledger keep their goods apart (--run). A run writes real data: bench a development or
+test network, never production.`,
 		Example: `  udi bench                                  # embedded engine, quick profile
   udi bench --backend fabric -o json         # on 'udi network up'
   udi bench --profile full --charts docs/images
@@ -84,8 +87,8 @@ minutes on 2 cores, full about 30. Runs on one ledger keep their goods apart (--
 			if _, ok := bench.ProfileNamed(o.Profile); !ok {
 				return cmdutil.InvalidInput(fmt.Errorf("--profile %q: want quick, full or smoke", o.Profile))
 			}
-			if o.Run != 0 && (o.Run < 100 || o.Run > 999) {
-				return cmdutil.InvalidInput(fmt.Errorf("--run %d is outside 100 to 999", o.Run))
+			if o.Run != 0 && (o.Run < 101 || o.Run > 999) {
+				return cmdutil.InvalidInput(fmt.Errorf("--run %d is outside 101 to 999", o.Run))
 			}
 			return run(cmd.Context(), o)
 		},
@@ -96,7 +99,7 @@ minutes on 2 cores, full about 30. Runs on one ledger keep their goods apart (--
 	cmd.Flags().StringVar(&o.Charts, "charts", "", "write the throughput and latency charts (SVG) into this directory")
 	cmd.Flags().StringVar(&o.Report, "report-file", "", "also write the report as JSON to this file")
 	cmd.Flags().StringVar(&o.PProf, "pprof", "", "write CPU profiles of the processes serving the sustained scan load into this directory")
-	cmd.Flags().IntVar(&o.Run, "run", 0, "run number (100-999) that keeps this run's goods apart (default: the first free one)")
+	cmd.Flags().IntVar(&o.Run, "run", 0, "run number (101-999) that keeps this run's goods apart (default: the first free one)")
 	cmd.Flags().StringVar(&o.DataDir, "data-dir", "", "embedded ledger directory to keep (default: a temporary one, removed after)")
 	cmd.Flags().StringVar(&o.RunDir, "run-dir", "", "run directory of the Fabric network (default network/run)")
 	cmdutil.AddOutputFlag(cmd, &o.Output)
