@@ -43,6 +43,8 @@ type txn struct {
 	glns map[string]string
 	// inSubmit marks a transaction that writes: its scans cannot page (scopeUnits).
 	inSubmit bool
+	// batchIndex is the index of the scan this txn runs in a unit:Scans transaction (0 outside).
+	batchIndex int
 }
 
 func begin(ctx contractapi.TransactionContextInterface, cfg *Config) (*txn, error) {
@@ -60,6 +62,10 @@ func begin(ctx contractapi.TransactionContextInterface, cfg *Config) (*txn, erro
 	if c, ok := ctx.(*capturingContext); ok {
 		cap = c.captured
 	}
+	batchIndex := 0
+	if b, ok := ctx.(*batchContext); ok {
+		batchIndex = b.stub.index
+	}
 	return &txn{
 		captured: cap,
 		stub:     stub, ctx: ctx, cfg: cfg, now: now, nowText: model.FormatTime(now),
@@ -67,7 +73,7 @@ func begin(ctx contractapi.TransactionContextInterface, cfg *Config) (*txn, erro
 		parties: map[string]*model.Party{}, products: map[string]*model.Product{},
 		lots: map[string]*model.Lot{}, containers: map[string]*model.Container{},
 		units: map[string]*model.Unit{}, stocks: map[string]*model.Stock{},
-		guards: map[string]string{},
+		guards: map[string]string{}, batchIndex: batchIndex,
 	}, nil
 }
 

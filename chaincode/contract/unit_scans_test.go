@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -105,7 +106,7 @@ func sameAnswer(v any) string {
 		case map[string]any:
 			for k, v := range x {
 				switch k {
-				case "txId", "time", "eventTime", "recordTime", "updatedAt", "at", "lastEventId":
+				case "txId", "time", "eventTime", "recordTime", "updatedAt", "at", "openedAt", "lastEventId":
 					x[k] = ""
 				default:
 					blank(v)
@@ -176,6 +177,25 @@ func TestScansCommitAsTheSingleTransactionsWould(t *testing.T) {
 			batched.mustEval(&pb, reg, "query:Provenance", deviceCode(n))
 			if a, b := sameAnswer(pa), sameAnswer(pb); a != b {
 				t.Errorf("provenance of unit %d: %s, want %s", n, b, a)
+			}
+		}
+	})
+	t.Run("each alert opens its own case, as on its own", func(t *testing.T) {
+		var a, b model.CasePage
+		singles.mustEval(&a, reg, "case:List", "", "0", "")
+		batched.mustEval(&b, reg, "case:List", "", "0", "")
+		if len(a.Cases) != 2 || len(b.Cases) != len(a.Cases) {
+			t.Fatalf("%d cases, want %d (as the single transactions open)", len(b.Cases), len(a.Cases))
+		}
+		byKind := func(p model.CasePage) {
+			sort.Slice(p.Cases, func(i, j int) bool { return p.Cases[i].Kind < p.Cases[j].Kind }) // IDs follow transaction IDs
+		}
+		byKind(a)
+		byKind(b)
+		for i := range a.Cases {
+			a.Cases[i].ID, b.Cases[i].ID = "", ""
+			if sameAnswer(a.Cases[i]) != sameAnswer(b.Cases[i]) {
+				t.Errorf("case %+v, want %+v", b.Cases[i], a.Cases[i])
 			}
 		}
 	})
