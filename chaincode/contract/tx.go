@@ -62,19 +62,19 @@ func begin(ctx contractapi.TransactionContextInterface, cfg *Config) (*txn, erro
 	if c, ok := ctx.(*capturingContext); ok {
 		cap = c.captured
 	}
-	batchIndex := 0
-	if b, ok := ctx.(*batchContext); ok {
-		batchIndex = b.stub.index
-	}
-	return &txn{
+	t := &txn{
 		captured: cap,
 		stub:     stub, ctx: ctx, cfg: cfg, now: now, nowText: model.FormatTime(now),
 		txID: stub.GetTxID(), caller: msp,
 		parties: map[string]*model.Party{}, products: map[string]*model.Product{},
 		lots: map[string]*model.Lot{}, containers: map[string]*model.Container{},
 		units: map[string]*model.Unit{}, stocks: map[string]*model.Stock{},
-		guards: map[string]string{}, batchIndex: batchIndex,
-	}, nil
+		guards: map[string]string{},
+	}
+	if b, ok := ctx.(*batchContext); ok {
+		b.share(t)
+	}
+	return t, nil
 }
 
 func (t *txn) key(objectType string, attrs ...string) (string, error) {

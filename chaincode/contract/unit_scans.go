@@ -168,10 +168,23 @@ func emitNotices(ctx contractapi.TransactionContextInterface, notes []model.Noti
 // its stub.
 type batchContext struct {
 	contractapi.TransactionContextInterface
-	stub *batchStub
+	stub     *batchStub
+	parties  map[string]*model.Party
+	products map[string]*model.Product
+	lots     map[string]*model.Lot
 }
 
 func (c *batchContext) GetStub() shim.ChaincodeStubInterface { return c.stub }
+
+// share gives the txn of a scan the batch's caches of master data, which no scan writes
+// (parties, products, lots): each is read once per batch, as once per transaction.
+func (c *batchContext) share(t *txn) {
+	if c.parties == nil {
+		c.parties, c.products, c.lots = t.parties, t.products, t.lots
+	}
+	t.parties, t.products, t.lots = c.parties, c.products, c.lots
+	t.batchIndex = c.stub.index
+}
 
 // batchStub shows each scan of a batch its own single transaction on the batch's stub: the
 // single transaction's function (its request hash is the one it has on its own), the state
