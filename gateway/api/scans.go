@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/gin-gonic/gin"
@@ -74,10 +76,10 @@ type ScanBatchResult struct {
 const scanWorkers = 8
 
 // scans records a batch of scans, each with its own result (ADR 036). The write scans go to
-// the ledger in one unit:Scans transaction, all or nothing; when the ledger refuses it (one
-// scan refused, the ledger unreachable), each of its scans is submitted as its own
-// transaction, so one bad read does not hold up the pallet and every scan still gets its own
-// answer. Scans of the same code run in the order sent: a code's second write goes in a
+// the ledger in one unit:Scans transaction, all or nothing; a scan the ledger refuses in it is
+// answered on its own and the others sent again (writeScans), and when that does not settle it
+// (more refused scans, the ledger unreachable) each scan is submitted as its own transaction,
+// so one bad read does not hold up the pallet and every scan still gets its own answer. Scans of the same code run in the order sent: a code's second write goes in a
 // second transaction (a transaction keeps one version of a unit), and a verification runs
 // between the writes it was sent between.
 func (s *server) scans(c *gin.Context) {
@@ -135,9 +137,7 @@ func (s *server) scans(c *gin.Context) {
 			}
 		}
 		s.eachScan(ctx, id, b.Scans, out.Results, verify)
-		if len(write) > 0 && !s.scanBatch(ctx, id, b.Scans, out.Results, write) {
-			s.eachScan(ctx, id, b.Scans, out.Results, write)
-		}
+		s.writeScans(ctx, id, b.Scans, out.Results, write)
 	}
 	for i := range out.Results {
 		r := &out.Results[i]
@@ -170,25 +170,69 @@ func (s *server) eachScan(ctx context.Context, id *ledger.Identity, scans []scan
 	wg.Wait()
 }
 
+// maxRefusedScans is how many refused scans a round of write scans takes out of its
+// transaction, each then answered on its own, before every scan goes as its own transaction.
+const maxRefusedScans = 3
+
+// writeScans records the write scans idx, of different codes: in one unit:Scans transaction;
+// a scan the ledger refuses in it is taken out and submitted on its own, and the transaction
+// tried again without it, up to maxRefusedScans times; then, or when the ledger refuses the
+// transaction for another reason, each scan is its own transaction.
+func (s *server) writeScans(ctx context.Context, id *ledger.Identity, scans []scanBody, results []ScanResult, idx []int) {
+	for refused := 0; len(idx) > 0; refused++ {
+		err := s.scanBatch(ctx, id, scans, results, idx)
+		if err == nil {
+			return
+		}
+		k, ok := refusedScan(err, len(idx))
+		if !ok || refused == maxRefusedScans {
+			break
+		}
+		s.runScan(ctx, id, scans[idx[k]], &results[idx[k]])
+		idx = append(idx[:k:k], idx[k+1:]...)
+	}
+	s.eachScan(ctx, id, scans, results, idx)
+}
+
+// refusedScan is the index in the batch of the scan a unit:Scans refusal names
+// ("CODE: scans[k]: …"), if it names one of n.
+func refusedScan(err error, n int) (int, bool) {
+	var ce *ledger.ChaincodeError
+	if !errors.As(err, &ce) {
+		return 0, false
+	}
+	code := model.ParseCode(ce.Message)
+	_, rest, ok := strings.Cut(ce.Message, string(code)+": scans[")
+	if code == "" || !ok {
+		return 0, false
+	}
+	num, _, ok := strings.Cut(rest, "]: ")
+	k, err := strconv.Atoi(num)
+	if !ok || err != nil || k < 0 || k >= n {
+		return 0, false
+	}
+	return k, true
+}
+
 // scanBatch submits the write scans idx, of different codes, in one unit:Scans transaction
-// and reports whether the ledger took it; each scan's result is then what its own transaction
+// and answers each scan, when the ledger took it, with what its own transaction
 // would have answered.
-func (s *server) scanBatch(ctx context.Context, id *ledger.Identity, scans []scanBody, results []ScanResult, idx []int) bool {
+func (s *server) scanBatch(ctx context.Context, id *ledger.Identity, scans []scanBody, results []ScanResult, idx []int) error {
 	req := model.ScanBatchRequest{Scans: make([]model.Scan, len(idx))}
 	for n, i := range idx {
 		req.Scans[n], _, _ = scanRequest(scans[i], results[i].EventID)
 	}
 	a, err := ledger.Run(ctx, s.caller, id, ops.Scans, req)
 	if err != nil {
-		return false
+		return err
 	}
 	v, err := a.Value()
 	if err != nil {
-		return false
+		return err
 	}
 	got := v.(*model.ScanBatchResult).Results
 	if len(got) != len(idx) {
-		return false
+		return fmt.Errorf("unit:Scans answered %d scans of %d", len(got), len(idx))
 	}
 	for n, i := range idx {
 		var (
@@ -201,11 +245,11 @@ func (s *server) scanBatch(ctx context.Context, id *ledger.Identity, scans []sca
 		case got[n].Event != nil:
 			replayed = got[n].Event.Replayed
 		default:
-			return false
+			return fmt.Errorf("unit:Scans answered scan %d without a result", n)
 		}
 		b, err := json.Marshal(res)
 		if err != nil {
-			return false
+			return err
 		}
 		r := &results[i]
 		r.Status, r.Result = http.StatusCreated, b
@@ -213,7 +257,7 @@ func (s *server) scanBatch(ctx context.Context, id *ledger.Identity, scans []sca
 			r.Status = http.StatusOK
 		}
 	}
-	return true
+	return nil
 }
 
 // scanRequest is a write scan's request: as one scan of unit:Scans, and as its own

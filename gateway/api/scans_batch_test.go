@@ -40,9 +40,13 @@ func TestScansGoInOneTransaction(t *testing.T) {
 		{"code": deviceCode(4), "action": "receive", "id": "urn:uuid:station-own-id"},
 	}
 	batch := map[string]any{"location": dstGLN, "scans": scans}
-	// refused adds a scan the ledger refuses: the scans of its transaction go one by one.
+	// refused adds scans the ledger refuses, more than a transaction takes out: the scans of
+	// the transaction go one by one.
 	refused := map[string]any{"location": dstGLN, "scans": append(append([]map[string]any{}, scans...),
-		map[string]any{"code": deviceCode(7), "action": "destroy", "reason": "crushed"})}
+		map[string]any{"code": deviceCode(7), "action": "destroy", "reason": "crushed"},
+		map[string]any{"code": deviceCode(8), "action": "destroy", "reason": "crushed"},
+		map[string]any{"code": deviceCode(98), "action": "receive"},
+		map[string]any{"code": deviceCode(99), "action": "receive"})}
 	key := "Idempotency-Key: dock-4-batch-1"
 
 	w := scanStation(t)
@@ -84,12 +88,20 @@ func TestScansGoInOneTransaction(t *testing.T) {
 	one := scanStation(t)
 	var each ScanBatchResult
 	one.must(200, &each, dst, "POST", "/v1/scans", refused, key)
-	t.Run("a refused transaction falls back to one transaction per scan, with the same answers", func(t *testing.T) {
-		if each.Results[6].Status != 403 || each.Succeeded != 6 || each.Failed != 1 {
-			t.Fatalf("results %+v, want the destroy refused alone", each)
+	t.Run("a transaction refused again and again falls back to one transaction per scan, with the same answers", func(t *testing.T) {
+		for i, want := range []int{403, 403, 404, 404} {
+			if r := each.Results[6+i]; r.Status != want {
+				t.Errorf("refused scan %d: %d %+v, want %d", 6+i, r.Status, r.Problem, want)
+			}
 		}
-		if n := len(one.rec.proposals("unit:Receive")); n != 3 {
-			t.Fatalf("%d unit:Receive transactions, want one per receive scan", n)
+		if each.Succeeded != 6 || each.Failed != 4 {
+			t.Fatalf("succeeded %d, failed %d; want 6 and 4", each.Succeeded, each.Failed)
+		}
+		var r0, r1 model.EventResult
+		_ = json.Unmarshal(each.Results[0].Result, &r0)
+		_ = json.Unmarshal(each.Results[1].Result, &r1)
+		if r0.TxID == "" || r0.TxID == r1.TxID {
+			t.Fatalf("receipts in transactions %q and %q, want one each", r0.TxID, r1.TxID)
 		}
 		for i := range got.Results {
 			if i == 2 {
@@ -131,6 +143,29 @@ func TestScansGoInOneTransaction(t *testing.T) {
 			}
 		}
 	})
+}
+
+func TestAScanRefusedInATransactionIsAnsweredOnItsOwn(t *testing.T) {
+	w := scanStation(t)
+	destroys := len(w.rec.proposals("unit:Destroy"))
+	var got ScanBatchResult
+	w.must(200, &got, dst, "POST", "/v1/scans", map[string]any{"location": dstGLN, "scans": []map[string]any{
+		{"code": deviceCode(1), "action": "receive"},
+		{"code": deviceCode(7), "action": "destroy", "reason": "crushed"}, // the manufacturer's
+		{"code": deviceCode(2), "action": "receive"},
+	}})
+	if got.Results[1].Status != 403 || got.Results[1].Problem == nil || strings.Contains(got.Results[1].Problem.Detail, "scans[") {
+		t.Fatalf("refused scan %+v, want 403 as on its own", got.Results[1])
+	}
+	var r0, r2 model.EventResult
+	_ = json.Unmarshal(got.Results[0].Result, &r0)
+	_ = json.Unmarshal(got.Results[2].Result, &r2)
+	if got.Results[0].Status != 201 || got.Results[2].Status != 201 || r0.TxID == "" || r0.TxID != r2.TxID {
+		t.Fatalf("results %+v, want the two receipts in one transaction", got.Results)
+	}
+	if n, m := len(w.rec.proposals("unit:Destroy"))-destroys, len(w.rec.proposals("unit:Receive")); n != 1 || m != 0 {
+		t.Fatalf("%d unit:Destroy and %d unit:Receive transactions, want the destroy alone on its own", n, m)
+	}
 }
 
 func TestTheStreamShowsEachScanOfATransaction(t *testing.T) {
