@@ -2,6 +2,7 @@ package contract
 
 import (
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
@@ -48,6 +49,9 @@ func (t *txn) openCase(a *model.Alert) error {
 		id := "case-" + t.txID
 		if len(t.txID) > 16 {
 			id = "case-" + t.txID[:16]
+		}
+		if t.batchIndex > 0 { // each scan of a unit:Scans transaction opens its own
+			id += "-" + strconv.Itoa(t.batchIndex)
 		}
 		c = &model.Case{ID: id, Kind: a.Kind, State: model.CaseOpen, OpenedAt: t.nowText, Codes: []string{}}
 		if err := t.describeGoods(c, a.Codes); err != nil {

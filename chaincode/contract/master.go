@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/hyperledger/fabric-chaincode-go/v2/pkg/cid"
-
 	"github.com/udiledger/udiledger/chaincode/model"
 )
 
@@ -58,7 +56,7 @@ func (t *txn) meAs(action string, roles ...model.Role) (*model.Party, error) {
 // (an ecert attribute from the organisation's Fabric CA) must be one of roles. Identities
 // without it (nodes, admins made by cryptogen) may read but not act.
 func (t *txn) certRole(action string, roles ...model.Role) error {
-	role, found, err := cid.GetAttributeValue(t.stub, RoleAttribute)
+	role, found, err := t.ctx.GetClientIdentity().GetAttributeValue(RoleAttribute) // parsed once per transaction
 	if err != nil {
 		return fmt.Errorf("read caller role attribute: %w", err)
 	}

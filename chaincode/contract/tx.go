@@ -43,6 +43,8 @@ type txn struct {
 	glns map[string]string
 	// inSubmit marks a transaction that writes: its scans cannot page (scopeUnits).
 	inSubmit bool
+	// batchIndex is the index of the scan this txn runs in a unit:Scans transaction (0 outside).
+	batchIndex int
 }
 
 func begin(ctx contractapi.TransactionContextInterface, cfg *Config) (*txn, error) {
@@ -60,7 +62,7 @@ func begin(ctx contractapi.TransactionContextInterface, cfg *Config) (*txn, erro
 	if c, ok := ctx.(*capturingContext); ok {
 		cap = c.captured
 	}
-	return &txn{
+	t := &txn{
 		captured: cap,
 		stub:     stub, ctx: ctx, cfg: cfg, now: now, nowText: model.FormatTime(now),
 		txID: stub.GetTxID(), caller: msp,
@@ -68,7 +70,11 @@ func begin(ctx contractapi.TransactionContextInterface, cfg *Config) (*txn, erro
 		lots: map[string]*model.Lot{}, containers: map[string]*model.Container{},
 		units: map[string]*model.Unit{}, stocks: map[string]*model.Stock{},
 		guards: map[string]string{},
-	}, nil
+	}
+	if b, ok := ctx.(*batchContext); ok {
+		b.share(t)
+	}
+	return t, nil
 }
 
 func (t *txn) key(objectType string, attrs ...string) (string, error) {

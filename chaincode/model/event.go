@@ -140,7 +140,7 @@ type EventResult struct {
 
 // Notification is the payload of the chaincode event every state-changing transaction emits.
 type Notification struct {
-	Kind string `json:"kind"` // "event", "party", "product", "lot", "recall", "acknowledgement"
+	Kind string `json:"kind"` // "event", "events", "party", "product", "lot", "recall", "acknowledgement"
 	ID   string `json:"id"`   // event ID, MSP ID, DI, DI/lot or recall ID
 	// Step is a recall's step after its start: amended, completed, terminated, checked.
 	Step      string    `json:"step,omitempty"`
@@ -153,6 +153,8 @@ type Notification struct {
 	CodeCount int       `json:"codeCount,omitempty"`
 	To        string    `json:"to,omitempty"`
 	AlertID   string    `json:"alertId,omitempty"`
+	// Events are the notifications of a transaction of several events (Kind NoticesKind).
+	Events []Notification `json:"events,omitempty"`
 }
 
 // MaxNotifiedCodes caps the codes listed in a Notification.

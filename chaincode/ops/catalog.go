@@ -49,6 +49,8 @@ var (
 	Transform       = submit[model.TransformRequest, model.EventResult]("unit:Transform")
 	Associate       = submit[model.AssociateRequest, model.EventResult]("unit:Associate")
 	DispenseDetails = evaluate[model.EventIDQuery, model.DispenseRecord]("unit:DispenseDetails")
+	// Scans records a scanner station's write scans in one transaction (ADR 036).
+	Scans = submit[model.ScanBatchRequest, model.ScanBatchResult]("unit:Scans")
 )
 
 // Pack states and shipment corrections (ADR 028).
@@ -117,7 +119,7 @@ var All = []Descriptor{
 	InitLedger, RegisterParty, UpdateParty, GetParty, ListParties, ExpiringLicences,
 	RegisterProduct, SetProductLinks, GetProduct, ListProducts, RegisterLot, SetLotStatus, GetLot, ListLots,
 	Commission, Pack, Unpack, Ship, Receive, PrepareDispense, Dispense, UndoDispense, EraseDispense, Return, Decommission,
-	Destroy, Release, ReportSensor, Inspect, Transform, Associate, DispenseDetails, CaptureEPCIS,
+	Destroy, Release, ReportSensor, Inspect, Transform, Associate, DispenseDetails, Scans, CaptureEPCIS,
 	SetPackState, UndoPackState, CancelShipment, RefuseShipment, Relocate,
 	Rework, Restock,
 	StartRecall, AcknowledgeRecall, AmendRecall, CompleteRecall, TerminateRecall, CheckRecall, GetRecall, ListRecalls, RecallScope, RecallDispensed,

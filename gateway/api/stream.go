@@ -99,14 +99,39 @@ func (s *server) serveEvents(client ledger.Client, heartbeat time.Duration, clos
 						return true
 					}
 				}
-				if !visible(ev) {
-					return true
+				for _, data := range streamData(ev, visible) {
+					if _, err := fmt.Fprintf(w, "id: %d.%s\nevent: %s\ndata: %s\n\n", ev.BlockNumber, ev.TxID, ev.Name, data); err != nil {
+						return false
+					}
 				}
-				_, err := fmt.Fprintf(w, "id: %d.%s\nevent: %s\ndata: %s\n\n", ev.BlockNumber, ev.TxID, ev.Name, oneLine(ev.Payload))
-				return err == nil
+				return true
 			}
 		})
 	}
+}
+
+// streamData is what the stream sends of a chaincode event: its payload when the caller may
+// see it; for a transaction of several events (model.NoticesKind, unit:Scans) each
+// notification the caller may see, as its single transaction would have sent it, all under
+// the transaction's ID (a client that resumes after it has had them all).
+func streamData(ev ledger.Event, visible func(model.Notification) bool) []string {
+	var n model.Notification
+	if json.Unmarshal(ev.Payload, &n) != nil {
+		return nil
+	}
+	if n.Kind != model.NoticesKind {
+		if !visible(n) {
+			return nil
+		}
+		return []string{oneLine(ev.Payload)}
+	}
+	var out []string
+	for _, each := range n.Notices() {
+		if b, err := json.Marshal(each); err == nil && visible(each) {
+			out = append(out, string(b))
+		}
+	}
+	return out
 }
 
 // oneLine keeps a JSON payload on one SSE data line.
@@ -117,10 +142,10 @@ func oneLine(b []byte) string {
 // streamPolicy is the read policy (ADR 012, model.NoticeVisible) for the event stream.
 // Whether the caller is a regulator is the ledger's word (its party record), read once as the
 // stream opens; who makes a product likewise, once per product.
-func (s *server) streamPolicy(c *gin.Context) (func(ledger.Event) bool, error) {
+func (s *server) streamPolicy(c *gin.Context) (func(model.Notification) bool, error) {
 	p := auth.PrincipalOf(c)
 	if p == nil || p.Identity == nil {
-		return func(ledger.Event) bool { return false }, nil
+		return func(model.Notification) bool { return false }, nil
 	}
 	ctx, msp := c.Request.Context(), p.Identity.MSPID
 	party, err := ledger.Do(ctx, s.caller, p.Identity, ops.GetParty, model.PartyQuery{MSPID: msp})
@@ -143,8 +168,7 @@ func (s *server) streamPolicy(c *gin.Context) (func(ledger.Event) bool, error) {
 		}
 		return m == msp
 	}
-	return func(ev ledger.Event) bool {
-		var n model.Notification
-		return json.Unmarshal(ev.Payload, &n) == nil && model.NoticeVisible(n, msp, regulator, makes)
+	return func(n model.Notification) bool {
+		return model.NoticeVisible(n, msp, regulator, makes)
 	}, nil
 }

@@ -84,12 +84,22 @@ func (n *Notifier) handle(ctx context.Context, ev ledger.Event) error {
 			return nil
 		}
 	}
-	switch {
-	case note.Kind == "event" && note.BizStep == model.BizStepRecalling:
-		return n.recallNews(ctx, KindRecallStarted, note.ID, note.TxID)
-	case note.Kind == "recall" && note.Step == "amended":
-		return n.recallNews(ctx, KindRecallAmended, note.ID, note.TxID)
-	case note.AlertID != "" || note.Kind == "case":
+	sweep := false
+	for _, each := range note.Notices() { // a unit:Scans transaction lists its scans'
+		switch {
+		case each.Kind == "event" && each.BizStep == model.BizStepRecalling:
+			if err := n.recallNews(ctx, KindRecallStarted, each.ID, each.TxID); err != nil {
+				return err
+			}
+		case each.Kind == "recall" && each.Step == "amended":
+			if err := n.recallNews(ctx, KindRecallAmended, each.ID, each.TxID); err != nil {
+				return err
+			}
+		case each.AlertID != "" || each.Kind == "case":
+			sweep = true
+		}
+	}
+	if sweep { // once for a transaction, whatever alerts it raised
 		return n.sweepCases(ctx)
 	}
 	return nil

@@ -87,6 +87,7 @@ var Internal = map[string]string{
 	"unit:PrepareDispense": "the first of a dispense's two transactions: POST /v1/events/dispense makes both",
 	"epcis:Capture":        "one event of a document: POST /epcis/capture and POST /epcis/events submit it per event",
 	"query:EventsByIndex":  "read by the EPCIS queries (GET /epcis/events, the resources' /events, named queries)",
+	"unit:Scans":           "a scanner station's write scans in one transaction: POST /v1/scans submits them",
 }
 
 // Fields lists a request type's fields by JSON name, embedded structs flattened (each

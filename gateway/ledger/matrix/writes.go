@@ -34,6 +34,8 @@ var writeRoles = map[string][]model.Role{
 	"unit:PrepareDispense": dispensing, "unit:Dispense": dispensing, "unit:UndoDispense": dispensing, "unit:EraseDispense": dispensing,
 	"unit:Decommission": tradingAnd(model.RoleRegulator), "unit:Destroy": tradingAnd(model.RoleRegulator),
 	"unit:Inspect": tradingAnd(model.RoleRegulator), "unit:Transform": {model.RoleManufacturer},
+	// A batch of scans: each scan is judged by its single transaction (the batch's is an inspection).
+	"unit:Scans": tradingAnd(model.RoleRegulator),
 	// Cases (ADR 027): whoever sees a case notes on it; its owner or a regulator decides it.
 	"case:Take": {model.RoleRegulator, model.RoleManufacturer}, "case:Investigate": {model.RoleRegulator, model.RoleManufacturer},
 	"case:Close": {model.RoleRegulator, model.RoleManufacturer}, "case:Note": tradingAnd(model.RoleRegulator),
@@ -83,6 +85,8 @@ func checkWrites(t *testing.T, w World, f fixture) {
 		"unit:Destroy":       model.DisposeRequest{EventHeader: h, Codes: codes, Reason: "matrix"},
 		"unit:Release":       model.DisposeRequest{EventHeader: h, Codes: codes, Reason: "matrix"},
 		"unit:Inspect":       model.InspectRequest{EventHeader: h, Code: f.u1},
+		"unit:Scans": model.ScanBatchRequest{Scans: []model.Scan{{Action: model.ScanInspect,
+			Inspect: &model.InspectRequest{EventHeader: h, Code: f.u1}}}},
 		"unit:Transform":     model.TransformRequest{EventHeader: h, Inputs: codes, Outputs: []string{unitCode(w.DI, w.Run, 7)}, DI: w.DI, Lot: f.lot},
 		"unit:Associate":     model.AssociateRequest{EventHeader: h, Action: model.ActionAdd, Device: "urn:example:logger:" + w.Run, Codes: codes},
 		"recall:Start":       model.RecallRequest{ID: w.Run + "-w", Class: model.RecallClassII, Depth: model.DepthRetail, Reason: "matrix", Scope: model.RecallScope{Type: model.ScopeLot, DI: w.DI, Lot: f.lot}},
