@@ -77,6 +77,9 @@ type Env struct {
 	Run int
 	// Log receives progress lines; nil discards them.
 	Log io.Writer
+	// Batch records a batch of scans in one transaction; nil means unit:Scans through Inv
+	// (a gateway takes batches at POST /v1/scans instead).
+	Batch BatchFunc
 	// Profiled is called with the sustained scan load running and its length, to take CPU
 	// profiles of the processes that serve it; nil takes none.
 	Profiled func(ctx context.Context, d time.Duration)
@@ -253,10 +256,6 @@ func failed(what string, l Load) error {
 }
 
 func batched(ctx context.Context, w *world, r *Report) error {
-	if w.batch == nil {
-		w.logf("  (no batch operation on this backend)")
-		return nil
-	}
 	l := w.batches(ctx, w.p.BatchClients, w.p.Sustain)
 	if err := failed("batched scans", l); err != nil {
 		return err

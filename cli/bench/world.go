@@ -30,8 +30,7 @@ type world struct {
 	cases               []string
 	pallet              string
 
-	// batch records scans in one transaction; nil where the backend has no such operation.
-	batch func(ctx context.Context, id *ledger.Identity, seq int, codes []string) error
+	batch BatchFunc // records scans in one transaction
 	ref   func(ctx context.Context, id *ledger.Identity, key, value string) error
 
 	seqs int // sequence numbers handed out to loads so far
@@ -146,11 +145,12 @@ func (w *world) batches(ctx context.Context, clients int, d time.Duration) Load 
 	base := w.nextSeq()
 	return drive(ctx, clients, d, 0, func(ctx context.Context, seq int) error {
 		n := base + seq
-		codes := make([]string, w.p.Batch)
+		codes, ids := make([]string, w.p.Batch), make([]string, w.p.Batch)
 		for i := range codes {
 			codes[i] = w.stock[(n*w.p.Batch+i)%len(w.stock)]
+			ids[i] = w.eventID("batch", n*w.p.Batch+i)
 		}
-		return w.batch(ctx, w.a.Manufacturer, n, codes)
+		return w.batch(ctx, w.a.Manufacturer, ids, codes)
 	})
 }
 

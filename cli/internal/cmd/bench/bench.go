@@ -3,7 +3,9 @@
 package bench
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/udiledger/udiledger/chaincode/model"
 	"github.com/udiledger/udiledger/cli/bench"
 	"github.com/udiledger/udiledger/cli/internal/backend"
 	"github.com/udiledger/udiledger/cli/internal/cmdutil"
@@ -132,11 +135,13 @@ func run(ctx context.Context, o *Options) error {
 		}
 		defer func() { _ = gw.Close() }()
 		fmt.Fprintf(o.IO.ErrOut, "gateway %s\n", gw.URL)
-		hc, err := httpledger.New(gw.URL, gw.Keys, &http.Client{Timeout: 5 * time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: 128}})
+		httpClient := &http.Client{Timeout: 5 * time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: 128}}
+		hc, err := httpledger.New(gw.URL, gw.Keys, httpClient)
 		if err != nil {
 			return err
 		}
 		env.Inv = hc
+		env.Batch = postScans(httpClient, gw.URL, gw.Keys)
 	}
 	r, err := bench.Run(ctx, env, p)
 	if err != nil {
@@ -172,4 +177,48 @@ func writeReport(path string, r *bench.Report) error {
 		return err
 	}
 	return f.Close()
+}
+
+// postScans records a batch through a gateway's POST /v1/scans, which writes a station's
+// scans in one transaction.
+func postScans(client *http.Client, base string, keys map[string]string) bench.BatchFunc {
+	type scan struct {
+		ID     string `json:"id"`
+		Code   string `json:"code"`
+		Action string `json:"action"`
+	}
+	return func(ctx context.Context, id *ledger.Identity, eventIDs, codes []string) error {
+		body := struct {
+			Scans []scan `json:"scans"`
+		}{Scans: make([]scan, len(codes))}
+		for i, c := range codes {
+			body.Scans[i] = scan{ID: eventIDs[i], Code: c, Action: string(model.ScanInspect)}
+		}
+		b, err := json.Marshal(body)
+		if err != nil {
+			return err
+		}
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/v1/scans", bytes.NewReader(b))
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Authorization", "Bearer "+keys[id.MSPID])
+		req.Header.Set("Content-Type", "application/json")
+		res, err := client.Do(req)
+		if err != nil {
+			return err
+		}
+		defer res.Body.Close()
+		var out struct {
+			Succeeded int `json:"succeeded"`
+			Failed    int `json:"failed"`
+		}
+		if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
+			return fmt.Errorf("POST /v1/scans: %s: %w", res.Status, err)
+		}
+		if res.StatusCode != http.StatusOK || out.Failed > 0 || out.Succeeded != len(codes) {
+			return fmt.Errorf("POST /v1/scans: %s, %d of %d scans failed", res.Status, out.Failed, len(codes))
+		}
+		return nil
+	}
 }

@@ -40,7 +40,7 @@ func TestBenchCommand(t *testing.T) {
 		if err := json.Unmarshal([]byte(out), &r); err != nil {
 			t.Fatal(err)
 		}
-		if r.Backend != "embedded" || r.ScanTxPerS <= 0 || r.RecallUnits != bench.Smoke.RecallUnits || r.RSSMB["udi"] <= 0 || len(r.Sweep) != len(bench.Smoke.Levels) {
+		if r.Backend != "embedded" || r.ScanTxPerS <= 0 || r.TrivialTxPerS <= 0 || r.BatchedEventsPerS <= 0 || r.RecallUnits != bench.Smoke.RecallUnits || r.RSSMB["udi"] <= 0 || len(r.Sweep) != len(bench.Smoke.Levels) {
 			t.Errorf("report %+v", r)
 		}
 		if r.ProvenanceEvents < 4 { // commissioned, packed into a case, onto a pallet, shipped, received
