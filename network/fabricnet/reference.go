@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 )
 
 // ReferenceChaincode is the name of the reference chaincode on the channel: the cost of
@@ -15,8 +16,10 @@ const ReferenceChaincode = "udi-reference"
 // as ours is deployed: installed on every organisation's peer, one server per organisation
 // run as a daemon of the network (Up restarts it, Down stops it), and a definition with the
 // same endorsement policy as ours and no collections. It returns the chaincode's name.
-// A second call only checks that everything is in place.
+// A second call only checks that everything is in place. Addresses not set in cfg are those
+// the network was brought up on.
 func DeployReference(ctx context.Context, cfg Config, progress io.Writer) (string, error) {
+	given := cfg.AddressPrefix
 	cfg, err := cfg.withDefaults()
 	if err != nil {
 		return "", err
@@ -32,6 +35,11 @@ func DeployReference(ctx context.Context, cfg Config, progress io.Writer) (strin
 	n, err := Load(cfg.RunDir)
 	if err != nil {
 		return "", fmt.Errorf("fabricnet: deploy the reference chaincode: is the network up? %w", err)
+	}
+	if given == "" && len(n.Orgs) > 0 {
+		if i := strings.LastIndexByte(n.Orgs[0].Host, '.'); i > 0 {
+			cfg.AddressPrefix = n.Orgs[0].Host[:i]
+		}
 	}
 	u := &upper{layout: newLayout(cfg), out: progress, packageIDs: map[string]string{}}
 	for _, o := range n.Orgs {

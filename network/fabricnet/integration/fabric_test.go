@@ -66,7 +66,7 @@ func TestFabric(t *testing.T) {
 	start := time.Now()
 	n, cfg := fabricnettest.Start(t, addressPrefix, func(c *fabricnet.Config) { c.BatchTimeout = batchTimeout })
 	t.Logf("bring-up from nothing, chaincode build included: %s", time.Since(start).Round(time.Millisecond))
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
 	t.Cleanup(cancel)
 	s := newSuite(t, n, cfg)
 	s.ctx = ctx
@@ -91,6 +91,7 @@ var subtests = []struct {
 	{name: "a unit cannot change hands without its owner's peer", run: (*suite).keyLevelEndorsement},
 	{name: "a commission of 10,000 codes commits in one transaction and reads back", run: (*suite).largeCommission, required: true},
 	{name: "the reference chaincode deploys beside ours, once, and answers through the Fabric backend", run: (*suite).reference},
+	{name: "udi bench measures every phase beside the reference chaincode", run: (*suite).benchSmoke},
 	{name: "chaincode error codes reach the caller", run: (*suite).errorCodes},
 	{name: "crafted bookmarks and arbitrary arguments neither read outside a scan nor stop a chaincode server", run: (*suite).craftedInput},
 	{name: "every organisation may do and read what ADR 012 says, and nothing else", run: (*suite).authorisationMatrix},
@@ -99,6 +100,7 @@ var subtests = []struct {
 	{name: "dispense details stay with the hospital and the regulator, and are erased by purge", run: (*suite).privateData},
 	{name: "chaincode events stream live and replay from a checkpoint block", run: (*suite).events},
 	{name: "a burst of concurrent submits commits", run: (*suite).throughput},
+	{name: "the scope of a recall of a lot of 100,000 units counts every unit", run: (*suite).largeScope},
 }
 
 func newSuite(t testing.TB, n *fabricnet.Network, cfg fabricnet.Config) *suite {

@@ -1,9 +1,7 @@
 package integration
 
 import (
-	"context"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,27 +12,15 @@ import (
 
 	"github.com/udiledger/udiledger/chaincode/model"
 	"github.com/udiledger/udiledger/gateway/ledger"
-	"github.com/udiledger/udiledger/network/fabricnet"
-	"github.com/udiledger/udiledger/network/fabricnet/fabricnettest"
 )
 
-// The large lot: 10 commissions of model.MaxCommission codes, the first packed into 100
-// cases of 100 units on one pallet.
+// The large lot: 10 commissions of model.MaxCommission codes.
 const (
 	largeLot     = "BIG1"
 	largeBatches = 10
-	casesPerPal  = 100
-	unitsPerCase = model.MaxCommission / casesPerPal
 )
 
 func largeCode(n int) string { return fmt.Sprintf("(01)%s(21)BIG%06d", fixtureGTIN, n) }
-
-var (
-	caseGTIN   = withCheck("1690123400077") // case level of the fixture product
-	palletCode = "(00)" + withCheck("06901234000000001")
-)
-
-func caseCodeOf(n int) string { return fmt.Sprintf("(01)%s(21)CS%04d", caseGTIN, n) }
 
 func largeCodes(from, n int) []string {
 	out := make([]string, n)
@@ -104,87 +90,6 @@ func (s *suite) scope(t testing.TB) (model.RecallStatus, time.Duration) {
 	took := time.Since(start)
 	t.Logf("recall scope of %d units: %.1f s", st.Counts.Total, took.Seconds())
 	return st, took
-}
-
-// largePallet packs the first commission into 100 cases of 100 on one pallet and ships the
-// pallet, 10,000 units, in one transaction; it returns the time of the packing and of the
-// shipment.
-func (s *suite) largePallet(t testing.TB) (pack, ship time.Duration) {
-	start := time.Now()
-	var wg sync.WaitGroup
-	errs := make([]error, casesPerPal)
-	sem := make(chan struct{}, 10)
-	for c := range casesPerPal {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			_, errs[c] = s.submit(mfr, "unit:Pack", model.PackRequest{EventHeader: model.EventHeader{EventID: fmt.Sprintf("big-case-%d", c)},
-				Parent: caseCodeOf(c), Children: largeCodes(c*unitsPerCase, unitsPerCase)})
-		}()
-	}
-	wg.Wait()
-	cases := make([]string, casesPerPal)
-	for c, err := range errs {
-		if err != nil {
-			t.Fatalf("pack case %d: %v", c, err)
-		}
-		cases[c] = caseCodeOf(c)
-	}
-	s.must(t, mfr, "unit:Pack", model.PackRequest{EventHeader: model.EventHeader{EventID: "big-pallet"}, Parent: palletCode, Children: cases})
-	pack = time.Since(start)
-	t.Logf("%d cases and their pallet packed: %.1f s", casesPerPal, pack.Seconds())
-
-	start = time.Now()
-	res := s.must(t, mfr, "unit:Ship", model.ShipRequest{EventHeader: model.EventHeader{EventID: "big-ship"}, To: dst, Codes: []string{palletCode}})
-	ship = time.Since(start)
-	t.Logf("shipment of a pallet of %d units in one transaction: %.1f s", model.MaxCommission, ship.Seconds())
-	s.logSizes(t, mfr, res)
-	// The units ride in the pallet: the shipment writes the pallet, each unit's view follows
-	// its outermost container.
-	if u := s.view(t, largeCode(model.MaxCommission-1)); u.Stage != model.StatusInTransit || len(u.Chain) != 2 || u.Chain[1] != palletCode {
-		t.Fatalf("a unit of the shipped pallet: stage %s, chain %v", u.Stage, u.Chain)
-	}
-	return pack, ship
-}
-
-// BenchmarkLargeLotOnFabric runs the largest transactions UDI Ledger allows on a real
-// five-organisation network brought up from nothing (BatchTimeout 100 ms, as TestFabric):
-// ten commissions of model.MaxCommission codes into one lot, the first packed into 100 cases
-// of 100 units on one pallet shipped in one transaction, and the scope of the lot's recall,
-// 100,000 units, in one evaluate. It reports the seconds of each step. Its commissions take
-// minutes on two cores, which is why it is a benchmark and not part of TestFabric (ADR 035):
-//
-//	UDI_FABRIC_IT=1 go test -run '^$' -bench LargeLotOnFabric -benchtime 1x -timeout 40m ./network/fabricnet/integration/
-func BenchmarkLargeLotOnFabric(b *testing.B) {
-	n, cfg := fabricnettest.Start(b, addressPrefix, func(c *fabricnet.Config) { c.BatchTimeout = batchTimeout })
-	s := newSuite(b, n, cfg)
-	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Minute)
-	b.Cleanup(cancel)
-	s.ctx = ctx
-	s.seedCapture(b)
-	s.registerLargeLot(b)
-
-	var commissions time.Duration
-	res, took := s.commissionLarge(b, 0)
-	commissions += took
-	s.logSizes(b, mfr, res)
-	pack, ship := s.largePallet(b)
-	for batch := 1; batch < largeBatches; batch++ {
-		_, took := s.commissionLarge(b, batch)
-		commissions += took
-	}
-	b.Logf("%d commissions of %d codes: %.1f s, %.1f s each", largeBatches, model.MaxCommission, commissions.Seconds(), commissions.Seconds()/largeBatches)
-	s.must(b, reg, "recall:Start", largeRecall())
-	st, scope := s.scope(b)
-	if st.Counts.Total != largeBatches*model.MaxCommission {
-		b.Fatalf("scope total %d, want %d", st.Counts.Total, largeBatches*model.MaxCommission)
-	}
-	b.ReportMetric(commissions.Seconds()/largeBatches, "s/commission-10k")
-	b.ReportMetric(pack.Seconds(), "s/pack-100-cases")
-	b.ReportMetric(ship.Seconds(), "s/ship-pallet-10k")
-	b.ReportMetric(scope.Seconds(), "s/scope-100k")
 }
 
 // logSizes reads a committed transaction and its block back from the submitter's peer and
