@@ -52,7 +52,7 @@ func (e *Engine) endorse(ctx context.Context, p ledger.Proposal, readOnly bool, 
 			return fmt.Errorf("embedded: duplicate transaction found [%s]", prop.txID)
 		}
 		s := stub.New(stub.Params{
-			View:           state.View{Tx: tx},
+			View:           state.NewView(tx),
 			ChannelID:      e.cfg.ChannelID,
 			ChaincodeName:  e.cfg.ChaincodeName,
 			TxID:           prop.txID,
