@@ -1,0 +1,125 @@
+package scale_test
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"strings"
+	"testing"
+
+	"github.com/udiledger/udiledger/chaincode/model"
+	"github.com/udiledger/udiledger/chaincode/ops"
+	"github.com/udiledger/udiledger/chaincode/orgs"
+	"github.com/udiledger/udiledger/gateway/ledger"
+	"github.com/udiledger/udiledger/gateway/ledger/devledger"
+	"github.com/udiledger/udiledger/gateway/ledger/scale"
+)
+
+func open(tb testing.TB) (*ledger.Caller, scale.Actors) {
+	tb.Helper()
+	led, err := devledger.Open(tb.TempDir(), devledger.Options{NoSync: true})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = led.Close() })
+	var a scale.Actors
+	for msp, id := range map[string]**ledger.Identity{orgs.Manufacturer: &a.Manufacturer, orgs.Distributor: &a.Distributor, orgs.Regulator: &a.Regulator} {
+		if *id, err = led.Admin(msp); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return &ledger.Caller{Client: led}, a
+}
+
+func TestGenerateBuildsTheChainItSays(t *testing.T) {
+	ctx := context.Background()
+	inv, a := open(t)
+	w, err := scale.Generate(ctx, inv, a, scale.Size{Units: 2500, LotUnits: 1000, CaseUnits: 50, PalletCases: 4, Workers: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(w.Lots) != 3 || w.Cases != 50 || w.Pallets != 13 || w.UnitEvents != 5*2500 {
+		t.Fatalf("world %+v", w)
+	}
+	f, err := scale.Measure(ctx, inv, a, w, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.ScopeUnits != 1000 || f.ProvenanceP50 <= 0 || f.ProvenanceP99 < f.ProvenanceP50 {
+		t.Fatalf("figures %+v", f)
+	}
+	last := w.Unit(2499) // in the last lot, on the last, partly filled pallet
+	res, err := inv.Invoke(ctx, a.Regulator, ops.Provenance, model.CodeQuery{Code: last})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p model.Provenance
+	if err := json.Unmarshal(res.Payload, &p); err != nil {
+		t.Fatal(err)
+	}
+	var steps []string
+	for _, e := range p.Events {
+		steps = append(steps, string(e.Event.BizStep))
+	}
+	if got := strings.Join(steps, " "); got != "commissioning packing packing shipping receiving" {
+		t.Fatalf("provenance of %s: %s", last, got)
+	}
+	r, err := ledger.Do(ctx, inv, a.Regulator, ops.Unit, model.CodeQuery{Code: last})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u := r.Value; u.Owner != orgs.Distributor || u.Unit.Lot != w.LotOf(2499) {
+		t.Fatalf("unit %+v", u.Unit)
+	}
+	if again, err := scale.Measure(ctx, inv, a, w, 1); err != nil || again.ScopeUnits != 1000 {
+		t.Fatalf("a second measure of the same world: %+v, %v", again, err)
+	}
+	if m := scale.ReadMemory(); m.HeapInuse == 0 {
+		t.Fatalf("memory %+v", m)
+	}
+}
+
+// scaleUnits sets BenchmarkScale1M's size, for a quicker run (-scale.units 100000).
+var scaleUnits = flag.Int("scale.units", 1000000, "units of BenchmarkScale1M's world")
+
+// BenchmarkScale1M builds a world of a million units (5 million unit events, 13,100
+// transactions) on the embedded engine once, then measures provenance, a 100,000-unit lot's
+// recall scope and the memory. It runs only when -bench names it: `make bench` (-bench=.)
+// leaves it out.
+func BenchmarkScale1M(b *testing.B) {
+	if !strings.Contains(benchPattern(), "Scale") {
+		b.Skip("the 1M-unit world runs only when -bench names BenchmarkScale1M")
+	}
+	ctx := context.Background()
+	inv, a := open(b)
+	before := scale.ReadMemory()
+	w, err := scale.Generate(ctx, inv, a, scale.Size{Units: *scaleUnits})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("generated %d units, %d lots, %d cases, %d pallets, %d unit events in %d transactions in %v (%.0f units/s); memory before %v",
+		w.Size.Units, len(w.Lots), w.Cases, w.Pallets, w.UnitEvents, w.Transactions, w.Took, float64(w.Size.Units)/w.Took.Seconds(), before)
+	b.ResetTimer()
+	var f *scale.Figures
+	for i := 0; i < b.N; i++ {
+		if f, err = scale.Measure(ctx, inv, a, w, 1000); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	b.Logf("provenance p50 %v p99 %v (%d units); scope of %d units %v; %v", f.ProvenanceP50, f.ProvenanceP99, f.ProvenanceSamples,
+		f.ScopeUnits, f.Scope, f.Memory)
+	b.ReportMetric(float64(f.ProvenanceP50.Microseconds())/1000, "prov-p50-ms")
+	b.ReportMetric(float64(f.ProvenanceP99.Microseconds())/1000, "prov-p99-ms")
+	b.ReportMetric(float64(f.Scope.Milliseconds()), "scope-ms")
+	b.ReportMetric(float64(f.Memory.RSS>>20), "rss-MB")
+	b.ReportMetric(float64(f.Memory.RSSAnon>>20), "rss-anon-MB")
+	b.ReportMetric(w.Took.Seconds(), "generate-s")
+}
+
+func benchPattern() string {
+	if f := flag.Lookup("test.bench"); f != nil {
+		return f.Value.String()
+	}
+	return ""
+}
