@@ -2,6 +2,7 @@ package contract
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
@@ -277,12 +278,22 @@ func (t *txn) scopeIndex(scan func(string, []string, func(string, []byte) error)
 		attrs = attrs[:1]
 	}
 	return scan(otLotUnit, attrs, func(k string, _ []byte) error {
-		_, parts, err := t.stub.SplitCompositeKey(k)
-		if err != nil || len(parts) != 3 {
+		key, ok := lastAttribute(k, 3)
+		if !ok {
 			return model.Invalid("bad lot index key %q", k)
 		}
-		return visit(parts[2])
+		return visit(key)
 	})
+}
+
+// lastAttribute is the last attribute of a composite key of n attributes, "\x00type\x00a1\x00…\x00an\x00"
+// (attributes hold no U+0000), read without splitting the others off.
+func lastAttribute(k string, n int) (string, bool) {
+	if len(k) < 2 || k[0] != 0 || k[len(k)-1] != 0 || strings.Count(k, "\x00") != n+2 {
+		return "", false
+	}
+	body := k[:len(k)-1]
+	return body[strings.LastIndexByte(body, 0)+1:], true
 }
 
 // unitState is the part of a unit record that says where it is and what state it is in:

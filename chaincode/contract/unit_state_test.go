@@ -2,8 +2,11 @@ package contract
 
 import (
 	"encoding/json"
+	"errors"
 	"reflect"
 	"testing"
+
+	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
 
 	"github.com/udiledger/udiledger/chaincode/model"
 )
@@ -103,4 +106,37 @@ func FuzzDecodeUnitState(f *testing.F) {
 		}
 		checkUnitState(t, b)
 	})
+}
+
+// shimSplit splits as the shim does, a key the ledger returned by a composite key scan
+// (which the shim assumes: it panics on others).
+func shimSplit(k string) (string, []string, error) {
+	if len(k) < 2 || k[0] != 0 || k[len(k)-1] != 0 {
+		return "", nil, errors.New("not a composite key")
+	}
+	return (&shim.ChaincodeStub{}).SplitCompositeKey(k)
+}
+
+func TestLastAttributeAgreesWithTheShim(t *testing.T) {
+	tests := []struct {
+		name string
+		give string
+	}{
+		{"a lot index key", "\x00lotunit\x00069\x00L1\x00(01)069(21)S1\x00"},
+		{"two attributes only", "\x00lotunit\x00069\x00(01)069(21)S1\x00"},
+		{"four attributes", "\x00lotunit\x00a\x00b\x00c\x00d\x00"},
+		{"an empty last attribute", "\x00lotunit\x00069\x00L1\x00\x00"},
+		{"not a composite key", "lotunit/069/L1/k"},
+		{"no final separator", "\x00lotunit\x00069\x00L1\x00k"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, parts, err := shimSplit(tt.give)
+			wantOK := err == nil && len(parts) == 3
+			got, ok := lastAttribute(tt.give, 3)
+			if ok != wantOK || (ok && got != parts[2]) {
+				t.Fatalf("lastAttribute(%q) = %q, %v; the shim splits %q, %v", tt.give, got, ok, parts, err)
+			}
+		})
+	}
 }

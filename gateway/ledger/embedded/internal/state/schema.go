@@ -102,7 +102,8 @@ func decodeRecord(b []byte) (r *Record, meta []byte, err error) {
 	if 20+n > len(b) {
 		return nil, nil, errors.New("state: record metadata longer than record")
 	}
-	r.Value = append([]byte{}, b[20+n:]...)
+	r.Value = make([]byte, len(b)-20-n)
+	copy(r.Value, b[20+n:])
 	return r, b[20 : 20+n], nil
 }
 

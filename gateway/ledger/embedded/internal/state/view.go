@@ -13,11 +13,28 @@ type View struct {
 	// public is the state bucket, when NewView opened it once: a read-only bbolt
 	// transaction opens a bucket again at each Tx.Bucket.
 	public *bolt.Bucket
+	// seek is a cursor of public for point reads, kept by NewView: a bucket's Get makes
+	// a cursor at each call. A view with it is for one goroutine.
+	seek *bolt.Cursor
 }
 
-// NewView returns a view of tx that opens the public state bucket once.
+// NewView returns a view of tx that opens the public state bucket once and reads points with
+// one cursor: for one goroutine.
 func NewView(tx *bolt.Tx) View {
-	return View{Tx: tx, public: tx.Bucket(BucketState)}
+	b := tx.Bucket(BucketState)
+	return View{Tx: tx, public: b, seek: b.Cursor()}
+}
+
+// get returns the stored bytes of a public key, or nil.
+func (v View) get(key string) []byte {
+	if v.seek == nil {
+		return v.state().Get([]byte(key))
+	}
+	k, b := v.seek.Seek([]byte(key))
+	if k == nil || string(k) != key {
+		return nil
+	}
+	return b
 }
 
 func (v View) state() *bolt.Bucket {
@@ -29,7 +46,7 @@ func (v View) state() *bolt.Bucket {
 
 // State returns the record of key, or nil if there is none.
 func (v View) State(key string) (*Record, error) {
-	b := v.state().Get([]byte(key))
+	b := v.get(key)
 	if b == nil {
 		return nil, nil
 	}
@@ -38,7 +55,7 @@ func (v View) State(key string) (*Record, error) {
 
 // Value returns the record of key without its metadata, or nil if there is none.
 func (v View) Value(key string) (*Record, error) {
-	b := v.state().Get([]byte(key))
+	b := v.get(key)
 	if b == nil {
 		return nil, nil
 	}
