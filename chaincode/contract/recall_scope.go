@@ -1,6 +1,9 @@
 package contract
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
 	"github.com/udiledger/udiledger/chaincode/model"
@@ -47,8 +50,9 @@ func (t *txn) recallStatus(r *model.Recall, withUnits bool) (*model.RecallStatus
 		holders[holder], byHolder[holder] = h, model.LevelCounts{}
 		return h, nil
 	}
+	units := t.unitReader(true)
 	visit := func(key string) error {
-		u, err := t.unitNoCache(key)
+		u, err := units.read(key)
 		if err != nil {
 			return err
 		}
@@ -209,6 +213,11 @@ func (t *txn) scopeUnits(r *model.Recall, visit func(key string) error) error {
 	if t.inSubmit {
 		scan = t.scanAllBounded
 	}
+	scopes := r.Scopes()
+	if len(scopes) == 1 && (scopes[0].Type == model.ScopeLot || scopes[0].Type == model.ScopeDI) {
+		// One index scan names each unit once: nothing to remember.
+		return t.scopeIndex(scan, scopes[0], visit)
+	}
 	seen := map[string]bool{}
 	once := func(key string) error {
 		if seen[key] {
@@ -216,15 +225,6 @@ func (t *txn) scopeUnits(r *model.Recall, visit func(key string) error) error {
 		}
 		seen[key] = true
 		return visit(key)
-	}
-	fromIndex := func(attrs ...string) error {
-		return scan(otLotUnit, attrs, func(k string, _ []byte) error {
-			_, parts, err := t.stub.SplitCompositeKey(k)
-			if err != nil || len(parts) != 3 {
-				return model.Invalid("bad lot index key %q", k)
-			}
-			return once(parts[2])
-		})
 	}
 	walked := map[string]bool{}
 	var walk func(key string, depth int) error
@@ -252,13 +252,11 @@ func (t *txn) scopeUnits(r *model.Recall, visit func(key string) error) error {
 		}
 		return nil
 	}
-	for _, s := range r.Scopes() {
+	for _, s := range scopes {
 		var err error
 		switch s.Type {
-		case model.ScopeLot:
-			err = fromIndex(s.DI, s.Lot)
-		case model.ScopeDI:
-			err = fromIndex(s.DI)
+		case model.ScopeLot, model.ScopeDI:
+			err = t.scopeIndex(scan, s, once)
 		default:
 			for _, k := range s.Codes {
 				if err = walk(k, 0); err != nil {
@@ -271,6 +269,31 @@ func (t *txn) scopeUnits(r *model.Recall, visit func(key string) error) error {
 		}
 	}
 	return nil
+}
+
+// scopeIndex visits the key of every unit of a lot or product scope, from the lot index.
+func (t *txn) scopeIndex(scan func(string, []string, func(string, []byte) error) error, s model.RecallScope, visit func(key string) error) error {
+	attrs := []string{s.DI, s.Lot}
+	if s.Type == model.ScopeDI {
+		attrs = attrs[:1]
+	}
+	return scan(otLotUnit, attrs, func(k string, _ []byte) error {
+		key, ok := lastAttribute(k, 3)
+		if !ok {
+			return model.Invalid("bad lot index key %q", k)
+		}
+		return visit(key)
+	})
+}
+
+// lastAttribute is the last attribute of a composite key of n attributes, "\x00type\x00a1\x00…\x00an\x00"
+// (attributes hold no U+0000), read without splitting the others off.
+func lastAttribute(k string, n int) (string, bool) {
+	if len(k) < 2 || k[0] != 0 || k[len(k)-1] != 0 || strings.Count(k, "\x00") != n+2 {
+		return "", false
+	}
+	body := k[:len(k)-1]
+	return body[strings.LastIndexByte(body, 0)+1:], true
 }
 
 // unitState is the part of a unit record that says where it is and what state it is in:
@@ -296,19 +319,40 @@ type unitState struct {
 // unitNoCache reads the state of a unit (unitState's fields of model.Unit only) without
 // keeping it, for scans over many units.
 func (t *txn) unitNoCache(key string) (*model.Unit, error) {
-	k, err := t.key(otUnit, key)
+	return t.unitReader(false).read(key)
+}
+
+// unitReader reads the state of many units (unitNoCache); shared, it lets the units share the
+// strings that repeat from one to the next (product, lot, holder, event, time).
+type unitReader struct {
+	t     *txn
+	names map[string]string
+}
+
+func (t *txn) unitReader(shared bool) *unitReader {
+	r := &unitReader{t: t}
+	if shared {
+		r.names = map[string]string{}
+	}
+	return r
+}
+
+func (r *unitReader) read(key string) (*model.Unit, error) {
+	k, err := r.t.key(otUnit, key)
 	if err != nil {
 		return nil, err
 	}
-	var u unitState
-	ok, err := t.getJSON(k, &u)
+	b, err := r.t.stub.GetState(k)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read state: %w", err)
 	}
-	if !ok {
+	if b == nil {
 		return nil, model.NotFound("unit %s is not on the ledger", key)
 	}
-	return &model.Unit{Key: key, DI: u.DI, Lot: u.Lot, Expiry: u.Expiry, Status: u.Status, Quarantined: u.Quarantined,
-		Owner: u.Owner, Location: u.Location, Parent: u.Parent, ShipTo: u.ShipTo, RecallIDs: u.RecallIDs, ReworkedFor: u.ReworkedFor, Dispense: u.Dispense,
-		LastEventID: u.LastEventID, LastEventBy: u.LastEventBy, UpdatedAt: u.UpdatedAt}, nil
+	u := &model.Unit{}
+	if err := decodeUnitState(b, u, r.names); err != nil {
+		return nil, fmt.Errorf("decode %q: %w", k, err)
+	}
+	u.Key = key
+	return u, nil
 }

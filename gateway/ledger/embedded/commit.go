@@ -136,7 +136,7 @@ func (e *Engine) validate(view state.View, en *endorsement, inBlock map[string]b
 		return ledger.DuplicateTxID, nil
 	}
 	for key, ver := range en.sim.Reads {
-		rec, err := view.State(key)
+		rec, err := view.Value(key)
 		if err != nil {
 			return "", err
 		}

@@ -38,6 +38,7 @@ type Engine struct {
 	btl         map[string]uint64
 	certs       sync.Map // validated creators
 	keys        sync.Map // parsed signing keys, by PEM
+	signers     sync.Map // identities (MSP ID, certificate, key) whose signature verified
 
 	queue     chan *pending
 	closing   chan struct{}

@@ -129,8 +129,9 @@ type checkedProposal struct {
 }
 
 // checkProposal is the peer side: it parses sp, checks the channel, the transaction ID, that
-// the creator's certificate chains to its MSP and that the creator signed the proposal.
-func (e *Engine) checkProposal(sp *peer.SignedProposal) (*checkedProposal, error) {
+// the creator's certificate chains to its MSP and, unless signerKnown, that the creator signed
+// the proposal.
+func (e *Engine) checkProposal(sp *peer.SignedProposal, signerKnown bool) (*checkedProposal, error) {
 	var prop peer.Proposal
 	if err := proto.Unmarshal(sp.ProposalBytes, &prop); err != nil {
 		return nil, fmt.Errorf("embedded: malformed proposal: %w", err)
@@ -161,8 +162,10 @@ func (e *Engine) checkProposal(sp *peer.SignedProposal) (*checkedProposal, error
 	if err != nil {
 		return nil, err
 	}
-	if err := localmsp.VerifySignature(cert, sp.ProposalBytes, sp.Signature); err != nil {
-		return nil, fmt.Errorf("embedded: proposal signature of %s: %w", sid.Mspid, err)
+	if !signerKnown {
+		if err := localmsp.VerifySignature(cert, sp.ProposalBytes, sp.Signature); err != nil {
+			return nil, fmt.Errorf("embedded: proposal signature of %s: %w", sid.Mspid, err)
+		}
 	}
 	var payload peer.ChaincodeProposalPayload
 	var spec peer.ChaincodeInvocationSpec

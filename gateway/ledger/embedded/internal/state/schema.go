@@ -71,24 +71,40 @@ func EncodeRecord(r Record) ([]byte, error) {
 
 // DecodeRecord reverses EncodeRecord; the value is copied out of bbolt's memory.
 func DecodeRecord(b []byte) (*Record, error) {
-	if len(b) < 20 {
-		return nil, errors.New("state: record too short")
+	r, meta, err := decodeRecord(b)
+	if err != nil {
+		return nil, err
 	}
-	r := &Record{Version: blocklog.Version{
+	if len(meta) > 0 {
+		if err := json.Unmarshal(meta, &r.Metadata); err != nil {
+			return nil, fmt.Errorf("state: decode metadata: %w", err)
+		}
+	}
+	return r, nil
+}
+
+// DecodeValue is DecodeRecord without the metadata (key-level endorsement policies), which
+// reads of values and versions do not need and which would cost a JSON decoding per key.
+func DecodeValue(b []byte) (*Record, error) {
+	r, _, err := decodeRecord(b)
+	return r, err
+}
+
+func decodeRecord(b []byte) (r *Record, meta []byte, err error) {
+	if len(b) < 20 {
+		return nil, nil, errors.New("state: record too short")
+	}
+	r = &Record{Version: blocklog.Version{
 		Block: binary.BigEndian.Uint64(b[0:]),
 		Tx:    binary.BigEndian.Uint64(b[8:]),
 	}}
 	n := int(binary.BigEndian.Uint32(b[16:]))
 	if 20+n > len(b) {
-		return nil, errors.New("state: record metadata longer than record")
+		return nil, nil, errors.New("state: record metadata longer than record")
 	}
-	if n > 0 {
-		if err := json.Unmarshal(b[20:20+n], &r.Metadata); err != nil {
-			return nil, fmt.Errorf("state: decode metadata: %w", err)
-		}
-	}
-	r.Value = append([]byte{}, b[20+n:]...)
-	return r, nil
+	r.Value = make([]byte, len(b)-20-n)
+	copy(r.Value, b[20+n:])
+	return r, b[20 : 20+n], nil
 }
 
 // U64 encodes n big-endian, so byte order is numeric order.

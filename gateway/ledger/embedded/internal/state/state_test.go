@@ -87,3 +87,21 @@ func TestRecordRoundTrip(t *testing.T) {
 		t.Fatalf("round trip = %+v", out)
 	}
 }
+
+func TestDecodeValueSkipsTheMetadata(t *testing.T) {
+	in := state.Record{Version: blocklog.Version{Block: 9, Tx: 2}, Metadata: map[string][]byte{"VALIDATION_PARAMETER": []byte("p")}, Value: []byte("v")}
+	b, err := state.EncodeRecord(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := state.DecodeValue(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Version != in.Version || string(out.Value) != "v" || out.Metadata != nil {
+		t.Fatalf("DecodeValue = %+v", out)
+	}
+	if _, err := state.DecodeValue(b[:19]); err == nil {
+		t.Fatal("a truncated record decodes")
+	}
+}

@@ -10,20 +10,61 @@ import (
 // View reads committed state inside one bbolt transaction, read-only or read-write.
 type View struct {
 	Tx *bolt.Tx
+	// public is the state bucket, when NewView opened it once: a read-only bbolt
+	// transaction opens a bucket again at each Tx.Bucket.
+	public *bolt.Bucket
+	// seek is a cursor of public for point reads, kept by NewView: a bucket's Get makes
+	// a cursor at each call. A view with it is for one goroutine.
+	seek *bolt.Cursor
+}
+
+// NewView returns a view of tx that opens the public state bucket once and reads points with
+// one cursor: for one goroutine.
+func NewView(tx *bolt.Tx) View {
+	b := tx.Bucket(BucketState)
+	return View{Tx: tx, public: b, seek: b.Cursor()}
+}
+
+// get returns the stored bytes of a public key, or nil.
+func (v View) get(key string) []byte {
+	if v.seek == nil {
+		return v.state().Get([]byte(key))
+	}
+	k, b := v.seek.Seek([]byte(key))
+	if k == nil || string(k) != key {
+		return nil
+	}
+	return b
+}
+
+func (v View) state() *bolt.Bucket {
+	if v.public != nil {
+		return v.public
+	}
+	return v.Tx.Bucket(BucketState)
 }
 
 // State returns the record of key, or nil if there is none.
 func (v View) State(key string) (*Record, error) {
-	b := v.Tx.Bucket(BucketState).Get([]byte(key))
+	b := v.get(key)
 	if b == nil {
 		return nil, nil
 	}
 	return DecodeRecord(b)
 }
 
+// Value returns the record of key without its metadata, or nil if there is none.
+func (v View) Value(key string) (*Record, error) {
+	b := v.get(key)
+	if b == nil {
+		return nil, nil
+	}
+	return DecodeValue(b)
+}
+
 // Range returns a cursor over public keys in [start, end); an empty end means no bound.
 func (v View) Range(start, end string) *Cursor {
-	return &Cursor{c: v.Tx.Bucket(BucketState).Cursor(), start: []byte(start), end: []byte(end), open: end == ""}
+	return &Cursor{c: v.state().Cursor(), start: []byte(start), end: []byte(end), open: end == ""}
 }
 
 // History returns up to limit writes of key, newest first.
@@ -75,7 +116,7 @@ type Cursor struct {
 	started    bool
 }
 
-// Next returns the next key and record; ok is false at the end.
+// Next returns the next key and record, without its metadata; ok is false at the end.
 func (c *Cursor) Next() (key string, rec *Record, ok bool, err error) {
 	var k, v []byte
 	if !c.started {
@@ -87,7 +128,7 @@ func (c *Cursor) Next() (key string, rec *Record, ok bool, err error) {
 	if k == nil || !bytes.HasPrefix(k, c.prefix) || (!c.open && bytes.Compare(k, c.end) >= 0) {
 		return "", nil, false, nil
 	}
-	rec, err = DecodeRecord(v)
+	rec, err = DecodeValue(v)
 	if err != nil {
 		return "", nil, false, err
 	}

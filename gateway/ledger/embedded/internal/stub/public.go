@@ -3,6 +3,8 @@ package stub
 import (
 	"fmt"
 	"maps"
+
+	"github.com/udiledger/udiledger/gateway/ledger/embedded/blocklog"
 )
 
 // GetState returns the committed value of key; the transaction's own writes are not seen.
@@ -10,16 +12,15 @@ func (s *Stub) GetState(key string) ([]byte, error) {
 	if err := checkKey(key); err != nil {
 		return nil, err
 	}
-	rec, err := s.p.View.State(key)
+	rec, err := s.p.View.Value(key)
 	if err != nil {
 		return nil, fmt.Errorf("get state %q: %w", key, err)
 	}
 	if rec == nil {
-		recordRead(s.sim.Reads, key, nil)
+		s.recordRead(key, nil)
 		return nil, nil
 	}
-	v := rec.Version
-	recordRead(s.sim.Reads, key, &v)
+	s.recordRead(key, &rec.Version)
 	return rec.Value, nil
 }
 
@@ -73,10 +74,17 @@ func (s *Stub) GetStateValidationParameter(key string) ([]byte, error) {
 		return nil, fmt.Errorf("get state metadata %q: %w", key, err)
 	}
 	if rec == nil {
-		recordRead(s.sim.Reads, key, nil)
+		s.recordRead(key, nil)
 		return nil, nil
 	}
-	v := rec.Version
-	recordRead(s.sim.Reads, key, &v)
+	s.recordRead(key, &rec.Version)
 	return maps.Clone(rec.Metadata)[validationParameterKey], nil
+}
+
+// recordRead keeps the first version of key read, for the commit's check; an evaluate call is
+// never committed, so it keeps none.
+func (s *Stub) recordRead(key string, v *blocklog.Version) {
+	if !s.p.ReadOnly {
+		recordRead(s.sim.Reads, key, v)
+	}
 }

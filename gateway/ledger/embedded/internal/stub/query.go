@@ -40,8 +40,11 @@ func (s *Stub) GetStateByPartialCompositeKey(objectType string, keys []string) (
 }
 
 func (s *Stub) scan(start, end string) *rangeIter {
-	info := &blocklog.RangeQuery{StartKey: start, EndKey: end}
-	s.sim.RangeQueries = append(s.sim.RangeQueries, info)
+	var info *blocklog.RangeQuery // an evaluate call is never committed: nothing to check
+	if !s.p.ReadOnly {
+		info = &blocklog.RangeQuery{StartKey: start, EndKey: end}
+		s.sim.RangeQueries = append(s.sim.RangeQueries, info)
+	}
 	it := &rangeIter{cur: s.p.View.Range(start, end), remaining: s.p.QueryLimit, info: info, ns: s.p.ChaincodeName, end: end}
 	it.fill() // the peer answers a range query with its first batch
 	return it
