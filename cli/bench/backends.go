@@ -34,7 +34,7 @@ func OnEmbedded(env *Env, l *devledger.Ledger, dir string, noSync bool, pprofDir
 		return nil, err
 	}
 	env.Reference = put(ref)
-	env.Memory = func() (map[string]float64, error) { return map[string]float64{"udi": SelfRSSMB()}, nil }
+	env.Memory = func() (map[string]float64, error) { return SelfMemory(), nil }
 	if pprofDir != "" {
 		env.Profiled = func(ctx context.Context, d time.Duration) {
 			if err := profileSelf(ctx, filepath.Join(pprofDir, "cpu-udi-embedded.pprof"), d); err != nil {
@@ -72,7 +72,7 @@ func OnFabric(ctx context.Context, env *Env, cfg fabricnet.Config, pprofDir stri
 		if err != nil {
 			return nil, err
 		}
-		m := map[string]float64{"udi": SelfRSSMB()}
+		m := SelfMemory()
 		for _, p := range ps {
 			m[p.Kind] = max(m[p.Kind], round(float64(p.RSSKiB)/1024, 1))
 		}

@@ -113,8 +113,8 @@ func (r *Report) Charts() map[string]Chart {
 		tput.Series = append(tput.Series, ref)
 	}
 	return map[string]Chart{
-		"throughput-" + r.Backend + ".svg": tput,
-		"latency-" + r.Backend + ".svg": {Title: fmt.Sprintf("Scan commit latency, %s (%s profile)", r.Backend, r.Profile), XLabel: "concurrent clients",
+		"bench-throughput-" + r.Backend + ".svg": tput,
+		"bench-latency-" + r.Backend + ".svg": {Title: fmt.Sprintf("Scan commit latency, %s (%s profile)", r.Backend, r.Profile), XLabel: "concurrent clients",
 			YLabel: "ms from submit to commit", Categories: cats, Series: []Series{p50, p90, p99}},
 	}
 }

@@ -54,17 +54,20 @@ func field(b []byte, name, sep string) string {
 	return ""
 }
 
-// SelfRSSMB is this process's resident memory in MiB.
-func SelfRSSMB() float64 {
+// SelfMemory is this process's resident memory in MiB: "udi" all of it (VmRSS, which counts
+// the pages of a memory-mapped ledger file), "udi_anon" its own (RssAnon).
+func SelfMemory() map[string]float64 {
+	m := map[string]float64{}
 	b, err := os.ReadFile("/proc/self/status")
 	if err != nil {
-		return 0
+		return m
 	}
-	kb, err := strconv.Atoi(strings.TrimSuffix(field(b, "VmRSS", ":"), " kB"))
-	if err != nil {
-		return 0
+	for kind, name := range map[string]string{"udi": "VmRSS", "udi_anon": "RssAnon"} {
+		if kb, err := strconv.Atoi(strings.TrimSuffix(field(b, name, ":"), " kB")); err == nil {
+			m[kind] = round(float64(kb)/1024, 1)
+		}
 	}
-	return round(float64(kb)/1024, 1)
+	return m
 }
 
 // sampleMemory reads read every second until the returned function is called, which gives

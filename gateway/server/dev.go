@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/udiledger/udiledger/chaincode/model"
 	"github.com/udiledger/udiledger/chaincode/ops"
@@ -43,20 +42,6 @@ type Account struct {
 	Note  string
 }
 
-// devOrgs are the organisations of development mode, the regulator first: it initialises the
-// ledger and registers the others.
-func devOrgs() []orgs.Org {
-	var reg, others []orgs.Org
-	for _, o := range orgs.All() {
-		if o.Role == model.RoleRegulator {
-			reg = append(reg, o)
-		} else {
-			others = append(others, o)
-		}
-	}
-	return append(reg, others...)
-}
-
 // development opens the development ledger, registers the organisations on a new ledger and
 // gives each an API key.
 func (g *Gateway) development(ctx context.Context) error {
@@ -85,7 +70,7 @@ func (g *Gateway) development(ctx context.Context) error {
 		}
 	}
 	kr := auth.NewKeyring()
-	for _, o := range devOrgs() {
+	for _, o := range devledger.Orgs() {
 		id, err := led.Admin(o.MSPID)
 		if err != nil {
 			return err
@@ -139,7 +124,7 @@ func loadKeys(path string) (map[string]string, error) {
 		return nil, err
 	}
 	changed := false
-	for _, o := range devOrgs() {
+	for _, o := range devledger.Orgs() {
 		if keys[o.MSPID] != "" {
 			continue
 		}
@@ -173,23 +158,5 @@ func seed(ctx context.Context, led *devledger.Ledger) error {
 	case ledger.CodeOf(err) != model.CodeNotFound:
 		return err
 	}
-	today := time.Now().UTC()
-	for i, o := range devOrgs() {
-		p := model.Party{MSPID: o.MSPID, Name: o.Name, Roles: []model.Role{o.Role}, CompanyPrefixes: o.CompanyPrefixes, DrugCodes: o.DrugCodes}
-		if o.Role != model.RoleRegulator {
-			p.Licences = []model.Licence{{Type: "trade", Number: "DEV-" + o.Name, ValidFrom: model.DateOf(today.AddDate(0, 0, -30)),
-				ValidTo: model.DateOf(today.AddDate(3, 0, 0))}}
-		}
-		if o.GLN != "" {
-			p.Locations = []model.Location{{GLN: o.GLN, Name: o.Name + " site"}}
-		}
-		op := ops.RegisterParty
-		if i == 0 {
-			op = ops.InitLedger
-		}
-		if _, err := ledger.Do(ctx, inv, regID, op, p); err != nil {
-			return fmt.Errorf("%s %s: %w", op.Name(), o.MSPID, err)
-		}
-	}
-	return nil
+	return devledger.RegisterParties(ctx, inv, regID, "DEV")
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/udiledger/udiledger/gateway/ledger"
 	"github.com/udiledger/udiledger/gateway/ledger/devledger"
 	"github.com/udiledger/udiledger/gateway/ledger/fabric"
+	"github.com/udiledger/udiledger/gateway/server"
 	"github.com/udiledger/udiledger/network/fabricca"
 	"github.com/udiledger/udiledger/network/fabricca/caclient"
 	"github.com/udiledger/udiledger/network/fabricnet"
@@ -156,4 +157,16 @@ func openFabric(ctx context.Context, o Options) (*Backend, error) {
 	}
 	fmt.Fprintf(o.Log, "Fabric network %s, channel %s\n", runDir, n.Channel)
 	return &Backend{Client: client, Actors: actors, Network: n, RunDir: runDir, close: func() { _ = client.Close() }}, nil
+}
+
+// Loopback serves the backend through a REST gateway on a loopback port, with an API key for
+// each of the five organisations, and logs its address. The caller closes it.
+func (b *Backend) Loopback(log io.Writer) (*server.Loopback, error) {
+	a := b.Actors
+	gw, err := server.StartLoopback(b.Client, a.Regulator, a.Manufacturer, a.Distributor, a.Platform, a.Hospital)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(log, "gateway %s\n", gw.URL)
+	return gw, nil
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/udiledger/udiledger/chaincode/ops"
 	"github.com/udiledger/udiledger/chaincode/orgs"
 	"github.com/udiledger/udiledger/gateway/ledger"
+	"github.com/udiledger/udiledger/gateway/ledger/devledger"
 )
 
 // Size is the shape of a world.
@@ -287,8 +288,8 @@ func (g *generator) setup() error {
 	_, err := ledger.Run(g.ctx, g.inv, g.a.Regulator, ops.GetParty, model.PartyQuery{MSPID: orgs.Regulator})
 	switch {
 	case ledger.CodeOf(err) == model.CodeNotFound:
-		if err := g.registerParties(); err != nil {
-			return err
+		if err := devledger.RegisterParties(g.ctx, g.inv, g.a.Regulator, "SCALE"); err != nil {
+			return fmt.Errorf("scale: %w", err)
 		}
 	case err != nil:
 		return fmt.Errorf("scale: read the regulator: %w", err)
@@ -300,38 +301,6 @@ func (g *generator) setup() error {
 			Model: "ST-1", Kind: model.KindDevice, RegistrationNumber: "SCALE-0001"})
 	case err != nil:
 		return fmt.Errorf("scale: read the product: %w", err)
-	}
-	return nil
-}
-
-// registerParties initialises a new ledger with the regulator and registers the others,
-// licensed for three years.
-func (g *generator) registerParties() error {
-	today := time.Now().UTC()
-	var regulator, others []orgs.Org
-	for _, o := range orgs.All() {
-		if o.Role == model.RoleRegulator {
-			regulator = append(regulator, o)
-		} else {
-			others = append(others, o)
-		}
-	}
-	for i, o := range append(regulator, others...) {
-		p := model.Party{MSPID: o.MSPID, Name: o.Name, Roles: []model.Role{o.Role}, CompanyPrefixes: o.CompanyPrefixes, DrugCodes: o.DrugCodes}
-		if o.Role != model.RoleRegulator {
-			p.Licences = []model.Licence{{Type: "trade", Number: "SCALE-" + o.Name, ValidFrom: model.DateOf(today.AddDate(0, 0, -30)),
-				ValidTo: model.DateOf(today.AddDate(3, 0, 0))}}
-		}
-		if o.GLN != "" {
-			p.Locations = []model.Location{{GLN: o.GLN, Name: o.Name + " site"}}
-		}
-		op := ops.RegisterParty
-		if i == 0 {
-			op = ops.InitLedger
-		}
-		if err := g.do(g.a.Regulator, op, p); err != nil {
-			return err
-		}
 	}
 	return nil
 }

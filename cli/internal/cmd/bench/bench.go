@@ -20,7 +20,6 @@ import (
 	"github.com/udiledger/udiledger/cli/internal/cmdutil"
 	"github.com/udiledger/udiledger/gateway/httpledger"
 	"github.com/udiledger/udiledger/gateway/ledger"
-	"github.com/udiledger/udiledger/gateway/server"
 )
 
 // Options are the flags of `udi bench`.
@@ -128,13 +127,11 @@ func run(ctx context.Context, o *Options) error {
 	}
 	defer closeExtras()
 	if o.Via == viaGateway {
-		a := b.Actors
-		gw, err := server.StartLoopback(b.Client, a.Regulator, a.Manufacturer, a.Distributor, a.Platform, a.Hospital)
+		gw, err := b.Loopback(o.IO.ErrOut)
 		if err != nil {
 			return err
 		}
 		defer func() { _ = gw.Close() }()
-		fmt.Fprintf(o.IO.ErrOut, "gateway %s\n", gw.URL)
 		httpClient := &http.Client{Timeout: 5 * time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: 128}}
 		hc, err := httpledger.New(gw.URL, gw.Keys, httpClient)
 		if err != nil {

@@ -46,7 +46,7 @@ func TestBenchCommand(t *testing.T) {
 		if r.ProvenanceEvents < 4 { // commissioned, packed into a case, onto a pallet, shipped, received
 			t.Errorf("provenance of a pallet's unit has %d events", r.ProvenanceEvents)
 		}
-		for _, name := range []string{"throughput-embedded.svg", "latency-embedded.svg"} {
+		for _, name := range []string{"bench-throughput-embedded.svg", "bench-latency-embedded.svg"} {
 			b, err := os.ReadFile(filepath.Join(charts, name))
 			if err != nil || !strings.HasPrefix(string(b), "<svg") {
 				t.Errorf("chart %s: %v", name, err)

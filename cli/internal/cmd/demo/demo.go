@@ -18,7 +18,6 @@ import (
 	"github.com/udiledger/udiledger/cli/internal/cmdutil"
 	"github.com/udiledger/udiledger/gateway/httpledger"
 	"github.com/udiledger/udiledger/gateway/ledger"
-	"github.com/udiledger/udiledger/gateway/server"
 )
 
 // Options are the flags of `udi demo`.
@@ -32,7 +31,7 @@ type Options struct {
 	Direct  bool
 
 	// connect opens the chosen backend; tests replace it.
-	connect func(ctx context.Context, o *Options) (ledger.Client, demo.Actors, func(), error)
+	connect func(ctx context.Context, o *Options) (*backend.Backend, error)
 }
 
 // NewCmdDemo returns `udi demo`. runF replaces the run for tests.
@@ -90,20 +89,20 @@ func run(ctx context.Context, o *Options) error {
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
-	client, actors, closeFn, err := o.connect(ctx, o)
+	b, err := o.connect(ctx, o)
 	if err != nil {
 		return err
 	}
-	defer closeFn()
-	var inv ledger.Invoker = &ledger.Caller{Client: client}
+	defer b.Close()
+	actors := b.Actors
+	var inv ledger.Invoker = &ledger.Caller{Client: b.Client}
 	if !o.Direct {
-		gw, err := server.StartLoopback(client, actors.Regulator, actors.Manufacturer, actors.Distributor, actors.Platform, actors.Hospital)
+		gw, err := b.Loopback(o.IO.ErrOut)
 		if err != nil {
 			return err
 		}
 		// The run's outcome is out before the gateway stops; a failed shutdown changes nothing.
 		defer func() { _ = gw.Close() }()
-		fmt.Fprintf(o.IO.ErrOut, "gateway %s\n", gw.URL)
 		hc, err := httpledger.New(gw.URL, gw.Keys, &http.Client{Timeout: 2 * time.Minute})
 		if err != nil {
 			return err
@@ -130,10 +129,6 @@ func run(ctx context.Context, o *Options) error {
 	return nil
 }
 
-func connect(ctx context.Context, o *Options) (ledger.Client, demo.Actors, func(), error) {
-	b, err := backend.Open(ctx, backend.Options{Backend: o.Backend, DataDir: o.DataDir, TempPrefix: "udi-demo-", RunDir: o.RunDir, Log: o.IO.ErrOut})
-	if err != nil {
-		return nil, demo.Actors{}, nil, err
-	}
-	return b.Client, b.Actors, b.Close, nil
+func connect(ctx context.Context, o *Options) (*backend.Backend, error) {
+	return backend.Open(ctx, backend.Options{Backend: o.Backend, DataDir: o.DataDir, TempPrefix: "udi-demo-", RunDir: o.RunDir, Log: o.IO.ErrOut})
 }
