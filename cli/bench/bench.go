@@ -212,17 +212,9 @@ func sweep(ctx context.Context, w *world, r *Report) error {
 	}
 	r.Clients = best
 	w.logf("  sustained at %d clients for %s", best, w.p.Sustain)
-	var scan Load
-	if w.env.Profiled != nil {
-		pctx, cancel := context.WithCancel(ctx)
-		done := make(chan struct{})
-		go func() { defer close(done); w.env.Profiled(pctx, w.p.Sustain*3/4) }()
-		scan = w.scans(ctx, best, w.p.Sustain)
-		cancel()
-		<-done
-	} else {
-		scan = w.scans(ctx, best, w.p.Sustain)
-	}
+	stopProfiles := w.profile(ctx, w.p.Sustain*3/4)
+	scan := w.scans(ctx, best, w.p.Sustain)
+	stopProfiles()
 	if err := failed("scans", scan); err != nil {
 		return err
 	}
@@ -242,6 +234,18 @@ func sweep(ctx context.Context, w *world, r *Report) error {
 		w.logf("  reference: %.1f tx/s, p99 %.0f ms; ratio %.2f", t.PerSecond, t.P99Ms, r.RatioToTrivial)
 	}
 	return nil
+}
+
+// profile has env.Profiled take profiles over d, if it takes any; the returned function
+// ends them early and waits for them.
+func (w *world) profile(ctx context.Context, d time.Duration) func() {
+	if w.env.Profiled == nil {
+		return func() {}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { defer close(done); w.env.Profiled(ctx, d) }()
+	return func() { cancel(); <-done }
 }
 
 // failed turns a load with failed calls into an error: a figure over failures means nothing.

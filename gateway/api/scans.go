@@ -18,15 +18,16 @@ import (
 	"github.com/udiledger/udiledger/gateway/problem"
 )
 
-// Scan actions a scanner station sends.
+// Scan actions a scanner station sends: verify, which records nothing (query:Verify), and
+// the write actions of unit:Scans (model.ScanAction).
 const (
-	ScanVerify       = "verify"       // query:Verify; records nothing
-	ScanInspect      = "inspect"      // unit:Inspect; records the scan, raises alerts
-	ScanReceive      = "receive"      // unit:Receive
-	ScanShip         = "ship"         // unit:Ship to "to"
-	ScanReturn       = "return"       // unit:Return
-	ScanDestroy      = "destroy"      // unit:Destroy with "reason"
-	ScanDecommission = "decommission" // unit:Decommission with "reason"
+	ScanVerify       = "verify"
+	ScanInspect      = string(model.ScanInspect) // records the scan, raises alerts
+	ScanReceive      = string(model.ScanReceive)
+	ScanShip         = string(model.ScanShip) // to "to"
+	ScanReturn       = string(model.ScanReturn)
+	ScanDestroy      = string(model.ScanDestroy)      // with "reason"
+	ScanDecommission = string(model.ScanDecommission) // with "reason"
 )
 
 // MaxScans bounds one batch: as many as one unit:Scans transaction takes.

@@ -29,14 +29,11 @@ type Options struct {
 	Batch   int
 	Format  string
 	Direct  bool
-
-	// connect opens the chosen backend; tests replace it.
-	connect func(ctx context.Context, o *Options) (*backend.Backend, error)
 }
 
 // NewCmdDemo returns `udi demo`. runF replaces the run for tests.
 func NewCmdDemo(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
-	opts := &Options{IO: f.IO, connect: connect}
+	opts := &Options{IO: f.IO}
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Play the whole traceability story end to end",
@@ -89,7 +86,7 @@ func run(ctx context.Context, o *Options) error {
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
-	b, err := o.connect(ctx, o)
+	b, err := backend.Open(ctx, backend.Options{Backend: o.Backend, DataDir: o.DataDir, TempPrefix: "udi-demo-", RunDir: o.RunDir, Log: o.IO.ErrOut})
 	if err != nil {
 		return err
 	}
@@ -127,8 +124,4 @@ func run(ctx context.Context, o *Options) error {
 	fmt.Fprintf(o.IO.Out, "\nThe story is on the ledger: %d units commissioned, recall at %d %%.\n",
 		outcome.Commissioned, outcome.Progress[len(outcome.Progress)-1])
 	return nil
-}
-
-func connect(ctx context.Context, o *Options) (*backend.Backend, error) {
-	return backend.Open(ctx, backend.Options{Backend: o.Backend, DataDir: o.DataDir, TempPrefix: "udi-demo-", RunDir: o.RunDir, Log: o.IO.ErrOut})
 }
