@@ -8,6 +8,7 @@ import (
 
 	"github.com/hyperledger/fabric-gateway/pkg/client"
 
+	"github.com/udiledger/udiledger/chaincode/ops"
 	"github.com/udiledger/udiledger/gateway/ledger"
 )
 
@@ -17,9 +18,6 @@ const healthTimeout = 3 * time.Second
 // MaxPeerLag is how many blocks a peer may trail the highest peer and still be healthy: the
 // peers are asked one after the other while blocks are cut.
 const MaxPeerLag = 2
-
-// versionFunction is the chaincode's health check (info:Version, chaincode/ops.Version).
-const versionFunction = "info:Version"
 
 var _ ledger.HealthReporter = (*Client)(nil)
 
@@ -103,7 +101,7 @@ func (c *Client) orgHealth(ctx context.Context, org string) (peer, chaincode led
 	hctx, cancel = context.WithTimeout(ctx, healthTimeout)
 	defer cancel()
 	start := time.Now()
-	v, err := gw.GetNetwork(c.cfg.ChannelID).GetContract(c.cfg.ChaincodeName).EvaluateWithContext(hctx, versionFunction, opts...)
+	v, err := gw.GetNetwork(c.cfg.ChannelID).GetContract(c.cfg.ChaincodeName).EvaluateWithContext(hctx, ops.Version.Name(), opts...)
 	if err != nil {
 		chaincode.Detail = "info:Version does not answer: " + translate(err).Error()
 		return peer, chaincode
