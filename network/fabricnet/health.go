@@ -1,15 +1,11 @@
 package fabricnet
 
 import (
+	"cmp"
 	"context"
-	"crypto/tls"
-	"crypto/x509"
+	"errors"
 	"fmt"
-	"net/http"
-	"os"
-	"time"
 
-	"github.com/udiledger/udiledger/chaincode/ops"
 	"github.com/udiledger/udiledger/gateway/ledger"
 	"github.com/udiledger/udiledger/gateway/ledger/fabric"
 )
@@ -18,64 +14,54 @@ import (
 // or orderer reports) and still be healthy.
 const maxPeerLag = fabric.MaxPeerLag
 
-// peerLedger is a peer's account of the channel: its ledger height, from its metrics.
+// peerLedger is a peer's account of the channel: its ledger height.
 type peerLedger struct {
 	Height uint64
 	Err    error
 }
 
-// peerLedgers reads ledger_blockchain_height of the channel from every peer's operations
-// listener, at once.
-func (l *layout) peerLedgers(ctx context.Context) []peerLedger {
-	out := make([]peerLedger, len(l.orgs))
-	done := make(chan struct{})
-	for i, o := range l.orgs {
-		go func() {
-			defer func() { done <- struct{}{} }()
-			out[i] = l.peerLedger(ctx, o)
-		}()
+// askOrgs asks each organisation's peer, as that organisation's admin and all at once, for
+// its height of the channel (qscc GetChainInfo), and has the chaincode answer info:Version
+// through it: the Fabric backend's Health. Both are by organisation, in n.Orgs' order.
+func askOrgs(ctx context.Context, n *Network) (ledgers []peerLedger, answers []error) {
+	ledgers, answers = make([]peerLedger, len(n.Orgs)), make([]error, len(n.Orgs))
+	fail := func(err error) ([]peerLedger, []error) {
+		for i := range n.Orgs {
+			ledgers[i], answers[i] = peerLedger{Err: err}, err
+		}
+		return ledgers, answers
 	}
-	for range l.orgs {
-		<-done
-	}
-	return out
-}
-
-func (l *layout) peerLedger(ctx context.Context, o orgLayout) peerLedger {
-	c, err := tlsHTTP(o.TLSCACert)
+	cfg, err := n.ClientConfig()
 	if err != nil {
-		return peerLedger{Err: err}
+		return fail(err)
 	}
-	defer c.CloseIdleConnections()
-	m, err := metrics(ctx, c, "https://"+o.Peer.Operations+"/metrics", `channel="`+l.cfg.Channel+`"`)
-	if err != nil {
-		return peerLedger{Err: err}
-	}
-	var h float64
-	for _, s := range m {
-		if s.name == "ledger_blockchain_height" {
-			h = max(h, s.value)
+	cfg.HealthIdentities = map[string]*ledger.Identity{}
+	for _, o := range n.Orgs {
+		if cfg.HealthIdentities[o.MSPID], err = n.AdminIdentity(o.MSPID); err != nil {
+			return fail(err)
 		}
 	}
-	if h == 0 {
-		return peerLedger{Err: fmt.Errorf("no ledger_blockchain_height of channel %s", l.cfg.Channel)}
-	}
-	return peerLedger{Height: uint64(h)}
-}
-
-// tlsHTTP is an HTTPS client that trusts the CA in caFile.
-func tlsHTTP(caFile string) (*http.Client, error) {
-	pem, err := os.ReadFile(caFile) // #nosec G304 -- a TLS CA of this network
+	c, err := fabric.New(cfg)
 	if err != nil {
-		return nil, fmt.Errorf("fabricnet: %w", err)
+		return fail(err)
 	}
-	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(pem) {
-		return nil, fmt.Errorf("fabricnet: no certificate in %s", caFile)
+	defer c.Close()
+	parts := map[string]ledger.PartHealth{}
+	for _, p := range c.Health(ctx) {
+		parts[p.Name] = p
 	}
-	return &http.Client{Timeout: 3 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{
-		RootCAs: pool, MinVersion: tls.VersionTLS12,
-	}}}, nil
+	for i, o := range n.Orgs {
+		peer, cc := parts["peer of "+o.MSPID], parts["chaincode of "+o.MSPID]
+		if peer.State == ledger.Down || peer.Name == "" {
+			ledgers[i].Err = errors.New(cmp.Or(peer.Detail, "not asked"))
+		} else {
+			ledgers[i].Height = peer.Height
+		}
+		if cc.State != ledger.Healthy {
+			answers[i] = errors.New(cmp.Or(cc.Detail, "not asked"))
+		}
+	}
+	return ledgers, answers
 }
 
 // judgePeers turns running peers whose /healthz answers into degraded unless they are within
@@ -99,46 +85,6 @@ func judgePeers(ps []ProcessStatus, ledgers []peerLedger, top uint64) {
 			p.Detail = fmt.Sprintf("height %d", l.Height)
 		}
 	}
-}
-
-// chaincodeAnswers evaluates info:Version through each organisation's own peer as its admin,
-// at once; nil where the chaincode answered.
-func chaincodeAnswers(ctx context.Context, n *Network) []error {
-	out := make([]error, len(n.Orgs))
-	cfg, err := n.ClientConfig()
-	if err == nil {
-		cfg.Retries, cfg.PeerWait = -1, time.Millisecond // one try: a check, not a call that must go through
-		var c *fabric.Client
-		if c, err = fabric.New(cfg); err == nil {
-			defer c.Close()
-			done := make(chan struct{})
-			for i, o := range n.Orgs {
-				go func() {
-					defer func() { done <- struct{}{} }()
-					out[i] = chaincodeAnswer(ctx, c, n, o)
-				}()
-			}
-			for range n.Orgs {
-				<-done
-			}
-			return out
-		}
-	}
-	for i := range out {
-		out[i] = err
-	}
-	return out
-}
-
-func chaincodeAnswer(ctx context.Context, c *fabric.Client, n *Network, o Org) error {
-	id, err := n.AdminIdentity(o.MSPID)
-	if err != nil {
-		return err
-	}
-	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
-	defer cancel()
-	_, err = c.Evaluate(ctx, ledger.Proposal{Identity: id, Function: ops.Version.Name()})
-	return err
 }
 
 // judgeChaincodes turns running chaincode servers that accept connections into degraded

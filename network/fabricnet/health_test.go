@@ -1,14 +1,7 @@
 package fabricnet
 
 import (
-	"context"
-	"encoding/pem"
 	"errors"
-	"fmt"
-	"net/http"
-	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -60,35 +53,5 @@ func TestJudgeChaincodes(t *testing.T) {
 		if p.State != want[i].state || !strings.Contains(p.Detail, want[i].detail) {
 			t.Errorf("chaincode %d: %s %q, want %s %q", i, p.State, p.Detail, want[i].state, want[i].detail)
 		}
-	}
-}
-
-func TestPeerLedgerReadsTheChannelsHeightFromMetrics(t *testing.T) {
-	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/metrics" {
-			http.NotFound(w, r)
-			return
-		}
-		fmt.Fprintln(w, `# TYPE ledger_blockchain_height gauge`)
-		fmt.Fprintln(w, `ledger_blockchain_height{channel="other"} 99`)
-		fmt.Fprintln(w, `ledger_blockchain_height{channel="udi"} 42`)
-		fmt.Fprintln(w, `ledger_transaction_count{channel="udi",chaincode="udi:1"} 7`)
-	}))
-	defer srv.Close()
-	ca := filepath.Join(t.TempDir(), "ca.pem")
-	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	l := &layout{cfg: Config{Channel: "udi"}}
-	o := orgLayout{}
-	o.TLSCACert = ca
-	o.Peer.Operations = strings.TrimPrefix(srv.URL, "https://")
-	got := l.peerLedger(context.Background(), o)
-	if got.Err != nil || got.Height != 42 {
-		t.Fatalf("peerLedger = %+v, want height 42", got)
-	}
-	srv.Close()
-	if got := l.peerLedger(context.Background(), o); got.Err == nil {
-		t.Fatalf("a peer whose metrics do not answer: %+v, want an error", got)
 	}
 }

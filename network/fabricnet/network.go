@@ -320,9 +320,20 @@ func Status(ctx context.Context, cfg Config) (*StatusReport, error) {
 	for _, r := range rafts {
 		top = max(top, r.Height)
 	}
-	cctx, cancel = context.WithTimeout(ctx, 5*time.Second)
-	judgePeers(st.Processes[first:], l.peerLedgers(cctx), top)
-	cancel()
+	n, err := Load(cfg.RunDir)
+	var ledgers []peerLedger
+	var answers []error
+	if err == nil {
+		cctx, cancel = context.WithTimeout(ctx, 5*time.Second)
+		ledgers, answers = askOrgs(cctx, n)
+		cancel()
+	} else {
+		ledgers, answers = make([]peerLedger, len(l.orgs)), make([]error, len(l.orgs))
+		for i := range l.orgs {
+			ledgers[i].Err, answers[i] = err, err
+		}
+	}
+	judgePeers(st.Processes[first:], ledgers, top)
 	peerHealthy := make([]bool, len(l.orgs))
 	for i := range l.orgs {
 		peerHealthy[i] = st.Processes[first+i].Healthy
@@ -330,17 +341,6 @@ func Status(ctx context.Context, cfg Config) (*StatusReport, error) {
 	first = len(st.Processes)
 	for _, o := range l.orgs {
 		check(chaincodeDaemon(o), "chaincode", o.MSPID, o.ChaincodeServer, dialCheck(o.ChaincodeServer))
-	}
-	n, err := Load(cfg.RunDir)
-	answers := make([]error, len(l.orgs))
-	if err == nil {
-		cctx, cancel = context.WithTimeout(ctx, 5*time.Second)
-		answers = chaincodeAnswers(cctx, n)
-		cancel()
-	} else {
-		for i := range answers {
-			answers[i] = err
-		}
 	}
 	judgeChaincodes(st.Processes[first:], peerHealthy, answers)
 	if err == nil && n.Reference != "" {

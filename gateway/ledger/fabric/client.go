@@ -42,6 +42,10 @@ type Config struct {
 	Peers         map[string]Peer
 	// EventsIdentity signs chaincode event requests.
 	EventsIdentity *ledger.Identity
+	// HealthIdentities, by MSP ID, are the identities Health asks each organisation's peer
+	// with; where none is given, the last identity of that organisation this client used,
+	// else EventsIdentity (whose peer forwards the question).
+	HealthIdentities map[string]*ledger.Identity
 	// PrivateEndorsers are the MSP IDs asked to endorse, with the submitter's own
 	// organisation, a proposal that carries transient (private) data and names no
 	// EndorsingOrgs: the members every private data collection has besides its owner (the

@@ -3,6 +3,7 @@ package fabric
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -112,10 +113,27 @@ func once(err error) error {
 }
 
 func (e *unavailableError) Error() string {
+	msg := "fabric: " + e.err.Error() + endorserDetails(e.err)
 	if !e.missing.empty() {
-		return "fabric: " + e.missing.String() + ": " + e.err.Error()
+		return "fabric: " + e.missing.String() + ": " + strings.TrimPrefix(msg, "fabric: ")
 	}
-	return "fabric: " + e.err.Error()
+	return msg
+}
+
+// endorserDetails tells what each endorser that failed said, which the peer gateway attaches
+// to its status rather than to its message ("see attached details").
+func endorserDetails(err error) string {
+	st, ok := status.FromError(err)
+	if !ok {
+		return ""
+	}
+	var b strings.Builder
+	for _, d := range st.Details() {
+		if detail, ok := d.(*gwproto.ErrorDetail); ok {
+			fmt.Fprintf(&b, "; %s (%s): %s", detail.GetMspId(), detail.GetAddress(), detail.GetMessage())
+		}
+	}
+	return b.String()
 }
 func (e *unavailableError) Unwrap() error { return e.err }
 

@@ -24,8 +24,9 @@ var _ ledger.HealthReporter = (*Client)(nil)
 // Health reports each organisation's peer (down when it does not tell its height within a
 // few seconds, degraded when more than MaxPeerLag blocks behind the highest peer) and the
 // chaincode through that peer (down when info:Version does not answer). Every peer is asked
-// at once, through the identity of its own organisation this client last used, else through
-// the events identity's peer.
+// at once, with the identity HealthIdentities names or one of its organisation this client
+// used, else through the events identity's peer. The parts are in the order of the
+// organisations' MSP IDs, each peer followed by its chaincode.
 func (c *Client) Health(ctx context.Context) []ledger.PartHealth {
 	type answer struct {
 		peer, chaincode ledger.PartHealth
@@ -114,6 +115,9 @@ func (c *Client) orgHealth(ctx context.Context, org string) (peer, chaincode led
 // healthIdentity is the identity to ask org's peer with: one of org's own, else the events
 // identity (whose peer forwards the question).
 func (c *Client) healthIdentity(org string) *ledger.Identity {
+	if id, ok := c.cfg.HealthIdentities[org]; ok {
+		return id
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if id, ok := c.ids[org]; ok {

@@ -132,11 +132,21 @@ func connectionFailed(msg string) bool {
 	return false
 }
 
-// chaincodeUnreachable reports a peer's message that it could not launch or reach the chaincode
-// (its chaincode server is down): "could not launch chaincode …", "chaincode stream terminated".
+// chaincodeUnreachable reports a peer's own failure to run the chaincode, as opposed to the
+// chaincode's answer ("chaincode response 500, …"): it could not launch it or reach its
+// server ("could not launch chaincode …: connection to … failed"), lost it in the middle
+// ("failed to execute transaction …"), or the stream to it ended.
 func chaincodeUnreachable(msg string) bool {
-	return strings.Contains(msg, "could not launch chaincode") || strings.Contains(msg, "chaincode stream terminated") ||
-		strings.Contains(msg, "error starting container") || strings.Contains(msg, "failed to connect to chaincode")
+	if strings.Contains(msg, chaincodeResponse) {
+		return false
+	}
+	for _, s := range []string{"could not launch chaincode", "failed to execute transaction", "chaincode stream terminated",
+		"chaincode registration failed", "error starting container"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // noPlan reports the peer gateway's failure to plan endorsements, naming no organisation.
