@@ -195,16 +195,23 @@ func (c *Client) endorse(ctx context.Context, contract *client.Contract, p ledge
 	if err == nil || len(p.EndorsingOrgs) > 0 || len(p.Transient) == 0 {
 		return tx, err
 	}
-	down, _ := Missing(err)
-	rest := slices.DeleteFunc(slices.Clone(endorsers), func(org string) bool {
-		return org != p.Identity.MSPID && slices.Contains(down, org)
-	})
-	if len(rest) == len(endorsers) {
+	rest, ok := withoutUnreachable(endorsers, p.Identity.MSPID, err)
+	if !ok {
 		return nil, err
 	}
 	slog.Warn("fabric: private inputs endorsed without an unreachable co-endorser; it gets them by reconciliation",
-		"function", p.Function, "unreachable", down, "endorsers", rest)
+		"function", p.Function, "error", err.Error(), "endorsers", rest)
 	return c.endorseBy(ctx, contract, p, rest)
+}
+
+// withoutUnreachable is endorsers less the co-endorsers whose peer err names as unreachable;
+// false when err names none of them (the submitter's own peer is never left out).
+func withoutUnreachable(endorsers []string, submitter string, err error) ([]string, bool) {
+	down, _ := Missing(err)
+	rest := slices.DeleteFunc(slices.Clone(endorsers), func(org string) bool {
+		return org != submitter && slices.Contains(down, org)
+	})
+	return rest, len(rest) < len(endorsers)
 }
 
 func (c *Client) endorseBy(ctx context.Context, contract *client.Contract, p ledger.Proposal, endorsers []string) (*client.Transaction, error) {
