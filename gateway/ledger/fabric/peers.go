@@ -94,8 +94,10 @@ func (c *Client) missingFrom(err error, own string) missing {
 		if org == "" {
 			org = c.orgOf(detail.GetAddress())
 		}
+		if _, ok := c.cfg.Peers[org]; !ok {
+			continue // an orderer's detail: ordering.go waits for those
+		}
 		switch {
-		case org == "":
 		case chaincodeUnreachable(detail.GetMessage()):
 			m.chaincode = appendOnce(m.chaincode, org)
 		case connectionFailed(detail.GetMessage()):
