@@ -28,16 +28,19 @@ type scanWorkload struct {
 
 	mu         sync.Mutex
 	seq        int
-	accepted   map[string]int // event ID → answers that accepted it (2xx)
-	unit       map[string]int // event ID → unit
-	pending    []write        // sent, no answer: to send again
-	failures   []string       // answers that were neither accepted nor replayed
-	resent     int            // requests sent again
-	replayedOn int            // events a re-send found already recorded
+	accepted   map[string]int  // event ID → answers that accepted it (2xx)
+	unit       map[string]int  // event ID → unit
+	pending    []write         // sent, no answer: to send again
+	failures   []string        // answers that were neither accepted nor replayed
+	refused    map[string]bool // events answered 507: the ledger's storage is full
+	refusedWr  []write         // writes with a refused event, to send again
+	resent     int             // requests sent again
+	replayedOn int             // events a re-send found already recorded
 }
 
 func newScanWorkload(workers, unitsPerWorker int) *scanWorkload {
-	return &scanWorkload{workers: workers, unitsPerWorker: unitsPerWorker, accepted: map[string]int{}, unit: map[string]int{}}
+	return &scanWorkload{workers: workers, unitsPerWorker: unitsPerWorker, accepted: map[string]int{}, unit: map[string]int{},
+		refused: map[string]bool{}}
 }
 
 // workloadIDPrefix starts the event IDs of the workload's inspections.
@@ -90,36 +93,55 @@ func (w *scanWorkload) send(g *gateway, wr write) bool {
 				Status  int             `json:"status"`
 				EventID string          `json:"eventId"`
 				Result  json.RawMessage `json:"result"`
+				Problem json.RawMessage `json:"problem"`
 			} `json:"results"`
 		}
 		if a.status != http.StatusOK || json.Unmarshal(a.body, &res) != nil || len(res.Results) != len(wr.ids) {
 			w.failures = append(w.failures, fmt.Sprintf("POST /v1/scans: %d %s", a.status, a.body))
 			return true
 		}
+		refused := false
 		for i, r := range res.Results {
-			w.record(r.Status, r.EventID, wr.ids[i], r.Result)
+			refused = w.record(r.Status, r.EventID, wr.ids[i], r.Result, r.Problem) || refused
+		}
+		if refused {
+			w.refusedWr = append(w.refusedWr, wr)
 		}
 		return true
 	}
-	w.record(a.status, wr.ids[0], wr.ids[0], a.body)
+	if w.record(a.status, wr.ids[0], wr.ids[0], a.body, a.body) {
+		w.refusedWr = append(w.refusedWr, wr)
+	}
 	return true
 }
 
-// record keeps one event's answer. Call with w.mu held.
-func (w *scanWorkload) record(status int, got, want string, result []byte) {
+// record keeps one event's answer, and says whether it was refused for want of storage. Call
+// with w.mu held.
+func (w *scanWorkload) record(status int, got, want string, result, problem []byte) (refused bool) {
 	var r struct {
 		EventID  string `json:"eventId"`
 		Replayed bool   `json:"replayed"`
 	}
 	_ = json.Unmarshal(result, &r)
+	if status == http.StatusInsufficientStorage {
+		var p struct {
+			Type string `json:"type"`
+		}
+		if json.Unmarshal(problem, &p) == nil && strings.HasSuffix(p.Type, "/ledger-storage-full") && got == want {
+			w.refused[want] = true
+			return true
+		}
+	}
 	if status != http.StatusCreated && status != http.StatusOK || got != want || r.EventID != want {
-		w.failures = append(w.failures, fmt.Sprintf("event %s: %d %s", want, status, result))
-		return
+		w.failures = append(w.failures, fmt.Sprintf("event %s: %d %s %s", want, status, result, problem))
+		return false
 	}
 	w.accepted[want]++
+	delete(w.refused, want)
 	if r.Replayed {
 		w.replayedOn++
 	}
+	return false
 }
 
 // drive runs the workers until one write gets no answer or stop closes; each worker sends
