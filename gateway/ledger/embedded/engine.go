@@ -6,6 +6,7 @@
 package embedded
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -17,6 +18,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/udiledger/udiledger/gateway/ledger"
+	"github.com/udiledger/udiledger/gateway/ledger/embedded/blocklog"
 	"github.com/udiledger/udiledger/gateway/ledger/embedded/internal/state"
 	"github.com/udiledger/udiledger/gateway/ledger/embedded/internal/stub"
 	"github.com/udiledger/udiledger/gateway/ledger/localmsp"
@@ -101,7 +103,12 @@ func Open(dir string, cc shim.Chaincode, cfg Config) (*Engine, error) {
 	return e, nil
 }
 
-// init creates the buckets, reads the height and records the configuration if it changed.
+// ErrDamaged says the ledger's files were changed outside the engine: Open found its last
+// block different from the tip it recorded. `udi ledger verify` lists what was changed.
+var ErrDamaged = errors.New("embedded: the ledger is damaged")
+
+// init creates the buckets, reads the height, checks the last block and records the
+// configuration if it changed.
 func (e *Engine) init() error {
 	conf, err := e.cfg.encode()
 	if err != nil {
@@ -113,6 +120,9 @@ func (e *Engine) init() error {
 		}
 		meta := tx.Bucket(state.BucketMeta)
 		e.height = heightOf(meta)
+		if err := checkTip(tx, e.height); err != nil && !e.cfg.OpenDamaged {
+			return err
+		}
 		if e.height > 0 && string(meta.Get(state.MetaConfig)) == string(conf) {
 			return nil
 		}
@@ -120,6 +130,32 @@ func (e *Engine) init() error {
 		e.height = h
 		return err
 	})
+}
+
+// checkTip checks that the last block reads, is the block it should be and hashes to the
+// recorded tip: a cheap check at every start, where Verify reads every block. A commit is
+// one bbolt transaction, so a crash cannot leave them apart; a change to the file can.
+func checkTip(tx *bolt.Tx, height uint64) error {
+	if height == 0 {
+		return nil
+	}
+	last := height - 1
+	raw := tx.Bucket(state.BucketBlocks).Get(state.U64(last))
+	if raw == nil {
+		return fmt.Errorf("%w: block %d, the last, is missing", ErrDamaged, last)
+	}
+	d, err := blocklog.Decode(raw)
+	switch {
+	case err != nil:
+		return fmt.Errorf("%w: block %d, the last, cannot be read: %v", ErrDamaged, last, err)
+	case d.Header.Number != last:
+		return fmt.Errorf("%w: block %d, the last, says it is block %d", ErrDamaged, last, d.Header.Number)
+	case !d.DataHashOK:
+		return fmt.Errorf("%w: block %d, the last: its transactions do not match its data hash", ErrDamaged, last)
+	case !bytes.Equal(d.Hash, tx.Bucket(state.BucketMeta).Get(state.MetaTip)):
+		return fmt.Errorf("%w: block %d, the last, does not hash to the recorded tip", ErrDamaged, last)
+	}
+	return nil
 }
 
 // Height is the number of blocks, the configuration block 0 included.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -237,6 +238,13 @@ func TestVerifyDetectsARawByteChangeInTheFile(t *testing.T) {
 	if err := os.WriteFile(path, raw, 0o600); err != nil {
 		t.Fatal(err)
 	}
+	if e, err := embedded.Open(f.dir+"/ledger", newTestChaincode(), f.cfg); !errors.Is(err, embedded.ErrDamaged) {
+		if e != nil {
+			_ = e.Close()
+		}
+		t.Fatalf("open after the last block was changed: %v, want ErrDamaged", err)
+	}
+	f.cfg.OpenDamaged = true
 	f.open()
 	rep, err := f.engine.Verify(context.Background())
 	if err != nil {

@@ -79,7 +79,7 @@ func runVerify(ctx context.Context, o *VerifyOptions) error {
 	if _, err := os.Stat(filepath.Join(o.DataDir, "ledger", embedded.FileName)); err != nil {
 		return cmdutil.InvalidInput(fmt.Errorf("no embedded ledger in %s: %w", o.DataDir, err))
 	}
-	l, err := devledger.Open(o.DataDir, devledger.Options{})
+	l, err := devledger.Open(o.DataDir, devledger.Options{OpenDamaged: true})
 	if err != nil {
 		return err
 	}
@@ -103,7 +103,8 @@ func runVerify(ctx context.Context, o *VerifyOptions) error {
 		}
 	}
 	if !rep.OK() {
-		return &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: fmt.Errorf("ledger in %s was changed: %d problems", o.DataDir, len(rep.Problems))}
+		return &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: fmt.Errorf("ledger in %s was changed: %d problems, the first: %s",
+			o.DataDir, len(rep.Problems), rep.Problems[0])}
 	}
 	fmt.Fprintln(o.IO.ErrOut, "ledger intact")
 	return nil
