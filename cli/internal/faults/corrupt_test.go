@@ -62,6 +62,58 @@ func TestCorruptedBlockFile(t *testing.T) {
 			t.Fatalf("verify after more writes: exit %d\nstdout %s\nstderr %s", code, out, errOut)
 		}
 	})
+	t.Run("a changed page header: verify and the gateway say the file is damaged, without a crash", func(t *testing.T) {
+		d := copyDir(t, dir)
+		page := changeBlocksPage(t, d)
+		out, errOut, code := verifyLedger(t, d)
+		if code != 1 || !strings.Contains(errOut, "damaged") || strings.Contains(errOut, "goroutine ") {
+			t.Fatalf("verify: exit %d\nstdout %s\nstderr %s\nwant exit 1 saying the file is damaged", code, out, errOut)
+		}
+		t.Logf("udi ledger verify (page %d): exit %d, stderr: %s", page, code, errOut)
+		_, err := launch(t, d)
+		var exit *exitError
+		if !errors.As(err, &exit) || exit.code == 0 || !strings.Contains(exit.stderr, "damaged") || strings.Contains(exit.stderr, "goroutine ") {
+			t.Fatalf("udi serve on the damaged file: %v, want it to exit non-zero saying the ledger is damaged", err)
+		}
+	})
+}
+
+// changeBlocksPage flips the page type of the root page of the blocks bucket (bbolt's page
+// header, not a block's bytes) and returns the page's number.
+func changeBlocksPage(t *testing.T, dir string) uint64 {
+	t.Helper()
+	path := filepath.Join(dir, "ledger", "ledger.db")
+	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var root uint64
+	_ = db.View(func(tx *bolt.Tx) error {
+		root = uint64(tx.Bucket([]byte("blocks")).Root())
+		return nil
+	})
+	size := uint64(db.Info().PageSize)
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if root == 0 {
+		t.Fatal("the blocks bucket has no page of its own")
+	}
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	flags := make([]byte, 1)
+	at := int64(root*size + 8) // the page header: id (8 bytes), then flags
+	if _, err := f.ReadAt(flags, at); err != nil {
+		t.Fatal(err)
+	}
+	flags[0] ^= 0xff
+	if _, err := f.WriteAt(flags, at); err != nil {
+		t.Fatal(err)
+	}
+	return root
 }
 
 // changeBlock flips one bit near the end of a block (in its last transaction) wherever the

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -71,7 +72,11 @@ func Open(dir string, cc shim.Chaincode, cfg Config) (*Engine, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("embedded: %w", err)
 	}
-	db, err := bolt.Open(filepath.Join(dir, FileName), 0o600, &bolt.Options{Timeout: 2 * time.Second, NoSync: cfg.NoSync})
+	var db *bolt.DB
+	err = readSafely(func() (err error) {
+		db, err = bolt.Open(filepath.Join(dir, FileName), 0o600, &bolt.Options{Timeout: 2 * time.Second, NoSync: cfg.NoSync})
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("embedded: open %s: %w", dir, err)
 	}
@@ -95,7 +100,7 @@ func Open(dir string, cc shim.Chaincode, cfg Config) (*Engine, error) {
 		e.collections[c.Name] = stub.Collection{Members: members, MemberOnlyRead: c.MemberOnlyRead, MemberOnlyWrite: c.MemberOnlyWrite}
 		e.btl[c.Name] = c.BlockToLive
 	}
-	if err := e.init(); err != nil {
+	if err := readSafely(e.init); err != nil {
 		_ = db.Close()
 		return nil, err
 	}
@@ -130,6 +135,18 @@ func (e *Engine) init() error {
 		e.height = h
 		return err
 	})
+}
+
+// readSafely runs f, which reads the bbolt file, and makes a damaged file an error: bbolt
+// panics on a page whose header it does not expect, and a read of the memory map can fault.
+func readSafely(f func() error) (err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: its file's structure cannot be read: %v", ErrDamaged, r)
+		}
+	}()
+	return f()
 }
 
 // checkTip checks that the last block reads, is the block it should be and hashes to the

@@ -81,12 +81,12 @@ func runVerify(ctx context.Context, o *VerifyOptions) error {
 	}
 	l, err := devledger.Open(o.DataDir, devledger.Options{OpenDamaged: true})
 	if err != nil {
-		return err
+		return damaged(o.DataDir, err)
 	}
 	defer l.Close()
 	rep, err := l.Verify(ctx)
 	if err != nil {
-		return err
+		return damaged(o.DataDir, err)
 	}
 	if o.Format == string(cmdutil.FormatJSON) {
 		r := report{OK: rep.OK(), Blocks: rep.Height, Transactions: rep.Transactions, Valid: rep.Valid, Problems: rep.Problems}
@@ -108,4 +108,12 @@ func runVerify(ctx context.Context, o *VerifyOptions) error {
 	}
 	fmt.Fprintln(o.IO.ErrOut, "ledger intact")
 	return nil
+}
+
+// damaged makes a file whose structure cannot be read a ledger that was changed (exit 1).
+func damaged(dir string, err error) error {
+	if errors.Is(err, embedded.ErrDamaged) {
+		return &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: fmt.Errorf("ledger in %s was changed: %w", dir, err)}
+	}
+	return err
 }
