@@ -18,6 +18,11 @@ func TestFullDisk(t *testing.T) {
 	w := newScanWorkload(1, 10)
 	g := startGateway(t, dir)
 	g.seedGoods(w.units())
+	// The job is accepted before the limit: its store is a file of its own, and the point is
+	// the ledger's. It has barely started (it checks its 300 events first) when the limit
+	// comes.
+	doc, captured := captureDocument(200001, 300)
+	loc := g.must(http.StatusAccepted, nil, mfr, "POST", "/epcis/capture", doc).header.Get("Location")
 	st, err := os.Stat(filepath.Join(dir, "ledger", "ledger.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -25,8 +30,6 @@ func TestFullDisk(t *testing.T) {
 	if err := limitFileSize(g.cmd.Process.Pid, uint64(st.Size())); err != nil {
 		t.Fatal(err)
 	}
-	doc, captured := captureDocument(200001, 100)
-	loc := g.must(http.StatusAccepted, nil, mfr, "POST", "/epcis/capture", doc).header.Get("Location")
 
 	// Writes until the ledger's file must grow, then a few more.
 	sent, firstRefused := 0, -1

@@ -59,8 +59,9 @@ func TestKill9DuringCommits(t *testing.T) {
 	w.drive(g, stop) // sends again what is pending, nothing new
 	resent := time.Since(start)
 	job := waitJob(t, g, loc)
-	t.Logf("after the last restart: %d writes sent again in %v, %d events found already recorded; capture job done %v after restart",
-		w.resent, resent.Round(time.Millisecond), w.replayedOn, time.Since(g.started).Round(time.Millisecond))
+	t.Logf("over the three restarts %d writes (%d events) sent again, %d of those events found already recorded (committed, answer lost); "+
+		"the last re-send took %v; capture job done %v after the last restart", w.resent, w.resentEvs, w.replayedOn,
+		resent.Round(time.Millisecond), time.Since(g.started).Round(time.Millisecond))
 
 	onLedger := ledgerEvents(t, g)
 	t.Run("every event answered for is on the ledger exactly once", func(t *testing.T) {

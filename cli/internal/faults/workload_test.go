@@ -35,6 +35,7 @@ type scanWorkload struct {
 	refused    map[string]bool // events answered 507: the ledger's storage is full
 	refusedWr  []write         // writes with a refused event, to send again
 	resent     int             // requests sent again
+	resentEvs  int             // events in them
 	replayedOn int             // events a re-send found already recorded
 }
 
@@ -151,6 +152,9 @@ func (w *scanWorkload) drive(g *gateway, stop <-chan struct{}) {
 	again := w.pending
 	w.pending = nil
 	w.resent += len(again)
+	for _, wr := range again {
+		w.resentEvs += len(wr.ids)
+	}
 	w.mu.Unlock()
 	var wg sync.WaitGroup
 	for worker := range w.workers {
