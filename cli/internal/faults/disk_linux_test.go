@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 // TestFullDisk lets the gateway's files grow no further while it takes writes (a file size
@@ -35,7 +36,7 @@ func TestFullDisk(t *testing.T) {
 	sent, firstRefused := 0, -1
 	for n := 0; n < 5000 && (firstRefused < 0 || n < firstRefused+6); n++ {
 		if !w.send(g, w.next(0, n)) {
-			t.Fatalf("write %d got no answer; stderr:\n%s", n, g.stderr)
+			t.Fatalf("write %d got no answer; stderr:\n%s", n, g.log())
 		}
 		sent++
 		if firstRefused < 0 && len(w.refused) > 0 {
@@ -51,6 +52,9 @@ func TestFullDisk(t *testing.T) {
 	})
 	t.Run("reads still work and the capture job waits", func(t *testing.T) {
 		g.must(http.StatusOK, nil, reg, "GET", "/v1/trace?code="+unitCode(1), nil)
+		if !g.waitLog(2*time.Minute, `"msg":"capture jobs: run"`, "storage full; the job waits") {
+			t.Fatalf("the capture job never met the full ledger; log:\n%s", g.log())
+		}
 		var j captureJob
 		g.must(http.StatusOK, &j, mfr, "GET", loc, nil)
 		if !j.Running || len(j.Errors) != 0 {

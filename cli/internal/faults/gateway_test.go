@@ -80,7 +80,8 @@ type gateway struct {
 	cmd     *exec.Cmd
 	base    string
 	keys    map[string]string
-	stderr  *bytes.Buffer
+	mu      sync.Mutex
+	stderr  *bytes.Buffer // what it wrote to stderr (its log), under mu
 	exited  chan struct{}
 	started time.Time // when the process was started
 	ready   time.Time // when it first answered /readyz
@@ -113,15 +114,14 @@ func launch(t *testing.T, dir string, wrap ...string) (*gateway, error) {
 		return nil, err
 	}
 	listening := make(chan string, 1)
-	var mu sync.Mutex
 	go func() {
 		sc := bufio.NewScanner(pr)
 		sc.Buffer(make([]byte, 1<<20), 1<<20)
 		for sc.Scan() {
 			line := sc.Text()
-			mu.Lock()
+			g.mu.Lock()
 			g.stderr.WriteString(line + "\n")
-			mu.Unlock()
+			g.mu.Unlock()
 			if _, addr, ok := strings.Cut(line, "gateway listening on http://"); ok {
 				addr, _, _ = strings.Cut(addr, " ")
 				listening <- addr
@@ -139,9 +139,7 @@ func launch(t *testing.T, dir string, wrap ...string) (*gateway, error) {
 		g.base = "http://" + addr
 	case <-g.exited:
 		time.Sleep(100 * time.Millisecond) // the last lines of stderr
-		mu.Lock()
-		defer mu.Unlock()
-		return nil, &exitError{code: cmd.ProcessState.ExitCode(), stderr: g.stderr.String()}
+		return nil, &exitError{code: cmd.ProcessState.ExitCode(), stderr: g.log()}
 	case <-time.After(5 * time.Minute):
 		g.kill()
 		return nil, fmt.Errorf("the gateway did not listen within 5 minutes")
@@ -177,6 +175,29 @@ type exitError struct {
 }
 
 func (e *exitError) Error() string { return fmt.Sprintf("udi serve exited %d: %s", e.code, e.stderr) }
+
+// log is what the gateway wrote to stderr so far.
+func (g *gateway) log() string {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.stderr.String()
+}
+
+// waitLog waits until the gateway's stderr holds every one of parts on one line.
+func (g *gateway) waitLog(timeout time.Duration, parts ...string) bool {
+	for end := time.Now().Add(timeout); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
+		for _, line := range strings.Split(g.log(), "\n") {
+			all := true
+			for _, p := range parts {
+				all = all && strings.Contains(line, p)
+			}
+			if all {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // kill sends SIGKILL and waits for the process to be gone.
 func (g *gateway) kill() {
