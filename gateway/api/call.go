@@ -190,7 +190,8 @@ func (s *server) itemProblem(c *gin.Context, err error) *problem.Problem {
 }
 
 // problemOf maps a ledger error to its problem: the chaincode's code to 404/409/403/422, a
-// transaction invalidated at commit to 409, an unreachable backend to 503, the rest to 500.
+// transaction invalidated at commit to 409, storage that cannot be written to 507, an
+// unreachable backend to 503, the rest to 500.
 func (s *server) problemOf(err error) *problem.Problem {
 	var ce *ledger.ChaincodeError
 	if errors.As(err, &ce) {
@@ -202,6 +203,12 @@ func (s *server) problemOf(err error) *problem.Problem {
 			commit.Error()+"; retry the request with the same event ID")
 		p.Code = commit.ValidationCode
 		return p
+	}
+	var storage *ledger.StorageError
+	if errors.As(err, &storage) {
+		return problem.New(http.StatusInsufficientStorage, "ledger-storage-full", "Ledger storage full",
+			"the ledger could not write its files (disk full or not writable): nothing was recorded; "+
+				"retry with the same event ID once the operator has freed space")
 	}
 	if s.caller.IsUnreachable(err) {
 		return problem.New(http.StatusServiceUnavailable, "ledger-unavailable", "Ledger unavailable",

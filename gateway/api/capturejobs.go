@@ -167,8 +167,9 @@ func (s *server) captureJobStatus(c *gin.Context) {
 // variable for tests).
 var jobRetry = 5 * time.Second
 
-// errLedgerDown leaves a job running, to be tried again after jobRetry.
-var errLedgerDown = errors.New("capture jobs: the ledger is unreachable; the job waits")
+// errLedgerDown leaves a job running, to be tried again after jobRetry: the ledger is
+// unreachable, or cannot write its files (ADR 040).
+var errLedgerDown = errors.New("capture jobs: the ledger is unreachable or its storage full; the job waits")
 
 // runJobs is the worker: it runs every running job in creation order (those a restart
 // interrupted first), then waits for the next, until the store closes.
@@ -248,8 +249,8 @@ func (s *server) runJob(j *capturejobs.Job) error {
 	for i := j.Next; i < len(captured.Outcomes); i++ {
 		o := captured.Outcomes[i]
 		r := s.captureOne(ctx, id, o, func(err error) *problem.Problem { return s.problemOf(err) })
-		if r.Status == http.StatusServiceUnavailable {
-			return errLedgerDown // the job resumes at this event once the ledger answers
+		if r.Status == http.StatusServiceUnavailable || r.Status == http.StatusInsufficientStorage {
+			return errLedgerDown // the job resumes at this event once the ledger answers and has room
 		}
 		j.Next = i + 1
 		if r.Status < 300 {

@@ -130,6 +130,8 @@ func TestBackendFailures(t *testing.T) {
 		{name: "an unreachable backend is a 503", err: down, unavailable: func(err error) bool { return errors.Is(err, down) }, wantStatus: 503},
 		{name: "a call past its deadline is a 503", err: context.DeadlineExceeded, wantStatus: 503},
 		{name: "a closed embedded ledger is a 503", err: embedded.ErrClosed, unavailable: func(err error) bool { return errors.Is(err, embedded.ErrClosed) }, wantStatus: 503},
+		{name: "a ledger whose storage cannot be written is a 507", err: &ledger.StorageError{Err: errors.New("write ledger.db: no space left on device")},
+			wantStatus: 507},
 		{name: "a chaincode error without a code is a 500", err: &ledger.ChaincodeError{Message: "wrong number of arguments"}, wantStatus: 500},
 		{name: "any other failure is a 500 that hides its text", err: down, wantStatus: 500},
 	}

@@ -89,6 +89,16 @@ type ChaincodeError struct {
 
 func (e *ChaincodeError) Error() string { return e.Message }
 
+// StorageError says the backend could not write its files: a full disk, a file size limit, a
+// read-only or failing device. Nothing of the transactions it failed was recorded, so the same
+// request, with the same event ID, may be sent again once the storage has room.
+type StorageError struct {
+	Err error
+}
+
+func (e *StorageError) Error() string { return "ledger storage cannot be written: " + e.Err.Error() }
+func (e *StorageError) Unwrap() error { return e.Err }
+
 // Retryable reports whether err is worth retrying with the same event ID: a read conflict
 // at commit, never a chaincode rejection.
 func Retryable(err error) bool {

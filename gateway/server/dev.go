@@ -16,6 +16,7 @@ import (
 	"github.com/udiledger/udiledger/gateway/capturejobs"
 	"github.com/udiledger/udiledger/gateway/ledger"
 	"github.com/udiledger/udiledger/gateway/ledger/devledger"
+	"github.com/udiledger/udiledger/gateway/ledger/embedded"
 	"github.com/udiledger/udiledger/gateway/notify"
 	"github.com/udiledger/udiledger/gateway/subscriptions"
 )
@@ -54,7 +55,7 @@ func (g *Gateway) development(ctx context.Context) error {
 	}
 	led, err := devledger.Open(dir, devledger.Options{})
 	if err != nil {
-		return fmt.Errorf("open development ledger in %s: %w", dir, err)
+		return fmt.Errorf("open development ledger in %s: %w%s", dir, err, damagedHint(err, dir))
 	}
 	g.closers = append(g.closers, led.Close)
 	if g.addr == "" {
@@ -109,6 +110,15 @@ func (g *Gateway) development(ctx context.Context) error {
 	g.api = api.Options{Ledger: led, Keyring: kr, Unavailable: closedLedger, ResolverIdentity: resolver, CaptureJobs: jobs, Subscriptions: subs,
 		Notifications: notes}
 	return nil
+}
+
+// damagedHint tells the operator of a damaged embedded ledger (ADR 040) how to see what was
+// changed; "" for other errors.
+func damagedHint(err error, dir string) string {
+	if errors.Is(err, embedded.ErrDamaged) {
+		return fmt.Sprintf("; the gateway does not serve a damaged ledger: `udi ledger verify --data-dir %s` lists what was changed", dir)
+	}
+	return ""
 }
 
 // loadKeys reads the development keys, making (and saving) those missing.

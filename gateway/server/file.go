@@ -148,7 +148,7 @@ func backend(cfg *config.Config, ids map[string]*ledger.Identity) (ledger.Client
 	case config.BackendEmbedded:
 		led, err := devledger.Open(cfg.Embedded.DataDir, devledger.Options{})
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, fmt.Errorf("open embedded ledger in %s: %w%s", cfg.Embedded.DataDir, err, damagedHint(err, cfg.Embedded.DataDir))
 		}
 		return led, closedLedger, nil
 	case config.BackendFabric:

@@ -43,6 +43,9 @@ type Options struct {
 	Clock func() time.Time
 	// NoSync skips fsync on commit (tests and throwaway demos).
 	NoSync bool
+	// OpenDamaged opens a ledger whose last block does not match its tip (embedded.ErrDamaged),
+	// to verify it.
+	OpenDamaged bool
 }
 
 // Ledger is an open development ledger and the identities of its organisations.
@@ -67,6 +70,7 @@ func Open(dir string, opts Options) (*Ledger, error) {
 		Collections: Collections(),
 		Clock:       opts.Clock,
 		NoSync:      opts.NoSync,
+		OpenDamaged: opts.OpenDamaged,
 	})
 	if err != nil {
 		return nil, err

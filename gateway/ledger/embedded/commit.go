@@ -72,10 +72,13 @@ func (e *Engine) collect(first *pending, busy bool) []*pending {
 	return batch
 }
 
-// commitBatch validates and commits one block and tells each submitter its outcome.
+// commitBatch validates and commits one block and tells each submitter its outcome. The block
+// and the state it changes are one bbolt transaction: a commit that cannot be written leaves
+// both as they were, and its submitters get a *ledger.StorageError.
 func (e *Engine) commitBatch(batch []*pending) {
 	codes := make([]string, len(batch))
 	var number uint64
+	built := false // the block is built: what fails now is writing the file
 	err := e.db.Update(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(state.BucketMeta)
 		number = heightOf(meta)
@@ -105,10 +108,17 @@ func (e *Engine) commitBatch(batch []*pending) {
 		if err := e.purgeExpired(tx, number); err != nil {
 			return err
 		}
-		return appendBlock(tx, number, txs)
+		if err := appendBlock(tx, number, txs); err != nil {
+			return err
+		}
+		built = true
+		return nil
 	})
 	if err != nil {
-		err = fmt.Errorf("embedded: commit block: %w", err)
+		err = fmt.Errorf("embedded: commit block %d: %w", number, err)
+		if built {
+			err = &ledger.StorageError{Err: err}
+		}
 		for _, p := range batch {
 			p.done <- outcome{err: err}
 		}

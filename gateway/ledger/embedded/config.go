@@ -39,6 +39,9 @@ type Config struct {
 	Clock func() time.Time
 	// NoSync skips fsync on commit: faster, but a crash may lose recent blocks. For tests.
 	NoSync bool
+	// OpenDamaged opens a ledger whose last block does not match its recorded tip, which Open
+	// otherwise refuses (ErrDamaged): for Verify, which then lists what was changed.
+	OpenDamaged bool
 }
 
 func (c *Config) setDefaults() error {

@@ -6,10 +6,12 @@
 package embedded
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -17,6 +19,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/udiledger/udiledger/gateway/ledger"
+	"github.com/udiledger/udiledger/gateway/ledger/embedded/blocklog"
 	"github.com/udiledger/udiledger/gateway/ledger/embedded/internal/state"
 	"github.com/udiledger/udiledger/gateway/ledger/embedded/internal/stub"
 	"github.com/udiledger/udiledger/gateway/ledger/localmsp"
@@ -69,7 +72,11 @@ func Open(dir string, cc shim.Chaincode, cfg Config) (*Engine, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("embedded: %w", err)
 	}
-	db, err := bolt.Open(filepath.Join(dir, FileName), 0o600, &bolt.Options{Timeout: 2 * time.Second, NoSync: cfg.NoSync})
+	var db *bolt.DB
+	err = readSafely(func() (err error) {
+		db, err = bolt.Open(filepath.Join(dir, FileName), 0o600, &bolt.Options{Timeout: 2 * time.Second, NoSync: cfg.NoSync})
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("embedded: open %s: %w", dir, err)
 	}
@@ -93,7 +100,7 @@ func Open(dir string, cc shim.Chaincode, cfg Config) (*Engine, error) {
 		e.collections[c.Name] = stub.Collection{Members: members, MemberOnlyRead: c.MemberOnlyRead, MemberOnlyWrite: c.MemberOnlyWrite}
 		e.btl[c.Name] = c.BlockToLive
 	}
-	if err := e.init(); err != nil {
+	if err := readSafely(e.init); err != nil {
 		_ = db.Close()
 		return nil, err
 	}
@@ -101,7 +108,12 @@ func Open(dir string, cc shim.Chaincode, cfg Config) (*Engine, error) {
 	return e, nil
 }
 
-// init creates the buckets, reads the height and records the configuration if it changed.
+// ErrDamaged says the ledger's files were changed outside the engine: Open found its last
+// block different from the tip it recorded. `udi ledger verify` lists what was changed.
+var ErrDamaged = errors.New("embedded: the ledger is damaged")
+
+// init creates the buckets, reads the height, checks the last block and records the
+// configuration if it changed.
 func (e *Engine) init() error {
 	conf, err := e.cfg.encode()
 	if err != nil {
@@ -113,6 +125,9 @@ func (e *Engine) init() error {
 		}
 		meta := tx.Bucket(state.BucketMeta)
 		e.height = heightOf(meta)
+		if err := checkTip(tx, e.height); err != nil && !e.cfg.OpenDamaged {
+			return err
+		}
 		if e.height > 0 && string(meta.Get(state.MetaConfig)) == string(conf) {
 			return nil
 		}
@@ -120,6 +135,44 @@ func (e *Engine) init() error {
 		e.height = h
 		return err
 	})
+}
+
+// readSafely runs f, which reads the bbolt file, and makes a damaged file an error: bbolt
+// panics on a page whose header it does not expect, and a read of the memory map can fault.
+func readSafely(f func() error) (err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: its file's structure cannot be read: %v", ErrDamaged, r)
+		}
+	}()
+	return f()
+}
+
+// checkTip checks that the last block reads, is the block it should be and hashes to the
+// recorded tip: a cheap check at every start, where Verify reads every block. A commit is
+// one bbolt transaction, so a crash cannot leave them apart; a change to the file can.
+func checkTip(tx *bolt.Tx, height uint64) error {
+	if height == 0 {
+		return nil
+	}
+	last := height - 1
+	raw := tx.Bucket(state.BucketBlocks).Get(state.U64(last))
+	if raw == nil {
+		return fmt.Errorf("%w: block %d, the last, is missing", ErrDamaged, last)
+	}
+	d, err := blocklog.Decode(raw)
+	switch {
+	case err != nil:
+		return fmt.Errorf("%w: block %d, the last, cannot be read: %v", ErrDamaged, last, err)
+	case d.Header.Number != last:
+		return fmt.Errorf("%w: block %d, the last, says it is block %d", ErrDamaged, last, d.Header.Number)
+	case !d.DataHashOK:
+		return fmt.Errorf("%w: block %d, the last: its transactions do not match its data hash", ErrDamaged, last)
+	case !bytes.Equal(d.Hash, tx.Bucket(state.BucketMeta).Get(state.MetaTip)):
+		return fmt.Errorf("%w: block %d, the last, does not hash to the recorded tip", ErrDamaged, last)
+	}
+	return nil
 }
 
 // Height is the number of blocks, the configuration block 0 included.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -237,6 +238,13 @@ func TestVerifyDetectsARawByteChangeInTheFile(t *testing.T) {
 	if err := os.WriteFile(path, raw, 0o600); err != nil {
 		t.Fatal(err)
 	}
+	if e, err := embedded.Open(f.dir+"/ledger", newTestChaincode(), f.cfg); !errors.Is(err, embedded.ErrDamaged) {
+		if e != nil {
+			_ = e.Close()
+		}
+		t.Fatalf("open after the last block was changed: %v, want ErrDamaged", err)
+	}
+	f.cfg.OpenDamaged = true
 	f.open()
 	rep, err := f.engine.Verify(context.Background())
 	if err != nil {
@@ -273,5 +281,43 @@ func changeEntry(t *testing.T, path, bucket string, key []byte, change func([]by
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestOpenRefusesAFileWhosePagesCannotBeRead(t *testing.T) {
+	f := newFixture(t)
+	for i := range 20 {
+		f.mustSubmit(manufacturer, "Put", fmt.Sprintf("k%d", i), strings.Repeat("v", 500))
+	}
+	if err := f.engine.Close(); err != nil {
+		t.Fatal(err)
+	}
+	path := f.dir + "/ledger/" + embedded.FileName
+	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var root uint64
+	_ = db.View(func(tx *bolt.Tx) error {
+		root = uint64(tx.Bucket([]byte("blocks")).Root())
+		return nil
+	})
+	size := uint64(db.Info().PageSize)
+	_ = db.Close()
+	raw, err := os.ReadFile(path)
+	if err != nil || root == 0 {
+		t.Fatalf("root page %d: %v", root, err)
+	}
+	raw[root*size+8] ^= 0xff // the page's type, in its header
+	if err := os.WriteFile(path, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f.cfg.OpenDamaged = true // even so: the file cannot be read
+	e, err := embedded.Open(f.dir+"/ledger", newTestChaincode(), f.cfg)
+	if e != nil {
+		_ = e.Close()
+	}
+	if !errors.Is(err, embedded.ErrDamaged) {
+		t.Fatalf("open: %v, want ErrDamaged and no panic", err)
 	}
 }

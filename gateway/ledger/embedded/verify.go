@@ -38,10 +38,20 @@ func (r *VerifyReport) problem(format string, args ...any) {
 // Verify re-hashes every stored block, checks the chain of hashes, then replays the valid
 // transactions of the log and compares the result with the stored public state, private
 // state hashes and values, key history and transaction index. The error is for a failure to
-// read; damage is reported in the report.
+// read, or ErrDamaged when the file's structure (bbolt's pages) cannot be read; damage to
+// the blocks and state is reported in the report.
 func (e *Engine) Verify(ctx context.Context) (*VerifyReport, error) {
 	r := &VerifyReport{}
-	err := e.db.View(func(tx *bolt.Tx) error {
+	err := readSafely(func() error { return e.db.View(verifyIn(ctx, r)) })
+	if err != nil {
+		return nil, fmt.Errorf("embedded: verify: %w", err)
+	}
+	return r, nil
+}
+
+// verifyIn is Verify in one read transaction.
+func verifyIn(ctx context.Context, r *VerifyReport) func(tx *bolt.Tx) error {
+	return func(tx *bolt.Tx) error {
 		want, err := replayLog(ctx, tx, r)
 		if err != nil {
 			return err
@@ -52,11 +62,7 @@ func (e *Engine) Verify(ctx context.Context) (*VerifyReport, error) {
 		compareBucket(tx, state.BucketTxIDs, want.txIDs, r, "transaction index")
 		comparePrivate(tx, want.pvtHash, r)
 		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("embedded: verify: %w", err)
 	}
-	return r, nil
 }
 
 // expected is the content of the derived buckets according to the block log.

@@ -79,14 +79,14 @@ func runVerify(ctx context.Context, o *VerifyOptions) error {
 	if _, err := os.Stat(filepath.Join(o.DataDir, "ledger", embedded.FileName)); err != nil {
 		return cmdutil.InvalidInput(fmt.Errorf("no embedded ledger in %s: %w", o.DataDir, err))
 	}
-	l, err := devledger.Open(o.DataDir, devledger.Options{})
+	l, err := devledger.Open(o.DataDir, devledger.Options{OpenDamaged: true})
 	if err != nil {
-		return err
+		return damaged(o.DataDir, err)
 	}
 	defer l.Close()
 	rep, err := l.Verify(ctx)
 	if err != nil {
-		return err
+		return damaged(o.DataDir, err)
 	}
 	if o.Format == string(cmdutil.FormatJSON) {
 		r := report{OK: rep.OK(), Blocks: rep.Height, Transactions: rep.Transactions, Valid: rep.Valid, Problems: rep.Problems}
@@ -103,8 +103,17 @@ func runVerify(ctx context.Context, o *VerifyOptions) error {
 		}
 	}
 	if !rep.OK() {
-		return &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: fmt.Errorf("ledger in %s was changed: %d problems", o.DataDir, len(rep.Problems))}
+		return &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: fmt.Errorf("ledger in %s was changed: %d problems, the first: %s",
+			o.DataDir, len(rep.Problems), rep.Problems[0])}
 	}
 	fmt.Fprintln(o.IO.ErrOut, "ledger intact")
 	return nil
+}
+
+// damaged makes a file whose structure cannot be read a ledger that was changed (exit 1).
+func damaged(dir string, err error) error {
+	if errors.Is(err, embedded.ErrDamaged) {
+		return &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: fmt.Errorf("ledger in %s was changed: %w", dir, err)}
+	}
+	return err
 }

@@ -69,7 +69,8 @@ func TestVerifyCommand(t *testing.T) {
 	}
 	t.Run("one changed byte is detected", func(t *testing.T) {
 		out, errOut, code := runCmd(t, "--data-dir", dir)
-		if code != cmdutil.ExitFailure || !strings.Contains(out, "PROBLEM") || !strings.Contains(errOut, "was changed") {
+		if code != cmdutil.ExitFailure || !strings.Contains(out, "PROBLEM") || !strings.Contains(errOut, "was changed") ||
+			!strings.Contains(errOut, "the first: ") {
 			t.Fatalf("exit %d\nstdout %s\nstderr %s", code, out, errOut)
 		}
 	})
