@@ -21,13 +21,15 @@ type Report struct {
 	Backend string    `json:"backend"`
 	Started time.Time `json:"started"`
 	Seconds float64   `json:"seconds"` // how long the load ran
-	Rate    float64   `json:"rate"`
-	Clients int       `json:"clients"`
-	Units   int       `json:"units"`
-	Down    float64   `json:"down"`
-	Settle  float64   `json:"settle"`
-	Run     int       `json:"run"`
-	Lot     string    `json:"lot"`
+	// Duration is the soak's duration as asked (Seconds is as it ran).
+	Duration float64 `json:"duration"`
+	Rate     float64 `json:"rate"`
+	Clients  int     `json:"clients"`
+	Units    int     `json:"units"`
+	Down     float64 `json:"down"`
+	Settle   float64 `json:"settle"`
+	Run      int     `json:"run"`
+	Lot      string  `json:"lot"`
 
 	Sent      int `json:"sent"`      // events the scanners sent, each with its own event ID
 	Accepted  int `json:"accepted"`  // answered 2xx, or 202 (queued by the gateway)
@@ -144,7 +146,7 @@ func (r *Report) faultTable() string {
 // MemoryChart draws the memory of each kind of process over the soak.
 func (r *Report) MemoryChart() chart.Chart {
 	kinds := slices.Sorted(maps.Keys(r.Peaks()))
-	c := chart.Chart{Title: fmt.Sprintf("Resident memory during the soak, %s (faults every %.0f s)", r.Backend, r.Down+r.Settle),
+	c := chart.Chart{Title: "Resident memory during the soak, " + r.Backend,
 		XLabel: "seconds since the start", YLabel: "MiB (largest of each kind)"}
 	series := make([]chart.Series, len(kinds))
 	for i, k := range kinds {
@@ -192,7 +194,7 @@ func (r *Report) Section(chartPath string) string {
 }
 
 func (r *Report) command() string {
-	return fmt.Sprintf("udi soak --backend %s --duration %s", r.Backend, (time.Duration(r.Seconds) * time.Second).Round(time.Second))
+	return fmt.Sprintf("udi soak --backend %s --duration %s", r.Backend, time.Duration(r.Duration*float64(time.Second)).Round(time.Second))
 }
 
 // WriteDoc writes the report's section into the Markdown file at path, between the markers
@@ -215,7 +217,7 @@ func (r *Report) WriteDoc(path string) error {
 
 // replaceSection puts body between the markers of backend in doc.
 func replaceSection(doc []byte, backend, body string) []byte {
-	begin := "<!-- soak " + backend + ": written by udi soak --report; do not edit -->\n"
+	begin := "<!-- soak " + backend + ": written by udi soak --doc; do not edit -->\n"
 	end := "<!-- end of soak " + backend + " -->\n"
 	s := string(doc)
 	i, j := strings.Index(s, begin), strings.Index(s, end)

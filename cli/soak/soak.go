@@ -171,7 +171,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		return nil, err
 	}
 	mem := newMemory(o, gw)
-	r := &Report{Backend: o.Backend, Started: time.Now().UTC(), Rate: o.Rate, Clients: o.Clients, Units: o.Units,
+	r := &Report{Backend: o.Backend, Started: time.Now().UTC(), Duration: seconds(o.Duration), Rate: o.Rate, Clients: o.Clients, Units: o.Units,
 		Down: seconds(o.Down), Settle: seconds(o.Settle)}
 
 	soakCtx, stopSoak := context.WithTimeout(ctx, o.Duration)
