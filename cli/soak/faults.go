@@ -107,7 +107,7 @@ func (inj *injector) inject(ctx context.Context, fault string, start time.Time) 
 	r.Down = seconds(restarted.Sub(killed))
 	err = inj.restart(bg, target)
 	if err == nil {
-		err = inj.recovered(bg, target, restarted)
+		err = inj.recovered(ctx, target, restarted)
 	}
 	back := time.Now()
 	r.Recovered = seconds(back.Sub(restarted))
@@ -227,15 +227,16 @@ func (inj *injector) restart(ctx context.Context, target string) error {
 }
 
 // recovered waits until the target is healthy by what it does and a scan sent after since
-// has been accepted.
-func (inj *injector) recovered(ctx context.Context, target string, since time.Time) error {
+// has been accepted (once soak ends, the load stops: then healthy is enough).
+func (inj *injector) recovered(soak context.Context, target string, since time.Time) error {
+	ctx := context.WithoutCancel(soak)
 	deadline := time.Now().Add(recoverWithin)
 	healthy := false
 	for {
 		if !healthy {
 			healthy = inj.healthy(ctx, target)
 		}
-		if healthy && inj.load.acceptedSentAfter(since) {
+		if healthy && (inj.load.acceptedSentAfter(since) || soak.Err() != nil) {
 			return nil
 		}
 		if time.Now().After(deadline) {

@@ -40,6 +40,7 @@ const (
 // load is the scanners and the book of every event they sent.
 type load struct {
 	o      Options
+	gw     *gateway
 	client *httpledger.Client
 	a      demo.Actors
 	run    int
@@ -72,7 +73,7 @@ func newLoad(ctx context.Context, o Options, gw *gateway) (*load, error) {
 		return nil, err
 	}
 	c.RetryFor, c.AwaitQueued = retryFor, awaitQueued
-	l := &load{o: o, client: c, a: actors(), events: map[string]*scan{}}
+	l := &load{o: o, gw: gw, client: c, a: actors(), events: map[string]*scan{}}
 	if err := demo.Prepare(ctx, c, l.a); err != nil {
 		return nil, fmt.Errorf("soak: parties and products: %w", err)
 	}
@@ -122,10 +123,22 @@ func (l *load) eventID(n int64) string { return fmt.Sprintf("soak-%03d-%d", l.ru
 // start starts the scanners: together they send o.Rate scans a second, each waiting for its
 // answer, until ctx ends. A scan under way then is finished, not cut.
 func (l *load) start(ctx context.Context) <-chan struct{} {
-	lim := rate.NewLimiter(rate.Limit(l.o.Rate), 1)
+	lim := rate.NewLimiter(rate.Limit(l.o.Rate), batchSize)
+	var turn atomic.Int64
 	for range l.o.Clients {
 		l.wg.Go(func() {
-			for lim.Wait(ctx) == nil {
+			for {
+				// Every batchEvery-th turn is a station's batch of batchSize scans.
+				if turn.Add(1)%batchEvery == 0 {
+					if lim.WaitN(ctx, batchSize) != nil {
+						return
+					}
+					l.batchOnce(context.WithoutCancel(ctx))
+					continue
+				}
+				if lim.Wait(ctx) != nil {
+					return
+				}
 				l.scanOnce(context.WithoutCancel(ctx))
 			}
 		})
@@ -137,28 +150,42 @@ func (l *load) start(ctx context.Context) <-chan struct{} {
 
 func (l *load) wait(done <-chan struct{}) { <-done }
 
-func (l *load) scanOnce(ctx context.Context) {
+// newScan books the next scan: its event ID and unit.
+func (l *load) newScan() (string, *scan) {
 	n := l.seq.Add(1)
 	id := l.eventID(n)
 	s := &scan{unit: int(n % int64(len(l.units))), sent: time.Now()}
 	l.mu.Lock()
 	l.events[id] = s
 	l.mu.Unlock()
-	_, err := ledger.Run(ctx, l.client, l.a.Manufacturer, ops.Inspect, model.InspectRequest{
-		EventHeader: model.EventHeader{EventID: id}, Code: l.units[s.unit]})
-	var queued *ledger.QueuedError
+	return id, s
+}
+
+// answer records what became of a scan.
+func (l *load) answer(id string, s *scan, err error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	s.answered = time.Now()
-	switch {
-	case err == nil || errors.As(err, &queued):
+	if err == nil {
 		s.accepted = true
-	default:
-		s.failed = true
-		if len(l.errs) < 10 {
-			l.errs = append(l.errs, fmt.Sprintf("%s: %v", id, err))
-		}
+		return
 	}
+	s.failed = true
+	if len(l.errs) < 10 {
+		l.errs = append(l.errs, fmt.Sprintf("%s: %v", id, err))
+	}
+}
+
+// scanOnce sends one scan, as its own transaction, through the repository's REST client.
+func (l *load) scanOnce(ctx context.Context) {
+	id, s := l.newScan()
+	_, err := ledger.Run(ctx, l.client, l.a.Manufacturer, ops.Inspect, model.InspectRequest{
+		EventHeader: model.EventHeader{EventID: id}, Code: l.units[s.unit]})
+	var queued *ledger.QueuedError
+	if errors.As(err, &queued) {
+		err = nil // the gateway keeps it in its outbox: accepted
+	}
+	l.answer(id, s, err)
 }
 
 // acceptedSentAfter reports whether a scan sent at t or later has been accepted.
