@@ -234,10 +234,12 @@ type ProcessStatus struct {
 	Running  bool   `json:"running"`
 	Healthy  bool   `json:"healthy"`
 	// State is healthy, degraded (running and answering but not doing its job: an orderer
-	// outside the Raft cluster or behind the channel's height), unhealthy (not answering)
+	// outside the Raft cluster or behind the channel's height, a peer behind it, a chaincode
+	// server whose chaincode does not answer through its peer), unhealthy (not answering)
 	// or stopped.
 	State  string `json:"state"`
 	Detail string `json:"detail,omitempty"` // what the node does: "raft leader", "2 blocks behind"
+	Height uint64 `json:"height,omitempty"` // a peer's ledger height of the channel
 	RSSKiB int    `json:"rssKiB,omitempty"`
 	Error  string `json:"error,omitempty"`
 	// Raft is an orderer's own account of the channel.
@@ -263,9 +265,12 @@ type StatusReport struct {
 	Processes []ProcessStatus `json:"processes"`
 }
 
-// Status reports every process of the network: running, healthy (/healthz for peers, a TCP
-// connection for chaincode servers; for orderers also a Raft member that knows the leader and
-// is at the channel's height, degraded otherwise) and its resident memory.
+// Status reports every process of the network: running, healthy by what it does, and its
+// resident memory. An orderer is healthy when /healthz answers and it is a Raft member that
+// knows the leader at the channel's height; a peer when /healthz answers and it is within
+// maxPeerLag blocks of the channel's height (the highest any peer or orderer reports); a
+// chaincode server when the chaincode answers info:Version through its organisation's peer
+// (asked as that organisation's admin). Degraded otherwise, saying why.
 func Status(ctx context.Context, cfg Config) (*StatusReport, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
@@ -305,15 +310,40 @@ func Status(ctx context.Context, cfg Config) (*StatusReport, error) {
 		}
 	}
 	judgeOrderers(st.Processes[:len(l.orderers)], rafts)
+	first := len(st.Processes)
 	for _, o := range l.orgs {
 		check(o.peer.Name, "peer", o.MSPID, o.Peer.Endpoint, func(ctx context.Context) error {
 			return healthz(ctx, o.Peer.Operations, o.TLSCACert)
 		})
 	}
+	var top uint64
+	for _, r := range rafts {
+		top = max(top, r.Height)
+	}
+	n, err := Load(cfg.RunDir)
+	var ledgers []peerLedger
+	var answers []error
+	if err == nil {
+		cctx, cancel = context.WithTimeout(ctx, 5*time.Second)
+		ledgers, answers = askOrgs(cctx, n)
+		cancel()
+	} else {
+		ledgers, answers = make([]peerLedger, len(l.orgs)), make([]error, len(l.orgs))
+		for i := range l.orgs {
+			ledgers[i].Err, answers[i] = err, err
+		}
+	}
+	judgePeers(st.Processes[first:], ledgers, top)
+	peerHealthy := make([]bool, len(l.orgs))
+	for i := range l.orgs {
+		peerHealthy[i] = st.Processes[first+i].Healthy
+	}
+	first = len(st.Processes)
 	for _, o := range l.orgs {
 		check(chaincodeDaemon(o), "chaincode", o.MSPID, o.ChaincodeServer, dialCheck(o.ChaincodeServer))
 	}
-	if n, err := Load(cfg.RunDir); err == nil && n.Reference != "" {
+	judgeChaincodes(st.Processes[first:], peerHealthy, answers)
+	if err == nil && n.Reference != "" {
 		for _, o := range l.orgs {
 			check(referenceDaemon(o), KindReference, o.MSPID, o.ReferenceServer, dialCheck(o.ReferenceServer))
 		}

@@ -2,6 +2,8 @@ package fabric
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"slices"
 	"sync"
 	"time"
@@ -35,16 +37,18 @@ func (c *Client) committed(block uint64) {
 }
 
 // catchUp waits until the peers of orgs have committed the client's last block, at most
-// EvaluateTimeout in all. It never fails the call: on an error or at the deadline the call
-// goes ahead and may see older state. One poll per organisation runs at a time; callers
-// waiting for the same peer share its answer.
-func (c *Client) catchUp(ctx context.Context, id *ledger.Identity, orgs []string) {
+// EvaluateTimeout in all. It never fails the call: the call goes ahead and may see older
+// state, and catchUp says which peer it gave up waiting for (nil when none). A peer that
+// cannot be asked is skipped: the call through it fails and names it. One poll per
+// organisation runs at a time; callers waiting for the same peer share its answer.
+func (c *Client) catchUp(ctx context.Context, id *ledger.Identity, orgs []string) error {
 	want := c.lastBlock.Load()
 	if want == 0 || id == nil {
-		return
+		return nil
 	}
 	var gw *client.Gateway
 	deadline := time.Now().Add(c.cfg.EvaluateTimeout)
+	var behind []error
 	for _, org := range orgs {
 		if c.height(org) > want {
 			continue
@@ -52,39 +56,43 @@ func (c *Client) catchUp(ctx context.Context, id *ledger.Identity, orgs []string
 		if gw == nil {
 			var err error
 			if gw, err = c.gateway(id); err != nil {
-				return
+				return nil
 			}
 		}
-		if !c.waitPeer(ctx, gw, org, id.MSPID, want, deadline) {
-			return
+		if err := c.waitPeer(ctx, gw, org, id.MSPID, want, deadline); err != nil {
+			behind = append(behind, err)
 		}
 	}
+	return errors.Join(behind...)
 }
 
-// waitPeer polls the height of org's peer until it passes want; false means give up.
-func (c *Client) waitPeer(ctx context.Context, gw *client.Gateway, org, own string, want uint64, deadline time.Time) bool {
+// waitPeer polls the height of org's peer until it passes want. It gives up at deadline,
+// saying how far behind the peer is, or when the peer cannot be asked (nil: the call itself
+// will say so).
+func (c *Client) waitPeer(ctx context.Context, gw *client.Gateway, org, own string, want uint64, deadline time.Time) error {
 	lock := c.pollLock(org)
 	lock.Lock()
 	defer lock.Unlock()
+	start := time.Now()
 	for c.height(org) <= want {
 		h, err := c.chainHeight(ctx, gw, org, own)
 		if err != nil {
-			return false
+			return nil
 		}
 		c.setHeight(org, h)
 		if h > want {
 			break
 		}
-		if time.Now().After(deadline) {
-			return false
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			return fmt.Errorf("the peer of %s is at height %d, behind this client's last write in block %d: gave up waiting after %s",
+				org, h, want, time.Since(start).Round(time.Millisecond))
 		}
 		select {
 		case <-ctx.Done():
-			return false
 		case <-time.After(catchUpPoll):
 		}
 	}
-	return true
+	return nil
 }
 
 // submitters are the organisations whose peers may take part in endorsing p: those the

@@ -8,8 +8,10 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"log/slog"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -18,6 +20,7 @@ import (
 	"github.com/hyperledger/fabric-gateway/pkg/hash"
 	"github.com/hyperledger/fabric-gateway/pkg/identity"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/backoff"
 	"google.golang.org/grpc/credentials"
 
 	"github.com/udiledger/udiledger/gateway/ledger"
@@ -39,6 +42,10 @@ type Config struct {
 	Peers         map[string]Peer
 	// EventsIdentity signs chaincode event requests.
 	EventsIdentity *ledger.Identity
+	// HealthIdentities, by MSP ID, are the identities Health asks each organisation's peer
+	// with; where none is given, the last identity of that organisation this client used,
+	// else EventsIdentity (whose peer forwards the question).
+	HealthIdentities map[string]*ledger.Identity
 	// PrivateEndorsers are the MSP IDs asked to endorse, with the submitter's own
 	// organisation, a proposal that carries transient (private) data and names no
 	// EndorsingOrgs: the members every private data collection has besides its owner (the
@@ -64,8 +71,13 @@ type Config struct {
 	ResubmitAfter time.Duration
 	// Retries is how many more times a retryable failure is tried; default 4.
 	Retries int
-	// RetryBackoff is the first pause between tries, doubled each time; default 100 ms.
+	// RetryBackoff is the first pause between tries, doubled each time up to 2 s; default
+	// 100 ms.
 	RetryBackoff time.Duration
+	// PeerWait is how long a call is tried again, beyond Retries, while an organisation's
+	// peer or chaincode server it needs cannot be reached (a peer restarting); the error
+	// then names them. Default 10 s.
+	PeerWait time.Duration
 }
 
 // MaxMessageBytes bounds every gRPC message to and from a peer, as the peer's own
@@ -81,9 +93,10 @@ type Client struct {
 	mu       sync.Mutex
 	conns    map[string]*grpc.ClientConn // by MSP ID
 	gateways map[[32]byte]*client.Gateway
-	heights  map[string]uint64      // last known ledger height of each organisation's peer
-	polls    map[string]*sync.Mutex // one height poll per organisation at a time
-	orgs     []string               // every organisation with a configured peer, sorted
+	ids      map[string]*ledger.Identity // the last identity of each organisation, for Health
+	heights  map[string]uint64           // last known ledger height of each organisation's peer
+	polls    map[string]*sync.Mutex      // one height poll per organisation at a time
+	orgs     []string                    // every organisation with a configured peer, sorted
 
 	lastBlock atomic.Uint64 // the last block holding a transaction this client committed
 }
@@ -105,6 +118,7 @@ func New(cfg Config) (*Client, error) {
 	setDefault(&cfg.OrderingWait, 15*time.Second)
 	setDefault(&cfg.ResubmitAfter, 8*time.Second)
 	setDefault(&cfg.RetryBackoff, 100*time.Millisecond)
+	setDefault(&cfg.PeerWait, 10*time.Second)
 	if cfg.Retries == 0 {
 		cfg.Retries = 4
 	}
@@ -112,6 +126,7 @@ func New(cfg Config) (*Client, error) {
 		cfg:      cfg,
 		conns:    map[string]*grpc.ClientConn{},
 		gateways: map[[32]byte]*client.Gateway{},
+		ids:      map[string]*ledger.Identity{},
 		heights:  map[string]uint64{},
 		polls:    map[string]*sync.Mutex{},
 		orgs:     slices.Sorted(maps.Keys(cfg.Peers)),
@@ -129,7 +144,7 @@ func setDefault(d *time.Duration, v time.Duration) {
 // chaincode that deduplicates by event ID never writes twice.
 func (c *Client) Submit(ctx context.Context, p ledger.Proposal) (*ledger.Result, error) {
 	var res *ledger.Result
-	err := c.retry(ctx, func() error {
+	err := c.retry(ctx, true, func() error {
 		c.catchUp(ctx, p.Identity, c.submitters(p))
 		var err error
 		res, err = c.submitOnce(ctx, p)
@@ -143,20 +158,9 @@ func (c *Client) submitOnce(ctx context.Context, p ledger.Proposal) (*ledger.Res
 	if err != nil {
 		return nil, err
 	}
-	opts := []client.ProposalOption{client.WithArguments(p.Args...)}
-	if len(p.Transient) > 0 {
-		opts = append(opts, client.WithTransient(p.Transient))
-	}
-	if endorsers := c.endorsers(p); len(endorsers) > 0 {
-		opts = append(opts, client.WithEndorsingOrganizations(endorsers...))
-	}
-	proposal, err := contract.NewProposal(p.Function, opts...)
+	tx, err := c.endorse(ctx, contract, p)
 	if err != nil {
-		return nil, fmt.Errorf("fabric: build proposal %s: %w", p.Function, err)
-	}
-	tx, err := proposal.EndorseWithContext(ctx)
-	if err != nil {
-		return nil, translate(err)
+		return nil, err
 	}
 	var commit *client.Commit
 	status, err := c.orderAndAwait(ctx,
@@ -167,7 +171,7 @@ func (c *Client) submitOnce(ctx context.Context, p ledger.Proposal) (*ledger.Res
 		func(ctx context.Context) (*client.Status, error) { return commit.StatusWithContext(ctx) })
 	if err != nil {
 		// OrderingWait is spent: a retry with a new transaction ID would only wait again.
-		return nil, once(translate(err))
+		return nil, once(c.explain(ctx, translate(err), p.Identity.MSPID))
 	}
 	if !status.Successful {
 		return nil, &ledger.CommitError{
@@ -181,13 +185,61 @@ func (c *Client) submitOnce(ctx context.Context, p ledger.Proposal) (*ledger.Res
 	return &ledger.Result{TxID: status.TransactionID, BlockNumber: status.BlockNumber, Payload: tx.Result()}, nil
 }
 
+// endorse has p endorsed by the organisations c.endorsers names. A proposal with private
+// inputs whose co-endorsers' peers cannot be reached is endorsed again by the others alone
+// (the submitter's organisation at least): the collection's endorsement policy is its
+// writer's peer, and a member whose peer was down gets the data by reconciliation.
+func (c *Client) endorse(ctx context.Context, contract *client.Contract, p ledger.Proposal) (*client.Transaction, error) {
+	endorsers := c.endorsers(p)
+	tx, err := c.endorseBy(ctx, contract, p, endorsers)
+	if err == nil || len(p.EndorsingOrgs) > 0 || len(p.Transient) == 0 {
+		return tx, err
+	}
+	rest, ok := withoutUnreachable(endorsers, p.Identity.MSPID, err)
+	if !ok {
+		return nil, err
+	}
+	slog.Warn("fabric: private inputs endorsed without an unreachable co-endorser; it gets them by reconciliation",
+		"function", p.Function, "error", err.Error(), "endorsers", rest)
+	return c.endorseBy(ctx, contract, p, rest)
+}
+
+// withoutUnreachable is endorsers less the co-endorsers whose peer err names as unreachable;
+// false when err names none of them (the submitter's own peer is never left out).
+func withoutUnreachable(endorsers []string, submitter string, err error) ([]string, bool) {
+	down, _ := Missing(err)
+	rest := slices.DeleteFunc(slices.Clone(endorsers), func(org string) bool {
+		return org != submitter && slices.Contains(down, org)
+	})
+	return rest, len(rest) < len(endorsers)
+}
+
+func (c *Client) endorseBy(ctx context.Context, contract *client.Contract, p ledger.Proposal, endorsers []string) (*client.Transaction, error) {
+	opts := []client.ProposalOption{client.WithArguments(p.Args...)}
+	if len(p.Transient) > 0 {
+		opts = append(opts, client.WithTransient(p.Transient))
+	}
+	if len(endorsers) > 0 {
+		opts = append(opts, client.WithEndorsingOrganizations(endorsers...))
+	}
+	proposal, err := contract.NewProposal(p.Function, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("fabric: build proposal %s: %w", p.Function, err)
+	}
+	tx, err := proposal.EndorseWithContext(ctx)
+	if err != nil {
+		return nil, c.explain(ctx, translate(err), p.Identity.MSPID)
+	}
+	return tx, nil
+}
+
 // Evaluate runs a read-only call on the identity's own organisation's peer, or on a peer of
 // the organisations p.EndorsingOrgs names, once that peer has committed this client's own
 // transactions (see catchup.go).
 func (c *Client) Evaluate(ctx context.Context, p ledger.Proposal) ([]byte, error) {
 	var out []byte
-	err := c.retry(ctx, func() error {
-		c.catchUp(ctx, p.Identity, readers(p))
+	err := c.retry(ctx, false, func() error {
+		behind := c.catchUp(ctx, p.Identity, readers(p))
 		contract, err := c.contract(p.Identity)
 		if err != nil {
 			return err
@@ -200,9 +252,27 @@ func (c *Client) Evaluate(ctx context.Context, p ledger.Proposal) ([]byte, error
 			opts = append(opts, client.WithEndorsingOrganizations(p.EndorsingOrgs...))
 		}
 		out, err = contract.EvaluateWithContext(ctx, p.Function, opts...)
-		return translate(err)
+		err = c.explainRead(ctx, translate(err), p)
+		switch {
+		case err != nil && behind != nil:
+			return fmt.Errorf("%w (%w)", err, behind)
+		case behind != nil:
+			slog.Warn("fabric: a read may miss this client's own last writes", "function", p.Function, "why", behind.Error())
+		}
+		return err
 	})
 	return out, err
+}
+
+// explainRead names the peer a failed read needed: the identity's own, or the one p names.
+func (c *Client) explainRead(ctx context.Context, err error, p ledger.Proposal) error {
+	err = c.explain(ctx, err, p.Identity.MSPID)
+	var u *unavailableError
+	if len(p.EndorsingOrgs) > 0 && errors.As(err, &u) && u.missing.empty() &&
+		strings.Contains(u.err.Error(), "no peers available to evaluate") {
+		u.missing.peers = slices.Clone(p.EndorsingOrgs)
+	}
+	return err
 }
 
 // Events streams chaincode events from block fromBlock on; the caller keeps the checkpoint
@@ -264,6 +334,7 @@ func (c *Client) gateway(id *ledger.Identity) (*client.Gateway, error) {
 	key := sha256.Sum256(append([]byte(id.MSPID+"\x00"), id.Certificate...))
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.ids[id.MSPID] = id
 	if gw, ok := c.gateways[key]; ok {
 		return gw, nil
 	}
@@ -303,6 +374,13 @@ func (c *Client) gateway(id *ledger.Identity) (*client.Gateway, error) {
 	return gw, nil
 }
 
+// reconnect is how often a connection to a peer that went away is tried again: gRPC's
+// default back-off grows to two minutes, which would keep a restarted peer unused that long.
+var reconnect = grpc.ConnectParams{
+	Backoff:           backoff.Config{BaseDelay: 200 * time.Millisecond, Multiplier: 1.6, Jitter: 0.2, MaxDelay: 2 * time.Second},
+	MinConnectTimeout: 5 * time.Second,
+}
+
 func (c *Client) connLocked(mspID string) (*grpc.ClientConn, error) {
 	if conn, ok := c.conns[mspID]; ok {
 		return conn, nil
@@ -317,7 +395,8 @@ func (c *Client) connLocked(mspID string) (*grpc.ClientConn, error) {
 	}
 	creds := credentials.NewClientTLSFromCert(pool, peer.ServerName)
 	conn, err := grpc.NewClient(peer.Address, grpc.WithTransportCredentials(creds),
-		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(MaxMessageBytes), grpc.MaxCallSendMsgSize(MaxMessageBytes)))
+		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(MaxMessageBytes), grpc.MaxCallSendMsgSize(MaxMessageBytes)),
+		grpc.WithConnectParams(reconnect))
 	if err != nil {
 		return nil, fmt.Errorf("fabric: dial peer %s: %w", peer.Address, err)
 	}

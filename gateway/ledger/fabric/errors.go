@@ -3,6 +3,7 @@ package fabric
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -98,6 +99,7 @@ type unavailableError struct {
 	err       error
 	retryable bool // worth a retry within one call
 	permanent bool // never worth one: the gateway answers it, the outbox does not keep it
+	missing   missing
 }
 
 // once keeps err from being retried with a new transaction: it stays unavailable (the
@@ -110,7 +112,29 @@ func once(err error) error {
 	return err
 }
 
-func (e *unavailableError) Error() string { return "fabric: " + e.err.Error() }
+func (e *unavailableError) Error() string {
+	msg := "fabric: " + e.err.Error() + endorserDetails(e.err)
+	if !e.missing.empty() {
+		return "fabric: " + e.missing.String() + ": " + strings.TrimPrefix(msg, "fabric: ")
+	}
+	return msg
+}
+
+// endorserDetails tells what each endorser that failed said, which the peer gateway attaches
+// to its status rather than to its message ("see attached details").
+func endorserDetails(err error) string {
+	st, ok := status.FromError(err)
+	if !ok {
+		return ""
+	}
+	var b strings.Builder
+	for _, d := range st.Details() {
+		if detail, ok := d.(*gwproto.ErrorDetail); ok {
+			fmt.Fprintf(&b, "; %s (%s): %s", detail.GetMspId(), detail.GetAddress(), detail.GetMessage())
+		}
+	}
+	return b.String()
+}
 func (e *unavailableError) Unwrap() error { return e.err }
 
 // Unavailable reports whether err means the network could not be reached or used, as opposed
@@ -120,11 +144,35 @@ func Unavailable(err error) bool {
 	return errors.As(err, &u) && !u.permanent
 }
 
-func (c *Client) retry(ctx context.Context, try func() error) error {
+// Missing names the organisations whose peer could not be reached, and those whose peer
+// could not run the chaincode (its chaincode server down), when err says so.
+func Missing(err error) (peers, chaincode []string) {
+	var u *unavailableError
+	if !errors.As(err, &u) {
+		return nil, nil
+	}
+	return u.missing.peers, u.missing.chaincode
+}
+
+// maxRetryPause caps the pause between two tries while a peer is missing.
+const maxRetryPause = 2 * time.Second
+
+// retry tries again a retryable failure Retries times. A write that needs a missing peer or
+// chaincode server is tried until PeerWait has passed since the first try (a peer
+// restarting); a read is not: it fails at once, naming the peer.
+func (c *Client) retry(ctx context.Context, write bool, try func() error) error {
+	start := time.Now()
 	backoff := c.cfg.RetryBackoff
 	for attempt := 0; ; attempt++ {
 		err := try()
-		if err == nil || attempt >= c.cfg.Retries || !retryable(err) {
+		if err == nil || !retryable(err) {
+			return err
+		}
+		if namesMissing(err) {
+			if !write || time.Since(start)+backoff >= c.cfg.PeerWait {
+				return err
+			}
+		} else if attempt >= c.cfg.Retries {
 			return err
 		}
 		select {
@@ -132,8 +180,13 @@ func (c *Client) retry(ctx context.Context, try func() error) error {
 			return errors.Join(err, ctx.Err())
 		case <-time.After(backoff):
 		}
-		backoff *= 2
+		backoff = min(2*backoff, maxRetryPause)
 	}
+}
+
+func namesMissing(err error) bool {
+	peers, chaincode := Missing(err)
+	return len(peers)+len(chaincode) > 0
 }
 
 func retryable(err error) bool {

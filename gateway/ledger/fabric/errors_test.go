@@ -99,14 +99,14 @@ func TestRetryStopsAtChaincodeRejection(t *testing.T) {
 	}
 	calls := 0
 	rejection := &ledger.ChaincodeError{Message: "FORBIDDEN: not the owner"}
-	err = c.retry(context.Background(), func() error { calls++; return rejection })
+	err = c.retry(context.Background(), true, func() error { calls++; return rejection })
 	if !errors.Is(err, rejection) || calls != 1 {
 		t.Fatalf("retry() = %v after %d calls, want the rejection after 1 call", err, calls)
 	}
 
 	calls = 0
 	conflict := &ledger.CommitError{TxID: "t", ValidationCode: ledger.MVCCReadConflict}
-	err = c.retry(context.Background(), func() error {
+	err = c.retry(context.Background(), true, func() error {
 		calls++
 		if calls < 3 {
 			return conflict

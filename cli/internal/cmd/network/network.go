@@ -3,6 +3,7 @@
 package network
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -225,7 +226,9 @@ func statusRun(ctx context.Context, opts *Options) error {
 			if p.RSSKiB > 0 {
 				rss = fmt.Sprintf("%.1f MiB", float64(p.RSSKiB)/1024)
 			}
-			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", p.Name, p.Kind, p.Org, p.Endpoint, p.PID, p.State, rss, p.Detail)
+			// What the node does (a peer's height, why it is degraded), else why it does not answer.
+			detail := cmp.Or(p.Detail, p.Error)
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", p.Name, p.Kind, p.Org, p.Endpoint, p.PID, p.State, rss, detail)
 		}
 		if err := w.Flush(); err != nil {
 			return err
