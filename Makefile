@@ -9,7 +9,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 ERRORLINT   := github.com/polyfloyd/go-errorlint@v1.8.0
 GOSEC       := github.com/securego/gosec/v2/cmd/gosec@v2.30.0
 
-.PHONY: all build test unit vet lint fuzz bench bench-fabric bench-go bench-capture-fabric demo demo-fabric fabric browser network-up network-down network-status clean
+.PHONY: all build test unit vet lint fuzz bench bench-fabric bench-go bench-capture-fabric soak soak-embedded demo demo-fabric fabric browser network-up network-down network-status clean
 
 all: build
 
@@ -79,6 +79,18 @@ bench-go:
 ## through the gateway) on a real five-organisation Fabric network brought up from nothing
 bench-capture-fabric: fabric
 	UDI_FABRIC_IT=1 $(GO) test -run='^$$' -bench=CaptureOnFabric -benchtime=1x -timeout 40m ./network/fabricnet/integration/
+
+## soak: a steady scan load through the gateway (run as its own process) on the Fabric network
+## while an orderer (leader, then follower), a peer, a chaincode server and the gateway are
+## killed and restarted in turn; fails if an accepted event is lost or written twice. Writes
+## the figures and a memory chart into docs/reliability.md. DURATION=10m by default.
+DURATION ?= 10m
+soak: build fabric network-up
+	$(BIN)/udi soak --backend fabric --duration $(DURATION) --doc docs/reliability.md --report-file $(BIN)/soak-fabric.json
+
+## soak-embedded: the same on the embedded engine, the gateway killed in its commits
+soak-embedded: build
+	$(BIN)/udi soak --duration $(DURATION) --doc docs/reliability.md --report-file $(BIN)/soak-embedded.json
 
 ## demo: the whole story on a fresh embedded ledger; BACKEND=fabric plays it on `make network-up`
 BACKEND ?= embedded

@@ -25,6 +25,7 @@ import (
 	"github.com/udiledger/udiledger/cli/internal/cmd/recall"
 	"github.com/udiledger/udiledger/cli/internal/cmd/sensor"
 	"github.com/udiledger/udiledger/cli/internal/cmd/serve"
+	"github.com/udiledger/udiledger/cli/internal/cmd/soak"
 	"github.com/udiledger/udiledger/cli/internal/cmd/udicontext"
 	"github.com/udiledger/udiledger/cli/internal/cmdutil"
 )
@@ -62,6 +63,7 @@ completion script.`,
 	cmd.AddCommand(product.NewCmdProduct(f))
 	cmd.AddCommand(demo.NewCmdDemo(f, nil))
 	cmd.AddCommand(bench.NewCmdBench(f))
+	cmd.AddCommand(soak.NewCmdSoak(f))
 	cmd.AddCommand(identity.NewCmdIdentity(f))
 	cmd.AddCommand(ledger.NewCmdLedger(f))
 	cmd.AddCommand(network.NewCmdNetwork(f))
