@@ -44,6 +44,7 @@ var str = map[string]any{"type": "string"}
 
 // ownTypes are the body and answer types of the gateway's own routes.
 var ownTypes = map[string][2]reflect.Type{
+	routes.Readyz:            {nil, reflect.TypeFor[Readiness]()},
 	routes.Scans:             {reflect.TypeFor[scanBatchBody](), reflect.TypeFor[ScanBatchResult]()},
 	routes.RecallProgress:    {nil, reflect.TypeFor[recallProgress]()},
 	routes.OutboxStatus:      {nil, reflect.TypeFor[QueuedWrite]()},

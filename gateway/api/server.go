@@ -73,6 +73,9 @@ type Options struct {
 	PrivateDocs bool
 	// Limits bound each API key's requests; the zero value bounds nothing.
 	Limits Limits
+	// Admission bounds the requests that reach the ledger, gateway-wide; the zero value takes
+	// the defaults (DefaultMaxInFlight, DefaultMaxQueued, DefaultMaxQueueWait).
+	Admission Admission
 	// WriteTimeout bounds the writing of an answer from the moment it is routed; 0 means
 	// DefaultWriteTimeout. Event streams have none.
 	WriteTimeout time.Duration
@@ -116,6 +119,7 @@ const DefaultLedgerTimeout = 30 * time.Second
 type server struct {
 	caller   *ledger.Caller
 	limits   *limiter
+	admit    *admission
 	outbox   *outboxQueue           // nil: writes are answered only once committed
 	jobs     *jobRunner             // nil: captures are answered synchronously
 	subs     *subscriptions.Manager // nil: no named queries
@@ -189,6 +193,7 @@ func New(o Options) *gin.Engine {
 		validate: newValidator(codeReader{o.CompanyPrefixes}),
 		codes:    codeReader{o.CompanyPrefixes},
 		limits:   newLimiter(o.Limits),
+		admit:    newAdmission(o.Admission, o.Registry),
 		opts:     o,
 		registry: o.Registry,
 	}
@@ -212,7 +217,8 @@ func New(o Options) *gin.Engine {
 
 // routes registers every route of the table (package routes): the ledger operations through
 // one handler, the gateway's own routes through theirs. Without a ledger only the public
-// operational routes are served.
+// operational routes are served. A request is checked in this order: its API key, its key's
+// limits (429), then, when it may reach the ledger, the gateway's admission (503).
 func (s *server) routes(r *gin.Engine) {
 	authed := auth.Required(s.opts.Keyring)
 	own := s.ownHandlers()
@@ -228,11 +234,17 @@ func (s *server) routes(r *gin.Engine) {
 		if h == nil || (s.opts.Ledger == nil && !rt.Public) || (rt.Tag == "resolver" && s.opts.ResolverIdentity == nil) {
 			continue
 		}
-		if s.public(rt) {
-			r.Handle(rt.Method, rt.GinPath(), h)
-		} else {
-			r.Handle(rt.Method, rt.GinPath(), authed, s.limit(rt), h)
+		var chain []gin.HandlerFunc
+		if !s.public(rt) {
+			chain = append(chain, authed, s.limit(rt))
 		}
+		switch {
+		case rt.Own == routes.EPCISQueryEvents:
+			chain = append(chain, s.admit.admitUnlessWebSocket)
+		case admitted(rt):
+			chain = append(chain, s.admit.admit)
+		}
+		r.Handle(rt.Method, rt.GinPath(), append(chain, h)...)
 		if isEPCISPath(rt.Path) {
 			epcisServed = append(epcisServed, rt)
 		}
@@ -275,7 +287,7 @@ func (s *server) public(rt routes.Route) bool {
 func (s *server) ownHandlers() map[string]gin.HandlerFunc {
 	return map[string]gin.HandlerFunc{
 		routes.Healthz:           func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) },
-		routes.Readyz:            newReadiness(s.opts, s.caller).handle,
+		routes.Readyz:            newReadiness(s.opts, s.caller, s.admit).handle,
 		routes.Metrics:           gin.WrapH(promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{})),
 		routes.OpenAPI:           s.openAPI,
 		routes.EventStream:       s.serveEvents(s.opts.Ledger, s.opts.StreamHeartbeat, s.opts.Closing),

@@ -128,7 +128,8 @@ func (a Access) IsPublic(byDefault bool) bool {
 	return *a.Public
 }
 
-// Limits bound each API key; 0 (or omitted) means the gateway's default.
+// Limits bound each API key, and the gateway's requests to the ledger as a whole; 0 (or
+// omitted) means the gateway's default.
 type Limits struct {
 	// Rate is the requests per second a key may send, on average.
 	Rate float64 `yaml:"rate" validate:"gte=0"`
@@ -138,6 +139,15 @@ type Limits struct {
 	Concurrent int `yaml:"concurrent" validate:"gte=0"`
 	// Streams is how many event streams a key may hold open.
 	Streams int `yaml:"streams" validate:"gte=0"`
+	// MaxInFlight bounds the requests that reach the ledger at once, all keys together
+	// (default 256); -1 bounds nothing.
+	MaxInFlight int `yaml:"max_in_flight" validate:"gte=-1,lte=100000"`
+	// MaxQueued bounds the requests waiting for one of those places, first come first served
+	// (default 1,024); beyond it a request is answered 503 at once.
+	MaxQueued int `yaml:"max_queued" validate:"gte=0,lte=1000000"`
+	// MaxQueueWait bounds how long a request waits for its place before it is answered 503
+	// (default 2 s); at most a minute.
+	MaxQueueWait time.Duration `yaml:"max_queue_wait" validate:"gte=0,lte=1m"`
 }
 
 // TLS is the gateway's server certificate and, optionally, the CA its clients' certificates

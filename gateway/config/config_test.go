@@ -65,6 +65,10 @@ func TestLoadRejectsBadFiles(t *testing.T) {
 		{"a party's key without an identity is refused", strings.Replace(validFile, "    identity: hospital-admin\n", "", 1), "Config.APIKeys[0].Identity"},
 		{"TLS without a key is refused", validFile + "tls: {cert: tls/gateway.pem}\n", "Config.TLS.Key"},
 		{"a negative rate is refused", validFile + "limits: {rate: -1}\n", "Config.Limits.Rate"},
+		{"a max_in_flight below -1 is refused", validFile + "limits: {max_in_flight: -2}\n", "Config.Limits.MaxInFlight"},
+		{"a negative max_queued is refused", validFile + "limits: {max_queued: -1}\n", "Config.Limits.MaxQueued"},
+		{"a max_queue_wait over a minute is refused", validFile + "limits: {max_queue_wait: 2m}\n", "Config.Limits.MaxQueueWait"},
+		{"a max_queue_wait that is not a duration is refused", validFile + "limits: {max_queue_wait: soon}\n", "max_queue_wait"},
 		{"a negative capture limit is refused", validFile + "capture_limit: -1\n", "Config.CaptureLimit"},
 		{"a negative capture file size limit is refused", validFile + "capture_file_size_limit: -5\n", "Config.CaptureFileSizeLimit"},
 		{"a negative notification interval is refused", validFile + "notify_interval: -1m\n", "Config.NotifyInterval"},
@@ -110,7 +114,7 @@ func TestHardeningSettings(t *testing.T) {
 		p := writeFile(t, validFile+`  - {name: prometheus, hash: "sha256:1111111111111111111111111111111111111111111111111111111111111111", role: operator}
 metrics: {public: true}
 docs: {public: false}
-limits: {rate: 20.5, burst: 40, concurrent: 8, streams: 2}
+limits: {rate: 20.5, burst: 40, concurrent: 8, streams: 2, max_in_flight: 64, max_queued: 128, max_queue_wait: 500ms}
 write_timeout: 90s
 capture_write_timeout: 15m
 capture_limit: 500
@@ -126,7 +130,7 @@ subscriptions: {file: subs/queries.db, allow_private_destinations: true, max_per
 			t.Fatal(err)
 		}
 		dir := filepath.Dir(p)
-		if !c.Metrics.IsPublic(false) || c.Docs.IsPublic(true) || c.Limits != (Limits{Rate: 20.5, Burst: 40, Concurrent: 8, Streams: 2}) ||
+		if !c.Metrics.IsPublic(false) || c.Docs.IsPublic(true) || c.Limits != (Limits{Rate: 20.5, Burst: 40, Concurrent: 8, Streams: 2, MaxInFlight: 64, MaxQueued: 128, MaxQueueWait: 500 * time.Millisecond}) ||
 			c.WriteTimeout != 90*time.Second || c.CaptureWriteTimeout != 15*time.Minute ||
 			c.OutboxMaxPending != 5000 || c.OutboxMaxWait != 6*time.Hour || c.ResolverRoot != "https://id.udi.example" ||
 			c.CaptureLimit != 500 || c.CaptureFileSizeLimit != 1<<20 {

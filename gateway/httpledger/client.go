@@ -9,10 +9,13 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"sort"
@@ -29,9 +32,11 @@ import (
 // Client calls a gateway. It is safe for concurrent use.
 type Client struct {
 	// RetryFor bounds how long a call that may safely be sent again (a read, or a write whose
-	// event ID makes a repeat a replay) is tried again when the gateway answers 429, 502, 503
-	// or 504 or cannot be reached: with back-off, honouring Retry-After. 0 tries once. Set it
-	// before the first call.
+	// event ID makes a repeat a replay: its own, or one the gateway derives from the
+	// Idempotency-Key the client sends, the same on every try) is tried again when the gateway
+	// answers 429, 502, 503 or 504 or cannot be reached: with back-off, honouring Retry-After.
+	// Any other call is tried again only when the gateway did nothing of it: 429, 503
+	// overloaded, or no connection. 0 tries once. Set it before the first call.
 	RetryFor time.Duration
 	// AwaitQueued is how long a write the gateway queued in its outbox (202) is followed at
 	// its status URL for the ledger's answer; 0 (the default) returns ledger.QueuedError at
@@ -110,8 +115,14 @@ func (c *Client) Invoke(ctx context.Context, id *ledger.Identity, op ops.Descrip
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op.Name(), err)
 	}
+	// A read may be sent again; so may a write whose event ID makes a repeat a replay. A
+	// write that names no event ID gets one from its Idempotency-Key, the same on every try.
 	repeatable := rt.Method == http.MethodGet || rt.Idempotent
-	status, header, answer, err := c.doRetrying(ctx, repeatable, rt.Method, path, query, body, key)
+	var header http.Header
+	if rt.Idempotent {
+		header = http.Header{idempotencyKeyHeader: {newIdempotencyKey()}}
+	}
+	status, header, answer, err := c.doRetrying(ctx, repeatable, rt.Method, path, query, body, key, header)
 	if err != nil {
 		return nil, err
 	}
@@ -138,7 +149,7 @@ func (c *Client) awaitQueued(ctx context.Context, key, loc string) (*ledger.Resu
 		if !sleep(ctx, delay) {
 			return nil, queued
 		}
-		_, _, answer, err := c.do(ctx, http.MethodGet, loc, nil, nil, key)
+		_, _, answer, err := c.do(ctx, http.MethodGet, loc, nil, nil, key, nil)
 		if err != nil {
 			continue // the gateway restarting: its outbox keeps the write
 		}
@@ -203,14 +214,15 @@ func target(rt routes.Route, req any) (path string, query url.Values, body []byt
 }
 
 // doRetrying is do, tried again while the answer says "later" (retryLater) and RetryFor
-// allows, when repeatable.
-func (c *Client) doRetrying(ctx context.Context, repeatable bool, method, path string, query url.Values, body []byte, key string) (int, http.Header, []byte, error) {
+// allows: when repeatable, or whatever the request when the gateway did not start it
+// (notStarted).
+func (c *Client) doRetrying(ctx context.Context, repeatable bool, method, path string, query url.Values, body []byte, key string, extra http.Header) (int, http.Header, []byte, error) {
 	give := time.Now().Add(c.RetryFor)
 	delay := firstRetryDelay
 	for {
-		status, header, answer, err := c.do(ctx, method, path, query, body, key)
+		status, header, answer, err := c.do(ctx, method, path, query, body, key, extra)
 		wait, later := retryLater(status, header, err, delay)
-		if !repeatable || !later || ctx.Err() != nil || time.Now().Add(wait).After(give) {
+		if !(repeatable || notStarted(status, err)) || !later || ctx.Err() != nil || time.Now().Add(wait).After(give) {
 			return status, header, answer, err
 		}
 		if !sleep(ctx, wait) {
@@ -249,7 +261,39 @@ func retryLater(status int, header http.Header, err error, delay time.Duration) 
 	return 0, false
 }
 
-func (c *Client) do(ctx context.Context, method, path string, query url.Values, body []byte, key string) (int, http.Header, []byte, error) {
+// notStarted reports whether an answer says the gateway did nothing of the request, so that
+// any request may be sent again: a key over its limits (429), a gateway shedding load (503
+// overloaded), or a connection that could not be opened.
+func notStarted(status int, err error) bool {
+	var ge *GatewayError
+	var op *net.OpError
+	switch {
+	case status == http.StatusTooManyRequests:
+		return true
+	case status == http.StatusServiceUnavailable:
+		return errors.As(err, &ge) && ge.Problem == ProblemOverloaded
+	case status == 0:
+		return errors.As(err, &op) && op.Op == "dial"
+	}
+	return false
+}
+
+// ProblemOverloaded is the problem type (its last segment) of a gateway shedding load: it did
+// nothing of the request.
+const ProblemOverloaded = "overloaded"
+
+// idempotencyKeyHeader gives a write without an event ID the same one on every try (the
+// gateway's api.IdempotencyKeyHeader).
+const idempotencyKeyHeader = "Idempotency-Key"
+
+// newIdempotencyKey is a random key, one per call.
+func newIdempotencyKey() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return "httpledger-" + hex.EncodeToString(b)
+}
+
+func (c *Client) do(ctx context.Context, method, path string, query url.Values, body []byte, key string, extra http.Header) (int, http.Header, []byte, error) {
 	target := c.base.String() + path
 	if len(query) > 0 {
 		target += "?" + query.Encode()
@@ -261,6 +305,9 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 	req, err := http.NewRequestWithContext(ctx, method, target, rd)
 	if err != nil {
 		return 0, nil, nil, err
+	}
+	for k, vs := range extra {
+		req.Header[k] = vs
 	}
 	req.Header.Set("Authorization", "Bearer "+key)
 	req.Header.Set("Accept", "application/json")
@@ -284,6 +331,7 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 
 // problem is the part of an RFC 9457 problem document the client reads.
 type problem struct {
+	Type   string `json:"type"`
 	Title  string `json:"title"`
 	Status int    `json:"status"`
 	Detail string `json:"detail"`
@@ -299,6 +347,8 @@ type problem struct {
 type GatewayError struct {
 	Status int
 	Detail string
+	// Problem is the last segment of the problem's type (overloaded, ledger-unavailable, …).
+	Problem string
 }
 
 func (e *GatewayError) Error() string {
@@ -323,7 +373,7 @@ func problemError(status int, body []byte) error {
 	if status == http.StatusConflict && p.Code != "" {
 		return &ledger.CommitError{ValidationCode: p.Code}
 	}
-	return &GatewayError{Status: status, Detail: detail}
+	return &GatewayError{Status: status, Detail: detail, Problem: p.Type[strings.LastIndex(p.Type, "/")+1:]}
 }
 
 // Events streams the gateway's server-sent chaincode events from block fromBlock.

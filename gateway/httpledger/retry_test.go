@@ -7,12 +7,15 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/udiledger/udiledger/chaincode/gs1"
 	"github.com/udiledger/udiledger/chaincode/model"
 	"github.com/udiledger/udiledger/chaincode/ops"
+	"github.com/udiledger/udiledger/chaincode/orgs"
 	"github.com/udiledger/udiledger/gateway/httpledger"
 	"github.com/udiledger/udiledger/gateway/ledger"
 	"github.com/udiledger/udiledger/gateway/ledger/devledger"
@@ -186,4 +189,138 @@ func TestAQueuedWriteIsFollowedToTheLedgersAnswer(t *testing.T) {
 			t.Fatal("a queued write awaited for 700 ms was never asked after")
 		}
 	})
+}
+
+// overloaded answers 503 overloaded, as a gateway shedding load does, with Retry-After seconds.
+func overloaded(seconds string) func(w http.ResponseWriter) {
+	return func(w http.ResponseWriter) {
+		w.Header().Set("Retry-After", seconds)
+		w.Header().Set("Content-Type", "application/problem+json")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write([]byte(`{"type":"https://udiledger.github.io/problems/overloaded","title":"Overloaded","status":503}`))
+	}
+}
+
+// lossy passes every request on to the gateway, but for the first failures answers 503 with
+// Retry-After 0 in place of the gateway's answer: a proxy that gave up after the gateway had
+// acted. It keeps each request's Idempotency-Key.
+type lossy struct {
+	failures int32
+	seen     atomic.Int32
+	mu       sync.Mutex
+	keys     []string
+	next     http.Handler
+}
+
+func (l *lossy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	l.mu.Lock()
+	l.keys = append(l.keys, r.Header.Get("Idempotency-Key"))
+	l.mu.Unlock()
+	if l.seen.Add(1) > l.failures {
+		l.next.ServeHTTP(w, r)
+		return
+	}
+	l.next.ServeHTTP(httptest.NewRecorder(), r)
+	unavailable("0")(w)
+}
+
+// seeded registers the parties, a device product of the manufacturer and a lot of it, and
+// returns the product's DI.
+func (w *world) seeded(t *testing.T) string {
+	t.Helper()
+	ctx := context.Background()
+	if err := devledger.RegisterParties(ctx, w.client, w.ids[devledger.Regulator], "L"); err != nil {
+		t.Fatal(err)
+	}
+	m, _ := orgs.Find(devledger.Manufacturer)
+	base := "0" + m.CompanyPrefixes[0] + "00001"
+	d, err := gs1.CheckDigit(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	di, mfr := base+string(d), w.ids[devledger.Manufacturer]
+	if _, err := ledger.Do(ctx, w.client, mfr, ops.RegisterProduct, model.Product{DI: di, Name: "Infusion set", Kind: model.KindDevice}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ledger.Do(ctx, w.client, mfr, ops.RegisterLot, model.Lot{DI: di, Lot: "L1", Expiry: time.Now().AddDate(2, 0, 0).Format("2006-01-02")}); err != nil {
+		t.Fatal(err)
+	}
+	return di
+}
+
+func TestAWriteTriedAgainIsWrittenOnceUnderOneEventID(t *testing.T) {
+	w := newWorld(t)
+	di := w.seeded(t)
+	ctx := context.Background()
+	mfr := w.ids[devledger.Manufacturer]
+	commission := func(serial string) model.CommissionRequest {
+		return model.CommissionRequest{DI: di, Lot: "L1", Codes: []string{"(01)" + di + "(21)" + serial}}
+	}
+	events := func(serial string) int {
+		p, err := ledger.Do(ctx, w.client, mfr, ops.Provenance, model.CodeQuery{Code: "(01)" + di + "(21)" + serial})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(p.Value.Events)
+	}
+
+	t.Run("a write without an event ID whose answers were lost is written once", func(t *testing.T) {
+		l := &lossy{failures: 3}
+		u, err := url.Parse(w.url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l.next = httputil.NewSingleHostReverseProxy(u)
+		srv := httptest.NewServer(l)
+		t.Cleanup(srv.Close)
+		c, err := httpledger.New(srv.URL, w.keys, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := ledger.Do(ctx, c, mfr, ops.Commission, commission("LOST1"))
+		if err != nil || !r.Replayed || l.seen.Load() != 4 {
+			t.Fatalf("after %d requests: %+v, %v; want the first write's answer, replayed", l.seen.Load(), r, err)
+		}
+		for _, k := range l.keys {
+			if k == "" || k != l.keys[0] {
+				t.Fatalf("Idempotency-Keys %q, want one key on every try", l.keys)
+			}
+		}
+		if n := events("LOST1"); n != 1 {
+			t.Fatalf("%d events of the unit, want its one commissioning", n)
+		}
+	})
+	t.Run("a write the gateway shed is sent again after Retry-After, and written once", func(t *testing.T) {
+		f := &flaky{failures: 2, fail: overloaded("1")}
+		start := time.Now()
+		req := commission("SHED1")
+		req.EventID = "shed-1"
+		r, err := ledger.Do(ctx, w.through(t, f), mfr, ops.Commission, req)
+		if err != nil || r.Value.EventID != "shed-1" || f.seen.Load() != 3 {
+			t.Fatalf("after %d requests: %+v, %v", f.seen.Load(), r, err)
+		}
+		if waited := time.Since(start); waited < 2*time.Second {
+			t.Fatalf("three tries in %s: Retry-After 1 not honoured", waited)
+		}
+		if n := events("SHED1"); n != 1 {
+			t.Fatalf("%d events of the unit, want one", n)
+		}
+	})
+	t.Run("a write that is not repeatable is sent again when the gateway said it did nothing of it", func(t *testing.T) {
+		for _, fail := range []func(http.ResponseWriter){overloaded("0"), tooMany} {
+			f := &flaky{failures: 2, fail: fail}
+			_, err := ledger.Do(ctx, w.through(t, f), w.ids[devledger.Regulator], ops.AmendRecall,
+				model.RecallAmendRequest{RecallID: "R1", Class: model.RecallClassI, Reason: "x"})
+			var ce *ledger.ChaincodeError
+			if !errors.As(err, &ce) || f.seen.Load() != 3 {
+				t.Fatalf("after %d requests: %v, want the ledger's own answer on the third", f.seen.Load(), err)
+			}
+		}
+	})
+}
+
+// tooMany answers 429 with Retry-After 0.
+func tooMany(w http.ResponseWriter) {
+	w.Header().Set("Retry-After", "0")
+	w.WriteHeader(http.StatusTooManyRequests)
 }

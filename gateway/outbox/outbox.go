@@ -207,6 +207,28 @@ func (o *Outbox) Pending() (int, error) {
 	return n, err
 }
 
+// Backlog returns how many items wait to be submitted and when the oldest of them was
+// accepted (zero when none waits).
+func (o *Outbox) Backlog() (int, time.Time, error) {
+	var n int
+	var oldest time.Time
+	err := o.db.View(func(tx *bolt.Tx) error {
+		pending := tx.Bucket(bucketPending)
+		n = pending.Stats().KeyN
+		_, v := pending.Cursor().First()
+		if v == nil {
+			return nil
+		}
+		var it Item
+		if err := json.Unmarshal(v, &it); err != nil {
+			return err
+		}
+		oldest = it.Accepted
+		return nil
+	})
+	return n, oldest, err
+}
+
 // Run submits pending items in order until ctx ends. While the ledger is unreachable it
 // waits and retries the same item, so later items never overtake it; an item that has waited
 // MaxWait since it was accepted ends rejected instead, so none blocks the queue for ever.

@@ -3,6 +3,7 @@ package outbox
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -210,5 +211,22 @@ func TestAWriteThatWaitedTooLongEndsRejectedAndTheNextGoesThrough(t *testing.T) 
 	}
 	if st, _, _ := o.Status("next"); st.State != StateCommitted {
 		t.Fatalf("the next write: %+v, want committed", st)
+	}
+}
+
+func TestTheBacklogSaysHowManyWaitAndSinceWhen(t *testing.T) {
+	o := open(t, filepath.Join(t.TempDir(), "outbox.db"), &ledgerDouble{})
+	defer o.Close()
+	if n, oldest, err := o.Backlog(); err != nil || n != 0 || !oldest.IsZero() {
+		t.Fatalf("empty outbox: %d, %v, %v", n, oldest, err)
+	}
+	first := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	for i, at := range []time.Time{first, first.Add(time.Minute)} {
+		if _, err := o.Enqueue(Item{ID: fmt.Sprint("b", i), Caller: "c", Function: "f", Accepted: at}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, oldest, err := o.Backlog(); err != nil || n != 2 || !oldest.Equal(first) {
+		t.Fatalf("backlog %d since %v (%v), want 2 since %v", n, oldest, err, first)
 	}
 }

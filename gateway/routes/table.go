@@ -98,7 +98,7 @@ var subscriptionQuery = []Param{
 // Table is every route of the gateway.
 var Table = []Route{
 	{Method: "GET", Path: "/healthz", Own: Healthz, Tag: "operations", Summary: "Liveness", Public: true},
-	{Method: "GET", Path: "/readyz", Own: Readyz, Tag: "operations", Summary: "Readiness: the ledger backend is reachable", Public: true},
+	{Method: "GET", Path: "/readyz", Own: Readyz, Tag: "operations", Summary: "Readiness: 200 ready or degraded (the ledger answers; each part of the backend, the outbox backlog and the admission queue say how they do), 503 not-ready when the ledger does not answer", Public: true},
 	{Method: "GET", Path: "/metrics", Own: Metrics, Tag: "operations", Summary: "Prometheus metrics (text exposition format)", Public: true},
 	{Method: "GET", Path: "/openapi.json", Own: OpenAPI, Tag: "operations", Summary: "This document", Public: true},
 	{Method: "GET", Path: "/v1/version", Op: ops.Version, Tag: "operations", Summary: "The chaincode's version"},

@@ -88,7 +88,7 @@ func (g *Gateway) fromFile(path string) error {
 		ResolverIdentity: resolverIdentity(cfg, ids), ResolverRoot: cfg.ResolverRoot,
 		// A configured gateway shows its metrics only to API keys; its document to anyone.
 		PrivateMetrics: !cfg.Metrics.IsPublic(false), PrivateDocs: !cfg.Docs.IsPublic(true),
-		Limits: limits(cfg.Limits), WriteTimeout: cfg.WriteTimeout, CaptureWriteTimeout: cfg.CaptureWriteTimeout,
+		Limits: limits(cfg.Limits), Admission: admission(cfg.Limits), WriteTimeout: cfg.WriteTimeout, CaptureWriteTimeout: cfg.CaptureWriteTimeout,
 		CaptureLimit: cfg.CaptureLimit, CaptureFileSizeLimit: cfg.CaptureFileSizeLimit}
 	return nil
 }
@@ -112,6 +112,12 @@ func limits(l config.Limits) api.Limits {
 		out.Rate, out.Burst = DefaultLimits.Rate, or(l.Burst, DefaultLimits.Burst)
 	}
 	return out
+}
+
+// admission is the file's bound on the requests that reach the ledger; what it leaves at 0
+// takes the api's defaults.
+func admission(l config.Limits) api.Admission {
+	return api.Admission{MaxInFlight: l.MaxInFlight, MaxQueued: l.MaxQueued, MaxQueueWait: l.MaxQueueWait}
 }
 
 // identities reads the certificates and keys the gateway signs with, by the file's names.

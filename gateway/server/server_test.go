@@ -15,6 +15,7 @@ import (
 
 	"github.com/udiledger/udiledger/chaincode/model"
 	"github.com/udiledger/udiledger/chaincode/orgs"
+	"github.com/udiledger/udiledger/gateway/api"
 	"github.com/udiledger/udiledger/gateway/auth"
 	"github.com/udiledger/udiledger/gateway/ledger/devledger"
 	"github.com/udiledger/udiledger/gateway/server"
@@ -310,6 +311,27 @@ func TestConfiguredLimits(t *testing.T) {
 			t.Fatalf("request %d = %d %s, want %d", i, st, body, want)
 		}
 	}
+}
+
+func TestConfiguredAdmission(t *testing.T) {
+	path, _ := configured(t, "limits: {max_in_flight: 3, max_queued: 5, max_queue_wait: 1s}\n")
+	r := start(t, server.Config{File: path})
+	defer func() {
+		if err := r.stop(); err != nil {
+			t.Error(err)
+		}
+	}()
+	st, body := get(t, r.url+"/readyz", "")
+	var ready api.Readiness
+	if err := json.Unmarshal(body, &ready); err != nil || st != 200 {
+		t.Fatalf("/readyz = %d %s", st, body)
+	}
+	for _, p := range ready.Parts {
+		if p.Admission != nil && p.Admission.MaxInFlight == 3 && p.Admission.MaxQueued == 5 {
+			return
+		}
+	}
+	t.Fatalf("/readyz shows no admission of 3 in flight and 5 queued: %s", body)
 }
 
 func TestConfiguredCaptureLimits(t *testing.T) {

@@ -50,7 +50,7 @@ func AddGatewayFlags(cmd *cobra.Command, f *Factory, g *Gateway) {
 	cmd.Flags().StringVar(&g.Context, "context", "", "use this context of `udi context list` instead of the current one")
 	cmd.Flags().BoolVarP(&g.Verbose, "verbose", "v", false, "print each request's method, URL, status and the gateway's request ID on stderr")
 	cmd.Flags().DurationVar(&g.RetryFor, "retry-for", httpledger.DefaultRetryFor,
-		"how long reads and writes with event IDs are tried again while the gateway is unreachable or busy (0: once)")
+		"how long reads and writes with event IDs are tried again while the gateway is unreachable or busy, and a write the gateway queued is followed (0: once)")
 }
 
 // Resolve finds the gateway and the API key: the flag (--gateway, --api-key) first; then, when
@@ -142,12 +142,15 @@ func (g Gateway) Client() (*httpledger.Client, error) {
 	return c, nil
 }
 
-// Call runs one ledger operation through the gateway, signed as the API key's identity.
+// Call runs one ledger operation through the gateway, signed as the API key's identity. A
+// write the gateway queued in its outbox (202) is followed to the ledger's answer for as long
+// as --retry-for allows.
 func Call[Req, Res any](ctx context.Context, g Gateway, op ops.Op[Req, Res], req Req) (*Res, error) {
 	c, err := g.Client()
 	if err != nil {
 		return nil, err
 	}
+	c.AwaitQueued = g.RetryFor
 	r, err := ledger.Do(ctx, c, nil, op, req)
 	if err != nil {
 		return nil, LedgerError(err)
@@ -160,7 +163,10 @@ func Call[Req, Res any](ctx context.Context, g Gateway, op ops.Op[Req, Res], req
 func LedgerError(err error) error {
 	var ce *ledger.ChaincodeError
 	var ge *httpledger.GatewayError
+	var qe *ledger.QueuedError
 	switch {
+	case errors.As(err, &qe):
+		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("the ledger has not taken the write yet: the gateway keeps it in its outbox and submits it when the ledger is back; follow it at %s", qe.StatusURL)}
 	case errors.As(err, &ce):
 		return &ExitError{Code: ExitRejected, Err: errors.New(ce.Message)}
 	case errors.As(err, &ge) && (ge.Status == http.StatusBadRequest || ge.Status == http.StatusUnprocessableEntity):

@@ -7,17 +7,21 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // REST reaches the gateway's routes that no ledger operation stands behind (EPCIS capture and
 // queries, capture jobs): plain HTTP with the API key, through the same client as Call.
 type REST struct {
-	base *url.URL
-	key  string
-	http *http.Client
+	base     *url.URL
+	key      string
+	http     *http.Client
+	retryFor time.Duration // Gateway.RetryFor
 }
 
 // REST resolves the gateway and key as Client does and returns a REST client.
@@ -33,7 +37,7 @@ func (g Gateway) REST() (*REST, error) {
 	if err != nil || u.Scheme == "" || u.Host == "" {
 		return nil, InvalidInput(fmt.Errorf("gateway URL %q: want http(s)://host:port", t.URL))
 	}
-	return &REST{base: u, key: t.APIKey, http: g.httpClient()}, nil
+	return &REST{base: u, key: t.APIKey, http: g.httpClient(), retryFor: g.RetryFor}, nil
 }
 
 // Request is one request of a REST client.
@@ -54,8 +58,73 @@ type Response struct {
 	Body   []byte
 }
 
+// The back-off between tries of a REST request, doubling from the first to the last.
+const (
+	firstRetryDelay = 250 * time.Millisecond
+	maxRetryDelay   = 5 * time.Second
+)
+
 // Do sends r. An answer of any status is a Response; err is only a request that got none.
+// While --retry-for allows, r is sent again, after Retry-After when the gateway gives one,
+// whenever the gateway did nothing of it (429, 503 overloaded, no connection) and, when its
+// method is idempotent (GET, HEAD, PUT, DELETE), whenever the gateway answers "later" (502,
+// 503, 504) or hangs up.
 func (c *REST) Do(ctx context.Context, r Request) (*Response, error) {
+	give := time.Now().Add(c.retryFor)
+	delay := firstRetryDelay
+	for {
+		res, err := c.once(ctx, r)
+		wait, again := tryAgain(r.Method, res, err, delay)
+		if !again || ctx.Err() != nil || time.Now().Add(wait).After(give) {
+			return res, err
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return res, err
+		case <-t.C:
+		}
+		delay = min(2*delay, maxRetryDelay)
+	}
+}
+
+// tryAgain reports whether a request that got res (or err) may be sent again, and after how
+// long: Retry-After's seconds when the answer has them, else delay.
+func tryAgain(method string, res *Response, err error, delay time.Duration) (time.Duration, bool) {
+	idempotent := method == http.MethodGet || method == http.MethodHead || method == http.MethodPut || method == http.MethodDelete
+	if err != nil {
+		var op *net.OpError
+		return delay, idempotent || (errors.As(err, &op) && op.Op == "dial")
+	}
+	switch res.Status {
+	case http.StatusTooManyRequests, http.StatusServiceUnavailable, http.StatusBadGateway, http.StatusGatewayTimeout:
+	default:
+		return 0, false
+	}
+	notStarted := res.Status == http.StatusTooManyRequests || (res.Status == http.StatusServiceUnavailable && res.problemType() == "overloaded")
+	if !idempotent && !notStarted {
+		return 0, false
+	}
+	if secs, perr := strconv.Atoi(res.Header.Get("Retry-After")); perr == nil && secs >= 0 {
+		return time.Duration(secs) * time.Second, true
+	}
+	return delay, true
+}
+
+// problemType is the last segment of the answer's problem type, if it is a problem.
+func (r *Response) problemType() string {
+	var p struct {
+		Type string `json:"type"`
+	}
+	if json.Unmarshal(r.Body, &p) != nil {
+		return ""
+	}
+	return p.Type[strings.LastIndex(p.Type, "/")+1:]
+}
+
+// once sends r once.
+func (c *REST) once(ctx context.Context, r Request) (*Response, error) {
 	target := c.base.String() + r.Path
 	if len(r.Query) > 0 {
 		sep := "?"
