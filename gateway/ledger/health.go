@@ -16,7 +16,9 @@ type PartHealth struct {
 	Kind   string `json:"kind"`             // peer, orderer, chaincode, engine, outbox, …
 	State  string `json:"state"`            // Healthy, Degraded or Down
 	Height uint64 `json:"height,omitempty"` // blocks committed, where the part has a ledger
-	Detail string `json:"detail,omitempty"` // why it is not healthy, or what was measured
+	// Detail says why it is not healthy, or what was measured. The gateway's public /readyz
+	// shows it: no addresses, identities or messages of the part's own.
+	Detail string `json:"detail,omitempty"`
 }
 
 // HealthReporter is implemented by clients that can tell how each of their backend's parts

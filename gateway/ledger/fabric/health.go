@@ -2,11 +2,14 @@ package fabric
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
 
 	"github.com/hyperledger/fabric-gateway/pkg/client"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"github.com/udiledger/udiledger/chaincode/ops"
 	"github.com/udiledger/udiledger/gateway/ledger"
@@ -81,14 +84,14 @@ func (c *Client) orgHealth(ctx context.Context, org string) (peer, chaincode led
 	}
 	gw, err := c.gateway(id)
 	if err != nil {
-		peer.Detail, chaincode.Detail = err.Error(), err.Error()
+		peer.Detail, chaincode.Detail = "no connection to it", "no connection to its peer"
 		return peer, chaincode
 	}
 	hctx, cancel := context.WithTimeout(ctx, healthTimeout)
 	h, err := c.chainHeight(hctx, gw, org, id.MSPID)
 	cancel()
 	if err != nil {
-		peer.Detail = "does not tell its height: " + c.explain(ctx, translate(err), id.MSPID).Error()
+		peer.Detail = "does not tell its height (" + grpcCode(err) + ")"
 		chaincode.Detail = "its peer is down"
 		return peer, chaincode
 	}
@@ -104,7 +107,7 @@ func (c *Client) orgHealth(ctx context.Context, org string) (peer, chaincode led
 	start := time.Now()
 	v, err := gw.GetNetwork(c.cfg.ChannelID).GetContract(c.cfg.ChaincodeName).EvaluateWithContext(hctx, ops.Version.Name(), opts...)
 	if err != nil {
-		chaincode.Detail = "info:Version does not answer: " + translate(err).Error()
+		chaincode.Detail = "info:Version does not answer (" + grpcCode(err) + ")"
 		return peer, chaincode
 	}
 	chaincode.State = ledger.Healthy
@@ -124,4 +127,13 @@ func (c *Client) healthIdentity(org string) *ledger.Identity {
 		return id
 	}
 	return c.cfg.EventsIdentity
+}
+
+// grpcCode names err's gRPC status code: a part's detail is shown on the public /readyz, so
+// it carries no address or message of the peer's.
+func grpcCode(err error) string {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return codes.DeadlineExceeded.String()
+	}
+	return status.Code(err).String()
 }
