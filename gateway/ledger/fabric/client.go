@@ -19,6 +19,7 @@ import (
 	"github.com/hyperledger/fabric-gateway/pkg/client"
 	"github.com/hyperledger/fabric-gateway/pkg/hash"
 	"github.com/hyperledger/fabric-gateway/pkg/identity"
+	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/backoff"
 	"google.golang.org/grpc/credentials"
@@ -175,7 +176,7 @@ func (c *Client) submitOnce(ctx context.Context, p ledger.Proposal) (*ledger.Res
 	if err != nil {
 		return nil, err
 	}
-	tx, err := c.endorse(ctx, gw, p)
+	tx, skipped, err := c.endorse(ctx, gw, p)
 	if err != nil {
 		return nil, err
 	}
@@ -201,6 +202,12 @@ func (c *Client) submitOnce(ctx context.Context, p ledger.Proposal) (*ledger.Res
 		// OrderingWait is spent: a retry with a new transaction ID would only wait again.
 		return nil, once(c.explain(ctx, translate(err), p.Identity.MSPID))
 	}
+	if !status.Successful && len(skipped) > 0 && status.Code == peer.TxValidationCode_ENDORSEMENT_POLICY_FAILURE {
+		// The policy (a key's owner) needed a silent peer: the transaction changed nothing.
+		// Tried again only if they all answer now (no longer silent, the gateway plans).
+		return nil, &unavailableError{missing: missing{peers: skipped}, retryable: c.answerNow(ctx, gw, skipped, p.Identity.MSPID),
+			err: fmt.Errorf("transaction %s invalid in block %d: %s: endorsed without the silent peers", status.TransactionID, status.BlockNumber, status.Code)}
+	}
 	if !status.Successful {
 		return nil, &ledger.CommitError{
 			TxID:           status.TransactionID,
@@ -217,19 +224,26 @@ func (c *Client) submitOnce(ctx context.Context, p ledger.Proposal) (*ledger.Res
 // inputs whose co-endorsers' peers cannot be reached is endorsed again by the others alone
 // (the submitter's organisation at least): the collection's endorsement policy is its
 // writer's peer, and a member whose peer was down gets the data by reconciliation.
-func (c *Client) endorse(ctx context.Context, gw *client.Gateway, p ledger.Proposal) (*client.Transaction, error) {
+//
+// A proposal the gateway would plan is endorsed, while other organisations' peers are silent
+// (hung, deadlines.go), by every organisation but those, which it returns as skipped.
+func (c *Client) endorse(ctx context.Context, gw *client.Gateway, p ledger.Proposal) (tx *client.Transaction, skipped []string, err error) {
 	endorsers := c.endorsers(p)
-	tx, err := c.endorseBy(ctx, gw, p, endorsers)
+	if len(endorsers) == 0 && len(p.Transient) == 0 {
+		endorsers, skipped = c.withoutSilent(p.Identity.MSPID)
+	}
+	tx, err = c.endorseBy(ctx, gw, p, endorsers)
 	if err == nil || len(p.EndorsingOrgs) > 0 || len(p.Transient) == 0 {
-		return tx, err
+		return tx, skipped, err
 	}
 	rest, ok := withoutUnreachable(endorsers, p.Identity.MSPID, err)
 	if !ok {
-		return nil, err
+		return nil, nil, err
 	}
 	slog.Warn("fabric: private inputs endorsed without an unreachable co-endorser; it gets them by reconciliation",
 		"function", p.Function, "error", err.Error(), "endorsers", rest)
-	return c.endorseBy(ctx, gw, p, rest)
+	tx, err = c.endorseBy(ctx, gw, p, rest)
+	return tx, nil, err
 }
 
 // withoutUnreachable is endorsers less the co-endorsers whose peer err names as unreachable;
@@ -426,20 +440,20 @@ func (c *Client) connLocked(mspID string) (*grpc.ClientConn, error) {
 	if conn, ok := c.conns[mspID]; ok {
 		return conn, nil
 	}
-	peer, ok := c.cfg.Peers[mspID]
+	pr, ok := c.cfg.Peers[mspID]
 	if !ok {
 		return nil, fmt.Errorf("fabric: no peer configured for organisation %s", mspID)
 	}
 	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(peer.TLSCACert) {
-		return nil, fmt.Errorf("fabric: peer %s: no certificate in TLS CA PEM", peer.Address)
+	if !pool.AppendCertsFromPEM(pr.TLSCACert) {
+		return nil, fmt.Errorf("fabric: peer %s: no certificate in TLS CA PEM", pr.Address)
 	}
-	creds := credentials.NewClientTLSFromCert(pool, peer.ServerName)
-	conn, err := grpc.NewClient(peer.Address, grpc.WithTransportCredentials(creds),
+	creds := credentials.NewClientTLSFromCert(pool, pr.ServerName)
+	conn, err := grpc.NewClient(pr.Address, grpc.WithTransportCredentials(creds),
 		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(MaxMessageBytes), grpc.MaxCallSendMsgSize(MaxMessageBytes)),
 		grpc.WithConnectParams(reconnect))
 	if err != nil {
-		return nil, fmt.Errorf("fabric: dial peer %s: %w", peer.Address, err)
+		return nil, fmt.Errorf("fabric: dial peer %s: %w", pr.Address, err)
 	}
 	c.conns[mspID] = conn
 	return conn, nil

@@ -105,13 +105,13 @@ func (c *Client) silentPeers(ctx context.Context, gw *client.Gateway, own string
 }
 
 // askHeight asks org's peer its height within HungAfter and records the answer; a peer that
-// gives none is remembered as silent for silentFor.
+// gives none in that time is remembered as silent for silentFor.
 func (c *Client) askHeight(ctx context.Context, gw *client.Gateway, org, own string) error {
 	pctx, cancel := context.WithTimeout(ctx, c.cfg.HungAfter)
 	defer cancel()
 	h, err := c.chainHeight(pctx, gw, org, own)
 	if err != nil {
-		if ctx.Err() == nil {
+		if ctx.Err() == nil && pctx.Err() != nil { // no answer at all; a dead peer's refusal is the gateway's to plan around
 			c.setSilent(org)
 		}
 		return err
@@ -123,9 +123,40 @@ func (c *Client) askHeight(ctx context.Context, gw *client.Gateway, org, own str
 	return nil
 }
 
-// silentFor is how long a peer that did not tell its height is not waited for by catchUp: a
-// hung peer costs each call HungAfter at most once in that time, not every call.
-const silentFor = 5 * time.Second
+// answerNow asks the peers of orgs their height again and reports whether all answered (and
+// so are no longer silent).
+func (c *Client) answerNow(ctx context.Context, gw *client.Gateway, orgs []string, own string) bool {
+	ok := true
+	for _, org := range orgs {
+		if c.askHeight(ctx, gw, org, own) != nil {
+			ok = false
+		}
+	}
+	return ok
+}
+
+// silentFor is how long a peer that did not tell its height is not waited for by catchUp nor
+// planned with: a hung peer costs a call HungAfter about once in that time, not every call.
+const silentFor = 10 * time.Second
+
+// withoutSilent is, while another organisation's peer is silent, every organisation but the
+// silent ones (own always kept), to endorse a write the gateway peer would otherwise plan,
+// and the silent ones: the peer gateway keeps a hung peer in its plans until gossip declares
+// it dead (about 25 s) and waits for it up to its endorsementTimeout. Nil, nil when none is
+// silent: the gateway plans.
+func (c *Client) withoutSilent(own string) (endorsers, silent []string) {
+	for _, org := range c.orgs {
+		if org != own && c.isSilent(org) {
+			silent = append(silent, org)
+			continue
+		}
+		endorsers = append(endorsers, org)
+	}
+	if len(silent) == 0 {
+		return nil, nil
+	}
+	return endorsers, silent
+}
 
 func (c *Client) setSilent(org string) {
 	c.mu.Lock()

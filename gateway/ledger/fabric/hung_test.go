@@ -219,3 +219,16 @@ func TestTheCallersDeadlineIsKept(t *testing.T) {
 		t.Fatalf("%v: want the caller's deadline, not a hung peer (the peer tells its height)", err)
 	}
 }
+
+func TestAWriteIsNotPlannedWithASilentPeer(t *testing.T) {
+	c := fiveOrgClient(t)
+	if got, silent := c.withoutSilent("ManufacturerOrgMSP"); got != nil || silent != nil {
+		t.Fatalf("no peer silent: endorsers %v (%v silent), want the gateway's plan (nil)", got, silent)
+	}
+	c.setSilent("PlatformOrgMSP")
+	c.setSilent("ManufacturerOrgMSP") // the submitter's own is never left out
+	want := []string{"DistributorOrgMSP", "HospitalOrgMSP", "ManufacturerOrgMSP", "RegulatorOrgMSP"}
+	if got, silent := c.withoutSilent("ManufacturerOrgMSP"); !slices.Equal(got, want) || !slices.Equal(silent, []string{"PlatformOrgMSP"}) {
+		t.Fatalf("the platform's peer silent: endorsers %v (%v silent), want %v", got, silent, want)
+	}
+}
