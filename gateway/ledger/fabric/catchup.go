@@ -77,7 +77,7 @@ func (c *Client) waitPeer(ctx context.Context, gw *client.Gateway, org, own stri
 	defer lock.Unlock()
 	start := time.Now()
 	for c.height(org) <= want && !c.isSilent(org) {
-		if err := c.askHeight(ctx, gw, org, own); err != nil {
+		if _, err := c.askHeight(ctx, gw, org, own); err != nil {
 			return nil
 		}
 		h := c.height(org)

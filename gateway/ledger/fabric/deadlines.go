@@ -74,8 +74,9 @@ func (c *Client) bounded(ctx context.Context, gw *client.Gateway, what string, t
 }
 
 // silentPeers asks the peers of own (directly) and of orgs (through own's peer) their height,
-// all at once, each within HungAfter, and returns those that did not answer: own alone when
-// its own peer does not (the others cannot be asked then).
+// all at once, each within HungAfter, and returns those that gave no answer in that time: own
+// alone when its own peer gave none (the others cannot be asked then). A refusal is an
+// answer: a dead peer fails the call at once, or the gateway plans around it.
 func (c *Client) silentPeers(ctx context.Context, gw *client.Gateway, own string, orgs []string) []string {
 	ask := append([]string{own}, slices.DeleteFunc(slices.Clone(orgs), func(o string) bool { return o == own })...)
 	answered := make([]bool, len(ask))
@@ -84,7 +85,8 @@ func (c *Client) silentPeers(ctx context.Context, gw *client.Gateway, own string
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			answered[i] = c.askHeight(ctx, gw, org, own) == nil
+			silent, _ := c.askHeight(ctx, gw, org, own)
+			answered[i] = !silent
 		}()
 	}
 	wg.Wait()
@@ -105,22 +107,23 @@ func (c *Client) silentPeers(ctx context.Context, gw *client.Gateway, own string
 }
 
 // askHeight asks org's peer its height within HungAfter and records the answer; a peer that
-// gives none in that time is remembered as silent for silentFor.
-func (c *Client) askHeight(ctx context.Context, gw *client.Gateway, org, own string) error {
+// gives none in that time is silent, and remembered so for silentFor.
+func (c *Client) askHeight(ctx context.Context, gw *client.Gateway, org, own string) (silent bool, err error) {
 	pctx, cancel := context.WithTimeout(ctx, c.cfg.HungAfter)
 	defer cancel()
 	h, err := c.chainHeight(pctx, gw, org, own)
 	if err != nil {
-		if ctx.Err() == nil && pctx.Err() != nil { // no answer at all; a dead peer's refusal is the gateway's to plan around
+		silent = ctx.Err() == nil && pctx.Err() != nil
+		if silent {
 			c.setSilent(org)
 		}
-		return err
+		return silent, err
 	}
 	c.setHeight(org, h)
 	c.mu.Lock()
 	delete(c.silent, org)
 	c.mu.Unlock()
-	return nil
+	return false, nil
 }
 
 // answerNow asks the peers of orgs their height again and reports whether all answered (and
@@ -128,7 +131,7 @@ func (c *Client) askHeight(ctx context.Context, gw *client.Gateway, org, own str
 func (c *Client) answerNow(ctx context.Context, gw *client.Gateway, orgs []string, own string) bool {
 	ok := true
 	for _, org := range orgs {
-		if c.askHeight(ctx, gw, org, own) != nil {
+		if _, err := c.askHeight(ctx, gw, org, own); err != nil {
 			ok = false
 		}
 	}

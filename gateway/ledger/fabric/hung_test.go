@@ -22,7 +22,9 @@ import (
 	gwproto "github.com/hyperledger/fabric-protos-go-apiv2/gateway"
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/udiledger/udiledger/gateway/ledger"
@@ -31,15 +33,20 @@ import (
 // fakePeer is a peer gateway on a real TLS listener. hung makes it answer nothing, as a
 // stopped peer process; otherwise it tells its height at once and answers a chaincode
 // evaluate after slow (forever when slow < 0). An evaluate it is to forward to one of
-// hungOrgs is never answered, as when that organisation's peer is stopped.
+// hungOrgs is never answered, as when that organisation's peer is stopped; one for deadOrgs
+// is refused at once, as when that peer is gone.
 type fakePeer struct {
 	gwproto.UnimplementedGatewayServer
 	hung     bool
 	slow     time.Duration
 	hungOrgs []string
+	deadOrgs []string
 }
 
 func (f *fakePeer) Evaluate(ctx context.Context, req *gwproto.EvaluateRequest) (*gwproto.EvaluateResponse, error) {
+	if slices.ContainsFunc(req.GetTargetOrganizations(), func(o string) bool { return slices.Contains(f.deadOrgs, o) }) {
+		return nil, status.Error(codes.Unavailable, "no peers available to evaluate chaincode udi in channel udi")
+	}
 	forwardedToHung := slices.ContainsFunc(req.GetTargetOrganizations(), func(o string) bool { return slices.Contains(f.hungOrgs, o) })
 	if f.hung || forwardedToHung {
 		<-ctx.Done()
@@ -230,5 +237,23 @@ func TestAWriteIsNotPlannedWithASilentPeer(t *testing.T) {
 	want := []string{"DistributorOrgMSP", "HospitalOrgMSP", "ManufacturerOrgMSP", "RegulatorOrgMSP"}
 	if got, silent := c.withoutSilent("ManufacturerOrgMSP"); !slices.Equal(got, want) || !slices.Equal(silent, []string{"PlatformOrgMSP"}) {
 		t.Fatalf("the platform's peer silent: endorsers %v (%v silent), want %v", got, silent, want)
+	}
+}
+
+func TestAPeerThatRefusesIsNotSilent(t *testing.T) {
+	const hung, dead = "PlatformOrgMSP", "RegulatorOrgMSP"
+	c, id := hungTestClient(t, &fakePeer{hungOrgs: []string{hung}, deadOrgs: []string{dead}}, func(cfg *Config) {
+		cfg.Peers[hung], cfg.Peers[dead] = Peer{Address: "127.0.0.1:1"}, Peer{Address: "127.0.0.1:2"}
+	})
+	gw, err := c.gateway(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := c.silentPeers(callerContext(t), gw, hungTestOrg, []string{hung, dead})
+	if !slices.Equal(got, []string{hung}) {
+		t.Fatalf("silent peers %v, want the hung one alone (a refusal is an answer: the gateway plans around a dead peer)", got)
+	}
+	if c.isSilent(dead) {
+		t.Error("a dead peer is remembered as silent: writes would be endorsed without it for no reason")
 	}
 }
