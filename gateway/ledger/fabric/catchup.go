@@ -37,9 +37,11 @@ func (c *Client) committed(block uint64) {
 }
 
 // catchUp waits until the peers of orgs have committed the client's last block, at most
-// EvaluateTimeout in all. It never fails the call: the call goes ahead and may see older
+// CatchUpWait in all. It never fails the call: the call goes ahead and may see older
 // state, and catchUp says which peer it gave up waiting for (nil when none). A peer that
-// cannot be asked is skipped: the call through it fails and names it. One poll per
+// cannot be asked, or does not answer within HungAfter, is skipped (and a silent one is
+// skipped by the next calls for a while, deadlines.go): the call through it fails and names
+// it, and a call that does not need it is not held up. One poll per
 // organisation runs at a time; callers waiting for the same peer share its answer.
 func (c *Client) catchUp(ctx context.Context, id *ledger.Identity, orgs []string) error {
 	want := c.lastBlock.Load()
@@ -47,10 +49,10 @@ func (c *Client) catchUp(ctx context.Context, id *ledger.Identity, orgs []string
 		return nil
 	}
 	var gw *client.Gateway
-	deadline := time.Now().Add(c.cfg.EvaluateTimeout)
+	deadline := time.Now().Add(c.cfg.CatchUpWait)
 	var behind []error
 	for _, org := range orgs {
-		if c.height(org) > want {
+		if c.height(org) > want || c.isSilent(org) {
 			continue
 		}
 		if gw == nil {
@@ -74,12 +76,11 @@ func (c *Client) waitPeer(ctx context.Context, gw *client.Gateway, org, own stri
 	lock.Lock()
 	defer lock.Unlock()
 	start := time.Now()
-	for c.height(org) <= want {
-		h, err := c.chainHeight(ctx, gw, org, own)
-		if err != nil {
+	for c.height(org) <= want && !c.isSilent(org) {
+		if _, err := c.askHeight(ctx, gw, org, own); err != nil {
 			return nil
 		}
-		c.setHeight(org, h)
+		h := c.height(org)
 		if h > want {
 			break
 		}

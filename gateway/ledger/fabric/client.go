@@ -19,6 +19,7 @@ import (
 	"github.com/hyperledger/fabric-gateway/pkg/client"
 	"github.com/hyperledger/fabric-gateway/pkg/hash"
 	"github.com/hyperledger/fabric-gateway/pkg/identity"
+	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/backoff"
 	"google.golang.org/grpc/credentials"
@@ -55,12 +56,25 @@ type Config struct {
 	// endorsing organizations").
 	PrivateEndorsers []string
 
-	EvaluateTimeout time.Duration // default 10 s
-	EndorseTimeout  time.Duration // default 30 s
+	// EvaluateTimeout and EndorseTimeout bound one evaluate and one endorsement: the peer's
+	// own limit (peer.gateway.endorsementTimeout and chaincode.executetimeout, 60 s for a
+	// 10,000-code commission, ADR 035) and 5 s more, so the peer's answer, which names the
+	// endorser, comes first. Default 65 s each. A hung peer is found out sooner: HungAfter.
+	EvaluateTimeout time.Duration
+	EndorseTimeout  time.Duration
 	// SubmitTimeout bounds one hand-over to the ordering service; the peer gateway tries
 	// each orderer for peer.gateway.broadcastTimeout (fabricnet: 3 s) within it. Default 10 s.
 	SubmitTimeout time.Duration
-	CommitTimeout time.Duration // default 60 s
+	// CommitTimeout bounds the wait for a commit status, resubmits included (ordering.go).
+	// Default 60 s.
+	CommitTimeout time.Duration
+	// HungAfter is how long an attempt waits for its answer before it asks the peers it
+	// needs their height; a peer that does not answer that within HungAfter either is hung,
+	// and the attempt ends naming it (deadlines.go). Default 2 s.
+	HungAfter time.Duration
+	// CatchUpWait is how long a call waits for the peers it goes to to commit this
+	// client's last write (catchup.go). Default 10 s.
+	CatchUpWait time.Duration
 	// OrderingWait is how long a transaction is sent again, unchanged, while the ordering
 	// service cannot take it or its commit does not come (a Raft leader election takes about
 	// ElectionTick × TickInterval, 5 s); default 15 s.
@@ -96,6 +110,7 @@ type Client struct {
 	ids      map[string]*ledger.Identity // the last identity of each organisation, for Health
 	heights  map[string]uint64           // last known ledger height of each organisation's peer
 	polls    map[string]*sync.Mutex      // one height poll per organisation at a time
+	silent   map[string]time.Time        // until when a peer that did not tell its height is not waited for
 	orgs     []string                    // every organisation with a configured peer, sorted
 
 	lastBlock atomic.Uint64 // the last block holding a transaction this client committed
@@ -111,8 +126,10 @@ func New(cfg Config) (*Client, error) {
 	if len(cfg.Peers) == 0 {
 		return nil, errors.New("fabric: no peers configured")
 	}
-	setDefault(&cfg.EvaluateTimeout, 10*time.Second)
-	setDefault(&cfg.EndorseTimeout, 30*time.Second)
+	setDefault(&cfg.EvaluateTimeout, 65*time.Second)
+	setDefault(&cfg.EndorseTimeout, 65*time.Second)
+	setDefault(&cfg.HungAfter, 2*time.Second)
+	setDefault(&cfg.CatchUpWait, 10*time.Second)
 	setDefault(&cfg.SubmitTimeout, 10*time.Second)
 	setDefault(&cfg.CommitTimeout, 60*time.Second)
 	setDefault(&cfg.OrderingWait, 15*time.Second)
@@ -129,6 +146,7 @@ func New(cfg Config) (*Client, error) {
 		ids:      map[string]*ledger.Identity{},
 		heights:  map[string]uint64{},
 		polls:    map[string]*sync.Mutex{},
+		silent:   map[string]time.Time{},
 		orgs:     slices.Sorted(maps.Keys(cfg.Peers)),
 	}, nil
 }
@@ -154,24 +172,41 @@ func (c *Client) Submit(ctx context.Context, p ledger.Proposal) (*ledger.Result,
 }
 
 func (c *Client) submitOnce(ctx context.Context, p ledger.Proposal) (*ledger.Result, error) {
-	contract, err := c.contract(p.Identity)
+	gw, err := c.gateway(p.Identity)
 	if err != nil {
 		return nil, err
 	}
-	tx, err := c.endorse(ctx, contract, p)
+	tx, skipped, err := c.endorse(ctx, gw, p)
 	if err != nil {
 		return nil, err
 	}
+	own := []string{p.Identity.MSPID}
 	var commit *client.Commit
 	status, err := c.orderAndAwait(ctx,
-		func(ctx context.Context) (err error) {
-			commit, err = tx.SubmitWithContext(ctx)
-			return err
+		func(ctx context.Context) error {
+			return c.bounded(ctx, gw, "hand-over to the ordering service", c.cfg.SubmitTimeout, own[0], nil, nil,
+				func(ctx context.Context) (err error) {
+					commit, err = tx.SubmitWithContext(ctx)
+					return err
+				})
 		},
-		func(ctx context.Context) (*client.Status, error) { return commit.StatusWithContext(ctx) })
+		func(ctx context.Context) (st *client.Status, err error) {
+			err = c.bounded(ctx, gw, "commit status", c.cfg.CommitTimeout, own[0], nil, nil,
+				func(ctx context.Context) (err error) {
+					st, err = commit.StatusWithContext(ctx)
+					return err
+				})
+			return st, err
+		})
 	if err != nil {
 		// OrderingWait is spent: a retry with a new transaction ID would only wait again.
 		return nil, once(c.explain(ctx, translate(err), p.Identity.MSPID))
+	}
+	if !status.Successful && len(skipped) > 0 && status.Code == peer.TxValidationCode_ENDORSEMENT_POLICY_FAILURE {
+		// The policy (a key's owner) needed a silent peer: the transaction changed nothing.
+		// Tried again only if they all answer now (no longer silent, the gateway plans).
+		return nil, &unavailableError{missing: missing{peers: skipped}, retryable: c.answerNow(ctx, gw, skipped, p.Identity.MSPID),
+			err: fmt.Errorf("transaction %s invalid in block %d: %s: endorsed without the silent peers", status.TransactionID, status.BlockNumber, status.Code)}
 	}
 	if !status.Successful {
 		return nil, &ledger.CommitError{
@@ -189,19 +224,26 @@ func (c *Client) submitOnce(ctx context.Context, p ledger.Proposal) (*ledger.Res
 // inputs whose co-endorsers' peers cannot be reached is endorsed again by the others alone
 // (the submitter's organisation at least): the collection's endorsement policy is its
 // writer's peer, and a member whose peer was down gets the data by reconciliation.
-func (c *Client) endorse(ctx context.Context, contract *client.Contract, p ledger.Proposal) (*client.Transaction, error) {
+//
+// A proposal the gateway would plan is endorsed, while other organisations' peers are silent
+// (hung, deadlines.go), by every organisation but those, which it returns as skipped.
+func (c *Client) endorse(ctx context.Context, gw *client.Gateway, p ledger.Proposal) (tx *client.Transaction, skipped []string, err error) {
 	endorsers := c.endorsers(p)
-	tx, err := c.endorseBy(ctx, contract, p, endorsers)
+	if len(endorsers) == 0 && len(p.Transient) == 0 {
+		endorsers, skipped = c.withoutSilent(p.Identity.MSPID)
+	}
+	tx, err = c.endorseBy(ctx, gw, p, endorsers)
 	if err == nil || len(p.EndorsingOrgs) > 0 || len(p.Transient) == 0 {
-		return tx, err
+		return tx, skipped, err
 	}
 	rest, ok := withoutUnreachable(endorsers, p.Identity.MSPID, err)
 	if !ok {
-		return nil, err
+		return nil, nil, err
 	}
 	slog.Warn("fabric: private inputs endorsed without an unreachable co-endorser; it gets them by reconciliation",
 		"function", p.Function, "error", err.Error(), "endorsers", rest)
-	return c.endorseBy(ctx, contract, p, rest)
+	tx, err = c.endorseBy(ctx, gw, p, rest)
+	return tx, nil, err
 }
 
 // withoutUnreachable is endorsers less the co-endorsers whose peer err names as unreachable;
@@ -214,7 +256,11 @@ func withoutUnreachable(endorsers []string, submitter string, err error) ([]stri
 	return rest, len(rest) < len(endorsers)
 }
 
-func (c *Client) endorseBy(ctx context.Context, contract *client.Contract, p ledger.Proposal, endorsers []string) (*client.Transaction, error) {
+// endorseBy has p endorsed by endorsers (nil: as the gateway peer plans) within
+// EndorseTimeout; a hung endorser is found out by asking each organisation its height
+// (whichever the gateway planned with).
+func (c *Client) endorseBy(ctx context.Context, gw *client.Gateway, p ledger.Proposal, endorsers []string) (*client.Transaction, error) {
+	contract := c.contractOf(gw)
 	opts := []client.ProposalOption{client.WithArguments(p.Args...)}
 	if len(p.Transient) > 0 {
 		opts = append(opts, client.WithTransient(p.Transient))
@@ -226,7 +272,16 @@ func (c *Client) endorseBy(ctx context.Context, contract *client.Contract, p led
 	if err != nil {
 		return nil, fmt.Errorf("fabric: build proposal %s: %w", p.Function, err)
 	}
-	tx, err := proposal.EndorseWithContext(ctx)
+	asked := endorsers
+	if len(asked) == 0 {
+		asked = c.orgs
+	}
+	var tx *client.Transaction
+	err = c.bounded(ctx, gw, "endorsement", c.cfg.EndorseTimeout, p.Identity.MSPID, asked, []string{p.Identity.MSPID},
+		func(ctx context.Context) (err error) {
+			tx, err = proposal.EndorseWithContext(ctx)
+			return err
+		})
 	if err != nil {
 		return nil, c.explain(ctx, translate(err), p.Identity.MSPID)
 	}
@@ -240,7 +295,7 @@ func (c *Client) Evaluate(ctx context.Context, p ledger.Proposal) ([]byte, error
 	var out []byte
 	err := c.retry(ctx, false, func() error {
 		behind := c.catchUp(ctx, p.Identity, readers(p))
-		contract, err := c.contract(p.Identity)
+		gw, err := c.gateway(p.Identity)
 		if err != nil {
 			return err
 		}
@@ -251,7 +306,11 @@ func (c *Client) Evaluate(ctx context.Context, p ledger.Proposal) ([]byte, error
 		if len(p.EndorsingOrgs) > 0 {
 			opts = append(opts, client.WithEndorsingOrganizations(p.EndorsingOrgs...))
 		}
-		out, err = contract.EvaluateWithContext(ctx, p.Function, opts...)
+		err = c.bounded(ctx, gw, "evaluate", c.cfg.EvaluateTimeout, p.Identity.MSPID, readers(p), readers(p),
+			func(ctx context.Context) (err error) {
+				out, err = c.contractOf(gw).EvaluateWithContext(ctx, p.Function, opts...)
+				return err
+			})
 		err = c.explainRead(ctx, translate(err), p)
 		switch {
 		case err != nil && behind != nil:
@@ -319,12 +378,8 @@ func (c *Client) Close() error {
 	return errors.Join(errs...)
 }
 
-func (c *Client) contract(id *ledger.Identity) (*client.Contract, error) {
-	gw, err := c.gateway(id)
-	if err != nil {
-		return nil, err
-	}
-	return gw.GetNetwork(c.cfg.ChannelID).GetContract(c.cfg.ChaincodeName), nil
+func (c *Client) contractOf(gw *client.Gateway) *client.Contract {
+	return gw.GetNetwork(c.cfg.ChannelID).GetContract(c.cfg.ChaincodeName)
 }
 
 func (c *Client) gateway(id *ledger.Identity) (*client.Gateway, error) {
@@ -385,20 +440,20 @@ func (c *Client) connLocked(mspID string) (*grpc.ClientConn, error) {
 	if conn, ok := c.conns[mspID]; ok {
 		return conn, nil
 	}
-	peer, ok := c.cfg.Peers[mspID]
+	pr, ok := c.cfg.Peers[mspID]
 	if !ok {
 		return nil, fmt.Errorf("fabric: no peer configured for organisation %s", mspID)
 	}
 	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(peer.TLSCACert) {
-		return nil, fmt.Errorf("fabric: peer %s: no certificate in TLS CA PEM", peer.Address)
+	if !pool.AppendCertsFromPEM(pr.TLSCACert) {
+		return nil, fmt.Errorf("fabric: peer %s: no certificate in TLS CA PEM", pr.Address)
 	}
-	creds := credentials.NewClientTLSFromCert(pool, peer.ServerName)
-	conn, err := grpc.NewClient(peer.Address, grpc.WithTransportCredentials(creds),
+	creds := credentials.NewClientTLSFromCert(pool, pr.ServerName)
+	conn, err := grpc.NewClient(pr.Address, grpc.WithTransportCredentials(creds),
 		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(MaxMessageBytes), grpc.MaxCallSendMsgSize(MaxMessageBytes)),
 		grpc.WithConnectParams(reconnect))
 	if err != nil {
-		return nil, fmt.Errorf("fabric: dial peer %s: %w", peer.Address, err)
+		return nil, fmt.Errorf("fabric: dial peer %s: %w", pr.Address, err)
 	}
 	c.conns[mspID] = conn
 	return conn, nil

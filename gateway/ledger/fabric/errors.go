@@ -28,6 +28,10 @@ func translate(err error) error {
 	if errors.As(err, &commitErr) {
 		return &ledger.CommitError{TxID: commitErr.TransactionID, ValidationCode: commitErr.Code.String()}
 	}
+	var hung *hungError
+	if errors.As(err, &hung) {
+		return &unavailableError{err: err, retryable: true, missing: missing{peers: hung.orgs}}
+	}
 	if msg, ok := chaincodeMessage(err); ok {
 		return &ledger.ChaincodeError{Message: msg}
 	}

@@ -27,12 +27,18 @@ const peerFaultPrefix = "127.0.123"
 // fail: the Fabric backend's PeerWait (10 s) of tries, and the last try.
 const failBound = 45 * time.Second
 
+// hungBound is the longest a read through a hung peer may take to fail: the Fabric backend
+// finds it out in HungAfter (2 s) and a height question unanswered for HungAfter more, far
+// sooner than the caller's own deadline (the REST gateway's 30 s) or EvaluateTimeout (65 s).
+const hungBound = 20 * time.Second
+
 // recoverBound is the longest a restarted peer may take to reach the channel's height, a
 // write that needs it to go through again, and its private data to be reconciled
 // (reconcileSleepInterval 10 s).
 const recoverBound = 90 * time.Second
 
-// TestPeerFaults kills one organisation's peer at a time, then one chaincode server, while
+// TestPeerFaults kills one organisation's peer at a time, then one chaincode server, and
+// stops (SIGSTOP) one peer, while
 // the manufacturer's writers run: what does not need the missing organisation goes on, what
 // needs it fails naming it, and after the restart by fabricnet.Up the peer catches up its
 // blocks and its private data and the chaincode server is used again by a peer that kept
@@ -188,6 +194,63 @@ func TestPeerFaults(t *testing.T) {
 		if after := s.peerPIDs(t); !maps.Equal(before, after) {
 			t.Errorf("peer processes changed: %v before, %v after", before, after)
 		}
+		w.check(t)
+	})
+	t.Run("the distributor's peer hung: the manufacturer goes on, a read or write needing it fails naming it within the bound, then it answers again", func(t *testing.T) {
+		hung := s.process(t, "peer", dst).Name
+		stopped := time.Now()
+		s.signal(t, hung, syscall.SIGSTOP)
+		resumed := false
+		t.Cleanup(func() {
+			if !resumed {
+				s.signal(t, hung, syscall.SIGCONT)
+			}
+		})
+		w.waitCommits(t, stopped, 10)
+		t.Logf("writes went on: 10 commits %s after the distributor's peer was stopped", time.Since(stopped).Round(time.Millisecond))
+		reads := []struct {
+			who string
+			p   ledger.Proposal
+		}{
+			{"as the distributor, through its own peer", ledger.Proposal{Identity: s.ids[dst], Function: "query:Unit", Args: []string{held}}},
+			{"as the manufacturer, through the distributor's peer", ledger.Proposal{Identity: s.ids[mfr], Function: "query:Unit", Args: []string{held}, EndorsingOrgs: []string{dst}}},
+		}
+		for _, r := range reads {
+			start := time.Now()
+			_, err := s.client.Evaluate(s.ctx, r.p)
+			took := time.Since(start)
+			if peers, _ := fabric.Missing(err); !slices.Equal(peers, []string{dst}) || !fabric.Unavailable(err) || !strings.Contains(err.Error(), "peer of "+dst) {
+				t.Errorf("a read %s: %v, want unavailable naming its peer", r.who, err)
+			}
+			if took > hungBound {
+				t.Errorf("a read %s took %s to fail, more than %s", r.who, took.Round(time.Millisecond), hungBound)
+			}
+			t.Logf("a read %s failed in %s: %v", r.who, took.Round(time.Millisecond), err)
+		}
+		// The hospital's receipt of the unit the distributor shipped needs the distributor's
+		// endorsement (key-level, ADR 008).
+		receiveHeld := model.ReceiveRequest{EventHeader: model.EventHeader{EventID: "pf-recv-held"}, Codes: []string{held}}
+		s.wantMissingPeer(t, dst, func() error {
+			_, err := s.submit(hsp, "unit:Receive", receiveHeld)
+			return err
+		})
+		s.signal(t, hung, syscall.SIGCONT)
+		resumed = true
+		back := time.Now()
+		s.mustEventually(t, hsp, "unit:Receive", receiveHeld)
+		t.Logf("the write needing the distributor went through %s after SIGCONT", time.Since(back).Round(time.Millisecond))
+		if _, err := s.client.Evaluate(s.ctx, reads[1].p); err != nil {
+			t.Errorf("a read through the distributor's peer after SIGCONT: %v", err)
+		}
+		s.waitStatus(t, "every peer healthy", func(st *fabricnet.StatusReport) bool {
+			for _, p := range st.Processes {
+				if p.Kind == "peer" && p.State != fabricnet.StateHealthy {
+					return false
+				}
+			}
+			return true
+		})
+		t.Logf("every peer healthy %s after SIGCONT", time.Since(back).Round(time.Millisecond))
 		w.check(t)
 	})
 	w.stop()
