@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/hyperledger/fabric-gateway/pkg/client"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 )
 
 // Hung peers. A stopped peer process (SIGSTOP, a frozen VM) still has its connections and its
@@ -113,7 +115,10 @@ func (c *Client) askHeight(ctx context.Context, gw *client.Gateway, org, own str
 	defer cancel()
 	h, err := c.chainHeight(pctx, gw, org, own)
 	if err != nil {
-		silent = ctx.Err() == nil && pctx.Err() != nil
+		// No answer in time: the client's deadline passed, or the server's copy of it did
+		// first (gRPC hands the deadline on; a peer gateway forwarding to a hung peer answers
+		// DeadlineExceeded when it runs out).
+		silent = ctx.Err() == nil && (pctx.Err() != nil || status.Code(err) == codes.DeadlineExceeded)
 		if silent {
 			c.setSilent(org)
 		}
