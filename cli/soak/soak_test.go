@@ -3,13 +3,10 @@ package soak
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/udiledger/udiledger/network/fabricnet"
 )
 
 func TestLongestGapCountsTheEdgesOfTheWindow(t *testing.T) {
@@ -115,18 +112,11 @@ func TestSoakOnEmbeddedKillsTheGatewayAndLosesNothing(t *testing.T) {
 	}
 }
 
-// buildUdi builds the udi binary into the test's temporary directory.
 func buildUdi(t *testing.T) string {
 	t.Helper()
-	root, err := fabricnet.FindModuleRoot("")
+	bin, err := BuildUdi(context.Background(), t.TempDir())
 	if err != nil {
 		t.Fatal(err)
-	}
-	bin := filepath.Join(t.TempDir(), "udi")
-	cmd := exec.Command("go", "build", "-o", bin, "./cli/cmd/udi")
-	cmd.Dir = root
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build udi: %v\n%s", err, out)
 	}
 	return bin
 }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/udiledger/udiledger/chaincode/gs1"
 	"github.com/udiledger/udiledger/chaincode/orgs"
+	"github.com/udiledger/udiledger/cli/soak"
 )
 
 // udiBin is the udi binary TestMain builds once for the whole run.
@@ -35,11 +36,8 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	udiBin = filepath.Join(dir, "udi")
-	build := exec.Command("go", "build", "-o", udiBin, "github.com/udiledger/udiledger/cli/cmd/udi")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "build udi:", err)
+	if udiBin, err = soak.BuildUdi(context.Background(), dir); err != nil {
+		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
 	return m.Run()

@@ -2,9 +2,6 @@ package integration
 
 import (
 	"context"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -23,7 +20,10 @@ const soakPrefix = "127.0.124"
 // twice, and every part must come back and carry writes again.
 func TestSoak(t *testing.T) {
 	n, cfg := fabricnettest.Start(t, soakPrefix, func(c *fabricnet.Config) { c.BatchTimeout = batchTimeout })
-	udi := buildUdi(t)
+	udi, err := soak.BuildUdi(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	r, err := soak.Run(ctx, soak.Options{
@@ -51,21 +51,4 @@ func TestSoak(t *testing.T) {
 	if r.Committed < r.Accepted || r.Sent < r.Accepted {
 		t.Errorf("sent %d, accepted %d, committed %d: every accepted scan must be on the ledger", r.Sent, r.Accepted, r.Committed)
 	}
-}
-
-// buildUdi builds the udi binary into the test's temporary directory.
-func buildUdi(t *testing.T) string {
-	t.Helper()
-	root, err := fabricnet.FindModuleRoot("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin := filepath.Join(t.TempDir(), "udi")
-	cmd := exec.Command("go", "build", "-o", bin, "./cli/cmd/udi")
-	cmd.Dir = root
-	cmd.Env = os.Environ()
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build udi: %v\n%s", err, out)
-	}
-	return bin
 }
