@@ -177,11 +177,11 @@ func (r *Report) Section(chartPath string) string {
 	fmt.Fprintf(&b, "Longest stall of the writes (no scan accepted): %.1f s.\n\n", r.LongestStall)
 	b.WriteString(r.faultTable())
 	peaks := r.Peaks()
-	b.WriteString("\nPeak resident memory (MiB):")
+	var mem []string
 	for _, k := range slices.Sorted(maps.Keys(peaks)) {
-		fmt.Fprintf(&b, " %s %.0f;", k, peaks[k])
+		mem = append(mem, fmt.Sprintf("%s %.0f", k, peaks[k]))
 	}
-	b.WriteString("\n\n")
+	fmt.Fprintf(&b, "\nPeak resident memory (MiB): %s.\n\n", strings.Join(mem, ", "))
 	if chartPath != "" {
 		fmt.Fprintf(&b, "![Memory of each kind of process during the soak](%s)\n\n", chartPath)
 	}
