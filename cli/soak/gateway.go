@@ -88,13 +88,13 @@ func (g *gateway) start(ctx context.Context) error {
 	cmd.Stdout, cmd.Stderr = out, out
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // a terminal's ^C reaches the soak, which stops it
 	if err := cmd.Start(); err != nil {
-		out.Close()
+		_ = out.Close()
 		return fmt.Errorf("soak: start the gateway: %w", err)
 	}
 	exited := make(chan struct{})
 	go func() {
 		_ = cmd.Wait()
-		out.Close()
+		_ = out.Close()
 		close(exited)
 	}()
 	g.mu.Lock()
@@ -166,7 +166,7 @@ func (g *gateway) ready(ctx context.Context) bool {
 	if err != nil {
 		return false
 	}
-	res.Body.Close()
+	_ = res.Body.Close()
 	return res.StatusCode == http.StatusOK
 }
 

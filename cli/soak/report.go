@@ -212,7 +212,7 @@ func (r *Report) WriteDoc(path string) error {
 	if err != nil && !os.IsNotExist(err) {
 		return err
 	}
-	return os.WriteFile(path, replaceSection(doc, r.Backend, r.Section(chartRel)), 0o600)
+	return os.WriteFile(path, replaceSection(doc, r.Backend, r.Section(chartRel)), 0o600) // #nosec G703 -- the file the user named
 }
 
 // replaceSection puts body between the markers of backend in doc.
