@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -125,7 +126,7 @@ func (g *gateway) start(ctx context.Context) error {
 
 // readDevKeys reads development mode's API keys once the gateway has written them.
 func (g *gateway) readDevKeys(ctx context.Context, exited <-chan struct{}) error {
-	i := indexOf(g.args, "--data-dir")
+	i := slices.Index(g.args, "--data-dir")
 	path := filepath.Join(g.args[i+1], server.DevKeysFile)
 	for {
 		if b, err := os.ReadFile(path); err == nil { // #nosec G304 -- the work directory's own file
@@ -143,15 +144,6 @@ func (g *gateway) readDevKeys(ctx context.Context, exited <-chan struct{}) error
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
-}
-
-func indexOf(list []string, s string) int {
-	for i, x := range list {
-		if x == s {
-			return i
-		}
-	}
-	return -1
 }
 
 // ready reports whether /readyz answers 200 (ready or degraded).

@@ -14,6 +14,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/udiledger/udiledger/cli/demo"
@@ -99,7 +100,7 @@ func (o Options) withDefaults() (Options, error) {
 		o.Faults = FaultsOf(o.Backend)
 	}
 	for _, f := range o.Faults {
-		if !contains(FaultsOf(o.Backend), f) {
+		if !slices.Contains(FaultsOf(o.Backend), f) {
 			return o, fmt.Errorf("soak: fault %q: the %s backend has %v", f, o.Backend, FaultsOf(o.Backend))
 		}
 	}
@@ -126,15 +127,6 @@ func setDefault(d *time.Duration, v time.Duration) {
 	if *d == 0 {
 		*d = v
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // Run soaks the backend for o.Duration and returns what happened. It fails only when the soak

@@ -38,8 +38,7 @@ const hungBound = 20 * time.Second
 const recoverBound = 90 * time.Second
 
 // TestPeerFaults kills one organisation's peer at a time, then one chaincode server, and
-// stops (SIGSTOP) one peer, while
-// the manufacturer's writers run: what does not need the missing organisation goes on, what
+// stops (SIGSTOP) one peer, while the manufacturer's writers run: what does not need the missing organisation goes on, what
 // needs it fails naming it, and after the restart by fabricnet.Up the peer catches up its
 // blocks and its private data and the chaincode server is used again by a peer that kept
 // running.

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -70,7 +71,7 @@ data: soak a development or test network, never production.`,
 			if o.Faults != "" {
 				o.Soak.Faults = strings.Split(o.Faults, ",")
 				for _, f := range o.Soak.Faults {
-					if !contains(soak.FaultsOf(o.Backend), f) {
+					if !slices.Contains(soak.FaultsOf(o.Backend), f) {
 						return cmdutil.InvalidInput(fmt.Errorf("--faults: %q is not a fault of the %s backend (%s)", f, o.Backend, strings.Join(soak.FaultsOf(o.Backend), ", ")))
 					}
 				}
@@ -99,15 +100,6 @@ data: soak a development or test network, never production.`,
 	fl.StringVar(&o.Report, "report-file", "", "also write the report as JSON to this file")
 	cmdutil.AddOutputFlag(cmd, &o.Output)
 	return cmd
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func run(ctx context.Context, o *Options) error {
